@@ -1,0 +1,60 @@
+"""The database: one SQLite connection, WAL mode, foreign keys on, and a lock around it.
+
+One connection serves the whole bot, so that writes never fight over SQLite's lock. Every use goes
+through `transaction()` (reads and writes, committed together, rolled back on error) or `read()`;
+the lock keeps one coroutine's statements out of another's transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+
+class Database:
+    """The bot's SQLite database."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._connection = connection
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Open (creating if needed) the database at `path`, in WAL mode with foreign keys on."""
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA foreign_keys=ON")
+        await connection.execute("PRAGMA synchronous=NORMAL")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        return cls(connection, path)
+
+    async def close(self) -> None:
+        """Close the connection; pending work is already committed."""
+        async with self._lock:
+            await self._connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run statements in one transaction: all of them land, or none."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run read-only statements, outside anyone else's transaction."""
+        async with self._lock:
+            yield self._connection

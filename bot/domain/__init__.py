@@ -1,0 +1,1 @@
+"""Pure logic of Urgent Actions: no Telegram, no SQL."""

@@ -1,0 +1,166 @@
+"""Urgent Actions as values: the case, the people at risk, the officials to write to, the dates.
+
+Pure data, no I/O. The catalogue (`bot.catalogue`) builds these from TOML files, the database
+stores them as JSON documents (`bot.db.cases`), and everything else reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case stands: drafts are invisible to subscribers, closed cases take no appeals."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class TargetRole(enum.StrEnum):
+    """Whether an official is written *to*, or receives a *copy* (usually an embassy)."""
+
+    TO = "to"
+    COPY = "copy"
+
+
+class Channel(enum.StrEnum):
+    """How an appeal leaves: by email, by fax, or by post."""
+
+    EMAIL = "email"
+    FAX = "fax"
+    POST = "post"
+
+
+@dataclass(frozen=True)
+class PersonAtRisk:
+    """Someone the case is about."""
+
+    name: str
+    pronoun: str | None = None
+    description: Mapping[str, str] = field(default_factory=dict)  # language -> one line
+
+
+@dataclass(frozen=True)
+class Target:
+    """An official to write to (role `to`) or to copy (role `copy`)."""
+
+    role: TargetRole
+    name: str
+    title: str | None = None
+    organisation: str | None = None
+    address: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    fax: str | None = None  # E.164, e.g. "+77172745631"
+    phone: str | None = None  # E.164
+    salutation: str | None = None  # as the sheet gives it, e.g. "Dear Mr President"
+    language: str | None = None  # the target's preferred language, ISO 639-1
+
+    def reaches_by(self, channel: Channel) -> bool:
+        """Whether this target can be written to through `channel`."""
+        if channel is Channel.EMAIL:
+            return bool(self.emails)
+        if channel is Channel.FAX:
+            return self.fax is not None
+        return bool(self.address)
+
+
+@dataclass(frozen=True)
+class KeyDate:
+    """A date that matters for the case: a hearing, the end of custody. One is the deadline."""
+
+    on: date
+    label: Mapping[str, str]  # language -> label
+    time: time | None = None
+    timezone: str | None = None  # IANA name; the case's timezone when absent
+    deadline: bool = False
+
+    def moment(self, default_timezone: str) -> datetime:
+        """This date as a UTC instant; a date without a time means its last minute."""
+        tz = ZoneInfo(self.timezone or default_timezone)
+        local = datetime.combine(self.on, self.time or time(23, 59), tzinfo=tz)
+        return local.astimezone(UTC)
+
+    def label_in(self, language: str, fallback: str) -> str:
+        """The label in `language`, else in `fallback`, else any."""
+        found = self.label.get(language) or self.label.get(fallback)
+        return found or next(iter(self.label.values()))
+
+
+@dataclass(frozen=True)
+class CaseText:
+    """Everything about a case that is written in one language."""
+
+    title: str
+    summary: str  # two or three sentences: what happened
+    background: str  # the "Additional Information" of the sheet
+    asks: tuple[str, ...]  # the bullet points: what the officials are urged to do
+
+
+@dataclass(frozen=True)
+class UrgentAction:
+    """One Urgent Action case."""
+
+    slug: str  # stable id, [a-z0-9-], at most 32 characters: used in deep links and buttons
+    country: str  # the country of the people at risk, in English ("Kazakhstan")
+    country_code: str  # ISO 3166-1 alpha-2 ("KZ"): preferences filter on it
+    people: tuple[PersonAtRisk, ...]
+    texts: Mapping[str, CaseText]  # language -> texts; the first language is the original
+    targets: tuple[Target, ...]
+    key_dates: tuple[KeyDate, ...]
+    status: CaseStatus = CaseStatus.DRAFT
+    reference: str | None = None  # the UA reference, e.g. "UA 41/22"
+    issued: date | None = None
+    timezone: str = "UTC"  # where the key dates are local to, e.g. "Asia/Almaty"
+    outcome: str | None = None  # for closed cases: released, sentenced, ...
+    source_url: str | None = None
+    # Reminders before the deadline; None means the bot's default plan.
+    reminder_offsets: tuple[timedelta, ...] | None = None
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the case is written in, the original first."""
+        return tuple(self.texts)
+
+    @property
+    def original_language(self) -> str:
+        """The language the case was written in."""
+        return next(iter(self.texts))
+
+    def text(self, language: str) -> CaseText:
+        """The case's texts in `language`, or in its original language."""
+        return self.texts.get(language) or self.texts[self.original_language]
+
+    @property
+    def deadline(self) -> KeyDate | None:
+        """The key date by which appeals must arrive, if the case has one."""
+        return next((d for d in self.key_dates if d.deadline), None)
+
+    def deadline_moment(self) -> datetime | None:
+        """The deadline as a UTC instant."""
+        deadline = self.deadline
+        return deadline.moment(self.timezone) if deadline else None
+
+    @property
+    def recipients(self) -> tuple[Target, ...]:
+        """The officials written to."""
+        return tuple(t for t in self.targets if t.role is TargetRole.TO)
+
+    @property
+    def copies(self) -> tuple[Target, ...]:
+        """The officials who receive a copy."""
+        return tuple(t for t in self.targets if t.role is TargetRole.COPY)
+
+    def channels(self) -> tuple[Channel, ...]:
+        """The channels through which at least one recipient can be reached."""
+        return tuple(c for c in Channel if any(t.reaches_by(c) for t in self.recipients))
+
+    @property
+    def person_names(self) -> str:
+        """The names of the people at risk, joined for a sentence."""
+        names = [p.name for p in self.people]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
