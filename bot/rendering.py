@@ -3,7 +3,9 @@
 Layout: `templates/<language>/<name>` (a language is a folder, so a new one needs no code):
 - `*.html`: chat messages in Telegram's HTML, autoescaped;
 - `*.txt`: plain text (letters, email bodies), not escaped;
-- `buttons.toml`: the short labels on buttons, each a small jinja template.
+- `buttons.toml`: the short labels on buttons, each a small jinja template;
+- `commands.toml`: the command menu, per kind of chat;
+- `dates.toml`: month names and the long date format.
 A template missing in one language falls back to English.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,6 +39,9 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
+        self.environment.filters["longdate"] = self.long_date
+        self.environment.filters["plural"] = plural
+        self.environment.filters["country"] = self.country_name
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -67,13 +73,46 @@ class Renderer:
         # Labels are plain text (Telegram shows button text as is), so no escaping here.
         return self._label_environment.from_string(source).render(**context)
 
+    def commands(self, language: str, scope: str) -> list[tuple[str, str]]:
+        """The command menu for `scope` ("private" or "group"): (command, description) pairs."""
+        table = self._table(language, "commands.toml").get(scope) or self._table(
+            FALLBACK_LANGUAGE, "commands.toml"
+        ).get(scope, {})
+        return [(str(command), str(description)) for command, description in table.items()]
+
+    def long_date(self, day: date, language: str) -> str:
+        """A date written out in `language`: "12 June 2022", "12 июня 2022 г."."""
+        table = self._table(language, "dates.toml") or self._table(FALLBACK_LANGUAGE, "dates.toml")
+        month = str(table["months"][day.month - 1])
+        return str(table["long"]).format(day=day.day, month=month, year=day.year)
+
+    def country_name(self, code: str, language: str, fallback: str) -> str:
+        """The name of country `code` in `language` (templates/<language>/countries.toml)."""
+        return str(self._table(language, "countries.toml").get(code, fallback))
+
     @cached_property
     def _label_environment(self) -> jinja2.Environment:
         return jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)  # noqa: S701
 
     def _buttons(self, language: str) -> Mapping[str, str]:
-        cache: dict[str, Mapping[str, str]] = self.__dict__.setdefault("_button_cache", {})
-        if language not in cache:
-            path = self.directory / language / "buttons.toml"
-            cache[language] = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
-        return cache[language]
+        return self._table(language, "buttons.toml")
+
+    def _table(self, language: str, name: str) -> Mapping[str, Any]:
+        cache: dict[str, Mapping[str, Any]] = self.__dict__.setdefault("_tables", {})
+        key = f"{language}/{name}"
+        if key not in cache:
+            path = self.directory / language / name
+            cache[key] = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
+        return cache[key]
+
+
+def plural(count: int, *forms: str) -> str:
+    """The word for `count`: two forms (one, other) or three (one, few, many: Russian)."""
+    if len(forms) == 2:
+        return forms[0] if count == 1 else forms[1]
+    one, few, many = forms
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many

@@ -1,0 +1,26 @@
+# A slim image that runs the bot as a non-root user, with the database on a volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    BOT_DB_PATH=/data/bot.sqlite3 \
+    BOT_ACTIONS_DIR=/app/actions
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY templates ./templates
+COPY migrations ./migrations
+COPY actions ./actions
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin urgentaction \
+    && mkdir -p /data && chown urgentaction /data
+
+USER urgentaction
+VOLUME ["/data"]
+EXPOSE 8443
+# SIGTERM (docker stop) shuts the bot down cleanly.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["python", "-m", "bot"]
+CMD ["run"]

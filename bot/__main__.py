@@ -1,0 +1,110 @@
+"""The command line: python -m bot run | migrate | check | import | demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the subcommand; return the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="The Urgent Action Telegram bot."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (polling, or webhook if BOT_WEBHOOK_URL is set)")
+    commands.add_parser("migrate", help="apply the database migrations and exit")
+    commands.add_parser("check", help="validate the case files in BOT_ACTIONS_DIR and exit")
+    importer = commands.add_parser("import", help="turn an Urgent Action sheet into a case file")
+    importer.add_argument("args", nargs=argparse.REMAINDER, help="FILE [--out DIR] [--force]")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "import":
+        from bot.importer.cli import main as import_main  # noqa: PLC0415
+
+        return import_main(args.args)
+    if args.command == "check":
+        return _check()
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    from bot.logs import configure_logging  # noqa: PLC0415
+
+    secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
+    configure_logging(secrets)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    return _run(settings)
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import POLL_TIMEOUT, build_application  # noqa: PLC0415
+
+    app = build_application(settings)
+    if settings.webhook_url and settings.webhook_secret:
+        # PTB's webhook server refuses requests without the right secret header (403).
+        log.info(
+            "starting in webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port
+        )
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.reveal(),
+            allowed_updates=["message", "callback_query", "my_chat_member"],
+        )
+    else:
+        log.info("starting in polling mode against %s", settings.api_url)
+        app.run_polling(
+            timeout=POLL_TIMEOUT,
+            allowed_updates=["message", "callback_query", "my_chat_member"],
+        )
+    log.info("stopped")
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from bot.db.connection import Database  # noqa: PLC0415
+    from bot.db.migrations import MigrationError, migrate  # noqa: PLC0415
+
+    db = await Database.open(settings.db_path)
+    try:
+        applied = await migrate(db)
+    except MigrationError as error:
+        log.error("%s", error)
+        return 1
+    finally:
+        await db.close()
+    names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "none: up to date"
+    log.info("migrations applied: %s", names)
+    return 0
+
+
+def _check() -> int:
+    import os  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from bot.catalogue import load_catalogue  # noqa: PLC0415
+
+    directory = Path(os.environ.get("BOT_ACTIONS_DIR", "actions"))
+    result = load_catalogue(directory)
+    for problem in result.problems:
+        print(problem)
+    print(f"{len(result.cases)} case(s) valid, {len(result.problems)} problem(s)")
+    return 1 if result.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

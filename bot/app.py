@@ -1,0 +1,93 @@
+"""The one place where the Application is built and its handlers are wired, in order."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationBuilder, Defaults, JobQueue
+
+from bot.catalogue import load_catalogue
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
+from bot.db.connection import Database
+from bot.db.migrations import migrate
+from bot.handlers import register_handlers
+from bot.rendering import Renderer
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock = system_clock, renderer: Renderer | None = None
+) -> UrgentActionApp:
+    """Build the bot: settings in, a ready Application out (not yet started)."""
+    renderer = renderer or Renderer()
+
+    async def post_init(app: UrgentActionApp) -> None:
+        db = await Database.open(settings.db_path)
+        applied = await migrate(db)
+        if applied:
+            log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
+        services = Services.over(settings, clock, renderer, db)
+        app.bot_data.services = services
+        await seed_cases(services)
+        await set_commands(app, renderer)
+
+    async def post_shutdown(app: UrgentActionApp) -> None:
+        services = app.bot_data.services
+        if services is not None:
+            await services.db.close()
+            app.bot_data.services = None
+
+    app: UrgentActionApp = (
+        ApplicationBuilder()
+        .token(settings.token.reveal())
+        .base_url(settings.bot_base_url)
+        .base_file_url(settings.file_base_url)
+        .context_types(CONTEXT_TYPES)
+        .job_queue(JobQueue[BotContext]())
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Several people tap at once; each update is handled on its own task.
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register_handlers(app)
+    return app
+
+
+async def seed_cases(services: Services) -> None:
+    """Load the case files and store those the database does not hold yet."""
+    result = load_catalogue(services.settings.actions_dir)
+    for problem in result.problems:
+        log.warning("case file refused: %s", problem)
+    added = await services.cases.seed(
+        ((case, str(path)) for case, path in result.cases_with_paths()), services.clock()
+    )
+    if added:
+        log.info("cases added from %s: %s", services.settings.actions_dir, ", ".join(added))
+
+
+async def set_commands(app: UrgentActionApp, renderer: Renderer) -> None:
+    """Set the command menu in every language the templates speak, for chats and groups."""
+    for language in renderer.languages:
+        code = None if language == renderer.languages[0] else language
+        private = [BotCommand(c, d) for c, d in renderer.commands(language, "private")]
+        group = [BotCommand(c, d) for c, d in renderer.commands(language, "group")]
+        await app.bot.set_my_commands(private, language_code=code)
+        await app.bot.set_my_commands(
+            group, scope=BotCommandScopeAllGroupChats(), language_code=code
+        )
+
+
+POLL_TIMEOUT = timedelta(seconds=10)

@@ -1,0 +1,75 @@
+"""The typed context every handler receives: `context.services` instead of untyped dicts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.actions import ActionRepository
+from bot.db.alerts import AlertRepository
+from bot.db.cases import CaseRepository
+from bot.db.connection import Database
+from bot.db.subscribers import SubscriberRepository
+from bot.rendering import Renderer
+
+
+@dataclass
+class Services:
+    """What handlers use: settings, clock, database repositories, the renderer."""
+
+    settings: Settings
+    clock: Clock
+    renderer: Renderer
+    db: Database
+    cases: CaseRepository
+    subscribers: SubscriberRepository
+    actions: ActionRepository
+    alerts: AlertRepository
+    # Features that keep more about a subscriber add an exporter here, so /mydata shows it all.
+    personal_data_exporters: dict[str, Callable[[int], Awaitable[Any]]] = field(
+        default_factory=dict
+    )
+
+    @classmethod
+    def over(cls, settings: Settings, clock: Clock, renderer: Renderer, db: Database) -> Services:
+        """Services over an open database."""
+        return cls(
+            settings=settings,
+            clock=clock,
+            renderer=renderer,
+            db=db,
+            cases=CaseRepository(db),
+            subscribers=SubscriberRepository(db),
+            actions=ActionRepository(db),
+            alerts=AlertRepository(db),
+        )
+
+
+class BotData:
+    """The application-wide data: the services, once post_init has opened them."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The context of every handler and job in this bot."""
+
+    @property
+    def services(self) -> Services:
+        """The bot's services; they exist from post_init to post_shutdown."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are used before the application has started")
+        return services
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)
+UrgentActionApp = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+]

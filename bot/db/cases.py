@@ -1,0 +1,75 @@
+"""The cases table: once a case is here, the database is its truth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.catalogue import case_from_mapping, case_to_mapping
+from bot.db.connection import Database
+from bot.domain.cases import CaseStatus, UrgentAction
+
+
+def _case(row: aiosqlite.Row) -> UrgentAction:
+    return case_from_mapping(json.loads(row["document"]), source=f"database:{row['slug']}")
+
+
+class CaseRepository:
+    """Reads and writes cases."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def seed(self, cases: Iterable[tuple[UrgentAction, str]], now: datetime) -> list[str]:
+        """Insert the cases not yet in the database (with their source file); return their slugs.
+
+        A case already stored is left alone: organizers' edits live in the database.
+        """
+        added: list[str] = []
+        async with self._db.transaction() as conn:
+            for case, source in cases:
+                cursor = await conn.execute(
+                    "INSERT INTO cases (slug, document, status, source, created_at, updated_at,"
+                    " published_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+                    (
+                        case.slug,
+                        json.dumps(case_to_mapping(case), ensure_ascii=False),
+                        case.status,
+                        source,
+                        now.isoformat(),
+                        now.isoformat(),
+                        now.isoformat() if case.status is CaseStatus.ACTIVE else None,
+                    ),
+                )
+                if cursor.rowcount:
+                    added.append(case.slug)
+        return added
+
+    async def get(self, slug: str) -> UrgentAction | None:
+        """The case `slug`, or None."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute("SELECT slug, document FROM cases WHERE slug = ?", (slug,))
+            row = await cursor.fetchone()
+        return _case(row) if row is not None else None
+
+    async def with_status(self, *statuses: CaseStatus) -> list[UrgentAction]:
+        """The cases in any of `statuses`, oldest first."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT slug, document FROM cases WHERE status IN (SELECT value FROM json_each(?))"
+                " ORDER BY created_at, slug",
+                (json.dumps([str(s) for s in statuses]),),
+            )
+            rows = await cursor.fetchall()
+        return [_case(row) for row in rows]
+
+    async def active(self) -> list[UrgentAction]:
+        """The cases that take appeals now."""
+        return await self.with_status(CaseStatus.ACTIVE)
+
+    async def all(self) -> list[UrgentAction]:
+        """Every case, whatever its status."""
+        return await self.with_status(*CaseStatus)

@@ -1,0 +1,21 @@
+"""One module per feature, each exporting its handlers; wired here in one commented order."""
+
+from __future__ import annotations
+
+from bot.context import UrgentActionApp
+from bot.handlers import acted, cases, errors, membership, preferences, privacy, subscription
+
+
+def register_handlers(app: UrgentActionApp) -> None:
+    """Register every handler, in the order that decides who answers an update."""
+    # Telegram's own notices first: a block or a migration must never be taken for input.
+    app.add_handlers(membership.HANDLERS)
+    # Commands and the buttons of each feature; each callback verb has exactly one owner.
+    app.add_handlers(subscription.HANDLERS)
+    app.add_handlers(cases.HANDLERS)
+    app.add_handlers(acted.HANDLERS)
+    app.add_handlers(preferences.HANDLERS)
+    app.add_handlers(privacy.HANDLERS)
+    # Last: buttons nobody claimed (old, malformed or forged), then the error handler.
+    app.add_handler(errors.FALLBACK)
+    app.add_error_handler(errors.on_error)

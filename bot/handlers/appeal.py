@@ -1,0 +1,473 @@
+"""The appeal, step by step: channel, signature, a personal sentence, then the ready letter.
+
+The steps live in buttons, so an old message keeps working; what the person types (their
+signature, their sentence) is held in `user_data` until the letter is shown. After a restart a
+tap that needs it simply asks again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType as TelegramChatType
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.appeals import (
+    Appeal,
+    PersonalLineError,
+    Signer,
+    available_languages,
+    compose_appeal,
+    email_file,
+    fax_file,
+    post_file,
+)
+from bot.context import BotContext
+from bot.domain.cases import CaseStatus, Channel, UrgentAction
+from bot.domain.subscribers import Subscriber
+from bot.handlers.cases import case_of
+from bot.handlers.common import language_of, send, text
+from bot.views import Screen
+from bot.views.callbacks import encode, pattern
+from bot.views.cards import deep_link
+from bot.views.checklist import checklist
+
+MAX_SIGNATURE = 80
+# Room for the letter's heading lines in one message; a longer letter goes as a file only.
+MAX_LETTER_IN_MESSAGE = 3300
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the person chose so far for one appeal."""
+
+    slug: str
+    channel: Channel
+    signer: Signer | None = None
+    personal_line: str | None = None
+    awaiting: str | None = None  # "full" / "initials": a signature; "personal": the sentence
+    language: str | None = None
+
+
+def _draft(context: BotContext) -> Draft | None:
+    data = context.user_data
+    found = data.get("appeal") if data is not None else None
+    return found if isinstance(found, Draft) else None
+
+
+def _keep(context: BotContext, draft: Draft | None) -> None:
+    if context.user_data is not None:
+        context.user_data["appeal"] = draft
+
+
+async def _person(update: Update, context: BotContext) -> Subscriber | None:
+    """The subscriber writing in a private chat, or None (after answering the tap)."""
+    chat, query = update.effective_chat, update.callback_query
+    subscriber = await context.services.subscribers.get(chat.id) if chat else None
+    if subscriber is None or chat is None or chat.type != TelegramChatType.PRIVATE:
+        if query is not None:
+            language = await language_of(update, context)
+            await query.answer(text(context, language, "start_first.txt"), show_alert=True)
+        return None
+    return subscriber
+
+
+async def _open_case(update: Update, context: BotContext) -> tuple[Any, UrgentAction] | None:
+    found = await case_of(update, context)
+    if found is None:
+        return None
+    callback, case = found
+    if case.status is CaseStatus.CLOSED:
+        query = update.callback_query
+        assert query is not None
+        language = await language_of(update, context)
+        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
+        return None
+    return callback, case
+
+
+async def start_appeal(update: Update, context: BotContext) -> None:
+    """Step 1: choose the channel (email, fax, post) among those the officials can receive."""
+    found = await _open_case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if found is None or query is None or chat is None:
+        return
+    subscriber = await _person(update, context)
+    if subscriber is None:
+        return
+    _, case = found
+    services = context.services
+    await query.answer()
+    await services.actions.record_open(case.slug, subscriber.actor, services.clock())
+    language = subscriber.language
+    buttons = [
+        InlineKeyboardButton(
+            services.renderer.button(language, f"via_{channel}"),
+            callback_data=encode("ch", case.slug, channel),
+        )
+        for channel in case.channels()
+    ]
+    body = text(context, language, "appeal_channel.html", case=case, channels=case.channels())
+    await send(chat, Screen(body, InlineKeyboardMarkup([buttons])))
+
+
+async def choose_channel(update: Update, context: BotContext) -> None:
+    """Step 2: how to sign (the remembered signature, a full name, or initials and city)."""
+    found = await _open_case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if found is None or query is None or chat is None:
+        return
+    subscriber = await _person(update, context)
+    if subscriber is None:
+        return
+    callback, case = found
+    channel = Channel(callback.arg(1))
+    if channel not in case.channels():
+        await query.answer(text(context, subscriber.language, "button_invalid.txt"), show_alert=True)
+        return
+    await query.answer()
+    _keep(context, Draft(case.slug, channel))
+    await send(chat, _signature_screen(context, subscriber, case, channel))
+
+
+def _signature_screen(
+    context: BotContext, subscriber: Subscriber, case: UrgentAction, channel: Channel
+) -> Screen:
+    button = context.services.renderer.button
+    language = subscriber.language
+    saved = _saved_signer(subscriber)
+    rows = []
+    if saved is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    button(language, "sign_saved", signature=saved.signature),
+                    callback_data=encode("sg", case.slug, channel, "saved"),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                button(language, "sign_full"), callback_data=encode("sg", case.slug, channel, "full")
+            ),
+            InlineKeyboardButton(
+                button(language, "sign_initials"),
+                callback_data=encode("sg", case.slug, channel, "initials"),
+            ),
+        ]
+    )
+    body = text(context, language, "appeal_sign.html", case=case, channel=channel)
+    return Screen(body, InlineKeyboardMarkup(rows))
+
+
+def _saved_signer(subscriber: Subscriber) -> Signer | None:
+    if not subscriber.signature:
+        return None
+    try:
+        data = json.loads(subscriber.signature)
+        return Signer(**data)
+    except (ValueError, TypeError):
+        return None
+
+
+async def choose_signature(update: Update, context: BotContext) -> None:
+    """Step 3: use the remembered signature, or ask the person to type one."""
+    found = await _open_case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if found is None or query is None or chat is None:
+        return
+    subscriber = await _person(update, context)
+    if subscriber is None:
+        return
+    callback, case = found
+    channel, how = Channel(callback.arg(1)), callback.arg(2)
+    await query.answer()
+    language = subscriber.language
+    if how == "saved":
+        signer = _saved_signer(subscriber)
+        if signer is not None:
+            _keep(context, Draft(case.slug, channel, signer=signer, awaiting="personal"))
+            await send(chat, _personal_screen(context, language, case.slug, channel, signer, False))
+            return
+        how = "full"
+    _keep(context, Draft(case.slug, channel, awaiting=how))
+    await chat.send_message(text(context, language, f"appeal_type_{how}.html", case=case))
+
+
+def _personal_screen(
+    context: BotContext,
+    language: str,
+    slug: str,
+    channel: Channel,
+    signer: Signer,
+    remembered: bool,
+) -> Screen:
+    button = context.services.renderer.button
+    rows = [[InlineKeyboardButton(button(language, "skip_personal"), callback_data=encode("pl", slug, channel))]]
+    if not remembered:
+        rows.append(
+            [InlineKeyboardButton(button(language, "remember_signature"), callback_data=encode("rem", slug, channel))]
+        )
+    body = text(
+        context, language, "appeal_personal.html", signer=signer, limit=PERSONAL_LIMIT
+    )
+    return Screen(body, InlineKeyboardMarkup(rows))
+
+
+async def typed(update: Update, context: BotContext) -> None:
+    """Text typed in a private chat: the signature or the personal sentence the draft awaits."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or message.text is None:
+        return
+    language = await language_of(update, context)
+    draft = _draft(context)
+    if draft is None or draft.awaiting is None:
+        await message.reply_text(text(context, language, "typed_unexpected.html"))
+        return
+    typed_text = _CONTROL.sub("", message.text).strip()
+    if draft.awaiting in ("full", "initials"):
+        signer = _parse_signer(draft.awaiting, typed_text)
+        if signer is None:
+            await message.reply_text(
+                text(context, language, f"appeal_bad_{draft.awaiting}.html", limit=MAX_SIGNATURE)
+            )
+            return
+        _keep(context, replace(draft, signer=signer, awaiting="personal"))
+        subscriber = await context.services.subscribers.get(chat.id)
+        remembered = subscriber is not None and _saved_signer(subscriber) == signer
+        await send(
+            chat, _personal_screen(context, language, draft.slug, draft.channel, signer, remembered)
+        )
+        return
+    if len(typed_text) > PERSONAL_LIMIT or not typed_text:
+        await message.reply_text(
+            text(context, language, "appeal_personal_too_long.html", limit=PERSONAL_LIMIT, length=len(typed_text))
+        )
+        return
+    draft = replace(draft, personal_line=typed_text, awaiting=None)
+    _keep(context, draft)
+    await _show_letter(update, context, draft, language)
+
+
+def _parse_signer(how: str, typed_text: str) -> Signer | None:
+    if not typed_text or len(typed_text) > MAX_SIGNATURE:
+        return None
+    if how == "full":
+        return Signer(full_name=typed_text)
+    initials, comma, city = typed_text.rpartition(",")
+    if not comma or not initials.strip() or not city.strip():
+        return None
+    return Signer(initials=initials.strip(), city=city.strip())
+
+
+async def remember_signature(update: Update, context: BotContext) -> None:
+    """Keep the signature just typed for the next appeal (the person asked)."""
+    query, chat = update.callback_query, update.effective_chat
+    draft = _draft(context)
+    if query is None or chat is None:
+        return
+    language = await language_of(update, context)
+    if draft is None or draft.signer is None:
+        await query.answer(text(context, language, "appeal_expired.txt"), show_alert=True)
+        return
+    services = context.services
+    await services.subscribers.set_signature(
+        chat.id, json.dumps(draft.signer.to_mapping(), ensure_ascii=False), services.clock()
+    )
+    await query.answer(text(context, language, "signature_remembered.txt"))
+    await query.edit_message_reply_markup(
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(services.renderer.button(language, "skip_personal"), callback_data=encode("pl", draft.slug, draft.channel))]]
+        )
+    )
+
+
+async def skip_personal(update: Update, context: BotContext) -> None:
+    """No personal sentence: show the letter."""
+    await _letter_from_tap(update, context, language=None)
+
+
+async def letter_language(update: Update, context: BotContext) -> None:
+    """Show the same letter in another language (the target's, or the person's)."""
+    query = update.callback_query
+    assert query is not None
+    await _letter_from_tap(update, context, language=(query.data or "").rsplit(":", 1)[-1])
+
+
+async def _letter_from_tap(update: Update, context: BotContext, language: str | None) -> None:
+    found = await _open_case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if found is None or query is None or chat is None:
+        return
+    subscriber = await _person(update, context)
+    if subscriber is None:
+        return
+    callback, case = found
+    channel = Channel(callback.arg(1))
+    draft = _draft(context)
+    if draft is None or draft.slug != case.slug or draft.signer is None:
+        # The typed signature was lost (a restart, or another appeal since): ask again.
+        await query.answer(text(context, subscriber.language, "appeal_expired.txt"))
+        _keep(context, Draft(case.slug, channel))
+        await send(chat, _signature_screen(context, subscriber, case, channel))
+        return
+    await query.answer()
+    draft = replace(draft, channel=channel, awaiting=None, language=language or draft.language)
+    _keep(context, draft)
+    await _show_letter(update, context, draft, subscriber.language)
+
+
+async def _show_letter(update: Update, context: BotContext, draft: Draft, language: str) -> None:
+    """Compose the letter and send it the way its channel needs: text to copy, and a file."""
+    chat = update.effective_chat
+    assert chat is not None and draft.signer is not None
+    services = context.services
+    case = await services.cases.get(draft.slug)
+    subscriber = await services.subscribers.get(chat.id)
+    if case is None or subscriber is None:
+        await chat.send_message(text(context, language, "appeal_expired.html"))
+        return
+    letter_languages = available_languages(case, services.renderer, language)
+    letter_language = draft.language if draft.language in letter_languages else letter_languages[0]
+    try:
+        appeal = compose_appeal(
+            case,
+            channel=draft.channel,
+            language=letter_language,
+            signer=draft.signer,
+            personal_line=draft.personal_line,
+            today=services.clock().date(),
+            variant_seed=f"{subscriber.actor}:{case.slug}",
+            renderer=services.renderer,
+        )
+    except PersonalLineError:
+        await chat.send_message(text(context, language, "appeal_personal_too_long.html", limit=PERSONAL_LIMIT, length=len(draft.personal_line or "")))
+        return
+    markup = _letter_buttons(context, case, draft.channel, language, letter_language, letter_languages)
+    await _deliver(chat, context, case, appeal, language, markup)
+
+
+def _letter_buttons(
+    context: BotContext,
+    case: UrgentAction,
+    channel: Channel,
+    language: str,
+    shown: str,
+    languages: tuple[str, ...],
+) -> InlineKeyboardMarkup:
+    button = context.services.renderer.button
+    rows = [[InlineKeyboardButton(button(language, "sent_it"), callback_data=encode("sent", case.slug, channel))]]
+    others = [
+        InlineKeyboardButton(
+            button(language, "letter_in", language_name=context.services.renderer.button(code, "language_name")),
+            callback_data=encode("lt", case.slug, channel, code),
+        )
+        for code in languages
+        if code != shown
+    ]
+    if others:
+        rows.append(others)
+    rows.append(
+        [
+            InlineKeyboardButton(
+                button(language, f"via_{other}"), callback_data=encode("ch", case.slug, other)
+            )
+            for other in case.channels()
+            if other is not channel
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+async def _deliver(
+    chat: Any,
+    context: BotContext,
+    case: UrgentAction,
+    appeal: Appeal,
+    language: str,
+    markup: InlineKeyboardMarkup,
+) -> None:
+    """Send the appeal: each letter as copyable text when it fits, always as a file."""
+    name = f"appeal-{case.slug}"
+    if appeal.channel is Channel.EMAIL:
+        for letter in appeal.letters:
+            fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
+            await chat.send_message(
+                text(context, language, "letter_email.html", letter=letter, fits=fits)
+            )
+            await chat.send_document(
+                InputFile(email_file(letter), filename=f"{name}.eml"),
+                caption=text(context, language, "letter_email_file.html"),
+            )
+    elif appeal.channel is Channel.FAX:
+        for number, letter in enumerate(appeal.letters, start=1):
+            await chat.send_document(
+                InputFile(fax_file(letter), filename=f"{name}-fax-{number}.html"),
+                caption=text(context, language, "letter_fax_file.html", letter=letter),
+            )
+    else:
+        await chat.send_document(
+            InputFile(post_file(appeal), filename=f"{name}-post.html"),
+            caption=text(context, language, "letter_post_file.html"),
+        )
+    await chat.send_message(
+        text(context, language, f"letter_{appeal.channel}.done.html", appeal=appeal, case=case),
+        reply_markup=markup,
+    )
+
+
+async def sent(update: Update, context: BotContext) -> None:
+    """"I've sent it": record the appeal to every official it went to, then the checklist."""
+    found = await case_of(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if found is None or query is None or chat is None:
+        return
+    subscriber = await _person(update, context)
+    if subscriber is None:
+        return
+    callback, case = found
+    if case.status is CaseStatus.CLOSED:
+        await query.answer(text(context, subscriber.language, "case_closed.txt"), show_alert=True)
+        return
+    services = context.services
+    channel = Channel(callback.arg(1))
+    before = await services.actions.done(case.slug, subscriber.actor)
+    now = services.clock()
+    recorded = False
+    for index, target in enumerate(case.targets):
+        if target.reaches_by(channel):
+            recorded |= await services.actions.record(case.slug, subscriber.actor, channel, index, now)
+    language = subscriber.language
+    await query.answer(text(context, language, "recorded.txt", recorded=recorded))
+    done = await services.actions.done(case.slug, subscriber.actor)
+    await send(chat, checklist(case, done, language=language, renderer=services.renderer))
+    if recorded and not before:
+        await chat.send_message(
+            text(
+                context,
+                language,
+                "thanks.html",
+                case=case,
+                acted=await services.actions.count_people(case.slug),
+                link=deep_link(context.bot.username, case.slug),
+            )
+        )
+
+
+HANDLERS = [
+    CallbackQueryHandler(start_appeal, pattern=pattern("ap")),
+    CallbackQueryHandler(choose_channel, pattern=pattern("ch")),
+    CallbackQueryHandler(choose_signature, pattern=pattern("sg")),
+    CallbackQueryHandler(remember_signature, pattern=pattern("rem")),
+    CallbackQueryHandler(skip_personal, pattern=pattern("pl")),
+    CallbackQueryHandler(letter_language, pattern=pattern("lt")),
+    CallbackQueryHandler(sent, pattern=pattern("sent")),
+]
+# Registered after every command handler, so commands are never taken for a signature.
+TEXT = MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)

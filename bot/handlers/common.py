@@ -1,0 +1,46 @@
+"""What every handler needs: the person's language, and sending a screen."""
+
+from __future__ import annotations
+
+from telegram import Chat, Message, Update
+from telegram.constants import ChatMemberStatus
+
+from bot.context import BotContext
+from bot.domain.subscribers import Subscriber
+from bot.views import Screen
+
+
+async def language_of(update: Update, context: BotContext) -> str:
+    """The language to speak: the subscriber's choice, else their Telegram app's language."""
+    chat = update.effective_chat
+    if chat is not None:
+        subscriber = await context.services.subscribers.get(chat.id)
+        if subscriber is not None:
+            return subscriber.language
+    user = update.effective_user
+    return context.services.renderer.language_for(user.language_code if user else None)
+
+
+async def subscriber_of(update: Update, context: BotContext) -> Subscriber | None:
+    """The subscriber behind this chat, whatever its status, or None."""
+    chat = update.effective_chat
+    return await context.services.subscribers.get(chat.id) if chat is not None else None
+
+
+async def send(chat: Chat, screen: Screen) -> Message:
+    """Send a screen to a chat."""
+    return await chat.send_message(screen.text, reply_markup=screen.markup)
+
+
+async def is_group_admin(update: Update, context: BotContext) -> bool:
+    """Whether the person writing is an admin of the group they write in (asked of Telegram)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+def text(context: BotContext, language: str, name: str, **values: object) -> str:
+    """A message from templates/ in `language`."""
+    return context.services.renderer.render(language, name, **values)

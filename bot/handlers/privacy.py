@@ -1,0 +1,134 @@
+"""Privacy: /privacy says what is kept and why, /mydata hands it over, /forget deletes it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType as TelegramChatType
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext
+from bot.handlers.common import language_of, send, subscriber_of, text
+from bot.views import Screen
+from bot.views.callbacks import decode, encode, pattern
+
+
+async def privacy(update: Update, context: BotContext) -> None:
+    """Say exactly what the bot keeps, why, and how to get it or delete it."""
+    message = update.effective_message
+    if message is None:
+        return
+    language = await language_of(update, context)
+    await message.reply_text(text(context, language, "privacy.html"))
+
+
+async def my_data(update: Update, context: BotContext) -> None:
+    """Send everything stored about this person as a JSON file."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    language = await language_of(update, context)
+    if chat.type != TelegramChatType.PRIVATE:
+        await message.reply_text(text(context, language, "private_only.html"))
+        return
+    subscriber = await subscriber_of(update, context)
+    if subscriber is None:
+        await message.reply_text(text(context, language, "no_data.html"))
+        return
+    services = context.services
+    data: dict[str, Any] = {
+        "subscriber": {
+            "chat_id": subscriber.chat_id,
+            "chat_type": subscriber.chat_type,
+            "language": subscriber.language,
+            "countries": list(subscriber.countries) if subscriber.countries is not None else None,
+            "timezone": subscriber.timezone,
+            "signature": subscriber.signature,
+            "status": subscriber.status,
+            "subscribed_at": subscriber.subscribed_at.isoformat(),
+            "updated_at": subscriber.updated_at.isoformat(),
+        },
+        "cases_received": [
+            {"case": slug, "at": at.isoformat()}
+            for slug, at in await services.alerts.of_subscriber(subscriber.id)
+        ],
+        "appeals_opened": [
+            {"case": slug, "at": at.isoformat()}
+            for slug, at in await services.actions.opened_by(subscriber.actor)
+        ],
+        "appeals_sent": [
+            {"case": slug, "channel": channel, "target": target, "at": at.isoformat()}
+            for slug, channel, target, at in await services.actions.of_actor(subscriber.actor)
+        ],
+    }
+    extra = await _more_data(context, subscriber.id)
+    data.update(extra)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await message.reply_document(
+        InputFile(body, filename="my-urgent-action-data.json"),
+        caption=text(context, language, "mydata_caption.html"),
+    )
+
+
+async def _more_data(context: BotContext, subscriber_id: int) -> dict[str, Any]:
+    """Data other features keep about a subscriber (reminders, for example)."""
+    exporters = context.services.personal_data_exporters
+    found: dict[str, Any] = {}
+    for name, exporter in exporters.items():
+        found[name] = await exporter(subscriber_id)
+    return found
+
+
+async def forget(update: Update, context: BotContext) -> None:
+    """Ask to confirm deleting everything about this person."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    language = await language_of(update, context)
+    if chat.type != TelegramChatType.PRIVATE:
+        await message.reply_text(text(context, language, "private_only.html"))
+        return
+    button = context.services.renderer.button
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    button(language, "forget_yes"), callback_data=encode("fg", "yes")
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    button(language, "forget_no"), callback_data=encode("fg", "no")
+                )
+            ],
+        ]
+    )
+    await send(chat, Screen(text(context, language, "forget_confirm.html"), markup))
+
+
+async def forget_answer(update: Update, context: BotContext) -> None:
+    """Delete the person's data on "yes"; keep everything on "no"."""
+    query, chat = update.callback_query, update.effective_chat
+    callback = decode(query.data if query else None)
+    if query is None or chat is None or callback is None:
+        return
+    language = await language_of(update, context)
+    if callback.arg(0) != "yes":
+        await query.answer()
+        await query.edit_message_text(text(context, language, "forget_cancelled.html"))
+        return
+    deleted = await context.services.subscribers.forget(chat.id)
+    if context.user_data is not None:
+        context.user_data.clear()
+    await query.answer()
+    await query.edit_message_text(text(context, language, "forgotten.html", deleted=deleted))
+
+
+HANDLERS = [
+    CommandHandler("privacy", privacy),
+    CommandHandler("mydata", my_data),
+    CommandHandler("forget", forget),
+    CallbackQueryHandler(forget_answer, pattern=pattern("fg")),
+]

@@ -1,0 +1,74 @@
+"""Callback data: what a button says when tapped, encoded in at most 64 bytes, checked on return.
+
+A callback is `verb:arg:arg...`. Every verb has a fixed shape; anything else (an old format, a
+forged payload) decodes to None, and the handler answers politely without changing anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+SLUG = r"[a-z0-9][a-z0-9-]{0,31}"
+CHANNEL = r"email|fax|post"
+LANGUAGE = r"[a-z]{2}"
+
+# verb -> the patterns of its arguments, in order.
+SHAPES: dict[str, tuple[str, ...]] = {
+    "c": (SLUG,),  # show a case's card
+    "bg": (SLUG, r"\d{1,2}"),  # a page of the background
+    "ap": (SLUG,),  # start the appeal: choose a channel
+    "ch": (SLUG, CHANNEL),  # channel chosen: choose how to sign
+    "sg": (SLUG, CHANNEL, r"full|initials|saved"),  # how to sign
+    "rem": (SLUG, CHANNEL),  # remember the signature just typed
+    "pl": (SLUG, CHANNEL),  # no personal sentence: show the letter
+    "lt": (SLUG, CHANNEL, LANGUAGE),  # the letter in another language
+    "ac": (SLUG,),  # "I've acted": the checklist
+    "rec": (SLUG, CHANNEL, r"\d{1,2}"),  # record an appeal to target n by channel
+    "sent": (SLUG, CHANNEL),  # record the appeal just written, to all its officials
+    "nn": (SLUG,),  # not now
+    "sub": (),  # subscribe again (undo /stop)
+    "lang": (LANGUAGE,),  # preferred language
+    "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
+    "fg": (r"yes|no",),  # /forget confirmation
+    "sz": (SLUG, r"1d|3d|off"),  # snooze reminders
+}
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A decoded, well-formed callback."""
+
+    verb: str
+    args: tuple[str, ...]
+
+    def arg(self, index: int) -> str:
+        """The argument at `index`."""
+        return self.args[index]
+
+
+def encode(verb: str, *args: str) -> str:
+    """Encode a callback; refuse (ValueError) one that would not decode or exceeds 64 bytes."""
+    data = ":".join((verb, *args))
+    if decode(data) is None:
+        raise ValueError(f"callback {data!r} does not fit its shape")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Decode callback data, or None when it is malformed, unknown or too long."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    verb, *args = data.split(":")
+    shape = SHAPES.get(verb)
+    if shape is None or len(args) != len(shape):
+        return None
+    if not all(re.fullmatch(pattern, arg) for pattern, arg in zip(shape, args, strict=True)):
+        return None
+    return Callback(verb, tuple(args))
+
+
+def pattern(verb: str) -> str:
+    """The regular expression a CallbackQueryHandler uses to route `verb`."""
+    return f"^{re.escape(verb)}(:|$)"

@@ -1,0 +1,84 @@
+"""Settings from the environment: defaults, validation that names the variable, hidden secrets."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings
+from bot.logs import SecretFilter
+
+TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
+
+
+def test_defaults_follow_the_documented_interface() -> None:
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN})
+    assert settings.api_url == "https://api.telegram.org"
+    assert settings.bot_base_url == "https://api.telegram.org/bot"
+    assert settings.db_path == Path("data/bot.sqlite3")
+    assert settings.actions_dir == Path("actions")
+    assert settings.organizers == frozenset()
+    assert settings.webhook_url is None
+
+
+def test_every_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": "http://127.0.0.1:8081/",
+            "BOT_DB_PATH": "/tmp/x.sqlite3",
+            "BOT_ORGANIZERS": "11, 22,33",
+            "BOT_ACTIONS_DIR": "cases",
+            "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "BOT_WEBHOOK_SECRET": "s3cret_token-1",
+        }
+    )
+    assert settings.bot_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.file_base_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.organizers == frozenset({11, 22, 33})
+    assert settings.actions_dir == Path("cases")
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.reveal() == "s3cret_token-1"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "BOT_TOKEN is missing"),
+        ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN is invalid"),
+        ({"BOT_TOKEN": TOKEN, "BOT_API_URL": "ftp://x"}, "BOT_API_URL is invalid"),
+        ({"BOT_TOKEN": TOKEN, "BOT_ORGANIZERS": "12,abc"}, "BOT_ORGANIZERS is invalid"),
+        ({"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t"}, "BOT_WEBHOOK_SECRET is missing"),
+        (
+            {"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t", "BOT_WEBHOOK_SECRET": "a b"},
+            "BOT_WEBHOOK_SECRET is invalid",
+        ),
+        ({"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "http://x.org/t"}, "BOT_WEBHOOK_URL is invalid"),
+        ({"BOT_TOKEN": TOKEN, "BOT_SEND_RATE": "fast"}, "BOT_SEND_RATE is invalid"),
+        ({"BOT_TOKEN": TOKEN, "BOT_DEFAULT_TIMEZONE": "Mars/Base"}, "BOT_DEFAULT_TIMEZONE is invalid"),
+    ],
+)
+def test_a_bad_setting_is_named(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        Settings.from_env(env)
+
+
+def test_the_token_never_shows_in_a_repr_or_an_error() -> None:
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN})
+    assert TOKEN not in repr(settings)
+    assert TOKEN not in str(settings)
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"BOT_TOKEN": TOKEN[:-25]})
+    assert TOKEN[:-25] not in str(caught.value)
+
+
+def test_log_lines_are_scrubbed_of_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN})
+    logger = logging.getLogger("test.scrub")
+    logger.addFilter(SecretFilter([settings.token]))
+    with caplog.at_level(logging.INFO, logger="test.scrub"):
+        logger.info("POST %s failed", f"https://api.telegram.org/bot{TOKEN}/sendMessage")
+    assert TOKEN not in caplog.text
+    assert "bot********/sendMessage" in caplog.text
