@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import POLL_TIMEOUT, build_application  # noqa: PLC0415
+    from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application  # noqa: PLC0415
 
     app = build_application(settings)
     if settings.webhook_url and settings.webhook_secret:
@@ -63,13 +63,13 @@ def _run(settings: Settings) -> int:
             url_path="telegram",
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret.reveal(),
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
         )
     else:
         log.info("starting in polling mode against %s", settings.api_url)
         app.run_polling(
             timeout=POLL_TIMEOUT,
-            allowed_updates=["message", "callback_query", "my_chat_member"],
+            allowed_updates=ALLOWED_UPDATES,
         )
     log.info("stopped")
     return 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
@@ -91,3 +93,36 @@ async def set_commands(app: UrgentActionApp, renderer: Renderer) -> None:
 
 
 POLL_TIMEOUT = timedelta(seconds=10)
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+
+
+@asynccontextmanager
+async def running(
+    app: UrgentActionApp, *, poll_timeout: timedelta = POLL_TIMEOUT
+) -> AsyncIterator[UrgentActionApp]:
+    """Run the bot with long polling inside the caller's event loop (the demo, the tests).
+
+    The same steps as `run_polling`, which owns its loop: initialize, post_init, poll, start;
+    and on the way out stop polling, stop, post_shutdown, shutdown.
+    """
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+        )
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
+    finally:
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+        await app.shutdown()

@@ -58,7 +58,12 @@ class Target:
     fax: str | None = None  # E.164, e.g. "+77172745631"
     phone: str | None = None  # E.164
     salutation: str | None = None  # as the sheet gives it, e.g. "Dear Mr President"
+    salutations: Mapping[str, str] = field(default_factory=dict)  # language -> salutation
     language: str | None = None  # the target's preferred language, ISO 639-1
+
+    def salutation_in(self, language: str) -> str | None:
+        """The salutation for a letter in `language`, if the case gives one."""
+        return self.salutations.get(language)
 
     def reaches_by(self, channel: Channel) -> bool:
         """Whether this target can be written to through `channel`."""

@@ -128,7 +128,9 @@ async def choose_channel(update: Update, context: BotContext) -> None:
     callback, case = found
     channel = Channel(callback.arg(1))
     if channel not in case.channels():
-        await query.answer(text(context, subscriber.language, "button_invalid.txt"), show_alert=True)
+        await query.answer(
+            text(context, subscriber.language, "button_invalid.txt"), show_alert=True
+        )
         return
     await query.answer()
     _keep(context, Draft(case.slug, channel))
@@ -154,7 +156,8 @@ def _signature_screen(
     rows.append(
         [
             InlineKeyboardButton(
-                button(language, "sign_full"), callback_data=encode("sg", case.slug, channel, "full")
+                button(language, "sign_full"),
+                callback_data=encode("sg", case.slug, channel, "full"),
             ),
             InlineKeyboardButton(
                 button(language, "sign_initials"),
@@ -193,7 +196,9 @@ async def choose_signature(update: Update, context: BotContext) -> None:
         signer = _saved_signer(subscriber)
         if signer is not None:
             _keep(context, Draft(case.slug, channel, signer=signer, awaiting="personal"))
-            await send(chat, _personal_screen(context, language, case.slug, channel, signer, False))
+            await send(
+                chat, _personal_screen(context, language, case.slug, channel, signer, False)
+            )
             return
         how = "full"
     _keep(context, Draft(case.slug, channel, awaiting=how))
@@ -209,14 +214,23 @@ def _personal_screen(
     remembered: bool,
 ) -> Screen:
     button = context.services.renderer.button
-    rows = [[InlineKeyboardButton(button(language, "skip_personal"), callback_data=encode("pl", slug, channel))]]
+    rows = [
+        [
+            InlineKeyboardButton(
+                button(language, "skip_personal"), callback_data=encode("pl", slug, channel)
+            )
+        ]
+    ]
     if not remembered:
         rows.append(
-            [InlineKeyboardButton(button(language, "remember_signature"), callback_data=encode("rem", slug, channel))]
+            [
+                InlineKeyboardButton(
+                    button(language, "remember_signature"),
+                    callback_data=encode("rem", slug, channel),
+                )
+            ]
         )
-    body = text(
-        context, language, "appeal_personal.html", signer=signer, limit=PERSONAL_LIMIT
-    )
+    body = text(context, language, "appeal_personal.html", signer=signer, limit=PERSONAL_LIMIT)
     return Screen(body, InlineKeyboardMarkup(rows))
 
 
@@ -242,12 +256,19 @@ async def typed(update: Update, context: BotContext) -> None:
         subscriber = await context.services.subscribers.get(chat.id)
         remembered = subscriber is not None and _saved_signer(subscriber) == signer
         await send(
-            chat, _personal_screen(context, language, draft.slug, draft.channel, signer, remembered)
+            chat,
+            _personal_screen(context, language, draft.slug, draft.channel, signer, remembered),
         )
         return
     if len(typed_text) > PERSONAL_LIMIT or not typed_text:
         await message.reply_text(
-            text(context, language, "appeal_personal_too_long.html", limit=PERSONAL_LIMIT, length=len(typed_text))
+            text(
+                context,
+                language,
+                "appeal_personal_too_long.html",
+                limit=PERSONAL_LIMIT,
+                length=len(typed_text),
+            )
         )
         return
     draft = replace(draft, personal_line=typed_text, awaiting=None)
@@ -283,7 +304,14 @@ async def remember_signature(update: Update, context: BotContext) -> None:
     await query.answer(text(context, language, "signature_remembered.txt"))
     await query.edit_message_reply_markup(
         InlineKeyboardMarkup(
-            [[InlineKeyboardButton(services.renderer.button(language, "skip_personal"), callback_data=encode("pl", draft.slug, draft.channel))]]
+            [
+                [
+                    InlineKeyboardButton(
+                        services.renderer.button(language, "skip_personal"),
+                        callback_data=encode("pl", draft.slug, draft.channel),
+                    )
+                ]
+            ]
         )
     )
 
@@ -326,7 +354,8 @@ async def _letter_from_tap(update: Update, context: BotContext, language: str | 
 async def _show_letter(update: Update, context: BotContext, draft: Draft, language: str) -> None:
     """Compose the letter and send it the way its channel needs: text to copy, and a file."""
     chat = update.effective_chat
-    assert chat is not None and draft.signer is not None
+    assert chat is not None
+    assert draft.signer is not None
     services = context.services
     case = await services.cases.get(draft.slug)
     subscriber = await services.subscribers.get(chat.id)
@@ -347,9 +376,19 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
             renderer=services.renderer,
         )
     except PersonalLineError:
-        await chat.send_message(text(context, language, "appeal_personal_too_long.html", limit=PERSONAL_LIMIT, length=len(draft.personal_line or "")))
+        await chat.send_message(
+            text(
+                context,
+                language,
+                "appeal_personal_too_long.html",
+                limit=PERSONAL_LIMIT,
+                length=len(draft.personal_line or ""),
+            )
+        )
         return
-    markup = _letter_buttons(context, case, draft.channel, language, letter_language, letter_languages)
+    markup = _letter_buttons(
+        context, case, draft.channel, language, letter_language, letter_languages
+    )
     await _deliver(chat, context, case, appeal, language, markup)
 
 
@@ -362,10 +401,20 @@ def _letter_buttons(
     languages: tuple[str, ...],
 ) -> InlineKeyboardMarkup:
     button = context.services.renderer.button
-    rows = [[InlineKeyboardButton(button(language, "sent_it"), callback_data=encode("sent", case.slug, channel))]]
+    rows = [
+        [
+            InlineKeyboardButton(
+                button(language, "sent_it"), callback_data=encode("sent", case.slug, channel)
+            )
+        ]
+    ]
     others = [
         InlineKeyboardButton(
-            button(language, "letter_in", language_name=context.services.renderer.button(code, "language_name")),
+            button(
+                language,
+                "letter_in",
+                language_name=context.services.renderer.button(code, "language_name"),
+            ),
             callback_data=encode("lt", case.slug, channel, code),
         )
         for code in languages
@@ -423,7 +472,7 @@ async def _deliver(
 
 
 async def sent(update: Update, context: BotContext) -> None:
-    """"I've sent it": record the appeal to every official it went to, then the checklist."""
+    """ "I've sent it": record the appeal to every official it went to, then the checklist."""
     found = await case_of(update, context)
     query, chat = update.callback_query, update.effective_chat
     if found is None or query is None or chat is None:
@@ -442,7 +491,9 @@ async def sent(update: Update, context: BotContext) -> None:
     recorded = False
     for index, target in enumerate(case.targets):
         if target.reaches_by(channel):
-            recorded |= await services.actions.record(case.slug, subscriber.actor, channel, index, now)
+            recorded |= await services.actions.record(
+                case.slug, subscriber.actor, channel, index, now
+            )
     language = subscriber.language
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
