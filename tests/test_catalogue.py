@@ -137,7 +137,11 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "field", "says"),
     [
-        (('country_code = "EG"', 'country_code = "EG"\nmood = "hopeful"'), "mood", "unknown field"),
+        (
+            ('country_code = "EG"', 'country_code = "EG"\nmood = "hopeful"'),
+            "mood",
+            "unknown field",
+        ),
         (
             ('name = "Minister Example"', 'name = "Minister Example"\nrank = 1'),
             "targets[0].rank",

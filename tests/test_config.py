@@ -50,14 +50,24 @@ def test_every_variable_is_read() -> None:
         ({"BOT_TOKEN": "nonsense"}, "BOT_TOKEN is invalid"),
         ({"BOT_TOKEN": TOKEN, "BOT_API_URL": "ftp://x"}, "BOT_API_URL is invalid"),
         ({"BOT_TOKEN": TOKEN, "BOT_ORGANIZERS": "12,abc"}, "BOT_ORGANIZERS is invalid"),
-        ({"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t"}, "BOT_WEBHOOK_SECRET is missing"),
         (
-            {"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t", "BOT_WEBHOOK_SECRET": "a b"},
+            {"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t"},
+            "BOT_WEBHOOK_SECRET is missing",
+        ),
+        (
+            {
+                "BOT_TOKEN": TOKEN,
+                "BOT_WEBHOOK_URL": "https://x.org/t",
+                "BOT_WEBHOOK_SECRET": "a b",
+            },
             "BOT_WEBHOOK_SECRET is invalid",
         ),
         ({"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "http://x.org/t"}, "BOT_WEBHOOK_URL is invalid"),
         ({"BOT_TOKEN": TOKEN, "BOT_SEND_RATE": "fast"}, "BOT_SEND_RATE is invalid"),
-        ({"BOT_TOKEN": TOKEN, "BOT_DEFAULT_TIMEZONE": "Mars/Base"}, "BOT_DEFAULT_TIMEZONE is invalid"),
+        (
+            {"BOT_TOKEN": TOKEN, "BOT_DEFAULT_TIMEZONE": "Mars/Base"},
+            "BOT_DEFAULT_TIMEZONE is invalid",
+        ),
     ],
 )
 def test_a_bad_setting_is_named(env: dict[str, str], named: str) -> None:

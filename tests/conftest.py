@@ -1,0 +1,127 @@
+"""Fixtures: the Telegram emulator on 127.0.0.1, and the real bot running against it over HTTP
+with a fresh, migrated SQLite file and a clock the test can move."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application, running
+from bot.config import Secret, Settings
+from bot.context import Services, UrgentActionApp
+from bot.emulator import EmulatorLimits, Person, RecordedMessage, TelegramEmulator
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST-token-ABCDEFGHIJKLMNOPQRSTUV"
+ORGANIZER_ID = 42
+
+
+@dataclass
+class MovableClock:
+    """A clock a test sets; it starts at a fixed moment and only moves when told."""
+
+    now: datetime = field(default_factory=lambda: datetime(2022, 5, 20, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward."""
+        self.now += delta
+
+
+@pytest.fixture
+def limits() -> EmulatorLimits:
+    """Telegram's limits as the service applies them (tests may override this fixture)."""
+    return EmulatorLimits()
+
+
+@pytest.fixture
+async def emulator(limits: EmulatorLimits) -> AsyncIterator[TelegramEmulator]:
+    """A running emulator with the bot registered."""
+    emu = TelegramEmulator(limits)
+    emu.create_bot(TOKEN, "UrgentActionBot")
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    """The bot's clock: 20 May 2022, 09:00 UTC, 23 days before the seed case's deadline."""
+    return MovableClock()
+
+
+@pytest.fixture
+def settings(emulator: TelegramEmulator, tmp_path: Path) -> Settings:
+    """Settings pointing the bot at the emulator, with a fresh database file."""
+    return Settings(
+        token=Secret(TOKEN),
+        api_url=emulator.api_url,
+        db_path=tmp_path / "bot.sqlite3",
+        organizers=frozenset({ORGANIZER_ID}),
+        actions_dir=ROOT / "actions",
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentActionApp]:
+    """The real bot, polling the emulator."""
+    app = build_application(settings, clock=clock)
+    async with running(app, poll_timeout=timedelta(seconds=1)):
+        yield app
+
+
+def services_of(app: UrgentActionApp) -> Services:
+    """The running bot's services."""
+    services = app.bot_data.services
+    assert services is not None
+    return services
+
+
+@dataclass
+class Chatter:
+    """A simulated person talking to the bot, for tests that read like a conversation."""
+
+    emulator: TelegramEmulator
+    person: Person
+    chat_id: int
+
+    @property
+    def id(self) -> int:
+        return self.person.id
+
+    async def say(
+        self, text: str, *, replies: int = 1, timeout: float = 5.0
+    ) -> list[RecordedMessage]:
+        """Send `text` and wait for `replies` messages from the bot."""
+        mark = self.emulator.last_id(self.chat_id)
+        await self.emulator.send_text(self.person.id, text, chat_id=self.chat_id)
+        return await self.emulator.replies(
+            self.chat_id, after=mark, count=replies, timeout=timeout
+        )
+
+    async def press(
+        self, message: RecordedMessage, label: str, *, replies: int = 0, timeout: float = 5.0
+    ) -> tuple[str | None, list[RecordedMessage]]:
+        """Tap the button labelled `label`; return the answer's text and `replies` new messages."""
+        mark = self.emulator.last_id(self.chat_id)
+        answer = await self.emulator.press(self.person.id, message, label, timeout=timeout)
+        assert answer is not None, f"the bot never answered the tap on {label!r}"
+        got = (
+            await self.emulator.replies(self.chat_id, after=mark, count=replies, timeout=timeout)
+            if replies
+            else []
+        )
+        return answer.text, got
+
+
+@pytest.fixture
+def person(emulator: TelegramEmulator) -> Chatter:
+    """An English-speaking person with a private chat."""
+    someone = emulator.create_person("Anna", language_code="en")
+    return Chatter(emulator, someone, someone.id)
