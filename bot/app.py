@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, Defaults, JobQueue
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, JobQueue
 
 from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
@@ -60,6 +60,9 @@ def build_application(
         )
         # Several people tap at once; each update is handled on its own task.
         .concurrent_updates(True)
+        # Direct replies stay within group and global flood limits, and a 429 is waited out
+        # (retry_after) and retried instead of failing the person's tap.
+        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -136,7 +136,13 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     if case.source_url:
         data["source_url"] = case.source_url
     data["people"] = [
-        _compact({"name": p.name, "pronoun": p.pronoun, "description": dict(p.description)})
+        _compact(
+            {
+                "name": dict(p.names) if len(p.names) > 1 else p.name,
+                "pronoun": p.pronoun,
+                "description": dict(p.description),
+            }
+        )
         for p in case.people
     ]
     data["text"] = {
@@ -386,14 +392,15 @@ class _Reader:
                 self.problem(f"people[{i}]", "must be a table")
                 continue
             self.unknown(item, _PERSON, where)
-            name = self.string(item, "name", where)
+            names = {k or original: v for k, v in self.localized(item, "name", where).items()}
+            name = names.get(original) or next(iter(names.values()), None)
             description = (
                 self.localized(item, "description", where) if "description" in item else {}
             )
             description = {k or original: v for k, v in description.items()}
             if name:
                 pronoun = self.string(item, "pronoun", where, required=False)
-                people.append(PersonAtRisk(name, pronoun, description))
+                people.append(PersonAtRisk(name, pronoun, description, names))
         return tuple(people)
 
     def targets(self, value: Any, original: str) -> tuple[Target, ...]:

@@ -71,7 +71,7 @@ class Renderer:
         if source is None:
             raise KeyError(f"no button label {key!r} in templates/{language}/buttons.toml")
         # Labels are plain text (Telegram shows button text as is), so no escaping here.
-        return self._label_environment.from_string(source).render(**context)
+        return self.plain(source, **context)
 
     def commands(self, language: str, scope: str) -> list[tuple[str, str]]:
         """The command menu for `scope` ("private" or "group"): (command, description) pairs."""
@@ -90,9 +90,17 @@ class Renderer:
         """The name of country `code` in `language` (templates/<language>/countries.toml)."""
         return str(self._table(language, "countries.toml").get(code, fallback))
 
+    def plain(self, source: str, **context: Any) -> str:
+        """Render a small plain-text template (a phrase, a label): no HTML escaping."""
+        return self._label_environment.from_string(source).render(**context).strip()
+
     @cached_property
     def _label_environment(self) -> jinja2.Environment:
-        return jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)  # noqa: S701
+        # Button labels and letter phrases are plain text: Telegram shows labels as they are,
+        # and letters are not HTML.
+        environment = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)  # noqa: S701
+        environment.filters.update(self.environment.filters)
+        return environment
 
     def _buttons(self, language: str) -> Mapping[str, str]:
         return self._table(language, "buttons.toml")

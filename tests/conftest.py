@@ -18,6 +18,8 @@ from bot.emulator import EmulatorLimits, Person, RecordedMessage, TelegramEmulat
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-ABCDEFGHIJKLMNOPQRSTUV"
 ORGANIZER_ID = 42
+# Seconds a person takes between two taps: the flood limits apply at that pace.
+HUMAN_PACE = 1.5
 
 
 @dataclass
@@ -99,6 +101,7 @@ class Chatter:
         self, text: str, *, replies: int = 1, timeout: float = 5.0
     ) -> list[RecordedMessage]:
         """Send `text` and wait for `replies` messages from the bot."""
+        self.emulator.elapse(HUMAN_PACE)
         mark = self.emulator.last_id(self.chat_id)
         await self.emulator.send_text(self.person.id, text, chat_id=self.chat_id)
         return await self.emulator.replies(
@@ -109,6 +112,7 @@ class Chatter:
         self, message: RecordedMessage, label: str, *, replies: int = 0, timeout: float = 5.0
     ) -> tuple[str | None, list[RecordedMessage]]:
         """Tap the button labelled `label`; return the answer's text and `replies` new messages."""
+        self.emulator.elapse(HUMAN_PACE)
         mark = self.emulator.last_id(self.chat_id)
         answer = await self.emulator.press(self.person.id, message, label, timeout=timeout)
         assert answer is not None, f"the bot never answered the tap on {label!r}"

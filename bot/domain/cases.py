@@ -40,9 +40,14 @@ class Channel(enum.StrEnum):
 class PersonAtRisk:
     """Someone the case is about."""
 
-    name: str
+    name: str  # in the case's original language
     pronoun: str | None = None
     description: Mapping[str, str] = field(default_factory=dict)  # language -> one line
+    names: Mapping[str, str] = field(default_factory=dict)  # language -> name, where it differs
+
+    def name_in(self, language: str) -> str:
+        """The person's name as written in `language`."""
+        return self.names.get(language, self.name)
 
 
 @dataclass(frozen=True)
@@ -167,5 +172,9 @@ class UrgentAction:
     @property
     def person_names(self) -> str:
         """The names of the people at risk, joined for a sentence."""
-        names = [p.name for p in self.people]
+        return self.names_in(self.original_language)
+
+    def names_in(self, language: str) -> str:
+        """The names of the people at risk in `language`, joined for a sentence."""
+        names = [p.name_in(language) for p in self.people]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]

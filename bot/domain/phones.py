@@ -1,14 +1,20 @@
-"""Phone and fax numbers: stored in E.164 ("+77172745631"), shown readably ("+7 7172 74 56 31")."""
+"""Phone and fax numbers: stored in E.164 ("+77172745631"), shown readably ("+7 7172 74 56 31").
+
+Urgent Action sheets write numbers the way their readers dial them: Amnesty International
+Canada's sheets write "011 8 7172 74-56-31" for a fax in Kazakhstan. Case files hold numbers in
+international form only, so a fax machine anywhere can dial them; `from_dialled` turns a sheet's
+number into that form.
+"""
 
 from __future__ import annotations
 
 import re
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 
-# International exit codes by the region a number was written to be dialled from.
-_EXIT_CODES = {"CA": "011", "US": "011"}
-_EXIT_DEFAULT = "00"
+# What a written number may contain besides digits: the separators people use.
+_WRITTEN = re.compile(r"^\+?[\d\s().\-/]+$")
 
 
 def is_international(raw: str) -> bool:
@@ -17,57 +23,88 @@ def is_international(raw: str) -> bool:
 
 
 def to_e164(raw: str, default_region: str | None = None) -> str:
-    """The number in E.164; ValueError with a readable reason when it is not a valid number."""
-    try:
-        number = phonenumbers.parse(raw, default_region)
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(f"{raw!r} is not a phone number ({error})") from None
+    """The number in E.164; ValueError saying why when it is not a valid number.
+
+    Without `default_region` the number must be in international form (+country code ...).
+    """
+    number = _parse(raw, default_region)
     if not phonenumbers.is_valid_number(number):
         raise ValueError(f"{raw!r} is not a valid phone number")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return _e164(number)
 
 
 def display(e164: str) -> str:
-    """The number as people read it: "+7 7172 74 56 31"."""
-    number = phonenumbers.parse(e164, None)
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    """The number as people read it: "+7 7172 74 56 31"; ValueError if it is not a number."""
+    number = _parse(e164, None)
+    readable = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    # Some countries' formats use hyphens ("+1 613-695-8755"); one style reads better in a list.
+    return str(readable).replace("-", " ")
 
 
-def from_dialled(raw: str, dialled_from: str = "CA") -> str:
-    """E.164 of a number written for dialling from `dialled_from`.
+def from_dialled(raw: str, dialled_from: str = "CA", *, country: str | None = None) -> str:
+    """E.164 of a number written for dialling from region `dialled_from`; ValueError otherwise.
 
-    Sheets write foreign numbers the way a reader there dials them: the sheet's
-    "011 8 7172 74-56-31" is Canada's exit code 011, then Kazakhstan's number with its domestic
-    trunk prefix 8. A number without the exit code is a local one of `dialled_from`.
+    Handles a number local to `dialled_from` ("613 695 8755" from CA), one behind the region's
+    international exit code ("011 7 7172 74 56 31" from CA), and the sheets' habit of writing the
+    destination's trunk prefix where its country code belongs ("011 8 7172 74-56-31": Kazakhstan
+    is dialled with 8 at home, its country code is 7). `country` (ISO alpha-2) settles a trunk
+    prefix that several countries share when the number alone does not.
     """
-    digits = re.sub(r"[^\d+]", "", raw)
-    if digits.startswith("+"):
-        return to_e164(digits)
-    exit_code = _EXIT_CODES.get(dialled_from, _EXIT_DEFAULT)
-    if not digits.startswith(exit_code):
-        return to_e164(digits, dialled_from)
-    rest = digits[len(exit_code) :]
-    # The rest is a country code and a national number; some sheets keep the trunk prefix
-    # ("8" in Kazakhstan and Russia, "0" in most others). Try each split that yields a valid
-    # number, the plain reading first.
-    for size in (1, 2, 3):
-        country, national = rest[:size], rest[size:]
-        known = phonenumbers.region_code_for_country_code(int(country or 0)) != "ZZ"
-        if not known or not national:
-            continue
-        candidates = [national]
-        for trunk in ("8", "0"):
-            if national.startswith(trunk):
-                candidates.append(national[len(trunk) :])
-        for candidate in candidates:
+    region = dialled_from.upper()
+    if PhoneMetadata.metadata_for_region(region) is None:
+        raise ValueError(f"{dialled_from!r} is not a region code such as CA")
+    try:
+        return to_e164(raw, region)
+    except ValueError as plain:
+        problem = plain
+    digits = re.sub(r"\D", "", raw)
+    rest = _after_exit_code(digits, region)
+    if raw.strip().startswith("+") or rest is None:
+        raise problem
+    # The exit code is followed by a trunk prefix, not a country code: read the rest as a
+    # national number of each country with that trunk prefix, and keep the valid readings.
+    regions = [country.upper()] if country else sorted(phonenumbers.SUPPORTED_REGIONS)
+    readings = set()
+    for candidate in regions:
+        trunk = _trunk_prefix(candidate)
+        if trunk and rest.startswith(trunk):
             try:
-                return to_e164(f"+{country}{candidate}")
+                readings.add(to_e164(rest, candidate))
             except ValueError:
                 continue
-    # Kazakhstan-style: exit code, then the trunk prefix 8, then the number (country code 7).
-    if rest.startswith("8"):
-        try:
-            return to_e164(f"+7{rest[1:]}")
-        except ValueError:
-            pass
-    raise ValueError(f"{raw!r} is not a phone number dialled from {dialled_from}")
+    if len(readings) == 1:
+        return readings.pop()
+    if readings:
+        found = ", ".join(display(r) for r in sorted(readings))
+        raise ValueError(f"{raw!r} could be any of {found}: say which country it is in")
+    raise ValueError(f"{raw!r} is not a phone number dialled from {region}")
+
+
+def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber:
+    text = raw.strip()
+    if not text or not _WRITTEN.match(text):
+        raise ValueError(f"{raw!r} is not a phone number (digits, spaces and + - . ( ) only)")
+    if region is None and not is_international(text):
+        raise ValueError(f"{raw!r} is not in international form (+ and the country code)")
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        reason = re.sub(r"^\(\d+\)\s*", "", str(error)).rstrip(".")
+        raise ValueError(f"{raw!r} is not a phone number ({reason})") from None
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _after_exit_code(digits: str, region: str) -> str | None:
+    """The digits after `region`'s international exit code, or None if they do not start so."""
+    metadata = PhoneMetadata.metadata_for_region(region)
+    pattern = metadata.international_prefix if metadata else None
+    match = re.match(f"(?:{pattern})", digits) if pattern else None
+    return digits[match.end() :] if match else None
+
+
+def _trunk_prefix(region: str) -> str | None:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    return metadata.national_prefix if metadata else None

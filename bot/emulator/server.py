@@ -127,9 +127,10 @@ class TelegramEmulator:
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.limits = limits or EmulatorLimits()
-        self.clock = clock
+        self._base_clock = clock
+        self._elapsed = 0.0
         self.wall_clock = wall_clock
-        self.flood = FloodGate(clock)
+        self.flood = FloodGate(self.clock)
         self.stats = Stats()
         self.bots: dict[str, BotAccount] = {}
         self.people: dict[int, Person] = {}
@@ -205,6 +206,18 @@ class TelegramEmulator:
             await self._session.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def clock(self) -> float:
+        """The emulator's time (monotonic seconds), which `elapse` moves forward."""
+        return self._base_clock() + self._elapsed
+
+    def elapse(self, seconds: float) -> None:
+        """Let `seconds` pass for the flood limits and callback timeouts, without waiting.
+
+        Simulated people tap as fast as code runs; real ones take a second or two. Tests call
+        this between a person's actions so the bot is held to the limits at human pace.
+        """
+        self._elapsed += seconds
 
     # ---- the simulated world ---------------------------------------------------------------
 

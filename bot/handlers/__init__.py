@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.context import UrgentActionApp
-from bot.handlers import acted, cases, errors, membership, preferences, privacy, subscription
+from bot.handlers import (
+    acted,
+    appeal,
+    cases,
+    errors,
+    membership,
+    preferences,
+    privacy,
+    subscription,
+)
 
 
 def register_handlers(app: UrgentActionApp) -> None:
@@ -14,8 +23,12 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(subscription.HANDLERS)
     app.add_handlers(cases.HANDLERS)
     app.add_handlers(acted.HANDLERS)
+    app.add_handlers(appeal.HANDLERS)
     app.add_handlers(preferences.HANDLERS)
     app.add_handlers(privacy.HANDLERS)
+    # Text typed in a private chat: what an appeal in progress waits for (a signature, a
+    # sentence); after the commands, so a command is never taken for a signature.
+    app.add_handler(appeal.TEXT)
     # Last: buttons nobody claimed (old, malformed or forged), then the error handler.
     app.add_handler(errors.FALLBACK)
     app.add_error_handler(errors.on_error)

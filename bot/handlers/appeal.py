@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType as TelegramChatType
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.appeals import (
+    PERSONAL_LIMIT,
     Appeal,
     PersonalLineError,
     Signer,
@@ -435,40 +436,49 @@ def _letter_buttons(
 
 
 async def _deliver(
-    chat: Any,
+    chat: Chat,
     context: BotContext,
     case: UrgentAction,
     appeal: Appeal,
     language: str,
     markup: InlineKeyboardMarkup,
 ) -> None:
-    """Send the appeal: each letter as copyable text when it fits, always as a file."""
+    """Send the appeal in as few messages as its channel needs; the last carries the buttons.
+
+    Email: the fields to copy (and the body, when it fits a message), then the .eml draft.
+    Fax: a printable fax per official, each captioned with its number. Post: one printable file
+    with every letter and its envelope label. Nothing is ever cut: a long letter is a file.
+    """
+    renderer = context.services.renderer
     name = f"appeal-{case.slug}"
     if appeal.channel is Channel.EMAIL:
-        for letter in appeal.letters:
-            fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
-            await chat.send_message(
-                text(context, language, "letter_email.html", letter=letter, fits=fits)
-            )
-            await chat.send_document(
-                InputFile(email_file(letter), filename=f"{name}.eml"),
-                caption=text(context, language, "letter_email_file.html"),
-            )
+        letter = appeal.letters[0]
+        fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
+        await chat.send_message(
+            text(context, language, "letter_email.html", letter=letter, fits=fits)
+        )
+        await chat.send_document(
+            InputFile(email_file(letter), filename=f"{name}.eml"),
+            caption=text(context, language, "letter_email_file.html", appeal=appeal),
+            reply_markup=markup,
+        )
     elif appeal.channel is Channel.FAX:
         for number, letter in enumerate(appeal.letters, start=1):
+            last = number == len(appeal.letters)
             await chat.send_document(
-                InputFile(fax_file(letter), filename=f"{name}-fax-{number}.html"),
-                caption=text(context, language, "letter_fax_file.html", letter=letter),
+                InputFile(
+                    fax_file(letter, renderer, appeal.signer.signature),
+                    filename=f"{name}-fax-{number}.html",
+                ),
+                caption=text(context, language, "letter_fax_file.html", letter=letter, last=last),
+                reply_markup=markup if last else None,
             )
     else:
         await chat.send_document(
-            InputFile(post_file(appeal), filename=f"{name}-post.html"),
-            caption=text(context, language, "letter_post_file.html"),
+            InputFile(post_file(appeal, renderer), filename=f"{name}-post.html"),
+            caption=text(context, language, "letter_post_file.html", appeal=appeal),
+            reply_markup=markup,
         )
-    await chat.send_message(
-        text(context, language, f"letter_{appeal.channel}.done.html", appeal=appeal, case=case),
-        reply_markup=markup,
-    )
 
 
 async def sent(update: Update, context: BotContext) -> None:

@@ -7,8 +7,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers.common import language_of, send, text
-from bot.views.callbacks import Callback, decode, pattern
+from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.views.callbacks import Callback, pattern
 from bot.views.cards import background_page, case_card
 
 
@@ -20,9 +20,11 @@ async def case_of(update: Update, context: BotContext) -> tuple[Callback, Urgent
     """
     query = update.callback_query
     assert query is not None
-    callback = decode(query.data)
+    callback = await decoded_tap(update, context)
+    if callback is None:
+        return None
     language = await language_of(update, context)
-    if callback is None or not callback.args:
+    if not callback.args:
         await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
         return None
     case = await context.services.cases.get(callback.arg(0))

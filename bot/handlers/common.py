@@ -8,6 +8,7 @@ from telegram.constants import ChatMemberStatus
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
 from bot.views import Screen
+from bot.views.callbacks import Callback, decode
 
 
 async def language_of(update: Update, context: BotContext) -> str:
@@ -44,3 +45,15 @@ async def is_group_admin(update: Update, context: BotContext) -> bool:
 def text(context: BotContext, language: str, name: str, **values: object) -> str:
     """A message from templates/ in `language`."""
     return context.services.renderer.render(language, name, **values)
+
+
+async def decoded_tap(update: Update, context: BotContext) -> Callback | None:
+    """The tapped button's callback, or None after a polite answer when it is malformed."""
+    query = update.callback_query
+    if query is None:
+        return None
+    callback = decode(query.data)
+    if callback is None:
+        language = await language_of(update, context)
+        await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
+    return callback

@@ -9,9 +9,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
-from bot.handlers.common import is_group_admin, language_of, send, text
+from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
 from bot.views import Screen
-from bot.views.callbacks import decode, encode, pattern
+from bot.views.callbacks import encode, pattern
 
 
 async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Screen:
@@ -71,7 +71,7 @@ async def preferences(update: Update, context: BotContext) -> None:
 async def choose(update: Update, context: BotContext) -> None:
     """Apply a tapped preference and redraw the settings message."""
     query, chat = update.callback_query, update.effective_chat
-    callback = decode(query.data if query else None)
+    callback = await decoded_tap(update, context)
     if query is None or chat is None or callback is None:
         return
     services = context.services

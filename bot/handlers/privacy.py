@@ -10,9 +10,9 @@ from telegram.constants import ChatType as TelegramChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.handlers.common import language_of, send, subscriber_of, text
+from bot.handlers.common import decoded_tap, language_of, send, subscriber_of, text
 from bot.views import Screen
-from bot.views.callbacks import decode, encode, pattern
+from bot.views.callbacks import encode, pattern
 
 
 async def privacy(update: Update, context: BotContext) -> None:
@@ -111,7 +111,7 @@ async def forget(update: Update, context: BotContext) -> None:
 async def forget_answer(update: Update, context: BotContext) -> None:
     """Delete the person's data on "yes"; keep everything on "no"."""
     query, chat = update.callback_query, update.effective_chat
-    callback = decode(query.data if query else None)
+    callback = await decoded_tap(update, context)
     if query is None or chat is None or callback is None:
         return
     language = await language_of(update, context)

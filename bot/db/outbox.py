@@ -1,0 +1,350 @@
+"""The outbox: messages to many chats, one row per recipient, and their payloads.
+
+Callers queue rows with `enqueue` on the connection of their own transaction, so the decision to
+send and the rows commit together. The delivery engine is the only reader: it claims due rows,
+and records what became of each through `OutboxRepository`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.db.connection import Database
+from bot.delivery.messages import (
+    DEFAULT_PRIORITY,
+    Delivery,
+    Kind,
+    OutboundMessage,
+    Payload,
+    Progress,
+    Recipient,
+    Result,
+    Status,
+    Verdict,
+)
+
+_CLAIMABLE = (
+    "SELECT o.id, o.payload_id, o.chat_id, o.subscriber_id, o.kind, o.broadcast_id, o.priority,"
+    " o.attempts, o.migrated, o.params, s.status AS subscriber_status"
+    " FROM outbox AS o LEFT JOIN subscribers AS s ON s.id = o.subscriber_id"
+    " WHERE o.status = 'pending' AND o.not_before <= ?"
+    " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
+)
+
+
+def timestamp(moment: datetime) -> str:
+    """A moment as the outbox stores it: UTC, always with microseconds, so text order is time."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def dump_params(params: Mapping[str, Any]) -> str:
+    """Parameters as compact JSON; Telegram objects (a keyboard, say) become their dicts."""
+    return json.dumps(params, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+
+
+def _jsonable(value: object) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise TypeError(f"{type(value).__name__} cannot be sent as a Bot API parameter")
+
+
+async def add_payload(conn: aiosqlite.Connection, message: OutboundMessage, now: datetime) -> int:
+    """Store a message once, for any number of recipients; return its id."""
+    if "chat_id" in message.params:
+        raise ValueError("a payload is shared by its recipients: give chat_id per recipient")
+    cursor = await conn.execute(
+        "INSERT INTO outbox_payloads (method, params, created_at) VALUES (?, ?, ?)",
+        (message.method, dump_params(message.params), timestamp(now)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    message: OutboundMessage | int,
+    recipients: Iterable[Recipient],
+    *,
+    kind: Kind,
+    now: datetime,
+    broadcast_id: int | None = None,
+    priority: int | None = None,
+    not_before: datetime | None = None,
+) -> int:
+    """Queue `message` (or a stored payload's id) for each recipient; return how many rows.
+
+    Run it inside the caller's transaction: the rows land with the caller's decision or not at
+    all. Call the engine's `wake()` after the commit.
+    """
+    payload_id = message if isinstance(message, int) else await add_payload(conn, message, now)
+    rank = int(priority if priority is not None else DEFAULT_PRIORITY[Kind(kind)])
+    created = timestamp(now)
+    due = timestamp(not_before) if not_before is not None else created
+    rows = [
+        (
+            payload_id,
+            recipient.chat_id,
+            recipient.subscriber_id,
+            dump_params(recipient.params) if recipient.params else None,
+            str(kind),
+            broadcast_id,
+            rank,
+            due,
+            created,
+        )
+        for recipient in recipients
+    ]
+    await conn.executemany(
+        "INSERT INTO outbox (payload_id, chat_id, subscriber_id, params, kind, broadcast_id,"
+        " priority, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows)
+
+
+async def cancel_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> int:
+    """Cancel the broadcast's rows not yet taken by the engine; return how many."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET status = 'cancelled', last_error = 'cancelled'"
+        " WHERE broadcast_id = ? AND status = 'pending'",
+        (broadcast_id,),
+    )
+    return cursor.rowcount
+
+
+class OutboxRepository:
+    """The engine's side of the outbox: claim, record, recover, and the operator's views."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def recover(self) -> int:
+        """Return rows a stopped or crashed engine left in flight to pending; return how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'"
+            )
+            return cursor.rowcount
+
+    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
+        """Take up to `limit` due rows in order, marked as sending.
+
+        Rows of subscribers who stopped or blocked the bot since they were queued are cancelled
+        instead.
+        """
+        at = timestamp(now)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(_CLAIMABLE, (at, limit))
+            rows = await cursor.fetchall()
+            claimed: list[Delivery] = []
+            inactive: list[int] = []
+            for row in rows:
+                if row["subscriber_id"] is not None and row["subscriber_status"] != "active":
+                    inactive.append(row["id"])
+                    continue
+                claimed.append(
+                    Delivery(
+                        id=row["id"],
+                        payload_id=row["payload_id"],
+                        chat_id=row["chat_id"],
+                        subscriber_id=row["subscriber_id"],
+                        kind=row["kind"],
+                        broadcast_id=row["broadcast_id"],
+                        priority=row["priority"],
+                        attempts=row["attempts"],
+                        migrated=bool(row["migrated"]),
+                        params_json=row["params"],
+                    )
+                )
+            if claimed:
+                await conn.execute(
+                    "UPDATE outbox SET status = 'sending', claimed_at = ?"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    (at, json.dumps([d.id for d in claimed])),
+                )
+            if inactive:
+                await conn.execute(
+                    "UPDATE outbox SET status = 'cancelled',"
+                    " last_error = 'the subscriber is no longer active'"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(inactive),),
+                )
+        return claimed
+
+    async def payloads(self, ids: Iterable[int]) -> dict[int, Payload]:
+        """The stored payloads with these ids."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT id, method, params FROM outbox_payloads"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(set(ids))),),
+            )
+            rows = await cursor.fetchall()
+        return {row["id"]: Payload(row["id"], row["method"], row["params"]) for row in rows}
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending row becomes due, or None when none is pending."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT min(not_before) FROM outbox WHERE status = 'pending'"
+            )
+            row = await cursor.fetchone()
+        return datetime.fromisoformat(row[0]) if row is not None and row[0] is not None else None
+
+    async def record(self, results: Sequence[Result]) -> None:
+        """Record what became of each delivery, all in one transaction."""
+        if not results:
+            return
+        by_verdict: dict[Verdict, list[Result]] = {}
+        for result in results:
+            by_verdict.setdefault(result.verdict, []).append(result)
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
+                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                [
+                    (timestamp(r.at), r.message_id, r.delivery.id)
+                    for r in by_verdict.get(Verdict.SENT, [])
+                ],
+            )
+            await conn.executemany(
+                "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?"
+                " WHERE id = ?",
+                [
+                    (Status.FAILED, r.error, r.delivery.id)
+                    for r in by_verdict.get(Verdict.FAILED, [])
+                ],
+            )
+            await conn.executemany(
+                "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE id = ?",
+                [(r.error, r.delivery.id) for r in by_verdict.get(Verdict.CANCELLED, [])],
+            )
+            await conn.executemany(
+                "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?,"
+                " attempts = attempts + 1, last_error = ? WHERE id = ?",
+                [
+                    (timestamp(r.not_before or r.at), r.error, r.delivery.id)
+                    for r in by_verdict.get(Verdict.RETRY, [])
+                ],
+            )
+            await conn.executemany(
+                "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?,"
+                " last_error = coalesce(?, last_error) WHERE id = ?",
+                [
+                    (timestamp(r.not_before or r.at), r.error, r.delivery.id)
+                    for r in by_verdict.get(Verdict.RELEASE, [])
+                ],
+            )
+            for result in by_verdict.get(Verdict.BLOCKED, []):
+                await _record_blocked(conn, result)
+            for result in by_verdict.get(Verdict.MIGRATED, []):
+                await _record_migrated(conn, result)
+
+    async def progress(self, broadcast_id: int) -> Progress:
+        """How many of the broadcast's rows are in each status."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT status, count(*) FROM outbox WHERE broadcast_id = ? GROUP BY status",
+                (broadcast_id,),
+            )
+            rows = await cursor.fetchall()
+        return Progress(**{row[0]: row[1] for row in rows})
+
+    async def cancel_broadcast(self, broadcast_id: int) -> int:
+        """Cancel the broadcast's pending rows in a transaction of their own; return how many."""
+        async with self._db.transaction() as conn:
+            return await cancel_broadcast(conn, broadcast_id)
+
+    async def cancel(self, ids: Iterable[int], reason: str) -> None:
+        """Cancel these rows, whatever their status short of a final one."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET status = 'cancelled', last_error = ?"
+                " WHERE id IN (SELECT value FROM json_each(?))"
+                " AND status IN ('pending', 'sending')",
+                (reason, json.dumps(list(ids))),
+            )
+
+    async def counts(self) -> dict[Status, int]:
+        """Rows by status, over the whole outbox."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute("SELECT status, count(*) FROM outbox GROUP BY status")
+            rows = await cursor.fetchall()
+        return {Status(row[0]): row[1] for row in rows}
+
+    async def purge(self, finished_before: datetime) -> int:
+        """Delete finished rows created before `finished_before`, and payloads nobody uses."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE created_at < ?"
+                " AND status IN ('sent', 'failed', 'blocked', 'cancelled')",
+                (timestamp(finished_before),),
+            )
+            await conn.execute(
+                "DELETE FROM outbox_payloads WHERE created_at < ? AND NOT EXISTS"
+                " (SELECT 1 FROM outbox WHERE outbox.payload_id = outbox_payloads.id)",
+                (timestamp(finished_before),),
+            )
+            return cursor.rowcount
+
+
+async def _record_blocked(conn: aiosqlite.Connection, result: Result) -> None:
+    """The chat is out of reach: so is everything still queued for it, and its subscriber."""
+    delivery = result.delivery
+    await conn.execute(
+        "UPDATE outbox SET status = 'blocked', attempts = attempts + 1, last_error = ?"
+        " WHERE id = ?",
+        (result.error, delivery.id),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'blocked', last_error = ?"
+        " WHERE chat_id = ? AND status = 'pending'",
+        (result.error, delivery.chat_id),
+    )
+    # The subscriber is kept (their history stays); only their status changes.
+    await conn.execute(
+        "UPDATE subscribers SET status = 'blocked', updated_at = ?"
+        " WHERE chat_id = ? AND status != 'blocked'",
+        (timestamp(result.at), delivery.chat_id),
+    )
+
+
+async def _record_migrated(conn: aiosqlite.Connection, result: Result) -> None:
+    """The group is now a supergroup: move its subscription and queued rows, send once more."""
+    delivery, new_chat = result.delivery, result.migrate_to
+    assert new_chat is not None
+    at = timestamp(result.at)
+    cursor = await conn.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (new_chat,))
+    if await cursor.fetchone() is not None:
+        # The supergroup subscribed on its own and gets its own rows; the old id is dead.
+        await conn.execute(
+            "UPDATE subscribers SET status = 'blocked', updated_at = ? WHERE chat_id = ?",
+            (at, delivery.chat_id),
+        )
+        await conn.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = ?"
+            " WHERE chat_id = ? AND status IN ('pending', 'sending')",
+            (f"the group moved to {new_chat}, which is subscribed itself", delivery.chat_id),
+        )
+        return
+    await conn.execute(
+        "UPDATE subscribers SET chat_id = ?, chat_type = 'supergroup', updated_at = ?"
+        " WHERE chat_id = ?",
+        (new_chat, at, delivery.chat_id),
+    )
+    # Rows in flight move too: their results are recorded by id, whatever the chat.
+    await conn.execute(
+        "UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND status IN ('pending', 'sending')",
+        (new_chat, delivery.chat_id),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?, migrated = 1,"
+        " attempts = attempts + 1, last_error = ? WHERE id = ?",
+        (at, result.error, delivery.id),
+    )

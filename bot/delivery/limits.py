@@ -1,0 +1,104 @@
+"""Telegram's flood limits as the bot keeps them, shared by the engine and the direct replies.
+
+One `SendLimiter` per bot: the engine asks it before every send; the bot's direct replies go at
+once but are noted here (through `ReplyTracker`), so the engine leaves room for them and keeps
+away from a chat that was just answered. A 429 from anyone pauses the engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_PRUNE_EVERY = 4096  # notes between sweeps of per-chat entries that no longer constrain
+
+
+@dataclass(frozen=True)
+class ChatLimits:
+    """How often one chat may receive: a private chat, and a group (or channel)."""
+
+    private_interval: float = 1.0  # seconds between two messages to one person
+    group_messages: int = 20  # messages to one group ...
+    group_window: float = 60.0  # ... within this many seconds
+
+
+class SendLimiter:
+    """The whole bot's rate (a token bucket), each chat's pace, and a pause after a 429."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        burst: float | None = None,
+        chats: ChatLimits | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("the send rate must be positive")
+        self.rate = rate
+        # A small burst keeps sends evenly spaced; at high rates it saves a timer per message.
+        self.burst = burst if burst is not None else max(1.0, rate / 20)
+        self.chats = chats or ChatLimits()
+        self._monotonic = monotonic
+        self._level = self.burst
+        self._stamp = monotonic()
+        self._paused_until = 0.0
+        self._private: dict[int, float] = {}  # chat -> when it may receive again
+        self._groups: dict[int, deque[float]] = {}  # chat -> times of its recent messages
+        self._notes = 0
+
+    def pause(self, seconds: float) -> None:
+        """Stop the engine's sends for `seconds` (Telegram said 429: retry after)."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    def paused_for(self) -> float:
+        """Seconds left of the pause, 0 when none."""
+        return max(0.0, self._paused_until - self._monotonic())
+
+    def wait(self) -> float:
+        """Seconds until the engine may send its next message to any chat."""
+        now = self._monotonic()
+        self._refill(now)
+        deficit = (1.0 - self._level) / self.rate if self._level < 1.0 else 0.0
+        return max(deficit, self._paused_until - now, 0.0)
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds until `chat_id` may receive another message."""
+        now = self._monotonic()
+        if chat_id > 0:
+            return max(0.0, self._private.get(chat_id, 0.0) - now)
+        times = self._groups.get(chat_id)
+        if times is None or len(times) < self.chats.group_messages:
+            return 0.0
+        return max(0.0, times[0] + self.chats.group_window - now)
+
+    def note(self, chat_id: int) -> None:
+        """A message to `chat_id` goes out now; it takes its share of the whole bot's rate."""
+        now = self._monotonic()
+        self._refill(now)
+        # A direct reply is never delayed, so the bucket may go below zero: the engine then
+        # waits until the replies are paid for, keeping the sum within the rate.
+        self._level -= 1.0
+        if chat_id > 0:
+            self._private[chat_id] = now + self.chats.private_interval
+        else:
+            times = self._groups.get(chat_id)
+            if times is None:
+                times = self._groups[chat_id] = deque(maxlen=self.chats.group_messages)
+            times.append(now)
+        self._notes += 1
+        if self._notes % _PRUNE_EVERY == 0:
+            self._prune(now)
+
+    def _refill(self, now: float) -> None:
+        self._level = min(self.burst, self._level + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def _prune(self, now: float) -> None:
+        self._private = {chat: until for chat, until in self._private.items() if until > now}
+        window = self.chats.group_window
+        self._groups = {
+            chat: times for chat, times in self._groups.items() if times[-1] + window > now
+        }
