@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Rate:
-    """A token bucket: `per_second` on average, bursts of up to `burst`."""
+    """A token bucket: `per_second` on average, bursts of up to `burst`.
+
+    With `window`, a sliding window instead: at most `burst` messages in any `window` seconds
+    (Telegram's "20 messages a minute" for a group).
+    """
 
     per_second: float
     burst: float
+    window: float | None = None
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class EmulatorLimits:
     callback_answer_length: int = 200
     callback_timeout: float = 15.0  # seconds to answer a callback query
     private_chat: Rate = field(default_factory=lambda: Rate(1.0, 3.0))
-    group_chat: Rate = field(default_factory=lambda: Rate(20 / 60, 20.0))
+    group_chat: Rate = field(default_factory=lambda: Rate(20 / 60, 20.0, window=60.0))
     whole_bot: Rate = field(default_factory=lambda: Rate(30.0, 30.0))
     paid_broadcast: Rate = field(default_factory=lambda: Rate(1000.0, 1000.0))
     flood: bool = True  # False turns all flood limits off
@@ -37,12 +43,13 @@ class EmulatorLimits:
 
 
 class _Bucket:
-    __slots__ = ("blocked_until", "level", "stamp")
+    __slots__ = ("blocked_until", "level", "sent", "stamp")
 
     def __init__(self, level: float, stamp: float) -> None:
         self.level = level
         self.stamp = stamp
         self.blocked_until = 0.0
+        self.sent: deque[float] = deque()  # send times, for sliding windows
 
 
 @dataclass
@@ -63,16 +70,27 @@ class FloodGate:
                 bucket = self._buckets[(kind, key)] = _Bucket(rate.burst, now)
             bucket.level = min(rate.burst, bucket.level + (now - bucket.stamp) * rate.per_second)
             bucket.stamp = now
+            if rate.window is not None:
+                while bucket.sent and bucket.sent[0] <= now - rate.window:
+                    bucket.sent.popleft()
+                # The window decides; the level mirrors it so the checks below apply as is.
+                bucket.level = rate.burst - len(bucket.sent)
             if bucket.blocked_until > now:
                 wait = max(wait, bucket.blocked_until - now)
+            elif rate.window is not None and bucket.level < 1.0:
+                needed = bucket.sent[0] + rate.window - now
+                bucket.blocked_until = now + math.ceil(needed)
+                wait = max(wait, math.ceil(needed))
             elif bucket.level < 1.0:
                 needed = (1.0 - bucket.level) / rate.per_second
                 # Like the service, a scope that floods is shut for the whole retry_after.
                 bucket.blocked_until = now + math.ceil(needed)
                 wait = max(wait, math.ceil(needed))
-            buckets.append(bucket)
+            buckets.append((bucket, rate.window is not None))
         if wait > 0:
             return max(1, math.ceil(wait))
-        for bucket in buckets:
+        for bucket, windowed in buckets:
             bucket.level -= 1.0
+            if windowed:
+                bucket.sent.append(now)
         return None
