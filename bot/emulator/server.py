@@ -611,7 +611,9 @@ class TelegramEmulator:
             self.updates.clear()
         bot.webhook_url = url or None
         bot.webhook_secret = str(secret) if secret else None
-        if bot.webhook_url and (self._webhook_task is None or self._webhook_task.done()):
+        # Updates are pushed only to this machine: the emulator never reaches out to a network.
+        local = (url or "").startswith(("http://127.0.0.1", "https://127.0.0.1", "http://localhost"))
+        if local and (self._webhook_task is None or self._webhook_task.done()):
             self._webhook_task = asyncio.create_task(self._deliver_webhook(bot))
         return True
 

@@ -1,0 +1,123 @@
+"""`python -m bot run` as an operator runs it: a real process against the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from bot.emulator import TelegramEmulator
+from tests.conftest import ROOT, TOKEN
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def until(condition_met: object, timeout: float = 20.0) -> None:
+    assert callable(condition_met)
+    for _ in range(int(timeout / 0.05)):
+        if condition_met():
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot did not get there in time")
+
+
+async def test_sigterm_stops_the_bot_cleanly_and_the_token_never_reaches_the_log(
+    emulator: TelegramEmulator, tmp_path: Path
+) -> None:
+    process = await start_bot(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": emulator.api_url,
+            "BOT_DB_PATH": str(tmp_path / "b.sqlite3"),
+        }
+    )
+    try:
+        await until(lambda: emulator.stats.requests.get("getUpdates", 0) > 0)
+        person = emulator.create_person("Anna")
+        mark = emulator.last_id(person.id)
+        await emulator.send_text(person.id, "/start")
+        await emulator.replies(person.id, after=mark, count=2, timeout=20)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "stopped" in log
+    assert TOKEN not in log
+    assert TOKEN.split(":")[1] not in log
+
+
+async def test_a_missing_setting_is_named_and_the_bot_does_not_start(tmp_path: Path) -> None:
+    process = await start_bot({"BOT_DB_PATH": str(tmp_path / "b.sqlite3")})
+    _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 2
+    assert "BOT_TOKEN is missing" in stderr.decode()
+
+
+async def test_webhook_mode_refuses_requests_without_the_secret(
+    emulator: TelegramEmulator, tmp_path: Path
+) -> None:
+    port = free_port()
+    process = await start_bot(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": emulator.api_url,
+            "BOT_DB_PATH": str(tmp_path / "b.sqlite3"),
+            "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
+            "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "BOT_WEBHOOK_PORT": str(port),
+        }
+    )
+    try:
+        await until(lambda: emulator.bot.webhook_url is not None)
+        assert emulator.bot.webhook_url == "https://bot.example.org/telegram"
+        assert emulator.bot.webhook_secret == "the-webhook-secret_1"
+        person = emulator.create_person("Anna")
+        await emulator.send_text(person.id, "/start")  # opens the chat for replies
+        update = emulator.updates[-1]
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update) as response:
+                assert response.status == 403
+            wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            async with http.post(url, json=update, headers=wrong) as response:
+                assert response.status == 403
+            assert emulator.bot_messages(person.id) == []
+            right = {"X-Telegram-Bot-Api-Secret-Token": "the-webhook-secret_1"}
+            async with http.post(url, json=update, headers=right) as response:
+                assert response.status == 200
+        await emulator.replies(person.id, after=0, count=2, timeout=20)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    assert "the-webhook-secret_1" not in stderr.decode()
