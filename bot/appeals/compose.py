@@ -1,47 +1,90 @@
 """Composing appeals: from a case, a channel and a signer to ready, personal letters.
 
-The wording lives in `templates/<language>/letters/`: the letter's frame in `letter.txt`, and in
-`phrases.toml` several openings, introductions to the asks, closings and sign-offs. A seed
-(the person and the case) picks one of each, so the same person gets the same letter again, and
-officials do not receive thousands of identical ones.
+Code decides *what* goes into a letter (whom it is to, which asks, which variant of each phrase);
+the words live in `templates/<language>/letters/`: `letter.txt` frames the letter, `phrases.txt`
+holds the lists of subjects, openings, introductions to the asks, closings and sign-offs, and
+`subject.txt` the subject line. A seed (the person and the case) picks one of each list, so the
+same person gets the same letter again, and officials do not receive thousands of identical ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.domain.cases import Channel, Target, UrgentAction
+from bot.domain.cases import Channel, PersonAtRisk, Target, UrgentAction
 from bot.domain.phones import display
 from bot.rendering import Renderer
 
+# Long enough for a sentence or two of one's own, short enough that the case's asks stay the
+# heart of the letter (and the whole letter still fits one chat message).
 PERSONAL_LIMIT = 300
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The templates a language needs before letters can be written in it.
+LETTER_TEMPLATES = ("letters/letter.txt", "letters/subject.txt", "letters/phrases.txt")
+# The slots a seed chooses a phrase for; each gets its own number, so choices are independent.
+VARIANT_SLOTS = ("subject", "opening", "ask_intro", "closing", "sign_off")
+
+# Line breaks and tabs become a space (the sentence is one paragraph); other control characters
+# are dropped, since they have no meaning on paper and can hide text on screen.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class PersonalLineError(ValueError):
-    """The personal sentence is empty or longer than PERSONAL_LIMIT; nothing is cut silently."""
+class AppealError(ValueError):
+    """An appeal cannot be written as asked; the message says why."""
+
+
+class PersonalLineError(AppealError):
+    """The personal sentence is longer than PERSONAL_LIMIT: refused whole, never cut."""
+
+    def __init__(self, length: int, limit: int = PERSONAL_LIMIT) -> None:
+        super().__init__(
+            f"the personal sentence has {length} characters; the limit is {limit}; nothing was cut"
+        )
+        self.length = length
+        self.limit = limit
+
+
+class SignerError(AppealError):
+    """A signature is neither a full name nor initials with a city."""
+
+
+class UnreachableError(AppealError):
+    """No official of the case can be written to through the chosen channel."""
+
+
+class LanguageError(AppealError):
+    """The case has no texts, or the bot no letter templates, in the chosen language."""
 
 
 @dataclass(frozen=True)
 class Signer:
-    """How the person signs: a full name, or initials and a city (safer for some)."""
+    """How the person signs: a full name, or initials and a city.
+
+    Amnesty advises people with ties to the target country to sign with initials and city only.
+    """
 
     full_name: str | None = None
     initials: str | None = None
     city: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.full_name and not (self.initials and self.city):
-            raise ValueError("a signer needs a full name, or initials and a city")
+        for part in (self.full_name, self.initials, self.city):
+            if part is not None and (_CONTROL.search(part) or part != part.strip()):
+                raise SignerError(f"{part!r}: a signature is one line, without outer spaces")
+        if self.full_name:
+            if self.initials or self.city:
+                raise SignerError("a signer has a full name, or initials and a city, not both")
+        elif not (self.initials and self.city):
+            raise SignerError("a signer needs a full name, or initials and a city")
 
     @property
     def signature(self) -> str:
-        """The line under the letter."""
+        """The line under the letter: "Anna Petrova", or "A. P., Toronto"."""
         if self.full_name:
             return self.full_name
         return f"{self.initials}, {self.city}"
@@ -55,15 +98,23 @@ class Signer:
 
 @dataclass(frozen=True)
 class Letter:
-    """One letter to one official, ready to send."""
+    """One letter to one official, ready to send: its words and where it goes."""
 
+    case_slug: str
     recipient: Target
     channel: Channel
     language: str
     subject: str
-    body: str
-    cc: tuple[Target, ...] = ()
-    is_copy: bool = False  # a copy of the appeal, addressed to a `copy` target
+    body: str  # plain text, the whole letter
+    signer: Signer
+    dated: date
+    cc: tuple[Target, ...] = ()  # by email in Cc; by fax and post named on a "Copy:" line
+    copy_of: Target | None = None  # set on the copy sent to a `copy` target: whom it copies
+
+    @property
+    def is_copy(self) -> bool:
+        """Whether this letter is the copy of an appeal, sent to a `copy` target."""
+        return self.copy_of is not None
 
     @property
     def to(self) -> tuple[str, ...]:
@@ -77,48 +128,58 @@ class Letter:
 
     @property
     def fax(self) -> str | None:
-        """The recipient's fax number, readable."""
+        """The recipient's fax number in readable international form: "+7 7172 74 56 31"."""
         return display(self.recipient.fax) if self.recipient.fax else None
 
 
 @dataclass(frozen=True)
 class Appeal:
-    """A person's appeal on a case: its letters, for one channel, in one language."""
+    """A person's appeal on a case: its letters, for one channel, in one language.
+
+    The first letter goes to the first official written to; by fax and by post each copy target
+    follows the letter it copies.
+    """
 
     case: UrgentAction
     channel: Channel
     language: str
     signer: Signer
     letters: tuple[Letter, ...] = field(default_factory=tuple)
+    personal_line: str | None = None
 
 
 def clean_personal_line(raw: str | None) -> str | None:
-    """The personal sentence without control characters; PersonalLineError past the limit."""
+    """The personal sentence as one line, without control characters; None when empty.
+
+    PersonalLineError when it is longer than PERSONAL_LIMIT: the person shortens it, since a
+    sentence cut short would say something they did not write.
+    """
     if raw is None:
         return None
-    line = " ".join(_CONTROL.sub(" ", raw).split())
+    line = _CONTROL.sub("", _BREAKS.sub(" ", raw)).strip()
     if not line:
         return None
     if len(line) > PERSONAL_LIMIT:
-        raise PersonalLineError(
-            f"the personal sentence has {len(line)} characters; the limit is {PERSONAL_LIMIT}"
-        )
+        raise PersonalLineError(len(line))
     return line
 
 
 def available_languages(
-    case: UrgentAction, renderer: Renderer, person_language: str
+    case: UrgentAction, renderer: Renderer, person_language: str | None = None
 ) -> tuple[str, ...]:
-    """The languages a letter can be written in: the targets' preferred language first (Amnesty
-    advises writing in it), then the person's, then the case's own."""
-    possible = [lang for lang in case.languages if lang in renderer.languages]
-    preferred = [t.language for t in case.recipients if t.language in possible]
+    """The languages a letter can be written in: the case has texts and the bot templates.
+
+    Ordered as a letter is best written: the officials' preferred language first (Amnesty
+    advises writing in it), then the person's own, then the case's original, then the rest.
+    """
+    possible = [lang for lang in case.languages if _has_letter_templates(renderer, lang)]
+    preferred = [t.language for t in case.recipients if t.language]
     order = [*preferred, person_language, case.original_language, *possible]
-    seen: list[str] = []
+    found: list[str] = []
     for language in order:
-        if language in possible and language not in seen:
-            seen.append(language)
-    return tuple(seen)
+        if language in possible and language not in found:
+            found.append(language)
+    return tuple(found)
 
 
 def compose_appeal(
@@ -132,93 +193,104 @@ def compose_appeal(
     variant_seed: str,
     renderer: Renderer,
 ) -> Appeal:
-    """The appeal's letters: one to each recipient reachable by `channel`.
+    """The appeal's letters: one to each official written to who is reachable by `channel`.
 
-    By email the copies go in Cc; by fax and by post each copy target gets its own letter,
-    introduced as a copy, because an embassy reads its own post, not a cc line.
+    By email the copy targets go in Cc, as Amnesty's sheets ask ("and copy"). By fax and by post
+    a Cc line alone would reach no one, so each copy target also gets its own letter: a short
+    note asking the embassy to convey the concern to its government, with the appeal below it.
+    The appeal itself names them on a "Copy:" line, so its reader knows the embassy was told.
     """
+    if language not in available_languages(case, renderer):
+        raise LanguageError(f"no letter in {language!r} for {case.slug}: no texts or templates")
     line = clean_personal_line(personal_line)
-    phrases = _phrases(renderer, language)
-    pick = _Picker(variant_seed)
-    texts = case.text(language)
-    names = case.names_in(language)
-    people = [
-        {"name": p.name_in(language), "description": p.description.get(language, "")}
-        for p in case.people
-    ]
-    context: dict[str, Any] = {
-        "case": case,
-        "names": names,
-        "people": people,
-        "country": renderer.country_name(case.country_code, language, case.country),
-    }
-    opening = _fill(renderer, pick.one(phrases["openings"]), context)
-    ask_intro = _fill(renderer, pick.one(phrases["ask_intros"]), context)
-    closing = _fill(renderer, pick.one(phrases["closings"]), context)
-    sign_off = pick.one(phrases["sign_offs"])
-    subject = _fill(renderer, pick.one(phrases["subjects"]), context)
-    written = renderer.long_date(today, language)
     recipients = [t for t in case.recipients if t.reaches_by(channel)]
-    copies = [t for t in case.copies if t.reaches_by(channel)]
+    if not recipients:
+        raise UnreachableError(f"no official of {case.slug} can be reached by {channel}")
+    copies = tuple(t for t in case.copies if t.reaches_by(channel))
+    context: dict[str, Any] = {
+        "channel": str(channel),
+        "dated": today,
+        "people": [_person(p, language) for p in case.people],
+        "asks": [_as_clause(ask) for ask in case.text(language).asks],
+        "personal_line": line,
+        "signer": signer,
+        "variant": _variant(variant_seed),
+    }
+    subject = renderer.render(language, "letters/subject.txt", **context)
 
-    def letter(to: Target, *, cc: tuple[Target, ...], copy_of: Target | None) -> Letter:
+    def letter(to: Target, cc: tuple[Target, ...], copy_of: Letter | None = None) -> Letter:
         body = renderer.render(
             language,
             "letters/letter.txt",
-            date=written,
+            **context,
             recipient=to,
-            show_address=channel is not Channel.EMAIL,
-            salutation=salutation(to, language, phrases),
-            copy_of=copy_of,
-            opening=opening,
-            ask_intro=ask_intro,
-            asks=texts.asks,
-            personal_line=line,
-            closing=closing,
-            sign_off=sign_off,
-            signature=signer.signature,
+            salutation=_salutation(case, to, language),
             cc=cc,
+            copy_of=copy_of.recipient if copy_of else None,
+            original=copy_of.body if copy_of else None,
         )
-        return Letter(to, channel, language, subject, body, cc, is_copy=copy_of is not None)
+        return Letter(
+            case_slug=case.slug,
+            recipient=to,
+            channel=channel,
+            language=language,
+            subject=subject,
+            body=body,
+            signer=signer,
+            dated=today,
+            cc=cc,
+            copy_of=copy_of.recipient if copy_of else None,
+        )
 
-    letters = [letter(recipient, cc=tuple(copies), copy_of=None) for recipient in recipients]
-    if channel is not Channel.EMAIL and recipients:
-        for copy in copies:
-            letters.append(letter(copy, cc=(), copy_of=recipients[0]))
-    return Appeal(case, channel, language, signer, tuple(letters))
+    letters: list[Letter] = []
+    for recipient in recipients:
+        appeal = letter(recipient, copies)
+        letters.append(appeal)
+        if channel is not Channel.EMAIL:
+            letters.extend(letter(copy, (), copy_of=appeal) for copy in copies)
+    return Appeal(case, channel, language, signer, tuple(letters), line)
 
 
-def salutation(target: Target, language: str, phrases: dict[str, Any]) -> str:
-    """The salutation the sheet gives for `language`; a respectful default where it gives none."""
+def _has_letter_templates(renderer: Renderer, language: str) -> bool:
+    return all((renderer.directory / language / name).is_file() for name in LETTER_TEMPLATES)
+
+
+def _person(person: PersonAtRisk, language: str) -> Mapping[str, Any]:
+    """What the templates need of a person: the name and one-line description in `language`."""
+    return {
+        "name": person.name_in(language),
+        "description": person.description.get(language),
+        "pronoun": person.pronoun,
+    }
+
+
+def _as_clause(ask: str) -> str:
+    """An ask as it continues "I urge you to ...": sheets write them as bullets, some capitalised
+    or ending in a full stop; the words themselves are kept."""
+    clause = ask.strip().rstrip(".;")
+    first = clause.split(" ", 1)[0]
+    # Lower-case a capitalised first word ("Release"), but not a name or an acronym ("UN").
+    if first[:1].isupper() and first[1:].islower() and first.isalpha() and len(first) > 1:
+        clause = clause[0].lower() + clause[1:]
+    return clause
+
+
+def _salutation(case: UrgentAction, target: Target, language: str) -> str | None:
+    """The salutation the case gives for a letter in `language`, if any.
+
+    A target built with only `salutation` (no per-language table) has it in the case's original
+    language. With none, the letter template chooses a respectful default.
+    """
     given = target.salutation_in(language)
-    if given is None and target.salutation and not target.salutations:
-        given = target.salutation if language == "en" else None
-    if given:
-        return given
-    if target.name.lower().startswith(("his excellency", "her excellency")):
-        return str(phrases["salutation_excellency"])
-    return str(phrases["salutation_default"])
+    if given is None and not target.salutations and language == case.original_language:
+        given = target.salutation
+    # The sheet writes "Dear Mr President:"; the template adds the punctuation its language uses.
+    return given.strip().rstrip(",:;!") if given else None
 
 
-def _phrases(renderer: Renderer, language: str) -> dict[str, Any]:
-    path = renderer.directory / language / "letters" / "phrases.toml"
-    if not path.exists():
-        path = renderer.directory / "en" / "letters" / "phrases.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def _fill(renderer: Renderer, phrase: str, context: dict[str, Any]) -> str:
-    return renderer.plain(phrase, **context)
-
-
-class _Picker:
-    """Deterministic choices from a seed: one hash per choice, so choices are independent."""
-
-    def __init__(self, seed: str) -> None:
-        self._seed = seed
-        self._count = 0
-
-    def one(self, options: list[str]) -> str:
-        self._count += 1
-        digest = hashlib.sha256(f"{self._seed}:{self._count}".encode()).digest()
-        return options[int.from_bytes(digest[:4], "big") % len(options)]
+def _variant(seed: str) -> Mapping[str, int]:
+    """A large number per phrase slot, from the seed; a template takes it modulo its list."""
+    return {
+        slot: int.from_bytes(hashlib.sha256(f"{slot}\x00{seed}".encode()).digest()[:8], "big")
+        for slot in VARIANT_SLOTS
+    }

@@ -1,43 +1,126 @@
-"""The files an appeal travels in: an .eml draft, a printable letter with its envelope label,
-and a fax page with its cover. Printable files are HTML with print styles: they open in any
-browser and print in any script, with no fonts to ship."""
+"""The files an appeal travels in: an .eml draft, a printable letter with its envelope labels,
+and a printable fax with its cover.
+
+Printable files are HTML pages with print styles (A4) rather than PDF: every phone and computer
+opens them in a browser, prints them or saves them as PDF for an online fax service, and the
+system's fonts render every script (Cyrillic, Arabic, Chinese...) with no font files to ship.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 
 from bot.appeals.compose import Appeal, Letter
-from bot.domain.phones import display
+from bot.domain.cases import TargetRole
 from bot.rendering import Renderer
+
+# A fax cover states the number of pages. The page is set in 11pt type on A4 with 20 mm
+# margins: about 80 characters a line and 46 lines a page; the estimate errs towards more.
+_CHARACTERS_PER_LINE = 72
+_LINES_PER_PAGE = 44
+_COVER_LINES = 12
+
+
+@dataclass(frozen=True)
+class EmailParts:
+    """What a person copies into their mail app: addresses, subject and body, as plain text."""
+
+    to: str  # "udp@udp-rk.kz"; several are joined with ", "
+    cc: str | None  # "ottawa@mfa.kz", or None when nobody is copied
+    subject: str
+    body: str
+
+
+def email_message_parts(letter: Letter) -> EmailParts:
+    """The fields of an emailed letter, each ready to show in a tap-to-copy span."""
+    return EmailParts(
+        to=", ".join(letter.to),
+        cc=", ".join(letter.cc_emails) or None,
+        subject=letter.subject,
+        body=letter.body,
+    )
 
 
 def email_file(letter: Letter) -> bytes:
-    """An RFC 5322 draft: To, Cc, Subject and the body; mail apps open it ready to send.
+    """An RFC 5322 draft (.eml) with To, Cc, Subject and the body, in UTF-8.
 
     No From: the person's own mail app fills it in. `X-Unsent: 1` makes Outlook and others open
-    the file as a draft rather than as a received message.
+    the file as a draft to send rather than as a received message.
     """
+    if not letter.to:
+        raise ValueError(f"the letter to {letter.recipient.name} has no email address")
+    parts = email_message_parts(letter)
     message = EmailMessage(policy=SMTP)
-    message["To"] = ", ".join(letter.to)
-    if letter.cc_emails:
-        message["Cc"] = ", ".join(letter.cc_emails)
-    message["Subject"] = letter.subject
+    message["To"] = parts.to
+    if parts.cc:
+        message["Cc"] = parts.cc
+    message["Subject"] = parts.subject
     message["X-Unsent"] = "1"
-    message.set_content(letter.body, charset="utf-8")
+    message.set_content(parts.body, charset="utf-8")
+    # After set_content, which replaces every Content-* header.
+    message["Content-Language"] = letter.language
     return message.as_bytes()
 
 
 def post_file(appeal: Appeal, renderer: Renderer) -> bytes:
-    """A printable page per letter, then an envelope label per letter."""
-    page = renderer.render(appeal.language, "letters/print.html", appeal=appeal)
-    return page.encode("utf-8")
+    """A printable HTML page: each letter, then on its own page its envelope label.
 
-
-def fax_file(letter: Letter, renderer: Renderer, signature: str) -> bytes:
-    """A printable fax: a cover sheet (to, fax number, from, pages), then the letter."""
-    number = display(letter.recipient.fax) if letter.recipient.fax else ""
+    The appeal comes first, the copy for the embassy after it, each followed by its label.
+    """
     page = renderer.render(
-        letter.language, "letters/fax.html", letter=letter, fax=number, sender=signature
+        appeal.language, "letters/post.html", appeal=appeal, letters=appeal.letters
     )
     return page.encode("utf-8")
+
+
+def fax_file(letter: Letter, renderer: Renderer, sender: str | None = None) -> bytes:
+    """A printable HTML fax: a cover block (to, fax number, from, date, pages), then the letter.
+
+    `sender` is the cover's "From" line; the letter's signature when not given.
+    """
+    if letter.fax is None:
+        raise ValueError(f"the letter to {letter.recipient.name} has no fax number")
+    page = renderer.render(
+        letter.language,
+        "letters/fax.html",
+        letter=letter,
+        sender=sender or letter.signer.signature,
+        pages=fax_pages(letter),
+    )
+    return page.encode("utf-8")
+
+
+def fax_pages(letter: Letter) -> int:
+    """How many A4 pages the fax of `letter` prints on, cover block included (an estimate)."""
+    lines = _COVER_LINES + sum(
+        max(1, math.ceil(len(line) / _CHARACTERS_PER_LINE)) for line in letter.body.splitlines()
+    )
+    return max(1, math.ceil(lines / _LINES_PER_PAGE))
+
+
+def email_file_name(letter: Letter) -> str:
+    """The .eml's name: "appeal-kz-zhanbolat-mamay-president.eml"."""
+    return f"appeal-{letter.case_slug}-{_official_key(letter)}.eml"
+
+
+def fax_file_name(letter: Letter) -> str:
+    """The fax page's name: "appeal-kz-zhanbolat-mamay-president-fax.html"."""
+    return f"appeal-{letter.case_slug}-{_official_key(letter)}-fax.html"
+
+
+def post_file_name(appeal: Appeal) -> str:
+    """The printable letters' name: "appeal-kz-zhanbolat-mamay-post.html"."""
+    return f"appeal-{appeal.case.slug}-post.html"
+
+
+def _official_key(letter: Letter) -> str:
+    """A short ASCII word for the official in file names: "president", "ambassador"."""
+    # The title, since names begin with honorifics ("His Excellency") and may not be in Latin.
+    word = re.search(r"[a-z]+", (letter.recipient.title or "").lower())
+    if word:
+        return word.group()
+    return "copy" if letter.recipient.role is TargetRole.COPY else "official"

@@ -1,0 +1,525 @@
+"""Appeals: the letters a person sends, checked against the Urgent Action sheet for each channel
+and language, and the files they travel in, opened the way a mail app or a printer would."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import replace
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from bot.appeals import (
+    PERSONAL_LIMIT,
+    Appeal,
+    LanguageError,
+    Letter,
+    PersonalLineError,
+    Signer,
+    SignerError,
+    UnreachableError,
+    available_languages,
+    clean_personal_line,
+    compose_appeal,
+    email_file,
+    email_file_name,
+    email_message_parts,
+    fax_file,
+    fax_file_name,
+    post_file,
+    post_file_name,
+)
+from bot.catalogue import load_case
+from bot.domain.cases import CaseText, Channel, PersonAtRisk, Target, TargetRole, UrgentAction
+from bot.rendering import Renderer
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "actions" / "kz-zhanbolat-mamay.toml"
+TODAY = date(2026, 11, 25)
+ANNA = Signer(full_name="Anna Petrova")
+INITIALS = Signer(initials="A. K.", city="Toronto")
+
+# From the sheet: what the President is urged to do, whom to write to, and the copy.
+ASK_RELEASE = (
+    "take all necessary steps in your power to ensure that Zhanbolat Mamay is released from "
+    "detention immediately"
+)
+ASK_STOP = (
+    "put a stop to his unfounded prosecution related to the peaceful exercise of his right to "
+    "free expression and freedom of assembly"
+)
+PRESIDENT_ADDRESS = (
+    "Kassym-Jomart Tokayev",
+    "President of Kazakhstan",
+    "Government House",
+    "Mangilik Yel St, 6",
+    "Nur-Sultan",
+    "Republic of Kazakhstan",
+)
+EMBASSY_ADDRESS = (
+    "His Excellency Akylbek Kamaldinov",
+    "Ambassador",
+    "Embassy of the Republic of Kazakhstan",
+    "150 Metcalfe Street, Suite 701",
+    "Ottawa, ON K2P 1P1",
+)
+
+
+@pytest.fixture(scope="module")
+def case() -> UrgentAction:
+    return load_case(SEED)
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def compose(
+    case: UrgentAction,
+    renderer: Renderer,
+    channel: Channel,
+    language: str = "en",
+    *,
+    signer: Signer = ANNA,
+    personal_line: str | None = None,
+    seed: str = "person-1:kz-zhanbolat-mamay",
+) -> Appeal:
+    return compose_appeal(
+        case,
+        channel=channel,
+        language=language,
+        signer=signer,
+        personal_line=personal_line,
+        today=TODAY,
+        variant_seed=seed,
+        renderer=renderer,
+    )
+
+
+def paragraphs(letter: Letter) -> list[str]:
+    return [p.strip() for p in letter.body.split("\n\n") if p.strip()]
+
+
+def opening_of(letter: Letter) -> str:
+    """The paragraph after the salutation."""
+    found = paragraphs(letter)
+    salutation = next(i for i, p in enumerate(found) if p.endswith((",", "!")) and len(p) < 60)
+    return found[salutation + 1]
+
+
+def digits(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+# --- Email ---------------------------------------------------------------------------------
+
+
+def test_email_goes_to_the_president_with_the_embassy_in_cc(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    appeal = compose(case, renderer, Channel.EMAIL)
+    (letter,) = appeal.letters
+    assert letter.recipient.name == "Kassym-Jomart Tokayev"
+    assert letter.to == ("udp@udp-rk.kz",)
+    assert letter.cc_emails == ("ottawa@mfa.kz",)
+    assert letter.body.startswith("Dear Mr President,\n")
+    assert ASK_RELEASE in letter.body
+    assert ASK_STOP in letter.body
+    asks = next(p for p in paragraphs(letter) if ASK_RELEASE in p)
+    assert asks.startswith("I ")  # a first-person appeal
+    assert "Zhanbolat Mamay" in opening_of(letter)
+    assert "Zhanbolat Mamay" in letter.subject
+    assert letter.body.endswith("\nAnna Petrova")
+    # A mail app dates an email when it is sent, and the address block belongs on paper.
+    assert "2026" not in letter.body
+    assert "Government House" not in letter.body
+
+
+def test_email_in_russian_uses_the_russian_salutation_and_every_ask_whole(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    (letter,) = compose(case, renderer, Channel.EMAIL, "ru").letters
+    assert case.recipients[0].salutation_in("ru") == "Уважаемый господин Президент"
+    assert letter.body.startswith("Уважаемый господин Президент!\n")
+    assert "чтобы Жанболат Мамай был немедленно освобождён из-под стражи" in letter.body
+    for ask in case.text("ru").asks:
+        assert ask in letter.body
+    assert "Жанболат Мамай" in opening_of(letter)
+    assert "Жанболат Мамай" in letter.subject
+    assert "Dear" not in letter.body
+    assert letter.to == ("udp@udp-rk.kz",)
+    assert letter.cc_emails == ("ottawa@mfa.kz",)
+
+
+def test_the_eml_opens_as_a_utf8_draft_with_to_cc_and_subject(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    (letter,) = compose(
+        case, renderer, Channel.EMAIL, "ru", personal_line="Свободу! «Мамай»"
+    ).letters
+    raw = email_file(letter)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    assert parsed["To"] == "udp@udp-rk.kz"
+    assert parsed["Cc"] == "ottawa@mfa.kz"
+    assert parsed["Subject"] == letter.subject
+    assert "Жанболат Мамай" in parsed["Subject"]
+    assert parsed["X-Unsent"] == "1"
+    assert parsed["From"] is None  # the person's own mail account fills it in
+    assert parsed["Content-Language"] == "ru"
+    assert parsed.get_content_charset() == "utf-8"
+    body = parsed.get_content().replace("\r\n", "\n")
+    assert body.rstrip("\n") == letter.body
+    assert "Свободу! «Мамай»" in body
+    assert b"\r\n" in raw  # RFC 5322 line endings
+    assert email_file_name(letter) == "appeal-kz-zhanbolat-mamay-president.eml"
+
+
+def test_email_parts_are_the_strings_the_chat_shows_to_copy(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    (letter,) = compose(case, renderer, Channel.EMAIL).letters
+    parts = email_message_parts(letter)
+    assert parts.to == "udp@udp-rk.kz"
+    assert parts.cc == "ottawa@mfa.kz"
+    assert parts.subject == letter.subject
+    assert parts.body == letter.body
+    alone = replace(case, targets=case.recipients)
+    (uncopied,) = compose(alone, renderer, Channel.EMAIL).letters
+    assert email_message_parts(uncopied).cc is None
+    assert "Cc" not in email.message_from_bytes(email_file(uncopied), policy=email.policy.default)
+
+
+# --- Post ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "dated", "president", "excellency", "copy_line"),
+    [
+        ("en", "25 November 2026", "Dear Mr President,", "Your Excellency,", "Copy: "),
+        ("ru", "25 ноября 2026 г.", "Уважаемый господин Президент!", "Ваше Превосходительство!",
+         "Копия: "),
+    ],
+)  # fmt: skip
+def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
+    case: UrgentAction,
+    renderer: Renderer,
+    language: str,
+    dated: str,
+    president: str,
+    excellency: str,
+    copy_line: str,
+) -> None:
+    appeal = compose(case, renderer, Channel.POST, language)
+    to_president, to_embassy = appeal.letters
+    assert not to_president.is_copy
+    assert to_embassy.is_copy
+    assert to_embassy.copy_of == to_president.recipient
+    # The appeal: dated, addressed, saluted as the sheet says, the embassy named on a copy line.
+    assert to_president.body.startswith(dated + "\n\n" + "\n".join(PRESIDENT_ADDRESS) + "\n\n")
+    assert president in to_president.body
+    assert f"{copy_line}His Excellency Akylbek Kamaldinov, Ambassador" in to_president.body
+    for ask in case.text(language).asks:
+        assert ask in to_president.body
+    # The copy: addressed to the embassy, with the appeal itself below, whole.
+    assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(EMBASSY_ADDRESS) + "\n\n")
+    assert excellency in to_embassy.body
+    assert to_embassy.body.endswith(to_president.body)
+    assert "Kassym-Jomart Tokayev, President of Kazakhstan" in to_embassy.body.split(dated)[1]
+
+
+def test_the_post_file_prints_each_letter_then_its_envelope_label(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    appeal = compose(case, renderer, Channel.POST, personal_line="Free him & <b>now</b>.")
+    page = post_file(appeal, renderer).decode("utf-8")
+    assert page.startswith("<!doctype html>")
+    assert "size: A4" in page
+    labels = re.findall(r'<div class="label">(.*?)</div>', page, flags=re.S)
+    assert len(labels) == 2
+    assert [line.strip() for line in labels[0].split("<br>") if line.strip()] == list(
+        PRESIDENT_ADDRESS
+    )
+    assert [line.strip() for line in labels[1].split("<br>") if line.strip()] == list(
+        EMBASSY_ADDRESS
+    )
+    assert page.count("Envelope label") == 2
+    assert "Envelope label (copy)" in page
+    # In print order: the appeal, its label, the copy, its label.
+    order = [
+        page.index("Dear Mr President,"),
+        page.index(labels[0]),
+        page.index("Your Excellency,"),
+        page.index(labels[1]),
+    ]
+    assert order == sorted(order)
+    assert post_file_name(appeal) == "appeal-kz-zhanbolat-mamay-post.html"
+
+
+def test_the_russian_post_file_is_in_russian(case: UrgentAction, renderer: Renderer) -> None:
+    page = post_file(compose(case, renderer, Channel.POST, "ru"), renderer).decode("utf-8")
+    assert '<html lang="ru">' in page
+    assert page.count("Адрес для конверта") == 2
+    assert "Уважаемый господин Президент!" in page
+    assert "Envelope" not in page
+
+
+# --- Fax -----------------------------------------------------------------------------------
+
+
+def test_fax_gives_each_official_a_page_with_the_number_in_international_form(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    to_president, to_embassy = compose(case, renderer, Channel.FAX, signer=INITIALS).letters
+    assert to_president.fax == "+7 7172 74 56 31"
+    assert to_embassy.fax is not None
+    assert to_embassy.fax.startswith("+1 613")
+    assert digits(to_embassy.fax) == "16136958755"
+    page = fax_file(to_president, renderer).decode("utf-8")
+    assert "<h1>FAX</h1>" in page
+    assert '<td class="number">+7 7172 74 56 31</td>' in page
+    assert "<tr><th>From</th><td>A. K., Toronto</td></tr>" in page
+    assert "<tr><th>Date</th><td>25 November 2026</td></tr>" in page
+    assert re.search(r"<tr><th>Pages</th><td>\d+ \(including this one\)</td></tr>", page)
+    for line in PRESIDENT_ADDRESS:
+        assert line in page
+    copy_page = fax_file(to_embassy, renderer).decode("utf-8")
+    assert to_embassy.fax in copy_page
+    assert "Your Excellency," in copy_page
+    assert fax_file_name(to_president) == "appeal-kz-zhanbolat-mamay-president-fax.html"
+    assert fax_file_name(to_embassy) == "appeal-kz-zhanbolat-mamay-ambassador-fax.html"
+
+
+def test_the_russian_fax_cover_is_in_russian(case: UrgentAction, renderer: Renderer) -> None:
+    to_president, _ = compose(case, renderer, Channel.FAX, "ru").letters
+    page = fax_file(to_president, renderer, "Анна П.").decode("utf-8")
+    assert "<h1>ФАКС</h1>" in page
+    assert "<tr><th>От кого</th><td>Анна П.</td></tr>" in page
+    assert "<tr><th>Дата</th><td>25 ноября 2026 г.</td></tr>" in page
+    assert "Уважаемый господин Президент!" in page
+
+
+def test_a_letter_without_a_fax_number_has_no_fax_file(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    (letter,) = compose(case, renderer, Channel.EMAIL).letters
+    no_fax = replace(letter, recipient=replace(letter.recipient, fax=None))
+    with pytest.raises(ValueError, match="no fax number"):
+        fax_file(no_fax, renderer)
+
+
+# --- Signature and the personal line -------------------------------------------------------
+
+
+def test_initials_and_city_replace_the_name_everywhere(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    for channel in Channel:
+        for letter in compose(case, renderer, channel, signer=INITIALS).letters:
+            assert "\nA. K., Toronto" in letter.body
+            assert "Anna" not in letter.body
+    (signed,) = compose(case, renderer, Channel.EMAIL).letters
+    assert signed.body.endswith("\nAnna Petrova")
+
+
+def test_a_signer_is_a_full_name_or_initials_with_a_city() -> None:
+    assert Signer(**INITIALS.to_mapping()) == INITIALS
+    assert Signer(**ANNA.to_mapping()) == ANNA
+    assert INITIALS.signature == "A. K., Toronto"
+    for broken in (
+        {},
+        {"initials": "A. K."},
+        {"city": "Toronto"},
+        {"full_name": "Anna Petrova", "city": "Toronto"},
+        {"full_name": "Anna\nPetrova"},
+        {"full_name": " Anna"},
+    ):
+        with pytest.raises(SignerError):
+            Signer(**broken)
+
+
+def test_the_personal_line_is_verbatim_in_text_and_escaped_in_html(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    line = "I stand with Zhanbolat & his family <b>always</b>."
+    email_letter = compose(case, renderer, Channel.EMAIL, personal_line=line).letters[0]
+    assert f"\n\n{line}\n\n" in email_letter.body
+    post = compose(case, renderer, Channel.POST, personal_line=line)
+    assert all(line in letter.body for letter in post.letters)
+    page = post_file(post, renderer).decode("utf-8")
+    assert "I stand with Zhanbolat &amp; his family &lt;b&gt;always&lt;/b&gt;." in page
+    assert "<b>always</b>" not in page
+    fax = compose(case, renderer, Channel.FAX, personal_line=line).letters[0]
+    fax_page = fax_file(fax, renderer).decode("utf-8")
+    assert "&lt;b&gt;always&lt;/b&gt;" in fax_page
+    assert "<b>always</b>" not in fax_page
+
+
+def test_the_personal_line_loses_control_characters_only() -> None:
+    assert clean_personal_line("Free\x00 him\nnow,\tplease\x1b ") == "Free him now, please"
+    assert clean_personal_line("  ") is None
+    assert clean_personal_line(None) is None
+    assert clean_personal_line("«Свобода»  — now!") == "«Свобода»  — now!"
+
+
+def test_a_personal_line_over_the_limit_is_refused_not_cut(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    longest = "x" * (PERSONAL_LIMIT - 1) + "."
+    (letter,) = compose(case, renderer, Channel.EMAIL, personal_line=longest).letters
+    assert longest in letter.body
+    with pytest.raises(PersonalLineError) as refused:
+        compose(case, renderer, Channel.EMAIL, personal_line=longest + "!")
+    assert refused.value.length == PERSONAL_LIMIT + 1
+    assert refused.value.limit == PERSONAL_LIMIT
+    assert "nothing was cut" in str(refused.value)
+
+
+def test_without_a_personal_line_the_letter_goes_from_asks_to_closing(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    (letter,) = compose(case, renderer, Channel.EMAIL).letters
+    found = paragraphs(letter)
+    asks = next(i for i, p in enumerate(found) if ASK_RELEASE in p)
+    assert found[asks].endswith(ASK_STOP + ".")
+    assert len(found) == asks + 3  # the closing, then the sign-off with the signature
+
+
+# --- Variation -----------------------------------------------------------------------------
+
+
+def test_the_same_person_gets_the_same_letter_and_people_get_different_ones(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    first = compose(case, renderer, Channel.POST, seed="person-1")
+    assert compose(case, renderer, Channel.POST, seed="person-1") == first
+    bodies = {
+        compose(case, renderer, Channel.EMAIL, seed=f"person-{n}").letters[0].body
+        for n in range(50)
+    }
+    assert len(bodies) >= 25
+
+
+@pytest.mark.parametrize(
+    ("language", "name"), [("en", "Zhanbolat Mamay"), ("ru", "Жанболат Мамай")]
+)
+def test_openings_and_closings_vary_across_people_and_always_name_the_person(
+    case: UrgentAction, renderer: Renderer, language: str, name: str
+) -> None:
+    letters = [
+        compose(case, renderer, Channel.EMAIL, language, seed=f"person-{n}").letters[0]
+        for n in range(50)
+    ]
+    openings = {opening_of(letter) for letter in letters}
+    closings = {paragraphs(letter)[-2] for letter in letters}
+    subjects = {letter.subject for letter in letters}
+    assert len(openings) >= 3
+    assert len(closings) >= 3
+    assert len(subjects) >= 2
+    assert all(name in opening for opening in openings)
+    for letter in letters:
+        for ask in case.text(language).asks:
+            assert ask in letter.body
+
+
+# --- Languages and salutations -------------------------------------------------------------
+
+
+def test_available_languages_put_the_officials_language_first(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    assert available_languages(case, renderer) == ("en", "ru")
+    assert available_languages(case, renderer, "ru") == ("ru", "en")
+    president, embassy = case.targets
+    russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
+    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en")
+    german = CaseText("Titel", "Kurz.", "Mehr.", ("Zhanbolat Mamay freilassen",))
+    with_german = replace(case, texts={**case.texts, "de": german})
+    assert available_languages(with_german, renderer, "de") == ("en", "ru")
+    with pytest.raises(LanguageError):
+        compose(with_german, renderer, Channel.EMAIL, "de")
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "expected"),
+    [
+        ("Minister Example", "en", "Dear Sir or Madam,"),
+        ("Minister Example", "ru", "Уважаемые господа!"),
+        ("Her Excellency Jane Example", "en", "Your Excellency,"),
+        ("Her Excellency Jane Example", "ru", "Ваше Превосходительство!"),
+    ],
+)
+def test_an_official_without_a_salutation_is_addressed_respectfully(
+    case: UrgentAction, renderer: Renderer, name: str, language: str, expected: str
+) -> None:
+    official = Target(TargetRole.TO, name, title="Minister", emails=("minister@example.gov",))
+    (letter,) = compose(
+        replace(case, targets=(official,)), renderer, Channel.EMAIL, language
+    ).letters
+    assert letter.body.startswith(expected + "\n")
+
+
+def test_a_salutation_given_only_in_english_is_not_used_in_a_russian_letter(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    president, embassy = case.targets
+    english_only = replace(president, salutations={"en": "Dear Mr President"})
+    plain = replace(president, salutations={}, salutation="Dear Mr President:")
+    for target, language, expected in (
+        (english_only, "ru", "Уважаемые господа!"),
+        (plain, "en", "Dear Mr President,"),  # the sheet's colon becomes the letter's comma
+        (plain, "ru", "Уважаемые господа!"),
+    ):
+        changed = replace(case, targets=(target, embassy))
+        (letter,) = compose(changed, renderer, Channel.EMAIL, language).letters
+        assert letter.body.startswith(expected + "\n")
+
+
+# --- Several people, several asks, unreachable channels ------------------------------------
+
+
+def test_several_people_and_asks_are_all_named_and_all_asked(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    people = (
+        PersonAtRisk("Zhanbolat Mamay", "he", {"en": "journalist"}, {"ru": "Жанболат Мамай"}),
+        PersonAtRisk("Inga Imanbay", "she", {}, {"ru": "Инга Иманбай"}),
+    )
+    asks_en = ("Release them.", "drop the charges", "protect their families")
+    asks_ru = ("освободить их", "снять обвинения", "защитить их семьи")
+    texts = {
+        "en": replace(case.texts["en"], asks=asks_en),
+        "ru": replace(case.texts["ru"], asks=asks_ru),
+    }
+    several = replace(case, people=people, texts=texts)
+    for n in range(12):
+        (english,) = compose(several, renderer, Channel.EMAIL, seed=str(n)).letters
+        assert "Zhanbolat Mamay, journalist" in opening_of(english)
+        assert "Inga Imanbay" in opening_of(english)
+        assert " to release them; to drop the charges; and to protect their families." in (
+            english.body
+        )
+        (russian,) = compose(several, renderer, Channel.EMAIL, "ru", seed=str(n)).letters
+        assert "Жанболат Мамай" in opening_of(russian)
+        assert "Инга Иманбай" in opening_of(russian)
+        assert " освободить их; снять обвинения; а также защитить их семьи." in russian.body
+        # One verb for two people: plural.
+        assert "находится" not in russian.body
+        assert "нуждается" not in russian.body
+
+
+def test_a_channel_no_official_can_receive_is_refused(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    president, embassy = case.targets
+    no_fax = replace(case, targets=(replace(president, fax=None), embassy))
+    with pytest.raises(UnreachableError):
+        compose(no_fax, renderer, Channel.FAX)
+    # The embassy still gets its copy by email when the President has no fax.
+    (letter,) = compose(no_fax, renderer, Channel.EMAIL).letters
+    assert letter.cc_emails == ("ottawa@mfa.kz",)
