@@ -20,6 +20,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (polling, or webhook if BOT_WEBHOOK_URL is set)")
+    demo = commands.add_parser(
+        "demo", help="try the bot in a browser: a local Telegram, the bot and a web chat"
+    )
+    demo.add_argument("--port", type=int, default=8080, help="the web chat's port (8080)")
+    demo.add_argument(
+        "--no-rehearsal", action="store_true", help="keep the cases' real dates (past deadlines)"
+    )
+    demo.add_argument(
+        "--time-lapse", type=float, metavar="N", help="the bot's clock runs N times faster"
+    )
     commands.add_parser("migrate", help="apply the database migrations and exit")
     commands.add_parser("check", help="validate the case files in BOT_ACTIONS_DIR and exit")
     importer = commands.add_parser("import", help="turn an Urgent Action sheet into a case file")
@@ -34,6 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_main(args.args)
     if args.command == "check":
         return _check()
+    if args.command == "demo":
+        from bot.demo import serve_demo  # noqa: PLC0415
+        from bot.logs import configure_logging  # noqa: PLC0415
+
+        configure_logging([], level=logging.WARNING)
+        return asyncio.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
     try:
         settings = Settings.from_env()
     except ConfigError as error:

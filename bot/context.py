@@ -34,6 +34,13 @@ class Services:
     personal_data_exporters: dict[str, Callable[[int], Awaitable[Any]]] = field(
         default_factory=dict
     )
+    # Set when the delivery engine starts: tells it new rows are in the outbox.
+    delivery_wake: Callable[[], None] | None = None
+
+    def wake_delivery(self) -> None:
+        """Tell the delivery engine that messages were queued (after the commit)."""
+        if self.delivery_wake is not None:
+            self.delivery_wake()
 
     @classmethod
     def over(cls, settings: Settings, clock: Clock, renderer: Renderer, db: Database) -> Services:
@@ -57,7 +64,8 @@ class BotData:
         self.services: Services | None = None
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+# ExtBot[int]: the rate limiter's per-request argument is an int (its max_retries).
+class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
     """The context of every handler and job in this bot."""
 
     @property
@@ -71,5 +79,5 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)
 UrgentActionApp = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+    ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
 ]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
+from bot.db.outbox import enqueue
+from bot.delivery.messages import Kind, OutboundMessage, Recipient
+from bot.domain.cases import UrgentAction
 
 
 class AlertRepository:
@@ -33,3 +39,83 @@ class AlertRepository:
                 (case_slug, subscriber_id, now.isoformat()),
             )
             return cursor.rowcount > 0
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One kind of recipient of a case alert: a language, and a group or a person."""
+
+    language: str
+    in_group: bool
+
+
+async def alert_subscribers(
+    db: Database,
+    case: UrgentAction,
+    message_for: Callable[[Audience], OutboundMessage],
+    now: datetime,
+) -> int:
+    """Queue the case's alert for every active subscriber who wants it and has not had it.
+
+    Choosing the recipients, recording that the case reached them and queueing the messages
+    happen in one transaction: a crash leaves either all of it or none. Returns how many.
+    """
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "SELECT id, chat_id, chat_type, language, countries FROM subscribers"
+            " WHERE status = 'active' AND id NOT IN"
+            " (SELECT subscriber_id FROM case_alerts WHERE case_slug = ?)",
+            (case.slug,),
+        )
+        rows = await cursor.fetchall()
+        groups: dict[Audience, list[Recipient]] = {}
+        alerted: list[tuple[str, int, str]] = []
+        for row in rows:
+            countries = json.loads(row["countries"]) if row["countries"] else None
+            if countries is not None and case.country_code not in countries:
+                continue
+            audience = Audience(row["language"], row["chat_type"] != "private")
+            groups.setdefault(audience, []).append(Recipient(row["chat_id"], row["id"]))
+            alerted.append((case.slug, row["id"], now.isoformat()))
+        await conn.executemany(
+            "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            alerted,
+        )
+        for audience, recipients in groups.items():
+            await enqueue(conn, message_for(audience), recipients, kind=Kind.ALERT, now=now)
+    return len(alerted)
+
+
+async def audience_size(db: Database, case: UrgentAction) -> tuple[int, int]:
+    """How many people and groups publishing `case` would alert now."""
+    async with db.read() as conn:
+        cursor = await conn.execute(
+            "SELECT chat_type, countries FROM subscribers WHERE status = 'active' AND id NOT IN"
+            " (SELECT subscriber_id FROM case_alerts WHERE case_slug = ?)",
+            (case.slug,),
+        )
+        rows = await cursor.fetchall()
+    people = groups = 0
+    for row in rows:
+        countries = json.loads(row["countries"]) if row["countries"] else None
+        if countries is not None and case.country_code not in countries:
+            continue
+        if row["chat_type"] == "private":
+            people += 1
+        else:
+            groups += 1
+    return people, groups
+
+
+async def alerted_chats(db: Database, case_slug: str) -> list[tuple[int, int, str, bool, str]]:
+    """Who the case reached and is still active: (subscriber, chat, language, in group, actor)."""
+    async with db.read() as conn:
+        cursor = await conn.execute(
+            "SELECT s.id, s.chat_id, s.language, s.chat_type, s.actor FROM case_alerts a"
+            " JOIN subscribers s ON s.id = a.subscriber_id"
+            " WHERE a.case_slug = ? AND s.status = 'active'",
+            (case_slug,),
+        )
+        rows = await cursor.fetchall()
+    return [(int(r[0]), int(r[1]), str(r[2]), r[3] != "private", str(r[4])) for r in rows]

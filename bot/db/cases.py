@@ -48,6 +48,25 @@ class CaseRepository:
                     added.append(case.slug)
         return added
 
+    async def save(self, case: UrgentAction, now: datetime) -> None:
+        """Store an organizer's change to a case (its status, dates, addresses)."""
+        published = now.isoformat() if case.status is CaseStatus.ACTIVE else None
+        closed = now.isoformat() if case.status is CaseStatus.CLOSED else None
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE cases SET document = ?, status = ?, updated_at = ?,"
+                " published_at = coalesce(published_at, ?), closed_at = coalesce(closed_at, ?)"
+                " WHERE slug = ?",
+                (
+                    json.dumps(case_to_mapping(case), ensure_ascii=False),
+                    case.status,
+                    now.isoformat(),
+                    published,
+                    closed,
+                    case.slug,
+                ),
+            )
+
     async def get(self, slug: str) -> UrgentAction | None:
         """The case `slug`, or None."""
         async with self._db.read() as conn:

@@ -9,6 +9,7 @@ from bot.handlers import (
     cases,
     errors,
     membership,
+    organizer,
     preferences,
     privacy,
     subscription,
@@ -26,6 +27,8 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(appeal.HANDLERS)
     app.add_handlers(preferences.HANDLERS)
     app.add_handlers(privacy.HANDLERS)
+    # Organizers' commands and buttons check the role themselves, at every use.
+    app.add_handlers(organizer.HANDLERS)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)

@@ -13,6 +13,7 @@ MAX_BYTES = 64
 SLUG = r"[a-z0-9][a-z0-9-]{0,31}"
 CHANNEL = r"email|fax|post"
 LANGUAGE = r"[a-z]{2}"
+OUTCOME = r"choose|released|sentenced|nfa"
 
 # verb -> the patterns of its arguments, in order.
 SHAPES: dict[str, tuple[str, ...]] = {
@@ -33,6 +34,12 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
     "fg": (r"yes|no",),  # /forget confirmation
     "sz": (SLUG, r"1d|3d|off"),  # snooze reminders
+    # Organizers only; the role is checked again at every tap.
+    "op": (SLUG,),  # preview a case before publishing it
+    "opc": (SLUG,),  # publish it: alert every matching subscriber
+    "ocl": (SLUG, OUTCOME, r"ask|notify|quiet"),  # close with an outcome, telling people or not
+    "ors": (SLUG,),  # the case's results
+    "ocsv": (SLUG,),  # the case's results as CSV
 }
 
 

@@ -1,0 +1,183 @@
+"""The demo: the emulator, the real bot against it, and a web chat, all on 127.0.0.1.
+
+`python -m bot demo` needs no token and no network. It runs the same handlers, database,
+scheduler and delivery as production; only the server at BOT_API_URL is local. The web page
+(templates/demo/index.html) talks to the emulator's /_emulator/ routes, as simulated people.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import build_application, running
+from bot.catalogue import load_catalogue
+from bot.clock import Clock
+from bot.config import Secret, Settings
+from bot.context import UrgentActionApp
+from bot.db.cases import CaseRepository
+from bot.db.connection import Database
+from bot.db.migrations import migrate
+from bot.domain.cases import UrgentAction
+from bot.emulator import TelegramEmulator
+from bot.rendering import TEMPLATES_DIR
+
+log = logging.getLogger(__name__)
+
+# Not a secret: the emulator accepts any token it is told about, and nothing else uses it.
+DEMO_TOKEN = "100200300:DEMO-token-local-emulator-only"  # noqa: S105
+DEMO_ORGANIZER = 900001
+# In rehearsal, the deadline of each case lies this far ahead.
+REHEARSAL_DAYS_AHEAD = 10
+
+
+@dataclass(frozen=True)
+class TimeLapse:
+    """A clock that runs `factor` times faster than real time from the moment it starts."""
+
+    started: datetime
+    factor: float
+    real: Clock
+
+    def __call__(self) -> datetime:
+        return self.started + (self.real() - self.started) * self.factor
+
+
+def shift_dates(case: UrgentAction, days: int) -> UrgentAction:
+    """The case with every date moved by `days` (for rehearsals of old cases)."""
+    delta = timedelta(days=days)
+    return dataclasses.replace(
+        case,
+        issued=case.issued + delta if case.issued else None,
+        key_dates=tuple(dataclasses.replace(d, on=d.on + delta) for d in case.key_dates),
+    )
+
+
+def rehearsal_shift(case: UrgentAction, today: date) -> int:
+    """How many days to move a case so its deadline lies REHEARSAL_DAYS_AHEAD days from today."""
+    deadline = case.deadline
+    if deadline is None:
+        return 0
+    return (today + timedelta(days=REHEARSAL_DAYS_AHEAD) - deadline.on).days
+
+
+@dataclass
+class Demo:
+    """A running demo: where to open it, and what it runs."""
+
+    url: str
+    emulator: TelegramEmulator
+    app: UrgentActionApp
+    shifted_days: int
+
+
+@asynccontextmanager
+async def demo(
+    *,
+    port: int = 8080,
+    rehearsal: bool = True,
+    time_lapse: float | None = None,
+    actions_dir: Path = Path("actions"),
+    data_dir: Path | None = None,
+) -> AsyncIterator[Demo]:
+    """Start the emulator with the web chat, and the bot against it, on a fresh database."""
+    with contextlib.ExitStack() as stack:
+        folder = data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        real: Clock = lambda: datetime.now(UTC)  # noqa: E731
+        clock: Clock = TimeLapse(real(), time_lapse, real) if time_lapse else real
+        emulator = TelegramEmulator()
+        emulator.create_bot(DEMO_TOKEN, "UrgentActionBot")
+        state: dict[str, object] = {"shifted_days": 0, "time_lapse": time_lapse}
+        url = await emulator.start(port=port, extra_routes=_page_routes(state))
+        try:
+            settings = Settings(
+                token=Secret(DEMO_TOKEN),
+                api_url=url,
+                db_path=folder / "demo.sqlite3",
+                organizers=frozenset({DEMO_ORGANIZER}),
+                actions_dir=actions_dir,
+            )
+            shifted = await _seed(settings, rehearsal, clock().date())
+            state["shifted_days"] = shifted
+            _people(emulator)
+            app = build_application(settings, clock=clock)
+            async with running(app, poll_timeout=timedelta(seconds=10)):
+                yield Demo(url, emulator, app, shifted)
+        finally:
+            await emulator.stop()
+
+
+async def _seed(settings: Settings, rehearsal: bool, today: date) -> int:
+    """Store the cases before the bot starts, their dates shifted for a rehearsal."""
+    result = load_catalogue(settings.actions_dir)
+    shift = 0
+    cases = []
+    for case, path in result.cases_with_paths():
+        if rehearsal:
+            shift = rehearsal_shift(case, today)
+            case = shift_dates(case, shift)  # noqa: PLW2901
+        cases.append((case, str(path)))
+    db = await Database.open(settings.db_path)
+    try:
+        await migrate(db)
+        await CaseRepository(db).seed(cases, datetime.now(UTC))
+    finally:
+        await db.close()
+    return shift
+
+
+def _people(emulator: TelegramEmulator) -> None:
+    """The cast the demo starts with: a volunteer, a Russian speaker, and an organizer."""
+    emulator.create_person("Anna", language_code="en")
+    emulator.create_person("Айгуль", language_code="ru")
+    # The organizer's id is the one in BOT_ORGANIZERS.
+    emulator.create_person("Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER)
+
+
+def _page_routes(state: dict[str, object]) -> Callable[[web.Application], None]:
+    page = (TEMPLATES_DIR / "demo" / "index.html").read_text(encoding="utf-8")
+
+    async def index(request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html")
+
+    async def info(request: web.Request) -> web.Response:
+        return web.json_response(state)
+
+    def add(app: web.Application) -> None:
+        app.router.add_get("/", index)
+        app.router.add_get("/_demo/info", info)
+
+    return add
+
+
+async def serve_demo(port: int, rehearsal: bool, time_lapse: float | None) -> int:
+    """Run the demo until Ctrl-C or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with demo(port=port, rehearsal=rehearsal, time_lapse=time_lapse) as running_demo:
+        note = (
+            f" Dates are shifted by {running_demo.shifted_days} days for a rehearsal."
+            if running_demo.shifted_days
+            else ""
+        )
+        print(
+            f"\nThe demo is running. Open {running_demo.url}/ in your browser.{note}\n"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        await stop.wait()
+    return 0

@@ -1,0 +1,428 @@
+"""Organizers: roles, the case list, publishing, closing with an outcome, results.
+
+The role is checked at every command and every tap: a forged organizer button from anyone else
+gets the ordinary answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotContext
+from bot.db.alerts import Audience, alert_subscribers, alerted_chats, audience_size
+from bot.db.organizers import OrganizerRepository
+from bot.db.outbox import enqueue
+from bot.db.results import funnel
+from bot.delivery.messages import Kind, OutboundMessage, Recipient
+from bot.domain.cases import CaseStatus, UrgentAction
+from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.views import Screen
+from bot.views.callbacks import encode, pattern
+from bot.views.cards import case_card
+
+log = logging.getLogger(__name__)
+OUTCOMES = ("released", "sentenced", "nfa")
+
+
+async def is_organizer(update: Update, context: BotContext) -> bool:
+    """Whether the person is an organizer now: named in BOT_ORGANIZERS, or added in the chat."""
+    user = update.effective_user
+    if user is None:
+        return False
+    services = context.services
+    if user.id in services.settings.organizers:
+        return True
+    return await OrganizerRepository(services.db).is_added(user.id)
+
+
+async def _refuse(update: Update, context: BotContext) -> None:
+    """What anyone else gets: the ordinary help (for a command) or a polite no (for a tap)."""
+    language = await language_of(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer(
+            text(context, language, "button_invalid.txt"), show_alert=True
+        )
+        return
+    message = update.effective_message
+    if message is not None:
+        commands = context.services.renderer.commands(language, "private")
+        await message.reply_text(text(context, language, "help.html", commands=commands))
+
+
+async def cases(update: Update, context: BotContext) -> None:
+    """The case list: status and counts, with what an organizer can do next."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    language = await language_of(update, context)
+    organizer = await is_organizer(update, context)
+    every = await services.cases.all()
+    shown = every if organizer else [c for c in every if c.status is CaseStatus.ACTIVE]
+    if not shown:
+        await message.reply_text(text(context, language, "cases_none.html"))
+        return
+    rows: list[list[InlineKeyboardButton]] = []
+    lines = []
+    button = services.renderer.button
+    for case in shown:
+        numbers = await funnel(services.db, case.slug)
+        lines.append((case, numbers))
+        if not organizer:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        case.text(language).title, callback_data=encode("c", case.slug)
+                    )
+                ]
+            )
+            continue
+        actions = []
+        if case.status is CaseStatus.DRAFT:
+            actions.append(
+                InlineKeyboardButton(
+                    button(language, "org_publish"), callback_data=encode("op", case.slug)
+                )
+            )
+        if case.status is CaseStatus.ACTIVE:
+            actions.append(
+                InlineKeyboardButton(
+                    button(language, "org_close"),
+                    callback_data=encode("ocl", case.slug, "choose", "ask"),
+                )
+            )
+        actions.append(
+            InlineKeyboardButton(
+                button(language, "org_results"), callback_data=encode("ors", case.slug)
+            )
+        )
+        rows.append(actions)
+    body = text(context, language, "cases.html", lines=lines, organizer=organizer)
+    await message.reply_text(body, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def preview(update: Update, context: BotContext) -> None:
+    """Show the case exactly as subscribers will see it, and how many it will reach."""
+    if not await is_organizer(update, context):
+        await _refuse(update, context)
+        return
+    case = await _case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if case is None or query is None or chat is None:
+        return
+    await query.answer()
+    services = context.services
+    language = await language_of(update, context)
+    card = case_card(
+        case,
+        language=language,
+        renderer=services.renderer,
+        now=services.clock(),
+        acted=0,
+        bot_username=context.bot.username,
+    )
+    await send(chat, card)
+    people, groups = await audience_size(services.db, case)
+    confirm = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    services.renderer.button(language, "org_confirm_publish"),
+                    callback_data=encode("opc", case.slug),
+                )
+            ]
+        ]
+    )
+    await send(
+        chat,
+        Screen(
+            text(context, language, "org_preview.html", case=case, people=people, groups=groups),
+            confirm,
+        ),
+    )
+
+
+async def publish(update: Update, context: BotContext) -> None:
+    """Publish: the case becomes active and its alert is queued for every matching subscriber."""
+    if not await is_organizer(update, context):
+        await _refuse(update, context)
+        return
+    case = await _case(update, context)
+    query, user = update.callback_query, update.effective_user
+    if case is None or query is None or user is None:
+        return
+    services = context.services
+    language = await language_of(update, context)
+    if case.status is CaseStatus.CLOSED:
+        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
+        return
+    await query.answer()
+    now = services.clock()
+    active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
+    await services.cases.save(active, now)
+    username = context.bot.username
+
+    def alert(audience: Audience) -> OutboundMessage:
+        card = case_card(
+            active,
+            language=audience.language,
+            renderer=services.renderer,
+            now=now,
+            acted=0,
+            bot_username=username,
+            in_group=audience.in_group,
+        )
+        markup = card.markup.to_dict() if card.markup else None
+        return OutboundMessage.text(card.text, reply_markup=markup)
+
+    count = await alert_subscribers(services.db, active, alert, now)
+    await OrganizerRepository(services.db).record(
+        user.id, "case_published", {"case": case.slug, "alerts": count}, now
+    )
+    services.wake_delivery()
+    log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
+    await query.edit_message_text(
+        text(context, language, "org_published.html", case=case, count=count)
+    )
+
+
+async def close(update: Update, context: BotContext) -> None:
+    """Close a case: choose the outcome, then whether to tell everyone it reached."""
+    if not await is_organizer(update, context):
+        await _refuse(update, context)
+        return
+    case = await _case(update, context)
+    query, user = update.callback_query, update.effective_user
+    callback = await decoded_tap(update, context) if case is not None else None
+    if case is None or query is None or user is None or callback is None:
+        return
+    services = context.services
+    language = await language_of(update, context)
+    button = services.renderer.button
+    outcome, mode = callback.arg(1), callback.arg(2)
+    if case.status is CaseStatus.CLOSED:
+        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
+        return
+    await query.answer()
+    chat = update.effective_chat
+    if outcome == "choose" and chat is not None:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    button(language, f"outcome_{o}"),
+                    callback_data=encode("ocl", case.slug, o, "ask"),
+                )
+            ]
+            for o in OUTCOMES
+        ]
+        await send(
+            chat,
+            Screen(
+                text(context, language, "org_close_choose.html", case=case),
+                InlineKeyboardMarkup(rows),
+            ),
+        )
+        return
+    if mode == "ask":
+        rows = [
+            [
+                InlineKeyboardButton(
+                    button(language, "org_close_notify"),
+                    callback_data=encode("ocl", case.slug, outcome, "notify"),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    button(language, "org_close_quiet"),
+                    callback_data=encode("ocl", case.slug, outcome, "quiet"),
+                )
+            ],
+        ]
+        await query.edit_message_text(
+            text(
+                context,
+                language,
+                "org_close_ask.html",
+                case=case,
+                outcome=button(language, f"outcome_{outcome}"),
+            ),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return
+    now = services.clock()
+    closed = dataclasses.replace(case, status=CaseStatus.CLOSED, outcome=outcome)
+    await services.cases.save(closed, now)
+    told = await _tell_outcome(context, closed, outcome) if mode == "notify" else 0
+    await OrganizerRepository(services.db).record(
+        user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now
+    )
+    await query.edit_message_text(
+        text(
+            context,
+            language,
+            "org_closed.html",
+            case=case,
+            outcome=button(language, f"outcome_{outcome}"),
+            told=told,
+        )
+    )
+
+
+async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -> int:
+    """Queue the outcome for everyone the case reached, with thanks to those who acted."""
+    services = context.services
+    acted = await services.actions.actors(case.slug)
+    chats = await alerted_chats(services.db, case.slug)
+    groups: dict[tuple[str, bool], list[Recipient]] = {}
+    for subscriber_id, chat_id, language, _, actor in chats:
+        groups.setdefault((language, actor in acted), []).append(Recipient(chat_id, subscriber_id))
+    now = services.clock()
+    async with services.db.transaction() as conn:
+        for (language, did_act), recipients in groups.items():
+            body = text(
+                context,
+                language,
+                "outcome.html",
+                case=case,
+                texts=case.text(language),
+                outcome=services.renderer.button(language, f"outcome_{outcome}"),
+                acted=did_act,
+            )
+            await enqueue(conn, OutboundMessage.text(body), recipients, kind=Kind.OUTCOME, now=now)
+    services.wake_delivery()
+    return len(chats)
+
+
+async def results(update: Update, context: BotContext) -> None:
+    """The case's funnel: reached, opened, acted; by channel and by day."""
+    if not await is_organizer(update, context):
+        await _refuse(update, context)
+        return
+    case = await _case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if case is None or query is None or chat is None:
+        return
+    await query.answer()
+    services = context.services
+    language = await language_of(update, context)
+    numbers = await funnel(services.db, case.slug)
+    csv_button = InlineKeyboardButton(
+        services.renderer.button(language, "org_csv"), callback_data=encode("ocsv", case.slug)
+    )
+    await send(
+        chat,
+        Screen(
+            text(
+                context,
+                language,
+                "org_results.html",
+                case=case,
+                texts=case.text(language),
+                funnel=numbers,
+            ),
+            InlineKeyboardMarkup([[csv_button]]),
+        ),
+    )
+
+
+async def results_csv(update: Update, context: BotContext) -> None:
+    """The case's funnel as a CSV file, for a spreadsheet."""
+    if not await is_organizer(update, context):
+        await _refuse(update, context)
+        return
+    case = await _case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if case is None or query is None or chat is None:
+        return
+    await query.answer()
+    numbers = await funnel(context.services.db, case.slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["case", "measure", "key", "count"])
+    writer.writerow([case.slug, "alerted", "", numbers.alerted])
+    writer.writerow([case.slug, "opened_appeal", "", numbers.opened])
+    writer.writerow([case.slug, "acted", "", numbers.acted])
+    for channel, count in numbers.by_channel.items():
+        writer.writerow([case.slug, "acted_by_channel", channel, count])
+    for day, count in numbers.by_day.items():
+        writer.writerow([case.slug, "first_acted_on_day", day, count])
+    await chat.send_document(
+        InputFile(out.getvalue().encode(), filename=f"results-{case.slug}.csv")
+    )
+
+
+async def organizers(update: Update, context: BotContext) -> None:
+    """List organizers; /organizers add ID or /organizers remove ID changes the list (audited)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if not await is_organizer(update, context):
+        await _refuse(update, context)
+        return
+    services = context.services
+    language = await language_of(update, context)
+    repository = OrganizerRepository(services.db)
+    args = context.args or []
+    if len(args) == 2 and args[0] in ("add", "remove") and args[1].isdigit():
+        target = int(args[1])
+        now = services.clock()
+        if args[0] == "add":
+            changed = await repository.add(target, user.id, now)
+        elif target in services.settings.organizers:
+            await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
+            return
+        else:
+            changed = await repository.remove(target, user.id, now)
+        await message.reply_text(
+            text(
+                context,
+                language,
+                "org_changed.html",
+                action=args[0],
+                user_id=target,
+                changed=changed,
+            )
+        )
+        return
+    if args:
+        await message.reply_text(text(context, language, "org_usage.html"))
+        return
+    await message.reply_text(
+        text(
+            context,
+            language,
+            "org_list.html",
+            fixed=sorted(services.settings.organizers),
+            added=await repository.added(),
+        )
+    )
+
+
+async def _case(update: Update, context: BotContext) -> UrgentAction | None:
+    callback = await decoded_tap(update, context)
+    if callback is None:
+        return None
+    case = await context.services.cases.get(callback.arg(0))
+    if case is None and update.callback_query is not None:
+        language = await language_of(update, context)
+        await update.callback_query.answer(
+            text(context, language, "button_invalid.txt"), show_alert=True
+        )
+    return case
+
+
+HANDLERS = [
+    CommandHandler("cases", cases),
+    CommandHandler("organizers", organizers),
+    CallbackQueryHandler(preview, pattern=pattern("op")),
+    CallbackQueryHandler(publish, pattern=pattern("opc")),
+    CallbackQueryHandler(close, pattern=pattern("ocl")),
+    CallbackQueryHandler(results, pattern=pattern("ors")),
+    CallbackQueryHandler(results_csv, pattern=pattern("ocsv")),
+]
