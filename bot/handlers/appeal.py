@@ -8,6 +8,7 @@ tap that needs it simply asks again.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,13 +20,17 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.appeals import (
     PERSONAL_LIMIT,
     Appeal,
+    AppealError,
     PersonalLineError,
     Signer,
     available_languages,
     compose_appeal,
     email_file,
+    email_file_name,
     fax_file,
+    fax_file_name,
     post_file,
+    post_file_name,
 )
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
@@ -36,6 +41,8 @@ from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import deep_link
 from bot.views.checklist import checklist
+
+log = logging.getLogger(__name__)
 
 MAX_SIGNATURE = 80
 # Room for the letter's heading lines in one message; a longer letter goes as a file only.
@@ -387,6 +394,10 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
             )
         )
         return
+    except AppealError:
+        log.warning("no letter for %s by %s in %s", case.slug, draft.channel, letter_language)
+        await chat.send_message(text(context, language, "appeal_expired.html"))
+        return
     markup = _letter_buttons(
         context, case, draft.channel, language, letter_language, letter_languages
     )
@@ -450,32 +461,32 @@ async def _deliver(
     with every letter and its envelope label. Nothing is ever cut: a long letter is a file.
     """
     renderer = context.services.renderer
-    name = f"appeal-{case.slug}"
     if appeal.channel is Channel.EMAIL:
-        letter = appeal.letters[0]
-        fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
-        await chat.send_message(
-            text(context, language, "letter_email.html", letter=letter, fits=fits)
-        )
-        await chat.send_document(
-            InputFile(email_file(letter), filename=f"{name}.eml"),
-            caption=text(context, language, "letter_email_file.html", appeal=appeal),
-            reply_markup=markup,
-        )
+        for number, letter in enumerate(appeal.letters, start=1):
+            last = number == len(appeal.letters)
+            fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
+            await chat.send_message(
+                text(context, language, "letter_email.html", letter=letter, fits=fits)
+            )
+            await chat.send_document(
+                InputFile(email_file(letter), filename=email_file_name(letter)),
+                caption=text(context, language, "letter_email_file.html", appeal=appeal),
+                reply_markup=markup if last else None,
+            )
     elif appeal.channel is Channel.FAX:
         for number, letter in enumerate(appeal.letters, start=1):
             last = number == len(appeal.letters)
             await chat.send_document(
                 InputFile(
                     fax_file(letter, renderer, appeal.signer.signature),
-                    filename=f"{name}-fax-{number}.html",
+                    filename=fax_file_name(letter),
                 ),
                 caption=text(context, language, "letter_fax_file.html", letter=letter, last=last),
                 reply_markup=markup if last else None,
             )
     else:
         await chat.send_document(
-            InputFile(post_file(appeal, renderer), filename=f"{name}-post.html"),
+            InputFile(post_file(appeal, renderer), filename=post_file_name(appeal)),
             caption=text(context, language, "letter_post_file.html", appeal=appeal),
             reply_markup=markup,
         )

@@ -146,7 +146,7 @@ async def test_the_whole_journey_in_russian(
     _, (shown, draft) = await person.press(personal, "Пропустить", replies=2)
     assert "Уважаемый господин Президент!" in shown.text
     assert "чтобы Жанболат Мамай был немедленно освобождён из-под стражи" in shown.text
-    assert "прекратить его необоснованное уголовное преследование" in shown.text
+    assert "положить конец его необоснованному уголовному преследованию" in shown.text
     assert "Айгуль Серикова" in shown.text
     message = eml(draft)
     assert "Жанболат Мамай" in message["Subject"]
