@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
 from bot.db.connection import Database
 from bot.db.migrations import migrate
-from bot.handlers import register_handlers
+from bot.handlers import broadcast, register_handlers
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ def build_application(
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        await broadcast.follow_unfinished(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services

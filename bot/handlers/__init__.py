@@ -6,6 +6,7 @@ from bot.context import UrgentActionApp
 from bot.handlers import (
     acted,
     appeal,
+    broadcast,
     cases,
     errors,
     membership,
@@ -29,6 +30,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(privacy.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
+    app.add_handlers(broadcast.HANDLERS)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)

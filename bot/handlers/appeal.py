@@ -35,6 +35,7 @@ from bot.appeals import (
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.domain.subscribers import Subscriber
+from bot.handlers import broadcast
 from bot.handlers.cases import case_of
 from bot.handlers.common import language_of, send, text
 from bot.views import Screen
@@ -245,7 +246,10 @@ def _personal_screen(
 async def typed(update: Update, context: BotContext) -> None:
     """Text typed in a private chat: the signature or the personal sentence the draft awaits."""
     message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None or message.text is None:
+    if message is None or chat is None:
+        return
+    # An organizer writing a broadcast: the text is the broadcast, not an appeal's signature.
+    if await broadcast.takes(update, context) or message.text is None:
         return
     language = await language_of(update, context)
     draft = _draft(context)

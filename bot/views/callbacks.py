@@ -40,6 +40,10 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ocl": (SLUG, OUTCOME, r"ask|notify|quiet"),  # close with an outcome, telling people or not
     "ors": (SLUG,),  # the case's results
     "ocsv": (SLUG,),  # the case's results as CSV
+    "oba": (r"all|lang|case|acted|notacted", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
+    "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)
+    "obx": (r"\d{1,12}",),  # cancel broadcast n
+    "unsub": (),  # a broadcast's unsubscribe button
 }
 
 
