@@ -1,13 +1,14 @@
 """The emulator's control API under /_emulator/: the simulated people's side, over HTTP.
 
-The demo's web chat uses it; so can anyone poking at the emulator with curl. Every route speaks
-JSON and mirrors a method of TelegramEmulator.
+The demo's web page uses it; so can a benchmark in another process, or anyone with curl. Every
+route speaks JSON and mirrors a method of TelegramEmulator. A request the emulator cannot carry
+out answers 400 (or 404 for an unknown person, chat or message) with {"error": "..."}.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
@@ -15,20 +16,52 @@ from aiohttp import BodyPartReader, web
 if TYPE_CHECKING:
     from bot.emulator.server import TelegramEmulator
 
+Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_LONGEST_WAIT = 30.0
+
 
 def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None:
     """Add the /_emulator/ routes for `emulator` to `app`."""
     routes = _Routes(emulator)
-    app.router.add_get("/_emulator/state", routes.state)
-    app.router.add_post("/_emulator/people", routes.create_person)
-    app.router.add_post("/_emulator/groups", routes.create_group)
-    app.router.add_post("/_emulator/send", routes.send)
-    app.router.add_post("/_emulator/tap", routes.tap)
-    app.router.add_post("/_emulator/block", routes.block)
-    app.router.add_post("/_emulator/upload", routes.upload)
-    app.router.add_get("/_emulator/chats/{chat_id}/messages", routes.messages)
-    app.router.add_get("/_emulator/events", routes.events)
-    app.router.add_get("/_emulator/files/{file_id}", routes.file)
+    add = app.router.add_route
+    for method, path, handler in (
+        ("GET", "/_emulator/state", routes.state),
+        ("GET", "/_emulator/stats", routes.stats),
+        ("DELETE", "/_emulator/stats", routes.reset_stats),
+        ("POST", "/_emulator/people", routes.create_person),
+        ("POST", "/_emulator/groups", routes.create_group),
+        ("POST", "/_emulator/groups/{chat_id}/join", routes.join),
+        ("POST", "/_emulator/groups/{chat_id}/leave", routes.leave),
+        ("POST", "/_emulator/groups/{chat_id}/bot", routes.bot_membership),
+        ("POST", "/_emulator/groups/{chat_id}/admins", routes.admin),
+        ("POST", "/_emulator/groups/{chat_id}/upgrade", routes.upgrade),
+        ("POST", "/_emulator/send", routes.send),
+        ("POST", "/_emulator/upload", routes.upload),
+        ("POST", "/_emulator/tap", routes.tap),
+        ("POST", "/_emulator/block", routes.block),
+        ("POST", "/_emulator/deactivate", routes.deactivate),
+        ("GET", "/_emulator/chats", routes.chats),
+        ("GET", "/_emulator/chats/{chat_id}/messages", routes.messages),
+        ("GET", "/_emulator/events", routes.events),
+        ("GET", "/_emulator/files/{file_id}", routes.file),
+        ("POST", "/_emulator/faults", routes.add_fault),
+        ("DELETE", "/_emulator/faults", routes.clear_faults),
+    ):
+        add(method, path, _guarded(handler))
+
+
+def _guarded(handler: Route) -> Route:
+    """Turn the emulator's KeyError and ValueError into 404 and 400 answers."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except KeyError as error:
+            return web.json_response({"error": str(error.args[0])}, status=404)
+        except (ValueError, TypeError) as error:
+            return web.json_response({"error": str(error)}, status=400)
+
+    return guarded
 
 
 class _Routes:
@@ -39,132 +72,257 @@ class _Routes:
         emulator = self.emulator
         return web.json_response(
             {
+                "api_url": emulator.api_url,
                 "bot": emulator.bot.as_user() if emulator.bots else None,
-                "people": [p.as_user() for p in emulator.people.values()],
-                "chats": [
-                    {
-                        **c.as_chat(emulator.people),
-                        "members": c.members,
-                        "migrated_to": c.migrated_to,
-                    }
-                    for c in emulator.chats.values()
-                ],
-                "last_event": len(emulator.events),
+                "people": [_person(emulator, p.id) for p in emulator.people.values()],
+                "chats": [_chat(emulator, chat_id) for chat_id in emulator.chats],
+                "last_event": emulator.last_event,
             }
         )
 
+    async def stats(self, request: web.Request) -> web.Response:
+        return web.json_response(self.emulator.stats.as_json())
+
+    async def reset_stats(self, request: web.Request) -> web.Response:
+        self.emulator.reset_stats()
+        return web.json_response({"ok": True})
+
     async def create_person(self, request: web.Request) -> web.Response:
         body = await _body(request)
+        if "count" in body:
+            people = self.emulator.create_people(
+                int(body["count"]),
+                first_name=str(body.get("first_name") or "Person"),
+                language_code=body.get("language_code") or "en",
+            )
+            return web.json_response({"ids": [p.id for p in people]})
         person = self.emulator.create_person(
             str(body.get("first_name") or "Person"),
             last_name=body.get("last_name"),
+            username=body.get("username"),
             language_code=body.get("language_code") or "en",
+            user_id=int(body["user_id"]) if body.get("user_id") is not None else None,
+            started=bool(body.get("started", False)),
         )
-        return web.json_response(person.as_user())
+        return web.json_response(_person(self.emulator, person.id))
 
     async def create_group(self, request: web.Request) -> web.Response:
         body = await _body(request)
-        members = [int(m) for m in body.get("members", [])]
-        admins = [int(a) for a in body.get("admins", members[:1])]
-        if not members:
-            raise web.HTTPBadRequest(text="a group needs members")
         chat = await self.emulator.create_group(
-            str(body.get("title") or "Group"), members=members, admins=admins
+            str(body.get("title") or "Group"),
+            members=[int(m) for m in body.get("members", [])],
+            admins=[int(a) for a in body.get("admins", [])],
+            supergroup=bool(body.get("supergroup", False)),
+            bot_admin=bool(body.get("bot_admin", False)),
         )
-        return web.json_response(chat.as_chat(self.emulator.people))
+        return web.json_response(_chat(self.emulator, chat.id))
+
+    async def join(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        chat_id = int(request.match_info["chat_id"])
+        await self.emulator.join_group(int(body["user_id"]), chat_id)
+        return web.json_response(_chat(self.emulator, chat_id))
+
+    async def leave(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        chat_id = int(request.match_info["chat_id"])
+        await self.emulator.leave_group(int(body["user_id"]), chat_id)
+        return web.json_response(_chat(self.emulator, chat_id))
+
+    async def bot_membership(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        chat_id = int(request.match_info["chat_id"])
+        by = int(body["by"]) if body.get("by") is not None else None
+        if body.get("action") == "remove":
+            await self.emulator.remove_bot_from_group(chat_id, by=by)
+        elif body.get("action") == "add":
+            await self.emulator.add_bot_to_group(
+                chat_id, by=by, admin=bool(body.get("admin", False))
+            )
+        else:
+            raise ValueError('action must be "add" or "remove"')
+        return web.json_response(_chat(self.emulator, chat_id))
+
+    async def admin(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        chat_id = int(request.match_info["chat_id"])
+        self.emulator.set_admin(chat_id, int(body["user_id"]), bool(body.get("admin", True)))
+        return web.json_response(_chat(self.emulator, chat_id))
+
+    async def upgrade(self, request: web.Request) -> web.Response:
+        new_id = await self.emulator.upgrade_to_supergroup(int(request.match_info["chat_id"]))
+        return web.json_response(_chat(self.emulator, new_id))
 
     async def send(self, request: web.Request) -> web.Response:
         body = await _body(request)
-        text = str(body.get("text") or "").strip()
-        if not text:
-            raise web.HTTPBadRequest(text="text is empty")
-        user_id = int(body["user_id"])
-        chat_id = int(body["chat_id"]) if body.get("chat_id") is not None else None
-        message = await self.emulator.send_text(user_id, text, chat_id=chat_id)
-        return web.json_response({"message_id": message.message_id, "chat_id": message.chat_id})
+        message = await self.emulator.send_text(
+            int(body["user_id"]),
+            str(body.get("text") or ""),
+            chat_id=_optional_int(body.get("chat_id")),
+            reply_to=_optional_int(body.get("reply_to")),
+        )
+        return web.json_response(self.emulator.message_view(message))
+
+    async def upload(self, request: web.Request) -> web.Response:
+        fields: dict[str, str] = {}
+        file: tuple[str, str, bytes] | None = None
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or part.name is None:
+                continue
+            if part.filename:
+                mime = part.headers.get("Content-Type", "")
+                file = (part.filename, mime, bytes(await part.read()))
+            else:
+                fields[part.name] = await part.text()
+        if file is None:
+            raise ValueError("no file in the upload")
+        filename, mime, data = file
+        message = await self.emulator.send_document(
+            int(fields["user_id"]),
+            filename,
+            data,
+            mime_type=mime if mime and mime != "application/octet-stream" else None,
+            caption=fields.get("caption") or None,
+            chat_id=_optional_int(fields.get("chat_id")),
+        )
+        return web.json_response(self.emulator.message_view(message))
 
     async def tap(self, request: web.Request) -> web.Response:
         body = await _body(request)
-        chat_id, message_id = int(body["chat_id"]), int(body["message_id"])
-        message = self.emulator.chats[chat_id].by_id.get(message_id)
-        if message is None:
-            raise web.HTTPNotFound(text="no such message")
-        answer = await self.emulator.tap(int(body["user_id"]), message, str(body["data"]))
+        timeout = min(float(body.get("timeout", 5.0)), _LONGEST_WAIT)
+        answer = await self.emulator.tap(
+            int(body["user_id"]),
+            (int(body["chat_id"]), int(body["message_id"])),
+            str(body["data"]),
+            timeout=timeout,
+        )
         if answer is None:
             return web.json_response({"answered": False})
         return web.json_response(
-            {"answered": True, "text": answer.text, "show_alert": answer.show_alert}
+            {
+                "answered": True,
+                "text": answer.text,
+                "show_alert": answer.show_alert,
+                "url": answer.url,
+            }
         )
 
     async def block(self, request: web.Request) -> web.Response:
         body = await _body(request)
+        user_id = int(body["user_id"])
         if body.get("blocked", True):
-            await self.emulator.block_bot(int(body["user_id"]))
+            await self.emulator.block_bot(user_id)
         else:
-            await self.emulator.unblock_bot(int(body["user_id"]))
-        return web.json_response({"ok": True})
+            await self.emulator.unblock_bot(user_id)
+        return web.json_response(_person(self.emulator, user_id))
 
-    async def upload(self, request: web.Request) -> web.Response:
-        reader = await request.multipart()
-        fields: dict[str, Any] = {}
-        async for part in reader:
-            if not isinstance(part, BodyPartReader) or part.name is None:
-                continue
-            if part.filename:
-                content_type = part.headers.get("Content-Type", "")
-                fields["file"] = (part.filename, content_type, await part.read())
-            else:
-                fields[part.name] = await part.text()
-        if "file" not in fields:
-            raise web.HTTPBadRequest(text="no file")
-        filename, mime, data = fields["file"]
-        chat_id = int(fields["chat_id"]) if fields.get("chat_id") else None
-        message = await self.emulator.send_document(
-            int(fields["user_id"]),
-            filename,
-            bytes(data),
-            mime_type=mime or "application/octet-stream",
-            caption=fields.get("caption") or None,
-            chat_id=chat_id,
+    async def deactivate(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        user_id = int(body["user_id"])
+        self.emulator.deactivate(user_id)
+        return web.json_response(_person(self.emulator, user_id))
+
+    async def chats(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [_chat(self.emulator, chat_id) for chat_id in self.emulator.chats]
         )
-        return web.json_response({"message_id": message.message_id})
 
     async def messages(self, request: web.Request) -> web.Response:
         chat_id = int(request.match_info["chat_id"])
-        if chat_id not in self.emulator.chats:
-            raise web.HTTPNotFound(text="no such chat")
+        since = int(request.query.get("since", "0"))
+        deleted = request.query.get("deleted", "") in ("1", "true")
         found = [
-            {**self.emulator._message_json(m), "html": m.html, "from_bot": m.from_bot}
-            for m in self.emulator.messages(chat_id)
+            self.emulator.message_view(m)
+            for m in self.emulator.messages(chat_id, include_deleted=deleted)
+            if m.message_id > since
         ]
         return web.json_response(found)
 
     async def events(self, request: web.Request) -> web.Response:
-        since = int(request.query.get("since", "0"))
-        timeout = min(30.0, float(request.query.get("timeout", "25")))
+        """Events after `since`; with none yet, wait up to `timeout` seconds for one."""
         emulator = self.emulator
-        if len(emulator.events) <= since:
+        since = int(request.query.get("since", "0"))
+        timeout = min(float(request.query.get("timeout", "25")), _LONGEST_WAIT)
+        if timeout > 0:
             with contextlib.suppress(TimeoutError):
-                await emulator.wait_for(lambda: len(emulator.events) > since, timeout)
-        await asyncio.sleep(0)
-        return web.json_response({"events": emulator.events[since:], "last": len(emulator.events)})
+                await emulator.wait_for(
+                    lambda: emulator.last_event > since or emulator.closing, timeout
+                )
+        return web.json_response(
+            {"events": emulator.events_since(since), "last": emulator.last_event}
+        )
 
     async def file(self, request: web.Request) -> web.Response:
         stored = self.emulator.files.get(request.match_info["file_id"])
         if stored is None:
-            raise web.HTTPNotFound(text="no such file")
+            raise KeyError("no such file")
         return web.Response(
             body=stored.data,
-            content_type=stored.mime_type or "application/octet-stream",
+            content_type=stored.mime_type,
             headers={"Content-Disposition": f'attachment; filename="{stored.file_name}"'},
         )
+
+    async def add_fault(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        method = body.get("method")
+        count = int(body.get("count", 1))
+        chat_id = _optional_int(body.get("chat_id"))
+        if body.get("hang"):
+            self.emulator.hang_next(
+                method,
+                seconds=float(body["hang"]),
+                count=count,
+                deliver=bool(body.get("deliver", False)),
+                chat_id=chat_id,
+            )
+        else:
+            self.emulator.fail_next(
+                method,
+                count=count,
+                status=int(body.get("status", 500)),
+                description=body.get("description"),
+                retry_after=_optional_int(body.get("retry_after")),
+                chat_id=chat_id,
+            )
+        return web.json_response({"ok": True})
+
+    async def clear_faults(self, request: web.Request) -> web.Response:
+        self.emulator.clear_faults()
+        return web.json_response({"ok": True})
+
+
+def _person(emulator: TelegramEmulator, user_id: int) -> dict[str, Any]:
+    person = emulator.person(user_id)
+    return {
+        **person.as_user(),
+        "blocked_bot": person.blocked_bot,
+        "deactivated": person.deactivated,
+        "started": emulator.chats[user_id].started,
+    }
+
+
+def _chat(emulator: TelegramEmulator, chat_id: int) -> dict[str, Any]:
+    chat = emulator.chat(chat_id)
+    return {
+        **chat.as_chat(),
+        "members": {str(user): status for user, status in chat.members.items()},
+        "bot_status": chat.bot_status,
+        "migrated_to": chat.migrated_to,
+        "migrated_from": chat.migrated_from,
+        "last_message_id": chat.next_message_id - 1,
+    }
+
+
+def _optional_int(raw: Any) -> int | None:
+    return None if raw is None or raw == "" else int(raw)
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except ValueError:
-        raise web.HTTPBadRequest(text="expected a JSON body") from None
+        raise ValueError("expected a JSON body") from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="expected a JSON object")
+        raise ValueError("expected a JSON object")
     return body

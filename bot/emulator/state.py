@@ -1,13 +1,28 @@
-"""What the emulator holds: people, chats, the messages in them, files."""
+"""What the emulator holds: the bot, people, chats, the messages in them, files, counters.
+
+People, chats and messages change as the simulation runs (a person blocks the bot, a message is
+edited), so they are plain dataclasses with slots; files and answers never change and are frozen.
+"""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+PRIVATE = "private"
+GROUP = "group"
+SUPERGROUP = "supergroup"
 
-@dataclass
+CREATOR = "creator"
+ADMINISTRATOR = "administrator"
+MEMBER = "member"
+LEFT = "left"
+KICKED = "kicked"
+IN_CHAT = frozenset({CREATOR, ADMINISTRATOR, MEMBER})
+
+
+@dataclass(slots=True)
 class Person:
     """A simulated Telegram user."""
 
@@ -18,22 +33,25 @@ class Person:
     language_code: str | None = "en"
     blocked_bot: bool = False
     deactivated: bool = False
+    _user: dict[str, Any] | None = field(default=None, repr=False)
 
     def as_user(self) -> dict[str, Any]:
-        """The User object Telegram sends."""
-        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name:
-            user["last_name"] = self.last_name
-        if self.username:
-            user["username"] = self.username
-        if self.language_code:
-            user["language_code"] = self.language_code
-        return user
+        """The User object the service sends (built once; callers must not change it)."""
+        if self._user is None:
+            user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+            if self.last_name:
+                user["last_name"] = self.last_name
+            if self.username:
+                user["username"] = self.username
+            if self.language_code:
+                user["language_code"] = self.language_code
+            self._user = user
+        return self._user
 
 
-@dataclass
+@dataclass(frozen=True)
 class StoredFile:
-    """A file sent by the bot or by a person."""
+    """A file sent by the bot or by a person, with the identifiers the service gives it."""
 
     file_id: str
     file_unique_id: str
@@ -41,41 +59,98 @@ class StoredFile:
     file_name: str
     mime_type: str
     data: bytes
+    kind: str  # "document" or "photo"
+
+    @property
+    def size(self) -> int:
+        """The size in bytes."""
+        return len(self.data)
 
     def as_document(self) -> dict[str, Any]:
-        """The Document object Telegram sends."""
+        """The Document object the service sends."""
         return {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
             "file_name": self.file_name,
             "mime_type": self.mime_type,
-            "file_size": len(self.data),
+            "file_size": self.size,
         }
 
+    def as_photo(self) -> list[dict[str, Any]]:
+        """The PhotoSize array the service sends (one size: the emulator does not scale)."""
+        width, height = _image_size(self.data)
+        return [
+            {
+                "file_id": self.file_id,
+                "file_unique_id": self.file_unique_id,
+                "file_size": self.size,
+                "width": width,
+                "height": height,
+            }
+        ]
 
-@dataclass
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG (from its header); other formats get a nominal size."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return 1280, 720
+
+
+@dataclass(frozen=True)
+class Button:
+    """One inline button as a person sees it: the label and what tapping does."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
 class RecordedMessage:
     """A message in a chat, as a person would see it."""
 
     message_id: int
     chat_id: int
-    from_bot: bool
-    user_id: int | None
     date: int
-    text: str = ""  # plain text after parsing (or the caption)
-    html: str | None = None  # as sent, when parse_mode was HTML
+    from_bot: bool
+    user_id: int | None  # the sender: the bot's id or a person's
+    text: str = ""  # plain text after parsing, or the caption of a file
+    html: str | None = None  # the source as sent, when parse_mode was HTML
     entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     document: StoredFile | None = None
     photo: StoredFile | None = None
+    reply_to: int | None = None  # the id of the message this one answers
     edits: int = 0
+    edit_date: int | None = None
     deleted: bool = False
-    paid: bool = False
-    service: dict[str, Any] | None = None  # migrate_to_chat_id and the like
+    paid: bool = False  # sent with allow_paid_broadcast
+    silent: bool = False  # disable_notification
+    protected: bool = False  # protect_content
+    service: dict[str, Any] | None = None  # new_chat_members, migrate_to_chat_id and the like
+
+    @property
+    def edited(self) -> bool:
+        """Whether the message was edited since it was sent."""
+        return self.edits > 0
+
+    @property
+    def caption(self) -> str:
+        """The caption of a file (empty for a text message)."""
+        return self.text if (self.document or self.photo) else ""
+
+    @property
+    def keyboard(self) -> list[list[Button]]:
+        """The inline keyboard, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [
+            [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row] for row in rows
+        ]
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
-        """Every inline button, row by row."""
+        """Every inline button as sent (InlineKeyboardButton objects), row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [button for row in rows for button in row]
 
@@ -88,53 +163,101 @@ class RecordedMessage:
         raise KeyError(f"no button with {label!r} in message {self.message_id}: {labels}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Chat:
-    """A private chat, a group or a supergroup."""
+    """A private chat with the bot, a group or a supergroup."""
 
     id: int
     type: str  # private | group | supergroup
     title: str | None = None
-    person: int | None = None  # for a private chat
+    person: Person | None = None  # the other side of a private chat
     members: dict[int, str] = field(default_factory=dict)  # user id -> status
-    bot_status: str = "member"  # member | administrator | left | kicked
-    started: bool = False  # a private chat exists for the bot once the person wrote to it
+    bot_status: str = MEMBER
+    started: bool = False  # a private chat exists for the bot once the person pressed Start
     migrated_to: int | None = None
+    migrated_from: int | None = None
     next_message_id: int = 1
-    history: deque[RecordedMessage] = field(default_factory=deque)
-    by_id: dict[int, RecordedMessage] = field(default_factory=dict)
+    messages: dict[int, RecordedMessage] = field(default_factory=dict)  # oldest first
     bot_sent: int = 0
+    _json: dict[str, Any] | None = field(default=None, repr=False)
 
-    def as_chat(self, people: dict[int, Person]) -> dict[str, Any]:
-        """The Chat object Telegram sends."""
-        if self.type == "private" and self.person is not None:
-            person = people[self.person]
-            chat: dict[str, Any] = {
-                "id": self.id,
-                "type": "private",
-                "first_name": person.first_name,
-            }
-            if person.username:
-                chat["username"] = person.username
-            return chat
-        return {"id": self.id, "type": self.type, "title": self.title or ""}
+    def as_chat(self) -> dict[str, Any]:
+        """The Chat object the service sends (built once; callers must not change it)."""
+        if self._json is None:
+            if self.person is not None:
+                chat: dict[str, Any] = {
+                    "id": self.id,
+                    "type": PRIVATE,
+                    "first_name": self.person.first_name,
+                }
+                if self.person.last_name:
+                    chat["last_name"] = self.person.last_name
+                if self.person.username:
+                    chat["username"] = self.person.username
+            else:
+                chat = {"id": self.id, "type": self.type, "title": self.title or ""}
+            self._json = chat
+        return self._json
 
-    def record(self, message: RecordedMessage, keep: int) -> None:
-        """Keep a message, dropping the oldest past `keep`."""
-        self.history.append(message)
-        self.by_id[message.message_id] = message
-        while len(self.history) > keep:
-            old = self.history.popleft()
-            self.by_id.pop(old.message_id, None)
+    def status_of(self, user_id: int) -> str:
+        """A person's membership status here."""
+        if self.person is not None:
+            return MEMBER if user_id == self.person.id else LEFT
+        return self.members.get(user_id, LEFT)
+
+    def keep(self, message: RecordedMessage, limit: int) -> None:
+        """Keep a message for reading back, dropping the oldest past `limit`."""
+        self.messages[message.message_id] = message
+        if len(self.messages) > limit:
+            del self.messages[next(iter(self.messages))]
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    """What the bot answered to a tap (answerCallbackQuery)."""
+
+    text: str | None
+    show_alert: bool
+    url: str | None = None
+    cache_time: int = 0
 
 
 @dataclass
 class Stats:
-    """Counters the tests and the benchmark read."""
+    """Counters the tests and the benchmarks read."""
 
-    requests: dict[str, int] = field(default_factory=dict)
+    requests: Counter[str] = field(default_factory=Counter)  # per Bot API method
     delivered: int = 0  # messages the bot sent that reached a chat
-    paid_delivered: int = 0
-    too_many_requests: int = 0  # 429s given
-    too_many_by_scope: dict[str, int] = field(default_factory=dict)
-    errors: dict[int, int] = field(default_factory=dict)  # HTTP status -> count
+    delivered_paid: int = 0  # of which sent with allow_paid_broadcast
+    edits: int = 0
+    deletions: int = 0
+    callback_answers: int = 0
+    too_many_by_scope: Counter[str] = field(default_factory=Counter)  # 429s: chat/group/bot/...
+    errors: Counter[int] = field(default_factory=Counter)  # answers with ok=false, per status
+    faults_injected: int = 0
+
+    def reset(self) -> None:
+        """Start every counter again from zero (between phases of a benchmark)."""
+        fresh = Stats()
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
+
+    @property
+    def too_many_requests(self) -> int:
+        """Every 429 given, whatever the scope."""
+        return sum(self.too_many_by_scope.values())
+
+    def as_json(self) -> dict[str, Any]:
+        """The counters as JSON, for the control API."""
+        return {
+            "requests": dict(self.requests),
+            "delivered": self.delivered,
+            "delivered_paid": self.delivered_paid,
+            "edits": self.edits,
+            "deletions": self.deletions,
+            "callback_answers": self.callback_answers,
+            "too_many_requests": self.too_many_requests,
+            "too_many_by_scope": dict(self.too_many_by_scope),
+            "errors": {str(code): count for code, count in self.errors.items()},
+            "faults_injected": self.faults_injected,
+        }
