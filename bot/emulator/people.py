@@ -157,9 +157,12 @@ class SimulatedPeople(World):
         chat.members[creator] = CREATOR
         self.chats[chat.id] = chat
         self.event("chat", chat=chat.as_chat())
+        # The bot is in the group from the start, so it hears that the group was created.
+        status = ADMINISTRATOR if bot_admin else MEMBER
+        chat.bot_status = status
         field = "supergroup_chat_created" if supergroup else "group_chat_created"
         self._service(chat, creator, {field: True})
-        self._set_bot_status(chat, ADMINISTRATOR if bot_admin else MEMBER, by=creator)
+        self._bot_membership(chat, creator, LEFT, status)
         return chat
 
     async def add_bot_to_group(
@@ -170,8 +173,10 @@ class SimulatedPeople(World):
         adder = by if by is not None else self.creator_of(chat)
         if adder is None:
             raise ValueError(f"group {chat_id} has no one to add the bot")
+        old = chat.bot_status
+        chat.bot_status = ADMINISTRATOR if admin else MEMBER
         self._service(chat, adder, {"new_chat_members": [self.bot.as_user()]})
-        self._set_bot_status(chat, ADMINISTRATOR if admin else MEMBER, by=adder)
+        self._bot_membership(chat, adder, old, chat.bot_status)
 
     async def remove_bot_from_group(self, chat_id: int, *, by: int | None = None) -> None:
         """An admin removes the bot: sends there now fail with 403 "bot was kicked"."""
