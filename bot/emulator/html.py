@@ -10,6 +10,7 @@ units, nested the way Telegram allows (nothing inside `code` or `pre`, no quote 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,14 @@ class _Open:
 
 def parse(source: str) -> Parsed:
     """Parse Telegram HTML; raise ParseError with the service's message when it is malformed."""
+    parsed = _parse_once(source)
+    # Each message gets entities of its own, so no caller can change another message's.
+    return Parsed(parsed.text, [dict(entity) for entity in parsed.entities])
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_once(source: str) -> Parsed:
+    """Parse, remembering recent results: a broadcast sends one text to thousands of chats."""
     out: list[str] = []
     out_length = 0  # characters emitted so far (Python str length)
     utf16 = 0  # UTF-16 units emitted so far

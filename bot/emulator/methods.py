@@ -34,7 +34,7 @@ from bot.emulator.state import (
     RecordedMessage,
     StoredFile,
 )
-from bot.emulator.updates import LOOPBACK, UPDATE_TYPES, WebhookState
+from bot.emulator.updates import CONFLICT, LOOPBACK, UPDATE_TYPES, WebhookState
 from bot.emulator.world import BotAccount
 
 log = logging.getLogger(__name__)
@@ -385,16 +385,15 @@ class BotApi:
         queue = bot.updates
         offset = _int(params, "offset") or 0
         limit = min(max(_int(params, "limit") or 100, 1), self.limits.updates_per_request)
-        timeout = min(max(_int(params, "timeout") or 0, 0), self.limits.long_poll_seconds)
+        timeout = min(max(_seconds(params, "timeout"), 0.0), self.limits.long_poll_seconds)
         self._allow(bot, params)
         if offset:
             queue.confirm(offset)
         pending = queue.peek(limit)
         if pending or timeout == 0:
-            queue.end_poll("conflict")
+            queue.end_poll(CONFLICT)
             return pending
-        reason = await queue.wait(timeout)
-        if reason == "conflict":
+        if await queue.wait(timeout) == CONFLICT:
             raise ApiError(409, errors.CONFLICT_POLL)
         return queue.peek(limit)
 
@@ -434,7 +433,7 @@ class BotApi:
         if _bool(params, "drop_pending_updates"):
             bot.updates.clear()
         # A poll waiting now would never be answered by the service either.
-        bot.updates.end_poll("conflict")
+        bot.updates.end_poll(CONFLICT)
         bot.webhook.start(WebhookState(url, secret or None, connections))
         return True
 
@@ -987,6 +986,19 @@ def _int(params: Params, name: str) -> int | None:
     if raw is None or raw == "":
         return None
     return _int_value(raw, name)
+
+
+def _seconds(params: Params, name: str) -> float:
+    """A duration in seconds; PTB sends a fraction of a second as a float."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return 0.0
+    if isinstance(raw, bool):
+        raise bad_request(f"invalid {name} specified")
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise bad_request(f"invalid {name} specified") from None
 
 
 def _str(params: Params, name: str) -> str | None:

@@ -365,7 +365,7 @@ class SimulatedPeople(World):
             raise ValueError(f"message {found.message_id} has no button {callback_data!r}")
         self._forget_old_queries()
         query_id = str(secrets.randbits(62))
-        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        answer: asyncio.Future[CallbackAnswer | None] = asyncio.get_running_loop().create_future()
         self.queries[query_id] = PendingQuery(
             query_id, user_id, chat.id, found.message_id, self.clock(), answer
         )
@@ -382,10 +382,9 @@ class SimulatedPeople(World):
         self.event("tap", chat_id=chat.id, user_id=user_id, message_id=found.message_id)
         try:
             async with asyncio.timeout(timeout):
-                result: CallbackAnswer = await asyncio.shield(answer)
+                return await asyncio.shield(answer)
         except TimeoutError:
             return None
-        return result
 
     async def press(
         self, user_id: int, message: MessageRef, label: str, *, timeout: float = 5.0

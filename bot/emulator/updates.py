@@ -37,6 +37,7 @@ DEFAULT_ALLOWED = UPDATE_TYPES - {"chat_member", "message_reaction", "message_re
 NEW_UPDATE = "update"
 CONFLICT = "conflict"
 STOPPING = "stop"
+TIMED_OUT = "timeout"
 
 
 class UpdateQueue:
@@ -117,7 +118,7 @@ class UpdateQueue:
             async with asyncio.timeout(timeout):
                 return await poll
         except TimeoutError:
-            return "timeout"
+            return TIMED_OUT
         finally:
             if self._poll is poll:
                 self._poll = None

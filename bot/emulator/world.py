@@ -22,6 +22,7 @@ from bot.emulator.state import (
     ADMINISTRATOR,
     CREATOR,
     KICKED,
+    CallbackAnswer,
     Chat,
     Person,
     RecordedMessage,
@@ -84,7 +85,7 @@ class PendingQuery:
     chat_id: int
     message_id: int
     created: float
-    answer: asyncio.Future[Any]
+    answer: asyncio.Future[CallbackAnswer | None]  # None: the emulator stopped first
 
 
 class World:
