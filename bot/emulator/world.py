@@ -13,7 +13,7 @@ import re
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.emulator.state import (
     ADMINISTRATOR,
     CREATOR,
     KICKED,
+    LEFT,
     CallbackAnswer,
     Chat,
     Person,
@@ -370,7 +371,11 @@ class World:
                     waiter.set_result(None)
 
     async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Wait until `condition()` holds; TimeoutError after `timeout` seconds."""
+        """Wait until `condition()` holds; TimeoutError after `timeout` seconds.
+
+        The condition is checked again whenever the world changes (a message, an edit, an
+        answer, a membership), so it should be about the world.
+        """
         async with asyncio.timeout(timeout):
             while not condition():
                 waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -379,8 +384,4 @@ class World:
 
     def bot_is_out(self, chat: Chat) -> bool:
         """Whether the bot was removed from (or left) this group."""
-        return chat.person is None and chat.bot_status in (KICKED, "left")
-
-    def group_chats(self) -> Iterator[Chat]:
-        """Every group and supergroup."""
-        return (chat for chat in self.chats.values() if chat.person is None)
+        return chat.person is None and chat.bot_status in (KICKED, LEFT)

@@ -155,3 +155,12 @@ async def test_downloads_need_the_token_and_a_real_path(
     async with http.get(f"{emu.api_url}/file/bot1:wrong/{path}") as response:
         assert response.status == 401
     assert (await download(http, emu, "documents/none.txt"))[0] == 404
+
+
+async def test_a_person_sends_a_photo(emu: TelegramEmulator, api: Api) -> None:
+    chat = await started(emu)
+    await emu.send_photo(chat, png(8, 6), caption="the letter, signed")
+    (update,) = (await api("getUpdates")).result
+    (size,) = update["message"]["photo"]
+    assert (size["width"], size["height"]) == (8, 6)
+    assert update["message"]["caption"] == "the letter, signed"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import aiohttp
+import pytest
 
 from bot.emulator import EmulatorLimits, Rate, TelegramEmulator
 from tests.emulator.conftest import Api, MakeEmulator, started
@@ -150,3 +151,13 @@ async def test_flood_limits_can_be_turned_off(
     api = Api(http, emu)
     chat = await started(emu)
     assert {await send(api, chat) for _ in range(50)} == {(200, None)}
+
+
+def test_limits_that_make_no_sense_are_refused() -> None:
+    with pytest.raises(ValueError, match="per_second > 0"):
+        Rate(0, 1)
+    with pytest.raises(ValueError, match="sliding window"):
+        Rate(1, 1, window=0)
+    with pytest.raises(ValueError, match="text_length"):
+        EmulatorLimits(text_length=0)
+    assert Rate.per_minute(20) == Rate(20 / 60, 20, window=60.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import aiohttp
+import pytest
 
 from bot.emulator import TelegramEmulator
 from tests.emulator.conftest import TOKEN, Api, started
@@ -135,3 +136,14 @@ async def test_requests_are_counted_per_method(emu: TelegramEmulator, api: Api) 
     assert emu.stats.requests["getMe"] == 2
     assert emu.stats.requests["nothing"] == 1
     assert emu.stats.errors[404] == 1
+
+
+def test_the_emulator_serves_one_bot_with_a_real_looking_token() -> None:
+    emulator = TelegramEmulator()
+    with pytest.raises(RuntimeError, match="no bot yet"):
+        _ = emulator.bot
+    with pytest.raises(ValueError, match="token"):
+        emulator.create_bot("not-a-token")
+    emulator.create_bot(TOKEN)
+    with pytest.raises(RuntimeError, match="one bot"):
+        emulator.create_bot("1:another")
