@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, JobQueue
+from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
 from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
@@ -17,6 +17,9 @@ from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
 from bot.db.connection import Database
 from bot.db.migrations import migrate
+from bot.delivery.engine import DeliveryConfig, DeliveryEngine
+from bot.delivery.limits import SendLimiter
+from bot.delivery.replies import ReplyTracker
 from bot.handlers import broadcast, register_handlers
 from bot.rendering import Renderer
 
@@ -28,6 +31,9 @@ def build_application(
 ) -> UrgentActionApp:
     """Build the bot: settings in, a ready Application out (not yet started)."""
     renderer = renderer or Renderer()
+    # One limiter for the whole bot: the engine's sends and the handlers' replies share it.
+    config = DeliveryConfig.from_settings(settings)
+    limiter = SendLimiter(config.rate, chats=config.chats)
 
     async def post_init(app: UrgentActionApp) -> None:
         db = await Database.open(settings.db_path)
@@ -38,11 +44,17 @@ def build_application(
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
+        await engine.start()
+        services.delivery = engine
         await broadcast.follow_unfinished(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services
         if services is not None:
+            if services.delivery is not None:
+                await services.delivery.stop()
+                services.delivery = None
             await services.db.close()
             app.bot_data.services = None
 
@@ -61,9 +73,9 @@ def build_application(
         )
         # Several people tap at once; each update is handled on its own task.
         .concurrent_updates(True)
-        # Direct replies stay within group and global flood limits, and a 429 is waited out
-        # (retry_after) and retried instead of failing the person's tap.
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        # Direct replies go at once and take their share of the limits the engine keeps; a
+        # short 429 is waited out and retried instead of failing the person's tap.
+        .rate_limiter(ReplyTracker(limiter))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

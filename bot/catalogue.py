@@ -1,20 +1,26 @@
 """The case catalogue: Urgent Actions as TOML files under `actions/`, loaded and validated.
 
-One file per case, named after its slug. Loading reports every problem of a file with the field
-it concerns, and refuses that file without touching the others. The same mapping the files use
-is the JSON the database stores (`case_to_mapping` / `case_from_mapping`).
+One file per case, named after its slug. Loading reports every problem of a file, each with the
+file and the field it concerns, and refuses that file without touching the others. The mapping
+the files hold is also the JSON document the database stores (`case_to_mapping` and
+`case_from_mapping`), read back through the same checks.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+import phonenumbers
 
 from bot.domain.cases import (
     CaseStatus,
@@ -25,34 +31,53 @@ from bot.domain.cases import (
     TargetRole,
     UrgentAction,
 )
-from bot.domain.phones import display, is_international, to_e164
+from bot.domain.phones import display, from_dialled, is_international, to_e164
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
-# Deliberately plain: one @, a dotted domain, no spaces; what officials' addresses look like.
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 OFFSET = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+TIME = re.compile(r"^\d{2}:\d{2}$")
+# Sheets come from Amnesty International Canada and write numbers for dialling from there; a
+# number not in international form is read that way to suggest what was meant.
+SHEET_REGION = "CA"
 
-_TOP = {
+# The fields each table may hold; anything else is a typo or a misplaced line.
+_TOP = (
     "slug", "reference", "country", "country_code", "status", "outcome", "issued", "timezone",
     "source_url", "people", "text", "targets", "key_dates", "reminders",
-}  # fmt: skip
-_PERSON = {"name", "pronoun", "description"}
-_TEXT = {"title", "summary", "background", "asks"}
-_TARGET = {
+)  # fmt: skip
+_PERSON = ("name", "pronoun", "description")
+_TEXT = ("title", "summary", "background", "asks")
+_TARGET = (
     "role", "name", "title", "organisation", "address", "emails", "fax", "phone", "salutation",
     "language",
-}  # fmt: skip
-_KEY_DATE = {"date", "time", "timezone", "label", "deadline"}
-_REMINDERS = {"before_deadline"}
+)  # fmt: skip
+_KEY_DATE = ("date", "time", "timezone", "label", "deadline")
+_REMINDERS = ("before_deadline",)
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a case: the file (or stored document), the field path, and what."""
+
+    source: str  # "kz-zhanbolat-mamay.toml", "closed/eg-alaa.toml", "database:kz-zhanbolat-mamay"
+    field: str  # "targets[1].fax", "text.en.asks"; "" for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        if self.field:
+            return f"{self.source}: {self.field}: {self.message}"
+        return f"{self.source}: {self.message}"
 
 
 class CatalogueError(Exception):
     """A case cannot be loaded; `problems` names each field that is wrong."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -60,11 +85,11 @@ class CatalogueResult:
     """The cases that loaded, with their files, and every problem found in the others."""
 
     loaded: tuple[tuple[UrgentAction, Path], ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def cases(self) -> tuple[UrgentAction, ...]:
-        """The valid cases."""
+        """The valid cases, in file name order."""
         return tuple(case for case, _ in self.loaded)
 
     def cases_with_paths(self) -> tuple[tuple[UrgentAction, Path], ...]:
@@ -74,54 +99,57 @@ class CatalogueResult:
 
 def load_case(path: Path) -> UrgentAction:
     """Load and validate one case file; CatalogueError lists every problem."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogueError([f"{path.name}: not valid TOML: {error}"]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CatalogueError([f"{path.name}: cannot be read: {error}"]) from None
-    case = case_from_mapping(data, source=path.name)
-    if case.slug != path.stem:
-        raise CatalogueError(
-            [f"{path.name}: slug: {case.slug!r} must match the file name ({path.stem!r})"]
-        )
-    return case
+    return _load(path, path.name)
 
 
 def load_catalogue(directory: Path) -> CatalogueResult:
-    """Load every `*.toml` in `directory`; a broken file is reported and skipped."""
-    loaded: list[tuple[UrgentAction, Path]] = []
-    problems: list[str] = []
+    """Load every `*.toml` under `directory`; a broken file is reported and skipped.
+
+    Subfolders are read too (organizers may keep `closed/` apart), which is how two files can
+    claim one slug: both are then refused, since neither is evidently the right one.
+    """
     if not directory.is_dir():
-        return CatalogueResult((), (f"{directory}: no such folder of case files",))
-    seen: dict[str, Path] = {}
-    for path in sorted(directory.glob("*.toml")):
+        return CatalogueResult((), (Problem(str(directory), "", "no such folder of case files"),))
+    loaded: dict[Path, UrgentAction] = {}
+    problems: list[Problem] = []
+    paths = sorted(
+        p
+        for p in directory.rglob("*.toml")
+        if not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+    for path in paths:
         try:
-            case = load_case(path)
+            loaded[path] = _load(path, path.relative_to(directory).as_posix())
         except CatalogueError as error:
             problems.extend(error.problems)
+    by_slug: dict[str, list[Path]] = {}
+    for path, case in loaded.items():
+        by_slug.setdefault(case.slug, []).append(path)
+    for slug, claimants in by_slug.items():
+        if len(claimants) < 2:
             continue
-        if case.slug in seen:
+        names = [p.relative_to(directory).as_posix() for p in claimants]
+        for path, name in zip(claimants, names, strict=True):
+            others = ", ".join(n for n in names if n != name)
             problems.append(
-                f"{path.name}: slug: {case.slug!r} is already used by {seen[case.slug].name}"
+                Problem(name, "slug", f"{slug!r} is also the slug of {others}; neither is loaded")
             )
-            continue
-        seen[case.slug] = path
-        loaded.append((case, path))
-    return CatalogueResult(tuple(loaded), tuple(problems))
+            del loaded[path]
+    return CatalogueResult(tuple((c, p) for p, c in loaded.items()), tuple(problems))
 
 
-def case_from_mapping(data: Mapping[str, Any], *, source: str) -> UrgentAction:
-    """Build a case from its file's mapping (or the stored JSON); CatalogueError on problems."""
+def case_from_mapping(data: Mapping[str, Any], *, source: str = "case") -> UrgentAction:
+    """Build a case from a case file's mapping (or the stored JSON); CatalogueError on problems."""
     reader = _Reader(source)
-    case = reader.case(data)
-    if reader.problems or case is None:
-        raise CatalogueError(reader.problems or [f"{source}: not a case"])
+    case = reader.case(data, expected_slug=None)
+    if case is None:
+        raise CatalogueError(reader.problems)
     return case
 
 
 def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
-    """The case as the mapping its file holds; dates as ISO strings so JSON can store it."""
+    """The case as its file's mapping, with dates as ISO strings so that JSON can hold it."""
+    original = case.original_language
     data: dict[str, Any] = {"slug": case.slug}
     if case.reference:
         data["reference"] = case.reference
@@ -138,9 +166,9 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     data["people"] = [
         _compact(
             {
-                "name": dict(p.names) if len(p.names) > 1 else p.name,
+                "name": _localized_out(p.names or {original: p.name}, original),
                 "pronoun": p.pronoun,
-                "description": dict(p.description),
+                "description": _localized_out(p.description, original),
             }
         )
         for p in case.people
@@ -154,30 +182,14 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
         }
         for language, t in case.texts.items()
     }
-    data["targets"] = [
-        _compact(
-            {
-                "role": str(t.role),
-                "name": t.name,
-                "title": t.title,
-                "organisation": t.organisation,
-                "address": list(t.address),
-                "emails": list(t.emails),
-                "fax": t.fax,
-                "phone": t.phone,
-                "salutation": dict(t.salutations) if len(t.salutations) > 1 else t.salutation,
-                "language": t.language,
-            }
-        )
-        for t in case.targets
-    ]
+    data["targets"] = [_target_out(t, original) for t in case.targets]
     data["key_dates"] = [
         _compact(
             {
                 "date": d.on.isoformat(),
                 "time": d.time.strftime("%H:%M") if d.time else None,
                 "timezone": d.timezone,
-                "label": dict(d.label),
+                "label": _localized_out(d.label, original),
                 "deadline": d.deadline or None,
             }
         )
@@ -189,27 +201,140 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
 
 
 def parse_offset(raw: str) -> timedelta:
-    """An offset such as "7d", "36h", "1d12h", "90m" or "30s"; ValueError otherwise."""
-    match = OFFSET.match(raw.strip())
-    if match is None or not raw.strip():
-        raise ValueError(f"{raw!r} is not an offset like 7d, 36h, 1d12h, 90m or 30s")
+    """An offset before the deadline such as "7d", "36h", "1d12h", "90m" or "0d"; ValueError else.
+
+    Seconds ("30s") are accepted too, for demonstrations and tests that cannot wait a day.
+    """
+    text = "".join(raw.split())
+    match = OFFSET.match(text)
+    if match is None or not text:
+        raise ValueError(f"{raw!r} is not an offset like 7d, 36h, 1d12h or 90m")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
 def format_offset(offset: timedelta) -> str:
-    """The inverse of parse_offset: "7d", "1d12h", "0d"."""
+    """The inverse of parse_offset: "7d", "1d12h", "90m" becomes "1h30m", "0d"."""
     seconds = int(offset.total_seconds())
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
     parts = [(days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")]
-    text = "".join(f"{n}{unit}" for n, unit in parts if n)
-    return text or "0d"
+    return "".join(f"{n}{unit}" for n, unit in parts if n) or "0d"
+
+
+def is_email(address: str) -> bool:
+    """Whether `address` looks like a deliverable email address (a plain RFC 5322 addr-spec)."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or len(local) > 64 or not _ATOMS.match(local):
+        return False
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_domain.split(".")
+    return (
+        len(ascii_domain) <= 253
+        and len(labels) >= 2
+        and all(_LABEL.match(label) for label in labels)
+        and (labels[-1].isalpha() or labels[-1].startswith("xn--"))
+    )
+
+
+# RFC 5322 dot-atoms without the quoted forms, which officials' addresses never use.
+_ATOMS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def _load(path: Path, source: str) -> UrgentAction:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError([Problem(source, "", f"not valid TOML: {error}")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CatalogueError([Problem(source, "", f"cannot be read: {error}")]) from None
+    reader = _Reader(source)
+    case = reader.case(data, expected_slug=path.stem)
+    if case is None:
+        raise CatalogueError(reader.problems)
+    return case
+
+
+def _localized_out(texts: Mapping[str, str], original: str) -> str | dict[str, str] | None:
+    """A plain string when only the original language is given, as a hand-written file has it."""
+    if not texts:
+        return None
+    if set(texts) == {original}:
+        return texts[original]
+    return dict(texts)
+
+
+def _target_out(target: Target, original: str) -> dict[str, Any]:
+    salutations = target.salutations or (
+        {original: target.salutation} if target.salutation else {}
+    )
+    return _compact(
+        {
+            "role": str(target.role),
+            "name": target.name,
+            "title": target.title,
+            "organisation": target.organisation,
+            "address": list(target.address),
+            "emails": list(target.emails),
+            "fax": target.fax,
+            "phone": target.phone,
+            "salutation": _localized_out(salutations, original),
+            "language": target.language,
+        }
+    )
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, [], {}, "")}
+
+
+def _at(where: str, key: str | int) -> str:
+    """The path of `key` inside `where`: "targets[1]" + "fax" -> "targets[1].fax"."""
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    return f"{where}.{key}" if where else key
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _is_timezone(name: str) -> bool:
+    known = _timezones()
+    if known and name not in known:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def _kind(value: Any) -> str:
+    """What a value is, in the words of TOML, for messages about wrong types."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, time):
+        return "a time"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__
 
 
 @dataclass
@@ -217,55 +342,115 @@ class _Reader:
     """Reads a case mapping, collecting every problem instead of stopping at the first."""
 
     source: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def problem(self, where: str, what: str) -> None:
-        self.problems.append(f"{self.source}: {where}: {what}")
+        self.problems.append(Problem(self.source, where, what))
 
-    def unknown(self, data: Mapping[str, Any], allowed: set[str], where: str) -> None:
-        for key in sorted(set(data) - allowed):
-            self.problem(f"{where}{key}", "unknown field")
+    def unknown(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                self.problem(_at(where, str(key)), f"unknown field{hint}")
 
     def string(
-        self, data: Mapping[str, Any], key: str, where: str, *, required: bool = True
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        prose: bool = False,
     ) -> str | None:
-        value = data.get(key)
-        if value is None:
+        path = _at(where, key)
+        if key not in data:
             if required:
-                self.problem(f"{where}{key}", "missing")
+                self.problem(path, "missing")
             return None
-        if not isinstance(value, str) or not value.strip():
-            self.problem(f"{where}{key}", "must be a non-empty string")
+        value = data[key]
+        if not isinstance(value, str):
+            self.problem(path, f"must be a string, not {_kind(value)}")
             return None
-        return value.strip()
+        if not value.strip():
+            self.problem(path, "is empty")
+            return None
+        return _reflow(value) if prose else value.strip()
 
-    def strings(self, data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    def strings(
+        self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = False
+    ) -> tuple[str, ...]:
+        path = _at(where, key)
         value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(f"{where}{key}", "must be a list of non-empty strings")
+        if not isinstance(value, list):
+            self.problem(path, f'must be a list of strings, like ["..."], not {_kind(value)}')
             return ()
-        return tuple(v.strip() for v in value)
+        found = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.problem(_at(path, i), f"must be a string, not {_kind(item)}")
+            elif not item.strip():
+                self.problem(_at(path, i), "is empty")
+            else:
+                found.append(_reflow(item) if prose else item.strip())
+        return tuple(found)
 
-    def localized(self, data: Mapping[str, Any], key: str, where: str) -> dict[str, str]:
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            return {"": value.strip()}  # the case's original language, filled in later
-        if isinstance(value, Mapping) and value:
-            result: dict[str, str] = {}
-            for language, text in value.items():
-                if not LANGUAGE.match(str(language)):
-                    self.problem(f"{where}{key}.{language}", "not a two-letter language code")
-                elif not isinstance(text, str) or not text.strip():
-                    self.problem(f"{where}{key}.{language}", "must be a non-empty string")
-                else:
-                    result[str(language)] = text.strip()
-            return result
-        self.problem(f"{where}{key}", "missing (a string, or a table of language = text)")
-        return {}
+    def table_list(self, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """The tables of an array of tables ([[key]]), each with its path."""
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.problem(key, f"must be a list of tables: write [[{key}]], not {_kind(value)}")
+            return []
+        tables = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                tables.append((_at(key, i), item))
+            else:
+                self.problem(_at(key, i), f"must be a table, not {_kind(item)}")
+        return tables
+
+    def localized(
+        self, data: Mapping[str, Any], key: str, where: str, original: str, *, required: bool
+    ) -> dict[str, str]:
+        """A text in several languages: a table of language = text, or a string in the original.
+
+        The original language must be among them: it is what the bot falls back to.
+        """
+        path = _at(where, key)
+        if key not in data:
+            if required:
+                self.problem(path, f'missing: add {key} = {{ {original} = "..." }}')
+            return {}
+        value = data[key]
+        if isinstance(value, str):
+            if not value.strip():
+                self.problem(path, "is empty")
+                return {}
+            return {original: _reflow(value)}
+        if not isinstance(value, Mapping) or not value:
+            self.problem(
+                path,
+                f'must be a string or a table like {{ {original} = "..." }}, not {_kind(value)}',
+            )
+            return {}
+        texts: dict[str, str] = {}
+        for language, text in value.items():
+            inner = _at(path, str(language))
+            if not LANGUAGE.match(str(language)):
+                self.problem(inner, "not a two-letter language code (ISO 639-1, like en)")
+            elif not isinstance(text, str):
+                self.problem(inner, f"must be a string, not {_kind(text)}")
+            elif not text.strip():
+                self.problem(inner, "is empty")
+            else:
+                texts[str(language)] = _reflow(text)
+        if texts and original not in texts:
+            self.problem(path, f"has no {original} text (the case's original language)")
+        return texts
 
     def a_date(self, value: Any, where: str) -> date | None:
         if isinstance(value, datetime):
-            self.problem(where, "must be a date without a time (use the time field)")
+            self.problem(where, "must be a date without a time, like 2022-06-12")
             return None
         if isinstance(value, date):
             return value
@@ -274,67 +459,88 @@ class _Reader:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        self.problem(where, f"{value!r} is not a date (YYYY-MM-DD)")
+        self.problem(where, f"{value!r} is not a date like 2022-06-12")
+        return None
+
+    def a_time(self, value: Any, where: str) -> time | None:
+        parsed = value
+        if isinstance(value, str) and TIME.match(value):
+            try:
+                parsed = time.fromisoformat(value)
+            except ValueError:
+                parsed = None
+        # Times are kept to the minute, which is what the file and the stored document hold.
+        if isinstance(parsed, time) and not (parsed.second or parsed.microsecond):
+            return parsed
+        self.problem(where, f'{value!r} is not a time like "14:30"')
         return None
 
     def timezone(self, value: Any, where: str) -> str | None:
         if not isinstance(value, str):
-            self.problem(where, "must be an IANA timezone name such as Asia/Almaty")
+            self.problem(where, f"must be a timezone name like Asia/Almaty, not {_kind(value)}")
             return None
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            self.problem(where, f"{value!r} is not an IANA timezone")
+        if not _is_timezone(value):
+            self.problem(where, f"{value!r} is not an IANA timezone name like Asia/Almaty")
             return None
         return value
 
     def phone(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
+        path = _at(where, key)
         raw = data.get(key)
         if raw is None:
             return None
         if not isinstance(raw, str):
-            self.problem(f"{where}{key}", "must be a string in international form (+...)")
+            self.problem(path, f'must be a string like "+7 7172 74 56 31", not {_kind(raw)}')
             return None
         if not is_international(raw):
-            self.problem(
-                f"{where}{key}", f"{raw!r} is not in international form (+country code ...)"
-            )
+            self.problem(path, f"{raw!r} is not in international form{_guess(raw)}")
             return None
         try:
             return to_e164(raw)
         except ValueError as error:
-            self.problem(f"{where}{key}", str(error))
+            self.problem(path, str(error))
             return None
 
-    def case(self, data: Mapping[str, Any]) -> UrgentAction | None:
+    def case(self, data: Mapping[str, Any], *, expected_slug: str | None) -> UrgentAction | None:
         self.unknown(data, _TOP, "")
         slug = self.string(data, "slug", "")
         if slug is not None and not SLUG.match(slug):
             self.problem(
-                "slug", f"{slug!r}: use 1-32 of a-z, 0-9 and -, starting with a letter or digit"
+                "slug", f"{slug!r}: use at most 32 of a-z, 0-9 and -, not starting or ending in -"
             )
+            slug = None
+        if slug is not None and expected_slug is not None and slug != expected_slug:
+            self.problem(
+                "slug", f"{slug!r} must be the file's name ({expected_slug!r}.toml): rename one"
+            )
+        reference = self.string(data, "reference", "", required=False)
         country = self.string(data, "country", "")
         country_code = self.string(data, "country_code", "")
-        if country_code is not None and not re.fullmatch(r"[A-Z]{2}", country_code):
+        if country_code is not None and country_code not in phonenumbers.SUPPORTED_REGIONS:
             self.problem("country_code", f"{country_code!r} is not an ISO 3166 code like KZ")
-        status = CaseStatus.DRAFT
-        raw_status = data.get("status", "draft")
-        try:
-            status = CaseStatus(raw_status)
-        except ValueError:
-            self.problem("status", f"{raw_status!r} is not one of draft, active, closed")
+        status = self.status(data)
         outcome = self.string(data, "outcome", "", required=False)
-        if status is CaseStatus.CLOSED and not outcome:
+        if status is CaseStatus.CLOSED and "outcome" not in data:
             self.problem("outcome", "a closed case needs an outcome (released, sentenced, ...)")
+        if status in (CaseStatus.DRAFT, CaseStatus.ACTIVE) and outcome is not None:
+            self.problem("outcome", f"only a closed case has an outcome; status is {status}")
         issued = self.a_date(data["issued"], "issued") if "issued" in data else None
-        timezone = self.timezone(data.get("timezone", "UTC"), "timezone") or "UTC"
+        timezone = self.timezone(data.get("timezone", "UTC"), "timezone")
+        source_url = self.string(data, "source_url", "", required=False)
+        if source_url is not None and not _is_url(source_url):
+            self.problem("source_url", f"{source_url!r} is not an http(s) address")
         texts = self.texts(data.get("text"))
-        original = next(iter(texts), "en")
-        people = self.people(data.get("people"), original)
-        targets = self.targets(data.get("targets"), original)
-        key_dates = self.key_dates(data.get("key_dates", []), original, issued)
-        offsets = self.reminders(data.get("reminders"))
-        if self.problems or slug is None or country is None or country_code is None:
+        original = _original_language(data.get("text"))
+        people = self.people(data, original)
+        targets = self.targets(data, original)
+        key_dates = self.key_dates(data, original, issued)
+        offsets = self.reminders(data.get("reminders"), any(d.deadline for d in key_dates))
+        if self.problems:
+            return None
+        # Each of these, when None, has been reported above; the test narrows the types.
+        if slug is None or country is None or country_code is None:
+            return None
+        if status is None or timezone is None:
             return None
         return UrgentAction(
             slug=slug,
@@ -345,181 +551,246 @@ class _Reader:
             targets=targets,
             key_dates=key_dates,
             status=status,
-            reference=self.string(data, "reference", "", required=False),
+            reference=reference,
             issued=issued,
             timezone=timezone,
             outcome=outcome,
-            source_url=self.string(data, "source_url", "", required=False),
+            source_url=source_url,
             reminder_offsets=offsets,
         )
 
+    def status(self, data: Mapping[str, Any]) -> CaseStatus | None:
+        raw = data.get("status", str(CaseStatus.DRAFT))
+        try:
+            return CaseStatus(raw)
+        except ValueError:
+            self.problem("status", f"{raw!r} is not one of draft, active, closed")
+            return None
+
     def texts(self, value: Any) -> dict[str, CaseText]:
-        if not isinstance(value, Mapping) or not value:
+        if value is None:
             self.problem(
                 "text", "missing: add a [text.en] table with title, summary, background, asks"
             )
             return {}
+        if not isinstance(value, Mapping) or not value:
+            self.problem("text", "must hold [text.<language>] tables, like [text.en]")
+            return {}
         texts: dict[str, CaseText] = {}
         for language, table in value.items():
-            where = f"text.{language}."
+            where = _at("text", str(language))
             if not LANGUAGE.match(str(language)):
-                self.problem(f"text.{language}", "not a two-letter language code")
+                self.problem(where, "not a two-letter language code (ISO 639-1, like en)")
                 continue
             if not isinstance(table, Mapping):
-                self.problem(f"text.{language}", "must be a table")
+                self.problem(where, f"must be a table [{where}], not {_kind(table)}")
                 continue
             self.unknown(table, _TEXT, where)
-            title = self.string(table, "title", where)
-            summary = self.string(table, "summary", where)
-            background = self.string(table, "background", where)
-            asks = self.strings(table, "asks", where)
-            if "asks" in table and not asks:
-                self.problem(f"{where}asks", "needs at least one ask")
-            elif "asks" not in table:
-                self.problem(f"{where}asks", "missing")
+            title = self.string(table, "title", where, prose=True)
+            summary = self.string(table, "summary", where, prose=True)
+            background = self.string(table, "background", where, prose=True)
+            asks = self.strings(table, "asks", where, prose=True)
+            if "asks" not in table:
+                self.problem(_at(where, "asks"), 'missing: add asks = ["..."]')
+            elif not asks and isinstance(table["asks"], list) and not table["asks"]:
+                self.problem(_at(where, "asks"), "is empty: what are the officials urged to do?")
             if title and summary and background and asks:
                 texts[str(language)] = CaseText(title, summary, background, asks)
+        # A translation with more or fewer asks than the original has lost or invented one.
+        if texts:
+            original, *others = texts
+            for language in others:
+                have, want = len(texts[language].asks), len(texts[original].asks)
+                if have != want:
+                    self.problem(
+                        f"text.{language}.asks",
+                        f"has {have} asks, the original ({original}) has {want}",
+                    )
         return texts
 
-    def people(self, value: Any, original: str) -> tuple[PersonAtRisk, ...]:
-        if not isinstance(value, list) or not value:
-            self.problem("people", "missing: add at least one [[people]] with a name")
+    def people(self, data: Mapping[str, Any], original: str) -> tuple[PersonAtRisk, ...]:
+        if "people" not in data:
+            self.problem("people", "missing: add a [[people]] table with a name")
             return ()
+        tables = self.table_list(data, "people")
+        if not tables and isinstance(data["people"], list):
+            self.problem("people", "is empty: add a [[people]] table with a name")
         people = []
-        for i, item in enumerate(value):
-            where = f"people[{i}]."
-            if not isinstance(item, Mapping):
-                self.problem(f"people[{i}]", "must be a table")
-                continue
+        for where, item in tables:
             self.unknown(item, _PERSON, where)
-            names = {k or original: v for k, v in self.localized(item, "name", where).items()}
-            name = names.get(original) or next(iter(names.values()), None)
-            description = (
-                self.localized(item, "description", where) if "description" in item else {}
-            )
-            description = {k or original: v for k, v in description.items()}
-            if name:
-                pronoun = self.string(item, "pronoun", where, required=False)
+            names = self.localized(item, "name", where, original, required=True)
+            pronoun = self.string(item, "pronoun", where, required=False)
+            description = self.localized(item, "description", where, original, required=False)
+            if names:
+                name = names.get(original) or next(iter(names.values()))
                 people.append(PersonAtRisk(name, pronoun, description, names))
         return tuple(people)
 
-    def targets(self, value: Any, original: str) -> tuple[Target, ...]:
-        if not isinstance(value, list) or not value:
-            self.problem("targets", 'missing: add at least one [[targets]] with role = "to"')
+    def targets(self, data: Mapping[str, Any], original: str) -> tuple[Target, ...]:
+        if "targets" not in data:
+            self.problem("targets", 'missing: add a [[targets]] table with role = "to"')
             return ()
         targets = []
-        for i, item in enumerate(value):
-            where = f"targets[{i}]."
-            if not isinstance(item, Mapping):
-                self.problem(f"targets[{i}]", "must be a table")
-                continue
+        roles = []
+        for where, item in self.table_list(data, "targets"):
             self.unknown(item, _TARGET, where)
-            role = None
-            try:
-                role = TargetRole(str(item.get("role")))
-            except ValueError:
-                self.problem(f"{where}role", f'{item.get("role")!r} is not "to" or "copy"')
+            role = self.role(item, where)
+            roles.append(role)
             name = self.string(item, "name", where)
+            title = self.string(item, "title", where, required=False)
+            organisation = self.string(item, "organisation", where, required=False)
+            address = self.strings(item, "address", where)
             emails = self.strings(item, "emails", where)
-            for email in emails:
-                if not EMAIL.match(email):
-                    self.problem(f"{where}emails", f"{email!r} is not an email address")
+            for i, email in enumerate(emails):
+                if not is_email(email):
+                    self.problem(
+                        _at(_at(where, "emails"), i), f"{email!r} is not an email address"
+                    )
             fax = self.phone(item, "fax", where)
             phone = self.phone(item, "phone", where)
-            address = self.strings(item, "address", where)
+            salutations = self.localized(item, "salutation", where, original, required=False)
             language = self.string(item, "language", where, required=False)
             if language is not None and not LANGUAGE.match(language):
-                self.problem(f"{where}language", f"{language!r} is not a two-letter language code")
-            salutations = self.localized(item, "salutation", where) if "salutation" in item else {}
-            salutations = {k or original: v for k, v in salutations.items()}
-            if role is TargetRole.TO and not (emails or item.get("fax") or address):
-                self.problem(f"targets[{i}]", "a recipient needs an email, a fax or an address")
-            if role is not None and name:
+                self.problem(
+                    _at(where, "language"), f"{language!r} is not a two-letter language code"
+                )
+            reachable = any(item.get(k) for k in ("emails", "fax", "address"))
+            if role is TargetRole.TO and not reachable:
+                self.problem(where, "an official written to needs emails, a fax or an address")
+            if role is not None and name is not None:
                 targets.append(
                     Target(
                         role=role,
                         name=name,
-                        title=self.string(item, "title", where, required=False),
-                        organisation=self.string(item, "organisation", where, required=False),
+                        title=title,
+                        organisation=organisation,
                         address=address,
                         emails=emails,
                         fax=fax,
                         phone=phone,
-                        salutation=salutations.get(original)
-                        or next(iter(salutations.values()), None),
+                        salutation=salutations.get(original),
                         salutations=salutations,
                         language=language,
                     )
                 )
-        if targets and not any(t.role is TargetRole.TO for t in targets):
-            self.problem("targets", 'no target has role "to": whom is the appeal written to?')
+        if "targets" in data and TargetRole.TO not in roles and None not in roles:
+            self.problem("targets", 'no target has role = "to": whom is the appeal written to?')
         return tuple(targets)
 
-    def key_dates(self, value: Any, original: str, issued: date | None) -> tuple[KeyDate, ...]:
-        if not isinstance(value, list):
-            self.problem("key_dates", "must be a list of [[key_dates]] tables")
-            return ()
+    def role(self, item: Mapping[str, Any], where: str) -> TargetRole | None:
+        if "role" not in item:
+            self.problem(_at(where, "role"), 'missing: role = "to" or role = "copy"')
+            return None
+        try:
+            return TargetRole(item["role"])
+        except ValueError:
+            self.problem(_at(where, "role"), f'{item["role"]!r} is not "to" or "copy"')
+            return None
+
+    def key_dates(
+        self, data: Mapping[str, Any], original: str, issued: date | None
+    ) -> tuple[KeyDate, ...]:
         dates = []
-        for i, item in enumerate(value):
-            where = f"key_dates[{i}]."
-            if not isinstance(item, Mapping):
-                self.problem(f"key_dates[{i}]", "must be a table")
-                continue
+        deadlines = []
+        for where, item in self.table_list(data, "key_dates"):
             self.unknown(item, _KEY_DATE, where)
-            on = self.a_date(item.get("date"), f"{where}date") if "date" in item else None
-            if "date" not in item:
-                self.problem(f"{where}date", "missing")
-            at = None
-            if "time" in item:
-                raw = item["time"]
-                if isinstance(raw, time):
-                    at = raw
-                elif isinstance(raw, str) and re.fullmatch(r"\d{2}:\d{2}", raw):
-                    try:
-                        at = time.fromisoformat(raw)
-                    except ValueError:
-                        self.problem(f"{where}time", f"{raw!r} is not a time (HH:MM)")
-                else:
-                    self.problem(f"{where}time", f"{raw!r} is not a time (HH:MM)")
+            on = None
+            if "date" in item:
+                on = self.a_date(item["date"], _at(where, "date"))
+            else:
+                self.problem(_at(where, "date"), "missing: add date = 2022-06-12")
+            at = self.a_time(item["time"], _at(where, "time")) if "time" in item else None
             timezone = (
-                self.timezone(item["timezone"], f"{where}timezone") if "timezone" in item else None
+                self.timezone(item["timezone"], _at(where, "timezone"))
+                if "timezone" in item
+                else None
             )
-            label = {k or original: v for k, v in self.localized(item, "label", where).items()}
+            label = self.localized(item, "label", where, original, required=True)
             deadline = item.get("deadline", False)
             if not isinstance(deadline, bool):
-                self.problem(f"{where}deadline", "must be true or false")
-                deadline = False
-            if deadline and on and issued and on < issued:
                 self.problem(
-                    f"{where}date",
-                    f"the deadline {on.isoformat()} is before the issue date {issued.isoformat()}",
+                    _at(where, "deadline"), f"must be true or false, not {_kind(deadline)}"
                 )
+                deadline = False
+            if deadline:
+                deadlines.append(where)
+                if on and issued and on < issued:
+                    self.problem(
+                        _at(where, "date"),
+                        f"the deadline {on.isoformat()} is before the issue date "
+                        f"{issued.isoformat()}",
+                    )
             if on and label:
                 dates.append(KeyDate(on, label, at, timezone, deadline))
-        if sum(1 for d in dates if d.deadline) > 1:
-            self.problem("key_dates", "more than one key date is marked as the deadline")
+        if len(deadlines) > 1:
+            self.problem(
+                "key_dates", f"{' and '.join(deadlines)} are both deadlines: mark only one"
+            )
         return tuple(dates)
 
-    def reminders(self, value: Any) -> tuple[timedelta, ...] | None:
+    def reminders(self, value: Any, has_deadline: bool) -> tuple[timedelta, ...] | None:
         if value is None:
             return None
         if not isinstance(value, Mapping):
-            self.problem("reminders", "must be a table with before_deadline = [...]")
+            self.problem("reminders", f"must be a [reminders] table, not {_kind(value)}")
             return None
-        self.unknown(value, _REMINDERS, "reminders.")
-        raw = value.get("before_deadline")
-        if not isinstance(raw, list) or not all(isinstance(o, str) for o in raw):
-            self.problem("reminders.before_deadline", 'must be a list like ["7d", "2d", "0d"]')
+        self.unknown(value, _REMINDERS, "reminders")
+        where = "reminders.before_deadline"
+        if "before_deadline" not in value:
+            self.problem(where, 'missing: add before_deadline = ["7d", "2d", "0d"]')
             return None
-        offsets = []
+        raw = value["before_deadline"]
+        if not isinstance(raw, list):
+            self.problem(where, f'must be a list like ["7d", "2d", "0d"], not {_kind(raw)}')
+            return None
+        if raw and not has_deadline:
+            self.problem(where, "the case has no deadline to remind before")
+        offsets: dict[timedelta, int] = {}
         for i, item in enumerate(raw):
-            try:
-                offsets.append(parse_offset(item))
-            except ValueError as error:
-                self.problem(f"reminders.before_deadline[{i}]", str(error))
+            offset = _try(parse_offset, item) if isinstance(item, str) else None
+            if offset is None:
+                self.problem(
+                    _at(where, i), f"{item!r} is not an offset like 7d, 36h, 1d12h or 90m"
+                )
+            elif offset in offsets:
+                self.problem(_at(where, i), f"{item!r} repeats {where}[{offsets[offset]}]")
+            else:
+                offsets[offset] = i
         return tuple(sorted(offsets, reverse=True))
 
 
-def readable_fax(target: Target) -> str | None:
-    """The target's fax number as people read it."""
-    return display(target.fax) if target.fax else None
+def _reflow(text: str) -> str:
+    """Text as prose: line breaks inside a paragraph joined, paragraphs apart by a blank line.
+
+    Organizers wrap long texts in the file as they like; Telegram and letters reflow them anyway.
+    """
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _original_language(texts: Any) -> str:
+    """The first [text.*] table's language, even when that table has problems of its own."""
+    if isinstance(texts, Mapping):
+        return next((str(k) for k in texts if LANGUAGE.match(str(k))), "en")
+    return "en"
+
+
+def _try(parse: Callable[[str], _T], raw: str) -> _T | None:
+    try:
+        return parse(raw)
+    except ValueError:
+        return None
+
+
+def _guess(raw: str) -> str:
+    """A suggestion for a number written for dialling from Canada: " (+1 613 695 8755?)"."""
+    e164 = _try(lambda r: from_dialled(r, SHEET_REGION), raw)
+    return f" ({display(e164)}?)" if e164 else " (+ and the country code)"
+
+
+def _is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", value)

@@ -15,6 +15,7 @@ from bot.db.alerts import AlertRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
 from bot.db.subscribers import SubscriberRepository
+from bot.delivery.engine import DeliveryEngine
 from bot.rendering import Renderer
 
 
@@ -34,13 +35,13 @@ class Services:
     personal_data_exporters: dict[str, Callable[[int], Awaitable[Any]]] = field(
         default_factory=dict
     )
-    # Set when the delivery engine starts: tells it new rows are in the outbox.
-    delivery_wake: Callable[[], None] | None = None
+    # The engine that drains the outbox; set once it has started.
+    delivery: DeliveryEngine | None = None
 
     def wake_delivery(self) -> None:
         """Tell the delivery engine that messages were queued (after the commit)."""
-        if self.delivery_wake is not None:
-            self.delivery_wake()
+        if self.delivery is not None:
+            self.delivery.wake()
 
     @classmethod
     def over(cls, settings: Settings, clock: Clock, renderer: Renderer, db: Database) -> Services:
@@ -64,8 +65,8 @@ class BotData:
         self.services: Services | None = None
 
 
-# ExtBot[int]: the rate limiter's per-request argument is an int (its max_retries).
-class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
+# ExtBot[None]: the rate limiter (bot.delivery.replies) takes no per-request argument.
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """The context of every handler and job in this bot."""
 
     @property
@@ -79,5 +80,5 @@ class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], Bo
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)
 UrgentActionApp = Application[
-    ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
 ]

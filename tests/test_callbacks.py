@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from bot.handlers import (
+    acted,
+    appeal,
+    broadcast,
+    cases,
+    organizer,
+    preferences,
+    privacy,
+    subscription,
+)
 from bot.views.callbacks import SHAPES, decode, encode
 
 
@@ -53,11 +63,18 @@ def test_encoding_refuses_what_would_not_decode() -> None:
 
 
 def test_every_verb_has_a_handler() -> None:
-    from bot.handlers import acted, appeal, cases, organizer, preferences, privacy, subscription
-
     patterns = " ".join(
         str(getattr(handler, "pattern", None) and handler.pattern.pattern)
-        for module in (acted, appeal, cases, organizer, preferences, privacy, subscription)
+        for module in (
+            acted,
+            appeal,
+            broadcast,
+            cases,
+            organizer,
+            preferences,
+            privacy,
+            subscription,
+        )
         for handler in module.HANDLERS
     )
     missing = [verb for verb in SHAPES if f"^{verb}(" not in patterns]

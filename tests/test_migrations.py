@@ -63,7 +63,7 @@ async def test_an_edited_applied_migration_is_refused(tmp_path: Path) -> None:
     await migrate(db, directory)
     first = directory / "0001_initial.sql"
     first.write_text(first.read_text() + "\n-- edited\n")
-    with pytest.raises(MigrationError, match="0001_initial.sql has changed"):
+    with pytest.raises(MigrationError, match=r"0001_initial\.sql has changed"):
         await migrate(db, directory)
     await db.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -53,8 +55,6 @@ def test_every_language_has_every_template_and_button() -> None:
         }
         missing = english - present - {Path("countries.toml")}
         assert not missing, f"{language} lacks {sorted(map(str, missing))}"
-        import tomllib
-
         buttons = tomllib.loads((TEMPLATES_DIR / "en" / "buttons.toml").read_text())
         theirs = tomllib.loads((TEMPLATES_DIR / language / "buttons.toml").read_text())
         assert set(buttons) <= set(theirs), (
@@ -63,8 +63,6 @@ def test_every_language_has_every_template_and_button() -> None:
 
 
 def test_dates_are_written_in_the_persons_language() -> None:
-    from datetime import date
-
     renderer = Renderer()
     assert renderer.long_date(date(2022, 6, 12), "en") == "12 June 2022"
     assert renderer.long_date(date(2022, 6, 12), "ru") == "12 июня 2022 г."

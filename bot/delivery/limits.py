@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+_EPSILON = 1e-9
 _PRUNE_EVERY = 4096  # notes between sweeps of per-chat entries that no longer constrain
 
 
@@ -61,7 +62,8 @@ class SendLimiter:
         """Seconds until the engine may send its next message to any chat."""
         now = self._monotonic()
         self._refill(now)
-        deficit = (1.0 - self._level) / self.rate if self._level < 1.0 else 0.0
+        # A level a rounding error short of a whole message counts as one.
+        deficit = (1.0 - self._level) / self.rate if self._level < 1.0 - _EPSILON else 0.0
         return max(deficit, self._paused_until - now, 0.0)
 
     def chat_wait(self, chat_id: int) -> float:

@@ -26,7 +26,7 @@ class Outcome(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Judgement:
     """The outcome of one answer, with what the engine needs to act on it."""
 
     outcome: Outcome
@@ -36,24 +36,24 @@ class Verdict:
     migrate_to: int | None = None
 
 
-def judge(response: ApiResponse) -> Verdict:
+def judge(response: ApiResponse) -> Judgement:
     """Classify one answer of the Bot API."""
     if response.ok:
-        return Verdict(Outcome.SENT, message_id=response.message_id)
+        return Judgement(Outcome.SENT, message_id=response.message_id)
     status, description = response.status, response.description
     error = f"{status} {description}".strip()
     lowered = description.lower()
     if status == 429:
         retry_after = response.retry_after or _DEFAULT_RETRY_AFTER
-        return Verdict(Outcome.FLOOD, error, retry_after=retry_after)
+        return Judgement(Outcome.FLOOD, error, retry_after=retry_after)
     if status == 400 and response.migrate_to_chat_id is not None:
-        return Verdict(Outcome.MIGRATED, error, migrate_to=response.migrate_to_chat_id)
+        return Judgement(Outcome.MIGRATED, error, migrate_to=response.migrate_to_chat_id)
     if status == 403 or (status == 400 and any(s in lowered for s in _UNREACHABLE)):
-        return Verdict(Outcome.UNREACHABLE, error)
+        return Judgement(Outcome.UNREACHABLE, error)
     if status == 400 and _NOT_MODIFIED in lowered:
-        return Verdict(Outcome.SENT, error)
+        return Judgement(Outcome.SENT, error)
     if status in (401, 404):
-        return Verdict(Outcome.MISCONFIGURED, error)
+        return Judgement(Outcome.MISCONFIGURED, error)
     if status >= 500 or status in (408, 420):
-        return Verdict(Outcome.TRANSIENT, error)
-    return Verdict(Outcome.REFUSED, error)
+        return Judgement(Outcome.TRANSIENT, error)
+    return Judgement(Outcome.REFUSED, error)

@@ -310,6 +310,9 @@ async def cancel(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     broadcast_id = int(callback.arg(0))
     cancelled = await BroadcastRepository(services.db).cancel(broadcast_id, services.clock())
+    if services.delivery is not None:
+        # Rows the engine already took from the outbox are dropped before they are sent.
+        services.delivery.drop_broadcast(broadcast_id)
     await OrganizerRepository(services.db).record(
         user.id,
         "broadcast_cancelled",

@@ -5,6 +5,7 @@ against the Urgent Action sheet."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 from email.message import EmailMessage
@@ -33,7 +34,7 @@ async def write_appeal(
     _, (prompt,) = await person.press(signing, sign, replies=1)
     assert prompt.text
     (personal,) = await person.say(typed)
-    assert typed.split(",")[0] in personal.text
+    assert typed.split(",", maxsplit=1)[0] in personal.text
     return personal
 
 
@@ -251,9 +252,6 @@ async def test_a_person_who_blocks_the_bot_is_marked_inactive(
     for _ in range(50):
         if await inactive():
             break
-        await emulator.wait_for(lambda: False, timeout=0.05) if False else None
-        import asyncio
-
         await asyncio.sleep(0.05)
     assert await inactive()
 
@@ -266,8 +264,6 @@ async def test_an_upgraded_group_keeps_its_subscription(
     await Chatter(emulator, admin, group.id).say("/start", replies=2)
     new_id = await emulator.upgrade_to_supergroup(group.id)
     services = services_of(bot)
-    import asyncio
-
     for _ in range(50):
         if await services.subscribers.get(new_id) is not None:
             break

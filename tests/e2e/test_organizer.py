@@ -6,6 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 from bot.context import UrgentActionApp
+from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
 from bot.emulator import TelegramEmulator
 from tests.conftest import ORGANIZER_ID, Chatter, services_of
@@ -80,8 +81,6 @@ async def test_a_forged_organizer_tap_from_anyone_else_changes_nothing(
 
 
 async def _added(bot: UrgentActionApp) -> list[int]:
-    from bot.db.organizers import OrganizerRepository
-
     return await OrganizerRepository(services_of(bot).db).added()
 
 
@@ -97,8 +96,6 @@ async def test_organizers_add_and_remove_organizers_in_the_audit_log(
     assert "BOT_ORGANIZERS" in fixed.text
     (removed,) = await olga.say("/organizers remove 555")
     assert "no longer an organizer" in removed.text
-    from bot.db.organizers import OrganizerRepository
-
     log = await OrganizerRepository(services_of(bot).db).log()
     assert [entry[2] for entry in log] == ["organizer_removed", "organizer_added"]
     assert all(entry[1] == ORGANIZER_ID for entry in log)

@@ -1,0 +1,480 @@
+"""The delivery engine: the one path for messages to many chats, at Telegram's limits.
+
+It claims due rows of the outbox in small batches (about a second of sending), sends each under
+the shared `SendLimiter`, and records every result. Results are written by one writer task that
+takes whatever has accumulated, so a busy engine commits many results per transaction.
+
+At-least-once: a row is marked sent only after Telegram answered. After a crash, rows left
+`sending` go back to pending at start, so only the messages in flight at the crash (posted, not
+yet recorded) can arrive twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Protocol
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.db.connection import Database
+from bot.db.outbox import OutboxRepository
+from bot.delivery.limits import ChatLimits, SendLimiter
+from bot.delivery.messages import Delivery, Payload, Result, Verdict
+from bot.delivery.outcomes import Outcome, judge
+from bot.delivery.transport import ApiResponse, BotApiClient, TransportError
+
+log = logging.getLogger(__name__)
+
+# Methods that take allow_paid_broadcast (Bot API 10.1).
+PAID_METHODS = frozenset(
+    {
+        "sendMessage",
+        "copyMessage",
+        "sendPhoto",
+        "sendAudio",
+        "sendDocument",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+    }
+)
+_PAID_FIELD = ',"allow_paid_broadcast":true'
+_PAYLOAD_CACHE = 256
+_REQUEUED = frozenset({Verdict.RETRY, Verdict.RELEASE, Verdict.MIGRATED})
+
+
+class Sender(Protocol):
+    """Posts one Bot API call: `BotApiClient`, or a fake in tests."""
+
+    async def post(self, method: str, body: bytes) -> ApiResponse:
+        """Call `method` with a JSON body; raise TransportError when no answer comes."""
+        ...
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """How the engine paces and retries."""
+
+    rate: float = 25.0  # messages a second, the whole engine; leaves room for direct replies
+    paid_broadcast: bool = False  # send with allow_paid_broadcast (Stars) to go past 30/s
+    chats: ChatLimits = field(default_factory=ChatLimits)
+    max_in_flight: int = 32
+    batch_size: int | None = None  # rows claimed at once; default about a second of sending
+    retry_base: float = 1.0  # seconds before the first retry of a transient failure
+    retry_cap: float = 300.0  # the longest wait between retries
+    misconfigured_pause: float = 60.0  # after a 401/404 (wrong token or URL), hold this long
+    idle_check: float = 300.0  # longest sleep with nothing due, in case a wake() was missed
+    stop_grace: float = 5.0  # how long stop() lets messages in flight finish
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeliveryConfig:
+        """The engine's pace as the deployment set it."""
+        return cls(rate=settings.send_rate, paid_broadcast=settings.paid_broadcast)
+
+    @property
+    def claim_size(self) -> int:
+        """How many rows to claim at once."""
+        if self.batch_size is not None:
+            return self.batch_size
+        return max(10, min(500, round(self.rate)))
+
+
+@dataclass
+class EngineStats:
+    """What the engine did since it started."""
+
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    retried: int = 0
+    migrated: int = 0
+    floods: int = 0  # 429s received
+    cancelled: int = 0
+
+
+def request_body(payload: Payload, delivery: Delivery, *, paid: bool) -> bytes:
+    """The JSON body of one send: the shared parameters with this chat's id and overrides."""
+    if delivery.params_json is None:
+        # The common case splices the chat id into the stored JSON instead of re-encoding it.
+        head = f'{{"chat_id":{delivery.chat_id}{_PAID_FIELD if paid else ""}'
+        rest = payload.params_json.strip()[1:]
+        return (head + ("" if rest.lstrip() == "}" else ",") + rest).encode()
+    params = json.loads(payload.params_json)
+    params.update(json.loads(delivery.params_json))
+    params["chat_id"] = delivery.chat_id
+    if paid:
+        params["allow_paid_broadcast"] = True
+    return json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class DeliveryEngine:
+    """Drains the outbox under Telegram's limits; `wake()` it after enqueueing."""
+
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        *,
+        config: DeliveryConfig | None = None,
+        limiter: SendLimiter | None = None,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.config = config or DeliveryConfig()
+        self.limiter = limiter or SendLimiter(self.config.rate, chats=self.config.chats)
+        self.stats = EngineStats()
+        self.outbox = OutboxRepository(db)
+        self._sender = sender
+        self._owned_client: BotApiClient | None = None
+        self._clock = clock
+        self._buffer: deque[Delivery] = deque()
+        self._payloads: OrderedDict[int, Payload] = OrderedDict()
+        self._moved: dict[int, int] = {}  # group id -> its supergroup's id, for claimed rows
+        self._dropped: set[int] = set()  # cancelled broadcasts
+        self._results: list[Result] = []
+        self._results_ready = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._slots = asyncio.Semaphore(self.config.max_in_flight)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._runner: asyncio.Task[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._writer_closing = False
+        self._writing = False
+        self._drained = asyncio.Event()
+
+    @classmethod
+    def for_settings(
+        cls,
+        db: Database,
+        settings: Settings,
+        *,
+        limiter: SendLimiter | None = None,
+        clock: Clock = system_clock,
+    ) -> DeliveryEngine:
+        """An engine with its own HTTP client to the deployment's Bot API, closed by stop()."""
+        client = BotApiClient(settings.api_url, settings.token)
+        config = DeliveryConfig.from_settings(settings)
+        engine = cls(db, client, config=config, limiter=limiter, clock=clock)
+        engine._owned_client = client
+        return engine
+
+    @property
+    def running(self) -> bool:
+        """Whether the engine was started and not stopped."""
+        return self._runner is not None
+
+    async def start(self) -> None:
+        """Return rows a previous run left in flight to pending, and start draining."""
+        if self._runner is not None:
+            raise RuntimeError("the delivery engine is already running")
+        if self._owned_client is not None:
+            await self._owned_client.open()
+        recovered = await self.outbox.recover()
+        if recovered:
+            log.warning(
+                "outbox: %d rows were in flight when the bot stopped; resending", recovered
+            )
+        self._stopping.clear()
+        self._writer_closing = False
+        self._writer = asyncio.create_task(self._write_loop(), name="outbox-writer")
+        self._runner = asyncio.create_task(self._run(), name="outbox-engine")
+
+    async def stop(self) -> None:
+        """Stop sending: messages in flight finish (or go back to pending), results are saved."""
+        if self._runner is None:
+            return
+        self._stopping.set()
+        self._wake.set()
+        await self._runner
+        if self._in_flight:
+            _, late = await asyncio.wait(self._in_flight, timeout=self.config.stop_grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        self._writer_closing = True
+        self._results_ready.set()
+        assert self._writer is not None
+        await self._writer
+        self._runner = self._writer = None
+        if self._owned_client is not None:
+            await self._owned_client.close()
+
+    def wake(self) -> None:
+        """Look at the outbox now: rows were just queued."""
+        self._wake.set()
+
+    async def cancel_broadcast(self, broadcast_id: int) -> int:
+        """Cancel what the broadcast has not sent yet; return how many rows were pending."""
+        self.drop_broadcast(broadcast_id)
+        return await self.outbox.cancel_broadcast(broadcast_id)
+
+    def drop_broadcast(self, broadcast_id: int) -> None:
+        """Send no more of this broadcast's claimed rows (after cancelling it in a transaction)."""
+        self._dropped.add(broadcast_id)
+
+    async def wait_drained(self, timeout: float | None = None) -> None:
+        """Wait until no row is pending or in flight (for tests, the demo and benchmarks)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._drained.clear()
+                self._wake.set()
+                await self._drained.wait()
+                if self._quiet():
+                    return
+
+    def _quiet(self) -> bool:
+        """Nothing claimed, in flight, or waiting to be recorded."""
+        return not (self._buffer or self._in_flight or self._results or self._writing)
+
+    # ---- the loop --------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                try:
+                    if not self._buffer and not await self._claim():
+                        continue
+                    if not await self._dispatch_next():
+                        continue
+                except Exception:
+                    # The database failed (disk full, say): keep trying, loudly, not hot.
+                    log.exception("outbox: the delivery engine hit an error; retrying in 5s")
+                    await self._nap(5.0)
+                    continue
+                # Let handlers' coroutines run between sends, whatever the rate.
+                await asyncio.sleep(0)
+        finally:
+            now = self._clock()
+            for delivery in self._buffer:
+                self._emit(Result(delivery, Verdict.RELEASE, now, not_before=now))
+            self._buffer.clear()
+
+    async def _claim(self) -> bool:
+        """Claim due rows into the buffer; sleep until something is due when none is."""
+        self._wake.clear()
+        now = self._clock()
+        claimed = await self.outbox.claim(now, self.config.claim_size)
+        if claimed:
+            missing = {d.payload_id for d in claimed} - self._payloads.keys()
+            if missing:
+                self._payloads.update(await self.outbox.payloads(missing))
+                while len(self._payloads) > _PAYLOAD_CACHE:
+                    self._payloads.popitem(last=False)
+            self._buffer.extend(claimed)
+            return True
+        due = await self.outbox.next_due()
+        if due is None and self._quiet():
+            self._drained.set()
+        delay = self.config.idle_check
+        if due is not None:
+            delay = min(delay, (due - self._clock()).total_seconds())
+        if delay > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+        return False
+
+    async def _dispatch_next(self) -> bool:
+        """Send the first buffered row if the limits allow; False when it had to wait."""
+        delivery = self._buffer[0]
+        if delivery.broadcast_id is not None and delivery.broadcast_id in self._dropped:
+            self._buffer.popleft()
+            self.stats.cancelled += 1
+            self._emit(Result(delivery, Verdict.CANCELLED, self._clock(), error="cancelled"))
+            return True
+        moved = self._moved.get(delivery.chat_id)
+        if moved is not None:
+            delivery = self._buffer[0] = replace(delivery, chat_id=moved)
+        chat_wait = self.limiter.chat_wait(delivery.chat_id)
+        if chat_wait > 0:
+            # Another message reached this chat a moment ago: its row waits in the outbox, and
+            # the rest of the batch goes on.
+            self._buffer.popleft()
+            now = self._clock()
+            self._emit(
+                Result(
+                    delivery,
+                    Verdict.RELEASE,
+                    now,
+                    not_before=now + timedelta(seconds=chat_wait),
+                )
+            )
+            return True
+        wait = self.limiter.wait()
+        if wait > 0:
+            await self._nap(wait)
+            return False
+        await self._slots.acquire()
+        # A 429 may have arrived while every slot was busy.
+        if self.limiter.wait() > 0 or self._stopping.is_set():
+            self._slots.release()
+            return False
+        self._buffer.popleft()
+        payload = self._payloads.get(delivery.payload_id)
+        self.limiter.note(delivery.chat_id)
+        task = asyncio.create_task(self._send(delivery, payload))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return True
+
+    async def _nap(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _send(self, delivery: Delivery, payload: Payload | None) -> None:
+        try:
+            if payload is None:
+                raise LookupError(f"payload {delivery.payload_id} is missing")
+            paid = self.config.paid_broadcast and payload.method in PAID_METHODS
+            body = request_body(payload, delivery, paid=paid)
+            try:
+                response = await self._sender.post(payload.method, body)
+            except TransportError as error:
+                self._emit(self._retry(delivery, str(error)))
+            else:
+                self._emit(self._conclude(delivery, response))
+        except asyncio.CancelledError:
+            # Stopped mid-call: the message may or may not have arrived; send it again later.
+            now = self._clock()
+            self._emit(Result(delivery, Verdict.RELEASE, now, not_before=now))
+            raise
+        except Exception as error:
+            log.exception(
+                "outbox row %d to chat %d could not be sent", delivery.id, delivery.chat_id
+            )
+            self.stats.failed += 1
+            self._emit(Result(delivery, Verdict.FAILED, self._clock(), error=repr(error)))
+        finally:
+            self._slots.release()
+
+    def _conclude(self, delivery: Delivery, response: ApiResponse) -> Result:
+        """What to record for Telegram's answer, and what it means for the other sends."""
+        judgement = judge(response)
+        now = self._clock()
+        match judgement.outcome:
+            case Outcome.SENT:
+                self.stats.sent += 1
+                return Result(delivery, Verdict.SENT, now, message_id=judgement.message_id)
+            case Outcome.UNREACHABLE:
+                self.stats.blocked += 1
+                log.info("outbox: chat %d is out of reach: %s", delivery.chat_id, judgement.error)
+                return Result(delivery, Verdict.BLOCKED, now, error=judgement.error)
+            case Outcome.MIGRATED if not delivery.migrated:
+                assert judgement.migrate_to is not None
+                self.stats.migrated += 1
+                self._moved[delivery.chat_id] = judgement.migrate_to
+                log.info(
+                    "outbox: group %d is now supergroup %d; resending",
+                    delivery.chat_id,
+                    judgement.migrate_to,
+                )
+                return Result(
+                    delivery,
+                    Verdict.MIGRATED,
+                    now,
+                    error=judgement.error,
+                    migrate_to=judgement.migrate_to,
+                )
+            case Outcome.FLOOD:
+                self.stats.floods += 1
+                self.limiter.pause(judgement.retry_after)
+                log.warning(
+                    "outbox: Telegram asked to slow down (chat %d); pausing all sends for %gs",
+                    delivery.chat_id,
+                    judgement.retry_after,
+                )
+                return Result(
+                    delivery,
+                    Verdict.RELEASE,
+                    now,
+                    error=judgement.error,
+                    not_before=now + timedelta(seconds=judgement.retry_after),
+                )
+            case Outcome.TRANSIENT:
+                return self._retry(delivery, judgement.error or "transient failure")
+            case Outcome.MISCONFIGURED:
+                pause = self.config.misconfigured_pause
+                self.limiter.pause(pause)
+                log.error(
+                    "outbox: the Bot API refuses the bot (%s): check BOT_TOKEN and BOT_API_URL;"
+                    " holding all sends for %gs",
+                    judgement.error,
+                    pause,
+                )
+                return Result(
+                    delivery,
+                    Verdict.RELEASE,
+                    now,
+                    error=judgement.error,
+                    not_before=now + timedelta(seconds=pause),
+                )
+            case _:
+                # Refused, or a group that moved twice: retrying cannot help; an operator must.
+                self.stats.failed += 1
+                log.warning(
+                    "outbox row %d (%s) to chat %d refused: %s",
+                    delivery.id,
+                    delivery.kind,
+                    delivery.chat_id,
+                    judgement.error,
+                )
+                return Result(delivery, Verdict.FAILED, now, error=judgement.error)
+
+    def _retry(self, delivery: Delivery, error: str) -> Result:
+        """A transient failure: try again after an exponential, capped, jittered wait."""
+        self.stats.retried += 1
+        base = self.config.retry_base * 2 ** min(delivery.attempts, 30)
+        delay = min(self.config.retry_cap, base) * random.uniform(0.8, 1.0)
+        log.info(
+            "outbox row %d to chat %d: %s; retry in %.1fs",
+            delivery.id,
+            delivery.chat_id,
+            error,
+            delay,
+        )
+        now = self._clock()
+        return Result(
+            delivery, Verdict.RETRY, now, error=error, not_before=now + timedelta(seconds=delay)
+        )
+
+    # ---- recording -------------------------------------------------------------------------
+
+    def _emit(self, result: Result) -> None:
+        self._results.append(result)
+        self._results_ready.set()
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._results_ready.wait()
+            self._results_ready.clear()
+            batch, self._results = self._results, []
+            if batch:
+                self._writing = True
+                try:
+                    await self.outbox.record(batch)
+                except Exception:
+                    # The rows stay `sending` in the database and are resent after a restart;
+                    # keeping the results in memory would only grow while the disk is failing.
+                    log.exception("outbox: %d results could not be recorded", len(batch))
+                finally:
+                    self._writing = False
+                # Rows went back to pending, or the engine may have just run dry: let the loop
+                # look at the outbox again.
+                if self._quiet() or any(r.verdict in _REQUEUED for r in batch):
+                    self._wake.set()
+            if self._writer_closing and not self._results:
+                return

@@ -1,0 +1,96 @@
+"""The shared limiter: the whole bot's rate, each chat's pace, the pause after a 429."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.delivery.limits import ChatLimits, SendLimiter
+
+
+@dataclass
+class Ticks:
+    """A monotonic clock the test moves."""
+
+    now: float = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_whole_bot_rate_spaces_sends_after_the_burst() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(20.0, burst=2.0, monotonic=ticks)
+    sent = 0
+    # Over ten simulated seconds, send whenever the limiter allows.
+    while ticks.now < 110.0:
+        if limiter.wait() == 0:
+            limiter.note(1000 + sent)
+            sent += 1
+        else:
+            ticks.now += limiter.wait()
+    assert 200 <= sent <= 202  # the rate, plus the burst
+
+
+def test_a_person_gets_at_most_one_message_a_second() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(1000.0, monotonic=ticks)
+    assert limiter.chat_wait(7) == 0
+    limiter.note(7)
+    assert limiter.chat_wait(7) == pytest.approx(1.0)
+    assert limiter.chat_wait(8) == 0
+    ticks.now += 0.6
+    assert limiter.chat_wait(7) == pytest.approx(0.4)
+    ticks.now += 0.4
+    assert limiter.chat_wait(7) == 0
+
+
+def test_a_group_gets_at_most_twenty_messages_a_minute() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(1000.0, monotonic=ticks)
+    for _ in range(20):
+        assert limiter.chat_wait(-5) == 0
+        limiter.note(-5)
+        ticks.now += 1.0
+    # The first of the twenty went out 20 s ago: the window reopens 40 s from now.
+    assert limiter.chat_wait(-5) == pytest.approx(40.0)
+    ticks.now += 40.0
+    assert limiter.chat_wait(-5) == 0
+
+
+def test_a_pause_holds_every_send_until_it_ends() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, monotonic=ticks)
+    limiter.pause(3.0)
+    assert limiter.wait() == pytest.approx(3.0)
+    assert limiter.paused_for() == pytest.approx(3.0)
+    limiter.pause(1.0)  # a shorter pause does not end a longer one
+    ticks.now += 3.0
+    assert limiter.wait() == 0
+    assert limiter.paused_for() == 0
+
+
+def test_replies_take_their_share_so_the_engine_waits_for_them() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(10.0, burst=1.0, monotonic=ticks)
+    for chat in range(1, 6):
+        limiter.note(chat)  # five direct replies at once: never delayed
+    # The engine's next send waits until the replies are paid for at 10 a second.
+    assert limiter.wait() == pytest.approx(0.5)
+
+
+def test_old_entries_are_swept_so_memory_stays_bounded() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(1e9, chats=ChatLimits(group_window=1.0), monotonic=ticks)
+    for chat in range(1, 10_000):
+        limiter.note(chat)
+        limiter.note(-chat)
+        ticks.now += 0.01
+    assert len(limiter._private) < 5000
+    assert len(limiter._groups) < 5000
+
+
+def test_a_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        SendLimiter(0)
