@@ -3,6 +3,7 @@ with a fresh, migrated SQLite file and a clock the test can move."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,16 +25,19 @@ HUMAN_PACE = 1.5
 
 @dataclass
 class MovableClock:
-    """A clock a test sets; it starts at a fixed moment and only moves when told."""
+    """The bot's clock in tests: it starts at a fixed moment, runs in real time, and jumps
+    forward when told (a day passes without waiting a day)."""
 
-    now: datetime = field(default_factory=lambda: datetime(2022, 5, 20, 9, 0, tzinfo=UTC))
+    start: datetime = field(default_factory=lambda: datetime(2022, 5, 20, 9, 0, tzinfo=UTC))
+    skipped: timedelta = timedelta(0)
+    _origin: float = field(default_factory=time.monotonic)
 
     def __call__(self) -> datetime:
-        return self.now
+        return self.start + self.skipped + timedelta(seconds=time.monotonic() - self._origin)
 
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward."""
-        self.now += delta
+        self.skipped += delta
 
 
 @pytest.fixture
