@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -20,7 +20,7 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, register_handlers
+from bot.handlers import broadcast, register_handlers, reminders
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ def build_application(
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine
+        services.personal_data_exporters["reminders"] = reminders_of(services)
         await broadcast.follow_unfinished(app)
+        reminders.schedule_sweeps(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services
@@ -82,6 +84,20 @@ def build_application(
     )
     register_handlers(app)
     return app
+
+
+def reminders_of(services: Services) -> Callable[[int], Awaitable[dict[str, object]]]:
+    """What /mydata shows of a person's reminders: those still to come, and the cases they
+    asked not to be reminded about."""
+
+    async def export(subscriber_id: int) -> dict[str, object]:
+        pending = await services.reminders.pending(subscriber_id)
+        return {
+            "pending": [{"case": p.case_slug, "due": p.due.isoformat()} for p in pending],
+            "stopped_for_cases": await services.reminders.stopped(subscriber_id),
+        }
+
+    return export
 
 
 async def seed_cases(services: Services) -> None:

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -57,6 +58,10 @@ class Settings:
     send_rate: float = 25.0  # messages a second, the whole bot
     paid_broadcast: bool = False
     default_timezone: str = "UTC"
+    # A reminder later than this after its time (the bot was down) is dropped, not sent.
+    reminder_grace: timedelta = timedelta(hours=12)
+    # How often the bot looks for reminders that have come due.
+    reminder_check: timedelta = timedelta(seconds=60)
 
     @property
     def bot_base_url(self) -> str:
@@ -114,6 +119,8 @@ class Settings:
             send_rate=_float(env, "BOT_SEND_RATE", 25.0, 0.1, 1000.0),
             paid_broadcast=_flag(env, "BOT_PAID_BROADCAST"),
             default_timezone=_timezone(env, "BOT_DEFAULT_TIMEZONE", "UTC"),
+            reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
+            reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),
         )
 
 

@@ -14,6 +14,7 @@ from bot.db.actions import ActionRepository
 from bot.db.alerts import AlertRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
+from bot.db.reminders import ReminderRepository
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.engine import DeliveryEngine
 from bot.rendering import Renderer
@@ -31,6 +32,7 @@ class Services:
     subscribers: SubscriberRepository
     actions: ActionRepository
     alerts: AlertRepository
+    reminders: ReminderRepository
     # Features that keep more about a subscriber add an exporter here, so /mydata shows it all.
     personal_data_exporters: dict[str, Callable[[int], Awaitable[Any]]] = field(
         default_factory=dict
@@ -54,7 +56,8 @@ class Services:
             cases=CaseRepository(db),
             subscribers=SubscriberRepository(db),
             actions=ActionRepository(db),
-            alerts=AlertRepository(db),
+            alerts=AlertRepository(db, settings.default_timezone),
+            reminders=ReminderRepository(db, settings.default_timezone),
         )
 
 

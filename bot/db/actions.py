@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.connection import Database
+from bot.db.reminders import cancel_for_actor
 from bot.domain.cases import Channel
 
 
@@ -24,6 +25,8 @@ class ActionRepository:
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (case_slug, actor, channel, target, now.isoformat()),
             )
+            # Whoever acted gets no more reminders about the case.
+            await cancel_for_actor(conn, case_slug, actor, now)
             return cursor.rowcount > 0
 
     async def done(self, case_slug: str, actor: str) -> set[tuple[Channel, int]]:

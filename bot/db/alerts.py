@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.db.connection import Database
 from bot.db.outbox import enqueue
+from bot.db.reminders import plan
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
 
@@ -16,8 +17,9 @@ from bot.domain.cases import UrgentAction
 class AlertRepository:
     """Records that a case reached a subscriber, once."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, default_timezone: str) -> None:
         self._db = db
+        self._default_timezone = default_timezone
 
     async def of_subscriber(self, subscriber_id: int) -> list[tuple[str, datetime]]:
         """The cases that reached this subscriber, and when."""
@@ -30,15 +32,19 @@ class AlertRepository:
             rows = await cursor.fetchall()
         return [(row[0], datetime.fromisoformat(row[1])) for row in rows]
 
-    async def record(self, case_slug: str, subscriber_id: int, now: datetime) -> bool:
-        """Record the alert; return False when this subscriber already had it."""
+    async def record(self, case: UrgentAction, subscriber_id: int, now: datetime) -> bool:
+        """Record the alert and plan its reminders; return False when this subscriber already
+        had it."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at) VALUES (?, ?, ?)"
                 " ON CONFLICT DO NOTHING",
-                (case_slug, subscriber_id, now.isoformat()),
+                (case.slug, subscriber_id, now.isoformat()),
             )
-            return cursor.rowcount > 0
+            if cursor.rowcount <= 0:
+                return False
+            await plan(conn, case, now, self._default_timezone, subscriber_id)
+            return True
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,13 @@ async def alert_subscribers(
     case: UrgentAction,
     message_for: Callable[[Audience], OutboundMessage],
     now: datetime,
+    default_timezone: str,
 ) -> int:
     """Queue the case's alert for every active subscriber who wants it and has not had it.
 
-    Choosing the recipients, recording that the case reached them and queueing the messages
-    happen in one transaction: a crash leaves either all of it or none. Returns how many.
+    Choosing the recipients, recording that the case reached them, planning their reminders and
+    queueing the messages happen in one transaction: a crash leaves either all of it or none.
+    Returns how many.
     """
     async with db.transaction() as conn:
         cursor = await conn.execute(
@@ -84,6 +92,7 @@ async def alert_subscribers(
         )
         for audience, recipients in groups.items():
             await enqueue(conn, message_for(audience), recipients, kind=Kind.ALERT, now=now)
+        await plan(conn, case, now, default_timezone)
     return len(alerted)
 
 

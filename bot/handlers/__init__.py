@@ -13,6 +13,7 @@ from bot.handlers import (
     organizer,
     preferences,
     privacy,
+    reminders,
     subscription,
 )
 
@@ -28,6 +29,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(appeal.HANDLERS)
     app.add_handlers(preferences.HANDLERS)
     app.add_handlers(privacy.HANDLERS)
+    app.add_handlers(reminders.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)

@@ -1,4 +1,4 @@
-"""A case's card and what its buttons show: the background in pages, "not now"."""
+"""A case's card and what its buttons show: the background in pages."""
 
 from __future__ import annotations
 
@@ -83,20 +83,7 @@ async def background(update: Update, context: BotContext) -> None:
         await send(chat, screen)
 
 
-async def not_now(update: Update, context: BotContext) -> None:
-    """Acknowledge "not now": the reminders will bring the case back before its deadline."""
-    found = await case_of(update, context)
-    query = update.callback_query
-    if found is None or query is None:
-        return
-    _, case = found
-    language = await language_of(update, context)
-    closed = case.status is CaseStatus.CLOSED
-    await query.answer(text(context, language, "not_now.txt", closed=closed))
-
-
 HANDLERS = [
     CallbackQueryHandler(show_case, pattern=pattern("c")),
     CallbackQueryHandler(background, pattern=pattern("bg")),
-    CallbackQueryHandler(not_now, pattern=pattern("nn")),
 ]

@@ -181,7 +181,9 @@ async def publish(update: Update, context: BotContext) -> None:
         markup = card.markup.to_dict() if card.markup else None
         return OutboundMessage.text(card.text, reply_markup=markup)
 
-    count = await alert_subscribers(services.db, active, alert, now)
+    count = await alert_subscribers(
+        services.db, active, alert, now, services.settings.default_timezone
+    )
     await OrganizerRepository(services.db).record(
         user.id, "case_published", {"case": case.slug, "alerts": count}, now
     )
@@ -258,6 +260,8 @@ async def close(update: Update, context: BotContext) -> None:
     now = services.clock()
     closed = dataclasses.replace(case, status=CaseStatus.CLOSED, outcome=outcome)
     await services.cases.save(closed, now)
+    # Reminders stop with the case (a sweep would cancel them too; this keeps the table tidy).
+    await services.reminders.cancel_case(case.slug, now, "the case closed")
     told = await _tell_outcome(context, closed, outcome) if mode == "notify" else 0
     await OrganizerRepository(services.db).record(
         user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now

@@ -76,7 +76,7 @@ async def show_card(
         in_group=subscriber.is_group,
     )
     await send(chat, screen)
-    await services.alerts.record(case.slug, subscriber.id, now)
+    await services.alerts.record(case, subscriber.id, now)
 
 
 async def stop(update: Update, context: BotContext) -> None:

@@ -1,0 +1,313 @@
+"""The reminders and reminder_stops tables: the schedule of reminders, and who opted out.
+
+Rows are planned when a case reaches a person (in the same transaction as the alert), planned
+anew when the case's deadline moves, and settled by `send_due`, which claims due rows, decides
+each one's fate and queues the messages in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.db.connection import Database
+from bot.db.outbox import enqueue, timestamp
+from bot.delivery.messages import Kind, OutboundMessage, Recipient
+from bot.domain.cases import UrgentAction
+from bot.domain.reminders import (
+    SNOOZE_STEP,
+    DueReminder,
+    Fate,
+    decide,
+    keep_latest,
+    steps,
+)
+
+# Rows settled per transaction, so a sweep of 100,000 reminders never holds the writer long.
+SWEEP_BATCH = 5000
+
+
+async def plan(
+    conn: aiosqlite.Connection,
+    case: UrgentAction,
+    now: datetime,
+    default_timezone: str,
+    subscriber_id: int | None = None,
+) -> int:
+    """Plan the case's reminders for the people it reached (or one of them); return the rows.
+
+    Run it inside the caller's transaction. Steps already planned or sent are kept as they are;
+    people who asked to stop, and groups, get none.
+    """
+    cursor = await conn.execute(
+        "SELECT DISTINCT coalesce(s.timezone, ?) FROM case_alerts a"
+        " JOIN subscribers s ON s.id = a.subscriber_id"
+        " WHERE a.case_slug = ? AND s.chat_type = 'private' AND (? IS NULL OR s.id = ?)",
+        (default_timezone, case.slug, subscriber_id, subscriber_id),
+    )
+    timezones = [str(row[0]) for row in await cursor.fetchall()]
+    planned = 0
+    for zone in timezones:
+        for step in steps(case, zone, now):
+            cursor = await conn.execute(
+                "INSERT INTO reminders (case_slug, subscriber_id, step, due_at)"
+                " SELECT a.case_slug, s.id, ?, ? FROM case_alerts a"
+                " JOIN subscribers s ON s.id = a.subscriber_id"
+                " WHERE a.case_slug = ? AND s.chat_type = 'private'"
+                " AND coalesce(s.timezone, ?) = ? AND (? IS NULL OR s.id = ?)"
+                " AND s.id NOT IN (SELECT subscriber_id FROM reminder_stops WHERE case_slug = ?)"
+                " ON CONFLICT DO NOTHING",
+                (
+                    step.key,
+                    timestamp(step.due),
+                    case.slug,
+                    default_timezone,
+                    zone,
+                    subscriber_id,
+                    subscriber_id,
+                    case.slug,
+                ),
+            )
+            planned += max(cursor.rowcount, 0)
+    return planned
+
+
+async def cancel_for_actor(
+    conn: aiosqlite.Connection, case_slug: str, actor: str, now: datetime
+) -> None:
+    """Cancel what is pending for the person behind `actor` on the case: they acted."""
+    await conn.execute(
+        "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = 'acted'"
+        " WHERE case_slug = ? AND status = 'pending'"
+        " AND subscriber_id IN (SELECT id FROM subscribers WHERE actor = ?)",
+        (timestamp(now), case_slug, actor),
+    )
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did with the reminders that were due."""
+
+    sent: int = 0
+    cancelled: int = 0
+    dropped: int = 0
+    merged: int = 0
+    postponed: int = 0
+    by_case: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A reminder still to come, as /mydata and the tests see it."""
+
+    case_slug: str
+    step: str
+    due: datetime
+
+
+class ReminderRepository:
+    """Plans, reschedules, snoozes, cancels and sends reminders."""
+
+    def __init__(self, db: Database, default_timezone: str) -> None:
+        self._db = db
+        self.default_timezone = default_timezone
+
+    async def reschedule(self, case: UrgentAction, now: datetime) -> int:
+        """The case's key dates or plan changed: plan its pending reminders anew.
+
+        Steps already sent stay sent (a step is keyed by its deadline, so the same step for the
+        same deadline never comes twice); a person's snooze stays as it is.
+        """
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM reminders WHERE case_slug = ? AND status = 'pending' AND step != ?",
+                (case.slug, SNOOZE_STEP),
+            )
+            return await plan(conn, case, now, self.default_timezone)
+
+    async def cancel_case(self, case_slug: str, now: datetime, note: str) -> int:
+        """Cancel every pending reminder of a case (it closed)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = ?"
+                " WHERE case_slug = ? AND status = 'pending'",
+                (timestamp(now), note, case_slug),
+            )
+            return cursor.rowcount
+
+    async def cancel_subscriber(self, subscriber_id: int, now: datetime, note: str) -> int:
+        """Cancel every pending reminder of one subscriber (they used /stop)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = ?"
+                " WHERE subscriber_id = ? AND status = 'pending'",
+                (timestamp(now), note, subscriber_id),
+            )
+            return cursor.rowcount
+
+    async def snooze(
+        self, case: UrgentAction, subscriber_id: int, until: datetime, now: datetime
+    ) -> None:
+        """Remind this person at `until` and not before: earlier steps are postponed into it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE reminders SET status = 'merged', settled_at = ?, note = 'snoozed'"
+                " WHERE case_slug = ? AND subscriber_id = ? AND status = 'pending'"
+                " AND due_at <= ?",
+                (timestamp(now), case.slug, subscriber_id, timestamp(until)),
+            )
+            await conn.execute(
+                "DELETE FROM reminder_stops WHERE case_slug = ? AND subscriber_id = ?",
+                (case.slug, subscriber_id),
+            )
+            await conn.execute(
+                "INSERT INTO reminders (case_slug, subscriber_id, step, due_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET due_at = excluded.due_at,"
+                " status = 'pending', settled_at = NULL, note = NULL",
+                (case.slug, subscriber_id, SNOOZE_STEP, timestamp(until)),
+            )
+
+    async def stop(self, case_slug: str, subscriber_id: int, now: datetime) -> None:
+        """No more reminders about this case for this person, even if its deadline moves."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO reminder_stops (case_slug, subscriber_id, stopped_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                (case_slug, subscriber_id, timestamp(now)),
+            )
+            await conn.execute(
+                "UPDATE reminders SET status = 'cancelled', settled_at = ?,"
+                " note = 'asked to stop' WHERE case_slug = ? AND subscriber_id = ?"
+                " AND status = 'pending'",
+                (timestamp(now), case_slug, subscriber_id),
+            )
+
+    async def pending(self, subscriber_id: int) -> list[Pending]:
+        """The reminders still to come for one subscriber, soonest first."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT case_slug, step, due_at FROM reminders"
+                " WHERE subscriber_id = ? AND status = 'pending' ORDER BY due_at",
+                (subscriber_id,),
+            )
+            rows = await cursor.fetchall()
+        return [Pending(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+
+    async def stopped(self, subscriber_id: int) -> list[str]:
+        """The cases this subscriber asked not to be reminded about."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT case_slug FROM reminder_stops WHERE subscriber_id = ?",
+                (subscriber_id,),
+            )
+            return [str(row[0]) for row in await cursor.fetchall()]
+
+    async def next_due(self) -> datetime | None:
+        """When the next pending reminder is due."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT min(due_at) FROM reminders WHERE status = 'pending'"
+            )
+            row = await cursor.fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def send_due(
+        self,
+        now: datetime,
+        cases: Mapping[str, UrgentAction],
+        message_for: Callable[[UrgentAction, str], OutboundMessage],
+        *,
+        grace: timedelta,
+    ) -> SweepReport:
+        """Claim what is due, decide each reminder's fate and queue those that go.
+
+        Each batch is one transaction: the rows are settled and their messages queued together,
+        so after a crash a reminder is either still pending or already in the outbox, never
+        both and never lost.
+        """
+        report = SweepReport()
+        while True:
+            async with self._db.transaction() as conn:
+                # Every row claimed leaves `pending` or moves past `now`: the loop ends.
+                due = await self._claim(conn, now)
+                if not due:
+                    return report
+                await self._settle(conn, due, now, cases, message_for, grace, report)
+
+    async def _claim(self, conn: aiosqlite.Connection, now: datetime) -> list[DueReminder]:
+        cursor = await conn.execute(
+            "SELECT r.id, r.case_slug, r.subscriber_id, r.due_at, s.chat_id, s.language,"
+            " coalesce(s.timezone, ?) AS timezone, s.status = 'active' AS reachable,"
+            " EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = r.case_slug"
+            "   AND x.actor = s.actor) AS acted,"
+            " EXISTS (SELECT 1 FROM reminder_stops t WHERE t.case_slug = r.case_slug"
+            "   AND t.subscriber_id = r.subscriber_id) AS stopped"
+            " FROM reminders r JOIN subscribers s ON s.id = r.subscriber_id"
+            " WHERE r.status = 'pending' AND r.due_at <= ?"
+            " ORDER BY r.due_at, r.id LIMIT ?",
+            (self.default_timezone, timestamp(now), SWEEP_BATCH),
+        )
+        rows = await cursor.fetchall()
+        return [
+            DueReminder(
+                id=int(r["id"]),
+                case_slug=str(r["case_slug"]),
+                subscriber_id=int(r["subscriber_id"]),
+                chat_id=int(r["chat_id"]),
+                language=str(r["language"]),
+                timezone=str(r["timezone"]),
+                due=datetime.fromisoformat(r["due_at"]),
+                reachable=bool(r["reachable"]),
+                acted=bool(r["acted"]),
+                stopped=bool(r["stopped"]),
+            )
+            for r in rows
+        ]
+
+    async def _settle(
+        self,
+        conn: aiosqlite.Connection,
+        due: Iterable[DueReminder],
+        now: datetime,
+        cases: Mapping[str, UrgentAction],
+        message_for: Callable[[UrgentAction, str], OutboundMessage],
+        grace: timedelta,
+        report: SweepReport,
+    ) -> None:
+        decided = keep_latest(
+            [
+                (reminder, decide(reminder, cases.get(reminder.case_slug), now, grace))
+                for reminder in due
+            ]
+        )
+        settled = []
+        later = []
+        sending: dict[tuple[str, str], list[Recipient]] = {}
+        for reminder, decision in decided:
+            if decision.fate is Fate.LATER:
+                assert decision.later is not None
+                later.append((timestamp(decision.later), reminder.id))
+                report.postponed += 1
+                continue
+            settled.append((str(decision.fate), timestamp(now), decision.note, reminder.id))
+            if decision.fate is Fate.SEND:
+                recipient = Recipient(reminder.chat_id, reminder.subscriber_id)
+                sending.setdefault((reminder.case_slug, reminder.language), []).append(recipient)
+                report.sent += 1
+                report.by_case[reminder.case_slug] = report.by_case.get(reminder.case_slug, 0) + 1
+            elif decision.fate is Fate.CANCEL:
+                report.cancelled += 1
+            elif decision.fate is Fate.DROP:
+                report.dropped += 1
+            else:
+                report.merged += 1
+        await conn.executemany(
+            "UPDATE reminders SET status = ?, settled_at = ?, note = ? WHERE id = ?", settled
+        )
+        await conn.executemany("UPDATE reminders SET due_at = ? WHERE id = ?", later)
+        for (slug, language), recipients in sending.items():
+            message = message_for(cases[slug], language)
+            await enqueue(conn, message, recipients, kind=Kind.REMINDER, now=now)
