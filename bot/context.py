@@ -53,7 +53,7 @@ class Services:
             clock=clock,
             renderer=renderer,
             db=db,
-            cases=CaseRepository(db),
+            cases=CaseRepository(db, settings.default_timezone),
             subscribers=SubscriberRepository(db),
             actions=ActionRepository(db),
             alerts=AlertRepository(db, settings.default_timezone),

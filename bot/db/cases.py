@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.catalogue import case_from_mapping, case_to_mapping
 from bot.db.connection import Database
+from bot.db.reminders import replan
 from bot.domain.cases import CaseStatus, UrgentAction
 
 
@@ -20,8 +21,9 @@ def _case(row: aiosqlite.Row) -> UrgentAction:
 class CaseRepository:
     """Reads and writes cases."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, default_timezone: str = "UTC") -> None:
         self._db = db
+        self._default_timezone = default_timezone
 
     async def seed(self, cases: Iterable[tuple[UrgentAction, str]], now: datetime) -> list[str]:
         """Insert the cases not yet in the database (with their source file); return their slugs.
@@ -49,10 +51,17 @@ class CaseRepository:
         return added
 
     async def save(self, case: UrgentAction, now: datetime) -> None:
-        """Store an organizer's change to a case (its status, dates, addresses)."""
+        """Store an organizer's change to a case (its status, dates, addresses).
+
+        When the deadline or the reminder plan of an active case changes, its pending reminders
+        are planned anew in the same transaction.
+        """
         published = now.isoformat() if case.status is CaseStatus.ACTIVE else None
         closed = now.isoformat() if case.status is CaseStatus.CLOSED else None
         async with self._db.transaction() as conn:
+            cursor = await conn.execute("SELECT * FROM cases WHERE slug = ?", (case.slug,))
+            row = await cursor.fetchone()
+            before = _case(row) if row is not None else None
             await conn.execute(
                 "UPDATE cases SET document = ?, status = ?, updated_at = ?,"
                 " published_at = coalesce(published_at, ?), closed_at = coalesce(closed_at, ?)"
@@ -66,6 +75,15 @@ class CaseRepository:
                     case.slug,
                 ),
             )
+            if (
+                before is not None
+                and case.status is CaseStatus.ACTIVE
+                and (
+                    before.deadline_moment() != case.deadline_moment()
+                    or before.reminder_offsets != case.reminder_offsets
+                )
+            ):
+                await replan(conn, case, now, self._default_timezone)
 
     async def get(self, slug: str) -> UrgentAction | None:
         """The case `slug`, or None."""

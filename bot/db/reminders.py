@@ -40,7 +40,7 @@ async def plan(
     """Plan the case's reminders for the people it reached (or one of them); return the rows.
 
     Run it inside the caller's transaction. Steps already planned or sent are kept as they are;
-    people who asked to stop, and groups, get none.
+    people who acted or asked to stop, and groups, get none.
     """
     cursor = await conn.execute(
         "SELECT DISTINCT coalesce(s.timezone, ?) FROM case_alerts a"
@@ -59,6 +59,8 @@ async def plan(
                 " WHERE a.case_slug = ? AND s.chat_type = 'private'"
                 " AND coalesce(s.timezone, ?) = ? AND (? IS NULL OR s.id = ?)"
                 " AND s.id NOT IN (SELECT subscriber_id FROM reminder_stops WHERE case_slug = ?)"
+                " AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = a.case_slug"
+                "   AND x.actor = s.actor)"
                 " ON CONFLICT DO NOTHING",
                 (
                     step.key,
@@ -73,6 +75,19 @@ async def plan(
             )
             planned += max(cursor.rowcount, 0)
     return planned
+
+
+async def replan(
+    conn: aiosqlite.Connection, case: UrgentAction, now: datetime, default_timezone: str
+) -> int:
+    """Plan the case's pending reminders anew (its deadline or plan changed), in the caller's
+    transaction. Steps already sent stay sent; a step is keyed by its deadline, so the same step
+    for the same deadline never comes twice. A person's snooze stays as it is."""
+    await conn.execute(
+        "DELETE FROM reminders WHERE case_slug = ? AND status = 'pending' AND step != ?",
+        (case.slug, SNOOZE_STEP),
+    )
+    return await plan(conn, case, now, default_timezone)
 
 
 async def cancel_for_actor(
@@ -116,17 +131,9 @@ class ReminderRepository:
         self.default_timezone = default_timezone
 
     async def reschedule(self, case: UrgentAction, now: datetime) -> int:
-        """The case's key dates or plan changed: plan its pending reminders anew.
-
-        Steps already sent stay sent (a step is keyed by its deadline, so the same step for the
-        same deadline never comes twice); a person's snooze stays as it is.
-        """
+        """The case's key dates or plan changed: plan its pending reminders anew."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "DELETE FROM reminders WHERE case_slug = ? AND status = 'pending' AND step != ?",
-                (case.slug, SNOOZE_STEP),
-            )
-            return await plan(conn, case, now, self.default_timezone)
+            return await replan(conn, case, now, self.default_timezone)
 
     async def cancel_case(self, case_slug: str, now: datetime, note: str) -> int:
         """Cancel every pending reminder of a case (it closed)."""
