@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -72,6 +73,25 @@ def rehearsal_shift(case: UrgentAction, today: date) -> int:
     return (today + timedelta(days=REHEARSAL_DAYS_AHEAD) - deadline.on).days
 
 
+@dataclass(frozen=True)
+class Rehearsal:
+    """A case whose dates the demo moved: by `days`, so that its deadline is `deadline`."""
+
+    slug: str
+    names: tuple[str, ...]  # the people at risk, so the page can say which case it is
+    days: int
+    deadline: date | None
+
+    def as_json(self) -> dict[str, object]:
+        """The page's view of it."""
+        return {
+            "slug": self.slug,
+            "names": list(self.names),
+            "days": self.days,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
+
+
 @dataclass
 class Demo:
     """A running demo: where to open it, and what it runs."""
@@ -79,7 +99,29 @@ class Demo:
     url: str
     emulator: TelegramEmulator
     app: UrgentActionApp
-    shifted_days: int
+    rehearsals: tuple[Rehearsal, ...]
+
+    @property
+    def shifted_days(self) -> int:
+        """The largest shift of any case's dates (0 without a rehearsal)."""
+        return max((r.days for r in self.rehearsals), default=0)
+
+
+@dataclass
+class _PageState:
+    """What the page asks /_demo/info for: the rehearsal and the bot's clock."""
+
+    clock: Clock
+    time_lapse: float | None
+    rehearsals: tuple[Rehearsal, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """The answer to /_demo/info, with the bot's clock read now."""
+        return {
+            "rehearsals": [r.as_json() for r in self.rehearsals],
+            "time_lapse": self.time_lapse,
+            "bot_now": self.clock().isoformat(),
+        }
 
 
 @asynccontextmanager
@@ -98,7 +140,7 @@ async def demo(
         clock: Clock = TimeLapse(real(), time_lapse, real) if time_lapse else real
         emulator = TelegramEmulator()
         emulator.create_bot(DEMO_TOKEN, "UrgentActionBot")
-        state: dict[str, object] = {"shifted_days": 0, "time_lapse": time_lapse}
+        state = _PageState(clock, time_lapse)
         url = await emulator.start(port=port, extra_routes=_page_routes(state))
         try:
             settings = Settings(
@@ -108,25 +150,27 @@ async def demo(
                 organizers=frozenset({DEMO_ORGANIZER}),
                 actions_dir=actions_dir,
             )
-            shifted = await _seed(settings, rehearsal, clock().date())
-            state["shifted_days"] = shifted
+            state.rehearsals = await _seed(settings, rehearsal, clock().date())
             _people(emulator)
             app = build_application(settings, clock=clock)
             async with running(app, poll_timeout=timedelta(seconds=10)):
-                yield Demo(url, emulator, app, shifted)
+                yield Demo(url, emulator, app, state.rehearsals)
         finally:
             await emulator.stop()
 
 
-async def _seed(settings: Settings, rehearsal: bool, today: date) -> int:
+async def _seed(settings: Settings, rehearsal: bool, today: date) -> tuple[Rehearsal, ...]:
     """Store the cases before the bot starts, their dates shifted for a rehearsal."""
     result = load_catalogue(settings.actions_dir)
-    shift = 0
+    rehearsals = []
     cases = []
     for case, path in result.cases_with_paths():
-        if rehearsal:
-            shift = rehearsal_shift(case, today)
+        shift = rehearsal_shift(case, today) if rehearsal else 0
+        if shift:
             case = shift_dates(case, shift)  # noqa: PLW2901
+            names = tuple(p.name for p in case.people)
+            deadline = case.deadline.on if case.deadline else None
+            rehearsals.append(Rehearsal(case.slug, names, shift, deadline))
         cases.append((case, str(path)))
     db = await Database.open(settings.db_path)
     try:
@@ -134,7 +178,7 @@ async def _seed(settings: Settings, rehearsal: bool, today: date) -> int:
         await CaseRepository(db).seed(cases, datetime.now(UTC))
     finally:
         await db.close()
-    return shift
+    return tuple(rehearsals)
 
 
 def _people(emulator: TelegramEmulator) -> None:
@@ -145,14 +189,14 @@ def _people(emulator: TelegramEmulator) -> None:
     emulator.create_person("Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER)
 
 
-def _page_routes(state: dict[str, object]) -> Callable[[web.Application], None]:
+def _page_routes(state: _PageState) -> Callable[[web.Application], None]:
     page = (TEMPLATES_DIR / "demo" / "index.html").read_text(encoding="utf-8")
 
     async def index(request: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html")
 
     async def info(request: web.Request) -> web.Response:
-        return web.json_response(state)
+        return web.json_response(state.as_json())
 
     def add(app: web.Application) -> None:
         app.router.add_get("/", index)
@@ -163,6 +207,9 @@ def _page_routes(state: dict[str, object]) -> Callable[[web.Application], None]:
 
 async def serve_demo(port: int, rehearsal: bool, time_lapse: float | None) -> int:
     """Run the demo until Ctrl-C or SIGTERM."""
+    # The bot reads a 429's retry_after in either form (bot/delivery/replies.py); opting in to
+    # PTB's timedelta form keeps its deprecation warning out of the demo's terminal.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

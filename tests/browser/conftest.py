@@ -1,0 +1,15 @@
+"""Where the browser tests keep their screenshots, and a line at the end saying so."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROOT
+
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the screenshots' folder, so a person (or CI) knows where to look."""
+    if ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {ARTIFACTS}")
