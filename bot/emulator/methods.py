@@ -74,6 +74,13 @@ _REFUSALS = {
     "inline_message_id": "MESSAGE_ID_INVALID",
 }
 # Parameters whose absence the service words in its own way.
+# Parameters a library's defaults add to calls that do not take them (python-telegram-bot sends
+# parse_mode with editMessageReplyMarkup when Defaults(parse_mode=...) is set). The service
+# ignores them, so they are not taken for misspelt names.
+_LIBRARY_DEFAULTS = frozenset(
+    {"parse_mode", "link_preview_options", "disable_notification", "protect_content"}
+)
+
 _MISSING = {
     "chat_id": errors.CHAT_ID_EMPTY,
     "text": errors.TEXT_EMPTY,
@@ -303,7 +310,7 @@ class BotApi:
         """Check the parameters against the method's signature, then answer the call."""
         signature = method.signature
         if self.limits.reject_unknown_parameters:
-            unknown = params.keys() - signature.accepted
+            unknown = params.keys() - signature.accepted - _LIBRARY_DEFAULTS
             if unknown:
                 raise bad_request(f'unknown parameter "{sorted(unknown)[0]}" for {method.name}')
         for name in signature.required:

@@ -1,0 +1,121 @@
+"""Reminders in real time against the emulator, across a restart of the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.context import UrgentActionApp
+from bot.domain.cases import CaseStatus
+from bot.emulator import RecordedMessage, TelegramEmulator
+from tests.conftest import Chatter, MovableClock, services_of
+from tests.reminders.test_plan import SEED
+
+REMINDER = "last day to help Zhanbolat Mamay"
+
+
+def bot_messages(person: Chatter) -> list[RecordedMessage]:
+    """What the bot has sent the person so far, as it stands now (edits included)."""
+    return person.emulator.bot_messages(person.chat_id)
+
+
+async def test_each_reminder_arrives_exactly_once_across_a_restart(
+    emulator: TelegramEmulator, settings: Settings, tmp_path: Path
+) -> None:
+    # The deadline is 25 seconds ahead; reminders 18 and 8 seconds before it.
+    clock = MovableClock(start=datetime(2022, 5, 20, 9, 0, 35, tzinfo=UTC))
+    deadline = dataclasses.replace(
+        next(d for d in SEED.key_dates if d.deadline),
+        on=clock().date(),
+        time=time(9, 1),
+        timezone="UTC",
+    )
+    case = dataclasses.replace(
+        SEED,
+        status=CaseStatus.ACTIVE,
+        key_dates=(deadline,),
+        reminder_offsets=(timedelta(seconds=18), timedelta(seconds=8)),
+    )
+    empty = tmp_path / "actions"
+    empty.mkdir()
+    settings = dataclasses.replace(
+        settings, actions_dir=empty, reminder_check=timedelta(seconds=0.5)
+    )
+    anna = emulator.create_person("Anna")
+    person = Chatter(emulator, anna, anna.id)
+
+    first_run = build_application(settings, clock=clock)
+    async with running(first_run, poll_timeout=timedelta(seconds=1)):
+        await services_of(first_run).cases.seed([(case, "test")], clock())
+        await person.say("/start", replies=2)  # the welcome and the case's card
+        pending = await services_of(first_run).reminders.pending(
+            (await services_of(first_run).subscribers.get(anna.id)).id  # type: ignore[union-attr]
+        )
+        assert [p.due for p in pending] == [
+            datetime(2022, 5, 20, 9, 0, 42, tzinfo=UTC),
+            datetime(2022, 5, 20, 9, 0, 52, tzinfo=UTC),
+        ]
+    # The bot is down when the first reminder falls due.
+    first_due = pending[0].due
+    await asyncio.sleep((first_due - clock()).total_seconds() + 1.0)
+    assert not [m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]
+
+    second_run = build_application(settings, clock=clock)
+    async with running(second_run, poll_timeout=timedelta(seconds=1)):
+        # What fell due while the bot was down comes at start; the next one on time.
+        await emulator.wait_for(
+            lambda: len([m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]) == 2,
+            timeout=(pending[1].due - clock()).total_seconds() + 10,
+        )
+        # A few more sweeps: nothing more comes.
+        await asyncio.sleep(2.0)
+    reminders = [m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]
+    assert len(reminders) == 2
+    assert reminders[1].date - reminders[0].date >= 5
+    labels = [button["text"] for button in reminders[0].buttons]
+    assert "✍️ Write the appeal" in labels
+    assert "✅ I've acted" in labels
+    assert "⏰ Tomorrow" in labels
+
+
+async def test_not_now_offers_to_snooze_and_acting_ends_the_reminders(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    services = services_of(bot)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    planned = await services.reminders.pending(subscriber.id)
+    assert len(planned) == 3
+
+    _, (choice,) = await person.press(card, "Not now", replies=1)
+    assert "I'll remind you on 5 June 2022, 17:59" in choice.text
+    answer, _ = await person.press(choice, "In 3 days")
+    assert answer == "⏰ I'll remind you on 23 May 2022, 09:00."
+    snoozed = await services.reminders.pending(subscriber.id)
+    assert snoozed[0].step == "snooze"
+    assert len(snoozed) == 4
+    # The snooze buttons leave the message once used.
+    (edited,) = [m for m in bot_messages(person) if m.message_id == choice.message_id]
+    assert not [b for b in edited.buttons if b.get("callback_data", "").startswith("sz:")]
+
+    _, (checklist,) = await person.press(card, "I've acted", replies=1)
+    await person.press(checklist, "President of Kazakhstan · email", replies=1)
+    assert await services.reminders.pending(subscriber.id) == []
+
+
+async def test_stop_reminding_me_about_this_case(bot: UrgentActionApp, person: Chatter) -> None:
+    _, card = await person.say("/start", replies=2)
+    _, (choice,) = await person.press(card, "Not now", replies=1)
+    answer, _ = await person.press(choice, "Stop reminding me")
+    assert answer is not None
+    assert answer.startswith("🔕 No more reminders about this case")
+    services = services_of(bot)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    assert await services.reminders.pending(subscriber.id) == []
+    assert await services.reminders.stopped(subscriber.id) == [SEED.slug]
