@@ -135,6 +135,21 @@ class ReminderRepository:
         async with self._db.transaction() as conn:
             return await replan(conn, case, now, self.default_timezone)
 
+    async def replan_person(
+        self, subscriber_id: int, cases: Iterable[UrgentAction], now: datetime
+    ) -> int:
+        """Plan one person's pending reminders anew (they chose another time zone)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM reminders WHERE subscriber_id = ? AND status = 'pending'"
+                " AND step != ?",
+                (subscriber_id, SNOOZE_STEP),
+            )
+            planned = 0
+            for case in cases:
+                planned += await plan(conn, case, now, self.default_timezone, subscriber_id)
+            return planned
+
     async def cancel_case(self, case_slug: str, now: datetime, note: str) -> int:
         """Cancel every pending reminder of a case (it closed)."""
         async with self._db.transaction() as conn:

@@ -1,4 +1,5 @@
-"""Preferences through buttons: the language, and which countries' cases to receive."""
+"""Preferences through buttons: the language, which countries' cases to receive, and the time
+zone reminders keep to."""
 
 from __future__ import annotations
 
@@ -45,11 +46,62 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
         for code, name in countries
     ]
     rows.extend(buttons[i : i + 2] for i in range(0, len(buttons), 2))
+    zone = zone_label(subscriber.timezone or services.settings.default_timezone)
+    rows.append(
+        [
+            InlineKeyboardButton(
+                renderer.button(language, "timezone", zone=zone),
+                callback_data=encode("tz", "pick"),
+            )
+        ]
+    )
     names = [
         renderer.country_name(code, language, name) for code, name in countries if code in chosen
     ]
-    body = text(context, language, "preferences.html", countries=names)
+    body = text(
+        context,
+        language,
+        "preferences.html",
+        countries=names,
+        zone=zone,
+        chosen_zone=subscriber.timezone is not None,
+    )
     return Screen(body, InlineKeyboardMarkup(rows))
+
+
+def zone_of(hours: int) -> str:
+    """The IANA name of a fixed offset from UTC (the Etc/GMT names count the other way)."""
+    return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+
+
+def zone_label(zone: str) -> str:
+    """A time zone as a person reads it: "UTC+6" for Etc/GMT-6, else its IANA name."""
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    if zone.startswith("Etc/GMT") and zone[7:]:
+        return f"UTC{-int(zone[7:]):+d}"
+    return zone
+
+
+def zone_picker(context: BotContext, language: str) -> Screen:
+    """Hours from UTC, west to east, and "the bot's default"."""
+    buttons = [
+        InlineKeyboardButton(zone_label(zone_of(hours)), callback_data=encode("tz", str(hours)))
+        for hours in ZONE_HOURS
+    ]
+    rows = [buttons[i : i + 6] for i in range(0, len(buttons), 6)]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                context.services.renderer.button(language, "timezone_default"),
+                callback_data=encode("tz", "default"),
+            )
+        ]
+    )
+    return Screen(text(context, language, "timezone_pick.html"), InlineKeyboardMarkup(rows))
+
+
+ZONE_HOURS = range(-11, 15)
 
 
 async def preferences(update: Update, context: BotContext) -> None:
@@ -85,7 +137,20 @@ async def choose(update: Update, context: BotContext) -> None:
         return
     now = services.clock()
     value = callback.arg(0)
-    if callback.verb == "lang":
+    if callback.verb == "tz" and value == "pick":
+        await query.answer()
+        picker = zone_picker(context, language)
+        await query.edit_message_text(picker.text, reply_markup=picker.markup)
+        return
+    if callback.verb == "tz":
+        if value != "default" and int(value) not in ZONE_HOURS:
+            await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
+            return
+        zone = None if value == "default" else zone_of(int(value))
+        await services.subscribers.set_timezone(chat.id, zone, now)
+        # Reminders already planned move to the person's new daytime.
+        await services.reminders.replan_person(subscriber.id, await services.cases.active(), now)
+    elif callback.verb == "lang":
         if value not in services.renderer.languages:
             await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
             return
@@ -111,4 +176,5 @@ HANDLERS = [
     CommandHandler("settings", preferences),
     CallbackQueryHandler(choose, pattern=pattern("lang")),
     CallbackQueryHandler(choose, pattern=pattern("ctry")),
+    CallbackQueryHandler(choose, pattern=pattern("tz")),
 ]

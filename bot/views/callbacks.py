@@ -33,6 +33,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "lang": (LANGUAGE,),  # preferred language
     "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
     "fg": (r"yes|no",),  # /forget confirmation
+    "tz": (r"pick|default|[+-]?\d{1,2}",),  # the time zone reminders keep to: hours from UTC
     "sz": (SLUG, r"1d|3d|off"),  # snooze reminders
     # Organizers only; the role is checked again at every tap.
     "op": (SLUG,),  # preview a case before publishing it

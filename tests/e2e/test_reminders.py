@@ -23,6 +23,17 @@ def bot_messages(person: Chatter) -> list[RecordedMessage]:
     return person.emulator.bot_messages(person.chat_id)
 
 
+async def edited(person: Chatter, message: RecordedMessage, edits: int = 1) -> RecordedMessage:
+    """The message once the bot has edited it `edits` times."""
+
+    def current() -> RecordedMessage:
+        (found,) = [m for m in bot_messages(person) if m.message_id == message.message_id]
+        return found
+
+    await person.emulator.wait_for(lambda: current().edits >= edits)
+    return current()
+
+
 async def test_each_reminder_arrives_exactly_once_across_a_restart(
     emulator: TelegramEmulator, settings: Settings, tmp_path: Path
 ) -> None:
@@ -100,8 +111,8 @@ async def test_not_now_offers_to_snooze_and_acting_ends_the_reminders(
     assert snoozed[0].step == "snooze"
     assert len(snoozed) == 4
     # The snooze buttons leave the message once used.
-    (edited,) = [m for m in bot_messages(person) if m.message_id == choice.message_id]
-    assert not [b for b in edited.buttons if b.get("callback_data", "").startswith("sz:")]
+    without = await edited(person, choice)
+    assert not [b for b in without.buttons if b.get("callback_data", "").startswith("sz:")]
 
     _, (checklist,) = await person.press(card, "I've acted", replies=1)
     await person.press(checklist, "President of Kazakhstan · email", replies=1)
@@ -119,3 +130,28 @@ async def test_stop_reminding_me_about_this_case(bot: UrgentActionApp, person: C
     assert subscriber is not None
     assert await services.reminders.pending(subscriber.id) == []
     assert await services.reminders.stopped(subscriber.id) == [SEED.slug]
+
+
+async def test_choosing_a_time_zone_moves_reminders_into_the_persons_daytime(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    services = services_of(bot)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    before = [p.due for p in await services.reminders.pending(subscriber.id)]
+    assert before[0] == datetime(2022, 6, 5, 17, 59, tzinfo=UTC)  # daytime in UTC
+
+    (settings,) = await person.say("/settings")
+    assert "Time zone: UTC (the bot's default)" in settings.text
+    await person.press(settings, "Time zone")
+    picker = await edited(person, settings)
+    assert "between 08:00 and 22:00" in picker.text
+    answer, _ = await person.press(picker, "UTC+6")
+    assert answer
+    updated = await edited(person, settings, edits=2)
+    assert "Time zone: UTC+6," in updated.text
+    after = [p.due for p in await services.reminders.pending(subscriber.id)]
+    # 17:59 UTC is 23:59 at UTC+6: the reminder comes at 08:00 there the next morning.
+    assert after[0] == datetime(2022, 6, 6, 2, 0, tzinfo=UTC)
+    assert len(after) == len(before)
