@@ -794,3 +794,79 @@ def _guess(raw: str) -> str:
 def _is_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", value)
+
+
+def case_to_toml(case: UrgentAction) -> str:
+    """The case as a case file: what `load_case` reads back into the same case.
+
+    Organizers get this to edit a case (a new key date, a corrected address) and send it back.
+    """
+    lines = [f"# Urgent Action {case.slug}: edit and send back, or save under actions/.", ""]
+    _toml_table(case_to_mapping(case), [], lines)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _toml_string(key)
+
+
+def _toml_string(text: str) -> str:
+    simple = all(ch in "\n\t" or ord(ch) >= 0x20 for ch in text) and "\x7f" not in text
+    if "\n" in text and simple:
+        body = text.replace("\\", "\\\\").replace('"""', '""\\"')
+        return f'"""\n{body}"""' if not body.endswith('"') else f'"""\n{body}\\\n"""'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(
+        ch if ord(ch) >= 0x20 and ch != "\x7f" else f"\\u{ord(ch):04x}" for ch in escaped
+    )
+    return f'"{escaped}"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to a case file")
+
+
+def _is_table_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _is_flat(value: Any) -> bool:
+    return isinstance(value, dict) and not any(
+        isinstance(v, dict) or _is_table_list(v) for v in value.values()
+    )
+
+
+def _toml_table(table: Mapping[str, Any], path: list[str], lines: list[str]) -> None:
+    nested: list[tuple[str, Any]] = []
+    for key, value in table.items():
+        if value is None:
+            continue
+        if isinstance(value, dict) and _is_flat(value) and all(map(LANGUAGE.match, value)):
+            # A short localized text: label.en = "...", label.ru = "..."
+            for sub, item in value.items():
+                if item is not None:
+                    lines.append(f"{_toml_key(key)}.{_toml_key(sub)} = {_toml_value(item)}")
+        elif isinstance(value, dict) or _is_table_list(value):
+            nested.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, value in nested:
+        here = [*path, _toml_key(key)]
+        if isinstance(value, dict):
+            lines.extend(["", f"[{'.'.join(here)}]"])
+            _toml_table(value, here, lines)
+        else:
+            for item in value:
+                lines.extend(["", f"[[{'.'.join(here)}]]"])
+                _toml_table(item, here, lines)

@@ -8,6 +8,7 @@ from bot.handlers import (
     appeal,
     broadcast,
     cases,
+    editing,
     errors,
     membership,
     organizer,
@@ -32,6 +33,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(reminders.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
+    app.add_handlers(editing.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.

@@ -22,7 +22,7 @@ from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage
 from bot.domain.subscribers import SubscriberStatus
 from bot.handlers.common import decoded_tap, language_of, send, text
-from bot.handlers.organizer import _refuse, is_organizer
+from bot.handlers.organizer import is_organizer, refuse
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
@@ -44,7 +44,7 @@ async def start(update: Update, context: BotContext) -> None:
     if message is None:
         return
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
     if context.user_data is not None:
         context.user_data["broadcast"] = BroadcastDraft()
@@ -119,7 +119,7 @@ def _message(context: BotContext, html: str, language: str) -> OutboundMessage:
 async def choose_audience(update: Update, context: BotContext) -> None:
     """Audience chosen: preview the message and say how many it reaches."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
     callback = await decoded_tap(update, context)
     query, chat = update.callback_query, update.effective_chat
@@ -166,7 +166,7 @@ async def choose_audience(update: Update, context: BotContext) -> None:
 async def confirm(update: Update, context: BotContext) -> None:
     """Queue the broadcast (now or later), then follow it in a status message."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
@@ -300,7 +300,7 @@ async def _show(context: BotContext, broadcast: Broadcast, progress: object, don
 async def cancel(update: Update, context: BotContext) -> None:
     """Cancel a scheduled or running broadcast: what is not yet sent stays unsent."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
     callback = await decoded_tap(update, context)
     query, user = update.callback_query, update.effective_user

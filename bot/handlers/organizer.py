@@ -41,7 +41,7 @@ async def is_organizer(update: Update, context: BotContext) -> bool:
     return await OrganizerRepository(services.db).is_added(user.id)
 
 
-async def _refuse(update: Update, context: BotContext) -> None:
+async def refuse(update: Update, context: BotContext) -> None:
     """What anyone else gets: the ordinary help (for a command) or a polite no (for a tap)."""
     language = await language_of(update, context)
     if update.callback_query is not None:
@@ -97,6 +97,12 @@ async def cases(update: Update, context: BotContext) -> None:
                     callback_data=encode("ocl", case.slug, "choose", "ask"),
                 )
             )
+        if case.status is not CaseStatus.CLOSED:
+            actions.append(
+                InlineKeyboardButton(
+                    button(language, "org_edit"), callback_data=encode("oed", case.slug)
+                )
+            )
         actions.append(
             InlineKeyboardButton(
                 button(language, "org_results"), callback_data=encode("ors", case.slug)
@@ -110,9 +116,9 @@ async def cases(update: Update, context: BotContext) -> None:
 async def preview(update: Update, context: BotContext) -> None:
     """Show the case exactly as subscribers will see it, and how many it will reach."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
-    case = await _case(update, context)
+    case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
@@ -151,9 +157,9 @@ async def preview(update: Update, context: BotContext) -> None:
 async def publish(update: Update, context: BotContext) -> None:
     """Publish: the case becomes active and its alert is queued for every matching subscriber."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
-    case = await _case(update, context)
+    case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     if case is None or query is None or user is None:
         return
@@ -197,9 +203,9 @@ async def publish(update: Update, context: BotContext) -> None:
 async def close(update: Update, context: BotContext) -> None:
     """Close a case: choose the outcome, then whether to tell everyone it reached."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
-    case = await _case(update, context)
+    case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     callback = await decoded_tap(update, context) if case is not None else None
     if case is None or query is None or user is None or callback is None:
@@ -306,9 +312,9 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
 async def results(update: Update, context: BotContext) -> None:
     """The case's funnel: reached, opened, acted; by channel and by day."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
-    case = await _case(update, context)
+    case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
@@ -338,9 +344,9 @@ async def results(update: Update, context: BotContext) -> None:
 async def results_csv(update: Update, context: BotContext) -> None:
     """The case's funnel as a CSV file, for a spreadsheet."""
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
-    case = await _case(update, context)
+    case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
@@ -367,7 +373,7 @@ async def organizers(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     if not await is_organizer(update, context):
-        await _refuse(update, context)
+        await refuse(update, context)
         return
     services = context.services
     language = await language_of(update, context)
@@ -408,7 +414,8 @@ async def organizers(update: Update, context: BotContext) -> None:
     )
 
 
-async def _case(update: Update, context: BotContext) -> UrgentAction | None:
+async def tapped_case(update: Update, context: BotContext) -> UrgentAction | None:
+    """The case a tapped organizer button names; a polite answer when there is none."""
     callback = await decoded_tap(update, context)
     if callback is None:
         return None

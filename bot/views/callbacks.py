@@ -40,6 +40,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "opc": (SLUG,),  # publish it: alert every matching subscriber
     "ocl": (SLUG, OUTCOME, r"ask|notify|quiet"),  # close with an outcome, telling people or not
     "ors": (SLUG,),  # the case's results
+    "oed": (SLUG,),  # the case as its file, to edit and send back
     "ocsv": (SLUG,),  # the case's results as CSV
     "oba": (r"all|lang|case|acted|notacted", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
     "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)

@@ -1,0 +1,95 @@
+"""Organizers edit a case as its file: a moved deadline, a corrected address; bad files refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.context import UrgentActionApp
+from bot.emulator import RecordedMessage, TelegramEmulator
+from tests.conftest import ORGANIZER_ID, Chatter, services_of
+
+SLUG = "kz-zhanbolat-mamay"
+
+
+async def send_file(olga: Chatter, name: str, data: bytes) -> RecordedMessage:
+    """Olga sends a file; the bot's one answer."""
+    emulator = olga.emulator
+    emulator.elapse(1.5)
+    mark = emulator.last_id(olga.chat_id)
+    await emulator.send_document(olga.person.id, name, data)
+    (answer,) = await emulator.replies(olga.chat_id, after=mark, count=1)
+    return answer
+
+
+async def case_file(olga: Chatter) -> bytes:
+    (listing,) = await olga.say("/cases")
+    _, (file,) = await olga.press(listing, "Edit", replies=1)
+    assert file.document is not None
+    assert file.document.file_name == f"{SLUG}.toml"
+    assert "send the file back" in file.text
+    return file.document.data
+
+
+async def test_an_organizer_moves_the_deadline_and_reminders_follow(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    services = services_of(bot)
+    anna = await services.subscribers.get(person.chat_id)
+    assert anna is not None
+    assert (await services.reminders.pending(anna.id))[0].due.month == 6
+    olga_account = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    olga = Chatter(emulator, olga_account, olga_account.id)
+    original = (await case_file(olga)).decode()
+    assert 'date = "2022-06-12"' in original
+
+    # The court extended custody by a month; the embassy's fax was misprinted.
+    changed = original.replace('date = "2022-06-12"', 'date = "2022-07-12"')
+    changed = changed.replace("+16136958755", "+16136958756")
+    assert changed.count("2022-07-12") == 1
+    answer = await send_file(olga, f"{SLUG}.toml", changed.encode())
+    assert "saved" in answer.text
+    assert "key_dates" in answer.text
+    assert "targets" in answer.text
+    assert "The deadline is now 12 July 2022" in answer.text
+
+    case = await services.cases.get(SLUG)
+    assert case is not None
+    assert case.deadline is not None
+    assert case.deadline.on.month == 7
+    assert [t.fax for t in case.targets] == ["+77172745631", "+16136958756"]
+    pending = await services.reminders.pending(anna.id)
+    assert pending[0].due == datetime(2022, 7, 5, 17, 59, tzinfo=UTC)
+    assert len(pending) == 3
+
+
+async def test_a_broken_file_is_refused_with_every_problem_and_nothing_changes(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga_account = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    olga = Chatter(emulator, olga_account, olga_account.id)
+    original = (await case_file(olga)).decode()
+    broken = original.replace('date = "2022-06-12"', 'date = "12 June"').replace("@", " at ", 1)
+    answer = await send_file(olga, f"{SLUG}.toml", broken.encode())
+    assert "was not saved" in answer.text
+    assert "key_dates" in answer.text
+    assert "email" in answer.text
+    not_toml = await send_file(olga, f"{SLUG}.toml", b"date = = 3")
+    assert "was not saved" in not_toml.text
+    unknown = await send_file(olga, "other.toml", original.replace(SLUG, "someone-else").encode())
+    assert "There is no case" in unknown.text
+    same = await send_file(olga, f"{SLUG}.toml", original.encode())
+    assert "nothing to save" in same.text
+    case = await services_of(bot).cases.get(SLUG)
+    assert case is not None
+    assert case.deadline is not None
+    assert case.deadline.on.month == 6
+
+
+async def test_only_organizers_may_send_case_files(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    answer = await send_file(person, f"{SLUG}.toml", b'slug = "kz-zhanbolat-mamay"')
+    assert "was not saved" not in answer.text
+    assert "/start" in answer.text  # the ordinary help
