@@ -149,6 +149,8 @@ async def demo(
                 db_path=folder / "demo.sqlite3",
                 organizers=frozenset({DEMO_ORGANIZER}),
                 actions_dir=actions_dir,
+                # A demo day may pass in seconds (--time-lapse): look for due reminders often.
+                reminder_check=timedelta(seconds=1),
             )
             state.rehearsals = await _seed(settings, rehearsal, clock().date())
             _people(emulator)
