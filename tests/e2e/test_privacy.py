@@ -1,0 +1,137 @@
+"""What a person controls: /mydata, /forget, /settings, and taps that count once and fast."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+
+from bot.context import UrgentActionApp
+from bot.db.alerts import alert_subscribers
+from bot.delivery.messages import OutboundMessage
+from bot.domain.cases import CaseStatus
+from bot.emulator import RecordedMessage, TelegramEmulator
+from tests.conftest import Chatter, services_of
+
+SLUG = "kz-zhanbolat-mamay"
+
+
+async def edited(person: Chatter, message: RecordedMessage, edits: int = 1) -> RecordedMessage:
+    """The message once the bot has edited it `edits` times."""
+
+    def current() -> RecordedMessage:
+        (found,) = [
+            m
+            for m in person.emulator.bot_messages(person.chat_id)
+            if m.message_id == message.message_id
+        ]
+        return found
+
+    await person.emulator.wait_for(lambda: current().edits >= edits)
+    return current()
+
+
+async def act(person: Chatter, card: RecordedMessage) -> RecordedMessage:
+    """Record an email to the President through the card's buttons; return the checklist."""
+    _, (checklist,) = await person.press(card, "I've acted", replies=1)
+    await person.press(checklist, "President of Kazakhstan · email", replies=1)
+    return checklist
+
+
+async def test_mydata_sends_everything_kept_as_a_file(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    await act(person, card)
+    (file,) = await person.say("/mydata")
+    assert file.document is not None
+    assert file.document.file_name == "my-urgent-action-data.json"
+    data = json.loads(file.document.data)
+    assert data["subscriber"]["chat_id"] == person.chat_id
+    assert data["subscriber"]["language"] == "en"
+    assert [c["case"] for c in data["cases_received"]] == [SLUG]
+    assert [(a["case"], a["channel"]) for a in data["appeals_sent"]] == [(SLUG, "email")]
+    # Acting ended the reminders: none is left to show.
+    assert data["reminders"] == {"pending": [], "stopped_for_cases": []}
+    # Nothing from the person's Telegram profile is kept.
+    assert "Anna" not in json.dumps(data)
+
+
+async def test_forget_deletes_the_person_and_keeps_the_anonymous_count(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    await act(person, card)
+    services = services_of(bot)
+    (ask,) = await person.say("/forget")
+    await person.press(ask, "Cancel")
+    kept = await edited(person, ask)
+    assert kept.text == "Nothing was deleted."
+    assert await services.subscribers.get(person.chat_id) is not None
+
+    (ask,) = await person.say("/forget")
+    await person.press(ask, "Yes, delete everything")
+    done = await edited(person, ask)
+    assert "everything the bot kept about you is deleted" in done.text
+    assert await services.subscribers.get(person.chat_id) is None
+    # The appeal still counts, with nothing that leads back to Anna.
+    assert await services.actions.count_people(SLUG) == 1
+    other = emulator.create_person("Boris")
+    _, other_card = await Chatter(emulator, other, other.id).say("/start", replies=2)
+    assert "1 person has acted" in other_card.text
+    (nothing,) = await person.say("/mydata")
+    assert nothing.document is None
+
+
+async def test_settings_switch_the_language_and_choose_countries(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    (settings,) = await person.say("/settings")
+    assert "Language: English" in settings.text
+    answer, _ = await person.press(settings, "Русский")
+    assert answer == "Сохранено."
+    russian = await edited(person, settings)
+    assert "Язык: русский" in russian.text
+    (help_text,) = await person.say("/help")
+    assert "Срочные акции" in help_text.text
+
+    await person.press(russian, "Казахстан")
+    only_kazakhstan = await edited(person, settings, edits=2)
+    assert "только Казахстан" in only_kazakhstan.text
+
+    # A case from another country does not reach someone who chose only Kazakhstan.
+    services = services_of(bot)
+    seed = await services.cases.get(SLUG)
+    assert seed is not None
+    elsewhere = dataclasses.replace(
+        seed, slug="eg-elsewhere", country="Egypt", country_code="EG", status=CaseStatus.ACTIVE
+    )
+    await services.cases.seed([(elsewhere, "test")], services.clock())
+    reached = await alert_subscribers(
+        services.db,
+        elsewhere,
+        lambda _: OutboundMessage.text("alert"),
+        services.clock(),
+        services.settings.default_timezone,
+    )
+    assert reached == 0
+
+
+async def test_taps_are_answered_within_a_second_and_count_once(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    slowest = 0.0
+    _, (checklist,) = await person.press(card, "I've acted", replies=1)
+    for _ in range(3):
+        started = time.monotonic()
+        await person.press(checklist, "President of Kazakhstan · email")
+        slowest = max(slowest, time.monotonic() - started)
+    for label in ("Write", "Background", "Not now"):
+        started = time.monotonic()
+        await person.press(card, label)
+        slowest = max(slowest, time.monotonic() - started)
+    # Telegram shows a spinner until the answer: a person waits at most a second.
+    assert slowest < 1.0
+    assert await services_of(bot).actions.count_people(SLUG) == 1
