@@ -204,43 +204,49 @@ class OutboxRepository:
         by_verdict: dict[Verdict, list[Result]] = {}
         for result in results:
             by_verdict.setdefault(result.verdict, []).append(result)
-        async with self._db.transaction() as conn:
-            await conn.executemany(
+        updates = [
+            (
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
                 " attempts = attempts + 1, last_error = NULL WHERE id = ?",
                 [
                     (timestamp(r.at), r.message_id, r.delivery.id)
                     for r in by_verdict.get(Verdict.SENT, [])
                 ],
-            )
-            await conn.executemany(
+            ),
+            (
                 "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?"
                 " WHERE id = ?",
                 [
                     (Status.FAILED, r.error, r.delivery.id)
                     for r in by_verdict.get(Verdict.FAILED, [])
                 ],
-            )
-            await conn.executemany(
+            ),
+            (
                 "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE id = ?",
                 [(r.error, r.delivery.id) for r in by_verdict.get(Verdict.CANCELLED, [])],
-            )
-            await conn.executemany(
+            ),
+            (
                 "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?,"
                 " attempts = attempts + 1, last_error = ? WHERE id = ?",
                 [
                     (timestamp(r.not_before or r.at), r.error, r.delivery.id)
                     for r in by_verdict.get(Verdict.RETRY, [])
                 ],
-            )
-            await conn.executemany(
+            ),
+            (
                 "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?,"
                 " last_error = coalesce(?, last_error) WHERE id = ?",
                 [
                     (timestamp(r.not_before or r.at), r.error, r.delivery.id)
                     for r in by_verdict.get(Verdict.RELEASE, [])
                 ],
-            )
+            ),
+        ]
+        async with self._db.transaction() as conn:
+            # Each statement is a trip to the database's thread: skip those with nothing to do.
+            for statement, parameters in updates:
+                if parameters:
+                    await conn.executemany(statement, parameters)
             for result in by_verdict.get(Verdict.BLOCKED, []):
                 await _record_blocked(conn, result)
             for result in by_verdict.get(Verdict.MIGRATED, []):

@@ -39,8 +39,9 @@ class SendLimiter:
         if rate <= 0:
             raise ValueError("the send rate must be positive")
         self.rate = rate
-        # A small burst keeps sends evenly spaced; at high rates it saves a timer per message.
-        self.burst = burst if burst is not None else max(1.0, rate / 20)
+        # A fifth of a second's sends: room for the engine to send a few at each wake-up (a
+        # wake-up costs more CPU than a send) while staying well inside Telegram's limits.
+        self.burst = burst if burst is not None else max(1.0, rate / 5)
         self.chats = chats or ChatLimits()
         self._monotonic = monotonic
         self._level = self.burst
@@ -58,12 +59,13 @@ class SendLimiter:
         """Seconds left of the pause, 0 when none."""
         return max(0.0, self._paused_until - self._monotonic())
 
-    def wait(self) -> float:
-        """Seconds until the engine may send its next message to any chat."""
+    def wait(self, count: float = 1.0) -> float:
+        """Seconds until the engine may send `count` messages (at most a burst) to any chat."""
         now = self._monotonic()
         self._refill(now)
-        # A level a rounding error short of a whole message counts as one.
-        deficit = (1.0 - self._level) / self.rate if self._level < 1.0 - _EPSILON else 0.0
+        needed = min(max(count, 1.0), self.burst)
+        # A level a rounding error short of what is needed counts as enough.
+        deficit = (needed - self._level) / self.rate if self._level < needed - _EPSILON else 0.0
         return max(deficit, self._paused_until - now, 0.0)
 
     def chat_wait(self, chat_id: int) -> float:

@@ -94,3 +94,15 @@ def test_old_entries_are_swept_so_memory_stays_bounded() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         SendLimiter(0)
+
+
+def test_the_engine_may_wait_for_a_bunch_of_sends_up_to_the_burst() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, burst=5.0, monotonic=ticks)
+    for chat in range(1, 6):
+        limiter.note(chat)
+    assert limiter.wait() == pytest.approx(0.04)  # one message's worth
+    assert limiter.wait(5) == pytest.approx(0.2)  # five messages' worth, sent together
+    assert limiter.wait(50) == pytest.approx(0.2)  # never more than the burst
+    ticks.now += 0.2
+    assert limiter.wait(5) == 0
