@@ -1,0 +1,613 @@
+"""From a sheet's parts to a case: the facts normalised, checked, and matched to known cases.
+
+`import_sheet` reads the text of a sheet and returns the case file's mapping (the format of
+`actions/*.toml`), the case when that mapping loads, and a report of what to check. A follow-up
+("Further information") is matched to the case it continues, by UA reference, by the link to
+the previous sheet or by the person's name, and becomes that case updated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.catalogue import SHEET_REGION, CatalogueError, Problem, case_from_mapping, case_to_mapping
+from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
+from bot.domain.phones import display
+from bot.importer.extract import clean_lines
+from bot.importer.layouts import CONTACT, Sheet, TargetBlock, parse_sheet
+from bot.importer.normalise import (
+    DateMention,
+    country_code,
+    dates_in,
+    emails_in,
+    find_country,
+    language_code,
+    one_date,
+    phone_number,
+    proper_words,
+    recase_title,
+    recase_words,
+    region_of,
+    slug_for,
+    timezone_for,
+    years_in,
+)
+from bot.importer.report import ImportReport, NoteKind
+
+# Words that make a line of an address block an official's title, or an organisation.
+_TITLE_WORDS = re.compile(
+    r"\b(?:president|minister|prosecutor|ambassador|governor|chair(?:man|woman|person)?|head"
+    r"|director|chief|commissioner|judge|mayor|king|emir|sultan|speaker|secretary|attorney"
+    r"|ombuds(?:man|person)|leader|commander|chargé|charge d'affaires|deputy|general|counsel"
+    r"|official|representative|senator|premier|chancellor)\b",
+    re.IGNORECASE,
+)
+_ORGANISATION = re.compile(
+    r"^(?:the\s+)?(?:embassy|ministry|office|department|permanent mission|mission|consulate"
+    r"|high commission|presidential administration|administration|court|parliament"
+    r"|commission|council|agency|government of|national|supreme|federal|state)\b|"
+    r"\b(?:embassy|ministry|office|department|court|commission)\s+of\b",
+    re.IGNORECASE,
+)
+_HONORIFIC = re.compile(
+    r"^(?:his|her|their)\s+(?:excellency|majesty|highness)\b|^(?:h\.?e\.?|mr|mrs|ms|dr|sheikh"
+    r"|counsellor|judge)\.?\s",
+    re.IGNORECASE,
+)
+_NAME = r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+"
+_APPOSITIVE = re.compile(
+    rf"^(?P<name>{_NAME}),\s+(?P<description>[^,]+?)(?:,|\s+(?:will|is|has|had|was|were"
+    r"|remains|faces|could|may|must|continues)\b)"
+)
+_NO_FURTHER_ACTION = re.compile(r"\bno further action is (?:requested|required|needed)\b", re.I)
+_UNTIL_WORDS = re.compile(r"\b(?:until|by|before)\s*$", re.IGNORECASE)
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+# The International Secretariat's index ("MDE 12/6743/2023") names the sheet's web page.
+_DOCUMENT_URL = "https://www.amnesty.org/en/documents/{region}{number}/{serial}/{year}/en/"
+LABEL_WORDS = 14
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An imported sheet: the case file's mapping, the case if it loads, and what to check."""
+
+    mapping: dict[str, Any]
+    case: UrgentAction | None
+    report: ImportReport
+    update_of: UrgentAction | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        """The case's slug."""
+        return str(self.mapping.get("slug", ""))
+
+
+def import_sheet(
+    text: str,
+    *,
+    deadline_label: Mapping[str, str],
+    existing: Sequence[UrgentAction] = (),
+    dialled_from: str = SHEET_REGION,
+    today: date | None = None,
+    source: str = "sheet",
+) -> Imported:
+    """Read a sheet's text into a case; a follow-up of one of `existing` updates that case.
+
+    `deadline_label` labels a deadline the sheet states ("until: 29 June 2023"), by language;
+    numbers not in
+    international form are read as dialled from `dialled_from`; `today` gives the year when
+    nothing in the sheet does.
+    """
+    sheet = parse_sheet(clean_lines(text))
+    report = ImportReport(layout=sheet.layout)
+    reader = _Reader(sheet, report, dialled_from, today or date.today())
+    mapping = reader.mapping(deadline_label)
+    original = _match(sheet, mapping, existing)
+    if original is not None:
+        report.note(NoteKind.UPDATE, "slug", slug=original.slug)
+        mapping = _update(original, mapping, sheet, report)
+    try:
+        case = case_from_mapping(mapping, source=source)
+    except CatalogueError as error:
+        for problem in error.problems:
+            report.note(NoteKind.PROBLEM, problem.field, message=problem.message)
+        return Imported(mapping, None, report, original, error.problems)
+    return Imported(mapping, case, report, original)
+
+
+@dataclass
+class _Reader:
+    """Reads one sheet's parts into a case file's mapping, noting what to check."""
+
+    sheet: Sheet
+    report: ImportReport
+    dialled_from: str
+    today: date
+
+    def mapping(self, deadline_label: Mapping[str, str]) -> dict[str, Any]:
+        sheet, note = self.sheet, self.report.note
+        story = " ".join(sheet.story + sheet.additional)
+        country, code = self.country(story)
+        targets = [self.target(block, i, code) for i, block in enumerate(sheet.targets)]
+        to_numbers = [
+            number
+            for target in targets
+            if target["role"] == TargetRole.TO
+            for number in (target.get("fax"), target.get("phone"))
+            if number
+        ]
+        if code is None and to_numbers:
+            code = region_of(to_numbers[0])
+            if code:
+                note(NoteKind.GUESSED, "country_code", value=code)
+        elif code and to_numbers and region_of(to_numbers[0]) not in (code, None):
+            note(NoteKind.GUESSED, "country_code", value=code)
+        if code is None:
+            note(NoteKind.MISSING, "country_code")
+        timezone, certain = timezone_for(to_numbers, code)
+        if timezone is None:
+            note(NoteKind.MISSING, "timezone")
+        elif not certain:
+            note(NoteKind.GUESSED, "timezone", value=timezone)
+        title = self.title(story)
+        people = self.people()
+        summary = sheet.story[0] if sheet.story else ""
+        background = "\n\n".join(sheet.story[1:] + sheet.additional)
+        for where, value in (("summary", summary), ("background", background)):
+            if not value:
+                note(NoteKind.MISSING, f"text.en.{where}")
+        if not sheet.asks:
+            note(NoteKind.MISSING, "text.en.asks")
+        issued = self.issued()
+        data: dict[str, Any] = {
+            "slug": slug_for(code or "xx", people[0]["name"] if people else title or "case"),
+        }
+        if sheet.reference:
+            data["reference"] = sheet.reference
+        else:
+            note(NoteKind.MISSING, "reference")
+        data["country"] = country or ""
+        data["country_code"] = code or ""
+        data["status"] = str(CaseStatus.DRAFT)
+        if issued:
+            data["issued"] = issued
+        else:
+            note(NoteKind.MISSING, "issued")
+        data["timezone"] = timezone or "UTC"
+        if url := self.source_url():
+            data["source_url"] = url
+        data["people"] = people
+        data["text"] = {
+            "en": {
+                "title": title,
+                "summary": summary,
+                "background": background,
+                "asks": sheet.asks,
+            }
+        }
+        data["targets"] = targets
+        if not targets:
+            note(NoteKind.MISSING, "targets")
+        data["key_dates"] = self.key_dates(issued, deadline_label)
+        return data
+
+    def country(self, story: str) -> tuple[str | None, str | None]:
+        written = self.sheet.country
+        if written:
+            code = country_code(written)
+            name = recase_words(written) if written == written.upper() else written
+            if code:
+                return name, code
+        found = find_country(" ".join([self.sheet.title or "", story]))
+        if found is None:
+            self.report.note(NoteKind.MISSING, "country")
+            return written, None
+        name, code = found
+        self.report.note(NoteKind.GUESSED, "country", value=name)
+        return name, code
+
+    def title(self, story: str) -> str:
+        written = self.sheet.title
+        if not written:
+            self.report.note(NoteKind.MISSING, "text.en.title")
+            return ""
+        title = recase_title(written, story)
+        if title != written:
+            self.report.note(NoteKind.RECASED, "text.en.title", written=written, value=title)
+        return title
+
+    def people(self) -> list[dict[str, Any]]:
+        sheet, note = self.sheet, self.report.note
+        summary = sheet.story[0] if sheet.story else ""
+        appositive = _APPOSITIVE.match(summary)
+        named = list(sheet.people)
+        if not named and appositive:
+            named = [(appositive["name"], None)]
+            note(NoteKind.GUESSED, "people[0].name", value=appositive["name"])
+        if not named:
+            note(NoteKind.MISSING, "people")
+            return []
+        people = []
+        for i, (name, written_pronoun) in enumerate(named):
+            person: dict[str, Any] = {"name": name}
+            pronoun = written_pronoun
+            if pronoun is None:
+                pronoun = _pronoun(" ".join(sheet.story + sheet.additional))
+                if pronoun:
+                    note(NoteKind.GUESSED, f"people[{i}].pronoun", value=pronoun)
+                else:
+                    note(NoteKind.MISSING, f"people[{i}].pronoun")
+            if pronoun:
+                person["pronoun"] = pronoun
+            story = " ".join(sheet.story + sheet.additional)
+            description = _description(summary, name, story)
+            if description:
+                person["description"] = description
+                note(NoteKind.GUESSED, f"people[{i}].description", value=description)
+            else:
+                note(NoteKind.MISSING, f"people[{i}].description")
+            people.append(person)
+        return people
+
+    def target(self, block: TargetBlock, index: int, country: str | None) -> dict[str, Any]:
+        where, note = f"targets[{index}]", self.report.note
+        name, title, organisation, address = _address_block(block.lines)
+        if name is None:
+            note(NoteKind.MISSING, f"{where}.name")
+        elif title is None:
+            note(NoteKind.MISSING, f"{where}.title")
+        target: dict[str, Any] = {"role": str(block.role), "name": name or ""}
+        if title:
+            target["title"] = title
+        if organisation:
+            target["organisation"] = organisation
+        target["address"] = address
+        emails: list[str] = []
+        for written in block.emails:
+            good, bad = emails_in(written)
+            emails.extend(e for e in good if e not in emails)
+            for address_text in bad or ([] if good else [written]):
+                note(NoteKind.EMAIL_INVALID, f"{where}.emails", written=address_text)
+        target["emails"] = emails
+        for key, numbers in (("fax", block.faxes), ("phone", block.phones)):
+            if numbers:
+                number = self.number(numbers[0], f"{where}.{key}", country)
+                if number:
+                    target[key] = number
+        if block.salutation:
+            target["salutation"] = block.salutation
+        elif block.role is TargetRole.TO:
+            note(NoteKind.MISSING, f"{where}.salutation")
+        if block.role is TargetRole.TO and self.sheet.languages:
+            code = language_code(self.sheet.languages[0])
+            if code:
+                target["language"] = code
+            if len(self.sheet.languages) > 1:
+                note(
+                    NoteKind.SEVERAL_LANGUAGES,
+                    f"{where}.language",
+                    value=", ".join(self.sheet.languages),
+                )
+        return {k: v for k, v in target.items() if v not in (None, [], "") or k == "name"}
+
+    def number(self, written: str, where: str, country: str | None) -> str | None:
+        e164, problem = phone_number(written, dialled_from=self.dialled_from, country=country)
+        if e164 is None:
+            self.report.note(NoteKind.NUMBER_INVALID, where, written=written, why=problem or "")
+            return None
+        if not written.strip().startswith("+"):
+            self.report.note(
+                NoteKind.NUMBER_CONVERTED,
+                where,
+                written=written,
+                value=display(e164),
+                region=self.dialled_from,
+            )
+        return display(e164)
+
+    def issued(self) -> date | None:
+        mention = one_date(self.sheet.issued or "")
+        return mention.on(mention.year) if mention and mention.year else None
+
+    def source_url(self) -> str | None:
+        index = re.fullmatch(r"([A-Z]{3})\s*(\d{2})/(\d{3,5})/(\d{4})", self.sheet.index or "")
+        if index is None:
+            return None
+        region, number, serial, year = index.groups()
+        url = _DOCUMENT_URL.format(region=region.lower(), number=number, serial=serial, year=year)
+        self.report.note(NoteKind.GUESSED, "source_url", value=url)
+        return url
+
+    def context_year(self, issued: date | None) -> int:
+        """The year a date without one is in: the sheet's, else the latest the text names."""
+        if issued:
+            return issued.year
+        sheet = self.sheet
+        years = years_in(" ".join([*sheet.story, *sheet.additional, sheet.deadline or ""]))
+        return max(years) if years else self.today.year
+
+    def key_dates(
+        self, issued: date | None, deadline_label: Mapping[str, str]
+    ) -> list[dict[str, Any]]:
+        sheet, note = self.sheet, self.report.note
+        year = self.context_year(issued)
+        dates: list[dict[str, Any]] = []
+        deadline: date | None = None
+        deadline_mention: DateMention | None = None
+        if sheet.deadline and (mention := one_date(sheet.deadline)):
+            deadline = self.resolve(mention, year, issued, "key_dates", after=True)
+        elif sheet.story:
+            for mention in dates_in(sheet.story[0]):
+                if _UNTIL_WORDS.search(sheet.story[0][: mention.start]):
+                    deadline_mention = mention
+                    deadline = self.resolve(mention, year, issued, "key_dates", after=True)
+                    note(NoteKind.DEADLINE_GUESSED, "key_dates", written=mention.written)
+                    break
+        if deadline is None:
+            note(NoteKind.MISSING, "key_dates.deadline")
+        latest: tuple[date, str, DateMention] | None = None
+        for paragraph in sheet.story:
+            for mention in dates_in(paragraph):
+                if mention == deadline_mention:
+                    continue
+                on = self.resolve(mention, year, issued, "", after=False, quiet=True)
+                limit = issued or deadline
+                if on is None or (limit and on > limit) or on == deadline:
+                    continue
+                if latest is None or on > latest[0]:
+                    latest = (on, paragraph, mention)
+        if latest is not None:
+            on, paragraph, mention = latest
+            self.resolve(mention, year, issued, "key_dates", after=False)
+            label = _label(paragraph, mention)
+            dates.append({"date": on, "label": label})
+            note(NoteKind.LABEL_WRITTEN, "key_dates", date=on.isoformat(), value=label)
+        if deadline is not None:
+            # The case's own language first: the catalogue falls back to it.
+            labels = {"en": deadline_label["en"], **deadline_label}
+            dates.append({"date": deadline, "label": labels, "deadline": True})
+        return dates
+
+    def resolve(
+        self,
+        mention: DateMention,
+        year: int,
+        issued: date | None,
+        where: str,
+        *,
+        after: bool,
+        quiet: bool = False,
+    ) -> date | None:
+        """The date of a mention; a year it lacks is the sheet's, moved so that a deadline
+        falls after the sheet's date and an event before it."""
+        on = mention.on(year)
+        if on is None or mention.year is not None:
+            return on
+        if issued and after and on < issued:
+            on = mention.on(year + 1)
+        elif issued and not after and on > issued:
+            on = mention.on(year - 1)
+        if on is not None and not quiet:
+            self.report.note(
+                NoteKind.YEAR_INFERRED, where, written=mention.written, value=on.isoformat()
+            )
+        return on
+
+
+def _address_block(lines: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
+    """An official's lines as name, title, organisation and the address that follows.
+
+    Sheets put the title before the name ("President of Kazakhstan", "Kassym-Jomart Tokayev")
+    or after it ("His Excellency ...", "Ambassador"); the address starts at the first line
+    that is none of the three.
+    """
+    name = title = organisation = None
+    rest = list(lines)
+    while rest:
+        line = rest[0]
+        if CONTACT.match(line):
+            break
+        if organisation is None and _ORGANISATION.search(line) and (name or title):
+            organisation = line
+        elif title is None and _TITLE_WORDS.search(line) and not _HONORIFIC.match(line):
+            if "," in line and name is None:
+                first, _, second = line.partition(",")
+                if _TITLE_WORDS.search(second) and not _TITLE_WORDS.search(first):
+                    name, title = first.strip(), second.strip()
+                    rest.pop(0)
+                    continue
+            title = line
+        elif name is None and _looks_like_a_name(line):
+            name = line
+        else:
+            break
+        rest.pop(0)
+    return name, title, organisation, rest
+
+
+def _looks_like_a_name(line: str) -> bool:
+    words = line.split()
+    return (
+        1 <= len(words) <= 6
+        and not any(ch.isdigit() for ch in line)
+        and (bool(_HONORIFIC.match(line)) or all(w[:1].isupper() for w in words))
+    )
+
+
+def _description(summary: str, name: str, story: str) -> str | None:
+    """What the summary says the person is: "Zhanbolat Mamay, journalist and ..., will" or
+    "Journalist Karim Adel has"."""
+    match = _APPOSITIVE.match(summary)
+    if match and match["name"] == name:
+        found = match["description"]
+    else:
+        before = re.match(
+            rf"^(?:On [^,]+,\s*)?(?P<words>[A-Za-z][\w -]{{2,60}}?)\s+{re.escape(name)}\b",
+            summary,
+        )
+        if before is None:
+            return None
+        found = before["words"]
+    found = re.sub(r"^(?:an?|the)\s+", "", found.strip(), flags=re.IGNORECASE)
+    first = found.split(" ", 1)[0]
+    if first.lower() in proper_words(story):
+        return found
+    return (found[:1].lower() + found[1:]) if found else None
+
+
+def _pronoun(text: str) -> str | None:
+    """He or she, when the story clearly says which: one is used more than twice the other."""
+    he, she = len(_HE.findall(text)), len(_SHE.findall(text))
+    if he > 2 * she and he >= 2:
+        return "he"
+    if she > 2 * he and she >= 2:
+        return "she"
+    return None
+
+
+def _label(paragraph: str, mention: DateMention) -> str:
+    """The clause the date is written in, without the person's description, cut short."""
+    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+    sentence = next((s for s in sentences if mention.written in s), mention.written)
+    if appositive := _APPOSITIVE.match(sentence):
+        sentence = appositive["name"] + sentence[appositive.end("description") :].lstrip(",")
+    clauses = re.split(r"[:;]\s+", sentence)
+    clause = next((c for c in clauses if mention.written in c), sentence)
+    words = clause.rstrip(".!?").split()
+    label = " ".join(words[:LABEL_WORDS]).rstrip(",;:")
+    if len(words) > LABEL_WORDS:
+        label += "…"
+    return label[:1].upper() + label[1:]
+
+
+def _match(
+    sheet: Sheet, mapping: Mapping[str, Any], existing: Sequence[UrgentAction]
+) -> UrgentAction | None:
+    """The known case this sheet continues: by reference, previous link, or person."""
+    if not sheet.follow_up and not any(c.slug == mapping.get("slug") for c in existing):
+        return None
+    for case in existing:
+        if sheet.reference and case.reference == sheet.reference:
+            return case
+        if sheet.previous and case.source_url and _same_url(case.source_url, sheet.previous):
+            return case
+    names = {_plain_name(p["name"]) for p in mapping.get("people", [])}
+    for case in existing:
+        known = {_plain_name(n) for p in case.people for n in (p.name, *p.names.values())}
+        if names & known and case.country_code == mapping.get("country_code"):
+            return case
+    return None
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/").lower() == b.rstrip("/").lower()
+
+
+def _plain_name(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def _update(
+    original: UrgentAction, new: dict[str, Any], sheet: Sheet, report: ImportReport
+) -> dict[str, Any]:
+    """The known case with the follow-up's facts: its texts, officials, dates and status."""
+    data = case_to_mapping(original)
+    language = original.original_language
+    old_text = data["text"][language]
+    text = dict(new["text"]["en"])
+    for key in ("title", "summary", "background", "asks"):
+        if not text.get(key):
+            text[key] = old_text[key]
+    if _words(text) != _words(old_text):
+        for other in data["text"]:
+            if other != language:
+                report.note(NoteKind.TRANSLATION_DROPPED, f"text.{other}", language=other)
+        data["text"] = {language: text}
+    if new["targets"]:
+        data["targets"] = [_keep_translations(t, original, language) for t in new["targets"]]
+    people = data["people"]
+    for person, found in zip(people, new["people"], strict=False):
+        if "pronoun" not in person and "pronoun" in found:
+            person["pronoun"] = found["pronoun"]
+    new_dates = new["key_dates"]
+    dates = [
+        {**d, "deadline": False} if any(n.get("deadline") for n in new_dates) else d
+        for d in data["key_dates"]
+    ]
+    known = {d["date"] for d in dates}
+    dates.extend(
+        {**d, "date": d["date"].isoformat()}
+        for d in new_dates
+        if d["date"].isoformat() not in known
+    )
+    dates.sort(key=lambda d: str(d["date"]))
+    data["key_dates"] = [{k: v for k, v in d.items() if v is not False} for d in dates]
+    data.setdefault("reference", new.get("reference"))
+    if data.get("reference") is None:
+        data.pop("reference")
+    if "source_url" not in data and new.get("source_url"):
+        data["source_url"] = new["source_url"]
+    # What the follow-up lacks, the case already has: those are no longer missing.
+    report.notes = [
+        n
+        for n in report.notes
+        if not (n.kind is NoteKind.MISSING and _has(data, n.field))
+        and not (n.field == "source_url" and data.get("source_url") != new.get("source_url"))
+    ]
+    story = " ".join(sheet.story)
+    if _NO_FURTHER_ACTION.search(story):
+        outcome = _outcome(" ".join([sheet.title or "", story]))
+        data["status"] = str(CaseStatus.CLOSED)
+        data["outcome"] = outcome
+        report.note(NoteKind.CLOSES, "status", outcome=outcome)
+    return data
+
+
+def _has(data: Mapping[str, Any], where: str) -> bool:
+    """Whether the case file's mapping holds a value at `where` ("text.en.asks", "people[0]")."""
+    if where == "key_dates.deadline":
+        return any(d.get("deadline") for d in data.get("key_dates", []))
+    value: Any = data
+    for part in re.findall(r"[^.\[\]]+", where):
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return False
+    return value not in (None, "", [], {})
+
+
+def _words(text: Mapping[str, Any]) -> list[str]:
+    """A text's words, however its lines are broken: what tells a changed text."""
+    return " ".join(str(text[k]) for k in ("title", "summary", "background")).split() + [
+        " ".join(ask.split()) for ask in text["asks"]
+    ]
+
+
+def _keep_translations(
+    target: dict[str, Any], original: UrgentAction, language: str
+) -> dict[str, Any]:
+    """A follow-up's official, with the salutation's translations if the case had them."""
+    for known in original.targets:
+        if known.name == target["name"] and len(known.salutations) > 1:
+            salutations = dict(known.salutations)
+            if target.get("salutation"):
+                salutations[language] = target["salutation"]
+            return {**target, "salutation": salutations}
+    return target
+
+
+def _outcome(text: str) -> str:
+    lower = text.lower()
+    if re.search(r"\breleased\b", lower) and not re.search(r"\bnot (?:been )?released\b", lower):
+        return "released"
+    if re.search(r"\bsentenced\b", lower):
+        return "sentenced"
+    return "nfa"

@@ -1,0 +1,79 @@
+"""What an import found, and what an organizer must check before the case goes out.
+
+Notes are data: a kind, the field of the case file it concerns and the values it mentions. The
+words are in `templates/<language>/import_notes.txt`, one phrase per kind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class NoteKind(enum.StrEnum):
+    """What an organizer is asked to check."""
+
+    MISSING = "missing"  # the sheet does not give it
+    YEAR_INFERRED = "year_inferred"  # a date without a year, the year taken from the sheet
+    NUMBER_CONVERTED = "number_converted"  # a number written for dialling from one country
+    NUMBER_INVALID = "number_invalid"  # not a phone number we could read
+    EMAIL_INVALID = "email_invalid"
+    GUESSED = "guessed"  # read from the text by rule, not from a labelled line
+    RECASED = "recased"  # written in capitals on the sheet
+    DEADLINE_GUESSED = "deadline_guessed"  # no "until" line: a date in the summary
+    LABEL_WRITTEN = "label_written"  # a key date's label cut from the sheet's sentence
+    SEVERAL_LANGUAGES = "several_languages"  # the target reads more than one
+    UPDATE = "update"  # a follow-up: the case it updates
+    CLOSES = "closes"  # a follow-up that asks for no further action
+    TRANSLATION_DROPPED = "translation_dropped"  # an update's translation no longer matches
+    PROBLEM = "problem"  # the case file does not load: the catalogue's own message
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing to check: its kind, the case file's field, and the values the phrase uses."""
+
+    kind: NoteKind
+    field: str = ""
+    values: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    """The fields found (as field path and value) and the notes, in the order they arose."""
+
+    layout: str = ""  # "section" (national sections' sheets) or "international"
+    notes: list[Note] = dataclasses.field(default_factory=list)
+
+    def note(self, kind: NoteKind, where: str = "", **values: str) -> None:
+        """Add a note, once."""
+        found = Note(kind, where, values)
+        if found not in self.notes:
+            self.notes.append(found)
+
+
+def found_fields(mapping: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every field of a case file's mapping with its value, long texts cut short: what was read."""
+    return list(_flatten(mapping, ""))
+
+
+def _flatten(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            yield from _flatten(inner, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        for i, inner in enumerate(value):
+            yield from _flatten(inner, f"{where}[{i}]")
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield f"{where}[{i}]", _short(str(inner))
+    else:
+        yield where, _short(str(value))
+
+
+def _short(text: str, size: int = 72) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= size else flat[: size - 1].rstrip() + "…"

@@ -1,0 +1,47 @@
+"""The case file writer: what it writes, tomllib reads back, and the catalogue loads."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+
+import pytest
+
+from bot.catalogue import case_from_mapping, case_to_mapping, load_case
+from bot.importer.casefile import case_file
+from tests.test_catalogue import SEED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said "release him" and left',
+        "a back\\slash, a tab\tand a bell\x07",
+        'ends in a quote"',
+        '"""three quotes"""',
+        "Жанболат Мамай’s “case”",
+    ],
+)
+def test_any_string_survives_the_round_trip(text: str) -> None:
+    mapping = {"slug": "x", "text": {"en": {"title": text, "summary": text, "asks": [text]}}}
+    read = tomllib.loads(case_file(mapping))
+    assert read["text"]["en"]["title"] == text
+    assert read["text"]["en"]["asks"] == [text]
+    # Prose is reflowed: line breaks inside a paragraph are the writer's, not the text's.
+    assert " ".join(read["text"]["en"]["summary"].split()) == " ".join(text.split())
+
+
+def test_the_shipped_case_written_again_loads_as_the_same_case() -> None:
+    shipped = load_case(SEED)
+    written = case_file(case_to_mapping(shipped), ["a comment", "over two lines"])
+    assert written.startswith("# a comment\n# over two lines\n")
+    assert case_from_mapping(tomllib.loads(written)) == shipped
+    assert 'fax = "+7 7172 74 56 31"' in written  # readable, as the shipped file writes it
+    assert "date = 2022-06-12" in written
+    summary = written.split('summary = """\n', 1)[1].split('"""', 1)[0]
+    assert all(len(line) <= 99 for line in summary.splitlines())  # prose wrapped, as by hand
+
+
+def test_dates_are_written_as_toml_dates() -> None:
+    read = tomllib.loads(case_file({"slug": "x", "issued": "2023-05-04"}))
+    assert read["issued"] == date(2023, 5, 4)
