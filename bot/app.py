@@ -20,7 +20,7 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, register_handlers, reminders
+from bot.handlers import broadcast, organizer, register_handlers, reminders
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def build_application(
         services.delivery = engine
         services.personal_data_exporters["reminders"] = reminders_of(services)
         await broadcast.follow_unfinished(app)
+        await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:

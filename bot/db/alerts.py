@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
-from bot.db.outbox import enqueue
-from bot.db.reminders import plan
+from bot.db.outbox import add_payload, enqueue
+from bot.db.reminders import plan, plan_people
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
+
+# Subscribers alerted per transaction when a case is published.
+ALERT_BATCH = 2000
 
 
 class AlertRepository:
@@ -61,39 +64,56 @@ async def alert_subscribers(
     message_for: Callable[[Audience], OutboundMessage],
     now: datetime,
     default_timezone: str,
+    *,
+    batch: int = ALERT_BATCH,
 ) -> int:
     """Queue the case's alert for every active subscriber who wants it and has not had it.
 
-    Choosing the recipients, recording that the case reached them, planning their reminders and
-    queueing the messages happen in one transaction: a crash leaves either all of it or none.
-    Returns how many.
+    Subscribers are taken in batches, each one transaction: choosing them, recording that the
+    case reached them, planning their reminders and queueing their messages land together or
+    not at all, and no batch holds the database long enough to keep a tap waiting. Calling it
+    again picks up where a crash stopped it (the bot does at start). Returns how many.
     """
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "SELECT id, chat_id, chat_type, language, countries FROM subscribers"
-            " WHERE status = 'active' AND id NOT IN"
-            " (SELECT subscriber_id FROM case_alerts WHERE case_slug = ?)",
-            (case.slug,),
-        )
-        rows = await cursor.fetchall()
-        groups: dict[Audience, list[Recipient]] = {}
-        alerted: list[tuple[str, int, str]] = []
-        for row in rows:
-            countries = json.loads(row["countries"]) if row["countries"] else None
-            if countries is not None and case.country_code not in countries:
-                continue
-            audience = Audience(row["language"], row["chat_type"] != "private")
-            groups.setdefault(audience, []).append(Recipient(row["chat_id"], row["id"]))
-            alerted.append((case.slug, row["id"], now.isoformat()))
-        await conn.executemany(
-            "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            alerted,
-        )
-        for audience, recipients in groups.items():
-            await enqueue(conn, message_for(audience), recipients, kind=Kind.ALERT, now=now)
-        await plan(conn, case, now, default_timezone)
-    return len(alerted)
+    payloads: dict[Audience, int] = {}
+    after = 0
+    total = 0
+    while True:
+        async with db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT id, chat_id, chat_type, language, countries, timezone FROM subscribers"
+                " WHERE status = 'active' AND id > ? AND id NOT IN"
+                " (SELECT subscriber_id FROM case_alerts WHERE case_slug = ?)"
+                " ORDER BY id LIMIT ?",
+                (after, case.slug, batch),
+            )
+            rows = list(await cursor.fetchall())
+            if not rows:
+                return total
+            after = int(rows[-1]["id"])
+            groups: dict[Audience, list[Recipient]] = {}
+            alerted: list[tuple[str, int, str]] = []
+            people: list[tuple[int, str]] = []
+            for row in rows:
+                countries = json.loads(row["countries"]) if row["countries"] else None
+                if countries is not None and case.country_code not in countries:
+                    continue
+                in_group = row["chat_type"] != "private"
+                audience = Audience(row["language"], in_group)
+                groups.setdefault(audience, []).append(Recipient(row["chat_id"], row["id"]))
+                alerted.append((case.slug, row["id"], now.isoformat()))
+                if not in_group:
+                    people.append((int(row["id"]), row["timezone"] or default_timezone))
+            await conn.executemany(
+                "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                alerted,
+            )
+            for audience, recipients in groups.items():
+                if audience not in payloads:
+                    payloads[audience] = await add_payload(conn, message_for(audience), now)
+                await enqueue(conn, payloads[audience], recipients, kind=Kind.ALERT, now=now)
+            await plan_people(conn, case, now, people)
+            total += len(alerted)
 
 
 async def audience_size(db: Database, case: UrgentAction) -> tuple[int, int]:

@@ -21,13 +21,15 @@ from bot.domain.reminders import (
     SNOOZE_STEP,
     DueReminder,
     Fate,
+    Step,
     decide,
     keep_latest,
     steps,
 )
 
-# Rows settled per transaction, so a sweep of 100,000 reminders never holds the writer long.
-SWEEP_BATCH = 5000
+# Rows settled per transaction (about a fifth of a second each), so a sweep of 100,000 reminders
+# never holds the one writer long enough to keep a reply to a tap waiting.
+SWEEP_BATCH = 2000
 
 
 async def plan(
@@ -75,6 +77,30 @@ async def plan(
             )
             planned += max(cursor.rowcount, 0)
     return planned
+
+
+async def plan_people(
+    conn: aiosqlite.Connection,
+    case: UrgentAction,
+    now: datetime,
+    people: Iterable[tuple[int, str]],
+) -> int:
+    """Plan the case's reminders for these people just alerted, given as (subscriber id, time
+    zone), in the caller's transaction; return the rows."""
+    by_zone: dict[str, list[Step]] = {}
+    rows: list[tuple[str, int, str, str]] = []
+    for subscriber_id, zone in people:
+        if zone not in by_zone:
+            by_zone[zone] = steps(case, zone, now)
+        rows.extend(
+            (case.slug, subscriber_id, step.key, timestamp(step.due)) for step in by_zone[zone]
+        )
+    await conn.executemany(
+        "INSERT INTO reminders (case_slug, subscriber_id, step, due_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        rows,
+    )
+    return len(rows)
 
 
 async def replan(

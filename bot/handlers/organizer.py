@@ -10,11 +10,13 @@ import csv
 import dataclasses
 import io
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotContext
+from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import Audience, alert_subscribers, alerted_chats, audience_size
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import enqueue
@@ -22,6 +24,7 @@ from bot.db.results import funnel
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -172,23 +175,12 @@ async def publish(update: Update, context: BotContext) -> None:
     now = services.clock()
     active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
     await services.cases.save(active, now)
-    username = context.bot.username
-
-    def alert(audience: Audience) -> OutboundMessage:
-        card = case_card(
-            active,
-            language=audience.language,
-            renderer=services.renderer,
-            now=now,
-            acted=0,
-            bot_username=username,
-            in_group=audience.in_group,
-        )
-        markup = card.markup.to_dict() if card.markup else None
-        return OutboundMessage.text(card.text, reply_markup=markup)
-
     count = await alert_subscribers(
-        services.db, active, alert, now, services.settings.default_timezone
+        services.db,
+        active,
+        alert_for(active, services.renderer, now, context.bot.username),
+        now,
+        services.settings.default_timezone,
     )
     await OrganizerRepository(services.db).record(
         user.id, "case_published", {"case": case.slug, "alerts": count}, now
@@ -198,6 +190,42 @@ async def publish(update: Update, context: BotContext) -> None:
     await query.edit_message_text(
         text(context, language, "org_published.html", case=case, count=count)
     )
+
+
+def alert_for(
+    case: UrgentAction, renderer: Renderer, now: datetime, bot_username: str
+) -> Callable[[Audience], OutboundMessage]:
+    """The case's card as each audience (a language; a person or a group) receives it."""
+
+    def alert(audience: Audience) -> OutboundMessage:
+        card = case_card(
+            case,
+            language=audience.language,
+            renderer=renderer,
+            now=now,
+            acted=0,
+            bot_username=bot_username,
+            in_group=audience.in_group,
+        )
+        markup = card.markup.to_dict() if card.markup else None
+        return OutboundMessage.text(card.text, reply_markup=markup)
+
+    return alert
+
+
+async def finish_publishing(app: UrgentActionApp) -> None:
+    """At start: finish alerting for active cases a crash interrupted while publishing."""
+    services = app.bot_data.services
+    assert services is not None
+    now = services.clock()
+    for case in await services.cases.active():
+        alert = alert_for(case, services.renderer, now, app.bot.username)
+        count = await alert_subscribers(
+            services.db, case, alert, now, services.settings.default_timezone
+        )
+        if count:
+            log.warning("case %s: %d alerts were still to queue; queued now", case.slug, count)
+            services.wake_delivery()
 
 
 async def close(update: Update, context: BotContext) -> None:

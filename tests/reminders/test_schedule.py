@@ -254,3 +254,45 @@ async def test_a_catch_up_in_the_persons_night_waits_for_their_morning(world: Wo
     assert [p.due for p in await world.reminders.pending(boris.id)] == [morning]
     assert (await world.sweep(morning)).sent == 1
     assert await world.queued() == [2]
+
+
+async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> None:
+    for chat_id in range(1, 8):
+        await world.person(chat_id, "Asia/Almaty" if chat_id % 2 else None)
+    case = await world.case()
+    made = 0
+
+    def crash_after_two_batches(_: object) -> OutboundMessage:
+        nonlocal made
+        made += 1
+        if made > 1:
+            raise RuntimeError("the machine went down")
+        return OutboundMessage.text("alert")
+
+    # Every person is in the same audience: the payload is made once, then reused; the crash
+    # comes with a second audience.
+    await world.subscribers.set_language(7, "ru", MAY_20)
+    with pytest.raises(RuntimeError):
+        await alert_subscribers(world.db, case, crash_after_two_batches, MAY_20, "UTC", batch=3)
+    async with world.db.read() as conn:
+        cursor = await conn.execute("SELECT count(*) FROM case_alerts")
+        row = await cursor.fetchone()
+    assert row is not None
+    first_part = int(row[0])
+    assert 0 < first_part < 7
+    # At start the bot finishes the job: the rest, once each, with their reminders.
+    rest = await alert_subscribers(
+        world.db, case, lambda _: OutboundMessage.text("alert"), MAY_20, "UTC", batch=3
+    )
+    assert first_part + rest == 7
+    async with world.db.read() as conn:
+        cursor = await conn.execute(
+            "SELECT chat_id, count(*) FROM outbox WHERE kind = 'alert' GROUP BY chat_id"
+        )
+        counts = {int(r[0]): int(r[1]) for r in await cursor.fetchall()}
+    assert counts == dict.fromkeys(range(1, 8), 1)
+    for chat_id in range(1, 8):
+        subscriber = await world.subscribers.get(chat_id)
+        assert subscriber is not None
+        assert len(await world.reminders.pending(subscriber.id)) == 3
+    assert await alert_subscribers(world.db, case, crash_after_two_batches, MAY_20, "UTC") == 0

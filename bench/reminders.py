@@ -1,0 +1,134 @@
+"""100,000 reminders falling due at once: planning them and handing them to the delivery engine.
+
+    python -m bench.reminders                  # 100,000 people, 3 runs
+    python -m bench.reminders --people 20000 --repeats 1
+
+Each run takes a fresh SQLite file with N subscribers the seed case reached, plans their
+reminders as publishing does (one transaction), then sweeps at the moment the first step falls
+due for all of them: the sweep claims, decides and queues every reminder into the outbox. What
+goes out from there is the delivery engine's work, measured by bench/broadcast.py. Reported:
+the wall and CPU seconds of planning and of the sweep, the sweep's rate, the outbox rows
+queued, and the process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.catalogue import load_case
+from bot.db.alerts import alert_subscribers
+from bot.db.cases import CaseRepository
+from bot.db.connection import Database
+from bot.db.migrations import migrate
+from bot.db.reminders import ReminderRepository
+from bot.delivery.messages import OutboundMessage
+from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.reminders import steps
+from bot.rendering import Renderer
+from bot.views.reminders import reminder_screen
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLISHED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
+
+
+async def one_run(people: int) -> dict[str, float]:
+    """Plan and sweep the reminders of `people` subscribers; return the measurements."""
+    case = dataclasses.replace(
+        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), status=CaseStatus.ACTIVE
+    )
+    renderer = Renderer()
+    with tempfile.TemporaryDirectory() as folder:
+        db = await Database.open(Path(folder) / "bench.sqlite3")
+        await migrate(db)
+        await CaseRepository(db).seed([(case, "bench")], PUBLISHED)
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO subscribers (chat_id, chat_type, actor, language, status,"
+                " subscribed_at, updated_at) VALUES (?, 'private', ?, ?, 'active', ?, ?)",
+                [
+                    (
+                        100_000 + n,
+                        f"actor-{n}",
+                        "ru" if n % 3 == 0 else "en",
+                        PUBLISHED.isoformat(),
+                        PUBLISHED.isoformat(),
+                    )
+                    for n in range(people)
+                ],
+            )
+
+        wall, cpu = time.perf_counter(), time.process_time()
+        await alert_subscribers(
+            db, case, lambda _: OutboundMessage.text("alert"), PUBLISHED, "UTC"
+        )
+        publish_wall, publish_cpu = time.perf_counter() - wall, time.process_time() - cpu
+
+        due = steps(case, "UTC", PUBLISHED)[0].due
+        cases = {case.slug: case}
+
+        def message_for(found: UrgentAction, language: str) -> OutboundMessage:
+            screen = reminder_screen(found, language, renderer, due)
+            markup = screen.markup.to_dict() if screen.markup else None
+            return OutboundMessage.text(screen.text, reply_markup=markup)
+
+        reminders = ReminderRepository(db, "UTC")
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = await reminders.send_due(due, cases, message_for, grace=timedelta(hours=12))
+        sweep_wall, sweep_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        async with db.read() as conn:
+            cursor = await conn.execute("SELECT count(*) FROM outbox WHERE kind = 'reminder'")
+            row = await cursor.fetchone()
+        queued = int(row[0]) if row else 0
+        again = await reminders.send_due(due, cases, message_for, grace=timedelta(hours=12))
+        await db.close()
+    return {
+        "people": people,
+        "publish_and_plan_s": publish_wall,
+        "publish_and_plan_cpu_s": publish_cpu,
+        "sweep_s": sweep_wall,
+        "sweep_cpu_s": sweep_cpu,
+        "sweep_per_s": report.sent / sweep_wall if sweep_wall else 0.0,
+        "queued": queued,
+        "queued_twice": again.sent,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, each run in a fresh process; print the medians."""
+    parser = argparse.ArgumentParser(prog="python -m bench.reminders", description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(asyncio.run(one_run(args.people))))
+        return 0
+    runs = []
+    for _ in range(args.repeats):
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.reminders", "--one", "--people", str(args.people)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(out.stdout))
+    print(f"{args.people} people, {args.repeats} runs, medians:")
+    for key in runs[0]:
+        print(f"  {key:24} {statistics.median(float(r[key]) for r in runs):12.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
