@@ -11,5 +11,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Name the screenshots' folder, so a person (or CI) knows where to look."""
-    if ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
+    ran = terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+    browser = any("tests/browser/" in getattr(report, "nodeid", "") for report in ran)
+    if browser and ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
         terminalreporter.write_line(f"browser screenshots: {ARTIFACTS}")

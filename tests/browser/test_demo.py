@@ -21,6 +21,8 @@ from bot.demo import DEMO_ORGANIZER, Demo, demo
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_INSTALLED = Path(CHROMIUM).exists()
 # How long (ms) the bot's answer may take to show (a reply may wait out a 429 first).
