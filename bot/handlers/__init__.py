@@ -10,6 +10,7 @@ from bot.handlers import (
     cases,
     editing,
     errors,
+    importing,
     membership,
     organizer,
     preferences,
@@ -35,6 +36,10 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(organizer.HANDLERS)
     app.add_handlers(editing.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)
+    app.add_handlers(importing.HANDLERS)
+    # An organizer's pasted sheet, in a group of its own ahead of all: taken, it goes no
+    # further (no other handler sees it); anything else it lets through to the handlers below.
+    app.add_handler(importing.TEXT, group=-1)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)

@@ -1,0 +1,342 @@
+"""Importing a sheet in the chat: an organizer sends an Urgent Action sheet and gets a case.
+
+The sheet comes as a .txt or .pdf document, as a long message, or after /import (then in as
+many messages as it takes, until "Read it"). The bot answers with the case as subscribers will
+see it and what to check, and buttons to publish it (through the organizers' own preview and
+confirmation), keep it as a draft, or discard it. A follow-up updates the case it continues;
+one that asks for no further action leads to the organizers' own closing buttons.
+
+The sheet waits in the organizer's chat data until a button decides; nothing is stored before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.db.organizers import OrganizerRepository
+from bot.domain.cases import CaseStatus, UrgentAction
+from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.organizer import is_organizer, preview, refuse
+from bot.importer.build import Imported, import_sheet
+from bot.importer.cli import deadline_labels
+from bot.importer.extract import SheetError, read_sheet
+from bot.views import Screen
+from bot.views.callbacks import encode, pattern
+from bot.views.cards import case_card
+
+log = logging.getLogger(__name__)
+KEY = "import"
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is something else
+NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
+# A message is taken for a whole sheet when it is long and has a sheet's headings.
+SHEET_CHARACTERS = 600
+_SHEET_WORDS = re.compile(r"\b(?:write to|urgent action|salutation|take action)\b", re.I)
+_FORMATS = (".txt", ".pdf")
+_MIME_TYPES = ("text/plain", "application/pdf")
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """A sheet being received (`chunks`) or read and awaiting a decision (`imported`)."""
+
+    chunks: tuple[str, ...] = ()
+    imported: Imported | None = None
+
+
+def _pending(context: BotContext) -> PendingImport | None:
+    found = context.user_data.get(KEY) if context.user_data is not None else None
+    return found if isinstance(found, PendingImport) else None
+
+
+def _keep(context: BotContext, pending: PendingImport | None) -> None:
+    if context.user_data is None:
+        return
+    if pending is None:
+        context.user_data.pop(KEY, None)
+    else:
+        context.user_data[KEY] = pending
+
+
+def looks_like_a_sheet(typed: str) -> bool:
+    """Whether a message is a whole sheet pasted at once, rather than something typed."""
+    return len(typed) >= SHEET_CHARACTERS and bool(_SHEET_WORDS.search(typed))
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/import: read the sheet that follows the command, or wait for it."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    if not await is_organizer(update, context):
+        await refuse(update, context)
+        return
+    parts = re.split(r"\s", message.text, maxsplit=1)
+    sheet = parts[1].strip() if len(parts) > 1 else ""
+    if sheet:
+        await _read(update, context, sheet)
+        return
+    _keep(context, PendingImport())
+    language = await language_of(update, context)
+    await message.reply_text(text(context, language, "import_usage.html"))
+
+
+async def document(update: Update, context: BotContext) -> None:
+    """A document sent in a private chat: an organizer's sheet; anyone else gets the help."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    if not await is_organizer(update, context):
+        await refuse(update, context)
+        return
+    language = await language_of(update, context)
+    sent = message.document
+    name = (sent.file_name or "").lower()
+    if not name.endswith(_FORMATS) and sent.mime_type not in _MIME_TYPES:
+        await message.reply_text(text(context, language, "import_failed.txt", reason="format"))
+        return
+    if sent.file_size and sent.file_size > MAX_FILE_BYTES:
+        await message.reply_text(text(context, language, "import_failed.txt", reason="size"))
+        return
+    file = await sent.get_file()
+    data = bytes(await file.download_as_bytearray())
+    try:
+        sheet = read_sheet(data, name)
+    except SheetError as error:
+        log.info("sheet %r not read: %s", sent.file_name, error)
+        await message.reply_text(text(context, language, "import_failed.txt", reason=error.reason))
+        return
+    await _read(update, context, sheet)
+
+
+async def typed(update: Update, context: BotContext) -> None:
+    """Text from an organizer that is a sheet, or part of the one /import waits for.
+
+    Runs before the other text handlers: when the text is taken, they do not see it; otherwise
+    they answer as usual.
+    """
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    pending = _pending(context)
+    receiving = pending is not None and pending.imported is None
+    if not receiving and not looks_like_a_sheet(message.text):
+        return
+    if not await is_organizer(update, context):
+        return
+    if pending is not None and receiving:
+        chunks = (*pending.chunks, message.text)
+        _keep(context, PendingImport(chunks=chunks))
+        language = await language_of(update, context)
+        read = InlineKeyboardButton(
+            context.services.renderer.button(language, "import_read"),
+            callback_data=encode("oir"),
+        )
+        await message.reply_text(
+            text(
+                context,
+                language,
+                "import_received.html",
+                parts=len(chunks),
+                characters=sum(len(c) for c in chunks),
+            ),
+            reply_markup=InlineKeyboardMarkup([[read]]),
+        )
+    else:
+        await _read(update, context, message.text)
+    raise ApplicationHandlerStop
+
+
+async def read_received(update: Update, context: BotContext) -> None:
+    """ "Read it": the parts received since /import, read as one sheet."""
+    query = update.callback_query
+    if query is None:
+        return
+    if not await is_organizer(update, context):
+        await refuse(update, context)
+        return
+    pending = _pending(context)
+    language = await language_of(update, context)
+    if pending is None or pending.imported is not None or not pending.chunks:
+        await query.answer(text(context, language, "import_expired.txt"), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _read(update, context, "\n".join(pending.chunks))
+
+
+async def _read(update: Update, context: BotContext, sheet: str) -> None:
+    """Import the sheet; show the case as subscribers will see it, what to check, and choices."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    services = context.services
+    language = await language_of(update, context)
+    now = services.clock()
+    imported = import_sheet(
+        sheet,
+        deadline_label=deadline_labels(services.renderer),
+        existing=await services.cases.all(),
+        today=now.date(),
+        source="chat",
+    )
+    _keep(context, PendingImport(imported=imported))
+    log.info(
+        "sheet imported by %s: %s%s, %d notes",
+        user.id,
+        imported.slug,
+        f" (update to {imported.update_of.slug})" if imported.update_of else "",
+        len(imported.report.notes),
+    )
+    if imported.case is not None:
+        card = case_card(
+            imported.case,
+            language=language,
+            renderer=services.renderer,
+            now=now,
+            acted=0,
+            bot_username=context.bot.username,
+        )
+        # Without the card's buttons: they act on stored cases, and this one is not yet.
+        await send(chat, Screen(card.text))
+    await send(chat, _review(context, language, imported))
+
+
+def _review(context: BotContext, language: str, imported: Imported) -> Screen:
+    button = context.services.renderer.button
+    slug = imported.slug
+
+    def row(label: str, action: str) -> list[InlineKeyboardButton]:
+        return [InlineKeyboardButton(button(language, label), callback_data=_data(slug, action))]
+
+    rows = []
+    if imported.case is not None and imported.case.status is CaseStatus.CLOSED:
+        rows.append(row("import_close", "close"))
+    elif imported.case is not None:
+        rows += [row("import_publish", "publish"), row("import_draft", "draft")]
+    rows.append(row("import_discard", "drop"))
+    notes = imported.report.notes
+    body = text(
+        context,
+        language,
+        "import_review.html",
+        imported=imported,
+        notes=notes[:NOTES_SHOWN],
+        more=max(0, len(notes) - NOTES_SHOWN),
+    )
+    return Screen(body, InlineKeyboardMarkup(rows))
+
+
+def _data(slug: str, action: str) -> str:
+    # A slug the sheet could not give (no country, no name) still fits the callback's shape.
+    return encode("oim", slug if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", slug) else "x", action)
+
+
+async def decide(update: Update, context: BotContext) -> None:
+    """Publish, keep as a draft, close, or discard the sheet just read."""
+    if not await is_organizer(update, context):
+        await refuse(update, context)
+        return
+    callback = await decoded_tap(update, context)
+    query, user = update.callback_query, update.effective_user
+    if callback is None or query is None or user is None:
+        return
+    language = await language_of(update, context)
+    slug, action = callback.args
+    pending = _pending(context)
+    imported = pending.imported if pending is not None else None
+    if imported is None or _data(imported.slug, action) != query.data:
+        await query.answer(text(context, language, "import_expired.txt"), show_alert=True)
+        return
+    _keep(context, None)
+    case = imported.case
+    if action == "drop" or case is None:
+        await query.answer()
+        await query.edit_message_text(text(context, language, "import_discarded.html"))
+        return
+    update_of = imported.update_of
+    if action == "draft":
+        await _store(
+            context, user.id, imported, dataclasses.replace(case, status=CaseStatus.DRAFT)
+        )
+        await query.answer()
+        await query.edit_message_text(
+            text(context, language, "import_saved.html", case=case, imported=imported)
+        )
+        return
+    # Publishing and closing go through the organizers' own steps, from the stored case: a
+    # follow-up keeps its case's status until then.
+    kept = (update_of.status, update_of.outcome) if update_of else (CaseStatus.DRAFT, None)
+    await _store(
+        context, user.id, imported, dataclasses.replace(case, status=kept[0], outcome=kept[1])
+    )
+    if action == "publish":
+        await preview(update, context)
+        await query.edit_message_reply_markup(None)
+        return
+    await query.answer()
+    outcome = case.outcome or "nfa"
+    button = context.services.renderer.button
+    rows = [
+        [
+            InlineKeyboardButton(
+                button(language, f"org_close_{mode}"),
+                callback_data=encode("ocl", slug, outcome, mode),
+            )
+        ]
+        for mode in ("notify", "quiet")
+    ]
+    await query.edit_message_text(
+        text(
+            context,
+            language,
+            "import_close.html",
+            case=case,
+            outcome=button(language, f"outcome_{outcome}"),
+        ),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def _store(
+    context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction
+) -> None:
+    """Store the imported case: a new one is added, a follow-up saved over its case."""
+    services = context.services
+    now = services.clock()
+    if imported.update_of is None:
+        added = await services.cases.seed([(case, "import")], now)
+        if not added:  # a case of that slug was stored meanwhile: this sheet replaces it
+            await services.cases.save(case, now)
+    else:
+        await services.cases.save(case, now)
+    await OrganizerRepository(services.db).record(
+        organizer_id,
+        "case_imported",
+        {"case": case.slug, "update": imported.update_of is not None, "status": case.status},
+        now,
+    )
+    log.info("imported case %s stored as %s by %s", case.slug, case.status, organizer_id)
+
+
+HANDLERS = [
+    CommandHandler("import", start, filters=filters.ChatType.PRIVATE),
+    MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, document),
+    CallbackQueryHandler(read_received, pattern=pattern("oir")),
+    CallbackQueryHandler(decide, pattern=pattern("oim")),
+]
+# Registered ahead of the other text handlers (in a group of its own), so that a sheet is never
+# taken for a signature or a personal line; what it does not take goes on to them.
+TEXT = MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)

@@ -1,0 +1,187 @@
+"""Importing a sheet in the chat, end to end: as a file or as text, then publish, keep, close or
+discard; and nobody but an organizer imports anything."""
+
+from __future__ import annotations
+
+from bot.context import UrgentActionApp
+from bot.db.organizers import OrganizerRepository
+from bot.domain.cases import CaseStatus
+from bot.emulator import RecordedMessage, TelegramEmulator
+from tests.conftest import HUMAN_PACE, ORGANIZER_ID, Chatter, services_of
+from tests.importer.conftest import SHEETS
+
+
+async def edited(emulator: TelegramEmulator, message: RecordedMessage, words: str) -> str:
+    """The message's text once the bot has edited it to say `words` (the edit follows the
+    tap's answer)."""
+    await emulator.wait_for(lambda: words in message.text)
+    return message.text
+
+
+def organizer(emulator: TelegramEmulator) -> Chatter:
+    olga = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    return Chatter(emulator, olga, olga.id)
+
+
+async def send_sheet(
+    someone: Chatter, name: str, *, replies: int = 2, mime_type: str | None = None
+) -> list[RecordedMessage]:
+    """Send tests/fixtures/sheets/`name` as a document; wait for the bot's replies."""
+    emulator = someone.emulator
+    emulator.elapse(HUMAN_PACE)
+    mark = emulator.last_id(someone.chat_id)
+    await emulator.send_document(
+        someone.id, name, (SHEETS / name).read_bytes(), mime_type=mime_type
+    )
+    return await emulator.replies(someone.chat_id, after=mark, count=replies)
+
+
+async def test_an_organizer_imports_a_pdf_and_publishes_it_through_the_preview(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = emulator.create_person("Anna", language_code="en")
+    subscriber = Chatter(emulator, anna, anna.id)
+    await subscriber.say("/start", replies=2)
+    olga = organizer(emulator)
+    card, review = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+    # The case as subscribers will see it, and what to check.
+    assert "Indigenous defender threatened after protest" in card.text
+    assert "Ana Ruiz" in card.text
+    assert "take immediate measures to protect Ana Ruiz" in card.text
+    assert "A new case: mx-ana-ruiz" in review.text
+    assert "“11 December” has no year; taken as 2023-12-11" in review.text
+    assert [b["text"] for b in review.buttons] == [
+        "📣 Preview & publish",
+        "💾 Keep as draft",
+        "🗑 Discard",
+    ]
+    services = services_of(bot)
+    assert await services.cases.get("mx-ana-ruiz") is None  # nothing stored before a choice
+    # Publishing is the organizers' own path: the preview, with its count, then the confirm.
+    _, (preview, confirm) = await olga.press(review, "Preview & publish", replies=2)
+    assert "Ana Ruiz" in preview.text
+    assert "alerts 1 person" in confirm.text
+    stored = await services.cases.get("mx-ana-ruiz")
+    assert stored is not None
+    assert stored.status is CaseStatus.DRAFT
+    mark = emulator.last_id(subscriber.chat_id)
+    await olga.press(confirm, "Publish now")
+    (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1, timeout=10)
+    assert "Indigenous defender threatened after protest" in alert.text
+    published = await services.cases.get("mx-ana-ruiz")
+    assert published is not None
+    assert published.status is CaseStatus.ACTIVE
+    # The import is on the organizers' record.
+    audit = await OrganizerRepository(services.db).log()
+    assert any(action == "case_imported" for _, _, action, _ in audit)
+
+
+async def test_a_sheet_pasted_in_parts_after_import_is_kept_as_a_draft(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    (prompt,) = await olga.say("/import")
+    assert "Paste its text" in prompt.text
+    sheet = (SHEETS / "egypt-adel.txt").read_text(encoding="utf-8")
+    half = sheet.index("TAKE ACTION")
+    (first,) = await olga.say(sheet[:half])
+    assert "Received 1 part" in first.text
+    (second,) = await olga.say(sheet[half:])
+    assert "Received 2 parts" in second.text
+    _, (card, review) = await olga.press(second, "Read it", replies=2)
+    assert "Journalist held for reporting on prices" in card.text
+    assert "A new case: eg-karim-adel" in review.text
+    answer, _ = await olga.press(review, "Keep as draft")
+    assert not answer
+    assert "Subscribers do not see it" in await edited(emulator, review, "Kept as a draft")
+    stored = await services_of(bot).cases.get("eg-karim-adel")
+    assert stored is not None
+    assert (stored.status, stored.reference) == (CaseStatus.DRAFT, "UA 41/23")
+    (listing,) = await olga.say("/cases")
+    assert "Journalist held for reporting on prices" in listing.text
+    # The buttons of a sheet already decided on are gone; an old tap does nothing more.
+    assert review.buttons == []
+    late = await emulator.tap(olga.id, review, "oim:eg-karim-adel:drop", forge=True)
+    assert late is not None
+    assert late.text == "This sheet is no longer waiting. Send it again to import it."
+    assert await services_of(bot).cases.get("eg-karim-adel") == stored
+
+
+async def test_a_pasted_follow_up_updates_its_case(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    # A whole sheet in one message needs no /import.
+    sheet = (SHEETS / "kazakhstan-mamay-update.txt").read_text(encoding="utf-8")
+    card, review = await olga.say(sheet, replies=2)
+    assert "Activist’s detention extended again" in card.text
+    assert "An update to “Activist’s detention extended”" in review.text
+    assert "The case is published now" in review.text
+    _, (_, confirm) = await olga.press(review, "Preview & publish", replies=2)
+    assert "Publish now" in confirm.buttons[0]["text"]
+    updated = await services_of(bot).cases.get("kz-zhanbolat-mamay")
+    assert updated is not None
+    assert updated.status is CaseStatus.ACTIVE  # still published, with the new facts
+    assert updated.texts["en"].title == "Activist’s detention extended again"
+    assert updated.deadline is not None
+    assert updated.deadline.on.isoformat() == "2022-08-12"
+
+
+async def test_a_follow_up_asking_for_no_further_action_closes_its_case(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    _, draft_review = await send_sheet(olga, "egypt-adel.txt")
+    await olga.press(draft_review, "Keep as draft")
+    await edited(emulator, draft_review, "Kept as a draft")
+    card, review = await send_sheet(olga, "egypt-adel-released.txt")
+    assert "This case is closed" in card.text
+    assert [b["text"] for b in review.buttons] == ["🔒 Save and close the case", "🗑 Discard"]
+    await olga.press(review, "Save and close")
+    # The organizers' own closing buttons: tell everyone alerted, or close quietly.
+    asked = await edited(emulator, review, "The update is saved")
+    assert "close Journalist released as “Released”" in asked
+    services = services_of(bot)
+    saved = await services.cases.get("eg-karim-adel")
+    assert saved is not None
+    assert (saved.status, saved.outcome) == (CaseStatus.DRAFT, None)  # until the choice
+    await olga.press(review, "Close quietly")
+    await edited(emulator, review, "is closed: Released")
+    closed = await services.cases.get("eg-karim-adel")
+    assert closed is not None
+    assert (closed.status, closed.outcome) == (CaseStatus.CLOSED, "released")
+    assert closed.texts["en"].title == "Journalist released"
+
+
+async def test_discarding_stores_nothing(bot: UrgentActionApp, emulator: TelegramEmulator) -> None:
+    olga = organizer(emulator)
+    _, review = await send_sheet(olga, "azerbaijan-karimli.txt", mime_type="text/plain")
+    await olga.press(review, "Discard")
+    assert "Discarded" in await edited(emulator, review, "nothing was saved")
+    assert await services_of(bot).cases.get("az-aysel-karimli") is None
+
+
+async def test_an_organizers_file_that_is_no_sheet_is_refused_with_a_reason(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    emulator.elapse(HUMAN_PACE)
+    mark = emulator.last_id(olga.chat_id)
+    await emulator.send_document(olga.id, "photo.png", b"\x89PNG\r\n\x1a\n\x00\x00")
+    (reply,) = await emulator.replies(olga.chat_id, after=mark, count=1)
+    assert "neither text nor a PDF" in reply.text
+
+
+async def test_anyone_else_gets_the_ordinary_help(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    (reply,) = await send_sheet(person, "egypt-adel.txt", replies=1)
+    assert "/start" in reply.text and "/help" in reply.text  # the help
+    (reply,) = await person.say("/import")
+    assert "/help" in reply.text
+    # A pasted sheet is just text typed to the bot.
+    sheet = (SHEETS / "egypt-adel.txt").read_text(encoding="utf-8")
+    (reply,) = await person.say(sheet)
+    assert "I only understand buttons and commands" in reply.text
+    assert await services_of(bot).cases.get("eg-karim-adel") is None

@@ -1,0 +1,36 @@
+"""The import's words: every note kind has its phrase, and what a sheet says is escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.importer.report import Note, NoteKind
+from bot.rendering import Renderer
+from tests.importer.conftest import import_fixture
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("kind", list(NoteKind))
+def test_every_kind_of_note_has_its_own_phrase(language: str, kind: NoteKind) -> None:
+    values = dict.fromkeys(("written", "value", "region", "why", "date", "slug", "outcome"), "x")
+    values |= {"language": "ru", "message": "the catalogue’s words"}
+    imported = import_fixture("egypt-adel.txt")
+    imported.report.notes[:] = [Note(kind, "targets[0].fax", values)]
+    review = Renderer().render(
+        language, "import_review.html", imported=imported, notes=imported.report.notes, more=0
+    )
+    line = review.split("• ", 1)[1]
+    # Each kind says something of its own; "problem" is the catalogue's message itself.
+    assert line.startswith("targets[0].fax: ") or kind is NoteKind.UPDATE
+    assert ("the catalogue’s words" in line) == (kind is NoteKind.PROBLEM)
+
+
+def test_what_a_sheet_says_is_escaped_in_the_chat() -> None:
+    imported = import_fixture("egypt-adel.txt")
+    imported.report.notes[:] = [
+        Note(NoteKind.EMAIL_INVALID, "targets[0].emails", {"written": "<b>x</b>@&"})
+    ]
+    review = Renderer().render(
+        "en", "import_review.html", imported=imported, notes=imported.report.notes, more=0
+    )
+    assert "“&lt;b&gt;x&lt;/b&gt;@&amp;” is not an email address" in review
