@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bot.emulator import html
 from bot.emulator.html import utf16_length
 from bot.emulator.state import (
     ADMINISTRATOR,
@@ -283,6 +284,63 @@ class SimulatedPeople(World):
         self._deliver(chat, message)
         await asyncio.sleep(0)
         return message
+
+    async def send_formatted(
+        self, user_id: int, source: str, *, chat_id: int | None = None
+    ) -> RecordedMessage:
+        """The person writes formatted text (bold, links...) in the client, given here as
+        Telegram HTML: the bot gets the plain text and its entities, as from the service."""
+        chat, person = self._speaker(user_id, chat_id)
+        parsed = html.parse(source)
+        if not parsed.text.strip():
+            raise ValueError("a client does not send empty messages")
+        message = self.record(
+            chat, from_bot=False, user_id=person.id, text=parsed.text, entities=parsed.entities
+        )
+        self._deliver(chat, message)
+        await asyncio.sleep(0)
+        return message
+
+    async def forward(
+        self, user_id: int, message: MessageRef, *, chat_id: int | None = None
+    ) -> RecordedMessage:
+        """The person forwards a message they can see (from a group, or the bot's) into a chat
+        (their chat with the bot unless `chat_id`): text, entities and file are kept, and
+        `forward_origin` names the original sender."""
+        original = self._message(message)
+        source = self.chats[original.chat_id]
+        if source.status_of(user_id) not in IN_CHAT:
+            raise ValueError(f"{self.person(user_id).first_name} cannot see chat {source.id}")
+        if original.deleted or original.service:
+            raise ValueError(f"message {original.message_id} cannot be forwarded")
+        if original.protected:
+            raise ValueError(f"message {original.message_id} is protected from forwarding")
+        chat, person = self._speaker(user_id, chat_id)
+        sender = (
+            self.bot.as_user()
+            if original.from_bot
+            else self.people[original.user_id].as_user()
+            if original.user_id is not None
+            else None
+        )
+        origin: dict[str, Any] = (
+            {"type": "user", "date": original.date, "sender_user": sender}
+            if sender is not None
+            else {"type": "hidden_user", "date": original.date, "sender_user_name": "Hidden"}
+        )
+        copied = self.record(
+            chat,
+            from_bot=False,
+            user_id=person.id,
+            text=original.text,
+            entities=[dict(entity) for entity in original.entities],
+            document=original.document,
+            photo=original.photo,
+        )
+        copied.forward_origin = origin
+        self._deliver(chat, copied)
+        await asyncio.sleep(0)
+        return copied
 
     async def send_command(
         self, user_id: int, command: str, arguments: str = "", *, chat_id: int | None = None

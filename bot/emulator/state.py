@@ -129,6 +129,7 @@ class RecordedMessage:
     silent: bool = False  # disable_notification
     protected: bool = False  # protect_content
     service: dict[str, Any] | None = None  # new_chat_members, migrate_to_chat_id and the like
+    forward_origin: dict[str, Any] | None = None  # a forwarded message: where it came from
 
     @property
     def edited(self) -> bool:

@@ -294,6 +294,8 @@ class World:
             replied = chat.messages.get(message.reply_to)
             if replied is not None and not replied.deleted:
                 payload["reply_to_message"] = self.message_json(replied, with_reply=False)
+        if message.forward_origin is not None:
+            payload["forward_origin"] = message.forward_origin
         if message.edit_date is not None:
             payload["edit_date"] = message.edit_date
         if message.protected:

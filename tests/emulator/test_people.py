@@ -292,3 +292,39 @@ async def test_events_log_what_happened_in_order(emu: TelegramEmulator, api: Api
     assert events[2]["message"]["text"] == "hello"
     assert events[2]["message"]["from_bot"] is True
     assert [event["id"] for event in events] == list(range(mark + 1, mark + 6))
+
+
+async def test_formatted_text_reaches_the_bot_as_plain_text_and_entities(
+    emu: TelegramEmulator, api: Api
+) -> None:
+    chat = await started(emu)
+    await updates(api)
+    await emu.send_formatted(chat, '<b>Free</b> him: <a href="https://amnesty.org">act</a>')
+    (update,) = await updates(api)
+    assert update["message"]["text"] == "Free him: act"
+    assert update["message"]["entities"] == [
+        {"type": "bold", "offset": 0, "length": 4},
+        {"type": "text_link", "offset": 10, "length": 3, "url": "https://amnesty.org"},
+    ]
+
+
+async def test_a_forwarded_message_keeps_its_text_and_names_its_sender(
+    emu: TelegramEmulator, api: Api
+) -> None:
+    chat = await started(emu)
+    dana = emu.create_person("Dana")
+    group = await emu.create_group("Team", members=[chat, dana.id])
+    original = await emu.send_formatted(dana.id, "<i>Court moved</i> to Monday", chat_id=group.id)
+    await updates(api)
+    forwarded = await emu.forward(chat, original)
+    (update,) = await updates(api)
+    message = update["message"]
+    assert message["chat"]["id"] == chat
+    assert message["text"] == "Court moved to Monday"
+    assert message["entities"] == [{"type": "italic", "offset": 0, "length": 11}]
+    assert message["forward_origin"]["type"] == "user"
+    assert message["forward_origin"]["sender_user"]["first_name"] == "Dana"
+    assert forwarded.forward_origin is not None
+    stranger = emu.create_person("Eve")
+    with pytest.raises(ValueError, match="cannot see"):
+        await emu.forward(stranger.id, original)
