@@ -326,9 +326,14 @@ async def _record_migrated(conn: aiosqlite.Connection, result: Result) -> None:
     delivery, new_chat = result.delivery, result.migrate_to
     assert new_chat is not None
     at = timestamp(result.at)
-    cursor = await conn.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (new_chat,))
-    if await cursor.fetchone() is not None:
-        # The supergroup subscribed on its own and gets its own rows; the old id is dead.
+    cursor = await conn.execute(
+        "SELECT count(*) FROM subscribers WHERE chat_id IN (?, ?)", (delivery.chat_id, new_chat)
+    )
+    subscribed = await cursor.fetchone()
+    # Both ids subscribed: the supergroup subscribed on its own and gets its own rows; the old
+    # id is dead. (The new id alone is subscribed when another row to the group, sent at the
+    # same time, was answered the same way and moved the subscription already.)
+    if subscribed is not None and subscribed[0] == 2:
         await conn.execute(
             "UPDATE subscribers SET status = 'blocked', updated_at = ? WHERE chat_id = ?",
             (at, delivery.chat_id),
@@ -350,7 +355,7 @@ async def _record_migrated(conn: aiosqlite.Connection, result: Result) -> None:
         (new_chat, delivery.chat_id),
     )
     await conn.execute(
-        "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?, migrated = 1,"
-        " attempts = attempts + 1, last_error = ? WHERE id = ?",
-        (at, result.error, delivery.id),
+        "UPDATE outbox SET status = 'pending', chat_id = ?, claimed_at = NULL, not_before = ?,"
+        " migrated = 1, attempts = attempts + 1, last_error = ? WHERE id = ?",
+        (new_chat, at, result.error, delivery.id),
     )

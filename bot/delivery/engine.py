@@ -338,8 +338,8 @@ class DeliveryEngine:
             return False
         self._buffer.popleft()
         payload = self._payloads.get(delivery.payload_id)
-        self.limiter.note(delivery.chat_id)
-        task = asyncio.create_task(self._send(delivery, payload))
+        noted = self.limiter.note(delivery.chat_id)
+        task = asyncio.create_task(self._send(delivery, payload, noted))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True
@@ -348,7 +348,7 @@ class DeliveryEngine:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    async def _send(self, delivery: Delivery, payload: Payload | None) -> None:
+    async def _send(self, delivery: Delivery, payload: Payload | None, noted: float) -> None:
         try:
             if payload is None:
                 raise LookupError(f"payload {delivery.payload_id} is missing")
@@ -372,6 +372,7 @@ class DeliveryEngine:
             self.stats.failed += 1
             self._emit(Result(delivery, Verdict.FAILED, self._clock(), error=repr(error)))
         finally:
+            self.limiter.answered(delivery.chat_id, noted)
             self._slots.release()
 
     def _conclude(self, delivery: Delivery, response: ApiResponse) -> Result:

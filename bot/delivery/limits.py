@@ -76,10 +76,14 @@ class SendLimiter:
         times = self._groups.get(chat_id)
         if times is None or len(times) < self.chats.group_messages:
             return 0.0
-        return max(0.0, times[0] + self.chats.group_window - now)
+        # After `answered`, the times are no longer in order: the window starts at the earliest.
+        return max(0.0, min(times) + self.chats.group_window - now)
 
-    def note(self, chat_id: int) -> None:
-        """A message to `chat_id` goes out now; it takes its share of the whole bot's rate."""
+    def note(self, chat_id: int) -> float:
+        """A message to `chat_id` goes out now; it takes its share of the whole bot's rate.
+
+        Return the moment noted, for `answered`.
+        """
         now = self._monotonic()
         self._refill(now)
         # A direct reply is never delayed, so the bucket may go below zero: the engine then
@@ -95,6 +99,19 @@ class SendLimiter:
         self._notes += 1
         if self._notes % _PRUNE_EVERY == 0:
             self._prune(now)
+        return now
+
+    def answered(self, chat_id: int, noted: float) -> None:
+        """Telegram answered the message to `chat_id` noted at `noted` (or gave up on it).
+
+        A group's window counts from here: Telegram counts a message when it reaches the group,
+        and the first of a bunch can reach it some milliseconds after it was sent. Counted from
+        the sending, the 21st message of a window could arrive inside it and meet a 429, which
+        holds every send.
+        """
+        times = self._groups.get(chat_id) if chat_id < 0 else None
+        if times is not None and noted in times:
+            times[times.index(noted)] = max(noted, self._monotonic())
 
     def _refill(self, now: float) -> None:
         self._level = min(self.burst, self._level + (now - self._stamp) * self.rate)
@@ -104,5 +121,5 @@ class SendLimiter:
         self._private = {chat: until for chat, until in self._private.items() if until > now}
         window = self.chats.group_window
         self._groups = {
-            chat: times for chat, times in self._groups.items() if times[-1] + window > now
+            chat: times for chat, times in self._groups.items() if max(times) + window > now
         }

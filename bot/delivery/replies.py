@@ -75,8 +75,7 @@ class ReplyTracker(BaseRateLimiter[None]):
         if chat is not None and chat < 0:
             await asyncio.sleep(self._limiter.chat_wait(chat))
         for attempt in (1, 2):
-            if chat is not None:
-                self._limiter.note(chat)
+            noted = self._limiter.note(chat) if chat is not None else None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -85,6 +84,10 @@ class ReplyTracker(BaseRateLimiter[None]):
                 if attempt == 2 or seconds > self._longest_wait:
                     raise
                 await asyncio.sleep(seconds)
+            finally:
+                # A group counts its window from when the reply reached it.
+                if chat is not None and noted is not None:
+                    self._limiter.answered(chat, noted)
         raise AssertionError("unreachable")
 
 

@@ -80,6 +80,21 @@ def test_replies_take_their_share_so_the_engine_waits_for_them() -> None:
     assert limiter.wait() == pytest.approx(0.5)
 
 
+def test_a_groups_window_counts_from_when_its_messages_were_answered() -> None:
+    ticks = Ticks()
+    chats = ChatLimits(group_messages=2, group_window=10.0)
+    limiter = SendLimiter(1e9, chats=chats, monotonic=ticks)
+    first, second = limiter.note(-5), limiter.note(-5)
+    # The second reached the group 0.2 s after it was sent, the first 0.5 s after.
+    ticks.now += 0.2
+    limiter.answered(-5, second)
+    ticks.now += 0.3
+    limiter.answered(-5, first)
+    assert limiter.chat_wait(-5) == pytest.approx(9.7)
+    limiter.answered(-5, first)  # an answer noted twice changes nothing
+    assert limiter.chat_wait(-5) == pytest.approx(9.7)
+
+
 def test_old_entries_are_swept_so_memory_stays_bounded() -> None:
     ticks = Ticks()
     limiter = SendLimiter(1e9, chats=ChatLimits(group_window=1.0), monotonic=ticks)

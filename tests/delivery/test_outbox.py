@@ -173,6 +173,25 @@ async def test_a_migrated_group_moves_its_subscription_and_rows(db: Database) ->
     assert again.migrated and again.chat_id == -1000000000001
 
 
+async def test_rows_sent_at_once_to_a_migrated_group_are_all_resent(db: Database) -> None:
+    (group,) = await subscribe(db, [-4000001])
+    await queue(db, [group])
+    await queue(db, [group], "second")
+    repository = OutboxRepository(db)
+    claimed = await repository.claim(T0, 2)
+    # Both went out together and both were answered "upgraded to a supergroup".
+    await repository.record(
+        [
+            Result(d, Verdict.MIGRATED, T0, error="400 upgraded", migrate_to=-1000000000001)
+            for d in claimed
+        ]
+    )
+    subscriber = await SubscriberRepository(db).get(-1000000000001)
+    assert subscriber is not None and subscriber.status == SubscriberStatus.ACTIVE
+    again = await repository.claim(T0, 10)
+    assert [(d.chat_id, d.migrated) for d in again] == [(-1000000000001, True)] * 2
+
+
 async def test_per_recipient_params_override_the_shared_ones(db: Database) -> None:
     markup = {"inline_keyboard": [[{"text": "Act", "callback_data": "act:9"}]]}
     await queue(db, [Recipient(1), Recipient(2, params={"reply_markup": markup})])
