@@ -12,16 +12,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue
+from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
 from bot.context import BotContext, UrgentActionApp
 from bot.db.broadcasts import Broadcast, BroadcastRepository
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
-from bot.delivery.messages import OutboundMessage
+from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
 from bot.handlers.organizer import is_organizer, refuse
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -68,6 +69,18 @@ async def takes(update: Update, context: BotContext) -> bool:
     language = await language_of(update, context)
     await send(chat, await _audience_screen(context, language))
     return True
+
+
+async def media(update: Update, context: BotContext) -> None:
+    """A photo, video or the like while a draft awaits its message: say that only text goes."""
+    draft = context.user_data.get("broadcast") if context.user_data is not None else None
+    message = update.effective_message
+    if not isinstance(draft, BroadcastDraft) or draft.html is not None or message is None:
+        return
+    if not await is_organizer(update, context):
+        return
+    language = await language_of(update, context)
+    await message.reply_text(text(context, language, "broadcast_text_only.html"))
 
 
 async def _audience_screen(context: BotContext, language: str) -> Screen:
@@ -170,15 +183,17 @@ async def confirm(update: Update, context: BotContext) -> None:
         return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-    draft = context.user_data.get("broadcast") if context.user_data is not None else None
     if callback is None or query is None or chat is None or user is None:
         return
+    # Taken at once, before any await: a second tap on "Send now" (taps are handled
+    # concurrently) finds no draft instead of queueing the broadcast twice.
+    draft = context.user_data.pop("broadcast", None) if context.user_data is not None else None
     language = await language_of(update, context)
     if not isinstance(draft, BroadcastDraft) or draft.html is None or draft.audience is None:
+        if isinstance(draft, BroadcastDraft) and context.user_data is not None:
+            context.user_data.setdefault("broadcast", draft)
         await query.answer(text(context, language, "broadcast_no_draft.txt"), show_alert=True)
         return
-    assert context.user_data is not None
-    context.user_data.pop("broadcast", None)
     await query.answer()
     when = callback.arg(0)
     if when == "drop":
@@ -220,6 +235,7 @@ async def confirm(update: Update, context: BotContext) -> None:
             broadcast=broadcast,
             progress=None,
             done=False,
+            scheduled=send_at > now,
         ),
         reply_markup=_cancel_markup(context, language, broadcast.id),
     )
@@ -263,15 +279,22 @@ async def _progress(context: BotContext) -> None:
     if broadcast is None:
         job.schedule_removal()
         return
-    progress = await OutboxRepository(services.db).progress(broadcast_id)
-    done = progress.finished or broadcast.status != "queued"
+    outbox = OutboxRepository(services.db)
+    progress = await outbox.progress(broadcast_id)
+    if broadcast.status == "cancelled" and progress.pending:
+        # Rows the engine held when the broadcast was cancelled come back as pending when it
+        # lets them go (a chat's pace, a 429): they must not go out later either.
+        await outbox.cancel_broadcast(broadcast_id)
+        progress = await outbox.progress(broadcast_id)
+    # The report waits for the rows still in flight, so its numbers are final.
+    done = progress.finished
     if done:
         job.schedule_removal()
         await repository.finish(broadcast_id, services.clock())
     await _show(context, broadcast, progress, done)
 
 
-async def _show(context: BotContext, broadcast: Broadcast, progress: object, done: bool) -> None:
+async def _show(context: BotContext, broadcast: Broadcast, progress: Progress, done: bool) -> None:
     if broadcast.status_chat_id is None or broadcast.status_message_id is None:
         return
     services = context.services
@@ -284,6 +307,7 @@ async def _show(context: BotContext, broadcast: Broadcast, progress: object, don
         broadcast=broadcast,
         progress=progress,
         done=done,
+        scheduled=not done and broadcast.send_at > services.clock(),
     )
     try:
         await context.bot.edit_message_text(
@@ -329,8 +353,17 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    await services.subscribers.set_status(chat.id, SubscriberStatus.STOPPED, services.clock())
+    # In a group, as with /stop, only an admin may unsubscribe it for everyone.
+    if chat.type != ChatType.PRIVATE and not await is_group_admin(update, context):
+        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
+        return
+    known = await services.subscribers.set_status(
+        chat.id, SubscriberStatus.STOPPED, services.clock()
+    )
     await query.answer()
+    if not known:
+        await chat.send_message(text(context, language, "not_subscribed.html"))
+        return
     undo = InlineKeyboardButton(
         services.renderer.button(language, "undo_stop"), callback_data=encode("sub")
     )
@@ -345,4 +378,19 @@ HANDLERS = [
     CallbackQueryHandler(confirm, pattern=pattern("obs")),
     CallbackQueryHandler(cancel, pattern=pattern("obx")),
     CallbackQueryHandler(unsubscribe, pattern=pattern("unsub")),
+    # Broadcasts are text: a forwarded photo or video gets a word instead of silence. (Text,
+    # forwarded or typed, reaches `takes` through the private-chat text handler.)
+    MessageHandler(
+        filters.ChatType.PRIVATE
+        & (
+            filters.PHOTO
+            | filters.VIDEO
+            | filters.ANIMATION
+            | filters.AUDIO
+            | filters.VOICE
+            | filters.VIDEO_NOTE
+            | filters.Sticker.ALL
+        ),
+        media,
+    ),
 ]

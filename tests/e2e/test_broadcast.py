@@ -1,0 +1,481 @@
+"""Broadcasts end to end: an organizer composes (or forwards) a message, picks an audience, sees
+its size and a preview, sends it now or later, follows it in one status message, cancels it; the
+people reached, and only they, get it once with an unsubscribe button. Across a restart too."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from bot.app import build_application, running
+from bot.config import Settings
+from bot.context import UrgentActionApp
+from bot.domain.cases import CaseStatus
+from bot.domain.subscribers import ChatType, SubscriberStatus
+from bot.emulator import RecordedMessage, TelegramEmulator
+from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, services_of
+
+SLUG = "kz-zhanbolat-mamay"
+NEWS = '<b>Hearing moved</b> to 3 June: <a href="https://amnesty.org/kz">read more</a>'
+NEWS_TEXT = "Hearing moved to 3 June: read more"
+FINISHED = "— finished"
+CANCELLED = "— cancelled"
+NO_BUTTON = "This button no longer works. Send /start to see the open cases."
+
+
+def organizer(emulator: TelegramEmulator) -> Chatter:
+    olga = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    return Chatter(emulator, olga, olga.id)
+
+
+async def subscribed(emulator: TelegramEmulator, name: str, language: str = "en") -> Chatter:
+    """A person who sent /start while the seed case is open: the welcome and the case's card."""
+    someone = emulator.create_person(name, language_code=language)
+    chatter = Chatter(emulator, someone, someone.id)
+    await chatter.say("/start", replies=2)
+    return chatter
+
+
+async def audience_of(
+    app: UrgentActionApp, emulator: TelegramEmulator, count: int, *, name: str = "Reader"
+) -> list[int]:
+    """`count` people who started the bot long ago: subscribers already (a large audience)."""
+    services = services_of(app)
+    people = emulator.create_people(count, first_name=name)
+    for someone in people:
+        await services.subscribers.subscribe(someone.id, ChatType.PRIVATE, "en", services.clock())
+    return [someone.id for someone in people]
+
+
+async def compose(olga: Chatter, source: str) -> RecordedMessage:
+    """/broadcast, then the message formatted in the client; return the audience question."""
+    (prompt,) = await olga.say("/broadcast")
+    assert "New broadcast" in prompt.text
+    olga.emulator.elapse(1.5)
+    mark = olga.emulator.last_id(olga.chat_id)
+    await olga.emulator.send_formatted(olga.id, source)
+    (question,) = await olga.emulator.replies(olga.chat_id, after=mark)
+    assert "Who should receive it?" in question.text
+    return question
+
+
+async def choose(
+    olga: Chatter, question: RecordedMessage, audience: str
+) -> tuple[RecordedMessage, RecordedMessage]:
+    """Pick the audience; return the preview and the confirmation with its size."""
+    _, (preview, confirm) = await olga.press(question, audience, replies=2)
+    return preview, confirm
+
+
+async def send(olga: Chatter, confirm: RecordedMessage, when: str = "Send now") -> RecordedMessage:
+    """Confirm; return the status message."""
+    _, (status,) = await olga.press(confirm, when, replies=1)
+    assert "Broadcast #" in status.text
+    return status
+
+
+async def broadcast(olga: Chatter, source: str, audience: str) -> RecordedMessage:
+    """The whole flow, sent now; return the status message once it reports the end."""
+    _, confirm = await choose(olga, await compose(olga, source), audience)
+    status = await send(olga, confirm)
+    await finished(olga.emulator, status)
+    return status
+
+
+async def finished(
+    emulator: TelegramEmulator, status: RecordedMessage, timeout: float = 20
+) -> str:
+    """The status message's final report, once it has one."""
+    await emulator.wait_for(lambda: ended(status.text), timeout)
+    return status.text
+
+
+def ended(report: str) -> bool:
+    """Whether a status message is the final report."""
+    return FINISHED in report or CANCELLED in report
+
+
+def received(
+    emulator: TelegramEmulator, chat_id: int, text: str = NEWS_TEXT
+) -> list[RecordedMessage]:
+    """The messages with `text` the bot sent this chat."""
+    return [m for m in emulator.bot_messages(chat_id) if text in m.text]
+
+
+def numbers(report: str) -> dict[str, int]:
+    """The counts in a status message: sent, blocked, failed, left, cancelled."""
+    return {key: int(value) for key, value in re.findall(r"(\w+): (\d+)", report.lower())}
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+    """Wait until an asynchronous condition (about the database) holds."""
+    for _ in range(int(timeout / 0.05)):
+        if await condition():
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the bot did not get there in time")
+
+
+async def status_of(app: UrgentActionApp, chat_id: int) -> SubscriberStatus | None:
+    subscriber = await services_of(app).subscribers.get(chat_id)
+    return subscriber.status if subscriber else None
+
+
+async def test_a_formatted_broadcast_reaches_every_active_subscriber_once_as_previewed(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    people = [await subscribed(emulator, name) for name in ("Anna", "Chen", "Dana")]
+    boris = await subscribed(emulator, "Boris", "ru")
+    stopped = await subscribed(emulator, "Stas")
+    await stopped.say("/stop")
+    blocker = await subscribed(emulator, "Bella")
+    await emulator.block_bot(blocker.id)
+    await eventually(
+        lambda: _is(bot, blocker.chat_id, SubscriberStatus.BLOCKED),
+    )
+    olga = organizer(emulator)
+
+    question = await compose(olga, NEWS)
+    preview, confirm = await choose(olga, question, "Everyone subscribed")
+    assert "It goes to <b>4</b> chats" in (confirm.html or "")
+    assert preview.text == NEWS_TEXT
+    assert {"type": "bold", "offset": 0, "length": 13} in preview.entities
+    # A double tap on "Send now" (taps are handled concurrently) sends it once.
+    mark = emulator.last_id(olga.chat_id)
+    emulator.elapse(1.5)
+    data = str(confirm.button("Send now")["callback_data"])
+    await asyncio.gather(*(emulator.tap(olga.id, confirm, data) for _ in range(2)))
+    (status,) = await emulator.replies(olga.chat_id, after=mark)
+    report = await finished(emulator, status)
+
+    for chatter in people:
+        (got,) = received(emulator, chatter.chat_id)
+        # Exactly what the preview showed: the same text, formatting and button.
+        assert (got.text, got.entities) == (preview.text, preview.entities)
+        assert got.reply_markup == preview.reply_markup
+        assert [b.text for row in got.keyboard for b in row] == ["🔕 Unsubscribe"]
+    # Boris reads the same message, with the button in his language.
+    (got,) = received(emulator, boris.chat_id)
+    assert (got.text, got.entities) == (preview.text, preview.entities)
+    assert {"type": "text_link", "offset": 25, "length": 9, "url": "https://amnesty.org/kz"} in (
+        got.entities
+    )
+    assert [b.text for row in got.keyboard for b in row] == ["🔕 Отписаться"]
+    assert emulator.bot_messages(olga.chat_id, after=status.message_id) == []
+    assert not received(emulator, stopped.chat_id)
+    assert not received(emulator, blocker.chat_id)
+    assert numbers(report) == {"sent": 4, "blocked": 0, "failed": 0, "left": 0}
+    assert status.keyboard == []  # nothing left to cancel
+
+
+async def _is(app: UrgentActionApp, chat_id: int, status: SubscriberStatus) -> bool:
+    return await status_of(app, chat_id) is status
+
+
+async def test_each_audience_reaches_exactly_its_people(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    services = services_of(bot)
+    case = await services.cases.get(SLUG)
+    assert case is not None
+    # Zoe subscribed while no case was open: the case never reached her.
+    await services.cases.save(dataclasses.replace(case, status=CaseStatus.DRAFT), services.clock())
+    zoe = emulator.create_person("Zoe")
+    await Chatter(emulator, zoe, zoe.id).say("/start")
+    await services.cases.save(
+        dataclasses.replace(case, status=CaseStatus.ACTIVE), services.clock()
+    )
+    anna = await subscribed(emulator, "Anna")
+    boris = await subscribed(emulator, "Boris", "ru")
+    chen = await subscribed(emulator, "Chen")
+    # Anna acts, through the card's buttons.
+    card = emulator.bot_messages(anna.chat_id)[-1]
+    _, (checklist,) = await anna.press(card, "I've acted", replies=1)
+    await anna.press(checklist, "President of Kazakhstan · email", replies=1)
+    olga = organizer(emulator)
+
+    expected = {
+        "Received:": {anna.chat_id, boris.chat_id, chen.chat_id},
+        "…who acted": {anna.chat_id},
+        "…who have not acted": {boris.chat_id, chen.chat_id},
+        "Speakers of Русский": {boris.chat_id},
+    }
+    everyone = [anna, boris, chen, Chatter(emulator, zoe, zoe.id)]
+    for number, (audience, reached) in enumerate(expected.items(), start=1):
+        news = f"Update {number} for this audience"
+        _, confirm = await choose(olga, await compose(olga, news), audience)
+        size = len(reached)
+        assert f"It goes to <b>{size}</b> {'chat' if size == 1 else 'chats'}" in (
+            confirm.html or ""
+        )
+        status = await send(olga, confirm)
+        assert numbers(await finished(emulator, status))["sent"] == size
+        got = {c.chat_id for c in everyone if received(emulator, c.chat_id, news)}
+        assert got == reached, audience
+        assert all(len(received(emulator, c.chat_id, news)) <= 1 for c in everyone)
+
+
+async def test_a_forwarded_message_is_broadcast_with_its_formatting(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await subscribed(emulator, "Anna")
+    olga = organizer(emulator)
+    dana = emulator.create_person("Dana")
+    team = await emulator.create_group("Campaign team", members=[olga.id, dana.id])
+    original = await emulator.send_formatted(dana.id, NEWS, chat_id=team.id)
+
+    photo = await emulator.send_photo(
+        dana.id, b"\xff\xd8 poster", caption="Poster", chat_id=team.id
+    )
+
+    (prompt,) = await olga.say("/broadcast")
+    assert "forward a text message" in prompt.text
+    # A photo cannot be broadcast: the organizer is told so, and the draft still waits.
+    emulator.elapse(1.5)
+    mark = emulator.last_id(olga.chat_id)
+    await emulator.forward(olga.id, photo)
+    (refused,) = await emulator.replies(olga.chat_id, after=mark)
+    assert "text only" in refused.text
+    emulator.elapse(1.5)
+    mark = emulator.last_id(olga.chat_id)
+    await emulator.forward(olga.id, original)
+    (question,) = await emulator.replies(olga.chat_id, after=mark)
+    preview, confirm = await choose(olga, question, "Everyone subscribed")
+    assert preview.text == NEWS_TEXT
+    status = await send(olga, confirm)
+    await finished(emulator, status)
+    (got,) = received(emulator, anna.chat_id)
+    assert got.entities == original.entities
+    assert got.button("Unsubscribe")
+    assert not received(emulator, team.id)
+
+
+async def test_a_broadcast_scheduled_in_an_hour_waits_for_its_time_or_its_cancelling(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    anna = await subscribed(emulator, "Anna")
+    olga = organizer(emulator)
+    _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
+    status = await send(olga, confirm, "In 1 hour")
+    assert "Scheduled for 1 chat, at 2022-05-20 10:00 UTC" in status.text
+    _, confirm = await choose(olga, await compose(olga, "Second <b>update</b>"), "Everyone")
+    dropped = await send(olga, confirm, "In 1 hour")
+    answer, _ = await olga.press(dropped, "Cancel the broadcast")
+    assert answer == "Cancelled: 1 message will not be sent."
+
+    await asyncio.sleep(4)  # the status messages are refreshed; nothing goes early
+    assert not received(emulator, anna.chat_id)
+    assert "Scheduled for 1 chat, at 2022-05-20 10:00 UTC" in status.text
+    assert CANCELLED in dropped.text
+    assert numbers(dropped.text) == {
+        "sent": 0,
+        "blocked": 0,
+        "failed": 0,
+        "left": 0,
+        "cancelled": 1,
+    }
+
+    clock.advance(timedelta(minutes=59))
+    services_of(bot).wake_delivery()  # what the engine's timer would do as time passes
+    await asyncio.sleep(1)
+    assert not received(emulator, anna.chat_id)
+    clock.advance(timedelta(minutes=1))
+    services_of(bot).wake_delivery()
+    await emulator.wait_for(lambda: bool(received(emulator, anna.chat_id)), timeout=5)
+    assert numbers(await finished(emulator, status))["sent"] == 1
+    await asyncio.sleep(1)
+    assert not received(emulator, anna.chat_id, "Second update")
+    assert len(received(emulator, anna.chat_id)) == 1
+
+
+@asynccontextmanager
+async def slow_bot(
+    settings: Settings, clock: MovableClock, rate: float = 5.0
+) -> AsyncIterator[UrgentActionApp]:
+    """The bot sending at `rate` messages a second, so a broadcast takes a while."""
+    app = build_application(dataclasses.replace(settings, send_rate=rate), clock=clock)
+    async with running(app, poll_timeout=timedelta(seconds=1)):
+        yield app
+
+
+def reached(emulator: TelegramEmulator, chats: list[int], text: str = NEWS_TEXT) -> int:
+    return sum(len(received(emulator, chat_id, text)) for chat_id in chats)
+
+
+async def test_cancelling_a_running_broadcast_stops_it_and_the_report_says_so(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    async with slow_bot(settings, clock) as app:
+        chats = await audience_of(app, emulator, 40)
+        olga = organizer(emulator)
+        _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
+        assert "It goes to <b>40</b> chats" in (confirm.html or "")
+        status = await send(olga, confirm)
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 8, timeout=10)
+        answer, _ = await olga.press(status, "Cancel the broadcast")
+        at_cancel = reached(emulator, chats)
+        assert answer is not None
+        assert answer.startswith("Cancelled:")
+        report = await finished(emulator, status, timeout=10)
+        await asyncio.sleep(2)
+        total = reached(emulator, chats)
+        assert total - at_cancel <= 3  # only what was already on its way
+        assert total < 40
+        counts = numbers(report)
+        assert CANCELLED in report
+        assert counts["sent"] == total
+        assert counts["left"] == 0
+        assert counts["sent"] + counts["cancelled"] == 40
+        assert status.keyboard == []
+
+
+async def test_one_status_message_follows_the_broadcast_to_a_true_report(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    async with slow_bot(settings, clock) as app:
+        chats = await audience_of(app, emulator, 30)
+        gone, refused = chats[3], chats[7]
+        emulator.deactivate(gone)  # the account was deleted: Telegram answers 403
+        emulator.fail_next(
+            "sendMessage",
+            status=400,
+            description="Bad Request: chat not writable",
+            chat_id=refused,
+        )
+        olga = organizer(emulator)
+        _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
+        status = await send(olga, confirm)
+        seen: list[str] = [status.text]
+
+        def watch() -> bool:
+            if status.text != seen[-1]:
+                seen.append(status.text)
+            return ended(status.text)
+
+        await emulator.wait_for(watch, timeout=20)
+        after_status = emulator.bot_messages(olga.chat_id, after=status.message_id)
+        assert after_status == []  # no new messages: the one message was edited
+        assert status.edits == len(seen) - 1
+        middle = [numbers(text) for text in seen[1:-1]]
+        assert middle, "the status message never showed progress before the end"
+        assert all(m["left"] > 0 for m in middle)
+        sents = [m["sent"] for m in middle]
+        assert sents == sorted(sents)
+        assert FINISHED in seen[-1]
+        final = numbers(seen[-1])
+        delivered = reached(emulator, chats)
+        assert final == {"sent": delivered, "blocked": 1, "failed": 1, "left": 0}
+        assert delivered == 28
+        assert await status_of(app, gone) is SubscriberStatus.BLOCKED
+
+
+async def test_the_unsubscribe_button_ends_broadcasts_and_alerts_for_that_person(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await subscribed(emulator, "Anna")
+    chen = await subscribed(emulator, "Chen")
+    olga = organizer(emulator)
+    await broadcast(olga, NEWS, "Everyone subscribed")
+    (got,) = received(emulator, anna.chat_id)
+    _, (bye,) = await anna.press(got, "Unsubscribe", replies=1)
+    assert "You will receive no more alerts" in bye.text
+    assert bye.button("Undo")
+
+    _, confirm = await choose(olga, await compose(olga, "Second <b>update</b>"), "Everyone")
+    assert "It goes to <b>1</b> chat," in (confirm.html or "")
+    status = await send(olga, confirm)
+    await finished(emulator, status)
+    assert received(emulator, chen.chat_id, "Second update")
+    assert not received(emulator, anna.chat_id, "Second update")
+    # No alerts either: the case's subscribers are now Chen alone.
+    _, confirm = await choose(olga, await compose(olga, "Third"), "Received:")
+    assert "It goes to <b>1</b> chat," in (confirm.html or "")
+
+
+async def test_in_a_group_only_an_admin_can_unsubscribe_it_from_a_broadcast(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    admin = emulator.create_person("Gala")
+    member = emulator.create_person("Mira")
+    group = await emulator.create_group("Readers", members=[member.id], admins=[admin.id])
+    await emulator.send_command(admin.id, "/start", chat_id=group.id)
+    await eventually(lambda: _is(bot, group.id, SubscriberStatus.ACTIVE))
+    olga = organizer(emulator)
+    await broadcast(olga, NEWS, "Everyone subscribed")
+    (got,) = received(emulator, group.id)
+    answer = await emulator.press(member.id, got, "Unsubscribe")
+    assert answer is not None
+    assert "admin" in (answer.text or "")
+    assert await status_of(bot, group.id) is SubscriberStatus.ACTIVE
+    emulator.elapse(3)
+    answer = await emulator.press(admin.id, got, "Unsubscribe")
+    assert answer is not None
+    await eventually(lambda: _is(bot, group.id, SubscriberStatus.STOPPED))
+
+
+async def test_only_organizers_can_broadcast_even_with_forged_buttons(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    (reply,) = await person.say("/broadcast")
+    assert "/start" in reply.text  # the ordinary help
+    assert "broadcast" not in reply.text.lower()
+    olga = organizer(emulator)
+    _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
+    status = await send(olga, confirm, "In 1 hour")
+    mark = emulator.last_id(person.chat_id)
+    for forged in ("oba:all:", "obs:now", "obs:drop", "oba:lang:en"):
+        emulator.elapse(1.5)
+        answer = await emulator.tap(person.id, reply, forged, forge=True)
+        assert answer is not None
+        assert answer.text == NO_BUTTON
+    emulator.elapse(1.5)
+    answer = await emulator.tap(person.id, reply, "obx:1", forge=True)
+    assert answer is not None
+    assert answer.text == NO_BUTTON
+    await asyncio.sleep(3.5)  # a status refresh: still scheduled, not cancelled
+    assert "Scheduled for 1 chat" in status.text
+    assert emulator.bot_messages(person.chat_id, after=mark) == []
+    clock.advance(timedelta(hours=1))
+    services_of(bot).wake_delivery()
+    await emulator.wait_for(lambda: bool(received(emulator, person.chat_id)), timeout=5)
+    await finished(emulator, status)
+    assert len(received(emulator, person.chat_id)) == 1
+
+
+async def test_broadcasts_survive_a_restart_without_duplicates_and_keep_reporting(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    olga = organizer(emulator)
+    async with slow_bot(settings, clock) as first:
+        chats = await audience_of(first, emulator, 30)
+        _, confirm = await choose(olga, await compose(olga, "Later <b>news</b>"), "Everyone")
+        scheduled = await send(olga, confirm, "In 1 hour")
+        _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
+        running_status = await send(olga, confirm)
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 8, timeout=10)
+    # The bot is down half-way.
+    at_stop = reached(emulator, chats)
+    edits_at_stop = running_status.edits
+    assert at_stop < 30
+    await asyncio.sleep(1)
+    assert reached(emulator, chats) == at_stop
+
+    async with slow_bot(settings, clock) as second:
+        report = await finished(emulator, running_status, timeout=20)
+        assert running_status.edits > edits_at_stop
+        assert all(len(received(emulator, chat_id)) >= 1 for chat_id in chats)
+        duplicates = reached(emulator, chats) - 30
+        assert duplicates <= 2  # at most what was in flight when the bot stopped
+        assert numbers(report)["sent"] == 30
+        assert not reached(emulator, chats, "Later news")
+
+        clock.advance(timedelta(hours=1))
+        services_of(second).wake_delivery()
+        await finished(emulator, scheduled, timeout=20)
+        assert all(len(received(emulator, chat_id, "Later news")) == 1 for chat_id in chats)
+        assert numbers(scheduled.text)["sent"] == 30
