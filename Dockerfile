@@ -1,11 +1,13 @@
 # A slim image that runs the bot as a non-root user, with the database on a volume.
+# MPLCONFIGDIR: matplotlib (the results chart) keeps its font cache where the bot may write.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     BOT_DB_PATH=/data/bot.sqlite3 \
-    BOT_ACTIONS_DIR=/app/actions
+    BOT_ACTIONS_DIR=/app/actions \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

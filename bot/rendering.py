@@ -5,7 +5,8 @@ Layout: `templates/<language>/<name>` (a language is a folder, so a new one need
 - `*.txt`: plain text (letters, email bodies), not escaped;
 - `buttons.toml`: the short labels on buttons, each a small jinja template;
 - `commands.toml`: the command menu, per kind of chat;
-- `dates.toml`: month names and the long date format.
+- `dates.toml`: month names and the long and short date formats;
+- `charts.toml`: the words drawn on charts.
 A template missing in one language falls back to English.
 """
 
@@ -40,6 +41,7 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self.environment.filters["longdate"] = self.long_date
+        self.environment.filters["shortdate"] = self.short_date
         self.environment.filters["plural"] = plural
         self.environment.filters["country"] = self.country_name
 
@@ -82,9 +84,17 @@ class Renderer:
 
     def long_date(self, day: date, language: str) -> str:
         """A date written out in `language`: "12 June 2022", "12 июня 2022 г."."""
-        table = self._table(language, "dates.toml") or self._table(FALLBACK_LANGUAGE, "dates.toml")
-        month = str(table["months"][day.month - 1])
-        return str(table["long"]).format(day=day.day, month=month, year=day.year)
+        return self._date(day, language, "long")
+
+    def short_date(self, day: date, language: str) -> str:
+        """A day of the year in `language`, without the year: "12 June", "12 июня"."""
+        return self._date(day, language, "short")
+
+    def labels(self, language: str, name: str) -> dict[str, str]:
+        """Plain-text labels from `templates/<language>/<name>`; English fills any gap."""
+        labels = {k: str(v) for k, v in self._table(FALLBACK_LANGUAGE, name).items()}
+        labels.update((k, str(v)) for k, v in self._table(language, name).items())
+        return labels
 
     def country_name(self, code: str, language: str, fallback: str) -> str:
         """The name of country `code` in `language` (templates/<language>/countries.toml)."""
@@ -101,6 +111,11 @@ class Renderer:
         environment = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)  # noqa: S701
         environment.filters.update(self.environment.filters)
         return environment
+
+    def _date(self, day: date, language: str, form: str) -> str:
+        table = self._table(language, "dates.toml") or self._table(FALLBACK_LANGUAGE, "dates.toml")
+        month = str(table["months"][day.month - 1])
+        return str(table[form]).format(day=day.day, month=month, year=day.year)
 
     def _buttons(self, language: str) -> Mapping[str, str]:
         return self._table(language, "buttons.toml")

@@ -6,6 +6,7 @@ gets the ordinary answer and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import io
@@ -20,7 +21,7 @@ from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import Audience, alert_subscribers, alerted_chats, audience_size
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import enqueue
-from bot.db.results import funnel
+from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, language_of, send, text
@@ -28,9 +29,12 @@ from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
+from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
 
 log = logging.getLogger(__name__)
 OUTCOMES = ("released", "sentenced", "nfa")
+# The results message lists at most this many days of each kind; the CSV and chart have all.
+SHOWN_DAYS = 14
 
 
 async def is_organizer(update: Update, context: BotContext) -> bool:
@@ -338,7 +342,7 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
 
 
 async def results(update: Update, context: BotContext) -> None:
-    """The case's funnel: reached, opened, acted; by channel and by day."""
+    """The case's funnel (reached, opened, acted; by channel and by day) and its subscribers."""
     if not await is_organizer(update, context):
         await refuse(update, context)
         return
@@ -350,9 +354,19 @@ async def results(update: Update, context: BotContext) -> None:
     services = context.services
     language = await language_of(update, context)
     numbers = await funnel(services.db, case.slug)
-    csv_button = InlineKeyboardButton(
-        services.renderer.button(language, "org_csv"), callback_data=encode("ocsv", case.slug)
-    )
+    days = await timeline(services.db, case.slug, services.clock())
+    funnel_days = [d for d in days if d.alerted or d.opened or d.acted]
+    subscriber_days = [d for d in days if d.joined or d.left]
+    button = services.renderer.button
+    row = [
+        InlineKeyboardButton(button(language, "org_csv"), callback_data=encode("ocsv", case.slug))
+    ]
+    if days:
+        row.append(
+            InlineKeyboardButton(
+                button(language, "org_chart"), callback_data=encode("ochart", case.slug)
+            )
+        )
     await send(
         chat,
         Screen(
@@ -363,14 +377,18 @@ async def results(update: Update, context: BotContext) -> None:
                 case=case,
                 texts=case.text(language),
                 funnel=numbers,
+                funnel_days=funnel_days[-SHOWN_DAYS:],
+                subscriber_days=subscriber_days[-SHOWN_DAYS:],
+                last_day=days[-1] if days else None,
+                earlier=max(len(funnel_days), len(subscriber_days)) > SHOWN_DAYS,
             ),
-            InlineKeyboardMarkup([[csv_button]]),
+            InlineKeyboardMarkup([row]),
         ),
     )
 
 
 async def results_csv(update: Update, context: BotContext) -> None:
-    """The case's funnel as a CSV file, for a spreadsheet."""
+    """The case's funnel and its subscribers day by day, as one CSV file for a spreadsheet."""
     if not await is_organizer(update, context):
         await refuse(update, context)
         return
@@ -379,7 +397,9 @@ async def results_csv(update: Update, context: BotContext) -> None:
     if case is None or query is None or chat is None:
         return
     await query.answer()
-    numbers = await funnel(context.services.db, case.slug)
+    services = context.services
+    numbers = await funnel(services.db, case.slug)
+    days = await timeline(services.db, case.slug, services.clock())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["case", "measure", "key", "count"])
@@ -388,10 +408,55 @@ async def results_csv(update: Update, context: BotContext) -> None:
     writer.writerow([case.slug, "acted", "", numbers.acted])
     for channel, count in numbers.by_channel.items():
         writer.writerow([case.slug, "acted_by_channel", channel, count])
-    for day, count in numbers.by_day.items():
-        writer.writerow([case.slug, "first_acted_on_day", day, count])
+    # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.
+    for measure, value in _DAILY_MEASURES:
+        for day in days:
+            writer.writerow([case.slug, measure, day.day.isoformat(), value(day)])
     await chat.send_document(
         InputFile(out.getvalue().encode(), filename=f"results-{case.slug}.csv")
+    )
+
+
+_DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
+    ("alerted_on_day", lambda d: d.alerted),
+    ("opened_appeal_on_day", lambda d: d.opened),
+    ("first_acted_on_day", lambda d: d.acted),
+    ("subscribed_on_day", lambda d: d.joined),
+    ("left_on_day", lambda d: d.left),
+    ("active_at_end_of_day", lambda d: d.active),
+)
+
+
+async def results_chart(update: Update, context: BotContext) -> None:
+    """The case's days as a picture: running totals of the funnel, and active subscribers."""
+    if not await is_organizer(update, context):
+        await refuse(update, context)
+        return
+    case = await tapped_case(update, context)
+    query, chat = update.callback_query, update.effective_chat
+    if case is None or query is None or chat is None:
+        return
+    services = context.services
+    language = await language_of(update, context)
+    days = await timeline(services.db, case.slug, services.clock())
+    if not days:
+        await query.answer(text(context, language, "org_results_no_days.txt"), show_alert=True)
+        return
+    await query.answer()
+    renderer = services.renderer
+    series = ResultsSeries(
+        days=[renderer.short_date(d.day, language) for d in days],
+        alerted=[d.alerted for d in days],
+        opened=[d.opened for d in days],
+        acted=[d.acted for d in days],
+        active=[d.active for d in days],
+    )
+    labels = ResultsChartLabels(**renderer.labels(language, "charts.toml"))
+    # Drawing takes a noticeable fraction of a second: in a thread, the bot keeps answering.
+    png = await asyncio.to_thread(draw_results, series, labels)
+    await chat.send_photo(
+        InputFile(png, filename=f"results-{case.slug}.png"),
+        caption=text(context, language, "org_results_chart.html", texts=case.text(language)),
     )
 
 
@@ -464,4 +529,5 @@ HANDLERS = [
     CallbackQueryHandler(close, pattern=pattern("ocl")),
     CallbackQueryHandler(results, pattern=pattern("ors")),
     CallbackQueryHandler(results_csv, pattern=pattern("ocsv")),
+    CallbackQueryHandler(results_chart, pattern=pattern("ochart")),
 ]

@@ -42,6 +42,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ors": (SLUG,),  # the case's results
     "oed": (SLUG,),  # the case as its file, to edit and send back
     "ocsv": (SLUG,),  # the case's results as CSV
+    "ochart": (SLUG,),  # the case's results as a chart
     "oir": (),  # read the sheet received in parts since /import
     "oim": (SLUG, r"publish|draft|close|drop"),  # what to do with the sheet just imported
     "oba": (r"all|lang|case|acted|notacted", r"[a-z0-9-]{0,32}"),  # a broadcast's audience

@@ -1,0 +1,54 @@
+"""The results chart: a PNG Telegram takes as a photo, the same for the same numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.rendering import Renderer
+from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(PNG)
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def series(days: int) -> ResultsSeries:
+    return ResultsSeries(
+        days=[f"{i + 1} May" for i in range(days)],
+        alerted=[500 if i == 0 else 3 for i in range(days)],
+        opened=[i % 7 for i in range(days)],
+        acted=[i % 3 for i in range(days)],
+        active=[500 + i for i in range(days)],
+    )
+
+
+@pytest.mark.parametrize("language", Renderer().languages)
+@pytest.mark.parametrize("days", [1, 2, 60])
+def test_the_chart_is_a_png_telegram_takes_as_a_photo(language: str, days: int) -> None:
+    labels = ResultsChartLabels(**Renderer().labels(language, "charts.toml"))
+
+    image = draw_results(series(days), labels)
+
+    width, height = png_size(image)
+    assert (width, height) == (1200, 800)  # whatever the number of days
+    # Telegram's photo limits: 10 MB, width plus height at most 10000, sides at most 20 to 1.
+    assert len(image) < 1_000_000
+    assert width + height <= 10_000
+    assert max(width, height) / min(width, height) <= 20
+
+
+def test_the_same_numbers_draw_the_same_picture_and_other_numbers_another() -> None:
+    labels = ResultsChartLabels(**Renderer().labels("en", "charts.toml"))
+    assert draw_results(series(5), labels) == draw_results(series(5), labels)
+    assert draw_results(series(5), labels) != draw_results(series(6), labels)
+
+
+def test_a_chart_needs_a_value_for_every_day() -> None:
+    with pytest.raises(ValueError, match="every series"):
+        ResultsSeries(days=["1 May", "2 May"], alerted=[1], opened=[1], acted=[1], active=[1])
+    with pytest.raises(ValueError, match="at least one day"):
+        ResultsSeries(days=[], alerted=[], opened=[], acted=[], active=[])
