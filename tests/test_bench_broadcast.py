@@ -1,0 +1,45 @@
+"""The broadcast benchmark runs end to end on a small audience and reports every figure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_small_broadcast_benchmark_reports_every_figure(tmp_path: Path) -> None:
+    report_path = tmp_path / "report.json"
+    command = [
+        sys.executable,
+        "-m",
+        "bench.broadcast",
+        "--subscribers",
+        "120",
+        "--rate",
+        "400",
+        "--repeats",
+        "1",
+        "--json",
+        str(report_path),
+    ]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(report_path.read_text())
+    scenarios = [s["scenario"] for s in report["summaries"]]
+    assert scenarios == ["engine 400/s", "engine paid", "PTB 400/s", "PTB paid"]
+    for summary in report["summaries"]:
+        assert summary["subscribers"] == 120
+        assert summary["all_delivered"], summary
+        for field in ("effective_rate", "rate_ratio", "cpu_ms_per_message"):
+            assert summary[field] > 0, (field, summary)
+        # Sampled once a second: a run this short may end before two samples.
+        assert summary["sustained_rate"] >= 0
+        assert summary["peak_rss_mb"] >= summary["sending_peak_rss_mb"] > 0
+        assert {"floods_seen", "emulator_429s", "errors"} <= summary.keys()
+    assert report["machine"]["cores"]
+    assert "| engine paid | 120 |" in done.stdout
