@@ -266,7 +266,8 @@ async def test_chats_out_of_reach_are_marked_and_sent_nothing_more(
     for chat in gone:
         assert await statuses(db, chat) == ["blocked"] * 3 + ["cancelled"]
     assert await subscriber_status(db, vera) == SubscriberStatus.ACTIVE
-    assert texts(emulator, vera) == [f"Update {n}" for n in range(4)]
+    # Each update once (two queued for one person a moment apart may swap places).
+    assert sorted(texts(emulator, vera)) == [f"Update {n}" for n in range(4)]
     assert engine.stats.blocked == 3 + len(client.to(group))
 
 
