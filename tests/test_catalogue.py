@@ -28,7 +28,8 @@ from bot.domain.phones import display, from_dialled
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "actions" / "kz-zhanbolat-mamay.toml"
-SHEET = ROOT.parent / "shared" / "seed" / "urgent-action-kazakhstan-mamay.txt"
+# A copy of the seed sheet (../shared/seed/urgent-action-kazakhstan-mamay.txt) kept with the tests.
+SHEET = Path(__file__).parent / "fixtures" / "sheets" / "kazakhstan-mamay.txt"
 EXAMPLE = Path(__file__).parent / "fixtures" / "catalogue" / "no-example.toml"
 GOOD = EXAMPLE.read_text(encoding="utf-8")
 
