@@ -30,34 +30,13 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.db.connection import Database
 from bot.db.outbox import OutboxRepository
-from bot.delivery.limits import ChatLimits, SendLimiter
+from bot.delivery.limits import PAID_METHODS, ChatLimits, SendLimiter
 from bot.delivery.messages import Delivery, Payload, Result, Verdict
 from bot.delivery.outcomes import Outcome, judge
 from bot.delivery.transport import ApiResponse, BotApiClient, TransportError
 
 log = logging.getLogger(__name__)
 
-# Methods that take allow_paid_broadcast (Bot API 10.1).
-PAID_METHODS = frozenset(
-    {
-        "sendMessage",
-        "copyMessage",
-        "sendPhoto",
-        "sendAudio",
-        "sendDocument",
-        "sendVideo",
-        "sendAnimation",
-        "sendVoice",
-        "sendVideoNote",
-        "sendMediaGroup",
-        "sendLocation",
-        "sendVenue",
-        "sendContact",
-        "sendPoll",
-        "sendDice",
-        "sendSticker",
-    }
-)
 _PAID_FIELD = ',"allow_paid_broadcast":true'
 _PAYLOAD_CACHE = 256
 _REQUEUED = frozenset({Verdict.RETRY, Verdict.RELEASE, Verdict.MIGRATED})

@@ -12,6 +12,30 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# Methods that take allow_paid_broadcast (Bot API 10.1).
+PAID_METHODS = frozenset(
+    {
+        "sendMessage",
+        "copyMessage",
+        "sendPhoto",
+        "sendAudio",
+        "sendDocument",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+    }
+)
+# Calls that put a new message in a chat (and so count against its limits); edits and callback
+# answers do not.
+MESSAGE_METHODS = PAID_METHODS | {"forwardMessage"}
 _EPSILON = 1e-9
 _PRUNE_EVERY = 4096  # notes between sweeps of per-chat entries that no longer constrain
 

@@ -17,30 +17,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.delivery.limits import SendLimiter
-
-# Calls that put a new message in a chat; edits and callback answers do not.
-_SENDING = frozenset(
-    {
-        "sendMessage",
-        "sendDocument",
-        "sendPhoto",
-        "sendAudio",
-        "sendVideo",
-        "sendAnimation",
-        "sendVoice",
-        "sendVideoNote",
-        "sendMediaGroup",
-        "sendLocation",
-        "sendVenue",
-        "sendContact",
-        "sendPoll",
-        "sendDice",
-        "sendSticker",
-        "copyMessage",
-        "forwardMessage",
-    }
-)
+from bot.delivery.limits import MESSAGE_METHODS, SendLimiter
 
 
 class ReplyTracker(BaseRateLimiter[None]):
@@ -71,7 +48,7 @@ class ReplyTracker(BaseRateLimiter[None]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Note a message to a chat, make the call, and pause the engine on a 429."""
         chat_id = data.get("chat_id")
-        chat = chat_id if endpoint in _SENDING and isinstance(chat_id, int) else None
+        chat = chat_id if endpoint in MESSAGE_METHODS and isinstance(chat_id, int) else None
         if chat is not None and chat < 0:
             await asyncio.sleep(self._limiter.chat_wait(chat))
         for attempt in (1, 2):
