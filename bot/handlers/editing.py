@@ -13,7 +13,8 @@ import tomllib
 from telegram import InputFile, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.catalogue import CatalogueError, case_from_mapping, case_to_mapping, case_to_toml
+from bot.casefile import case_file
+from bot.catalogue import CatalogueError, case_from_mapping, case_to_mapping
 from bot.context import BotContext
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import UrgentAction
@@ -38,8 +39,10 @@ async def send_file(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     language = await language_of(update, context)
+    header = text(context, language, "org_edit_file_header.txt", case=case)
+    written = case_file(case_to_mapping(case), [header])
     await chat.send_document(
-        InputFile(io.BytesIO(case_to_toml(case).encode()), filename=f"{case.slug}.toml"),
+        InputFile(io.BytesIO(written.encode()), filename=f"{case.slug}.toml"),
         caption=text(context, language, "org_edit_file.html", case=case),
     )
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.casefile import case_file
 from bot.catalogue import SHEET_REGION, case_to_mapping, load_catalogue
 from bot.importer.build import Imported, import_sheet
-from bot.importer.casefile import case_file
 from bot.importer.extract import SheetError, read_sheet
 from bot.importer.report import found_fields
 from bot.rendering import Renderer

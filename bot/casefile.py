@@ -1,5 +1,8 @@
 """Writing a case as a case file: TOML laid out as actions/kz-zhanbolat-mamay.toml is.
 
+The importer writes what it read from a sheet; organizers get a case's file to edit it in the
+chat. Both go through `case_file`, and `bot.catalogue` reads it back.
+
 Only the shapes a case file holds are written (strings, lists of strings, dates, true/false,
 tables of those and arrays of tables), so a small writer does; tomllib reads back what it wrote.
 Long texts are wrapped at the line length in triple quotes: the catalogue joins the lines of a
@@ -63,6 +66,8 @@ def _comment(line: str) -> str:
 def _pairs(table: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
     for key, value in table.items():
+        if value is None:
+            continue
         if isinstance(value, Mapping):
             # A text in several languages: name.en = "...", name.ru = "...".
             lines.extend(_pair(f"{_key(key)}.{_key(lang)}", text) for lang, text in value.items())

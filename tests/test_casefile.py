@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from bot.casefile import case_file
 from bot.catalogue import case_from_mapping, case_to_mapping, load_case
-from bot.importer.casefile import case_file
 from tests.test_catalogue import SEED
 
 
