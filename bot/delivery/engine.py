@@ -2,16 +2,17 @@
 
 It claims due rows of the outbox in small batches (about a second of sending), sends each under
 the shared `SendLimiter`, and records every result. Results are written by one writer task that
-lets them gather (up to `record_interval`, or `record_batch` results, or until nothing else is in
-flight), so a busy engine commits many results per transaction.
+lets them gather (up to `record_interval`, or `record_batch` results, or until the engine needs a
+send slot, or nothing else is in flight), so a busy engine commits many results per transaction.
 
 Every time the process sleeps and wakes costs CPU, more than a send itself on a small virtual
 machine; so the engine sends what the rate allows in small bunches (`wake_interval`) and commits
 results in batches, rather than waking for each message.
 
 At-least-once: a row is marked sent only after Telegram answered. After a crash, rows left
-`sending` go back to pending at start, so only the messages in flight at the crash (posted, not
-yet recorded: at most `max_in_flight` plus about `record_batch`) can arrive twice.
+`sending` go back to pending at start, so only the messages in flight at the crash can arrive
+twice. A message is in flight from its post until its result is committed: it holds one of the
+`max_in_flight` send slots all that time, so no more than `max_in_flight` are ever in flight.
 """
 
 from __future__ import annotations
@@ -57,14 +58,16 @@ class DeliveryConfig:
     rate: float = 25.0  # messages a second, the whole engine; leaves room for direct replies
     paid_broadcast: bool = False  # send with allow_paid_broadcast (Stars) to go past 30/s
     chats: ChatLimits = field(default_factory=ChatLimits)
+    # Messages posted and not yet recorded: all a crash can send twice.
     max_in_flight: int = 32
     # Once the rate holds the engine back, it sleeps until this long's worth of sends may go,
     # then sends them together (the limiter's burst caps the bunch).
     wake_interval: float = 0.2
-    # Results wait up to this long, or until this many gather, to be recorded in one
-    # transaction: a commit costs about the same for one row as for a hundred.
+    # Results wait up to this long, or until this many gather (or every send slot waits for
+    # its result to be recorded), to be recorded in one transaction: a commit costs about the
+    # same for one row as for a hundred.
     record_interval: float = 1.0
-    record_batch: int = 100
+    record_batch: int = 16
     batch_size: int | None = None  # rows claimed at once; default about a second of sending
     retry_base: float = 1.0  # seconds before the first retry of a transient failure
     retry_cap: float = 300.0  # the longest wait between retries
@@ -137,6 +140,7 @@ class DeliveryEngine:
         self._moved: dict[int, int] = {}  # group id -> its supergroup's id, for claimed rows
         self._dropped: set[int] = set()  # cancelled broadcasts
         self._results: list[Result] = []
+        self._held = 0  # send slots held by results not yet recorded
         self._results_ready = asyncio.Event()
         self._record_now = asyncio.Event()
         self._wake = asyncio.Event()
@@ -183,6 +187,8 @@ class DeliveryEngine:
             )
         self._stopping.clear()
         self._writer_closing = False
+        self._slots = asyncio.Semaphore(self.config.max_in_flight)
+        self._held = 0
         self._writer = asyncio.create_task(self._write_loop(), name="outbox-writer")
         self._runner = asyncio.create_task(self._run(), name="outbox-engine")
 
@@ -278,7 +284,8 @@ class DeliveryEngine:
             delay = min(delay, (due - self._clock()).total_seconds())
         if delay > 0:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
         return False
 
     async def _dispatch_next(self) -> bool:
@@ -310,6 +317,9 @@ class DeliveryEngine:
         if self.limiter.wait() > 0:
             await self._nap(self.limiter.wait(self.config.rate * self.config.wake_interval))
             return False
+        if self._slots.locked():
+            # Every slot waits for its result to be recorded: record them now.
+            self._record_now.set()
         await self._slots.acquire()
         # A 429 may have arrived while every slot was busy.
         if self.limiter.wait() > 0 or self._stopping.is_set():
@@ -325,9 +335,11 @@ class DeliveryEngine:
 
     async def _nap(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
 
     async def _send(self, delivery: Delivery, payload: Payload | None, noted: float) -> None:
+        """Post one message; its result keeps the send slot until the writer has recorded it."""
         try:
             if payload is None:
                 raise LookupError(f"payload {delivery.payload_id} is missing")
@@ -336,23 +348,23 @@ class DeliveryEngine:
             try:
                 response = await self._sender.post(payload.method, body)
             except TransportError as error:
-                self._emit(self._retry(delivery, str(error)))
+                self._emit(self._retry(delivery, str(error)), holds_slot=True)
             else:
-                self._emit(self._conclude(delivery, response))
+                self._emit(self._conclude(delivery, response), holds_slot=True)
         except asyncio.CancelledError:
             # Stopped mid-call: the message may or may not have arrived; send it again later.
             now = self._clock()
-            self._emit(Result(delivery, Verdict.RELEASE, now, not_before=now))
+            self._emit(Result(delivery, Verdict.RELEASE, now, not_before=now), holds_slot=True)
             raise
         except Exception as error:
             log.exception(
                 "outbox row %d to chat %d could not be sent", delivery.id, delivery.chat_id
             )
             self.stats.failed += 1
-            self._emit(Result(delivery, Verdict.FAILED, self._clock(), error=repr(error)))
+            result = Result(delivery, Verdict.FAILED, self._clock(), error=repr(error))
+            self._emit(result, holds_slot=True)
         finally:
             self.limiter.answered(delivery.chat_id, noted)
-            self._slots.release()
 
     def _conclude(self, delivery: Delivery, response: ApiResponse) -> Result:
         """What to record for Telegram's answer, and what it means for the other sends."""
@@ -446,8 +458,10 @@ class DeliveryEngine:
 
     # ---- recording -------------------------------------------------------------------------
 
-    def _emit(self, result: Result) -> None:
+    def _emit(self, result: Result, *, holds_slot: bool = False) -> None:
         self._results.append(result)
+        if holds_slot:
+            self._held += 1
         self._results_ready.set()
         # A full batch, or the last of the sends (nothing buffered, nothing else in flight): the
         # writer need not wait for more.
@@ -459,10 +473,12 @@ class DeliveryEngine:
         while True:
             await self._results_ready.wait()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._record_now.wait(), self.config.record_interval)
+                async with asyncio.timeout(self.config.record_interval):
+                    await self._record_now.wait()
             self._record_now.clear()
             self._results_ready.clear()
             batch, self._results = self._results, []
+            held, self._held = self._held, 0
             if batch:
                 self._writing = True
                 try:
@@ -473,6 +489,8 @@ class DeliveryEngine:
                     log.exception("outbox: %d results could not be recorded", len(batch))
                 finally:
                     self._writing = False
+                    for _ in range(held):
+                        self._slots.release()
                 # Rows went back to pending, or the engine may have just run dry: let the loop
                 # look at the outbox again.
                 if self._quiet() or any(r.verdict in _REQUEUED for r in batch):

@@ -1,7 +1,8 @@
-"""HTTP to the Bot API over aiohttp: a lean client for the engine, and a transport for PTB.
+"""HTTP to the Bot API: a lean client for the engine, and an aiohttp transport for PTB.
 
-The engine posts prebuilt JSON bodies through `BotApiClient`, which costs a fraction of PTB's
-HTTPX path per call. `AiohttpRequest` lets the whole PTB Application use aiohttp too.
+The engine posts prebuilt JSON bodies through `BotApiClient` (on `HttpClient`), which costs a
+fraction of PTB's HTTPX path per call. `AiohttpRequest` lets the whole PTB Application use
+aiohttp, which also uploads files.
 
 The URL of every call carries the bot's token, so neither class ever logs or raises a URL: errors
 name the method and the kind of failure, and aiohttp's own exception (whose text may hold the
@@ -14,7 +15,6 @@ import json
 import re
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -23,6 +23,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.config import Secret
+from bot.delivery.http_client import HttpClient, HttpError, HttpTimeoutError
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
 _TOKEN_IN_TEXT = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
@@ -33,13 +34,20 @@ def redact(text: str) -> str:
     return _TOKEN_IN_TEXT.sub("bot<token>", text)
 
 
+# The start of a sent message's answer as the Bot API writes it: its id is the result's first
+# field. Reading it from the prefix skips decoding the whole message the answer echoes back.
+_SENT = re.compile(
+    rb'\{\s*"ok"\s*:\s*true\s*,\s*"result"\s*:\s*\{\s*"message_id"\s*:\s*(\d+)\s*[,}]'
+)
+
+
 @dataclass(frozen=True)
 class ApiResponse:
     """One answer of the Bot API: the HTTP status and the fields of its JSON body."""
 
     status: int
     ok: bool
-    result: Any = None
+    message_id: int | None = None  # when the result is a Message
     description: str = ""
     retry_after: float | None = None
     migrate_to_chat_id: int | None = None
@@ -47,6 +55,10 @@ class ApiResponse:
     @classmethod
     def parse(cls, status: int, body: bytes) -> ApiResponse:
         """Read an answer; a body that is not the Bot API's JSON (a proxy's page) is an error."""
+        if status == 200:
+            sent = _SENT.match(body)
+            if sent is not None:
+                return cls(status, True, message_id=int(sent[1]))
         try:
             data = json.loads(body)
         except ValueError:
@@ -58,22 +70,16 @@ class ApiResponse:
             parameters = {}
         retry_after = parameters.get("retry_after")
         migrate_to = parameters.get("migrate_to_chat_id")
+        result = data.get("result")
+        message_id = result.get("message_id") if isinstance(result, dict) else None
         return cls(
             status=status,
             ok=data.get("ok") is True,
-            result=data.get("result"),
+            message_id=message_id if isinstance(message_id, int) else None,
             description=str(data.get("description") or ""),
             retry_after=float(retry_after) if isinstance(retry_after, int | float) else None,
             migrate_to_chat_id=migrate_to if isinstance(migrate_to, int) else None,
         )
-
-    @property
-    def message_id(self) -> int | None:
-        """The id of the message sent, when the result is a Message."""
-        if isinstance(self.result, dict):
-            value = self.result.get("message_id")
-            return value if isinstance(value, int) else None
-        return None
 
 
 class TransportError(Exception):
@@ -85,7 +91,7 @@ class TransportError(Exception):
 
 
 class BotApiClient:
-    """Posts JSON to `{api_url}/bot{token}/{method}` on one aiohttp session."""
+    """Posts JSON to `{api_url}/bot{token}/{method}` on kept-alive connections."""
 
     def __init__(
         self,
@@ -98,25 +104,28 @@ class BotApiClient:
     ) -> None:
         self._base = f"{api_url.rstrip('/')}/bot{token.reveal()}/"
         self._connections = connections
-        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=connect_timeout)
-        self._session: aiohttp.ClientSession | None = None
+        self._timeout = timeout
+        self._connect_timeout = connect_timeout
+        self._http: HttpClient | None = None
 
     def __repr__(self) -> str:
         return f"BotApiClient({redact(self._base)!r})"
 
     async def open(self) -> None:
-        """Open the session (inside the running event loop)."""
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._connections),
+        """Get ready to post (inside the running event loop)."""
+        if self._http is None:
+            self._http = HttpClient(
+                self._base,
+                connections=self._connections,
                 timeout=self._timeout,
+                connect_timeout=self._connect_timeout,
             )
 
     async def close(self) -> None:
-        """Close the session and its connections."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the connections."""
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def __aenter__(self) -> BotApiClient:
         await self.open()
@@ -132,18 +141,14 @@ class BotApiClient:
 
     async def post(self, method: str, body: bytes) -> ApiResponse:
         """Call `method` with a JSON `body`; raise TransportError when no answer comes."""
-        if self._session is None:
+        if self._http is None:
             raise RuntimeError("BotApiClient.post before open()")
         try:
-            async with self._session.post(
-                self._base + method, data=body, headers=_JSON_HEADERS
-            ) as response:
-                raw = await response.read()
-                status = response.status
-        except TimeoutError:
-            raise TransportError(f"{method}: timed out", timed_out=True) from None
-        except aiohttp.ClientError as error:
-            raise TransportError(_describe(method, error)) from None
+            status, raw = await self._http.post(method, body)
+        except HttpTimeoutError as error:
+            raise TransportError(f"{method}: {error}", timed_out=True) from None
+        except HttpError as error:
+            raise TransportError(redact(f"{method}: {error}")) from None
         return ApiResponse.parse(status, raw)
 
 

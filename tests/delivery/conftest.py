@@ -71,7 +71,7 @@ async def queue(
 
 def ok(message_id: int = 1) -> ApiResponse:
     """A successful answer carrying a Message."""
-    return ApiResponse(200, True, {"message_id": message_id})
+    return ApiResponse(200, True, message_id=message_id)
 
 
 def error(status: int, description: str, **parameters: Any) -> ApiResponse:

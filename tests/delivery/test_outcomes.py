@@ -62,6 +62,29 @@ def test_an_answer_that_is_not_the_bot_apis_json_is_a_failure() -> None:
     assert parsed.migrate_to_chat_id == -1001 and parsed.description == "Bad Request: upgraded"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"ok":true,"result":{"message_id":4711,"from":{"id":1,"message_id":9},"text":"x"}}',
+        b'{ "ok" : true, "result" : { "message_id" : 4711 } }',
+        # Not in the order the Bot API writes: read whole.
+        b'{"result":{"text":"x","message_id":4711},"ok":true}',
+        b'{"ok":true,"result":{"chat":{"id":5,"message_id":1},"message_id":4711}}',
+    ],
+)
+def test_a_sent_message_is_read_from_its_answer_in_any_layout(body: bytes) -> None:
+    answer = ApiResponse.parse(200, body)
+    assert answer.ok
+    assert answer.message_id == 4711
+
+
+def test_an_answer_without_a_message_still_counts_as_done() -> None:
+    answer = ApiResponse.parse(200, b'{"ok":true,"result":true}')
+    assert answer.ok and answer.message_id is None
+    refused = ApiResponse.parse(200, b'{"ok":false,"result":{"message_id":1}}')
+    assert not refused.ok
+
+
 def delivery(chat_id: int, params_json: str | None = None) -> Delivery:
     return Delivery(1, 1, chat_id, None, "alert", None, 2, 0, False, params_json)
 
