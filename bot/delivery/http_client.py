@@ -140,6 +140,7 @@ class HttpClient:
         connect_timeout: float = 5.0,
         idle_timeout: float = 30.0,
         user_agent: str = "urgent-action-bot",
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -154,7 +155,8 @@ class HttpClient:
         self._timeout = timeout
         self._connect_timeout = connect_timeout
         self._idle_timeout = idle_timeout
-        self._ssl: ssl.SSLContext | None = ssl.create_default_context() if self._tls else None
+        # https checks the server's certificate against the system's authorities by default.
+        self._ssl = (tls or ssl.create_default_context()) if self._tls else None
         self._idle: deque[_Connection] = deque()
         self._opened = 0  # connections open or opening
         self._waiters: deque[asyncio.Future[_Connection | None]] = deque()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,8 @@ from bot.delivery.transport import BotApiClient, TransportError
 
 TOKEN = "123456:SECRET-token_value"
 OK = b'{"ok":true,"result":{"message_id":7}}'
+# A self-signed certificate for localhost and 127.0.0.1, made for these tests only.
+TLS = Path(__file__).parent.parent / "fixtures" / "tls"
 
 
 def kept_alive(body: bytes = OK, status: int = 200) -> bytes:
@@ -219,3 +223,29 @@ async def test_the_bot_api_client_never_shows_the_token(server: Server) -> None:
     for text in [*map(str, errors), repr(api), repr(refused)]:
         assert "SECRET" not in text and "123456" not in text
     assert all(str(e).startswith("sendMessage: ") for e in errors)
+
+
+async def test_https_checks_the_certificate_and_reads_the_answer(server: Server) -> None:
+    listening_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    listening_tls.load_cert_chain(TLS / "localhost.crt", TLS / "localhost.key")
+    secure = await asyncio.start_server(server.handle, "127.0.0.1", 0, ssl=listening_tls)
+    port = secure.sockets[0].getsockname()[1]
+    url = f"https://127.0.0.1:{port}/bot{TOKEN}/"
+    async with secure:
+        trusting = ssl.create_default_context(cafile=TLS / "localhost.crt")
+        http = HttpClient(url, tls=trusting)
+        try:
+            for _ in range(2):
+                assert await http.post("sendMessage", b"{}") == (200, OK)
+        finally:
+            await http.close()
+        # The system's authorities do not vouch for this server: no request is made.
+        requests = len(server.requests)
+        untrusting = HttpClient(url)
+        try:
+            with pytest.raises(HttpError, match="could not connect"):
+                await untrusting.post("sendMessage", b"{}")
+        finally:
+            await untrusting.close()
+        assert len(server.requests) == requests
+        server.close_idle()
