@@ -14,6 +14,7 @@ from bot.db.actions import ActionRepository
 from bot.db.alerts import AlertRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
+from bot.db.drafts import DraftRepository
 from bot.db.reminders import ReminderRepository
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.engine import DeliveryEngine
@@ -33,6 +34,7 @@ class Services:
     actions: ActionRepository
     alerts: AlertRepository
     reminders: ReminderRepository
+    drafts: DraftRepository
     # Features that keep more about a subscriber add an exporter here, so /mydata shows it all.
     personal_data_exporters: dict[str, Callable[[int], Awaitable[Any]]] = field(
         default_factory=dict
@@ -58,6 +60,7 @@ class Services:
             actions=ActionRepository(db),
             alerts=AlertRepository(db, settings.default_timezone),
             reminders=ReminderRepository(db, settings.default_timezone),
+            drafts=DraftRepository(db),
         )
 
 

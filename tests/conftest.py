@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,11 +75,19 @@ def settings(emulator: TelegramEmulator, tmp_path: Path) -> Settings:
     )
 
 
+@asynccontextmanager
+async def running_bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentActionApp]:
+    """The real bot polling the emulator until the block ends; a test that opens it again over
+    the same settings restarts the bot over the same database."""
+    app = build_application(settings, clock=clock)
+    async with running(app, poll_timeout=timedelta(seconds=1)):
+        yield app
+
+
 @pytest.fixture
 async def bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentActionApp]:
     """The real bot, polling the emulator."""
-    app = build_application(settings, clock=clock)
-    async with running(app, poll_timeout=timedelta(seconds=1)):
+    async with running_bot(settings, clock) as app:
         yield app
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.db.connection import Database
+from bot.db.drafts import Draft, take
 from bot.db.outbox import cancel_broadcast, enqueue
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 
@@ -73,9 +74,17 @@ class BroadcastRepository:
         send_at: datetime,
         message_for: Callable[[str], OutboundMessage],
         now: datetime,
+        draft: Draft | None = None,
     ) -> Broadcast:
-        """Record the broadcast and queue a message for each member, in one transaction."""
+        """Record the broadcast and queue a message for each member, in one transaction.
+
+        The organizer's `draft`, if given, is deleted in that transaction: a crash neither loses
+        the broadcast nor leaves a draft to send again, and of two taps on "Send now" one sends
+        and the other finds the draft gone (DraftGoneError, nothing queued).
+        """
         async with self._db.transaction() as conn:
+            if draft is not None:
+                await take(conn, draft)
             members = await _members(conn, audience)
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (created_by, created_at, text, audience, send_at,"

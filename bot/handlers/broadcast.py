@@ -2,7 +2,9 @@
 a preview, and sends it now or later. A status message shows the progress until the report.
 
 Every broadcast carries an unsubscribe button. The messages go through the outbox, so a crash
-loses none: after a restart the engine resumes and the status message is followed again.
+loses none: after a restart the engine resumes and the status message is followed again. What
+the organizer has written and chosen before confirming is a draft in the database, so a restart
+does not lose that either.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -18,11 +21,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, Message
 
 from bot.context import BotContext, UrgentActionApp
 from bot.db.broadcasts import Broadcast, BroadcastRepository
+from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
-from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
+from bot.handlers.common import decoded_tap, draft_of, is_group_admin, language_of, send, text
 from bot.handlers.organizer import is_organizer, refuse
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -38,34 +42,54 @@ class BroadcastDraft:
     html: str | None = None
     audience: str | None = None
 
+    @classmethod
+    def of(cls, stored: Draft | None) -> BroadcastDraft | None:
+        """The draft as the drafts table keeps it, or None."""
+        if stored is None:
+            return None
+        html, audience = stored.body.get("html"), stored.body.get("audience")
+        return cls(
+            html=html if isinstance(html, str) else None,
+            audience=audience if isinstance(audience, str) else None,
+        )
+
+    def body(self) -> dict[str, Any]:
+        """The draft as the drafts table keeps it."""
+        return {"html": self.html, "audience": self.audience}
+
+
+async def _save(context: BotContext, user_id: int, draft: BroadcastDraft) -> None:
+    services = context.services
+    await services.drafts.save(user_id, DraftKind.BROADCAST, draft.body(), services.clock())
+
 
 async def start(update: Update, context: BotContext) -> None:
     """/broadcast: ask for the message."""
-    message = update.effective_message
-    if message is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
     if not await is_organizer(update, context):
         await refuse(update, context)
         return
-    if context.user_data is not None:
-        context.user_data["broadcast"] = BroadcastDraft()
+    await _save(context, user.id, BroadcastDraft())
     language = await language_of(update, context)
     await message.reply_text(text(context, language, "broadcast_prompt.html"))
 
 
 async def takes(update: Update, context: BotContext) -> bool:
     """Take the organizer's message as the broadcast text when a draft awaits one."""
-    draft = context.user_data.get("broadcast") if context.user_data is not None else None
-    message, chat = update.effective_message, update.effective_chat
-    if not isinstance(draft, BroadcastDraft) or draft.html is not None or message is None:
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
         return False
-    if chat is None or not await is_organizer(update, context):
+    draft = BroadcastDraft.of(await draft_of(update, context, DraftKind.BROADCAST))
+    if draft is None or draft.html is not None:
+        return False
+    if not await is_organizer(update, context):
         return False
     html = message.text_html or message.caption_html
     if not html:
         return False
-    assert context.user_data is not None
-    context.user_data["broadcast"] = replace(draft, html=html)
+    await _save(context, user.id, replace(draft, html=html))
     language = await language_of(update, context)
     await send(chat, await _audience_screen(context, language))
     return True
@@ -73,9 +97,11 @@ async def takes(update: Update, context: BotContext) -> bool:
 
 async def media(update: Update, context: BotContext) -> None:
     """A photo, video or the like while a draft awaits its message: say that only text goes."""
-    draft = context.user_data.get("broadcast") if context.user_data is not None else None
     message = update.effective_message
-    if not isinstance(draft, BroadcastDraft) or draft.html is not None or message is None:
+    if message is None:
+        return
+    draft = BroadcastDraft.of(await draft_of(update, context, DraftKind.BROADCAST))
+    if draft is None or draft.html is not None:
         return
     if not await is_organizer(update, context):
         return
@@ -135,19 +161,18 @@ async def choose_audience(update: Update, context: BotContext) -> None:
         await refuse(update, context)
         return
     callback = await decoded_tap(update, context)
-    query, chat = update.callback_query, update.effective_chat
-    draft = context.user_data.get("broadcast") if context.user_data is not None else None
-    if callback is None or query is None or chat is None:
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if callback is None or query is None or chat is None or user is None:
         return
+    draft = BroadcastDraft.of(await draft_of(update, context, DraftKind.BROADCAST))
     language = await language_of(update, context)
-    if not isinstance(draft, BroadcastDraft) or draft.html is None:
+    if draft is None or draft.html is None:
         await query.answer(text(context, language, "broadcast_no_draft.txt"), show_alert=True)
         return
     kind, value = callback.args
     audience = kind if kind == "all" else f"{kind}:{value}"
     size = await BroadcastRepository(context.services.db).audience_size(audience)
-    assert context.user_data is not None
-    context.user_data["broadcast"] = replace(draft, audience=audience)
+    await _save(context, user.id, replace(draft, audience=audience))
     await query.answer()
     preview = _message(context, draft.html, language)
     await chat.send_message(
@@ -185,37 +210,48 @@ async def confirm(update: Update, context: BotContext) -> None:
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
         return
-    # Taken at once, before any await: a second tap on "Send now" (taps are handled
-    # concurrently) finds no draft instead of queueing the broadcast twice.
-    draft = context.user_data.pop("broadcast", None) if context.user_data is not None else None
+    services = context.services
+    stored = await draft_of(update, context, DraftKind.BROADCAST)
+    draft = BroadcastDraft.of(stored) or BroadcastDraft()
+    html, audience = draft.html, draft.audience
     language = await language_of(update, context)
-    if not isinstance(draft, BroadcastDraft) or draft.html is None or draft.audience is None:
-        if isinstance(draft, BroadcastDraft) and context.user_data is not None:
-            context.user_data.setdefault("broadcast", draft)
-        await query.answer(text(context, language, "broadcast_no_draft.txt"), show_alert=True)
+    gone = text(context, language, "broadcast_no_draft.txt")
+    if stored is None or html is None or audience is None:
+        await query.answer(gone, show_alert=True)
         return
-    await query.answer()
     when = callback.arg(0)
     if when == "drop":
+        try:
+            await services.drafts.take(stored)
+        except DraftGoneError:
+            await query.answer(gone, show_alert=True)
+            return
+        await query.answer()
         await query.edit_message_text(text(context, language, "broadcast_dropped.html"))
         return
-    services = context.services
     now = services.clock()
     send_at = now
     if when == "1h":
         send_at = now + timedelta(hours=1)
     elif when == "tomorrow":
         send_at = datetime.combine(now.date() + timedelta(days=1), time(9, 0), tzinfo=now.tzinfo)
-    html = draft.html
     repository = BroadcastRepository(services.db)
-    broadcast = await repository.queue(
-        created_by=user.id,
-        text=html,
-        audience=draft.audience,
-        send_at=send_at,
-        message_for=lambda lang: _message(context, html, lang),
-        now=now,
-    )
+    try:
+        # The draft goes in the transaction that queues the broadcast: a second tap on "Send
+        # now" (taps are handled concurrently) finds it gone instead of queueing it twice.
+        broadcast = await repository.queue(
+            created_by=user.id,
+            text=html,
+            audience=audience,
+            send_at=send_at,
+            message_for=lambda lang: _message(context, html, lang),
+            now=now,
+            draft=stored,
+        )
+    except DraftGoneError:
+        await query.answer(gone, show_alert=True)
+        return
+    await query.answer()
     await OrganizerRepository(services.db).record(
         user.id,
         "broadcast_queued",

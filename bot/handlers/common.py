@@ -6,6 +6,7 @@ from telegram import Chat, Message, Update
 from telegram.constants import ChatMemberStatus
 
 from bot.context import BotContext
+from bot.db.drafts import Draft, DraftKind
 from bot.domain.subscribers import Subscriber
 from bot.views import Screen
 from bot.views.callbacks import Callback, decode
@@ -26,6 +27,15 @@ async def subscriber_of(update: Update, context: BotContext) -> Subscriber | Non
     """The subscriber behind this chat, whatever its status, or None."""
     chat = update.effective_chat
     return await context.services.subscribers.get(chat.id) if chat is not None else None
+
+
+async def draft_of(update: Update, context: BotContext, kind: DraftKind) -> Draft | None:
+    """The person's unfinished draft of this kind (a broadcast, a sheet), or None."""
+    user = update.effective_user
+    if user is None:
+        return None
+    services = context.services
+    return await services.drafts.get(user.id, kind, services.clock())
 
 
 async def send(chat: Chat, screen: Screen) -> Message:

@@ -6,7 +6,8 @@ see it and what to check, and buttons to publish it (through the organizers' own
 confirmation), keep it as a draft, or discard it. A follow-up updates the case it continues;
 one that asks for no further action leads to the organizers' own closing buttons.
 
-The sheet waits in the organizer's chat data until a button decides; nothing is stored before.
+Until a button decides, the sheet's text waits in the organizer's drafts, so a restart of the bot
+loses none of it; no case is stored before.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -26,9 +29,10 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
 from bot.handlers.organizer import is_organizer, preview, refuse
 from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
@@ -38,7 +42,6 @@ from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
 
 log = logging.getLogger(__name__)
-KEY = "import"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is something else
 NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
 # A message is taken for a whole sheet when it is long and has a sheet's headings.
@@ -50,24 +53,54 @@ _MIME_TYPES = ("text/plain", "application/pdf")
 
 @dataclass(frozen=True)
 class PendingImport:
-    """A sheet being received (`chunks`) or read and awaiting a decision (`imported`)."""
+    """A sheet being received (`chunks`), or read on `read_on` and awaiting a decision.
+
+    Only the text is kept, not what the importer made of it: the importer reads it again when a
+    decision needs the case, on the day it was first read, so the case is the one reviewed.
+    """
 
     chunks: tuple[str, ...] = ()
-    imported: Imported | None = None
+    read_on: date | None = None
+
+    @property
+    def sheet(self) -> str:
+        """The sheet's text, its parts joined."""
+        return "\n".join(self.chunks)
+
+    @classmethod
+    def of(cls, stored: Draft | None) -> PendingImport | None:
+        """The pending import as the drafts table keeps it, or None."""
+        if stored is None:
+            return None
+        chunks, read_on = stored.body.get("chunks"), stored.body.get("read_on")
+        return cls(
+            chunks=tuple(str(c) for c in chunks) if isinstance(chunks, list) else (),
+            read_on=date.fromisoformat(read_on) if isinstance(read_on, str) else None,
+        )
+
+    def body(self) -> dict[str, Any]:
+        """The pending import as the drafts table keeps it."""
+        return {
+            "chunks": list(self.chunks),
+            "read_on": self.read_on.isoformat() if self.read_on else None,
+        }
 
 
-def _pending(context: BotContext) -> PendingImport | None:
-    found = context.user_data.get(KEY) if context.user_data is not None else None
-    return found if isinstance(found, PendingImport) else None
+async def _keep(context: BotContext, user_id: int, pending: PendingImport) -> None:
+    services = context.services
+    await services.drafts.save(user_id, DraftKind.IMPORT, pending.body(), services.clock())
 
 
-def _keep(context: BotContext, pending: PendingImport | None) -> None:
-    if context.user_data is None:
-        return
-    if pending is None:
-        context.user_data.pop(KEY, None)
-    else:
-        context.user_data[KEY] = pending
+async def _imported(context: BotContext, pending: PendingImport) -> Imported:
+    """What the importer makes of the pending sheet."""
+    services = context.services
+    return import_sheet(
+        pending.sheet,
+        deadline_label=deadline_labels(services.renderer),
+        existing=await services.cases.all(),
+        today=pending.read_on or services.clock().date(),
+        source="chat",
+    )
 
 
 def looks_like_a_sheet(typed: str) -> bool:
@@ -77,8 +110,8 @@ def looks_like_a_sheet(typed: str) -> bool:
 
 async def start(update: Update, context: BotContext) -> None:
     """/import: read the sheet that follows the command, or wait for it."""
-    message = update.effective_message
-    if message is None or message.text is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.text is None or user is None:
         return
     if not await is_organizer(update, context):
         await refuse(update, context)
@@ -86,9 +119,9 @@ async def start(update: Update, context: BotContext) -> None:
     parts = re.split(r"\s", message.text, maxsplit=1)
     sheet = parts[1].strip() if len(parts) > 1 else ""
     if sheet:
-        await _read(update, context, sheet)
+        await _read(update, context, (sheet,))
         return
-    _keep(context, PendingImport())
+    await _keep(context, user.id, PendingImport())
     language = await language_of(update, context)
     await message.reply_text(text(context, language, "import_usage.html"))
 
@@ -118,7 +151,7 @@ async def document(update: Update, context: BotContext) -> None:
         log.info("sheet %r not read: %s", sent.file_name, error)
         await message.reply_text(text(context, language, "import_failed.txt", reason=error.reason))
         return
-    await _read(update, context, sheet)
+    await _read(update, context, (sheet,))
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -127,18 +160,18 @@ async def typed(update: Update, context: BotContext) -> None:
     Runs before the other text handlers: when the text is taken, they do not see it; otherwise
     they answer as usual.
     """
-    message = update.effective_message
-    if message is None or message.text is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or message.text is None or user is None:
         return
-    pending = _pending(context)
-    receiving = pending is not None and pending.imported is None
+    pending = PendingImport.of(await draft_of(update, context, DraftKind.IMPORT))
+    receiving = pending is not None and pending.read_on is None
     if not receiving and not looks_like_a_sheet(message.text):
         return
     if not await is_organizer(update, context):
         return
     if pending is not None and receiving:
         chunks = (*pending.chunks, message.text)
-        _keep(context, PendingImport(chunks=chunks))
+        await _keep(context, user.id, PendingImport(chunks=chunks))
         language = await language_of(update, context)
         read = InlineKeyboardButton(
             context.services.renderer.button(language, "import_read"),
@@ -155,7 +188,7 @@ async def typed(update: Update, context: BotContext) -> None:
             reply_markup=InlineKeyboardMarkup([[read]]),
         )
     else:
-        await _read(update, context, message.text)
+        await _read(update, context, (message.text,))
     raise ApplicationHandlerStop
 
 
@@ -167,17 +200,17 @@ async def read_received(update: Update, context: BotContext) -> None:
     if not await is_organizer(update, context):
         await refuse(update, context)
         return
-    pending = _pending(context)
+    pending = PendingImport.of(await draft_of(update, context, DraftKind.IMPORT))
     language = await language_of(update, context)
-    if pending is None or pending.imported is not None or not pending.chunks:
+    if pending is None or pending.read_on is not None or not pending.chunks:
         await query.answer(text(context, language, "import_expired.txt"), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _read(update, context, "\n".join(pending.chunks))
+    await _read(update, context, pending.chunks)
 
 
-async def _read(update: Update, context: BotContext, sheet: str) -> None:
+async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) -> None:
     """Import the sheet; show the case as subscribers will see it, what to check, and choices."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
@@ -185,14 +218,9 @@ async def _read(update: Update, context: BotContext, sheet: str) -> None:
     services = context.services
     language = await language_of(update, context)
     now = services.clock()
-    imported = import_sheet(
-        sheet,
-        deadline_label=deadline_labels(services.renderer),
-        existing=await services.cases.all(),
-        today=now.date(),
-        source="chat",
-    )
-    _keep(context, PendingImport(imported=imported))
+    pending = PendingImport(chunks=chunks, read_on=now.date())
+    imported = await _imported(context, pending)
+    await _keep(context, user.id, pending)
     log.info(
         "sheet imported by %s: %s%s, %d notes",
         user.id,
@@ -255,12 +283,22 @@ async def decide(update: Update, context: BotContext) -> None:
         return
     language = await language_of(update, context)
     slug, action = callback.args
-    pending = _pending(context)
-    imported = pending.imported if pending is not None else None
-    if imported is None or _data(imported.slug, action) != query.data:
-        await query.answer(text(context, language, "import_expired.txt"), show_alert=True)
+    expired = text(context, language, "import_expired.txt")
+    stored = await draft_of(update, context, DraftKind.IMPORT)
+    pending = PendingImport.of(stored)
+    if stored is None or pending is None or pending.read_on is None:
+        await query.answer(expired, show_alert=True)
         return
-    _keep(context, None)
+    imported = await _imported(context, pending)
+    if _data(imported.slug, action) != query.data:
+        await query.answer(expired, show_alert=True)
+        return
+    try:
+        # One tap decides: a second one (taps are handled concurrently) finds the sheet gone.
+        await context.services.drafts.take(stored)
+    except DraftGoneError:
+        await query.answer(expired, show_alert=True)
+        return
     case = imported.case
     if action == "drop" or case is None:
         await query.answer()

@@ -10,6 +10,8 @@ from telegram.constants import ChatType as TelegramChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.db.drafts import MAX_AGE, Draft
+from bot.domain.subscribers import Subscriber
 from bot.handlers.common import decoded_tap, language_of, send, subscriber_of, text
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -21,22 +23,36 @@ async def privacy(update: Update, context: BotContext) -> None:
     if message is None:
         return
     language = await language_of(update, context)
-    await message.reply_text(text(context, language, "privacy.html"))
+    await message.reply_text(text(context, language, "privacy.html", draft_days=MAX_AGE.days))
 
 
 async def my_data(update: Update, context: BotContext) -> None:
     """Send everything stored about this person as a JSON file."""
-    chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None:
+    chat, message, user = update.effective_chat, update.effective_message, update.effective_user
+    if chat is None or message is None or user is None:
         return
     language = await language_of(update, context)
     if chat.type != TelegramChatType.PRIVATE:
         await message.reply_text(text(context, language, "private_only.html"))
         return
+    services = context.services
     subscriber = await subscriber_of(update, context)
-    if subscriber is None:
+    # An organizer's unfinished broadcast or sheet is theirs, subscribed or not.
+    drafts = await services.drafts.of_person(user.id, services.clock())
+    if subscriber is None and not drafts:
         await message.reply_text(text(context, language, "no_data.html"))
         return
+    data = await _subscriber_data(context, subscriber) if subscriber is not None else {}
+    data["drafts"] = [_draft_data(draft) for draft in drafts]
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    await message.reply_document(
+        InputFile(body, filename="my-urgent-action-data.json"),
+        caption=text(context, language, "mydata_caption.html"),
+    )
+
+
+async def _subscriber_data(context: BotContext, subscriber: Subscriber) -> dict[str, Any]:
+    """What is kept about a subscriber, and what other features keep about them."""
     services = context.services
     data: dict[str, Any] = {
         "subscriber": {
@@ -65,11 +81,11 @@ async def my_data(update: Update, context: BotContext) -> None:
     }
     extra = await _more_data(context, subscriber.id)
     data.update(extra)
-    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
-    await message.reply_document(
-        InputFile(body, filename="my-urgent-action-data.json"),
-        caption=text(context, language, "mydata_caption.html"),
-    )
+    return data
+
+
+def _draft_data(draft: Draft) -> dict[str, Any]:
+    return {"kind": draft.kind.value, "updated_at": draft.updated_at.isoformat(), **draft.body}
 
 
 async def _more_data(context: BotContext, subscriber_id: int) -> dict[str, Any]:
@@ -110,20 +126,25 @@ async def forget(update: Update, context: BotContext) -> None:
 
 async def forget_answer(update: Update, context: BotContext) -> None:
     """Delete the person's data on "yes"; keep everything on "no"."""
-    query, chat = update.callback_query, update.effective_chat
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     callback = await decoded_tap(update, context)
-    if query is None or chat is None or callback is None:
+    if query is None or chat is None or user is None or callback is None:
         return
     language = await language_of(update, context)
     if callback.arg(0) != "yes":
         await query.answer()
         await query.edit_message_text(text(context, language, "forget_cancelled.html"))
         return
-    deleted = await context.services.subscribers.forget(chat.id)
+    services = context.services
+    deleted = await services.subscribers.forget(chat.id)
+    # An organizer's unfinished broadcast or sheet goes too.
+    drafts = await services.drafts.forget(user.id)
     if context.user_data is not None:
         context.user_data.clear()
     await query.answer()
-    await query.edit_message_text(text(context, language, "forgotten.html", deleted=deleted))
+    await query.edit_message_text(
+        text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
+    )
 
 
 HANDLERS = [

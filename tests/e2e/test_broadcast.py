@@ -14,10 +14,11 @@ from datetime import timedelta
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.drafts import MAX_AGE
 from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType, SubscriberStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
-from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, services_of
+from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
 
 SLUG = "kz-zhanbolat-mamay"
 NEWS = '<b>Hearing moved</b> to 3 June: <a href="https://amnesty.org/kz">read more</a>'
@@ -25,6 +26,7 @@ NEWS_TEXT = "Hearing moved to 3 June: read more"
 FINISHED = "— finished"
 CANCELLED = "— cancelled"
 NO_BUTTON = "This button no longer works. Send /start to see the open cases."
+NO_DRAFT = "This broadcast draft is gone. Send /broadcast to start again."
 
 
 def organizer(emulator: TelegramEmulator) -> Chatter:
@@ -479,3 +481,53 @@ async def test_broadcasts_survive_a_restart_without_duplicates_and_keep_reportin
         await finished(emulator, scheduled, timeout=20)
         assert all(len(received(emulator, chat_id, "Later news")) == 1 for chat_id in chats)
         assert numbers(scheduled.text)["sent"] == 30
+
+
+async def test_a_broadcast_being_written_survives_restarts_and_reaches_the_audience_chosen(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    olga = organizer(emulator)
+    async with running_bot(settings, clock):
+        anna = await subscribed(emulator, "Anna")
+        boris = await subscribed(emulator, "Boris", "ru")
+        question = await compose(olga, NEWS)
+    # The bot restarts after the message is written, before its audience is chosen...
+    async with running_bot(settings, clock):
+        preview, confirm = await choose(olga, question, "Speakers of Русский")
+        assert preview.text == NEWS_TEXT
+        assert "It goes to <b>1</b> chat," in (confirm.html or "")
+    # ...and again before it is sent.
+    async with running_bot(settings, clock):
+        status = await send(olga, confirm)
+        assert numbers(await finished(emulator, status)) == {
+            "sent": 1,
+            "blocked": 0,
+            "failed": 0,
+            "left": 0,
+        }
+        # Sent, the draft is used up: the same button sends nothing more.
+        answer, _ = await olga.press(confirm, "Send now")
+        assert answer == NO_DRAFT
+    (got,) = received(emulator, boris.chat_id)
+    assert (got.text, got.entities) == (preview.text, preview.entities)
+    assert not received(emulator, anna.chat_id)
+    assert received(emulator, olga.chat_id) == [preview]  # she is no subscriber
+
+
+async def test_a_draft_left_for_longer_than_a_week_is_gone(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    anna = await subscribed(emulator, "Anna")
+    olga = organizer(emulator)
+    question = await compose(olga, NEWS)
+    _, confirm = await choose(olga, question, "Everyone subscribed")
+    clock.advance(MAX_AGE + timedelta(minutes=1))
+    answer, _ = await olga.press(confirm, "Send now")
+    assert answer == NO_DRAFT
+    answer, _ = await olga.press(question, "Everyone subscribed")
+    assert answer == NO_DRAFT
+    # Text typed now is not taken for the old broadcast.
+    (reply,) = await olga.say("Hello")
+    assert "Who should receive it?" not in reply.text
+    await asyncio.sleep(1)
+    assert not received(emulator, anna.chat_id)

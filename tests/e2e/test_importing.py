@@ -3,11 +3,19 @@ discard; and nobody but an organizer imports anything."""
 
 from __future__ import annotations
 
+from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
-from tests.conftest import HUMAN_PACE, ORGANIZER_ID, Chatter, services_of
+from tests.conftest import (
+    HUMAN_PACE,
+    ORGANIZER_ID,
+    Chatter,
+    MovableClock,
+    running_bot,
+    services_of,
+)
 from tests.importer.conftest import SHEETS
 
 
@@ -185,3 +193,60 @@ async def test_anyone_else_gets_the_ordinary_help(
     (reply,) = await person.say(sheet)
     assert "I only understand buttons and commands" in reply.text
     assert await services_of(bot).cases.get("eg-karim-adel") is None
+
+
+async def test_a_sheet_waits_across_restarts_until_it_is_kept(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "egypt-adel.txt").read_text(encoding="utf-8")
+    half = sheet.index("TAKE ACTION")
+    async with running_bot(settings, clock):
+        await olga.say("/import")
+        (first,) = await olga.say(sheet[:half])
+        assert "Received 1 part" in first.text
+    # The bot restarts while the sheet comes in parts...
+    async with running_bot(settings, clock):
+        (second,) = await olga.say(sheet[half:])
+        assert "Received 2 parts" in second.text
+        _, (card, review) = await olga.press(second, "Read it", replies=2)
+        assert "Journalist held for reporting on prices" in card.text
+        assert "A new case: eg-karim-adel" in review.text
+    # ...and while the sheet read awaits a decision.
+    async with running_bot(settings, clock) as app:
+        answer, _ = await olga.press(review, "Keep as draft")
+        assert not answer
+        assert "Subscribers do not see it" in await edited(emulator, review, "Kept as a draft")
+        stored = await services_of(app).cases.get("eg-karim-adel")
+        assert stored is not None
+        assert (stored.status, stored.reference) == (CaseStatus.DRAFT, "UA 41/23")
+        (listing,) = await olga.say("/cases")
+        assert "Journalist held for reporting on prices" in listing.text
+        # Decided, the sheet is no longer waiting.
+        late = await emulator.tap(olga.id, review, "oim:eg-karim-adel:drop", forge=True)
+        assert late is not None
+        assert late.text == "This sheet is no longer waiting. Send it again to import it."
+        assert await services_of(app).cases.get("eg-karim-adel") == stored
+
+
+async def test_a_sheet_sent_as_a_file_is_published_after_a_restart(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    olga = organizer(emulator)
+    async with running_bot(settings, clock):
+        anna = emulator.create_person("Anna", language_code="en")
+        subscriber = Chatter(emulator, anna, anna.id)
+        await subscriber.say("/start", replies=2)
+        _, review = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+        assert "“11 December” has no year; taken as 2023-12-11" in review.text
+    async with running_bot(settings, clock) as app:
+        _, (preview, confirm) = await olga.press(review, "Preview & publish", replies=2)
+        assert "Ana Ruiz" in preview.text
+        assert "alerts 1 person" in confirm.text
+        mark = emulator.last_id(subscriber.chat_id)
+        await olga.press(confirm, "Publish now")
+        (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1, timeout=10)
+        assert "Indigenous defender threatened after protest" in alert.text
+        published = await services_of(app).cases.get("mx-ana-ruiz")
+        assert published is not None
+        assert published.status is CaseStatus.ACTIVE

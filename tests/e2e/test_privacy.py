@@ -12,6 +12,8 @@ from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import Chatter, services_of
+from tests.e2e.test_broadcast import NEWS, compose, organizer
+from tests.importer.conftest import SHEETS
 
 SLUG = "kz-zhanbolat-mamay"
 
@@ -135,3 +137,39 @@ async def test_taps_are_answered_within_a_second_and_count_once(
     # Telegram shows a spinner until the answer: a person waits at most a second.
     assert slowest < 1.0
     assert await services_of(bot).actions.count_people(SLUG) == 1
+
+
+async def test_an_organizers_unfinished_work_is_in_mydata_and_forget_deletes_it(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    olga = organizer(emulator)  # an organizer who never subscribed
+    question = await compose(olga, NEWS)
+    await olga.say("/import")
+    sheet = (SHEETS / "egypt-adel.txt").read_text(encoding="utf-8")
+    part = sheet[: sheet.index("TAKE ACTION")]
+    (received,) = await olga.say(part)
+    assert "Received 1 part" in received.text
+
+    (file,) = await olga.say("/mydata")
+    assert file.document is not None
+    data = json.loads(file.document.data)
+    assert "subscriber" not in data
+    assert [(d["kind"], d["html"], d["audience"]) for d in data["drafts"][:1]] == [
+        ("broadcast", NEWS, None)
+    ]
+    assert [(d["kind"], d["chunks"]) for d in data["drafts"][1:]] == [("import", [part])]
+
+    (ask,) = await olga.say("/forget")
+    await olga.press(ask, "Yes, delete everything")
+    done = await edited(olga, ask)
+    assert "everything the bot kept about you is deleted" in done.text
+    # Nothing is left to continue: neither the broadcast nor the sheet.
+    answer, _ = await olga.press(question, "Everyone subscribed")
+    assert answer == "This broadcast draft is gone. Send /broadcast to start again."
+    answer, _ = await olga.press(received, "Read it")
+    assert answer == "This sheet is no longer waiting. Send it again to import it."
+    (nothing,) = await olga.say("/mydata")
+    assert nothing.document is None
+    assert "keeps nothing about you" in nothing.text
+    assert not [m for m in emulator.bot_messages(person.chat_id) if "Hearing moved" in m.text]
