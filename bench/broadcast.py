@@ -205,8 +205,9 @@ async def sampling(progress: Progress, count: Any) -> AsyncIterator[None]:
 class Emulator:
     """`python -m bot.emulator` in a subprocess, and its control API."""
 
-    def __init__(self, scenario: Scenario, workdir: Path) -> None:
+    def __init__(self, scenario: Scenario, workdir: Path, *, flood: bool = True) -> None:
         self.scenario = scenario
+        self.flood = flood
         self.log_path = workdir / "emulator.log"
         self.url = ""
         self._process: asyncio.subprocess.Process | None = None
@@ -228,6 +229,7 @@ class Emulator:
             f"{self.scenario.bot_limit:g}",
             "--paid-rate",
             f"{SERVICE_PAID_LIMIT:g}",
+            *([] if self.flood else ["--no-flood"]),
         ]
         with self.log_path.open("wb") as log:
             self._process = await asyncio.create_subprocess_exec(

@@ -1,4 +1,4 @@
-"""The broadcast benchmark runs end to end on a small audience and reports every figure."""
+"""The benchmarks run end to end on a small scale and report every figure."""
 
 from __future__ import annotations
 
@@ -43,3 +43,18 @@ def test_a_small_broadcast_benchmark_reports_every_figure(tmp_path: Path) -> Non
         assert {"floods_seen", "emulator_429s", "errors"} <= summary.keys()
     assert report["machine"]["cores"]
     assert "| engine paid | 120 |" in done.stdout
+
+
+def test_the_http_client_benchmark_measures_every_client() -> None:
+    command = [sys.executable, "-m", "bench.http", "--calls", "60", "--rounds", "1"]
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    clients = [row.split("|")[1].strip() for row in rows[1:]]
+    assert clients == ["HttpClient", "aiohttp", "httpx"]
+    for row in rows[1:]:
+        cells = [cell.strip() for cell in row.split("|")[2:-1]]
+        assert all(float(cell.rstrip("x")) > 0 for cell in cells), row
+    assert rows[1].split("|")[3].strip() == "1.0x"
