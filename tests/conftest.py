@@ -1,5 +1,5 @@
-"""Fixtures: the Telegram emulator on 127.0.0.1, and the real bot running against it over HTTP
-with a fresh, migrated SQLite file and a clock the test can move."""
+"""Fixtures: the Telegram emulator on 127.0.0.1, the real bot running against it over HTTP with
+a fresh, migrated SQLite file and a clock the test can move, and a database on its own."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import pytest
 from bot.app import build_application, running
 from bot.config import Secret, Settings
 from bot.context import Services, UrgentActionApp
+from bot.db.connection import Database
+from bot.db.migrations import migrate
 from bot.emulator import EmulatorLimits, Person, RecordedMessage, TelegramEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,15 @@ class MovableClock:
     def advance(self, delta: timedelta) -> None:
         """Move the clock forward."""
         self.skipped += delta
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh, migrated SQLite file, for tests of the repositories without the bot."""
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
 
 
 @pytest.fixture

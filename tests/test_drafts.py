@@ -3,16 +3,13 @@ forgotten; and a broadcast queued from its draft in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.db.broadcasts import Broadcast, BroadcastRepository
 from bot.db.connection import Database
 from bot.db.drafts import MAX_AGE, DraftGoneError, DraftKind, DraftRepository
-from bot.db.migrations import migrate
 from bot.db.outbox import OutboxRepository
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
@@ -21,14 +18,6 @@ from bot.domain.subscribers import ChatType
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 OLGA, IVAN = 42, 43
 SHEET = {"chunks": ["URGENT ACTION", "Write to the President"], "read_on": None}
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from bot.db.actions import ActionRepository
 from bot.db.alerts import alert_subscribers
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
-from bot.db.migrations import migrate
 from bot.db.results import Day, funnel, timeline
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
@@ -24,14 +22,6 @@ from bot.domain.subscribers import ChatType, SubscriberStatus
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # the case is published
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 @pytest.fixture

@@ -7,32 +7,19 @@ import itertools
 import json
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from bot.db import outbox
 from bot.db.connection import Database
-from bot.db.migrations import migrate
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.delivery.transport import ApiResponse, TransportError
 from bot.domain.subscribers import ChatType
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A fresh, migrated SQLite file."""
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def subscribe(db: Database, chat_ids: Iterable[int]) -> list[Recipient]:
