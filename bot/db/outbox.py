@@ -109,10 +109,15 @@ async def enqueue(
 
 
 async def cancel_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> int:
-    """Cancel the broadcast's rows not yet taken by the engine; return how many."""
+    """Cancel the broadcast's rows not yet sent; return how many.
+
+    Rows the engine has taken are cancelled too, so that a crash cannot send them after a
+    restart. One that was already posted is recorded as sent when its answer comes; a later
+    "try again" never revives a cancelled row (`record`).
+    """
     cursor = await conn.execute(
         "UPDATE outbox SET status = 'cancelled', last_error = 'cancelled'"
-        " WHERE broadcast_id = ? AND status = 'pending'",
+        " WHERE broadcast_id = ? AND status IN ('pending', 'sending')",
         (broadcast_id,),
     )
     return cursor.rowcount
@@ -227,7 +232,7 @@ class OutboxRepository:
             ),
             (
                 "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?,"
-                " attempts = attempts + 1, last_error = ? WHERE id = ?",
+                " attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'sending'",
                 [
                     (timestamp(r.not_before or r.at), r.error, r.delivery.id)
                     for r in by_verdict.get(Verdict.RETRY, [])
@@ -235,7 +240,7 @@ class OutboxRepository:
             ),
             (
                 "UPDATE outbox SET status = 'pending', claimed_at = NULL, not_before = ?,"
-                " last_error = coalesce(?, last_error) WHERE id = ?",
+                " last_error = coalesce(?, last_error) WHERE id = ? AND status = 'sending'",
                 [
                     (timestamp(r.not_before or r.at), r.error, r.delivery.id)
                     for r in by_verdict.get(Verdict.RELEASE, [])
@@ -356,6 +361,7 @@ async def _record_migrated(conn: aiosqlite.Connection, result: Result) -> None:
     )
     await conn.execute(
         "UPDATE outbox SET status = 'pending', chat_id = ?, claimed_at = NULL, not_before = ?,"
-        " migrated = 1, attempts = attempts + 1, last_error = ? WHERE id = ?",
+        " migrated = 1, attempts = attempts + 1, last_error = ?"
+        " WHERE id = ? AND status = 'sending'",
         (new_chat, at, result.error, delivery.id),
     )

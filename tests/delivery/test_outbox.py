@@ -120,6 +120,25 @@ async def test_recover_returns_rows_left_in_flight(db: Database) -> None:
     assert [d.chat_id for d in await repository.claim(T0, 10)] == [2, 3]
 
 
+async def test_a_cancelled_broadcast_sends_nothing_more_even_after_a_crash(db: Database) -> None:
+    await queue(db, [Recipient(c) for c in (1, 2, 3, 4)], kind=Kind.BROADCAST, broadcast_id=1)
+    repository = OutboxRepository(db)
+    posted, waiting, taken = await repository.claim(T0, 3)
+    assert await repository.cancel_broadcast(1) == 4
+    # The one already posted was answered: it was sent. The one told to wait stays cancelled.
+    await repository.record(
+        [
+            Result(posted, Verdict.SENT, T0, message_id=9),
+            Result(waiting, Verdict.RELEASE, T0, not_before=T0),
+        ]
+    )
+    assert await repository.progress(1) == Progress(sent=1, cancelled=3)
+    # A crash now: the third was taken but never posted, and nothing comes back to send.
+    assert await repository.recover() == 0
+    assert await repository.claim(T0, 10) == []
+    assert taken.chat_id == 3
+
+
 async def test_cancel_stops_pending_rows_of_that_broadcast_only(db: Database) -> None:
     await queue(db, [Recipient(c) for c in (1, 2, 3)], kind=Kind.BROADCAST, broadcast_id=1)
     await queue(db, [Recipient(c) for c in (4, 5)], kind=Kind.BROADCAST, broadcast_id=2)
