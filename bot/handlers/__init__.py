@@ -40,6 +40,9 @@ def register_handlers(app: UrgentActionApp) -> None:
     # An organizer's pasted sheet, in a group of its own ahead of all: taken, it goes no
     # further (no other handler sees it); anything else it lets through to the handlers below.
     app.add_handler(importing.TEXT, group=-1)
+    # Ahead even of that: while the time-zone screen waits for a typed place, the person's text
+    # is the zone; a command or a tap ends the wait and goes on to its own handler.
+    app.add_handler(preferences.ZONE_TYPING, group=-2)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)

@@ -1,15 +1,26 @@
 """Preferences through buttons: the language, which countries' cases to receive, and the time
-zone reminders keep to."""
+zone reminders keep to.
+
+The time zone is whole hours from UTC (a button), or, in a private chat, a place typed by name
+("Berlin", "new york") that then follows its daylight saving time. The time-zone screen waits
+for that name while it is the last thing the person opened: a command, a tap on any button, or
+ZONE_TYPING_FOR without a word ends the wait, so no later message is taken for a zone. The wait
+lives in `user_data` only; after a restart the buttons still work and typing asks again.
+"""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType as TelegramChatType
 from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
+from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
 from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -46,7 +57,7 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
         for code, name in countries
     ]
     rows.extend(buttons[i : i + 2] for i in range(0, len(buttons), 2))
-    zone = zone_label(subscriber.timezone or services.settings.default_timezone)
+    zone = zone_label(subscriber.timezone or services.settings.default_timezone, services.clock())
     rows.append(
         [
             InlineKeyboardButton(
@@ -69,24 +80,14 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
     return Screen(body, InlineKeyboardMarkup(rows))
 
 
-def zone_of(hours: int) -> str:
-    """The IANA name of a fixed offset from UTC (the Etc/GMT names count the other way)."""
-    return "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
-
-
-def zone_label(zone: str) -> str:
-    """A time zone as a person reads it: "UTC+6" for Etc/GMT-6, else its IANA name."""
-    if zone in ("UTC", "Etc/UTC"):
-        return "UTC"
-    if zone.startswith("Etc/GMT") and zone[7:]:
-        return f"UTC{-int(zone[7:]):+d}"
-    return zone
-
-
-def zone_picker(context: BotContext, language: str) -> Screen:
-    """Hours from UTC, west to east, and "the bot's default"."""
+def zone_picker(context: BotContext, language: str, *, typing: bool) -> Screen:
+    """Hours from UTC, west to east, and "the bot's default"; `typing`: the screen also asks
+    for a place's name."""
+    now = context.services.clock()
     buttons = [
-        InlineKeyboardButton(zone_label(zone_of(hours)), callback_data=encode("tz", str(hours)))
+        InlineKeyboardButton(
+            zone_label(zone_of(hours), now), callback_data=encode("tz", str(hours))
+        )
         for hours in ZONE_HOURS
     ]
     rows = [buttons[i : i + 6] for i in range(0, len(buttons), 6)]
@@ -98,10 +99,51 @@ def zone_picker(context: BotContext, language: str) -> Screen:
             )
         ]
     )
-    return Screen(text(context, language, "timezone_pick.html"), InlineKeyboardMarkup(rows))
+    body = text(context, language, "timezone_pick.html", typing=typing)
+    return Screen(body, InlineKeyboardMarkup(rows))
 
 
 ZONE_HOURS = range(-11, 15)
+# How long the time-zone screen waits for a typed name.
+ZONE_TYPING_FOR = timedelta(minutes=5)
+_ZONE_TYPING = "zone_typing"  # user_data: when the person opened the time-zone screen
+
+
+def _typing_since(context: BotContext) -> datetime | None:
+    data = context.user_data
+    since = data.get(_ZONE_TYPING) if data is not None else None
+    return since if isinstance(since, datetime) else None
+
+
+def _await_zone(context: BotContext, now: datetime) -> None:
+    if context.user_data is not None:
+        context.user_data[_ZONE_TYPING] = now
+
+
+def _stop_awaiting_zone(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(_ZONE_TYPING, None)
+
+
+async def _set_zone(
+    context: BotContext, subscriber: Subscriber, zone: str | None, now: datetime
+) -> None:
+    services = context.services
+    await services.subscribers.set_timezone(subscriber.chat_id, zone, now)
+    # Reminders already planned move to the person's new daytime.
+    await services.reminders.replan_person(subscriber.id, await services.cases.active(), now)
+
+
+def _zone_set(context: BotContext, language: str, zone: str, now: datetime) -> str:
+    """The confirmation: the zone as the person reads it, and the time there now."""
+    local = now.astimezone(ZoneInfo(zone))
+    return text(
+        context,
+        language,
+        "timezone_set.html",
+        zone=zone_label(zone, now),
+        local_time=f"{local:%H:%M}",
+    )
 
 
 async def preferences(update: Update, context: BotContext) -> None:
@@ -121,7 +163,8 @@ async def preferences(update: Update, context: BotContext) -> None:
 
 
 async def choose(update: Update, context: BotContext) -> None:
-    """Apply a tapped preference and redraw the settings message."""
+    """Apply a tapped preference and redraw the settings message; a place picked among those a
+    typed name matched is confirmed with the time there instead."""
     query, chat = update.callback_query, update.effective_chat
     callback = await decoded_tap(update, context)
     if query is None or chat is None or callback is None:
@@ -139,17 +182,29 @@ async def choose(update: Update, context: BotContext) -> None:
     value = callback.arg(0)
     if callback.verb == "tz" and value == "pick":
         await query.answer()
-        picker = zone_picker(context, language)
+        # Reminders are private: only a person's own chat is asked for a place's name.
+        private = chat.type == TelegramChatType.PRIVATE
+        picker = zone_picker(context, language, typing=private)
         await query.edit_message_text(picker.text, reply_markup=picker.markup)
+        if private:
+            _await_zone(context, now)
+        return
+    if callback.verb == "tzn":
+        # One of the places a typed name matched: saved, and the time there said.
+        if value not in typable_zones():
+            await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
+            return
+        await _set_zone(context, subscriber, value, now)
+        await query.answer(text(context, language, "preferences_saved.txt"))
+        await query.edit_message_text(_zone_set(context, language, value, now))
         return
     if callback.verb == "tz":
         if value != "default" and int(value) not in ZONE_HOURS:
             await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
             return
-        zone = None if value == "default" else zone_of(int(value))
-        await services.subscribers.set_timezone(chat.id, zone, now)
-        # Reminders already planned move to the person's new daytime.
-        await services.reminders.replan_person(subscriber.id, await services.cases.active(), now)
+        await _set_zone(
+            context, subscriber, None if value == "default" else zone_of(int(value)), now
+        )
     elif callback.verb == "lang":
         if value not in services.renderer.languages:
             await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
@@ -172,9 +227,71 @@ async def choose(update: Update, context: BotContext) -> None:
             raise
 
 
+async def watch_zone_typing(update: Update, context: BotContext) -> None:
+    """While the time-zone screen waits: the person's next text is the zone, taken from every
+    other handler; a command or a tap ends the wait and goes on to its own handler."""
+    since = _typing_since(context)
+    if since is None:
+        return
+    message, chat = update.message, update.effective_chat
+    if update.callback_query is not None:
+        _stop_awaiting_zone(context)
+        return
+    if message is None or message.text is None or chat is None:
+        return
+    if chat.type != TelegramChatType.PRIVATE:
+        return
+    now = context.services.clock()
+    if message.text.startswith("/") or now - since > ZONE_TYPING_FOR:
+        _stop_awaiting_zone(context)
+        return
+    subscriber = await context.services.subscribers.get(chat.id)
+    if subscriber is None:  # gone since (/forget): nothing to set a zone on
+        _stop_awaiting_zone(context)
+        return
+    await _take_zone(context, message, subscriber, now)
+    raise ApplicationHandlerStop
+
+
+async def _take_zone(
+    context: BotContext, message: Message, subscriber: Subscriber, now: datetime
+) -> None:
+    """A typed place: one zone is saved and confirmed; several are offered as buttons; none
+    leaves everything as it was and shows the hours again."""
+    language = subscriber.language
+    typed = message.text or ""
+    zones = matching_zones(typed)
+    if len(zones) == 1:
+        (zone,) = zones
+        _stop_awaiting_zone(context)
+        await _set_zone(context, subscriber, zone, now)
+        await message.reply_text(_zone_set(context, language, zone, now))
+        return
+    # The screen stays open for another try, from now.
+    _await_zone(context, now)
+    if zones:
+        rows = [
+            [InlineKeyboardButton(zone_label(zone, now), callback_data=encode("tzn", zone))]
+            for zone in zones
+        ]
+        await message.reply_text(
+            text(context, language, "timezone_choose.html", typed=typed.strip()),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return
+    picker = zone_picker(context, language, typing=True)
+    await message.reply_text(
+        text(context, language, "timezone_unknown.html", typed=typed.strip()),
+        reply_markup=picker.markup,
+    )
+
+
 HANDLERS = [
     CommandHandler("settings", preferences),
     CallbackQueryHandler(choose, pattern=pattern("lang")),
     CallbackQueryHandler(choose, pattern=pattern("ctry")),
     CallbackQueryHandler(choose, pattern=pattern("tz")),
+    CallbackQueryHandler(choose, pattern=pattern("tzn")),
 ]
+# Sees every update before the other handlers (see bot/handlers/__init__.py).
+ZONE_TYPING = TypeHandler(Update, watch_zone_typing)

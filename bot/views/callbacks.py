@@ -14,6 +14,8 @@ SLUG = r"[a-z0-9][a-z0-9-]{0,31}"
 CHANNEL = r"email|fax|post"
 LANGUAGE = r"[a-z]{2}"
 OUTCOME = r"choose|released|sentenced|nfa"
+# An IANA zone name as it is ("America/Argentina/ComodRivadavia", the longest, is 32 bytes).
+ZONE = r"[A-Za-z][A-Za-z0-9_+/-]{0,59}"
 
 # verb -> the patterns of its arguments, in order.
 SHAPES: dict[str, tuple[str, ...]] = {
@@ -34,6 +36,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
     "fg": (r"yes|no",),  # /forget confirmation
     "tz": (r"pick|default|[+-]?\d{1,2}",),  # the time zone reminders keep to: hours from UTC
+    "tzn": (ZONE,),  # the time zone reminders keep to: one of the places a typed name matched
     "sz": (SLUG, r"1d|3d|off"),  # snooze reminders
     # Organizers only; the role is checked again at every tap.
     "op": (SLUG,),  # preview a case before publishing it

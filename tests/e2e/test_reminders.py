@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -155,3 +156,132 @@ async def test_choosing_a_time_zone_moves_reminders_into_the_persons_daytime(
     # 17:59 UTC is 23:59 at UTC+6: the reminder comes at 08:00 there the next morning.
     assert after[0] == datetime(2022, 6, 6, 2, 0, tzinfo=UTC)
     assert len(after) == len(before)
+
+
+NOT_TAKEN = "I only understand buttons and commands here."
+
+
+async def zone_screen(person: Chatter) -> RecordedMessage:
+    """/settings, then "Time zone": the screen that waits for a typed place."""
+    (settings,) = await person.say("/settings")
+    await person.press(settings, "Time zone")
+    return await edited(person, settings)
+
+
+async def test_typing_a_city_chooses_its_zone_and_moves_reminders_into_daytime_there(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    services = services_of(bot)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    before = [p.due for p in await services.reminders.pending(subscriber.id)]
+    # 15 hours before the deadline is 02:59 UTC, night in UTC and in Berlin alike.
+    assert before[-1] == datetime(2022, 6, 12, 8, 0, tzinfo=UTC)
+
+    picker = await zone_screen(person)
+    assert "Type your city or its time zone" in picker.text
+    assert "UTC+6" in [b["text"] for b in picker.buttons]  # the quick path is still there
+    (confirmation,) = await person.say("Berlin")
+    # 09:00 UTC on 20 May is 11:00 in Berlin, on summer time.
+    assert "Your time zone is now Europe/Berlin (UTC+2): it is 11:00 there" in confirmation.text
+
+    after = [p.due for p in await services.reminders.pending(subscriber.id)]
+    assert len(after) == len(before)
+    assert after[-1] == datetime(2022, 6, 12, 6, 0, tzinfo=UTC)  # 08:00 in Berlin
+    (settings,) = await person.say("/settings")
+    assert "Time zone: Europe/Berlin (UTC+2), for reminders" in settings.text
+    assert "🕗 Time zone: Europe/Berlin (UTC+2)" in [b["text"] for b in settings.buttons]
+    # Times the bot names are Berlin's now: the week-before reminder, 17:59 UTC, is 19:59.
+    _, (choice,) = await person.press(card, "Not now", replies=1)
+    assert "I'll remind you on 5 June 2022, 19:59" in choice.text
+    # The zone is saved, so the next text is no longer taken for one.
+    (unexpected,) = await person.say("new york")
+    assert unexpected.text.startswith(NOT_TAKEN)
+    (file,) = await person.say("/mydata")
+    assert file.document is not None
+    assert json.loads(file.document.data)["subscriber"]["timezone"] == "Europe/Berlin"
+
+
+async def test_an_unknown_place_changes_nothing_and_a_shared_name_offers_each_place(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    await person.say("/start", replies=2)
+    services = services_of(bot)
+    await zone_screen(person)
+
+    (unknown,) = await person.say("Atlantis")
+    assert "I know no time zone called “Atlantis”; nothing has changed" in unknown.text
+    assert "UTC+6" in [b["text"] for b in unknown.buttons]
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    assert subscriber.timezone is None
+
+    # The screen still waits: "Eastern" is a zone in the US and one in Canada.
+    (several,) = await person.say("eastern")
+    assert "Several time zones are called “eastern”" in several.text
+    assert [b["text"] for b in several.buttons] == [
+        "Canada/Eastern (UTC-4)",
+        "US/Eastern (UTC-4)",
+    ]
+    answer, _ = await person.press(several, "US/Eastern")
+    assert answer == "Saved."
+    chosen = await edited(person, several)
+    assert "Your time zone is now US/Eastern (UTC-4): it is 05:00 there" in chosen.text
+    assert chosen.buttons == []
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    assert subscriber.timezone == "US/Eastern"
+
+
+async def test_the_zone_screen_stops_waiting_at_a_tap_a_command_or_after_a_while(
+    bot: UrgentActionApp, person: Chatter, clock: MovableClock
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    services = services_of(bot)
+
+    picker = await zone_screen(person)
+    answer, _ = await person.press(picker, "UTC+6")
+    assert answer == "Saved."
+    (after_tap,) = await person.say("Berlin")
+    assert after_tap.text.startswith(NOT_TAKEN)
+
+    await zone_screen(person)
+    await person.press(card, "Not now", replies=1)  # a tap elsewhere
+    (after_other_tap,) = await person.say("Berlin")
+    assert after_other_tap.text.startswith(NOT_TAKEN)
+
+    await zone_screen(person)
+    (help_text,) = await person.say("/help")
+    assert "/settings" in help_text.text
+    (after_command,) = await person.say("Berlin")
+    assert after_command.text.startswith(NOT_TAKEN)
+
+    await zone_screen(person)
+    clock.advance(timedelta(minutes=6))
+    (after_a_while,) = await person.say("Berlin")
+    assert after_a_while.text.startswith(NOT_TAKEN)
+
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    assert subscriber.timezone == "Etc/GMT-6"  # the tapped hours, untouched since
+
+
+async def test_a_group_chooses_its_zone_by_hours_only(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    admin = emulator.create_person("Dana")
+    group = await emulator.create_group("Amnesty Almaty", members=[admin.id], admins=[admin.id])
+    in_group = Chatter(emulator, admin, group.id)
+    await in_group.say("/start@UrgentActionBot", replies=2)
+    in_private = Chatter(emulator, admin, admin.id)
+    await in_private.say("/start", replies=2)
+    picker = await zone_screen(in_group)
+    assert "Choose your hours from UTC" in picker.text
+    assert "Type your city" not in picker.text
+    # Nothing waits for a typed place, in the group or in the admin's own chat.
+    (private,) = await in_private.say("Berlin")
+    assert private.text.startswith(NOT_TAKEN)
+    subscriber = await services_of(bot).subscribers.get(admin.id)
+    assert subscriber is not None
+    assert subscriber.timezone is None

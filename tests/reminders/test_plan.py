@@ -108,6 +108,58 @@ def test_a_night_right_before_the_deadline_moves_to_the_evening_before() -> None
     assert moved == datetime(2022, 6, 11, 20, 0, tzinfo=UTC)  # 21:00 BST
 
 
+def test_quiet_hours_in_a_named_zone_follow_daylight_saving_time() -> None:
+    # Berlin moves from UTC+1 to UTC+2 at 01:00 UTC on Sunday 30 March 2025.
+    assert not is_night(datetime(2025, 3, 29, 20, 30, tzinfo=UTC), "Europe/Berlin")  # 21:30
+    assert is_night(datetime(2025, 3, 30, 20, 30, tzinfo=UTC), "Europe/Berlin")  # 22:30
+    # A fixed UTC+1 would keep sending into Berlin's night for the whole summer.
+    assert not is_night(datetime(2025, 3, 30, 20, 30, tzinfo=UTC), "Etc/GMT-1")
+    # The morning is 08:00 in Berlin on both sides of the change: an hour apart in UTC.
+    assert daytime(datetime(2025, 3, 29, 5, 0, tzinfo=UTC), "Europe/Berlin", None) == datetime(
+        2025, 3, 29, 7, 0, tzinfo=UTC
+    )
+    assert daytime(datetime(2025, 3, 30, 5, 0, tzinfo=UTC), "Europe/Berlin", None) == datetime(
+        2025, 3, 30, 6, 0, tzinfo=UTC
+    )
+
+
+def test_reminders_around_the_change_to_summer_time_come_at_eight_in_berlin() -> None:
+    # A deadline at noon on Monday 31 March 2025 in Berlin (10:00 UTC); steps 54 and 30 hours
+    # before fall at 05:00 on Saturday (winter time) and 06:00 on Sunday (summer time).
+    case = dataclasses.replace(
+        with_deadline(SEED, date(2025, 3, 31), time(12, 0), "Europe/Berlin"),
+        reminder_offsets=(timedelta(hours=54), timedelta(hours=30)),
+    )
+    march = datetime(2025, 3, 20, 9, 0, tzinfo=UTC)
+    planned = steps(case, "Europe/Berlin", march)
+    assert [s.due for s in planned] == [
+        datetime(2025, 3, 29, 7, 0, tzinfo=UTC),
+        datetime(2025, 3, 30, 6, 0, tzinfo=UTC),
+    ]
+    berlin = ZoneInfo("Europe/Berlin")
+    assert [s.due.astimezone(berlin).time() for s in planned] == [time(8, 0), time(8, 0)]
+    # A reminder due in the early Sunday morning waits for 08:00 summer time, not winter time.
+    sunday = datetime(2025, 3, 30, 5, 30, tzinfo=UTC)  # 07:30 in Berlin
+    decision = decide(due(sunday, timezone="Europe/Berlin"), case, sunday, GRACE)
+    assert decision == Decision(Fate.LATER, later=datetime(2025, 3, 30, 6, 0, tzinfo=UTC))
+    as_fixed_offset = decide(due(sunday, timezone="Etc/GMT-1"), case, sunday, GRACE)
+    assert as_fixed_offset.later == datetime(2025, 3, 30, 7, 0, tzinfo=UTC)  # 09:00 in Berlin
+
+
+def test_quiet_hours_keep_to_half_hour_offsets() -> None:
+    # Kolkata is UTC+5:30 all year.
+    assert not is_night(datetime(2022, 6, 5, 16, 29, tzinfo=UTC), "Asia/Kolkata")  # 21:59
+    assert is_night(datetime(2022, 6, 5, 16, 30, tzinfo=UTC), "Asia/Kolkata")  # 22:00
+    assert is_night(datetime(2022, 6, 6, 2, 29, tzinfo=UTC), "Asia/Kolkata")  # 07:59
+    assert not is_night(datetime(2022, 6, 6, 2, 30, tzinfo=UTC), "Asia/Kolkata")  # 08:00
+    # The week-before step, 23:29 in Kolkata, comes at 08:00 there the next morning.
+    assert [s.due for s in steps(SEED, "Asia/Kolkata", MAY_20)] == [
+        datetime(2022, 6, 6, 2, 30, tzinfo=UTC),
+        datetime(2022, 6, 11, 2, 30, tzinfo=UTC),
+        datetime(2022, 6, 12, 2, 59, tzinfo=UTC),  # 08:29 on the day
+    ]
+
+
 def test_nothing_is_planned_once_the_deadline_or_a_step_is_behind() -> None:
     assert steps(SEED, "UTC", DEADLINE) == []
     after_two_days_step = datetime(2022, 6, 11, 0, 0, tzinfo=UTC)
