@@ -1,19 +1,25 @@
 """Organizers' drafts in the database: saved and replaced, taken once, too old and gone,
-forgotten; and a broadcast queued from its draft in one transaction."""
+forgotten; and a broadcast queued, or an imported case stored, with its draft in one
+transaction."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.catalogue import load_case
 from bot.db.broadcasts import Broadcast, BroadcastRepository
+from bot.db.cases import CaseRepository
 from bot.db.connection import Database
 from bot.db.drafts import MAX_AGE, DraftGoneError, DraftKind, DraftRepository
 from bot.db.outbox import OutboxRepository
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
+from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType
+from tests.conftest import ROOT
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 OLGA, IVAN = 42, 43
@@ -128,3 +134,37 @@ async def test_a_broadcast_is_queued_from_its_draft_once_and_the_draft_goes_with
         await queue("all")
     assert [b.id for b in await broadcasts.unfinished()] == [broadcast.id]
     assert (await OutboxRepository(db).progress(broadcast.id)).pending == 2
+
+
+async def test_an_imported_case_is_stored_with_its_draft_finished_once(
+    db: Database, drafts: DraftRepository
+) -> None:
+    cases = CaseRepository(db)
+    sheet = dataclasses.replace(
+        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"),
+        slug="kz-imported",
+        status=CaseStatus.DRAFT,
+    )
+    await drafts.save(OLGA, DraftKind.IMPORT, SHEET, T0)
+    read = await drafts.get(OLGA, DraftKind.IMPORT, T0)
+    assert read is not None
+    assert await cases.store_import(sheet, T0, read) is True
+    assert await drafts.get(OLGA, DraftKind.IMPORT, T0) is None
+    assert (await cases.get("kz-imported")) is not None
+    # A second tap on the same sheet stores nothing more.
+    with pytest.raises(DraftGoneError):
+        await cases.store_import(dataclasses.replace(sheet, reference="again"), T0, read)
+    stored = await cases.get("kz-imported")
+    assert stored is not None
+    assert stored.reference != "again"
+    # A follow-up sheet for the stored case is saved over it.
+    await drafts.save(OLGA, DraftKind.IMPORT, SHEET, T0)
+    follow_up = await drafts.get(OLGA, DraftKind.IMPORT, T0)
+    assert follow_up is not None
+    assert (
+        await cases.store_import(dataclasses.replace(sheet, reference="UA 1/23"), T0, follow_up)
+        is False
+    )
+    stored = await cases.get("kz-imported")
+    assert stored is not None
+    assert stored.reference == "UA 1/23"

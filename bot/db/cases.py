@@ -10,12 +10,33 @@ import aiosqlite
 
 from bot.catalogue import case_from_mapping, case_to_mapping
 from bot.db.connection import Database
+from bot.db.drafts import Draft, take
 from bot.db.reminders import replan
 from bot.domain.cases import CaseStatus, UrgentAction
 
 
 def _case(row: aiosqlite.Row) -> UrgentAction:
     return case_from_mapping(json.loads(row["document"]), source=f"database:{row['slug']}")
+
+
+async def _insert(
+    conn: aiosqlite.Connection, case: UrgentAction, source: str, now: datetime
+) -> bool:
+    """Add the case unless its slug is stored already; whether it was added."""
+    cursor = await conn.execute(
+        "INSERT INTO cases (slug, document, status, source, created_at, updated_at,"
+        " published_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
+        (
+            case.slug,
+            json.dumps(case_to_mapping(case), ensure_ascii=False),
+            case.status,
+            source,
+            now.isoformat(),
+            now.isoformat(),
+            now.isoformat() if case.status is CaseStatus.ACTIVE else None,
+        ),
+    )
+    return bool(cursor.rowcount)
 
 
 class CaseRepository:
@@ -33,20 +54,7 @@ class CaseRepository:
         added: list[str] = []
         async with self._db.transaction() as conn:
             for case, source in cases:
-                cursor = await conn.execute(
-                    "INSERT INTO cases (slug, document, status, source, created_at, updated_at,"
-                    " published_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING",
-                    (
-                        case.slug,
-                        json.dumps(case_to_mapping(case), ensure_ascii=False),
-                        case.status,
-                        source,
-                        now.isoformat(),
-                        now.isoformat(),
-                        now.isoformat() if case.status is CaseStatus.ACTIVE else None,
-                    ),
-                )
-                if cursor.rowcount:
+                if await _insert(conn, case, source, now):
                     added.append(case.slug)
         return added
 
@@ -56,34 +64,51 @@ class CaseRepository:
         When the deadline or the reminder plan of an active case changes, its pending reminders
         are planned anew in the same transaction.
         """
+        async with self._db.transaction() as conn:
+            await self._save(conn, case, now)
+
+    async def store_import(self, case: UrgentAction, now: datetime, draft: Draft) -> bool:
+        """Store a case read from a sheet and finish the organizer's import `draft`, at once.
+
+        A new slug is added; a stored one (a follow-up, or a case stored meanwhile) is saved
+        over, as `save` does. Returns whether the case is new. DraftGoneError, with nothing
+        stored, if the draft was finished or changed since it was read (a second tap).
+        """
+        async with self._db.transaction() as conn:
+            await take(conn, draft)
+            added = await _insert(conn, case, "import", now)
+            if not added:
+                await self._save(conn, case, now)
+        return added
+
+    async def _save(self, conn: aiosqlite.Connection, case: UrgentAction, now: datetime) -> None:
         published = now.isoformat() if case.status is CaseStatus.ACTIVE else None
         closed = now.isoformat() if case.status is CaseStatus.CLOSED else None
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute("SELECT * FROM cases WHERE slug = ?", (case.slug,))
-            row = await cursor.fetchone()
-            before = _case(row) if row is not None else None
-            await conn.execute(
-                "UPDATE cases SET document = ?, status = ?, updated_at = ?,"
-                " published_at = coalesce(published_at, ?), closed_at = coalesce(closed_at, ?)"
-                " WHERE slug = ?",
-                (
-                    json.dumps(case_to_mapping(case), ensure_ascii=False),
-                    case.status,
-                    now.isoformat(),
-                    published,
-                    closed,
-                    case.slug,
-                ),
+        cursor = await conn.execute("SELECT * FROM cases WHERE slug = ?", (case.slug,))
+        row = await cursor.fetchone()
+        before = _case(row) if row is not None else None
+        await conn.execute(
+            "UPDATE cases SET document = ?, status = ?, updated_at = ?,"
+            " published_at = coalesce(published_at, ?), closed_at = coalesce(closed_at, ?)"
+            " WHERE slug = ?",
+            (
+                json.dumps(case_to_mapping(case), ensure_ascii=False),
+                case.status,
+                now.isoformat(),
+                published,
+                closed,
+                case.slug,
+            ),
+        )
+        if (
+            before is not None
+            and case.status is CaseStatus.ACTIVE
+            and (
+                before.deadline_moment() != case.deadline_moment()
+                or before.reminder_offsets != case.reminder_offsets
             )
-            if (
-                before is not None
-                and case.status is CaseStatus.ACTIVE
-                and (
-                    before.deadline_moment() != case.deadline_moment()
-                    or before.reminder_offsets != case.reminder_offsets
-                )
-            ):
-                await replan(conn, case, now, self._default_timezone)
+        ):
+            await replan(conn, case, now, self._default_timezone)
 
     async def get(self, slug: str) -> UrgentAction | None:
         """The case `slug`, or None."""

@@ -293,33 +293,37 @@ async def decide(update: Update, context: BotContext) -> None:
     if _data(imported.slug, action) != query.data:
         await query.answer(expired, show_alert=True)
         return
-    try:
-        # One tap decides: a second one (taps are handled concurrently) finds the sheet gone.
-        await context.services.drafts.take(stored)
-    except DraftGoneError:
-        await query.answer(expired, show_alert=True)
-        return
+    # One tap decides: a second one (taps are handled concurrently) finds the sheet gone. The
+    # sheet's draft is finished in the same transaction that stores its case.
     case = imported.case
     if action == "drop" or case is None:
+        try:
+            await context.services.drafts.take(stored)
+        except DraftGoneError:
+            await query.answer(expired, show_alert=True)
+            return
         await query.answer()
         await query.edit_message_text(text(context, language, "import_discarded.html"))
         return
     update_of = imported.update_of
     if action == "draft":
-        await _store(
-            context, user.id, imported, dataclasses.replace(case, status=CaseStatus.DRAFT)
-        )
+        to_store = dataclasses.replace(case, status=CaseStatus.DRAFT)
+    else:
+        # Publishing and closing go through the organizers' own steps, from the stored case: a
+        # follow-up keeps its case's status until then.
+        kept = (update_of.status, update_of.outcome) if update_of else (CaseStatus.DRAFT, None)
+        to_store = dataclasses.replace(case, status=kept[0], outcome=kept[1])
+    try:
+        await _store(context, user.id, imported, to_store, stored)
+    except DraftGoneError:
+        await query.answer(expired, show_alert=True)
+        return
+    if action == "draft":
         await query.answer()
         await query.edit_message_text(
             text(context, language, "import_saved.html", case=case, imported=imported)
         )
         return
-    # Publishing and closing go through the organizers' own steps, from the stored case: a
-    # follow-up keeps its case's status until then.
-    kept = (update_of.status, update_of.outcome) if update_of else (CaseStatus.DRAFT, None)
-    await _store(
-        context, user.id, imported, dataclasses.replace(case, status=kept[0], outcome=kept[1])
-    )
     if action == "publish":
         await preview(update, context)
         await query.edit_message_reply_markup(None)
@@ -349,17 +353,13 @@ async def decide(update: Update, context: BotContext) -> None:
 
 
 async def _store(
-    context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction
+    context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction, draft: Draft
 ) -> None:
-    """Store the imported case: a new one is added, a follow-up saved over its case."""
+    """Store the imported case and finish its draft: a new one is added, a follow-up (or a case
+    of that slug stored meanwhile) saved over its case."""
     services = context.services
     now = services.clock()
-    if imported.update_of is None:
-        added = await services.cases.seed([(case, "import")], now)
-        if not added:  # a case of that slug was stored meanwhile: this sheet replaces it
-            await services.cases.save(case, now)
-    else:
-        await services.cases.save(case, now)
+    await services.cases.store_import(case, now, draft)
     await OrganizerRepository(services.db).record(
         organizer_id,
         "case_imported",
