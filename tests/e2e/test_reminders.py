@@ -12,6 +12,7 @@ from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.domain.cases import CaseStatus
+from bot.domain.subscribers import Subscriber
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import Chatter, MovableClock, services_of
 from tests.reminders.test_plan import SEED
@@ -33,6 +34,19 @@ async def edited(person: Chatter, message: RecordedMessage, edits: int = 1) -> R
 
     await person.emulator.wait_for(lambda: current().edits >= edits)
     return current()
+
+
+async def subscriber_of(bot: UrgentActionApp, person: Chatter) -> Subscriber:
+    """The person as the bot stores them."""
+    subscriber = await services_of(bot).subscribers.get(person.chat_id)
+    assert subscriber is not None
+    return subscriber
+
+
+async def due_times(bot: UrgentActionApp, person: Chatter) -> list[datetime]:
+    """When the person's pending reminders are due, soonest first."""
+    subscriber = await subscriber_of(bot, person)
+    return [p.due for p in await services_of(bot).reminders.pending(subscriber.id)]
 
 
 async def test_each_reminder_arrives_exactly_once_across_a_restart(
@@ -99,8 +113,7 @@ async def test_not_now_offers_to_snooze_and_acting_ends_the_reminders(
 ) -> None:
     _, card = await person.say("/start", replies=2)
     services = services_of(bot)
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
+    subscriber = await subscriber_of(bot, person)
     planned = await services.reminders.pending(subscriber.id)
     assert len(planned) == 3
 
@@ -127,8 +140,7 @@ async def test_stop_reminding_me_about_this_case(bot: UrgentActionApp, person: C
     assert answer is not None
     assert answer.startswith("🔕 No more reminders about this case")
     services = services_of(bot)
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
+    subscriber = await subscriber_of(bot, person)
     assert await services.reminders.pending(subscriber.id) == []
     assert await services.reminders.stopped(subscriber.id) == [SEED.slug]
 
@@ -137,10 +149,7 @@ async def test_choosing_a_time_zone_moves_reminders_into_the_persons_daytime(
     bot: UrgentActionApp, person: Chatter
 ) -> None:
     await person.say("/start", replies=2)
-    services = services_of(bot)
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
-    before = [p.due for p in await services.reminders.pending(subscriber.id)]
+    before = await due_times(bot, person)
     assert before[0] == datetime(2022, 6, 5, 17, 59, tzinfo=UTC)  # daytime in UTC
 
     (settings,) = await person.say("/settings")
@@ -152,7 +161,7 @@ async def test_choosing_a_time_zone_moves_reminders_into_the_persons_daytime(
     assert answer
     updated = await edited(person, settings, edits=2)
     assert "Time zone: UTC+6," in updated.text
-    after = [p.due for p in await services.reminders.pending(subscriber.id)]
+    after = await due_times(bot, person)
     # 17:59 UTC is 23:59 at UTC+6: the reminder comes at 08:00 there the next morning.
     assert after[0] == datetime(2022, 6, 6, 2, 0, tzinfo=UTC)
     assert len(after) == len(before)
@@ -172,10 +181,7 @@ async def test_typing_a_city_chooses_its_zone_and_moves_reminders_into_daytime_t
     bot: UrgentActionApp, person: Chatter
 ) -> None:
     _, card = await person.say("/start", replies=2)
-    services = services_of(bot)
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
-    before = [p.due for p in await services.reminders.pending(subscriber.id)]
+    before = await due_times(bot, person)
     # 15 hours before the deadline is 02:59 UTC, night in UTC and in Berlin alike.
     assert before[-1] == datetime(2022, 6, 12, 8, 0, tzinfo=UTC)
 
@@ -186,7 +192,7 @@ async def test_typing_a_city_chooses_its_zone_and_moves_reminders_into_daytime_t
     # 09:00 UTC on 20 May is 11:00 in Berlin, on summer time.
     assert "Your time zone is now Europe/Berlin (UTC+2): it is 11:00 there" in confirmation.text
 
-    after = [p.due for p in await services.reminders.pending(subscriber.id)]
+    after = await due_times(bot, person)
     assert len(after) == len(before)
     assert after[-1] == datetime(2022, 6, 12, 6, 0, tzinfo=UTC)  # 08:00 in Berlin
     (settings,) = await person.say("/settings")
@@ -207,14 +213,12 @@ async def test_an_unknown_place_changes_nothing_and_a_shared_name_offers_each_pl
     bot: UrgentActionApp, person: Chatter
 ) -> None:
     await person.say("/start", replies=2)
-    services = services_of(bot)
     await zone_screen(person)
 
     (unknown,) = await person.say("Atlantis")
     assert "I know no time zone called “Atlantis”; nothing has changed" in unknown.text
     assert "UTC+6" in [b["text"] for b in unknown.buttons]
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
+    subscriber = await subscriber_of(bot, person)
     assert subscriber.timezone is None
 
     # The screen still waits: "Eastern" is a zone in the US and one in Canada.
@@ -229,8 +233,7 @@ async def test_an_unknown_place_changes_nothing_and_a_shared_name_offers_each_pl
     chosen = await edited(person, several)
     assert "Your time zone is now US/Eastern (UTC-4): it is 05:00 there" in chosen.text
     assert chosen.buttons == []
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
+    subscriber = await subscriber_of(bot, person)
     assert subscriber.timezone == "US/Eastern"
 
 
@@ -238,7 +241,6 @@ async def test_the_zone_screen_stops_waiting_at_a_tap_a_command_or_after_a_while
     bot: UrgentActionApp, person: Chatter, clock: MovableClock
 ) -> None:
     _, card = await person.say("/start", replies=2)
-    services = services_of(bot)
 
     picker = await zone_screen(person)
     answer, _ = await person.press(picker, "UTC+6")
@@ -262,8 +264,7 @@ async def test_the_zone_screen_stops_waiting_at_a_tap_a_command_or_after_a_while
     (after_a_while,) = await person.say("Berlin")
     assert after_a_while.text.startswith(NOT_TAKEN)
 
-    subscriber = await services.subscribers.get(person.chat_id)
-    assert subscriber is not None
+    subscriber = await subscriber_of(bot, person)
     assert subscriber.timezone == "Etc/GMT-6"  # the tapped hours, untouched since
 
 
