@@ -43,6 +43,20 @@ async def until(condition_met: object, timeout: float = 20.0) -> None:
     raise TimeoutError("the bot did not get there in time")
 
 
+async def until_listening(port: int, timeout: float = 20.0) -> None:
+    """PTB sets the webhook before its server listens, so wait for the port itself."""
+    for _ in range(int(timeout / 0.05)):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise TimeoutError("the webhook server did not start listening in time")
+
+
 async def test_sigterm_stops_the_bot_cleanly_and_the_token_never_reaches_the_log(
     emulator: TelegramEmulator, tmp_path: Path
 ) -> None:
@@ -98,6 +112,7 @@ async def test_webhook_mode_refuses_requests_without_the_secret(
         await until(lambda: emulator.bot.webhook_url is not None)
         assert emulator.bot.webhook_url == "https://bot.example.org/telegram"
         assert emulator.bot.webhook_secret == "the-webhook-secret_1"
+        await until_listening(port)
         person = emulator.create_person("Anna")
         await emulator.send_text(person.id, "/start")  # opens the chat for replies
         update = emulator.updates[-1]
