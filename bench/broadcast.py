@@ -44,6 +44,7 @@ from telegram import LinkPreviewOptions
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+from bot import eventloop
 from bot.config import Secret
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.connection import Database
@@ -80,6 +81,7 @@ class Scenario:
     rate: float  # the configured rate, messages a second
     paid: bool  # with allow_paid_broadcast
     subscribers: int
+    loop: str = eventloop.NAME  # the event loop: the bot's own, or "asyncio" to compare
 
     @property
     def bot_limit(self) -> float:
@@ -95,6 +97,7 @@ class Measurement:
 
     scenario: str
     sender: str
+    loop: str  # the event loop it ran on
     subscribers: int
     configured_rate: float
     emulator_bot_limit: float
@@ -135,6 +138,13 @@ def plan(args: argparse.Namespace) -> list[Scenario]:
         scenarios.append(
             Scenario("engine paid", "engine", PAID_RATE, True, size(PAID_RATE, engine))
         )
+    if args.asyncio and eventloop.NAME != "asyncio":
+        # The same engine runs on asyncio's own loop, as on a machine without uvloop.
+        scenarios += [
+            dataclasses.replace(s, name=f"{s.name} on asyncio", loop="asyncio")
+            for s in list(scenarios)
+            if s.sender == "engine"
+        ]
     if args.mode in ("ptb", "all"):
         scenarios += [
             Scenario(f"PTB {rate:g}/s", "ptb", rate, False, size(rate, ptb)) for rate in rates
@@ -457,6 +467,7 @@ def measurement(
     return Measurement(
         scenario=scenario.name,
         sender=scenario.sender,
+        loop=scenario.loop,
         subscribers=scenario.subscribers,
         configured_rate=scenario.rate,
         emulator_bot_limit=scenario.bot_limit,
@@ -481,11 +492,15 @@ def measurement(
 
 def run_one(scenario: Scenario, template: Path | None) -> Measurement:
     """One run, in this process."""
-    with tempfile.TemporaryDirectory(prefix="bench-run-") as workdir:
+    factory = asyncio.new_event_loop if scenario.loop == "asyncio" else eventloop.new_event_loop
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-run-") as workdir,
+        asyncio.Runner(loop_factory=factory) as runner,
+    ):
         if scenario.sender == "engine":
             assert template is not None
-            return asyncio.run(run_engine(scenario, template, Path(workdir)))
-        return asyncio.run(run_ptb(scenario, Path(workdir)))
+            return runner.run(run_engine(scenario, template, Path(workdir)))
+        return runner.run(run_ptb(scenario, Path(workdir)))
 
 
 def run_in_child(scenario: Scenario, template: Path | None) -> Measurement:
@@ -526,6 +541,7 @@ def machine() -> dict[str, Any]:
         "python_telegram_bot": telegram.__version__,
         "aiohttp": aiohttp.__version__,
         "sqlite": sqlite3.sqlite_version,
+        "event_loop": eventloop.NAME,
     }
 
 
@@ -535,6 +551,7 @@ def summarize(runs: Sequence[Measurement]) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "scenario": first.scenario,
         "sender": first.sender,
+        "loop": first.loop,
         "subscribers": first.subscribers,
         "configured_rate": first.configured_rate,
         "runs": len(runs),
@@ -575,16 +592,20 @@ def table(summaries: Sequence[dict[str, Any]]) -> str:
 
 
 def ratios(summaries: Sequence[dict[str, Any]]) -> list[str]:
-    """PTB's CPU per message against the engine's at the same rate, from the same invocation."""
+    """PTB's CPU per message, and the engine's on asyncio's loop, against the engine's on the
+    bot's loop at the same rate, from the same invocation."""
     found = []
     by_name = {s["scenario"]: s for s in summaries}
     for s in summaries:
-        if s["sender"] != "ptb":
+        if s["sender"] == "ptb":
+            engine = by_name.get(s["scenario"].replace("PTB", "engine", 1))
+        elif s["scenario"].endswith(" on asyncio"):
+            engine = by_name.get(s["scenario"].removesuffix(" on asyncio"))
+        else:
             continue
-        engine = by_name.get(s["scenario"].replace("PTB", "engine", 1))
         if engine and engine["cpu_ms_per_message"]:
             ratio = s["cpu_ms_per_message"] / engine["cpu_ms_per_message"]
-            found.append(f"{s['scenario']}: {ratio:.1f}x the engine's CPU per message")
+            found.append(f"{s['scenario']}: {ratio:.2f}x the engine's CPU per message")
     return found
 
 
@@ -616,6 +637,11 @@ def main(argv: list[str] | None = None) -> None:
         default=20_000,
         help="at most this many for the PTB runs, which cost more CPU per message",
     )
+    parser.add_argument(
+        "--asyncio",
+        action="store_true",
+        help="run the engine's scenarios on asyncio's own loop as well, to compare with uvloop",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="write every run and the medians here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -635,7 +661,7 @@ def main(argv: list[str] | None = None) -> None:
         for count in sorted({s.subscribers for s in scenarios if s.sender == "engine"}):
             templates[count] = Path(workdir) / f"subscribers-{count}.sqlite3"
             print(f"subscribing {count:,} chats ...", file=sys.stderr, flush=True)
-            asyncio.run(make_template(templates[count], count))
+            eventloop.run(make_template(templates[count], count))
         for repeat in range(1, args.repeats + 1):
             for scenario in scenarios:
                 result = run_in_child(scenario, templates.get(scenario.subscribers))

@@ -33,6 +33,7 @@ from telegram.request import HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bench.broadcast import DEFAULT_RATE, TOKEN, Emulator, Scenario
+from bot import eventloop
 from bot.delivery.http_client import HttpClient
 
 Post = Callable[[int], Awaitable[None]]
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args(argv)
-    figures = asyncio.run(run(args.calls, args.rounds, args.concurrency))
+    figures = eventloop.run(run(args.calls, args.rounds, args.concurrency))
     widths = (args.concurrency, 1)
     base = {w: statistics.median(figures["HttpClient"][w]) for w in widths}
     print(

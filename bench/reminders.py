@@ -14,7 +14,6 @@ queued, and the process's peak RSS.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import json
 import resource
@@ -26,6 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot import eventloop
 from bot.catalogue import load_case
 from bot.db.alerts import alert_subscribers
 from bot.db.cases import CaseRepository
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(asyncio.run(one_run(args.people))))
+        print(json.dumps(eventloop.run(one_run(args.people))))
         return 0
     runs = []
     for _ in range(args.repeats):

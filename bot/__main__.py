@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
 
+from bot import eventloop
 from bot.config import ConfigError, Settings
 
 log = logging.getLogger("bot")
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.logs import configure_logging  # noqa: PLC0415
 
         configure_logging([], level=logging.WARNING)
-        return asyncio.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
+        return eventloop.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
     try:
         settings = Settings.from_env()
     except ConfigError as error:
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
     configure_logging(secrets)
     if args.command == "migrate":
-        return asyncio.run(_migrate(settings))
+        return eventloop.run(_migrate(settings))
     return _run(settings)
 
 
@@ -68,10 +68,14 @@ def _run(settings: Settings) -> int:
     from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application  # noqa: PLC0415
 
     app = build_application(settings)
+    eventloop.install()  # PTB's run_polling and run_webhook run on the current loop
     if settings.webhook_url and settings.webhook_secret:
         # PTB's webhook server refuses requests without the right secret header (403).
         log.info(
-            "starting in webhook mode on %s:%s", settings.webhook_listen, settings.webhook_port
+            "starting in webhook mode on %s:%s (%s)",
+            settings.webhook_listen,
+            settings.webhook_port,
+            eventloop.NAME,
         )
         app.run_webhook(
             listen=settings.webhook_listen,
@@ -82,7 +86,7 @@ def _run(settings: Settings) -> int:
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        log.info("starting in polling mode against %s", settings.api_url)
+        log.info("starting in polling mode against %s (%s)", settings.api_url, eventloop.NAME)
         app.run_polling(
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,

@@ -3,8 +3,9 @@ a fresh, migrated SQLite file and a clock the test can move, and a database on i
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import eventloop
 from bot.app import build_application, running
 from bot.config import Secret, Settings
 from bot.context import Services, UrgentActionApp
@@ -24,6 +26,16 @@ TOKEN = "123456:TEST-token-ABCDEFGHIJKLMNOPQRSTUV"
 ORGANIZER_ID = 42
 # Seconds a person takes between two taps: the flood limits apply at that pace.
 HUMAN_PACE = 1.5
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, eventloop.LoopFactory]:
+    """Tests run on the loop the bot runs on; the delivery engine's on asyncio's own as well, as
+    on a machine without uvloop."""
+    if eventloop.NAME != "asyncio" and "delivery" in item.path.parts:
+        return {eventloop.NAME: eventloop.new_event_loop, "asyncio": asyncio.new_event_loop}
+    return {eventloop.NAME: eventloop.new_event_loop}
 
 
 @dataclass

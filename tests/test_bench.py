@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot import eventloop
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,6 +24,7 @@ def test_a_small_broadcast_benchmark_reports_every_figure(tmp_path: Path) -> Non
         "400",
         "--repeats",
         "1",
+        "--asyncio",
         "--json",
         str(report_path),
     ]
@@ -31,7 +34,14 @@ def test_a_small_broadcast_benchmark_reports_every_figure(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     report = json.loads(report_path.read_text())
     scenarios = [s["scenario"] for s in report["summaries"]]
-    assert scenarios == ["engine 400/s", "engine paid", "PTB 400/s", "PTB paid"]
+    expected = ["engine 400/s", "engine paid", "PTB 400/s", "PTB paid"]
+    if eventloop.NAME != "asyncio":
+        expected[2:2] = ["engine 400/s on asyncio", "engine paid on asyncio"]
+        assert "engine paid on asyncio: " in done.stdout  # its ratio to the engine on uvloop
+    assert scenarios == expected
+    loops = {s["scenario"]: s["loop"] for s in report["summaries"]}
+    assert loops["engine paid"] == loops["PTB paid"] == report["machine"]["event_loop"]
+    assert loops.get("engine paid on asyncio", "asyncio") == "asyncio"
     for summary in report["summaries"]:
         assert summary["subscribers"] == 120
         assert summary["all_delivered"], summary

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections import deque
+from typing import cast
 from urllib.parse import urlsplit
 
 import httptools
@@ -45,8 +46,8 @@ class _Connection(asyncio.Protocol):
     # asyncio.Protocol
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        # A stream transport, though not always a subclass of asyncio.Transport (uvloop's).
+        self._transport = cast(asyncio.Transport, transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True

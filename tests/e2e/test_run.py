@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot import eventloop
 from bot.emulator import TelegramEmulator
 from tests.conftest import ROOT, TOKEN
 
@@ -82,6 +83,7 @@ async def test_sigterm_stops_the_bot_cleanly_and_the_token_never_reaches_the_log
     log = stderr.decode()
     assert process.returncode == 0, log
     assert "stopped" in log
+    assert f"({eventloop.NAME})" in log  # on uvloop wherever it is installed
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
 
