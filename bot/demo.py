@@ -31,6 +31,7 @@ from bot.db.cases import CaseRepository
 from bot.db.connection import Database
 from bot.db.migrations import migrate
 from bot.domain.cases import UrgentAction
+from bot.domain.deadlines import countdown
 from bot.emulator import TelegramEmulator
 from bot.rendering import TEMPLATES_DIR
 
@@ -65,12 +66,16 @@ def shift_dates(case: UrgentAction, days: int) -> UrgentAction:
     )
 
 
-def rehearsal_shift(case: UrgentAction, today: date) -> int:
-    """How many days to move a case so its deadline lies REHEARSAL_DAYS_AHEAD days from today."""
-    deadline = case.deadline
-    if deadline is None:
+def rehearsal_shift(case: UrgentAction, now: datetime) -> int:
+    """How many days to move a case so it shows REHEARSAL_DAYS_AHEAD days left at `now`.
+
+    Counted as the bot counts them, in the case's time zone: near midnight UTC the case's
+    today may already be tomorrow.
+    """
+    left = countdown(case, now)
+    if left is None:
         return 0
-    return (today + timedelta(days=REHEARSAL_DAYS_AHEAD) - deadline.on).days
+    return REHEARSAL_DAYS_AHEAD - left.days_left
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ async def demo(
                 # A demo day may pass in seconds (--time-lapse): look for due reminders often.
                 reminder_check=timedelta(seconds=1),
             )
-            state.rehearsals = await _seed(settings, rehearsal, clock().date())
+            state.rehearsals = await _seed(settings, rehearsal, clock())
             _people(emulator)
             app = build_application(settings, clock=clock)
             async with running(app, poll_timeout=timedelta(seconds=10)):
@@ -161,13 +166,13 @@ async def demo(
             await emulator.stop()
 
 
-async def _seed(settings: Settings, rehearsal: bool, today: date) -> tuple[Rehearsal, ...]:
+async def _seed(settings: Settings, rehearsal: bool, now: datetime) -> tuple[Rehearsal, ...]:
     """Store the cases before the bot starts, their dates shifted for a rehearsal."""
     result = load_catalogue(settings.actions_dir)
     rehearsals = []
     cases = []
     for case, path in result.cases_with_paths():
-        shift = rehearsal_shift(case, today) if rehearsal else 0
+        shift = rehearsal_shift(case, now) if rehearsal else 0
         if shift:
             case = shift_dates(case, shift)  # noqa: PLW2901
             names = tuple(p.name for p in case.people)

@@ -1,0 +1,32 @@
+"""The demo's rehearsal: old cases moved so their deadline lies ten days ahead."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.catalogue import load_catalogue
+from bot.demo import REHEARSAL_DAYS_AHEAD, rehearsal_shift, shift_dates
+from bot.domain.deadlines import countdown
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 11, 28, 12, 0, tzinfo=UTC),
+        # Past 19:00 UTC it is already the next day in Almaty, where the seed case's dates are.
+        datetime(2026, 11, 28, 20, 30, tzinfo=UTC),
+        datetime(2026, 11, 28, 23, 59, tzinfo=UTC),
+        datetime(2026, 11, 29, 0, 1, tzinfo=UTC),
+    ],
+)
+def test_a_rehearsed_case_shows_ten_days_left_at_any_hour(now: datetime) -> None:
+    cases = [case for case, _ in load_catalogue(ROOT / "actions").cases_with_paths()]
+    assert cases
+    for case in cases:
+        rehearsed = shift_dates(case, rehearsal_shift(case, now))
+        left = countdown(rehearsed, now)
+        assert left is not None
+        assert left.days_left == REHEARSAL_DAYS_AHEAD
