@@ -120,6 +120,68 @@ async def test_recover_returns_rows_left_in_flight(db: Database) -> None:
     assert [d.chat_id for d in await repository.claim(T0, 10)] == [2, 3]
 
 
+@pytest.mark.parametrize("with_a_blocked_chat", [False, True])
+async def test_each_result_is_recorded_as_an_operator_reads_it(
+    db: Database, with_a_blocked_chat: bool
+) -> None:
+    await subscribe(db, [9])
+    await queue(db, [Recipient(c) for c in range(1, 10)])
+    repository = OutboxRepository(db)
+    (
+        sent,
+        failed,
+        cancelled,
+        retry,
+        release,
+        late_retry,
+        late_release,
+        _,
+        blocked,
+    ) = await repository.claim(T0, 9)
+    await repository.cancel([late_retry.id, late_release.id], "cancelled by hand")
+    later = T0 + timedelta(seconds=30)
+    results = [
+        Result(sent, Verdict.SENT, T0, message_id=77),
+        Result(failed, Verdict.FAILED, T0, error="400 Bad Request: can't parse entities"),
+        Result(cancelled, Verdict.CANCELLED, T0, error="the case was closed"),
+        Result(retry, Verdict.RETRY, T0, error="502 Bad Gateway", not_before=later),
+        Result(release, Verdict.RELEASE, T0, not_before=later),
+        Result(late_retry, Verdict.RETRY, T0, error="timed out", not_before=later),
+        Result(late_release, Verdict.RELEASE, T0, not_before=later),
+    ]
+    if with_a_blocked_chat:
+        results.append(Result(blocked, Verdict.BLOCKED, T0, error="403 Forbidden"))
+    await repository.record(results)
+
+    stored = await rows(db)
+    seen = {
+        chat: (row["status"], row["attempts"], row["last_error"], row["message_id"])
+        for chat, row in stored.items()
+    }
+    assert seen[1] == ("sent", 1, None, 77)
+    assert stored[1]["sent_at"] == outbox.timestamp(T0)
+    assert seen[2] == ("failed", 1, "400 Bad Request: can't parse entities", None)
+    assert seen[3] == ("cancelled", 0, "the case was closed", None)
+    # A retry counts the attempt and waits; a release was no attempt and keeps no error.
+    assert seen[4] == ("pending", 1, "502 Bad Gateway", None)
+    assert seen[5] == ("pending", 0, None, None)
+    for chat in (4, 5):
+        assert stored[chat]["claimed_at"] is None
+        assert stored[chat]["not_before"] == outbox.timestamp(later)
+    # Rows cancelled while in flight stay cancelled, whatever the engine says after.
+    assert seen[6] == ("cancelled", 0, "cancelled by hand", None)
+    assert seen[7] == ("cancelled", 0, "cancelled by hand", None)
+    assert seen[8][0] == "sending"  # no result yet: untouched
+    if with_a_blocked_chat:
+        assert seen[9] == ("blocked", 1, "403 Forbidden", None)
+        assert await subscriber_status(db, 9) == "blocked"
+    else:
+        assert seen[9][0] == "sending"
+        assert await subscriber_status(db, 9) == "active"
+    assert await repository.claim(T0, 10) == []
+    assert [d.chat_id for d in await repository.claim(later, 10)] == [4, 5]
+
+
 async def test_a_cancelled_broadcast_sends_nothing_more_even_after_a_crash(db: Database) -> None:
     await queue(db, [Recipient(c) for c in (1, 2, 3, 4)], kind=Kind.BROADCAST, broadcast_id=1)
     repository = OutboxRepository(db)
