@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot import eventloop
 from bot.config import ConfigError, Settings
+from bot.db.startup import ProcessLock, UnusableDatabaseError, open_migrated
 
 log = logging.getLogger("bot")
 
@@ -49,7 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.logs import configure_logging  # noqa: PLC0415
 
         configure_logging([], level=logging.WARNING)
-        return eventloop.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
+        try:
+            return eventloop.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
+        except UnusableDatabaseError as error:
+            return _refuse(error)
     try:
         settings = Settings.from_env()
     except ConfigError as error:
@@ -59,9 +63,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
     configure_logging(secrets)
-    if args.command == "migrate":
-        return eventloop.run(_migrate(settings))
-    return _run(settings)
+    try:
+        # One process per database, for the process's whole life: a second bot would poll
+        # beside the first and its start-up would resend the first one's messages in flight.
+        lock = ProcessLock.acquire(settings.db_path)
+    except UnusableDatabaseError as error:
+        return _refuse(error)
+    try:
+        if args.command == "migrate":
+            return eventloop.run(_migrate(settings))
+        # The database is checked (and migrated) before Telegram is called, so a broken one
+        # is named at once, whatever the network does.
+        eventloop.run(_migrate(settings, quiet=True))
+        return _run(settings)
+    except UnusableDatabaseError as error:
+        return _refuse(error)
+    finally:
+        lock.release()
+
+
+def _refuse(error: UnusableDatabaseError) -> int:
+    """The one line an operator reads when the database cannot be used, and exit code 2."""
+    print(f"database error: {error}", file=sys.stderr)
+    return 2
 
 
 def _run(settings: Settings) -> int:
@@ -95,20 +119,12 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-async def _migrate(settings: Settings) -> int:
-    from bot.db.connection import Database  # noqa: PLC0415
-    from bot.db.migrations import MigrationError, migrate  # noqa: PLC0415
-
-    db = await Database.open(settings.db_path)
-    try:
-        applied = await migrate(db)
-    except MigrationError as error:
-        log.error("%s", error)
-        return 1
-    finally:
-        await db.close()
+async def _migrate(settings: Settings, *, quiet: bool = False) -> int:
+    db, applied = await open_migrated(settings.db_path)
+    await db.close()
     names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "none: up to date"
-    log.info("migrations applied: %s", names)
+    if applied or not quiet:
+        log.info("migrations applied: %s", names)
     return 0
 
 

@@ -15,8 +15,7 @@ from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
-from bot.db.connection import Database
-from bot.db.migrations import migrate
+from bot.db.startup import open_migrated
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
@@ -36,8 +35,7 @@ def build_application(
     limiter = SendLimiter(config.rate, chats=config.chats)
 
     async def post_init(app: UrgentActionApp) -> None:
-        db = await Database.open(settings.db_path)
-        applied = await migrate(db)
+        db, applied = await open_migrated(settings.db_path)
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
         services = Services.over(settings, clock, renderer, db)

@@ -28,8 +28,7 @@ from bot.clock import Clock
 from bot.config import Secret, Settings
 from bot.context import UrgentActionApp
 from bot.db.cases import CaseRepository
-from bot.db.connection import Database
-from bot.db.migrations import migrate
+from bot.db.startup import open_database
 from bot.domain.cases import UrgentAction
 from bot.domain.deadlines import countdown
 from bot.emulator import TelegramEmulator
@@ -179,9 +178,8 @@ async def _seed(settings: Settings, rehearsal: bool, now: datetime) -> tuple[Reh
             deadline = case.deadline.on if case.deadline else None
             rehearsals.append(Rehearsal(case.slug, names, shift, deadline))
         cases.append((case, str(path)))
-    db = await Database.open(settings.db_path)
+    db = await open_database(settings.db_path)
     try:
-        await migrate(db)
         await CaseRepository(db).seed(cases, datetime.now(UTC))
     finally:
         await db.close()
