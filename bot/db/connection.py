@@ -8,6 +8,8 @@ the lock keeps one coroutine's statements out of another's transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -54,9 +56,22 @@ class Database:
             try:
                 yield self._connection
             except BaseException:
-                await self._connection.execute("ROLLBACK")
+                await self._abandon()
                 raise
-            await self._connection.execute("COMMIT")
+            try:
+                await self._connection.execute("COMMIT")
+            except BaseException:
+                # A COMMIT that fails (SQLITE_BUSY, a full disk, a deferred constraint) may
+                # leave the transaction open, and then every later BEGIN would fail.
+                await self._abandon()
+                raise
+
+    async def _abandon(self) -> None:
+        """Roll back what is left open (SQLite rolls back on its own after some errors); the
+        error that got here is the one raised."""
+        if self._connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self._connection.execute("ROLLBACK")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -68,6 +68,9 @@ class DeliveryConfig:
     # same for one row as for a hundred.
     record_interval: float = 1.0
     record_batch: int = 16
+    # After a failed write of results (a full disk, a locked file), wait this long, doubling to
+    # `retry_cap`, and write them again; their send slots stay taken until they are written.
+    record_retry: float = 1.0
     batch_size: int | None = None  # rows claimed at once; default about a second of sending
     retry_base: float = 1.0  # seconds before the first retry of a transient failure
     retry_cap: float = 300.0  # the longest wait between retries
@@ -320,7 +323,10 @@ class DeliveryEngine:
         if self._slots.locked():
             # Every slot waits for its result to be recorded: record them now.
             self._record_now.set()
-        await self._slots.acquire()
+            if not await self._slot_or_stop():
+                return False
+        else:
+            await self._slots.acquire()
         # A 429 may have arrived while every slot was busy.
         if self.limiter.wait() > 0 or self._stopping.is_set():
             self._slots.release()
@@ -332,6 +338,21 @@ class DeliveryEngine:
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True
+
+    async def _slot_or_stop(self) -> bool:
+        """Wait for a send slot; False if the engine stops first (the writer may be failing to
+        record the results that hold every slot)."""
+        slot = asyncio.ensure_future(self._slots.acquire())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait((slot, stopping), return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if slot.done() and not slot.cancelled():
+            return True
+        slot.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await slot
+        # Acquired as it was being cancelled: the caller sees the stop and releases it.
+        return not slot.cancelled()
 
     async def _nap(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -470,6 +491,7 @@ class DeliveryEngine:
             self._record_now.set()
 
     async def _write_loop(self) -> None:
+        failures = 0
         while True:
             await self._results_ready.wait()
             with contextlib.suppress(TimeoutError):
@@ -484,16 +506,53 @@ class DeliveryEngine:
                 try:
                     await self.outbox.record(batch)
                 except Exception:
-                    # The rows stay `sending` in the database and are resent after a restart;
-                    # keeping the results in memory would only grow while the disk is failing.
-                    log.exception("outbox: %d results could not be recorded", len(batch))
+                    self._writing = False
+                    if not await self._keep_unrecorded(batch, held, failures):
+                        return
+                    failures += 1
+                    continue
                 finally:
                     self._writing = False
-                    for _ in range(held):
-                        self._slots.release()
+                failures = 0
+                for _ in range(held):
+                    self._slots.release()
                 # Rows went back to pending, or the engine may have just run dry: let the loop
                 # look at the outbox again.
                 if self._quiet() or any(r.verdict in _REQUEUED for r in batch):
                     self._wake.set()
             if self._writer_closing and not self._results:
                 return
+
+    async def _keep_unrecorded(self, batch: list[Result], held: int, failures: int) -> bool:
+        """A write of results failed: keep them, and their send slots, to write again.
+
+        Their rows stay `sending`; while the slots stay taken no more is posted, so no more than
+        `max_in_flight` messages are ever unrecorded, however often the disk fails (freeing the
+        slots would let every failure add more rows that a restart sends twice). Returns False
+        when the engine is stopping: the rows go back to pending at the next start.
+        """
+        if self._writer_closing:
+            log.exception(
+                "outbox: %d results could not be recorded while stopping; their rows are resent"
+                " at the next start",
+                len(batch),
+            )
+            for _ in range(held):
+                self._slots.release()
+            return False
+        delay = min(self.config.record_retry * 2**failures, self.config.retry_cap)
+        log.exception(
+            "outbox: %d results could not be recorded; sending waits, trying again in %.0fs",
+            len(batch),
+            delay,
+        )
+        self._results[:0] = batch
+        self._held += held
+        if self._stopping.is_set():
+            # stop() waits for the sends in flight, then closes the writer: try until then.
+            await asyncio.sleep(min(delay, 0.2))
+        else:
+            await self._nap(delay)
+        self._results_ready.set()
+        self._record_now.set()
+        return True

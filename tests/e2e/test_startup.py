@@ -27,7 +27,7 @@ COMMANDS = ["run", "migrate"]
 def bot(command: str, database: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot COMMAND` on `database`; Telegram is unreachable (port 9), so only
     the database decides what happens."""
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-m", "bot", command],
         cwd=ROOT,
         env={
@@ -118,11 +118,11 @@ def read_only(folder: Path) -> Iterator[None]:
     """Make `folder` read-only for the bot's process. Root writes through permission bits, so
     as root the folder is made immutable instead (which binds root too)."""
     if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(folder)], check=True)  # noqa: S607
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
         try:
             yield
         finally:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)  # noqa: S607
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
     else:
         folder.chmod(0o555)
         try:

@@ -1,0 +1,50 @@
+"""The database's transactions: a COMMIT that fails is rolled back, so the next one works."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.db.connection import Database
+
+
+async def alerts(db: Database) -> int:
+    async with db.read() as conn:
+        cursor = await conn.execute("SELECT count(*) FROM case_alerts")
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def test_a_failed_commit_is_rolled_back_and_later_transactions_work(db: Database) -> None:
+    # A deferred constraint is checked at COMMIT: a real COMMIT that fails, as SQLITE_BUSY or a
+    # full disk make one fail, and leaves the transaction open unless it is rolled back.
+    with pytest.raises(sqlite3.IntegrityError):  # noqa: PT012 - the COMMIT is the block's end
+        async with db.transaction() as conn:
+            await conn.execute("PRAGMA defer_foreign_keys = ON")
+            await conn.execute(
+                "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at)"
+                " VALUES ('no-such-case', 404, '2026-01-01')"
+            )
+    assert await alerts(db) == 0
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO cases (slug, document, status, created_at, updated_at)"
+            " VALUES ('kz-case', '{}', 'draft', '2026-01-01', '2026-01-01')"
+        )
+    async with db.read() as conn:
+        cursor = await conn.execute("SELECT slug FROM cases")
+        assert [row[0] for row in await cursor.fetchall()] == ["kz-case"]
+
+
+async def test_an_error_sqlite_already_rolled_back_is_the_error_raised(db: Database) -> None:
+    class RefusedError(Exception):
+        pass
+
+    with pytest.raises(RefusedError):  # noqa: PT012 - the rollback is the block's end
+        async with db.transaction() as conn:
+            await conn.execute("ROLLBACK")  # as SQLite does on its own after some errors
+            raise RefusedError
+    async with db.transaction() as conn:
+        await conn.execute("SELECT 1")
