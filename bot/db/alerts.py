@@ -15,6 +15,8 @@ from bot.domain.cases import UrgentAction
 
 # Subscribers alerted per transaction when a case is published.
 ALERT_BATCH = 2000
+# Subscriber ids counted per read when an audience is counted.
+COUNT_CHUNK = 50_000
 
 
 class AlertRepository:
@@ -66,28 +68,46 @@ async def alert_subscribers(
     default_timezone: str,
     *,
     batch: int = ALERT_BATCH,
+    resume: bool = False,
 ) -> int:
     """Queue the case's alert for every active subscriber who wants it and has not had it.
 
     Subscribers are taken in batches, each one transaction: choosing them, recording that the
-    case reached them, planning their reminders and queueing their messages land together or
-    not at all, and no batch holds the database long enough to keep a tap waiting. Calling it
-    again picks up where a crash stopped it (the bot does at start). Returns how many.
+    case reached them, planning their reminders, queueing their messages and moving the case's
+    progress (`alerts_after`) land together or not at all, and no batch holds the database long
+    enough to keep a tap waiting. With `resume` (the bot at start), it picks up where a crash
+    stopped it, and returns at once when every subscriber was looked at (`alerts_done_at`), so
+    a start does no work over all subscribers when nothing is unfinished. Returns how many were
+    alerted now.
     """
     payloads: dict[Audience, int] = {}
-    after = 0
     total = 0
+    after: int | None = None if resume else 0
     while True:
         async with db.transaction() as conn:
+            if after is None:
+                cursor = await conn.execute(
+                    "SELECT alerts_after, alerts_done_at FROM cases WHERE slug = ?", (case.slug,)
+                )
+                progress = await cursor.fetchone()
+                if progress is None or progress["alerts_done_at"] is not None:
+                    return total
+                after = int(progress["alerts_after"])
+            # Keyset batches: each picks up after the last id done, found by the primary keys
+            # of both tables, so a batch costs the same at the end of a million as at the start.
             cursor = await conn.execute(
-                "SELECT id, chat_id, chat_type, language, countries, timezone FROM subscribers"
-                " WHERE status = 'active' AND id > ? AND id NOT IN"
-                " (SELECT subscriber_id FROM case_alerts WHERE case_slug = ?)"
-                " ORDER BY id LIMIT ?",
+                "SELECT id, chat_id, chat_type, language, countries, timezone FROM subscribers s"
+                " WHERE s.status = 'active' AND s.id > ? AND NOT EXISTS"
+                " (SELECT 1 FROM case_alerts a WHERE a.case_slug = ? AND a.subscriber_id = s.id)"
+                " ORDER BY s.id LIMIT ?",
                 (after, case.slug, batch),
             )
             rows = list(await cursor.fetchall())
             if not rows:
+                await conn.execute(
+                    "UPDATE cases SET alerts_after = ?, alerts_done_at = ? WHERE slug = ?",
+                    (after, now.isoformat(), case.slug),
+                )
                 return total
             after = int(rows[-1]["id"])
             groups: dict[Audience, list[Recipient]] = {}
@@ -113,27 +133,42 @@ async def alert_subscribers(
                     payloads[audience] = await add_payload(conn, message_for(audience), now)
                 await enqueue(conn, payloads[audience], recipients, kind=Kind.ALERT, now=now)
             await plan_people(conn, case, now, people)
+            await conn.execute(
+                "UPDATE cases SET alerts_after = ?, alerts_done_at = NULL WHERE slug = ?",
+                (after, case.slug),
+            )
             total += len(alerted)
 
 
-async def audience_size(db: Database, case: UrgentAction) -> tuple[int, int]:
-    """How many people and groups publishing `case` would alert now."""
-    async with db.read() as conn:
-        cursor = await conn.execute(
-            "SELECT chat_type, countries FROM subscribers WHERE status = 'active' AND id NOT IN"
-            " (SELECT subscriber_id FROM case_alerts WHERE case_slug = ?)",
-            (case.slug,),
-        )
-        rows = await cursor.fetchall()
+async def audience_size(
+    db: Database, case: UrgentAction, *, chunk: int = COUNT_CHUNK
+) -> tuple[int, int]:
+    """How many people and groups publishing `case` would alert now.
+
+    Counted in SQL over ranges of ids, one short read each, so a tap waits at most for one.
+    """
     people = groups = 0
-    for row in rows:
-        countries = json.loads(row["countries"]) if row["countries"] else None
-        if countries is not None and case.country_code not in countries:
-            continue
-        if row["chat_type"] == "private":
-            people += 1
-        else:
-            groups += 1
+    async with db.read() as conn:
+        cursor = await conn.execute("SELECT coalesce(max(id), 0) FROM subscribers")
+        row = await cursor.fetchone()
+    highest = int(row[0]) if row else 0
+    # Preferences are stored as a JSON list of quoted codes: ["KZ", "RU"].
+    country = f'%"{case.country_code}"%'
+    for low in range(0, highest, chunk):
+        async with db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT s.chat_type = 'private', count(*) FROM subscribers s"
+                " WHERE s.status = 'active' AND s.id > ? AND s.id <= ?"
+                " AND (s.countries IS NULL OR s.countries LIKE ?) AND NOT EXISTS"
+                " (SELECT 1 FROM case_alerts a WHERE a.case_slug = ? AND a.subscriber_id = s.id)"
+                " GROUP BY s.chat_type = 'private'",
+                (low, low + chunk, country, case.slug),
+            )
+            for private, count in await cursor.fetchall():
+                if private:
+                    people += int(count)
+                else:
+                    groups += int(count)
     return people, groups
 
 

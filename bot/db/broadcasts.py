@@ -11,24 +11,53 @@ import aiosqlite
 
 from bot.db.connection import Database
 from bot.db.drafts import Draft, take
-from bot.db.outbox import cancel_broadcast, enqueue
+from bot.db.outbox import add_payload, cancel_broadcast, enqueue
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 
 AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-9-]{0,31})$")
 
-# audience kind -> the active subscribers it means, as (id, chat_id, language).
+# Broadcasts queue this many recipients per transaction, and count this many ids per read.
+QUEUE_BATCH = 2000
+COUNT_CHUNK = 50_000
+
+# audience kind -> the active subscribers it means, as the tail of a query on `subscribers s`.
+# Each is a filter on a walk of the subscribers' ids, so a broadcast is queued in keyset batches
+# (`s.id > :after ... LIMIT`) and counted over ranges of ids, each step a short transaction.
 _AUDIENCES = {
-    "all": "SELECT id, chat_id, language FROM subscribers WHERE status = 'active'",
-    "lang": "SELECT id, chat_id, language FROM subscribers WHERE status = 'active'"
-    " AND language = :value",
-    "case": "SELECT s.id, s.chat_id, s.language FROM subscribers s JOIN case_alerts a"
-    " ON a.subscriber_id = s.id WHERE s.status = 'active' AND a.case_slug = :value",
-    "acted": "SELECT id, chat_id, language FROM subscribers WHERE status = 'active'"
-    " AND actor IN (SELECT actor FROM actions WHERE case_slug = :value)",
-    "notacted": "SELECT s.id, s.chat_id, s.language FROM subscribers s JOIN case_alerts a"
-    " ON a.subscriber_id = s.id WHERE s.status = 'active' AND a.case_slug = :value"
-    " AND s.actor NOT IN (SELECT actor FROM actions WHERE case_slug = :value)",
+    "all": " FROM subscribers s WHERE s.status = 'active'",
+    "lang": " FROM subscribers s WHERE s.status = 'active' AND s.language = :value",
+    "case": " FROM subscribers s WHERE s.status = 'active' AND EXISTS"
+    " (SELECT 1 FROM case_alerts a WHERE a.case_slug = :value AND a.subscriber_id = s.id)",
+    "acted": " FROM subscribers s WHERE s.status = 'active' AND EXISTS"
+    " (SELECT 1 FROM actions x WHERE x.case_slug = :value AND x.actor = s.actor)",
+    "notacted": " FROM subscribers s WHERE s.status = 'active' AND EXISTS"
+    " (SELECT 1 FROM case_alerts a WHERE a.case_slug = :value AND a.subscriber_id = s.id)"
+    " AND NOT EXISTS"
+    " (SELECT 1 FROM actions x WHERE x.case_slug = :value AND x.actor = s.actor)",
 }
+
+
+def _audience(audience: str) -> tuple[str, str]:
+    """The audience's query tail and its value; ValueError if it is not one we know."""
+    if not AUDIENCE.match(audience):
+        raise ValueError(f"unknown audience {audience!r}")
+    kind, _, value = audience.partition(":")
+    return _AUDIENCES[kind], value
+
+
+async def _members(
+    conn: aiosqlite.Connection, audience: str, after: int, limit: int
+) -> list[tuple[int, int, str]]:
+    """The next `limit` members after subscriber id `after`, in id order."""
+    tail, value = _audience(audience)
+    # `tail` is one of _AUDIENCES' literals, chosen by a checked name.
+    cursor = await conn.execute(
+        "SELECT s.id, s.chat_id, s.language"
+        + tail
+        + " AND s.id > :after ORDER BY s.id LIMIT :limit",
+        {"value": value, "after": after, "limit": limit},
+    )
+    return [(int(r[0]), int(r[1]), str(r[2])) for r in await cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -44,14 +73,7 @@ class Broadcast:
     recipients: int
     status_chat_id: int | None
     status_message_id: int | None
-
-
-async def _members(conn: aiosqlite.Connection, audience: str) -> list[tuple[int, int, str]]:
-    if not AUDIENCE.match(audience):
-        raise ValueError(f"unknown audience {audience!r}")
-    kind, _, value = audience.partition(":")
-    cursor = await conn.execute(_AUDIENCES[kind], {"value": value})
-    return [(int(r[0]), int(r[1]), str(r[2])) for r in await cursor.fetchall()]
+    queued: bool = True  # every recipient's row is in the outbox (see `fill`)
 
 
 class BroadcastRepository:
@@ -60,10 +82,23 @@ class BroadcastRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def audience_size(self, audience: str) -> int:
-        """How many chats the audience holds now."""
+    async def audience_size(self, audience: str, *, chunk: int = COUNT_CHUNK) -> int:
+        """How many chats the audience holds now, counted in SQL a range of ids per read."""
+        tail, value = _audience(audience)
         async with self._db.read() as conn:
-            return len(await _members(conn, audience))
+            cursor = await conn.execute("SELECT coalesce(max(id), 0) FROM subscribers")
+            row = await cursor.fetchone()
+        highest = int(row[0]) if row else 0
+        total = 0
+        for low in range(0, highest, chunk):
+            async with self._db.read() as conn:
+                cursor = await conn.execute(
+                    "SELECT count(*)" + tail + " AND s.id > :low AND s.id <= :high",
+                    {"value": value, "low": low, "high": low + chunk},
+                )
+                row = await cursor.fetchone()
+            total += int(row[0]) if row else 0
+        return total
 
     async def queue(
         self,
@@ -76,46 +111,127 @@ class BroadcastRepository:
         now: datetime,
         draft: Draft | None = None,
     ) -> Broadcast:
-        """Record the broadcast and queue a message for each member, in one transaction.
+        """Record the broadcast (`create`) and queue a message for each member (`fill`)."""
+        broadcast = await self.create(
+            created_by=created_by,
+            text=text,
+            audience=audience,
+            send_at=send_at,
+            now=now,
+            draft=draft,
+        )
+        return await self.fill(broadcast.id, message_for, now)
 
-        The organizer's `draft`, if given, is deleted in that transaction: a crash neither loses
-        the broadcast nor leaves a draft to send again, and of two taps on "Send now" one sends
-        and the other finds the draft gone (DraftGoneError, nothing queued).
+    async def create(
+        self,
+        *,
+        created_by: int,
+        text: str,
+        audience: str,
+        send_at: datetime,
+        now: datetime,
+        draft: Draft | None = None,
+    ) -> Broadcast:
+        """Record the broadcast, with no recipient queued yet; `fill` queues them.
+
+        The organizer's `draft`, if given, is deleted in the same transaction: a crash neither
+        loses the broadcast nor leaves a draft to send again, and of two taps on "Send now" one
+        sends and the other finds the draft gone (DraftGoneError, nothing recorded).
         """
+        _audience(audience)
         async with self._db.transaction() as conn:
             if draft is not None:
                 await take(conn, draft)
-            members = await _members(conn, audience)
             cursor = await conn.execute(
                 "INSERT INTO broadcasts (created_by, created_at, text, audience, send_at,"
-                " recipients) VALUES (?, ?, ?, ?, ?, ?)",
-                (created_by, now.isoformat(), text, audience, send_at.isoformat(), len(members)),
+                " recipients) VALUES (?, ?, ?, ?, ?, 0)",
+                (created_by, now.isoformat(), text, audience, send_at.isoformat()),
             )
             broadcast_id = cursor.lastrowid
-            assert broadcast_id is not None
-            by_language: dict[str, list[Recipient]] = {}
-            for subscriber_id, chat_id, language in members:
-                by_language.setdefault(language, []).append(Recipient(chat_id, subscriber_id))
-            for language, recipients in by_language.items():
-                await enqueue(
-                    conn,
-                    message_for(language),
-                    recipients,
-                    kind=Kind.BROADCAST,
-                    now=now,
-                    broadcast_id=broadcast_id,
-                    not_before=send_at,
-                )
+        assert broadcast_id is not None
         found = await self.get(broadcast_id)
         assert found is not None
         return found
+
+    async def fill(
+        self,
+        broadcast_id: int,
+        message_for: Callable[[str], OutboundMessage],
+        now: datetime,
+        *,
+        batch: int = QUEUE_BATCH,
+        wake: Callable[[], None] | None = None,
+    ) -> Broadcast:
+        """Queue a message for each member of the broadcast's audience not queued yet.
+
+        Members are taken in subscriber id order, `batch` per transaction: their rows and the
+        broadcast's progress (`queue_after`, `recipients`) land together, so no transaction
+        keeps a tap waiting and a crash leaves a point to resume from (the bot resumes at
+        start). `wake` is called after each batch, so the delivery engine sends the first
+        batches while the next are queued. A broadcast cancelled meanwhile queues no more.
+        """
+        payloads: dict[str, int] = {}
+        while True:
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "SELECT audience, send_at, status, queue_after, queued_at FROM broadcasts"
+                    " WHERE id = ?",
+                    (broadcast_id,),
+                )
+                row = await cursor.fetchone()
+                if row is None or row["queued_at"] is not None:
+                    break
+                members = []
+                if row["status"] == "queued":
+                    members = await _members(conn, row["audience"], row["queue_after"], batch)
+                if not members:
+                    await conn.execute(
+                        "UPDATE broadcasts SET queued_at = ? WHERE id = ?",
+                        (now.isoformat(), broadcast_id),
+                    )
+                    break
+                by_language: dict[str, list[Recipient]] = {}
+                for subscriber_id, chat_id, language in members:
+                    by_language.setdefault(language, []).append(Recipient(chat_id, subscriber_id))
+                for language, recipients in by_language.items():
+                    if language not in payloads:
+                        payloads[language] = await add_payload(conn, message_for(language), now)
+                    await enqueue(
+                        conn,
+                        payloads[language],
+                        recipients,
+                        kind=Kind.BROADCAST,
+                        now=now,
+                        broadcast_id=broadcast_id,
+                        not_before=datetime.fromisoformat(row["send_at"]),
+                    )
+                await conn.execute(
+                    "UPDATE broadcasts SET queue_after = ?, recipients = recipients + ?"
+                    " WHERE id = ?",
+                    (members[-1][0], len(members), broadcast_id),
+                )
+            if wake is not None:
+                wake()
+        found = await self.get(broadcast_id)
+        assert found is not None
+        return found
+
+    async def unqueued(self) -> list[Broadcast]:
+        """Broadcasts a crash stopped while their recipients were being queued."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT id FROM broadcasts WHERE status = 'queued' AND queued_at IS NULL"
+            )
+            ids = [int(r[0]) for r in await cursor.fetchall()]
+        found = [await self.get(i) for i in ids]
+        return [b for b in found if b is not None]
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The broadcast `broadcast_id`, or None."""
         async with self._db.read() as conn:
             cursor = await conn.execute(
                 "SELECT id, created_by, text, audience, send_at, status, recipients,"
-                " status_chat_id, status_message_id FROM broadcasts WHERE id = ?",
+                " status_chat_id, status_message_id, queued_at FROM broadcasts WHERE id = ?",
                 (broadcast_id,),
             )
             row = await cursor.fetchone()
@@ -131,6 +247,7 @@ class BroadcastRepository:
             recipients=int(row[6]),
             status_chat_id=row[7],
             status_message_id=row[8],
+            queued=row[9] is not None,
         )
 
     async def unfinished(self) -> list[Broadcast]:
@@ -165,6 +282,6 @@ class BroadcastRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE broadcasts SET status = 'done', finished_at = ? WHERE id = ?"
-                " AND status = 'queued'",
+                " AND status = 'queued' AND queued_at IS NOT NULL",
                 (now.isoformat(), broadcast_id),
             )

@@ -9,6 +9,7 @@ does not lose that either.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -28,6 +29,7 @@ from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
 from bot.handlers.common import decoded_tap, draft_of, is_group_admin, language_of, send, text
 from bot.handlers.organizer import is_organizer, refuse
+from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
@@ -150,7 +152,11 @@ async def _audience_screen(context: BotContext, language: str) -> Screen:
 
 def _message(context: BotContext, html: str, language: str) -> OutboundMessage:
     """The broadcast as its recipients get it: the organizer's text and an unsubscribe button."""
-    label = context.services.renderer.button(language, "unsubscribe")
+    return _rendered(context.services.renderer, html, language)
+
+
+def _rendered(renderer: Renderer, html: str, language: str) -> OutboundMessage:
+    label = renderer.button(language, "unsubscribe")
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=encode("unsub"))]])
     return OutboundMessage.text(html, reply_markup=markup.to_dict())
 
@@ -239,12 +245,11 @@ async def confirm(update: Update, context: BotContext) -> None:
     try:
         # The draft goes in the transaction that queues the broadcast: a second tap on "Send
         # now" (taps are handled concurrently) finds it gone instead of queueing it twice.
-        broadcast = await repository.queue(
+        broadcast = await repository.create(
             created_by=user.id,
             text=html,
             audience=audience,
             send_at=send_at,
-            message_for=lambda lang: _message(context, html, lang),
             now=now,
             draft=stored,
         )
@@ -252,6 +257,10 @@ async def confirm(update: Update, context: BotContext) -> None:
         await query.answer(gone, show_alert=True)
         return
     await query.answer()
+    # In batches: the engine sends the first while the rest are queued.
+    broadcast = await repository.fill(
+        broadcast.id, lambda lang: _message(context, html, lang), now, wake=services.wake_delivery
+    )
     await OrganizerRepository(services.db).record(
         user.id,
         "broadcast_queued",
@@ -301,7 +310,18 @@ async def follow_unfinished(app: UrgentActionApp) -> None:
     """After a restart, follow every broadcast still under way."""
     services = app.bot_data.services
     assert services is not None
-    for broadcast in await BroadcastRepository(services.db).unfinished():
+    repository = BroadcastRepository(services.db)
+    for broadcast in await repository.unqueued():
+        log.warning(
+            "broadcast %d: a stop interrupted its queueing; queueing the rest", broadcast.id
+        )
+        await repository.fill(
+            broadcast.id,
+            functools.partial(_rendered, services.renderer, broadcast.text),
+            services.clock(),
+            wake=services.wake_delivery,
+        )
+    for broadcast in await repository.unfinished():
         follow(app.job_queue, broadcast.id)
 
 
@@ -322,8 +342,9 @@ async def _progress(context: BotContext) -> None:
         # lets them go (a chat's pace, a 429): they must not go out later either.
         await outbox.cancel_broadcast(broadcast_id)
         progress = await outbox.progress(broadcast_id)
-    # The report waits for the rows still in flight, so its numbers are final.
-    done = progress.finished
+    # The report waits for the rows still in flight, so its numbers are final, and for every
+    # recipient to be queued.
+    done = progress.finished and broadcast.queued
     if done:
         job.schedule_removal()
         await repository.finish(broadcast_id, services.clock())

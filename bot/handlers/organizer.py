@@ -218,14 +218,15 @@ def alert_for(
 
 
 async def finish_publishing(app: UrgentActionApp) -> None:
-    """At start: finish alerting for active cases a crash interrupted while publishing."""
+    """At start: finish alerting for active cases a crash interrupted while publishing (and
+    for cases seeded active or published before their progress was kept)."""
     services = app.bot_data.services
     assert services is not None
     now = services.clock()
     for case in await services.cases.active():
         alert = alert_for(case, services.renderer, now, app.bot.username)
         count = await alert_subscribers(
-            services.db, case, alert, now, services.settings.default_timezone
+            services.db, case, alert, now, services.settings.default_timezone, resume=True
         )
         if count:
             log.warning("case %s: %d alerts were still to queue; queued now", case.slug, count)

@@ -282,7 +282,13 @@ async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> Non
     assert 0 < first_part < 7
     # At start the bot finishes the job: the rest, once each, with their reminders.
     rest = await alert_subscribers(
-        world.db, case, lambda _: OutboundMessage.text("alert"), MAY_20, "UTC", batch=3
+        world.db,
+        case,
+        lambda _: OutboundMessage.text("alert"),
+        MAY_20,
+        "UTC",
+        batch=3,
+        resume=True,
     )
     assert first_part + rest == 7
     async with world.db.read() as conn:
