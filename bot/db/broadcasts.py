@@ -16,9 +16,10 @@ from bot.delivery.messages import Kind, OutboundMessage, Recipient
 
 AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-9-]{0,31})$")
 
-# Broadcasts queue this many recipients per transaction, and count this many ids per read.
-QUEUE_BATCH = 2000
-COUNT_CHUNK = 50_000
+# Broadcasts queue this many recipients per transaction, and count this many ids per read, so
+# that each transaction stays well under the 250 ms a tap may wait (bench/README.md).
+QUEUE_BATCH = 1000
+COUNT_CHUNK = 10_000
 
 # audience kind -> the active subscribers it means, as the tail of a query on `subscribers s`.
 # Each is a filter on a walk of the subscribers' ids, so a broadcast is queued in keyset batches
