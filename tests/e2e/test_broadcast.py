@@ -11,10 +11,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+import pytest
+
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.drafts import MAX_AGE
+from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType, SubscriberStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
@@ -531,3 +535,51 @@ async def test_a_draft_left_for_longer_than_a_week_is_gone(
     assert "Who should receive it?" not in reply.text
     await asyncio.sleep(1)
     assert not received(emulator, anna.chat_id)
+
+
+async def test_a_broadcast_whose_queueing_was_cut_short_reaches_everyone_once_after_a_restart(
+    emulator: TelegramEmulator, settings: Settings, clock: MovableClock
+) -> None:
+    async with running_bot(settings, clock) as first:
+        chats = await audience_of(first, emulator, 25)
+        services = services_of(first)
+        broadcasts = BroadcastRepository(services.db)
+        broadcast = await broadcasts.create(
+            created_by=ORGANIZER_ID,
+            text=NEWS,
+            audience="all",
+            send_at=clock(),
+            now=clock(),
+        )
+        batches = 0
+
+        def machine_goes_down() -> None:
+            nonlocal batches
+            batches += 1
+            services.wake_delivery()
+            if batches == 2:
+                raise RuntimeError("the machine went down")
+
+        # Queued 10 at a time; the process dies once the second batch is in.
+        with pytest.raises(RuntimeError):
+            await broadcasts.fill(
+                broadcast.id,
+                lambda _: OutboundMessage.text(NEWS),
+                clock(),
+                batch=10,
+                wake=machine_goes_down,
+            )
+        cut = await broadcasts.get(broadcast.id)
+        assert cut is not None
+        assert cut.recipients == 20
+        assert not cut.queued
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 20, timeout=20)
+    async with running_bot(settings, clock) as second:
+        # At start the rest is queued from where it stopped: everyone has it once.
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 25, timeout=20)
+        finished_broadcast = await BroadcastRepository(services_of(second).db).get(broadcast.id)
+        assert finished_broadcast is not None
+        assert finished_broadcast.queued
+        assert finished_broadcast.recipients == 25
+        await services_of(second).delivery.wait_drained(10)  # type: ignore[union-attr]
+    assert [len(received(emulator, chat_id)) for chat_id in chats] == [1] * 25
