@@ -14,9 +14,9 @@ from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
 
 # Subscribers alerted per transaction when a case is published: each also gets an outbox row and
-# a reminder plan, so a batch is about a tenth of a second (bench/README.md), well under the
+# a reminder plan, so a batch is a few tens of milliseconds (bench/README.md), well under the
 # 250 ms a tap may wait for the database.
-ALERT_BATCH = 500
+ALERT_BATCH = 250
 # Subscriber ids counted per read when an audience is counted (a few tens of milliseconds).
 COUNT_CHUNK = 10_000
 

@@ -18,7 +18,7 @@ AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-
 
 # Broadcasts queue this many recipients per transaction, and count this many ids per read, so
 # that each transaction stays well under the 250 ms a tap may wait (bench/README.md).
-QUEUE_BATCH = 1000
+QUEUE_BATCH = 500
 COUNT_CHUNK = 10_000
 
 # audience kind -> the active subscribers it means, as the tail of a query on `subscribers s`.

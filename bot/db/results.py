@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import aiosqlite
-
 from bot.db.connection import Database
 
 
@@ -34,17 +32,16 @@ class Day:
 
 
 async def funnel(db: Database, case_slug: str) -> Funnel:
-    """The funnel of one case; forgotten people still count, anonymously."""
+    """The funnel of one case; forgotten people still count, anonymously.
+
+    Each count is its own read, so a tap waits for one count at most, not for all of them.
+    """
+    alerted = await _one(db, "SELECT count(*) FROM case_alerts WHERE case_slug = ?", case_slug)
+    opened = await _one(db, "SELECT count(*) FROM appeal_opens WHERE case_slug = ?", case_slug)
+    acted = await _one(
+        db, "SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?", case_slug
+    )
     async with db.read() as conn:
-        alerted = await _one(
-            conn, "SELECT count(*) FROM case_alerts WHERE case_slug = ?", case_slug
-        )
-        opened = await _one(
-            conn, "SELECT count(*) FROM appeal_opens WHERE case_slug = ?", case_slug
-        )
-        acted = await _one(
-            conn, "SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?", case_slug
-        )
         cursor = await conn.execute(
             "SELECT channel, count(DISTINCT actor) FROM actions WHERE case_slug = ?"
             " GROUP BY channel ORDER BY channel",
@@ -65,6 +62,7 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
     - someone who stopped and came back counts as subscribed from their first subscription;
     - /forget deletes the row, so a forgotten subscriber is in none of these numbers.
     """
+    # Each query is its own read, so a tap waits for one at most, not for all of them.
     async with db.read() as conn:
         cursor = await conn.execute(
             "SELECT substr(published_at, 1, 10), substr(closed_at, 1, 10) FROM cases"
@@ -72,37 +70,37 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
             (case_slug,),
         )
         row = await cursor.fetchone()
-        if row is None:
-            return ()
-        published, closed = row[0], row[1]
-        alerted = await _per_day(
-            conn,
-            "SELECT substr(alerted_at, 1, 10) AS day, count(*) FROM case_alerts"
-            " WHERE case_slug = ? GROUP BY day",
-            case_slug,
-        )
-        opened = await _per_day(
-            conn,
-            "SELECT substr(opened_at, 1, 10) AS day, count(*) FROM appeal_opens"
-            " WHERE case_slug = ? GROUP BY day",
-            case_slug,
-        )
-        acted = await _per_day(
-            conn,
-            "SELECT substr(first, 1, 10) AS day, count(*) FROM"
-            " (SELECT min(acted_at) AS first FROM actions WHERE case_slug = ? GROUP BY actor)"
-            " GROUP BY day",
-            case_slug,
-        )
-        joined = await _per_day(
-            conn,
-            "SELECT substr(subscribed_at, 1, 10) AS day, count(*) FROM subscribers GROUP BY day",
-        )
-        left = await _per_day(
-            conn,
-            "SELECT substr(updated_at, 1, 10) AS day, count(*) FROM subscribers"
-            " WHERE status != 'active' GROUP BY day",
-        )
+    if row is None:
+        return ()
+    published, closed = row[0], row[1]
+    alerted = await _per_day(
+        db,
+        "SELECT substr(alerted_at, 1, 10) AS day, count(*) FROM case_alerts"
+        " WHERE case_slug = ? GROUP BY day",
+        case_slug,
+    )
+    opened = await _per_day(
+        db,
+        "SELECT substr(opened_at, 1, 10) AS day, count(*) FROM appeal_opens"
+        " WHERE case_slug = ? GROUP BY day",
+        case_slug,
+    )
+    acted = await _per_day(
+        db,
+        "SELECT substr(first, 1, 10) AS day, count(*) FROM"
+        " (SELECT min(acted_at) AS first FROM actions WHERE case_slug = ? GROUP BY actor)"
+        " GROUP BY day",
+        case_slug,
+    )
+    joined = await _per_day(
+        db,
+        "SELECT substr(subscribed_at, 1, 10) AS day, count(*) FROM subscribers GROUP BY day",
+    )
+    left = await _per_day(
+        db,
+        "SELECT substr(updated_at, 1, 10) AS day, count(*) FROM subscribers"
+        " WHERE status != 'active' GROUP BY day",
+    )
     events = [*alerted, *opened, *acted]
     starts = [date.fromisoformat(published)] if published else []
     if not starts and not events:
@@ -132,12 +130,14 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
     return tuple(days)
 
 
-async def _per_day(conn: aiosqlite.Connection, sql: str, *params: object) -> dict[date, int]:
-    cursor = await conn.execute(sql, params)
-    return {date.fromisoformat(r[0]): int(r[1]) for r in await cursor.fetchall()}
+async def _per_day(db: Database, sql: str, *params: object) -> dict[date, int]:
+    async with db.read() as conn:
+        cursor = await conn.execute(sql, params)
+        return {date.fromisoformat(r[0]): int(r[1]) for r in await cursor.fetchall()}
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, *params: object) -> int:
-    cursor = await conn.execute(sql, params)
-    row = await cursor.fetchone()
+async def _one(db: Database, sql: str, *params: object) -> int:
+    async with db.read() as conn:
+        cursor = await conn.execute(sql, params)
+        row = await cursor.fetchone()
     return int(row[0]) if row else 0
