@@ -68,3 +68,40 @@ def test_the_http_client_benchmark_measures_every_client() -> None:
         cells = [cell.strip() for cell in row.split("|")[2:-1]]
         assert all(float(cell.rstrip("x")) > 0 for cell in cells), row
     assert rows[1].split("|")[3].strip() == "1.0x"
+
+
+def test_the_scale_benchmark_times_every_step_and_the_old_statements(tmp_path: Path) -> None:
+    report_path = tmp_path / "scale.json"
+    command = [sys.executable, "-m", "bench.scale", "--subscribers", "400", "--before"]
+    done = subprocess.run(
+        [*command, "--json", str(report_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(report_path.read_text())
+    steps = {step["name"]: step for step in run}
+    assert set(steps) == {
+        "preview",
+        "preview (before)",
+        "publish half (before)",
+        "publish rest",
+        "count all",
+        "count notacted",
+        "count all (before)",
+        "count notacted (before)",
+        "queue",
+        "queue (before)",
+        "results",
+        "mydata x20",
+        "forget x20",
+        "start",
+    }
+    for step in run:
+        assert step["subscribers"] == 400
+        assert step["taps"] >= 1
+        assert step["peak_rss_mib"] > 0
+    assert "| queue |" in done.stdout
