@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -48,3 +49,24 @@ async def test_an_error_sqlite_already_rolled_back_is_the_error_raised(db: Datab
             raise RefusedError
     async with db.transaction() as conn:
         await conn.execute("SELECT 1")
+
+
+async def test_the_log_reaches_the_database_file_while_the_bot_runs(db: Database) -> None:
+    # The bot's own connection never checkpoints (its COMMITs would wait for the disk); a
+    # connection of its own copies the write-ahead log into the file in the background.
+    async with db.read() as conn:
+        cursor = await conn.execute("PRAGMA wal_autocheckpoint")
+        row = await cursor.fetchone()
+    assert row is not None
+    assert row[0] == 0
+    before = db.path.stat().st_size
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO subscribers (chat_id, chat_type, actor, subscribed_at, updated_at)"
+            " VALUES (?, 'private', ?, '2026-01-01', '2026-01-01')",
+            [(n, f"actor-{n}") for n in range(1, 5001)],
+        )
+    async with asyncio.timeout(20):
+        while db.path.stat().st_size <= before:  # noqa: ASYNC110 - a file, not an event
+            await asyncio.sleep(0.1)
+    assert db.path.stat().st_size > before

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.db.checkpoints import Checkpointer
+
 
 class Database:
     """The bot's SQLite database."""
@@ -23,6 +25,7 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._checkpoints: Checkpointer | None = None
         self.path = path
 
     @classmethod
@@ -37,15 +40,25 @@ class Database:
             await connection.execute("PRAGMA foreign_keys=ON")
             await connection.execute("PRAGMA synchronous=NORMAL")
             await connection.execute("PRAGMA busy_timeout=5000")
+            checkpoints = None
+            if str(path) != ":memory:":
+                # Checkpoints run on a connection of their own (bot.db.checkpoints).
+                await connection.execute("PRAGMA wal_autocheckpoint=0")
+                checkpoints = await Checkpointer.start(path)
         except BaseException:
             # The connection's thread would keep the process alive after the error.
             await connection.close()
             raise
-        return cls(connection, path)
+        database = cls(connection, path)
+        database._checkpoints = checkpoints
+        return database
 
     async def close(self) -> None:
         """Close the connection; pending work is already committed."""
         async with self._lock:
+            if self._checkpoints is not None:
+                await self._checkpoints.stop()
+                self._checkpoints = None
             await self._connection.close()
 
     @asynccontextmanager
