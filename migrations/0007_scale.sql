@@ -6,12 +6,6 @@
 CREATE INDEX case_alerts_by_subscriber ON case_alerts (subscriber_id);
 CREATE INDEX reminder_stops_by_subscriber ON reminder_stops (subscriber_id);
 
--- /results counts a case's alerts and the subscribers per day from these, without reading or
--- sorting the tables.
-CREATE INDEX case_alerts_by_time ON case_alerts (case_slug, alerted_at);
-CREATE INDEX subscribers_by_joining ON subscribers (subscribed_at);
-CREATE INDEX subscribers_by_leaving ON subscribers (updated_at) WHERE status != 'active';
-
 -- Publishing a case alerts subscribers in id order: the last id done, and when all were.
 -- A case published before this migration is looked at once more at the next start.
 ALTER TABLE cases ADD COLUMN alerts_after INTEGER NOT NULL DEFAULT 0;
