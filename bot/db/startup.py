@@ -117,7 +117,8 @@ def check_file(path: Path) -> None:
     """Refuse a file that is not an SQLite database, or one cut short, before SQLite opens it.
 
     Reads only the header: the page size and page count it records say how long the file must
-    be (pages written since the last checkpoint live in the -wal file, not past that length).
+    be (pages written since the last checkpoint live in the -wal file, not past that length;
+    while that file holds frames, SQLite's own recovery has the last word).
     """
     if str(path) == ":memory:" or not path.exists():
         return
@@ -138,7 +139,11 @@ def check_file(path: Path) -> None:
     pages = int.from_bytes(header[28:32], "big")
     changes = int.from_bytes(header[24:28], "big")
     valid_for = int.from_bytes(header[92:96], "big")
-    if pages and changes == valid_for and size < pages * page_size:
+    log = path.with_name(path.name + "-wal")
+    # A crash in the middle of a checkpoint can leave the header ahead of the file's length,
+    # with the missing pages still in the -wal file: SQLite completes that on opening.
+    pending = log.exists() and log.stat().st_size > 0
+    if pages and changes == valid_for and size < pages * page_size and not pending:
         raise UnusableDatabaseError(
             f"{path} is cut short ({size} of {pages * page_size} bytes); restore it from a"
             " backup, or move it away to start with an empty one"
