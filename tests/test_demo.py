@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.catalogue import load_catalogue
-from bot.demo import REHEARSAL_DAYS_AHEAD, rehearsal_shift, shift_dates
+from bot.config import Secret, Settings
+from bot.db.startup import UnusableDatabaseError
+from bot.demo import REHEARSAL_DAYS_AHEAD, _seed, rehearsal_shift, shift_dates
 from bot.domain.deadlines import countdown
 from tests.conftest import ROOT
 
@@ -30,3 +33,15 @@ def test_a_rehearsed_case_shows_ten_days_left_at_any_hour(now: datetime) -> None
         left = countdown(rehearsed, now)
         assert left is not None
         assert left.days_left == REHEARSAL_DAYS_AHEAD
+
+
+async def test_the_demo_refuses_a_database_it_cannot_use_and_leaves_it_alone(
+    tmp_path: Path,
+) -> None:
+    # The demo makes its own fresh file; should that file be unusable, it stops as run does.
+    path = tmp_path / "demo.sqlite3"
+    path.write_bytes(b"not a database at all" * 100)
+    settings = Settings(token=Secret("1:demo"), db_path=path, actions_dir=ROOT / "actions")
+    with pytest.raises(UnusableDatabaseError, match="is not an SQLite database"):
+        await _seed(settings, True, datetime(2026, 3, 1, tzinfo=UTC))
+    assert path.read_bytes() == b"not a database at all" * 100
