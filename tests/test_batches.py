@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import load_case
-from bot.db.alerts import alert_subscribers, audience_size
+from bot.db.alerts import alert_subscribers, audience_size, queue_to_alerted
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
@@ -159,3 +159,29 @@ async def test_the_audience_is_counted_over_ranges_as_it_is_alerted(
     assert await audience_size(db, case, chunk=4) == (0, 0)
     assert await broadcasts.audience_size(f"case:{case.slug}", chunk=4) == 21
     assert await broadcasts.audience_size(f"notacted:{case.slug}", chunk=4) == 21
+
+
+async def test_a_closed_case_tells_everyone_it_reached_once_in_batches(
+    db: Database, case: UrgentAction
+) -> None:
+    await people(db, 10)
+    await alert_subscribers(db, case, lambda _: OutboundMessage.text("alert"), T0, "UTC")
+    await SubscriberRepository(db).set_status(4, SubscriberStatus.STOPPED, T0)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO actions (case_slug, actor, channel, target, acted_at)"
+            " SELECT ?, actor, 'email', 0, ? FROM subscribers WHERE chat_id IN (1, 7)",
+            (case.slug, T0.isoformat()),
+        )
+    rendered: list[tuple[str, bool]] = []
+
+    def outcome(language: str, acted: bool) -> OutboundMessage:
+        rendered.append((language, acted))
+        return OutboundMessage.text(f"Outcome ({language}){' thank you' if acted else ''}")
+
+    assert await queue_to_alerted(db, case.slug, outcome, T0, batch=3) == 9
+    counts = await rows_per_chat(db, "outcome")
+    assert set(counts) == {1, 2, 3, 6, 7, 8, 9, -5, -10}  # all reached but the stopped one
+    assert set(counts.values()) == {1}
+    # Rendered once per language and "acted", whatever the number of batches.
+    assert sorted(rendered) == [("en", False), ("en", True), ("ru", False)]

@@ -174,14 +174,46 @@ async def audience_size(
     return people, groups
 
 
-async def alerted_chats(db: Database, case_slug: str) -> list[tuple[int, int, str, bool, str]]:
-    """Who the case reached and is still active: (subscriber, chat, language, in group, actor)."""
-    async with db.read() as conn:
-        cursor = await conn.execute(
-            "SELECT s.id, s.chat_id, s.language, s.chat_type, s.actor FROM case_alerts a"
-            " JOIN subscribers s ON s.id = a.subscriber_id"
-            " WHERE a.case_slug = ? AND s.status = 'active'",
-            (case_slug,),
-        )
-        rows = await cursor.fetchall()
-    return [(int(r[0]), int(r[1]), str(r[2]), r[3] != "private", str(r[4])) for r in rows]
+async def queue_to_alerted(
+    db: Database,
+    case_slug: str,
+    message_for: Callable[[str, bool], OutboundMessage],
+    now: datetime,
+    *,
+    kind: Kind = Kind.OUTCOME,
+    batch: int = ALERT_BATCH,
+    wake: Callable[[], None] | None = None,
+) -> int:
+    """Queue a message for everyone the case reached who is still active; return how many.
+
+    `message_for(language, acted)` renders it once per language and whether the person acted.
+    In keyset batches over the case's alerts, each its own transaction, as publishing goes.
+    """
+    payloads: dict[tuple[str, bool], int] = {}
+    after = 0
+    total = 0
+    while True:
+        async with db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT s.id, s.chat_id, s.language, EXISTS (SELECT 1 FROM actions x"
+                "   WHERE x.case_slug = a.case_slug AND x.actor = s.actor)"
+                " FROM case_alerts a JOIN subscribers s ON s.id = a.subscriber_id"
+                " WHERE a.case_slug = ? AND a.subscriber_id > ? AND s.status = 'active'"
+                " ORDER BY a.subscriber_id LIMIT ?",
+                (case_slug, after, batch),
+            )
+            rows = list(await cursor.fetchall())
+            if not rows:
+                return total
+            after = int(rows[-1][0])
+            groups: dict[tuple[str, bool], list[Recipient]] = {}
+            for subscriber_id, chat_id, language, acted in rows:
+                key = (str(language), bool(acted))
+                groups.setdefault(key, []).append(Recipient(int(chat_id), int(subscriber_id)))
+            for key, recipients in groups.items():
+                if key not in payloads:
+                    payloads[key] = await add_payload(conn, message_for(*key), now)
+                await enqueue(conn, payloads[key], recipients, kind=kind, now=now)
+            total += len(rows)
+        if wake is not None:
+            wake()

@@ -18,11 +18,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import Audience, alert_subscribers, alerted_chats, audience_size
+from bot.db.alerts import Audience, alert_subscribers, audience_size, queue_to_alerted
 from bot.db.organizers import OrganizerRepository
-from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
-from bot.delivery.messages import Kind, OutboundMessage, Recipient
+from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, language_of, send, text
 from bot.rendering import Renderer
@@ -320,26 +319,22 @@ async def close(update: Update, context: BotContext) -> None:
 async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -> int:
     """Queue the outcome for everyone the case reached, with thanks to those who acted."""
     services = context.services
-    acted = await services.actions.actors(case.slug)
-    chats = await alerted_chats(services.db, case.slug)
-    groups: dict[tuple[str, bool], list[Recipient]] = {}
-    for subscriber_id, chat_id, language, _, actor in chats:
-        groups.setdefault((language, actor in acted), []).append(Recipient(chat_id, subscriber_id))
-    now = services.clock()
-    async with services.db.transaction() as conn:
-        for (language, did_act), recipients in groups.items():
-            body = text(
-                context,
-                language,
-                "outcome.html",
-                case=case,
-                texts=case.text(language),
-                outcome=services.renderer.button(language, f"outcome_{outcome}"),
-                acted=did_act,
-            )
-            await enqueue(conn, OutboundMessage.text(body), recipients, kind=Kind.OUTCOME, now=now)
-    services.wake_delivery()
-    return len(chats)
+
+    def message_for(language: str, did_act: bool) -> OutboundMessage:
+        body = text(
+            context,
+            language,
+            "outcome.html",
+            case=case,
+            texts=case.text(language),
+            outcome=services.renderer.button(language, f"outcome_{outcome}"),
+            acted=did_act,
+        )
+        return OutboundMessage.text(body)
+
+    return await queue_to_alerted(
+        services.db, case.slug, message_for, services.clock(), wake=services.wake_delivery
+    )
 
 
 async def results(update: Update, context: BotContext) -> None:
