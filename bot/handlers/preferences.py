@@ -76,6 +76,7 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
         countries=names,
         zone=zone,
         chosen_zone=subscriber.timezone is not None,
+        group=subscriber.chat_id < 0,
     )
     return Screen(body, InlineKeyboardMarkup(rows))
 
@@ -152,12 +153,13 @@ async def preferences(update: Update, context: BotContext) -> None:
     if chat is None or message is None:
         return
     language = await language_of(update, context)
+    # A group member who is not an admin can neither subscribe the group nor change it.
+    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
+        await message.reply_text(text(context, language, "group_admins_only.txt"))
+        return
     subscriber = await context.services.subscribers.get(chat.id)
     if subscriber is None:
         await message.reply_text(text(context, language, "not_subscribed.html"))
-        return
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await message.reply_text(text(context, language, "group_admins_only.html"))
         return
     await send(chat, await preferences_screen(context, subscriber))
 
