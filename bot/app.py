@@ -20,7 +20,7 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, organizer, register_handlers, reminders
+from bot.handlers import broadcast, menus, organizer, register_handlers, reminders
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def build_application(
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        await menus.show_organizer_menus(app)
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine

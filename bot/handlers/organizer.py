@@ -24,6 +24,7 @@ from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.handlers import menus
 from bot.handlers.common import decoded_tap, language_of, send, text
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -477,11 +478,15 @@ async def organizers(update: Update, context: BotContext) -> None:
         now = services.clock()
         if args[0] == "add":
             changed = await repository.add(target, user.id, now)
+            if changed:
+                await menus.show_organizer_menu(context.bot, services.renderer, target)
         elif target in services.settings.organizers:
             await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
             return
         else:
             changed = await repository.remove(target, user.id, now)
+            if changed:
+                await menus.hide_organizer_menu(context.bot, services.renderer, target)
         await message.reply_text(
             text(
                 context,
