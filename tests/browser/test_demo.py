@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from bot.demo import DEMO_ORGANIZER, Demo, demo
 from tests.browser.conftest import ARTIFACTS
@@ -23,8 +22,6 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_INSTALLED = Path(CHROMIUM).exists()
 # How long (ms) the bot's answer may take to show (a reply may wait out a 429 first).
 REPLY = 15_000
 ANNA, AIGUL = 100001, 100002
@@ -42,29 +39,6 @@ async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
     async with demo(port=free_port(), actions_dir=ROOT / "actions", data_dir=tmp_path) as started:
         yield started
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM_INSTALLED:
-        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                # Without these Chromium calls home, and a closed network refuses it.
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture
