@@ -55,4 +55,7 @@ async def show_organizer_menus(app: UrgentActionApp) -> None:
         return
     added = await OrganizerRepository(services.db).added()
     for user_id in sorted(services.settings.organizers | set(added)):
-        await show_organizer_menu(app.bot, services.renderer, user_id)
+        # Telegram knows a private chat only once the person wrote to the bot; the others get
+        # the menu with their first /help.
+        if await services.subscribers.get(user_id) is not None:
+            await show_organizer_menu(app.bot, services.renderer, user_id)

@@ -478,7 +478,7 @@ async def organizers(update: Update, context: BotContext) -> None:
         now = services.clock()
         if args[0] == "add":
             changed = await repository.add(target, user.id, now)
-            if changed:
+            if changed and await services.subscribers.get(target) is not None:
                 await menus.show_organizer_menu(context.bot, services.renderer, target)
         elif target in services.settings.organizers:
             await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
