@@ -387,6 +387,22 @@ BREAKAGES = [
      "reminders.before_deadline[2]", "90 is not an offset"),
     ("reminders-without-a-deadline", "deadline = true\n", "",
      "reminders.before_deadline", "the case has no deadline to remind before"),
+    ("facts-too-long-for-a-letter", "and is held without charge.", "and is held. " * 80,
+     "text.en.facts", "has 1089 characters; a letter's facts are at most 1000"),
+    ("facts-not-a-string", 'facts = "Кари Экзампл арестовали в Осло 1 марта 2024 года."',
+     'facts = ["Кари Экзампл арестована"]',
+     "text.ru.facts", "must be a string, not a list"),
+    ("unknown-writers-country", 'for_country = ["GB", "IE"]', 'for_country = ["GB", "XX"]',
+     "targets[1].for_country[1]", "'XX' is not an ISO 3166 country code like FR or KE"),
+    ("writers-country-in-lower-case", 'for_country = ["GB", "IE"]', 'for_country = "ie"',
+     "targets[1].for_country", "'ie': write country codes in capitals (IE)"),
+    ("writers-country-twice", 'for_country = ["GB", "IE"]', 'for_country = ["GB", "GB"]',
+     "targets[1].for_country[1]", "'GB' is listed twice"),
+    ("writers-country-not-a-code", 'for_country = ["GB", "IE"]', "for_country = 44",
+     "targets[1].for_country", 'must be a country code like "FR"'),
+    ("writers-country-on-the-official-written-to", 'language = "en"',
+     'language = "en"\nfor_country = "NO"', "targets[0].for_country",
+     "only a copy target is for the writer's country"),
 ]
 # fmt: on
 
