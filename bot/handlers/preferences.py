@@ -321,7 +321,7 @@ async def _choose_country(
     assert query is not None
     assert chat is not None
     language = subscriber.language
-    if chat.type != TelegramChatType.PRIVATE or (len(value) == 2 and not is_country(value)):
+    if chat.type != TelegramChatType.PRIVATE or (value.isupper() and not is_country(value)):
         await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
         return
     if value == "pick" or value.startswith("p"):
