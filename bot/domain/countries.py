@@ -114,10 +114,13 @@ def _names(languages: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
     return {name: frozenset(codes) for name, codes in found.items()}
 
 
-def matching_countries(typed: str, languages: Iterable[str] = ()) -> list[str]:
+def matching_countries(
+    typed: str, languages: Iterable[str] = (), *, prefixes: bool = True
+) -> list[str]:
     """The countries a typed name means, as codes sorted: its name in any of `languages` or in
     English ("Франция", "allemagne", "Kenya"), a common other name ("USA"), its code ("FR"), or
-    else the beginning of names ("Germ"); several only where the typed words fit several."""
+    else (with `prefixes`) the beginning of names ("Germ"); several only where the typed words
+    fit several."""
     wanted = _key(typed)
     if not wanted:
         return []
@@ -127,6 +130,6 @@ def matching_countries(typed: str, languages: Iterable[str] = ()) -> list[str]:
     code = typed.strip().upper()
     if len(code) == 2 and is_country(code):
         return [code]
-    if len(wanted) < _SHORTEST_PREFIX:
+    if len(wanted) < _SHORTEST_PREFIX or not prefixes:
         return []
     return sorted({c for name, codes in names.items() if name.startswith(wanted) for c in codes})

@@ -407,7 +407,7 @@ async def _take_zone(
     leaves everything as it was and shows the hours again."""
     language = subscriber.language
     typed = message.text or ""
-    zones = matching_zones(typed)
+    zones = matching_zones(typed, languages=context.services.renderer.languages)
     if len(zones) == 1:
         (zone,) = zones
         _stop_awaiting_zone(context)

@@ -14,7 +14,7 @@ SLUG = "kz-zhanbolat-mamay"
 
 
 async def country_screen(person: Chatter, label: str) -> RecordedMessage:
-    """/settings, then the "where you live" button: the settings message, now the list."""
+    """/settings, then the button `label`: the settings message as that button turned it."""
     (settings,) = await person.say("/settings")
     await person.press(settings, label)
     await person.emulator.wait_for(lambda: bool(edited_text(person, settings)))
@@ -117,3 +117,20 @@ async def test_a_name_several_countries_begin_with_offers_each_and_none_can_be_c
     subscriber = await services_of(bot).subscribers.get(person.chat_id)
     assert subscriber is not None
     assert subscriber.home_country is None
+
+
+async def test_time_zones_are_typed_as_cities_and_capitals_in_the_persons_language(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    someone = emulator.create_person("Айгуль", language_code="ru")
+    person = Chatter(emulator, someone, someone.id)
+    await open_card(person)
+    services = services_of(bot)
+    for typed, zone in [("Алматы", "Asia/Almaty"), ("Оттава", "America/Toronto")]:
+        picker = await country_screen(person, "Часовой пояс")
+        assert "Алматы" in picker.text  # the screen says Russian names are understood
+        (confirmation,) = await person.say(typed)
+        assert "Ваш часовой пояс" in confirmation.text
+        subscriber = await services.subscribers.get(person.chat_id)
+        assert subscriber is not None
+        assert subscriber.timezone == zone
