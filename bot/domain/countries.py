@@ -45,6 +45,9 @@ ALIASES: Mapping[str, str] = {
     "чехия": "CZ",
     "турция": "TR",
 }
+# Amnesty's working languages: a name typed in one of them is understood in any chat, as
+# people abroad often know their country's name in the language of where they live.
+WORKING_LANGUAGES = ("en", "fr", "es", "ar")
 _SEPARATORS = re.compile(r"[\s_\-‐-―’'.,()]+")
 # Fewer letters than this match no name by its beginning ("Ка" would match a dozen).
 _SHORTEST_PREFIX = 3
@@ -104,9 +107,9 @@ def _key(name: str) -> str:
 
 @cache
 def _names(languages: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
-    """Every way of writing a country in `languages` (and English), compared as keys."""
+    """Every way of writing a country in `languages` and the working ones, compared as keys."""
     found: dict[str, set[str]] = {}
-    for language in ("en", *languages):
+    for language in (*WORKING_LANGUAGES, *languages):
         for code in country_codes():
             found.setdefault(_key(country_name(code, language)), set()).add(code)
     for alias, code in ALIASES.items():
@@ -117,10 +120,10 @@ def _names(languages: tuple[str, ...]) -> Mapping[str, frozenset[str]]:
 def matching_countries(
     typed: str, languages: Iterable[str] = (), *, prefixes: bool = True
 ) -> list[str]:
-    """The countries a typed name means, as codes sorted: its name in any of `languages` or in
-    English ("Франция", "allemagne", "Kenya"), a common other name ("USA"), its code ("FR"), or
-    else (with `prefixes`) the beginning of names ("Germ"); several only where the typed words
-    fit several."""
+    """The countries a typed name means, as codes sorted: its name in any of `languages` or of
+    Amnesty's working languages ("Франция", "allemagne", "Kenya"), a common other name ("USA"),
+    its code ("FR"), or else (with `prefixes`) the beginning of names ("Germ"); several only
+    where the typed words fit several."""
     wanted = _key(typed)
     if not wanted:
         return []

@@ -386,7 +386,7 @@ async def _take_country(
     if found:
         rows = [
             [InlineKeyboardButton(country_name(code, language), callback_data=encode("hc", code))]
-            for code in found[:COUNTRIES_PER_PAGE]
+            for code in sorted(found, key=lambda c: country_name(c, language))[:COUNTRIES_PER_PAGE]
         ]
         await message.reply_text(
             text(context, language, "home_country_choose.html", typed=typed.strip()),

@@ -111,7 +111,7 @@ async def test_a_name_several_countries_begin_with_offers_each_and_none_can_be_c
     picker = await country_screen(person, "🏠 Where you live: Guinea")
     (several,) = await person.say("guin")
     assert "Several countries fit “guin”" in several.text
-    assert [b["text"] for b in several.buttons] == ["Guinea", "Guinea-Bissau"]
+    assert [b["text"] for b in several.buttons] == ["Equatorial Guinea", "Guinea", "Guinea-Bissau"]
     answer, _ = await person.press(picker, "I'd rather not say")
     assert answer == "Saved."
     subscriber = await services_of(bot).subscribers.get(person.chat_id)
