@@ -141,9 +141,7 @@ def country_picker(context: BotContext, language: str, page: int) -> Screen:
             )
         ]
     )
-    body = text(
-        context, language, "home_country_pick.html", typing=True, page=page + 1, pages=pages
-    )
+    body = text(context, language, "home_country_pick.html", page=page + 1, pages=pages)
     return Screen(body, InlineKeyboardMarkup(rows))
 
 
@@ -195,14 +193,15 @@ def _typing_since(context: BotContext, key: str = _ZONE_TYPING) -> datetime | No
     return since if isinstance(since, datetime) else None
 
 
-def _await_zone(context: BotContext, now: datetime, key: str = _ZONE_TYPING) -> None:
-    # One screen waits for a typed name at a time: the last one opened.
+def _await_typed(context: BotContext, now: datetime, key: str = _ZONE_TYPING) -> None:
+    """Wait for a typed zone (or, with `key` _COUNTRY_TYPING, a country) from `now` on; one
+    screen waits at a time: the last one opened."""
     if context.user_data is not None:
         context.user_data.pop(_COUNTRY_TYPING if key == _ZONE_TYPING else _ZONE_TYPING, None)
         context.user_data[key] = now
 
 
-def _stop_awaiting_zone(context: BotContext) -> None:
+def _stop_awaiting(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(_ZONE_TYPING, None)
         context.user_data.pop(_COUNTRY_TYPING, None)
@@ -273,7 +272,7 @@ async def choose(update: Update, context: BotContext) -> None:
         picker = zone_picker(context, language, typing=private)
         await query.edit_message_text(picker.text, reply_markup=picker.markup)
         if private:
-            _await_zone(context, now)
+            _await_typed(context, now)
         return
     if callback.verb == "tzn":
         # One of the places a typed name matched: saved, and the time there said.
@@ -327,7 +326,7 @@ async def _choose_country(
     if value == "pick" or value.startswith("p"):
         # Waiting before answering: updates are handled concurrently, and the name may follow
         # the tap at once.
-        _await_zone(context, now, _COUNTRY_TYPING)
+        _await_typed(context, now, _COUNTRY_TYPING)
         await query.answer()
         page = 0 if value == "pick" else int(value[1:])
         picker = country_picker(context, language, page)
@@ -341,15 +340,16 @@ async def _choose_country(
 
 
 async def watch_zone_typing(update: Update, context: BotContext) -> None:
-    """While the time-zone screen waits: the person's next text is the zone, taken from every
-    other handler; a command or a tap ends the wait and goes on to its own handler."""
+    """While the time-zone (or country) screen waits: the person's next text is the zone (or
+    country), taken from every other handler; a command or a tap ends the wait and goes on to
+    its own handler."""
     country_since = _typing_since(context, _COUNTRY_TYPING)
     since = _typing_since(context) or country_since
     if since is None:
         return
     message, chat = update.message, update.effective_chat
     if update.callback_query is not None:
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         return
     if message is None or message.text is None or chat is None:
         return
@@ -357,11 +357,11 @@ async def watch_zone_typing(update: Update, context: BotContext) -> None:
         return
     now = context.services.clock()
     if message.text.startswith("/") or now - since > ZONE_TYPING_FOR:
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         return
     subscriber = await context.services.subscribers.get(chat.id)
     if subscriber is None:  # gone since (/forget): nothing to set a zone on
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         return
     if country_since is not None:
         await _take_country(context, message, subscriber, now)
@@ -379,10 +379,10 @@ async def _take_country(
     typed = message.text or ""
     found = matching_countries(typed, context.services.renderer.languages)
     if len(found) == 1:
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         await message.reply_text(await _set_home_country(context, subscriber, found[0], now))
         return
-    _await_zone(context, now, _COUNTRY_TYPING)
+    _await_typed(context, now, _COUNTRY_TYPING)
     if found:
         rows = [
             [InlineKeyboardButton(country_name(code, language), callback_data=encode("hc", code))]
@@ -410,12 +410,12 @@ async def _take_zone(
     zones = matching_zones(typed, languages=context.services.renderer.languages)
     if len(zones) == 1:
         (zone,) = zones
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         await _set_zone(context, subscriber, zone, now)
         await message.reply_text(_zone_set(context, language, zone, now))
         return
     # The screen stays open for another try, from now.
-    _await_zone(context, now)
+    _await_typed(context, now)
     if zones:
         rows = [
             [InlineKeyboardButton(zone_label(zone, now), callback_data=encode("tzn", zone))]
