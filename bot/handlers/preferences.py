@@ -12,6 +12,7 @@ tapped in a list of every country, a page at a time.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -377,7 +378,9 @@ async def _take_country(
     leaves everything as it was and shows the list again."""
     language = subscriber.language
     typed = message.text or ""
-    found = matching_countries(typed, context.services.renderer.languages)
+    # In a thread: the first look builds CLDR's names in every language, a fifth of a second
+    # the other chats need not wait for.
+    found = await asyncio.to_thread(matching_countries, typed, context.services.renderer.languages)
     if len(found) == 1:
         _stop_awaiting(context)
         await message.reply_text(await _set_home_country(context, subscriber, found[0], now))
@@ -407,7 +410,8 @@ async def _take_zone(
     leaves everything as it was and shows the hours again."""
     language = subscriber.language
     typed = message.text or ""
-    zones = matching_zones(typed, languages=context.services.renderer.languages)
+    languages = context.services.renderer.languages
+    zones = await asyncio.to_thread(matching_zones, typed, None, languages)
     if len(zones) == 1:
         (zone,) = zones
         _stop_awaiting(context)
