@@ -54,7 +54,7 @@ async def test_a_person_picks_canada_in_the_list_and_copies_the_embassy_in_ottaw
     page = president.document.data.decode()
     assert "as dialled from Canada: <b>011 7 7172 74 56 31</b>" in page
     assert "Copy: His Excellency Akylbek Kamaldinov, Ambassador" in page
-    assert "The embassy" not in embassy.text  # nothing to look for: the case names it
+    assert "A copy for the embassy" not in embassy.text  # nothing to look for: it is named
 
 
 async def test_a_person_in_france_types_their_country_and_is_told_how_to_find_the_embassy(
@@ -134,3 +134,19 @@ async def test_time_zones_are_typed_as_cities_and_capitals_in_the_persons_langua
         subscriber = await services.subscribers.get(person.chat_id)
         assert subscriber is not None
         assert subscriber.timezone == zone
+
+
+async def test_someone_who_has_not_said_where_they_live_copies_no_embassy_and_is_told_why(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    card = await open_card(person)
+    personal = await write_appeal(person, card, "Post", "My full name", "Anna Petrova")
+    _, (letter,) = await person.press(personal, "Skip", replies=1)
+    assert letter.document is not None
+    page = letter.document.data.decode()
+    assert "Ottawa" not in page
+    assert page.count("Envelope label") == 1  # the president's alone
+    assert letter.caption is not None
+    assert "A copy for the embassy: tell the bot where you live (/settings)" in letter.caption
+    assert "“embassy of Kazakhstan in your country”" in letter.caption
+    assert len(letter.caption) <= 1024
