@@ -118,23 +118,26 @@ def build_world(people: int, weeks: int, seed: int) -> World:
     return World(population, cases)
 
 
-Policy = Callable[[Sequence[Person], Sequence[OpenCase], datetime], list[tuple[int, str]]]
+# A policy sees everyone, the open cases, those published since its last pass, and the time.
+Policy = Callable[
+    [Sequence[Person], Sequence[OpenCase], Sequence[OpenCase], datetime], list[tuple[int, str]]
+]
 
 
 def everyone(
-    people: Sequence[Person], cases: Sequence[OpenCase], now: datetime
+    people: Sequence[Person], cases: Sequence[OpenCase], fresh: Sequence[OpenCase], now: datetime
 ) -> list[tuple[int, str]]:
-    """Today's bot: every fitting case to everyone, whatever they chose."""
+    """Today's bot: every fitting case to everyone as it is published, whatever they chose."""
     unlimited = [replace(p.reader, allowance=Allowance.EVERY) for p in people]
-    return [(o.reader_id, o.slug) for o in allocate(unlimited, cases, now).offers]
+    return [(o.reader_id, o.slug) for o in allocate(unlimited, fresh, now).offers]
 
 
 def newest_first(
-    people: Sequence[Person], cases: Sequence[OpenCase], now: datetime
+    people: Sequence[Person], cases: Sequence[OpenCase], fresh: Sequence[OpenCase], now: datetime
 ) -> list[tuple[int, str]]:
     """The same allowances and slots, filled with the newest fitting case."""
     offers: list[tuple[int, str]] = []
-    for person in _due(people, cases, now):
+    for person in _due(people, cases, fresh, now):
         reader = person.reader
         fitting = [c for c in cases if reader.refusal(c, now) is None]
         offers += [(reader.id, c.slug) for c in fitting if c.urgent]
@@ -150,26 +153,36 @@ def newest_first(
 
 
 def ours(
-    people: Sequence[Person], cases: Sequence[OpenCase], now: datetime
+    people: Sequence[Person], cases: Sequence[OpenCase], fresh: Sequence[OpenCase], now: datetime
 ) -> list[tuple[int, str]]:
     """The bot's choice: `allocate` over everyone whose slot is free."""
-    readers = [p.reader for p in _due(people, cases, now)]
+    readers = [p.reader for p in _due(people, cases, fresh, now)]
     return [(o.reader_id, o.slug) for o in allocate(readers, cases, now).offers]
 
 
-def _due(people: Sequence[Person], cases: Sequence[OpenCase], now: datetime) -> list[Person]:
-    """Those who may get a case now: a free slot, or an urgent case they have not had.
+def _due(
+    people: Sequence[Person], cases: Sequence[OpenCase], fresh: Sequence[OpenCase], now: datetime
+) -> list[Person]:
+    """Those who may get a case now: a free slot, or a case they have not had that goes past it.
 
-    Only a shortcut: `choose` would offer the others nothing but urgent cases anyway.
+    Only a shortcut, for the simulation's speed: `choose` would offer the others nothing. A
+    person who takes every case has had every open case but those published since the last pass;
+    anyone may have an urgent case still to come.
     """
     urgent = [c.slug for c in cases if c.urgent]
     return [
         p
         for p in people
-        if p.reader.next_slot(now) <= now or any(s not in p.reader.done for s in urgent)
+        if (
+            bool(fresh)
+            if p.reader.allowance is Allowance.EVERY
+            else p.reader.next_slot(now) <= now
+        )
+        or any(s not in p.reader.done for s in urgent)
     ]
 
 
+_INSTANT = timedelta(microseconds=1)
 POLICIES: dict[str, Policy] = {"everyone": everyone, "newest first": newest_first, "ours": ours}
 
 
@@ -181,16 +194,19 @@ def simulate(world: World, policy: Policy, weeks: int, seed: int) -> dict[str, o
     appeals: Counter[str] = Counter()
     urgent = {c.slug for c in world.cases if c.urgent}
     published = [c.published_at for c in world.cases]
+    known: list[OpenCase] = []
     started = time.process_time()
     for step in range(weeks * 7 * 3):
         now = START + timedelta(days=step // 3, hours=3 * (step % 3))
-        known = world.cases[: bisect_left(published, now + timedelta(microseconds=1))]
+        seen, known = len(known), world.cases[: bisect_left(published, now + _INSTANT)]
+        fresh = [c for c in known[seen:] if c.is_open_at(now)]
         open_cases = [
             replace(c, reached=reached[c.slug], appeals=appeals[c.slug])
             for c in known
             if c.is_open_at(now)
         ]
-        for reader_id, slug in policy(people, open_cases, now):
+        fresh = [replace(c, reached=reached[c.slug]) for c in fresh]
+        for reader_id, slug in policy(people, open_cases, fresh, now):
             person = people[reader_id]
             reached[slug] += 1
             person.reader = replace(

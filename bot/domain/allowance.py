@@ -137,7 +137,11 @@ class Reader:
 
 def choose(reader: Reader, cases: Iterable[OpenCase], now: datetime) -> tuple[OpenCase, ...]:
     """The cases to offer `reader` at `now`: urgent ones, then those their allowance allows."""
-    fitting = [c for c in cases if reader.refusal(c, now) is None]
+    return _pick(reader, [c for c in cases if reader.refusal(c, now) is None], now)
+
+
+def _pick(reader: Reader, fitting: Sequence[OpenCase], now: datetime) -> tuple[OpenCase, ...]:
+    """Of the cases that fit `reader`, those to offer now."""
     urgent = tuple(c for c in fitting if c.urgent)
     regular = [c for c in fitting if not c.urgent]
     if reader.allowance is Allowance.EVERY:
@@ -188,15 +192,21 @@ def allocate(readers: Iterable[Reader], cases: Sequence[OpenCase], now: datetime
     offers: list[Offer] = []
     reasons: dict[str, dict[NotOffered, int]] = {c.slug: {} for c in cases}
     for reader in readers:
-        chosen = {c.slug for c in choose(reader, standing.values(), now)}
-        for slug, case in standing.items():
-            if slug in chosen:
-                offers.append(Offer(reader.id, slug))
-                standing[slug] = replace(case, reached=case.reached + 1)
-                continue
-            reason = reader.refusal(case, now) or NotOffered.ALLOWANCE
-            if reason is not NotOffered.DONE:
-                reasons[slug][reason] = reasons[slug].get(reason, 0) + 1
+        fitting: list[OpenCase] = []
+        for case in standing.values():
+            reason = reader.refusal(case, now)
+            if reason is None:
+                fitting.append(case)
+            elif reason is not NotOffered.DONE:
+                reasons[case.slug][reason] = reasons[case.slug].get(reason, 0) + 1
+        chosen = {c.slug for c in _pick(reader, fitting, now)}
+        for case in fitting:
+            if case.slug in chosen:
+                offers.append(Offer(reader.id, case.slug))
+                standing[case.slug] = replace(case, reached=case.reached + 1)
+            else:
+                allowance = reasons[case.slug]
+                allowance[NotOffered.ALLOWANCE] = allowance.get(NotOffered.ALLOWANCE, 0) + 1
     return Round(tuple(offers), reasons, standing)
 
 
