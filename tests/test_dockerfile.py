@@ -26,10 +26,25 @@ def instructions(name: str) -> list[str]:
     ]
 
 
+def folders_read_beside_the_package() -> set[str]:
+    """Every top-level folder the code finds from its own file (`Path(__file__)...parent`)."""
+    found = set()
+    pattern = re.compile(r'Path\(__file__\)\.resolve\(\)((?:\.parent)+)\s*/\s*"([^"]+)"')
+    for source in (ROOT / "bot").rglob("*.py"):
+        for match in pattern.finditer(source.read_text(encoding="utf-8")):
+            up = match.group(1).count(".parent")
+            target = source.resolve().parents[up - 1] / match.group(2)
+            if target.parent == ROOT:
+                found.add(match.group(2))
+    return found
+
+
 def test_the_image_copies_every_folder_the_bot_reads_beside_its_package() -> None:
     copied = {shlex.split(args)[0].rstrip("/") for args in instructions("COPY")}
-    needed = {"bot", TEMPLATES_DIR.name, MIGRATIONS_DIR.name, "actions", "pyproject.toml"}
-    assert needed <= copied
+    read = folders_read_beside_the_package()
+    assert {TEMPLATES_DIR.name, MIGRATIONS_DIR.name} <= read  # the scan finds what it should
+    needed = {"bot", "actions", "pyproject.toml"} | read
+    assert needed <= copied, f"the Dockerfile does not copy {needed - copied}"
     assert (ROOT / "README.md").exists() and "README.md" in instructions("COPY")[0]
     assert instructions("WORKDIR") == ["/app"]
     # Imported from /app, wherever the container's working directory is.
