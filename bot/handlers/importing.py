@@ -12,6 +12,7 @@ loses none of it; no case is stored before.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -29,11 +30,13 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.db.alerts import audience_size
+from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
-from bot.handlers.organizer import is_organizer, preview, refuse
+from bot.handlers.organizer import is_organizer, publish, refuse
 from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
 from bot.importer.extract import SheetError, read_sheet
@@ -146,7 +149,8 @@ async def document(update: Update, context: BotContext) -> None:
     file = await sent.get_file()
     data = bytes(await file.download_as_bytearray())
     try:
-        sheet = read_sheet(data, name)
+        # pypdf takes a second or more on a long PDF: read it beside the loop, not on it.
+        sheet = await asyncio.to_thread(read_sheet, data, name)
     except SheetError as error:
         log.info("sheet %r not read: %s", sent.file_name, error)
         await message.reply_text(text(context, language, "import_failed.txt", reason=error.reason))
@@ -305,17 +309,23 @@ async def decide(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.edit_message_text(text(context, language, "import_discarded.html"))
         return
+    if action == "publish":
+        # Only a preview: nothing is stored until "Publish now".
+        await query.answer()
+        await _preview(update, context, language, case)
+        await query.edit_message_reply_markup(None)
+        return
     update_of = imported.update_of
     if action == "draft":
         to_store = dataclasses.replace(case, status=CaseStatus.DRAFT)
     else:
-        # Publishing and closing go through the organizers' own steps, from the stored case: a
-        # follow-up keeps its case's status until then.
+        # Closing goes through the organizers' own steps, from the stored case, and publishing
+        # through their own publish: a follow-up keeps its case's status until then.
         kept = (update_of.status, update_of.outcome) if update_of else (CaseStatus.DRAFT, None)
         to_store = dataclasses.replace(case, status=kept[0], outcome=kept[1])
     try:
         await _store(context, user.id, imported, to_store, stored)
-    except DraftGoneError:
+    except (DraftGoneError, SlugTakenError):
         await query.answer(expired, show_alert=True)
         return
     if action == "draft":
@@ -324,9 +334,8 @@ async def decide(update: Update, context: BotContext) -> None:
             text(context, language, "import_saved.html", case=case, imported=imported)
         )
         return
-    if action == "publish":
-        await preview(update, context)
-        await query.edit_message_reply_markup(None)
+    if action == "now":
+        await publish(update, context)
         return
     await query.answer()
     outcome = case.outcome or "nfa"
@@ -352,6 +361,33 @@ async def decide(update: Update, context: BotContext) -> None:
     )
 
 
+async def _preview(
+    update: Update, context: BotContext, language: str, case: UrgentAction
+) -> None:
+    """The case as subscribers will see it and whom it reaches, as the organizers' preview
+    shows a stored case; "Publish now" stores and publishes it."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    card = case_card(
+        case,
+        language=language,
+        renderer=services.renderer,
+        now=services.clock(),
+        acted=0,
+        bot_username=context.bot.username,
+    )
+    await send(chat, Screen(card.text))
+    people, groups = await audience_size(services.db, case)
+    now = InlineKeyboardButton(
+        services.renderer.button(language, "org_confirm_publish"),
+        callback_data=_data(case.slug, "now"),
+    )
+    body = text(context, language, "org_preview.html", case=case, people=people, groups=groups)
+    await send(chat, Screen(body, InlineKeyboardMarkup([[now]])))
+
+
 async def _store(
     context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction, draft: Draft
 ) -> None:
@@ -359,7 +395,7 @@ async def _store(
     of that slug stored meanwhile) saved over its case."""
     services = context.services
     now = services.clock()
-    await services.cases.store_import(case, now, draft)
+    await services.cases.store_import(case, now, draft, update=imported.update_of is not None)
     await OrganizerRepository(services.db).record(
         organizer_id,
         "case_imported",

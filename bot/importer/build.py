@@ -112,6 +112,8 @@ def import_sheet(
     if original is not None:
         report.note(NoteKind.UPDATE, "slug", slug=original.slug)
         mapping = _update(original, mapping, sheet, report)
+    else:
+        mapping["slug"] = unique_slug(mapping["slug"], {c.slug for c in existing})
     try:
         case = case_from_mapping(mapping, source=source)
     except CatalogueError as error:
@@ -398,6 +400,20 @@ class _Reader:
                 NoteKind.YEAR_INFERRED, where, written=mention.written, value=on.isoformat()
             )
         return on
+
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`... (within 32 characters): a new case never takes the
+    slug of another, whose file and stored case it would overwrite."""
+    if slug not in taken:
+        return slug
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = slug[: 32 - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
 
 
 def _address_block(lines: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:

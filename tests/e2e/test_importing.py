@@ -3,11 +3,18 @@ discard; and nobody but an organizer imports anything."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+
+import pytest
+
 from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
+from bot.handlers import importing
+from bot.importer.extract import read_sheet
 from tests.conftest import (
     HUMAN_PACE,
     ORGANIZER_ID,
@@ -65,13 +72,11 @@ async def test_an_organizer_imports_a_pdf_and_publishes_it_through_the_preview(
     ]
     services = services_of(bot)
     assert await services.cases.get("mx-ana-ruiz") is None  # nothing stored before a choice
-    # Publishing is the organizers' own path: the preview, with its count, then the confirm.
+    # The preview, with its count, then the confirm; the preview stores nothing.
     _, (preview, confirm) = await olga.press(review, "Preview & publish", replies=2)
     assert "Ana Ruiz" in preview.text
     assert "alerts 1 person" in confirm.text
-    stored = await services.cases.get("mx-ana-ruiz")
-    assert stored is not None
-    assert stored.status is CaseStatus.DRAFT
+    assert await services.cases.get("mx-ana-ruiz") is None
     mark = emulator.last_id(subscriber.chat_id)
     await olga.press(confirm, "Publish now")
     (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1, timeout=10)
@@ -125,9 +130,15 @@ async def test_a_pasted_follow_up_updates_its_case(
     assert "Activist’s detention extended again" in card.text
     assert "An update to “Activist’s detention extended”" in review.text
     assert "The case is published now" in review.text
+    services = services_of(bot)
+    live = await services.cases.get("kz-zhanbolat-mamay")
     _, (_, confirm) = await olga.press(review, "Preview & publish", replies=2)
     assert "Publish now" in confirm.buttons[0]["text"]
-    updated = await services_of(bot).cases.get("kz-zhanbolat-mamay")
+    # The preview leaves the live case as it was: its translations, its deadline.
+    assert await services.cases.get("kz-zhanbolat-mamay") == live
+    await olga.press(confirm, "Publish now")
+    await edited(emulator, confirm, "Published.")
+    updated = await services.cases.get("kz-zhanbolat-mamay")
     assert updated is not None
     assert updated.status is CaseStatus.ACTIVE  # still published, with the new facts
     assert updated.texts["en"].title == "Activist’s detention extended again"
@@ -250,3 +261,43 @@ async def test_a_sheet_sent_as_a_file_is_published_after_a_restart(
         published = await services_of(app).cases.get("mx-ana-ruiz")
         assert published is not None
         assert published.status is CaseStatus.ACTIVE
+
+
+async def test_a_sheet_whose_slug_another_case_holds_never_overwrites_it(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    services = services_of(bot)
+    seeded = await services.cases.get("kz-zhanbolat-mamay")
+    assert seeded is not None
+    # An unrelated case that happens to hold the slug the sheet's person would get.
+    other = dataclasses.replace(seeded, slug="mx-ana-ruiz", status=CaseStatus.DRAFT)
+    await services.cases.seed([(other, "test")], services.clock())
+    olga = organizer(emulator)
+    _, review = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+    assert "A new case: mx-ana-ruiz-2" in review.text
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    assert await services.cases.get("mx-ana-ruiz") == other
+    imported = await services.cases.get("mx-ana-ruiz-2")
+    assert imported is not None
+    assert imported.people[0].name == "Ana Ruiz"
+
+
+async def test_a_pdf_is_read_beside_the_event_loop(
+    bot: UrgentActionApp, emulator: TelegramEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loops: list[bool] = []
+
+    def reading(data: bytes, filename: str = "") -> str:
+        try:
+            asyncio.get_running_loop()
+            loops.append(True)
+        except RuntimeError:  # no loop runs in this thread: the bot goes on answering
+            loops.append(False)
+        return read_sheet(data, filename)
+
+    monkeypatch.setattr(importing, "read_sheet", reading)
+    olga = organizer(emulator)
+    card, _ = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+    assert "Ana Ruiz" in card.text
+    assert loops == [False]
