@@ -47,7 +47,7 @@ _TOP = (
     "source_url", "people", "text", "targets", "key_dates", "reminders",
 )  # fmt: skip
 _PERSON = ("name", "pronoun", "description")
-_TEXT = ("title", "summary", "background", "asks")
+_TEXT = ("title", "summary", "background", "asks", "facts")
 _TARGET = (
     "role", "name", "title", "organisation", "address", "emails", "fax", "phone", "salutation",
     "language",
@@ -179,6 +179,7 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
             "summary": t.summary,
             "background": t.background,
             "asks": list(t.asks),
+            **({"facts": t.facts} if t.facts else {}),
         }
         for language, t in case.texts.items()
     }
@@ -198,6 +199,27 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     if case.reminder_offsets is not None:
         data["reminders"] = {"before_deadline": [format_offset(o) for o in case.reminder_offsets]}
     return data
+
+
+def gaps(case: UrgentAction) -> tuple[str, ...]:
+    """The fields a draft still lacks that publishing needs (an imported sheet's gaps)."""
+    missing = []
+    for language, text in case.texts.items():
+        for key in ("title", "summary", "background"):
+            if not getattr(text, key):
+                missing.append(f"text.{language}.{key}")
+        if not text.asks:
+            missing.append(f"text.{language}.asks")
+    if not case.people:
+        missing.append("people")
+    if not case.recipients:
+        missing.append("targets")
+    for i, target in enumerate(case.targets):
+        if not target.name:
+            missing.append(f"targets[{i}].name")
+        if target.role is TargetRole.TO and not (target.emails or target.fax or target.address):
+            missing.append(f"targets[{i}]")
+    return tuple(missing)
 
 
 def parse_offset(raw: str) -> timedelta:
@@ -343,9 +365,16 @@ class _Reader:
 
     source: str
     problems: list[Problem] = field(default_factory=list)
+    # A draft may lack what only publishing needs (people, officials, texts): `gaps` names it.
+    draft: bool = False
 
     def problem(self, where: str, what: str) -> None:
         self.problems.append(Problem(self.source, where, what))
+
+    def gap(self, where: str, what: str) -> None:
+        """What a published case must have and a draft may still lack."""
+        if not self.draft:
+            self.problem(where, what)
 
     def unknown(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
         for key in data:
@@ -519,6 +548,7 @@ class _Reader:
         if country_code is not None and country_code not in phonenumbers.SUPPORTED_REGIONS:
             self.problem("country_code", f"{country_code!r} is not an ISO 3166 code like KZ")
         status = self.status(data)
+        self.draft = status is CaseStatus.DRAFT
         outcome = self.string(data, "outcome", "", required=False)
         if status is CaseStatus.CLOSED and "outcome" not in data:
             self.problem("outcome", "a closed case needs an outcome (released, sentenced, ...)")
@@ -586,16 +616,19 @@ class _Reader:
                 self.problem(where, f"must be a table [{where}], not {_kind(table)}")
                 continue
             self.unknown(table, _TEXT, where)
-            title = self.string(table, "title", where, prose=True)
-            summary = self.string(table, "summary", where, prose=True)
-            background = self.string(table, "background", where, prose=True)
+            title, summary, background = (
+                self.draft_string(table, key, where) for key in ("title", "summary", "background")
+            )
             asks = self.strings(table, "asks", where, prose=True)
+            facts = self.string(table, "facts", where, required=False, prose=True)
             if "asks" not in table:
-                self.problem(_at(where, "asks"), 'missing: add asks = ["..."]')
+                self.gap(_at(where, "asks"), 'missing: add asks = ["..."]')
             elif not asks and isinstance(table["asks"], list) and not table["asks"]:
-                self.problem(_at(where, "asks"), "is empty: what are the officials urged to do?")
-            if title and summary and background and asks:
-                texts[str(language)] = CaseText(title, summary, background, asks)
+                self.gap(_at(where, "asks"), "is empty: what are the officials urged to do?")
+            if None not in (title, summary, background) and (asks or self.draft):
+                texts[str(language)] = CaseText(
+                    title or "", summary or "", background or "", asks, facts
+                )
         # A translation with more or fewer asks than the original has lost or invented one.
         if texts:
             original, *others = texts
@@ -608,13 +641,19 @@ class _Reader:
                     )
         return texts
 
+    def draft_string(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
+        """A text a published case needs: "" in a draft that lacks it, None if it is wrong."""
+        if self.draft and (key not in data or data[key] == "" or data[key] == []):
+            return ""
+        return self.string(data, key, where, prose=True)
+
     def people(self, data: Mapping[str, Any], original: str) -> tuple[PersonAtRisk, ...]:
         if "people" not in data:
-            self.problem("people", "missing: add a [[people]] table with a name")
+            self.gap("people", "missing: add a [[people]] table with a name")
             return ()
         tables = self.table_list(data, "people")
         if not tables and isinstance(data["people"], list):
-            self.problem("people", "is empty: add a [[people]] table with a name")
+            self.gap("people", "is empty: add a [[people]] table with a name")
         people = []
         for where, item in tables:
             self.unknown(item, _PERSON, where)
@@ -628,7 +667,7 @@ class _Reader:
 
     def targets(self, data: Mapping[str, Any], original: str) -> tuple[Target, ...]:
         if "targets" not in data:
-            self.problem("targets", 'missing: add a [[targets]] table with role = "to"')
+            self.gap("targets", 'missing: add a [[targets]] table with role = "to"')
             return ()
         targets = []
         roles = []
@@ -636,7 +675,7 @@ class _Reader:
             self.unknown(item, _TARGET, where)
             role = self.role(item, where)
             roles.append(role)
-            name = self.string(item, "name", where)
+            name = self.draft_string(item, "name", where)
             title = self.string(item, "title", where, required=False)
             organisation = self.string(item, "organisation", where, required=False)
             address = self.strings(item, "address", where)
@@ -656,7 +695,7 @@ class _Reader:
                 )
             reachable = any(item.get(k) for k in ("emails", "fax", "address"))
             if role is TargetRole.TO and not reachable:
-                self.problem(where, "an official written to needs emails, a fax or an address")
+                self.gap(where, "an official written to needs emails, a fax or an address")
             if role is not None and name is not None:
                 targets.append(
                     Target(
@@ -674,7 +713,7 @@ class _Reader:
                     )
                 )
         if "targets" in data and TargetRole.TO not in roles and None not in roles:
-            self.problem("targets", 'no target has role = "to": whom is the appeal written to?')
+            self.gap("targets", 'no target has role = "to": whom is the appeal written to?')
         return tuple(targets)
 
     def role(self, item: Mapping[str, Any], where: str) -> TargetRole | None:

@@ -109,6 +109,7 @@ class CaseText:
     summary: str  # two or three sentences: what happened
     background: str  # the "Additional Information" of the sheet
     asks: tuple[str, ...]  # the bullet points: what the officials are urged to do
+    facts: str | None = None  # what happened, as a letter states it (a model letter's account)
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,16 @@ from bot.catalogue import SHEET_REGION, CatalogueError, Problem, case_from_mappi
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
 from bot.importer.extract import clean_lines
-from bot.importer.layouts import CONTACT, Sheet, TargetBlock, parse_sheet
+from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import (
     DateMention,
     country_code,
     dates_in,
     emails_in,
+    english_name,
     find_country,
     language_code,
+    language_of,
     one_date,
     phone_number,
     proper_words,
@@ -36,28 +38,10 @@ from bot.importer.normalise import (
     timezone_for,
     years_in,
 )
+from bot.importer.officials import TargetBlock, address_block
+from bot.importer.people import FoundPerson, people_in
 from bot.importer.report import ImportReport, NoteKind
 
-# Words that make a line of an address block an official's title, or an organisation.
-_TITLE_WORDS = re.compile(
-    r"\b(?:president|minister|prosecutor|ambassador|governor|chair(?:man|woman|person)?|head"
-    r"|director|chief|commissioner|judge|mayor|king|emir|sultan|speaker|secretary|attorney"
-    r"|ombuds(?:man|person)|leader|commander|chargé|charge d'affaires|deputy|general|counsel"
-    r"|official|representative|senator|premier|chancellor)\b",
-    re.IGNORECASE,
-)
-_ORGANISATION = re.compile(
-    r"^(?:the\s+)?(?:embassy|ministry|office|department|permanent mission|mission|consulate"
-    r"|high commission|presidential administration|administration|court|parliament"
-    r"|commission|council|agency|government of|national|supreme|federal|state)\b|"
-    r"\b(?:embassy|ministry|office|department|court|commission)\s+of\b",
-    re.IGNORECASE,
-)
-_HONORIFIC = re.compile(
-    r"^(?:his|her|their)\s+(?:excellency|majesty|highness)\b|^(?:h\.?e\.?|mr|mrs|ms|dr|sheikh"
-    r"|counsellor|judge)\.?\s",
-    re.IGNORECASE,
-)
 _NAME = r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+"
 _APPOSITIVE = re.compile(
     rf"^(?P<name>{_NAME}),\s+(?P<description>[^,]+?)(?:,|\s+(?:will|is|has|had|was|were"
@@ -114,6 +98,8 @@ def import_sheet(
         mapping = _update(original, mapping, sheet, report)
     else:
         mapping["slug"] = unique_slug(mapping["slug"], {c.slug for c in existing})
+        if sheet.follow_up:
+            report.note(NoteKind.FOLLOW_UP, "reference", reference=sheet.reference or "")
     try:
         case = case_from_mapping(mapping, source=source)
     except CatalogueError as error:
@@ -157,15 +143,17 @@ class _Reader:
             note(NoteKind.MISSING, "timezone")
         elif not certain:
             note(NoteKind.GUESSED, "timezone", value=timezone)
+        lang = self.language
         title = self.title(story)
         people = self.people()
         summary = sheet.story[0] if sheet.story else ""
         background = "\n\n".join(sheet.story[1:] + sheet.additional)
         for where, value in (("summary", summary), ("background", background)):
             if not value:
-                note(NoteKind.MISSING, f"text.en.{where}")
+                note(NoteKind.MISSING, f"text.{lang}.{where}")
         if not sheet.asks:
-            note(NoteKind.MISSING, "text.en.asks")
+            note(NoteKind.MISSING, f"text.{lang}.asks")
+        facts = self.facts()
         issued = self.issued()
         data: dict[str, Any] = {
             "slug": slug_for(code or "xx", people[0]["name"] if people else title or "case"),
@@ -186,11 +174,12 @@ class _Reader:
             data["source_url"] = url
         data["people"] = people
         data["text"] = {
-            "en": {
+            lang: {
                 "title": title,
                 "summary": summary,
                 "background": background,
                 "asks": sheet.asks,
+                **({"facts": facts} if facts else {}),
             }
         }
         data["targets"] = targets
@@ -199,13 +188,34 @@ class _Reader:
         data["key_dates"] = self.key_dates(issued, deadline_label)
         return data
 
+    @property
+    def language(self) -> str:
+        """The language the sheet is written in (two letters)."""
+        sheet = self.sheet
+        return language_of(" ".join([*sheet.story, *sheet.letter, *sheet.asks]))
+
+    def facts(self) -> str | None:
+        """What happened, as the model letter states it: its first paragraph that names the
+        people at risk, else the summary; for the letters, in the sheet's language."""
+        letter = self.sheet.letter
+        names = [n for n, _ in self.sheet.people] or [p.name for p in self.found_people]
+        words = {w.lower() for n in names for w in n.split() if len(w) > 3}
+        for paragraph in letter:
+            if words & {w.lower().strip(".,’'s") for w in paragraph.split()}:
+                self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=paragraph)
+                return paragraph
+        if letter:
+            self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=letter[0])
+            return letter[0]
+        return None
+
     def country(self, story: str) -> tuple[str | None, str | None]:
         written = self.sheet.country
         if written:
             code = country_code(written)
             name = recase_words(written) if written == written.upper() else written
             if code:
-                return name, code
+                return english_name(code) or name, code
         found = find_country(" ".join([self.sheet.title or "", story]))
         if found is None:
             self.report.note(NoteKind.MISSING, "country")
@@ -215,23 +225,32 @@ class _Reader:
         return name, code
 
     def title(self, story: str) -> str:
-        written = self.sheet.title
+        written, where = self.sheet.title, f"text.{self.language}.title"
         if not written:
-            self.report.note(NoteKind.MISSING, "text.en.title")
+            self.report.note(NoteKind.MISSING, where)
             return ""
         title = recase_title(written, story)
         if title != written:
-            self.report.note(NoteKind.RECASED, "text.en.title", written=written, value=title)
+            self.report.note(NoteKind.RECASED, where, written=written, value=title)
         return title
+
+    @property
+    def found_people(self) -> list[FoundPerson]:
+        """The people the story names as at risk (not the officials it names)."""
+        sheet = self.sheet
+        officials = [line for block in sheet.targets for line in block.lines[:2]]
+        return people_in(sheet.story, not_people=officials)
 
     def people(self) -> list[dict[str, Any]]:
         sheet, note = self.sheet, self.report.note
         summary = sheet.story[0] if sheet.story else ""
-        appositive = _APPOSITIVE.match(summary)
         named = list(sheet.people)
-        if not named and appositive:
-            named = [(appositive["name"], None)]
-            note(NoteKind.GUESSED, "people[0].name", value=appositive["name"])
+        found = self.found_people
+        described = {p.name: p.description for p in found}
+        if not named:
+            named = [(p.name, None) for p in found]
+            for i, person in enumerate(found):
+                note(NoteKind.GUESSED, f"people[{i}].name", value=person.name)
         if not named:
             note(NoteKind.MISSING, "people")
             return []
@@ -239,16 +258,16 @@ class _Reader:
         for i, (name, written_pronoun) in enumerate(named):
             person: dict[str, Any] = {"name": name}
             pronoun = written_pronoun
-            if pronoun is None:
+            if pronoun is None and len(named) == 1 and self.language == "en":
                 pronoun = _pronoun(" ".join(sheet.story + sheet.additional))
                 if pronoun:
                     note(NoteKind.GUESSED, f"people[{i}].pronoun", value=pronoun)
-                else:
-                    note(NoteKind.MISSING, f"people[{i}].pronoun")
+            if pronoun is None:
+                note(NoteKind.MISSING, f"people[{i}].pronoun")
             if pronoun:
                 person["pronoun"] = pronoun
             story = " ".join(sheet.story + sheet.additional)
-            description = _description(summary, name, story)
+            description = described.get(name) or _description(summary, name, story)
             if description:
                 person["description"] = description
                 note(NoteKind.GUESSED, f"people[{i}].description", value=description)
@@ -259,7 +278,7 @@ class _Reader:
 
     def target(self, block: TargetBlock, index: int, country: str | None) -> dict[str, Any]:
         where, note = f"targets[{index}]", self.report.note
-        name, title, organisation, address = _address_block(block.lines)
+        name, title, organisation, address = address_block(block.lines)
         if name is None:
             note(NoteKind.MISSING, f"{where}.name")
         elif title is None:
@@ -414,46 +433,6 @@ def unique_slug(slug: str, taken: set[str]) -> str:
         if candidate not in taken:
             return candidate
         n += 1
-
-
-def _address_block(lines: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
-    """An official's lines as name, title, organisation and the address that follows.
-
-    Sheets put the title before the name ("President of Kazakhstan", "Kassym-Jomart Tokayev")
-    or after it ("His Excellency ...", "Ambassador"); the address starts at the first line
-    that is none of the three.
-    """
-    name = title = organisation = None
-    rest = list(lines)
-    while rest:
-        line = rest[0]
-        if CONTACT.match(line):
-            break
-        if organisation is None and _ORGANISATION.search(line) and (name or title):
-            organisation = line
-        elif title is None and _TITLE_WORDS.search(line) and not _HONORIFIC.match(line):
-            if "," in line and name is None:
-                first, _, second = line.partition(",")
-                if _TITLE_WORDS.search(second) and not _TITLE_WORDS.search(first):
-                    name, title = first.strip(), second.strip()
-                    rest.pop(0)
-                    continue
-            title = line
-        elif name is None and _looks_like_a_name(line):
-            name = line
-        else:
-            break
-        rest.pop(0)
-    return name, title, organisation, rest
-
-
-def _looks_like_a_name(line: str) -> bool:
-    words = line.split()
-    return (
-        1 <= len(words) <= 6
-        and not any(ch.isdigit() for ch in line)
-        and (bool(_HONORIFIC.match(line)) or all(w[:1].isupper() for w in words))
-    )
 
 
 def _description(summary: str, name: str, story: str) -> str | None:
