@@ -203,7 +203,7 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
 
 def gaps(case: UrgentAction) -> tuple[str, ...]:
     """The fields a draft still lacks that publishing needs (an imported sheet's gaps)."""
-    missing = []
+    missing = [key for key in ("country", "country_code") if not getattr(case, key)]
     for language, text in case.texts.items():
         for key in ("title", "summary", "background"):
             if not getattr(text, key):
@@ -532,6 +532,7 @@ class _Reader:
 
     def case(self, data: Mapping[str, Any], *, expected_slug: str | None) -> UrgentAction | None:
         self.unknown(data, _TOP, "")
+        self.draft = data.get("status", str(CaseStatus.DRAFT)) == str(CaseStatus.DRAFT)
         slug = self.string(data, "slug", "")
         if slug is not None and not SLUG.match(slug):
             self.problem(
@@ -543,12 +544,11 @@ class _Reader:
                 "slug", f"{slug!r} must be the file's name ({expected_slug!r}.toml): rename one"
             )
         reference = self.string(data, "reference", "", required=False)
-        country = self.string(data, "country", "")
-        country_code = self.string(data, "country_code", "")
-        if country_code is not None and country_code not in phonenumbers.SUPPORTED_REGIONS:
+        country = self.draft_string(data, "country", "", prose=False)
+        country_code = self.draft_string(data, "country_code", "", prose=False)
+        if country_code and country_code not in phonenumbers.SUPPORTED_REGIONS:
             self.problem("country_code", f"{country_code!r} is not an ISO 3166 code like KZ")
         status = self.status(data)
-        self.draft = status is CaseStatus.DRAFT
         outcome = self.string(data, "outcome", "", required=False)
         if status is CaseStatus.CLOSED and "outcome" not in data:
             self.problem("outcome", "a closed case needs an outcome (released, sentenced, ...)")
@@ -641,11 +641,13 @@ class _Reader:
                     )
         return texts
 
-    def draft_string(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
+    def draft_string(
+        self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = True
+    ) -> str | None:
         """A text a published case needs: "" in a draft that lacks it, None if it is wrong."""
         if self.draft and (key not in data or data[key] == "" or data[key] == []):
             return ""
-        return self.string(data, key, where, prose=True)
+        return self.string(data, key, where, prose=prose)
 
     def people(self, data: Mapping[str, Any], original: str) -> tuple[PersonAtRisk, ...]:
         if "people" not in data:

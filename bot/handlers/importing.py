@@ -256,8 +256,10 @@ def _review(context: BotContext, language: str, imported: Imported) -> Screen:
     rows = []
     if imported.case is not None and imported.case.status is CaseStatus.CLOSED:
         rows.append(row("import_close", "close"))
-    elif imported.case is not None:
+    elif imported.case is not None and not imported.gaps:
         rows += [row("import_publish", "publish"), row("import_draft", "draft")]
+    elif imported.case is not None:  # a draft that lacks what publishing needs
+        rows.append(row("import_draft", "draft"))
     rows.append(row("import_discard", "drop"))
     notes = imported.report.notes
     body = text(
@@ -308,6 +310,9 @@ async def decide(update: Update, context: BotContext) -> None:
             return
         await query.answer()
         await query.edit_message_text(text(context, language, "import_discarded.html"))
+        return
+    if action in ("publish", "now") and imported.gaps:
+        await query.answer(expired, show_alert=True)
         return
     if action == "publish":
         # Only a preview: nothing is stored until "Publish now".

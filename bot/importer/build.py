@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.catalogue import SHEET_REGION, CatalogueError, Problem, case_from_mapping, case_to_mapping
+from bot.catalogue import (
+    SHEET_REGION,
+    CatalogueError,
+    Problem,
+    case_from_mapping,
+    case_to_mapping,
+    gaps,
+)
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
 from bot.importer.extract import clean_lines
@@ -70,6 +77,11 @@ class Imported:
     def slug(self) -> str:
         """The case's slug."""
         return str(self.mapping.get("slug", ""))
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """What the draft still lacks before it can be published."""
+        return gaps(self.case) if self.case is not None else ()
 
 
 def import_sheet(
@@ -246,7 +258,7 @@ class _Reader:
         summary = sheet.story[0] if sheet.story else ""
         named = list(sheet.people)
         found = self.found_people
-        described = {p.name: p.description for p in found}
+        described = {**{p.name: p.description for p in found}, **sheet.described}
         if not named:
             named = [(p.name, None) for p in found]
             for i, person in enumerate(found):
@@ -267,7 +279,9 @@ class _Reader:
             if pronoun:
                 person["pronoun"] = pronoun
             story = " ".join(sheet.story + sheet.additional)
-            description = described.get(name) or _description(summary, name, story)
+            description = described.get(name)
+            if description is None and len(named) == 1:
+                description = _description(summary, name, story)
             if description:
                 person["description"] = description
                 note(NoteKind.GUESSED, f"people[{i}].description", value=description)
@@ -391,7 +405,14 @@ class _Reader:
             note(NoteKind.LABEL_WRITTEN, "key_dates", date=on.isoformat(), value=label)
         if deadline is not None:
             # The case's own language first: the catalogue falls back to it.
-            labels = {"en": deadline_label["en"], **deadline_label}
+            language = self.language
+            own = deadline_label.get(language)
+            if own is None:
+                # A language the bot does not speak: the sheet's own words label the date.
+                words = sheet.deadline_words or sheet.deadline or ""
+                own = words[:1].upper() + words[1:].lower()
+                note(NoteKind.GUESSED, "key_dates.label", value=own)
+            labels = {language: own, **deadline_label}
             dates.append({"date": deadline, "label": labels, "deadline": True})
         return dates
 

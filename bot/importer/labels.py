@@ -31,6 +31,7 @@ DEADLINE = re.compile(
     r"(?:please take action as soon as possible until|(?:please\s+)?send (?:your\s+)?appeals?"
     r"(?: as soon as possible| immediately)?\s+(?:before|by|until|no later than)"
     r"|appeal deadline(?: notice)?|deadline for appeals|deadline|expires? on"
+    r"|if sending appeals after"
     r"|(?:merci d')?envoy(?:ez|er) vos appels avant(?: le)?|agissez avant(?: le)?"
     r"|date limite(?: d'envoi)?|jusqu'au"
     r"|env[íi]en (?:sus )?llamamientos antes del?|env[íi]en llamamientos hasta el"
@@ -47,7 +48,7 @@ WRITE_TO = re.compile(
     r"|^envoy(?:ez|er) vos appels\b.*(?:à|a)\s*:$|^appels? (?:à|a)\s*:?$"
     r"|^env[íi]en (?:sus )?llamamientos\b.*\ba\s*:$|^llamamientos a\s*:?$"
     r"|^(?:bitte )?schreiben sie\b.*\ban\s*:$|^appelle an\s*:?$|^(?:briefe|schreiben) an\s*:?$"
-    r"|^write to\b.*:$|^contact\s*:?$",
+    r"|^contact\s*:?$",
     re.IGNORECASE,
 )
 # "And Copy:", "COPIES TO:", "COPIES À :", "ENVÍEN COPIAS A:", "KOPIEN AN:", and the
@@ -64,6 +65,7 @@ COPY = re.compile(
 # and the sections' "Write to the President urging him to:": bullet points follow.
 ASK_INTRO = re.compile(
     r"^(?:please\s+)?write\b.*\b(?:urg|call|ask|demand|immediately)\w*\b.*:$"
+    r"|^recommended action\s*:.*$|^acci[óo]n recomendada\s*:.*$|^action recommand[ée]e\s*:.*$"
     r"|^(?:veuillez |merci d'|merci de )?[ée]cri(?:re|vez)\b.*:$"
     r"|^(?:por favor,?\s+)?escrib(?:an|e|id)\b.*:$"
     r"|^(?:bitte\s+)?schreiben sie\b.*:$|^(?:in )?(?:ihren|den) (?:appellen|schreiben)\b.*:$",

@@ -37,7 +37,7 @@ from bot.importer import labels
 from bot.importer.extract import BULLET
 from bot.importer.normalise import country_code, one_date
 from bot.importer.officials import TargetBlock, read_targets, salutation_of
-from bot.importer.people import names_in_line
+from bot.importer.people import LISTED, names_in_line
 from bot.importer.references import find_reference
 
 __all__ = ["CONTACT", "INTERNATIONAL", "SECTION", "Sheet", "TargetBlock", "parse_sheet"]
@@ -52,6 +52,7 @@ _INDEX = re.compile(
     r"(?:index|[íi]ndice|ai-index|index ai)\s*:?\s*(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
     re.IGNORECASE,
 )
+REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
 _ISSUED = re.compile(r"\b(?:date|fecha|datum)\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
 _TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
@@ -85,8 +86,10 @@ class Sheet:
     index: str | None = None  # "MDE 12/6743/2023"
     issued: str | None = None  # the header's or footer's date, as written
     deadline: str | None = None  # the "until" line's date, as written
+    deadline_words: str | None = None  # the "until" line's words before the date
     languages: list[str] = field(default_factory=list)
     people: list[tuple[str, str | None]] = field(default_factory=list)  # name, pronoun
+    described: dict[str, str] = field(default_factory=dict)  # a listed person's description
     previous: str | None = None  # the link to the previous sheet
     follow_up: bool = False
 
@@ -152,15 +155,34 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
                     sheet.country = chunk.strip(" :|")
         if (issued := _ISSUED.search(line)) and one_date(issued["date"]):
             sheet.issued = sheet.issued or issued["date"].strip()
+        concern = line[REFERENCE_END.search(line).end() :] if REFERENCE_END.search(line) else ""
+        if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
+            # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
+            sheet.title = sheet.title or concern.strip(" :-")
         if title := _TITLE_COUNTRY.search(line):
             sheet.country = sheet.country or title["country"].strip()
             return False, False  # a web page's title: the heading, read again there
         return True, False
     if (match := labels.DEADLINE.search(line)) and one_date(match["date"]):
-        sheet.deadline = sheet.deadline or match["date"].strip()
+        if sheet.deadline is None:
+            sheet.deadline = match["date"].strip()
+            sheet.deadline_words = line[: match.start("date")].strip(" :")
         # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step.
         return not labels.WRITE_TO.match(line) and not _STEP.match(line), False
     if labels.BOILERPLATE.match(line) or _GENDER.match(line):
+        return True, False
+    if top and (index := _INDEX.search(line)):  # "PUBLIC AI Index: ASA 33/021/2005"
+        sheet.index = sheet.index or " ".join(index["index"].split())
+        return True, False
+    # The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist".
+    country, _, rest = line.partition(" ")
+    if top and _is_caps(country) and country_code(country) and LISTED.match(rest):
+        sheet.country = sheet.country or country
+        line = rest
+    if top and (listed := LISTED.match(line)):
+        sheet.people.append((listed["name"], None))
+        if listed["what"]:
+            sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
     if names := names_in_line(line):
         sheet.people = sheet.people or [(name, None) for name in names if name]
@@ -249,7 +271,7 @@ def _title_and_country(heading: list[str], sheet: Sheet) -> None:
             sheet.country = country.strip()
             line = title.strip()
         words.append(line)
-    sheet.title = " ".join(words) or None
+    sheet.title = " ".join(words) or sheet.title
 
 
 def _find(lines: list[str], pattern: re.Pattern[str], start: int = 0) -> int | None:
@@ -460,7 +482,9 @@ def paragraphs(lines: list[str]) -> list[str]:
             continue
         blocks[-1].append(line)
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        short = len(line) < 0.7 * width
+        # A short line that ends a sentence ends its paragraph; so does every line of a text
+        # whose paragraphs are one line each (a web page's, a typed sheet's).
+        short = len(line) < 0.7 * width or len(line) > 150
         if following and short and _TERMINAL.search(line) and not following[:1].islower():
             blocks.append([])
     mended: list[str] = []

@@ -24,6 +24,7 @@ from bot.importer.labels import (
     INLINE_CONTACT,
     INSTRUCTION,
     SAMPLE_LETTER,
+    WRITE_TO,
 )
 
 # Words that make a line of an address block an official's title, or an organisation.
@@ -104,7 +105,7 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         if i in one_liners:
             after_contact = True
         i += 1
-        if not line or BOILERPLATE.match(line):
+        if not line or BOILERPLATE.match(line) or WRITE_TO.match(_plain(line)):
             continue
         if COPY.match(_plain(line)) and len(line) < 120:
             role, current = TargetRole.COPY, None
@@ -207,7 +208,9 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         line = rest[0]
         if CONTACT.match(line):
             break
-        if organisation is None and ORGANISATION.search(line) and (name or title):
+        if organisation is None and ORGANISATION.search(line) and (
+            name or title or ORGANISATION.match(line)
+        ):
             organisation = line
         elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):
             if name is None and (split := split_title_and_name(line)):

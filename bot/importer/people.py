@@ -37,7 +37,7 @@ _WHAT = (
     r"|expert[oa]s?(?: forenses?)?(?: independientes?)?|presos? de conciencia"
     r"|menschenrechtsverteidiger(?:in|innen)?|aktivist(?:in|innen|en)?|journalist(?:in|innen)?"
     r"|anw[äa]lt(?:in|innen)?|rechtsanw[äa]lt(?:in|innen)?|gewissensgefangene[rn]?"
-    r"|student(?:in|innen)?"
+    r"|student(?:in|innen)?|syndicalistes?|sindicalistas?|gewerkschafter(?:in|innen)?"
 )
 # Words between the noun and the name: "defensoras de los derechos humanos", "of conscience".
 _FILLER = (
@@ -47,13 +47,18 @@ _FILLER = (
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
 _BEFORE = re.compile(
-    rf"\b(?P<what>(?i:(?:{_WHAT}){_FILLER}))\s*,?\s+(?P<names>{NAME}(?:\s*,\s*{_TITLE}?"
+    rf"\b(?P<what>(?i:(?:{_WHAT})(?:\s+(?:{_WHAT}))*{_FILLER}))\s*,?\s+(?P<names>{NAME}(?:\s*,\s*{_TITLE}?"
     rf"{NAME})*(?:\s*,?\s+(?:and|y|et|und|e)\s+{_TITLE}?{NAME})?)"
 )
 _AFTER = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*(?:\(\d+\))?,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?"
     rf"|der|die|\d{{1,2}},?)\s+(?P<what>[^,.;]{{3,90}}?)(?=,|\s+(?:who|was|is|has|had|were|will"
     r"|qui|est|a|fue|es|ha|wurde|ist|hat)\b)",
+)
+# The older mailings' list of people: "Ali Hassan (m), aged 34, journalist".
+LISTED = re.compile(
+    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*\((?:m|f|h)\)(?:,\s*(?:aged\s+\d+,?\s*)?"
+    r"(?P<what>[^,.;]{3,60}))?"
 )
 _AFTER_BARE = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
@@ -107,9 +112,10 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
             what = _description(match["what"])
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
-        for pattern in (_AFTER, _AFTER_BARE):
+        for pattern in (_AFTER, _AFTER_BARE, LISTED):
             for match in pattern.finditer(text):
-                hits.append((match.start(), match["name"], _description(match["what"])))
+                what = match["what"]
+                hits.append((match.start(), match["name"], _description(what) if what else None))
         for _, name, what in sorted(hits, key=lambda hit: hit[0]):
             _add(found, _clean(name), what, excluded)
     return found

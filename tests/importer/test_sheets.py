@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from bot.catalogue import load_case
+from bot.catalogue import gaps, load_case
 from bot.domain.cases import CaseStatus, TargetRole
 from bot.importer.report import NoteKind
 from tests.importer.conftest import import_fixture
@@ -171,9 +171,10 @@ def test_a_sheet_about_someone_else_is_a_new_case() -> None:
     assert (NoteKind.UPDATE, "slug") not in kinds(imported.report.notes)
 
 
-def test_a_follow_up_of_an_unknown_case_is_reported_as_not_loading() -> None:
+def test_a_follow_up_of_an_unknown_case_is_reported_as_a_follow_up_and_kept_as_a_draft() -> None:
     imported = import_fixture("egypt-adel-released.txt")
     assert imported.update_of is None
-    assert imported.case is None
-    fields = {p.field for p in imported.problems}
-    assert "text.en.asks" in fields
+    assert (NoteKind.FOLLOW_UP, "reference") in kinds(imported.report.notes)
+    assert imported.case is not None
+    assert imported.case.status is CaseStatus.DRAFT
+    assert "text.en.asks" in gaps(imported.case)
