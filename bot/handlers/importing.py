@@ -366,9 +366,7 @@ async def decide(update: Update, context: BotContext) -> None:
     )
 
 
-async def _preview(
-    update: Update, context: BotContext, language: str, case: UrgentAction
-) -> None:
+async def _preview(update: Update, context: BotContext, language: str, case: UrgentAction) -> None:
     """The case as subscribers will see it and whom it reaches, as the organizers' preview
     shows a stored case; "Publish now" stores and publishes it."""
     chat = update.effective_chat

@@ -150,7 +150,9 @@ class _Reader:
             note(NoteKind.GUESSED, "country_code", value=code)
         if code is None:
             note(NoteKind.MISSING, "country_code")
-        timezone, certain = timezone_for(to_numbers, code)
+        # An embassy's numbers tell where the embassy is, not where the case is.
+        local = [n for n in to_numbers if code is None or region_of(n) == code]
+        timezone, certain = timezone_for(local, code)
         if timezone is None:
             note(NoteKind.MISSING, "timezone")
         elif not certain:
@@ -261,8 +263,8 @@ class _Reader:
         described = {**{p.name: p.description for p in found}, **sheet.described}
         if not named:
             named = [(p.name, None) for p in found]
-            for i, person in enumerate(found):
-                note(NoteKind.GUESSED, f"people[{i}].name", value=person.name)
+            for i, someone in enumerate(found):
+                note(NoteKind.GUESSED, f"people[{i}].name", value=someone.name)
         if not named:
             note(NoteKind.MISSING, "people")
             return []

@@ -155,7 +155,8 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
                     sheet.country = chunk.strip(" :|")
         if (issued := _ISSUED.search(line)) and one_date(issued["date"]):
             sheet.issued = sheet.issued or issued["date"].strip()
-        concern = line[REFERENCE_END.search(line).end() :] if REFERENCE_END.search(line) else ""
+        ends = REFERENCE_END.search(line)
+        concern = line[ends.end() :] if ends else ""
         if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
             # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
             sheet.title = sheet.title or concern.strip(" :-")
@@ -187,10 +188,10 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
     if names := names_in_line(line):
         sheet.people = sheet.people or [(name, None) for name in names if name]
         return True, False
-    if top and sheet.issued is None and (mention := one_date(line)) and len(line) < 30:
-        if mention.year:
-            sheet.issued = line.strip()
-            return True, False
+    mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
+    if mention and mention.year:  # a web page's date under its title
+        sheet.issued = line.strip()
+        return True, False
     for pattern in (labels.PREFERRED_LANGUAGE, labels.NAME_PRONOUN, labels.PREVIOUS):
         if match := pattern.match(line):
             value = match["value"].strip() or following.strip()

@@ -182,7 +182,9 @@ _LANGUAGE_WORDS = {
 def language_of(text: str) -> str:
     """The language a sheet is written in, of those sections write (English when unsure)."""
     words = re.findall(r"[a-zà-ÿ]+", text.lower())
-    scores = {lang: sum(1 for w in words if w in common) for lang, common in _LANGUAGE_WORDS.items()}
+    scores = {
+        lang: sum(1 for w in words if w in common) for lang, common in _LANGUAGE_WORDS.items()
+    }
     best = max(scores, key=lambda lang: scores[lang])
     return best if scores[best] > scores["en"] else "en"
 

@@ -50,8 +50,8 @@ ORGANISATION = re.compile(
     re.IGNORECASE,
 )
 HONORIFIC = re.compile(
-    r"^(?:his|her|their)\s+(?:excellency|majesty|highness|royal highness)\b|^(?:h\.\s?e\.?|s\.\s?e\.?"
-    r"|mr|mrs|ms|dr|sheikh|shaikh|counsellor|judge|excmo|excma|sr|sra|m|mme|herr|frau)\.?\s",
+    r"^(?:his|her|their)\s+(?:excellency|majesty|highness|royal highness)\b"
+    r"|^(?:h\.\s?e\.?|s\.\s?e\.?|mr|mrs|ms|dr|sheikh|shaikh|counsellor|judge|excmo|excma|sr|sra|m|mme|herr|frau)\.?\s",
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(
@@ -208,8 +208,10 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         line = rest[0]
         if CONTACT.match(line):
             break
-        if organisation is None and ORGANISATION.search(line) and (
-            name or title or ORGANISATION.match(line)
+        if (
+            organisation is None
+            and ORGANISATION.search(line)
+            and (name or title or ORGANISATION.match(line))
         ):
             organisation = line
         elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):

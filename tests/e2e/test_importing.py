@@ -301,3 +301,33 @@ async def test_a_pdf_is_read_beside_the_event_loop(
     card, _ = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
     assert "Ana Ruiz" in card.text
     assert loops == [False]
+
+
+async def test_a_cut_off_sheet_is_kept_as_a_draft_that_cannot_be_published_until_complete(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    card, review = await send_sheet(olga, "cut-off-turkey.txt")
+    assert "Selin Aydın" in card.text
+    assert "A new case: xx-selin-aydin" in review.text
+    assert "Before it is published, complete: country, country_code" in review.text
+    assert "text.en.asks" in review.text
+    # What it lacks cannot go out: only keeping it as a draft, or discarding it.
+    assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    services = services_of(bot)
+    stored = await services.cases.get("xx-selin-aydin")
+    assert stored is not None
+    assert stored.status is CaseStatus.DRAFT
+    # The organizers' own list offers to publish it, and refuses, naming what is missing.
+    (listing,) = await olga.say("/cases")
+    answer, _ = await olga.press(listing, "Preview")
+    assert answer is not None
+    assert "not complete yet: country, country_code" in answer
+    # A forged "Publish now" for it publishes nothing either.
+    late = await emulator.tap(olga.id, listing, "opc:xx-selin-aydin", forge=True)
+    assert late is not None
+    assert late.text is not None
+    assert "not complete yet" in late.text
+    assert await services.cases.get("xx-selin-aydin") == stored

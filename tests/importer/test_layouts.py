@@ -1,0 +1,229 @@
+"""Sheets in every layout family and language the importer reads, written for these tests in
+the layouts Amnesty publishes: the International Secretariat's 2008-2019 appeals sheets (in
+English, French, Spanish and German), a web page's update, an older appeal mailing, and a sheet
+cut off mid-way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.catalogue import case_from_mapping, gaps
+from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
+from bot.importer.build import Imported, unique_slug
+from bot.importer.normalise import country_code, dates_in, slug_for
+from bot.importer.references import find_reference
+from bot.importer.report import NoteKind
+from tests.importer.conftest import import_fixture
+
+
+def read(name: str) -> tuple[Imported, UrgentAction]:
+    imported = import_fixture(name)
+    assert imported.case is not None, imported.problems
+    # What the file holds loads again as the same case: `python -m bot check` accepts it.
+    assert case_from_mapping(imported.mapping) == imported.case
+    return imported, imported.case
+
+
+def notes(imported: Imported) -> set[tuple[str, str]]:
+    return {(n.kind, n.field) for n in imported.report.notes}
+
+
+def test_an_appeals_sheet_reads_its_officials_after_please_send_appeals_before() -> None:
+    imported, case = read("is-appeals-tunisia-2013.txt")
+    assert imported.report.layout == "appeals"
+    assert (case.slug, case.reference, case.country_code) == (
+        "tn-yassine-belhadj",
+        "UA 212/13",
+        "TN",
+    )
+    assert case.issued == date(2013, 9, 3)
+    assert [(p.name, p.description) for p in case.people] == [
+        ("Yassine Belhadj", {"en": "Student blogger"})
+    ]
+    assert len(case.texts["en"].asks) == 3
+    minister, president = case.targets
+    assert (minister.role, minister.title, minister.name) == (
+        TargetRole.TO,
+        "Minister of Justice",
+        "Nadia Trabelsi",
+    )
+    assert minister.organisation == "Ministry of Justice"
+    assert minister.address == ("31 Boulevard Bab Bnet", "1006 Tunis, Tunisia")
+    assert (minister.fax, minister.emails) == ("+21671568106", ("contact@justice.example.tn",))
+    assert minister.salutation == "Dear Minister"
+    # "And copies to:" makes the next official a copy; the standing advice is no official.
+    assert (president.role, president.name, president.fax) == (
+        TargetRole.COPY,
+        "Karim Mansour",
+        "+21671744721",
+    )
+    assert case.deadline is not None
+    assert case.deadline.on == date(2013, 10, 15)
+    assert gaps(case) == ()
+
+
+def test_a_french_sheet_reads_its_labels_and_months() -> None:
+    _, case = read("fr-appeals-guinee-2015.txt")
+    assert list(case.texts) == ["fr"]
+    assert (case.reference, case.country, case.country_code) == ("UA 57/15", "Guinea", "GN")
+    assert case.issued == date(2015, 3, 11)
+    assert [(p.name, p.description) for p in case.people] == [
+        ("Mamadou Camara", {"fr": "syndicaliste"})
+    ]
+    assert len(case.texts["fr"].asks) == 2
+    minister, ambassador = case.targets
+    assert (minister.name, minister.title) == ("Fatoumata Bah", "Ministre de la Justice")
+    assert minister.fax == "+22430411122"  # Télécopie
+    assert minister.emails == ("cabinet@justice.example.gn",)  # Courriel
+    assert minister.salutation == "Madame la Ministre"  # Formule d'appel
+    assert (ambassador.role, ambassador.name) == (TargetRole.COPY, "Ibrahima Sow")  # COPIES À
+    deadline = case.deadline
+    assert deadline is not None
+    assert deadline.on == date(2015, 4, 22)  # ENVOYEZ VOS APPELS AVANT LE 22 AVRIL 2015
+    # The bot speaks no French: the sheet's own words label the date, and the bot's languages
+    # have their own label.
+    assert deadline.label["fr"] == "Envoyez vos appels avant le"
+    assert deadline.label["en"] == "Last day to send appeals"
+
+
+def test_a_german_sheet_reads_its_labels_and_copies() -> None:
+    _, case = read("de-eilaktion-belarus-2019.txt")
+    assert list(case.texts) == ["de"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 045/2019",
+        "BY",
+        date(2019, 5, 3),
+    )
+    assert [p.name for p in case.people] == ["Olga Kaminskaya"]
+    assert len(case.texts["de"].asks) == 2
+    prosecutor, embassy = case.targets
+    assert (prosecutor.name, prosecutor.title) == ("Pavel Lutsevich", "Generalstaatsanwalt")
+    assert prosecutor.emails == ("info@prokuratura.example.by",)  # E-Mail
+    assert prosecutor.salutation == "Sehr geehrter Herr Generalstaatsanwalt"  # Anrede
+    assert embassy.role is TargetRole.COPY  # KOPIEN AN
+    assert embassy.organisation == "Botschaft der Republik Belarus"
+    assert "Denis Sidorenko" in embassy.name
+    assert case.deadline is not None
+    assert case.deadline.on == date(2019, 6, 14)  # BITTE SCHREIBEN SIE BIS ZUM 14. JUNI 2019
+
+
+def test_a_spanish_follow_up_reads_its_labels_and_says_it_follows_an_earlier_ua() -> None:
+    imported, case = read("es-appeals-colombia-2016.txt")
+    assert list(case.texts) == ["es"]
+    assert (case.reference, case.country_code) == ("UA 60/16", "CO")
+    assert case.issued == date(2016, 5, 9)  # "9 de mayo de 2016"
+    assert [p.name for p in case.people] == ["Julián Ortiz Caicedo"]
+    fiscal, ombudsman = case.targets
+    assert (fiscal.name, fiscal.title) == ("Marta Lucía Duarte", "Fiscal General de la Nación")
+    assert fiscal.emails == ("contacto@fiscalia.example.co",)  # Correo-e
+    assert fiscal.salutation == "Señora Fiscal General"  # Tratamiento
+    assert (ombudsman.role, ombudsman.name) == (TargetRole.COPY, "Andrés Rincón")
+    assert case.deadline is not None
+    assert case.deadline.on == date(2016, 6, 20)
+    # "Segunda AU": a follow-up, though no known case matches it.
+    assert (NoteKind.FOLLOW_UP, "reference") in notes(imported)
+    assert case.slug == "co-julian-ortiz-caicedo"  # transliterated
+
+
+def test_a_web_pages_one_line_officials_and_sample_letter() -> None:
+    imported, case = read("web-update-nicaragua-17-08.txt")
+    assert imported.report.layout == "web"
+    assert (case.reference, case.country, case.country_code) == ("UA 17.08", "Nicaragua", "NI")
+    assert case.issued == date(2023, 2, 2)
+    assert case.texts["en"].title == "Student Leader Still Held Without Charge"
+    assert [p.name for p in case.people] == ["Lucía Morales"]
+    attorney, ambassador = case.targets
+    # Name, organisation and address on one line, then "Phone: ... I Fax: ...".
+    assert (attorney.title, attorney.name) == ("Attorney General", "Ernesto Salgado")
+    assert attorney.address == ("1627 New Hampshire Avenue NW, Washington DC 20009",)
+    assert (attorney.phone, attorney.fax) == ("+12029396570", "+12029396545")
+    # No "Salutation:" for the first: the sample letter's opening is its salutation.
+    assert attorney.salutation == "Dear Attorney General"
+    assert (ambassador.name, ambassador.salutation) == ("Rosa Téllez", "Dear Ambassador")
+    assert ambassador.emails == ("embassy@nicaragua.example.org",)
+    # The numbered steps are neither officials nor address lines.
+    assert not any("Click here" in line for t in case.targets for line in t.address)
+    # The steps' "This Urgent Action expires on April 14, 2023" is the deadline.
+    assert case.deadline is not None
+    assert case.deadline.on == date(2023, 4, 14)
+    # The sample letter's account of what happened is the case's facts; its asks the case's.
+    facts = case.texts["en"].facts
+    assert facts is not None
+    assert facts.startswith("I am writing about Lucía Morales")
+    assert case.texts["en"].asks == (
+        "release her immediately and unconditionally",
+        "ensure that she can see her family and a lawyer of her choosing",
+    )
+    assert (NoteKind.FOLLOW_UP, "reference") in notes(imported)
+
+
+def test_an_older_appeal_mailing_lists_its_people_and_appeals_to() -> None:
+    _, case = read("appeal-mailing-pakistan-2005.txt")
+    assert (case.reference, case.country, case.country_code) == ("UA 88/05", "Pakistan", "PK")
+    assert case.texts["en"].title == "Fear of torture / Incommunicado detention"
+    assert [(p.name, p.description) for p in case.people] == [
+        ("Imran Qureshi", {"en": "journalist"}),
+        ("Tariq Mehmood", {"en": "photographer"}),
+    ]
+    assert len(case.texts["en"].asks) == 2  # RECOMMENDED ACTION
+    (minister,) = case.targets  # "COPIES TO: diplomatic representatives" names nobody
+    assert (minister.name, minister.salutation) == ("Shahid Anwar", "Dear Minister")
+    assert case.deadline is not None
+    assert case.deadline.on == date(2005, 5, 23)  # "if sending appeals after 23 May 2005"
+
+
+def test_a_sheet_cut_off_mid_way_gives_what_it_holds_as_a_draft_that_loads() -> None:
+    imported, case = read("cut-off-turkey.txt")
+    assert case.status is CaseStatus.DRAFT
+    assert [p.name for p in case.people] == ["Selin Aydın"]
+    assert case.slug == "xx-selin-aydin"
+    (minister,) = case.targets
+    assert (minister.name, minister.title) == ("Yusuf Demir", "Minister of Justice")
+    # What the excerpt does not hold is named, never invented.
+    assert set(gaps(case)) == {"country", "country_code", "text.en.background", "text.en.asks"}
+    missing = {n.field for n in imported.report.notes if n.kind is NoteKind.MISSING}
+    assert {"country", "text.en.asks", "key_dates.deadline", "reference"} <= missing
+    assert not case.texts["en"].asks
+    assert case.deadline is None
+
+
+def test_ua_references_in_their_common_forms() -> None:
+    def read_reference(line: str) -> tuple[str, bool] | None:
+        found = find_reference(line)
+        return (found.reference, found.follow_up) if found else None
+
+    assert read_reference("UA 132.19") == ("UA 132.19", False)
+    assert read_reference("UA 17/08") == ("UA 17/08", False)
+    assert read_reference("THIRD UA 60/16") == ("UA 60/16", True)
+    assert read_reference("Primera AU 047/24: 047/24") == ("UA 047/24", False)
+    assert read_reference("AU 57/15 Index : AFR 29/1432/2015") == ("UA 57/15", False)
+    assert read_reference("Further information on UA: 79/11") == ("UA 79/11", True)
+    assert read_reference("Segunda AU 60/16") == ("UA 60/16", True)
+    assert read_reference("Index: MDE 11/023/2014") is None
+
+
+def test_month_names_in_four_languages() -> None:
+    found = [
+        (d.day, d.month, d.year)
+        for text in ("22 avril 2015", "9 de mayo de 2016", "14. Juni 2019", "March 10, 2022")
+        for d in dates_in(text)
+    ]
+    assert found == [(22, 4, 2015), (9, 5, 2016), (14, 6, 2019), (10, 3, 2022)]
+
+
+def test_countries_as_sections_write_them() -> None:
+    assert [country_code(n) for n in ("México", "Ägypten", "Bahreïn", "Irán", "Guinée")] == [
+        "MX",
+        "EG",
+        "BH",
+        "IR",
+        "GN",
+    ]
+
+
+def test_slugs_are_transliterated_and_unique() -> None:
+    assert slug_for("kz", "Жанболат Мамай") == "kz-zhanbolat-mamai"
+    assert slug_for("ir", "حسین شهبازی") == "ir-hsyn-shhbzy"  # not "ir", as before
+    assert unique_slug("mx-ana-ruiz", {"mx-ana-ruiz", "mx-ana-ruiz-2"}) == "mx-ana-ruiz-3"
+    long = "kz-aigerim-nurlanovna-abdrakhmanova"[:32]
+    assert len(unique_slug(long, {long})) <= 32
