@@ -25,6 +25,7 @@ from bot.catalogue import (
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
 from bot.importer.extract import clean_lines
+from bot.importer.labels import NO_FURTHER_ACTION
 from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import (
     DateMention,
@@ -54,7 +55,6 @@ _APPOSITIVE = re.compile(
     rf"^(?P<name>{_NAME}),\s+(?P<description>[^,]+?)(?:,|\s+(?:will|is|has|had|was|were"
     r"|remains|faces|could|may|must|continues)\b)"
 )
-_NO_FURTHER_ACTION = re.compile(r"\bno further action is (?:requested|required|needed)\b", re.I)
 _UNTIL_WORDS = re.compile(r"\b(?:until|by|before)\s*$", re.IGNORECASE)
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
@@ -112,6 +112,7 @@ def import_sheet(
         mapping["slug"] = unique_slug(mapping["slug"], {c.slug for c in existing})
         if sheet.follow_up:
             report.note(NoteKind.FOLLOW_UP, "reference", reference=sheet.reference or "")
+            mapping = _closed_if_whole(mapping, sheet, report, source)
     try:
         case = case_from_mapping(mapping, source=source)
     except CatalogueError as error:
@@ -538,7 +539,11 @@ def _update(
     data = case_to_mapping(original)
     language = original.original_language
     old_text = data["text"][language]
-    text = dict(new["text"]["en"])
+    written_in, new_text = next(iter(new["text"].items()))
+    text = dict(new_text) if written_in == language else dict(old_text)
+    if written_in != language:
+        # The case's texts stay: a translation of the follow-up is for an organizer to make.
+        report.note(NoteKind.OTHER_LANGUAGE, f"text.{written_in}", language=written_in)
     for key in ("title", "summary", "background", "asks"):
         if not text.get(key):
             text[key] = old_text[key]
@@ -579,12 +584,30 @@ def _update(
         and not (n.field == "source_url" and data.get("source_url") != new.get("source_url"))
     ]
     story = " ".join(sheet.story)
-    if _NO_FURTHER_ACTION.search(story):
+    if NO_FURTHER_ACTION.search(story):
         outcome = _outcome(" ".join([sheet.title or "", story]))
         data["status"] = str(CaseStatus.CLOSED)
         data["outcome"] = outcome
         report.note(NoteKind.CLOSES, "status", outcome=outcome)
     return data
+
+
+def _closed_if_whole(
+    mapping: dict[str, Any], sheet: Sheet, report: ImportReport, source: str
+) -> dict[str, Any]:
+    """A follow-up that asks for no further action, of a case no catalogue holds: closed with
+    its outcome when it is whole enough to be a closed case; else a draft, the outcome noted."""
+    story = " ".join(sheet.story)
+    if not NO_FURTHER_ACTION.search(story):
+        return mapping
+    outcome = _outcome(" ".join([sheet.title or "", story]))
+    report.note(NoteKind.CLOSES, "status", outcome=outcome)
+    closed = {**mapping, "status": str(CaseStatus.CLOSED), "outcome": outcome}
+    try:
+        case_from_mapping(closed, source=source)
+    except CatalogueError:
+        return mapping
+    return closed
 
 
 def _has(data: Mapping[str, Any], where: str) -> bool:
@@ -622,10 +645,18 @@ def _keep_translations(
     return target
 
 
+_RELEASED = re.compile(r"\b(?:released|lib[ée]r[ée]e?s?|liberad[oa]s?|freigelassen)\b", re.I)
+_NOT_RELEASED = re.compile(
+    r"\bnot (?:been )?released\b|\bpas (?:été )?lib[ée]r|\bno (?:ha sido )?liberad"
+    r"|nicht freigelassen",
+    re.I,
+)
+_SENTENCED = re.compile(r"\b(?:sentenced|condamn[ée]e?s?|condenad[oa]s?|verurteilt)\b", re.I)
+
+
 def _outcome(text: str) -> str:
-    lower = text.lower()
-    if re.search(r"\breleased\b", lower) and not re.search(r"\bnot (?:been )?released\b", lower):
+    if _RELEASED.search(text) and not _NOT_RELEASED.search(text):
         return "released"
-    if re.search(r"\bsentenced\b", lower):
+    if _SENTENCED.search(text):
         return "sentenced"
     return "nfa"

@@ -415,7 +415,7 @@ def _letter_opening(lines: list[str]) -> int | None:
             if rest:
                 return i
             continue
-        if labels.DEAR.match(plain) and not labels.CONTACT.match(plain):
+        if labels.DEAR.match(plain) and plain[-1:] in ",:!" and not labels.CONTACT.match(plain):
             return i
         if labels.DEAR.match(plain.split(",", 1)[0]) and len(plain) > 80:
             return i

@@ -110,7 +110,7 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         if COPY.match(_plain(line)) and len(line) < 120:
             role, current = TargetRole.COPY, None
             continue
-        if DEAR.match(line) and current is not None:
+        if DEAR.match(line) and current is not None and line.rstrip()[-1:] in ",:!":
             if current.salutation is None:
                 current.salutation = salutation_of(line)
             continue

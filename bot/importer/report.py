@@ -29,6 +29,7 @@ class NoteKind(enum.StrEnum):
     UPDATE = "update"  # a follow-up: the case it updates
     FOLLOW_UP = "follow_up"  # a follow-up of a case the catalogue does not hold
     CLOSES = "closes"  # a follow-up that asks for no further action
+    OTHER_LANGUAGE = "other_language"  # a follow-up in another language than its case
     TRANSLATION_DROPPED = "translation_dropped"  # an update's translation no longer matches
     PROBLEM = "problem"  # the case file does not load: the catalogue's own message
 

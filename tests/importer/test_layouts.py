@@ -5,6 +5,7 @@ cut off mid-way."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from bot.catalogue import case_from_mapping, gaps
@@ -227,3 +228,51 @@ def test_slugs_are_transliterated_and_unique() -> None:
     assert unique_slug("mx-ana-ruiz", {"mx-ana-ruiz", "mx-ana-ruiz-2"}) == "mx-ana-ruiz-3"
     long = "kz-aigerim-nurlanovna-abdrakhmanova"[:32]
     assert len(unique_slug(long, {long})) <= 32
+
+
+def test_a_spanish_follow_up_asking_for_no_more_appeals_updates_its_case_and_closes_it() -> None:
+    _, first = read("es-appeals-colombia-2016.txt")
+    active = dataclasses.replace(first, status=CaseStatus.ACTIVE)
+    imported = import_fixture("es-fi-colombia-released.txt", existing=[active])
+    assert imported.update_of == active  # matched by its reference, UA 60/16
+    assert imported.case is not None
+    assert (imported.case.status, imported.case.outcome) == (CaseStatus.CLOSED, "nfa")
+    assert (NoteKind.CLOSES, "status") in notes(imported)
+    assert imported.case.texts["es"].title == "Líder indígena recibe protección"
+    # Without the case it follows, it is a draft that says so, never a new live case.
+    alone = import_fixture("es-fi-colombia-released.txt")
+    assert alone.update_of is None
+    assert alone.case is not None
+    assert alone.case.status is CaseStatus.DRAFT
+    assert {(NoteKind.FOLLOW_UP, "reference"), (NoteKind.CLOSES, "status")} <= notes(alone)
+
+
+def test_a_follow_up_in_another_language_keeps_its_cases_texts() -> None:
+    _, first = read("es-appeals-colombia-2016.txt")
+    # The case as a section keeps it, translated into English.
+    english = dataclasses.replace(
+        first,
+        texts={"en": first.texts["es"]},
+        key_dates=tuple(
+            dataclasses.replace(d, label={"en": next(iter(d.label.values())), **d.label})
+            for d in first.key_dates
+        ),
+        targets=tuple(
+            dataclasses.replace(t, salutations={"en": t.salutation or "", **t.salutations})
+            for t in first.targets
+        ),
+        people=tuple(
+            dataclasses.replace(
+                p,
+                names={"en": p.name, **p.names},
+                description={"en": "Indigenous leader", **p.description},
+            )
+            for p in first.people
+        ),
+    )
+    imported = import_fixture("es-fi-colombia-released.txt", existing=[english])
+    assert imported.update_of == english
+    assert imported.case is not None
+    assert imported.case.texts == english.texts
+    assert (NoteKind.OTHER_LANGUAGE, "text.es") in notes(imported)
+    assert imported.case.status is CaseStatus.CLOSED
