@@ -31,13 +31,13 @@ DEADLINE = re.compile(
     r"(?:please take action as soon as possible until|(?:please\s+)?send (?:your\s+)?appeals?"
     r"(?: as soon as possible| immediately)?\s+(?:before|by|until|no later than)"
     r"|appeal deadline(?: notice)?|deadline for appeals|deadline|expires? on"
-    r"|if sending appeals after"
+    r"|if sending appeals after|(?:officials?|authorities|them) (?:by|before)"
     r"|(?:merci d')?envoy(?:ez|er) vos appels avant(?: le)?|agissez avant(?: le)?"
-    r"|date limite(?: d'envoi)?|jusqu'au"
+    r"|date limite(?: d'envoi)?|jusqu'au|(?:merci d')?agir avant(?: le)?"
     r"|env[íi]en (?:sus )?llamamientos antes del?|env[íi]en llamamientos hasta el"
-    r"|fecha l[íi]mite|antes del"
+    r"|fecha l[íi]mite|antes del|(?:escribir|enviar) llamamientos hasta el|hasta el"
     r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?|bis zum"
-    r"|einsendeschluss)\s*:?\s*(?P<date>.+)$",
+    r"|einsendeschluss|appelle bis(?: zum)?)\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 
@@ -48,7 +48,7 @@ WRITE_TO = re.compile(
     r"|^envoy(?:ez|er) vos appels\b.*(?:à|a)\s*:$|^appels? (?:à|a)\s*:?$"
     r"|^env[íi]en (?:sus )?llamamientos\b.*\ba\s*:$|^llamamientos a\s*:?$"
     r"|^(?:bitte )?schreiben sie\b.*\ban\s*:$|^appelle an\s*:?$|^(?:briefe|schreiben) an\s*:?$"
-    r"|^contact\s*:?$",
+    r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$",
     re.IGNORECASE,
 )
 # "And Copy:", "COPIES TO:", "COPIES À :", "ENVÍEN COPIAS A:", "KOPIEN AN:", and the
@@ -129,7 +129,8 @@ PREFERRED_LANGUAGE = re.compile(
     re.IGNORECASE,
 )
 NAME_PRONOUN = re.compile(
-    r"^(?:names? and pronouns?|nom et pronom|nombre y pronombre|name und pronomen)\s*:?\s*"
+    r"^(?:names? and pronouns?|nom et pronom|nombre y (?:pronombre|g[ée]nero gramatical preferido)"
+    r"|name und pronomen)\s*:?\s*"
     r"(?P<value>.*)$",
     re.IGNORECASE,
 )

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from bot.domain.cases import TargetRole
 from bot.importer import labels
 from bot.importer.extract import BULLET
-from bot.importer.normalise import country_code, one_date
+from bot.importer.normalise import PRONOUNS, country_code, one_date
 from bot.importer.officials import TargetBlock, read_targets, salutation_of
 from bot.importer.people import LISTED, names_in_line
 from bot.importer.references import find_reference
@@ -196,7 +196,11 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
         if match := pattern.match(line):
             value = match["value"].strip() or following.strip()
             if pattern is labels.PREFERRED_LANGUAGE:
-                sheet.languages = [v.strip() for v in re.split(r",|/|\band\b", value) if v.strip()]
+                sheet.languages = [
+                    v.strip()
+                    for v in re.split(r",|/|\b(?:and|or|y|o|et|ou|und|oder)\b", value)
+                    if v.strip()
+                ]
             elif pattern is labels.NAME_PRONOUN:
                 sheet.people = _names_and_pronouns(value)
             else:
@@ -212,7 +216,8 @@ def _names_and_pronouns(value: str) -> list[tuple[str, str | None]]:
         name = match[1].strip()
         if not name:
             continue
-        pronoun = match[2].split("/")[0].strip().lower() if match[2] else None
+        written = match[2].split("/")[0].strip().lower() if match[2] else None
+        pronoun = PRONOUNS.get(written, written) if written else None
         people.append((name, pronoun or None))
     return people
 
@@ -433,7 +438,9 @@ def _letter_opening(lines: list[str]) -> int | None:
 
 def _split_asks(sentence: str) -> list[str]:
     """ "release her immediately, and to ensure that ..." as the two asks it holds."""
-    parts = re.split(r";\s*(?:and\s+)?(?:to\s+)?|,?\s+and\s+to\s+", sentence)
+    parts = re.split(
+        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu)\s*)?|,?\s+and\s+to\s+", sentence
+    )
     return [_ask(p) for p in parts if _ask(p)]
 
 

@@ -64,6 +64,19 @@ LANGUAGES = {
     "kyrgyz": "ky", "portuguese": "pt", "russian": "ru", "spanish": "es", "swahili": "sw",
     "tajik": "tg", "thai": "th", "turkish": "tr", "turkmen": "tk", "ukrainian": "uk",
     "urdu": "ur", "uzbek": "uz", "vietnamese": "vi",
+    # As French, Spanish and German sheets name them.
+    "anglais": "en", "français": "fr", "espagnol": "es", "arabe": "ar", "russe": "ru",
+    "allemand": "de", "persan": "fa", "chinois": "zh", "portugais": "pt", "turc": "tr",
+    "inglés": "en", "francés": "fr", "español": "es", "castellano": "es", "árabe": "ar",
+    "ruso": "ru", "alemán": "de", "persa": "fa", "chino": "zh", "portugués": "pt", "turco": "tr",
+    "englisch": "en", "französisch": "fr", "spanisch": "es", "arabisch": "ar", "russisch": "ru",
+    "deutsch": "de", "persisch": "fa", "chinesisch": "zh", "portugiesisch": "pt",
+    "türkisch": "tr",
+}  # fmt: skip
+# Pronouns as sheets in other languages give them ("Ana (ella)"), as the case keeps them.
+PRONOUNS = {
+    "he": "he", "she": "she", "they": "they", "il": "he", "elle": "she", "iel": "they",
+    "él": "he", "el": "he", "ella": "she", "elle/ella": "she", "er": "he", "sie": "she",
 }  # fmt: skip
 
 

@@ -36,7 +36,8 @@ TITLE_WORDS = re.compile(
     r"|fiscal|procurador|procureur|ministre|ministro|presidente|pr[ée]sident|embajador"
     r"|ambassadeur|gouverneur|gobernador|juez|juge|jefe|directeur|director|secretario"
     r"|pr[äa]sident(?:in)?|minister(?:in)?|botschafter(?:in)?|generalstaatsanwalt|staatsanwalt"
-    r"|innenminister(?:in)?|justizminister(?:in)?|bundespr[äa]sident|defensor del pueblo)\b",
+    r"|innenminister(?:in)?|justizminister(?:in)?|bundespr[äa]sident|defensor del pueblo"
+    r"|responsable|chef|cheffe|leiter(?:in)?|oberste[rn]?|titular|comandante|commandant)\b",
     re.IGNORECASE,
 )
 ORGANISATION = re.compile(
@@ -204,6 +205,18 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
     """
     name = title = organisation = None
     rest = list(lines)
+    if (
+        len(rest) >= 2
+        and not any(c.isdigit() for c in rest[0])
+        and not looks_like_a_name(rest[0])
+        and not ORGANISATION.search(rest[0])
+        and looks_like_a_name(rest[1])
+        and not CONTACT.match(rest[1])
+    ):
+        # An office the words above do not know, over the name: "Responsable du pouvoir
+        # judiciaire", then "Gholamreza Pirzadeh".
+        title, name = rest[0], rest[1]
+        rest = rest[2:]
     while rest:
         line = rest[0]
         if CONTACT.match(line):

@@ -276,3 +276,52 @@ def test_a_follow_up_in_another_language_keeps_its_cases_texts() -> None:
     assert imported.case.texts == english.texts
     assert (NoteKind.OTHER_LANGUAGE, "text.es") in notes(imported)
     assert imported.case.status is CaseStatus.CLOSED
+
+
+def test_an_amnesty_usa_sheet_asks_to_contact_the_officials_by_a_date() -> None:
+    _, case = read("aiusa-contact-officials-2017.txt")
+    assert (case.reference, case.country_code) == ("UA 45/17", "CM")
+    assert [(p.name, p.description) for p in case.people] == [("Paul Nkwenti", {"en": "Teacher"})]
+    assert len(case.texts["en"].asks) == 2
+    minister, ambassador = case.targets
+    assert (minister.role, minister.name, minister.salutation) == (
+        TargetRole.TO,
+        "Joseph Beti Assomo",
+        "Dear Minister",
+    )
+    assert (ambassador.role, ambassador.title, ambassador.name) == (
+        TargetRole.COPY,
+        "Ambassador",
+        "Henri Etoundi Essomba",
+    )
+    assert ambassador.phone == "+12022658790"
+    assert case.deadline is not None
+    assert case.deadline.on == date(2017, 3, 28)  # "Contact these two officials by 28 March"
+
+
+def test_a_french_model_letter_sheet_gives_its_salutation_asks_and_facts() -> None:
+    _, case = read("fr-lettre-modele-iran-2023.txt")
+    assert list(case.texts) == ["fr"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 61/23",
+        "IR",
+        date(2023, 5, 15),
+    )
+    (person,) = case.people
+    assert (person.name, person.pronoun) == ("Roya Tehrani", "she")  # "(elle)"
+    (official,) = case.targets
+    assert (official.title, official.name) == (
+        "Responsable du pouvoir judiciaire",
+        "Gholamreza Pirzadeh",
+    )
+    assert official.salutation == "Monsieur"  # the letter's opening
+    assert official.language == "fa"  # LANGUE PRÉFÉRÉE : persan, anglais
+    assert case.texts["fr"].asks == (
+        "faire annuler sa condamnation et de la libérer immédiatement et sans condition",
+        "veiller à ce qu'elle ne soit pas soumise à la flagellation",
+    )
+    facts = case.texts["fr"].facts
+    assert facts is not None
+    assert facts.startswith("Je vous écris au sujet de Roya Tehrani")
+    assert case.deadline is not None
+    assert case.deadline.on == date(2023, 6, 20)  # MERCI D'AGIR AVANT LE
