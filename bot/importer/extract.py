@@ -84,9 +84,16 @@ def clean_lines(text: str) -> list[str]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     lines = [_tidy(line) for line in raw.split("\n")]
     repeated = Counter(line for line in lines if line and line != "\f")
+    seen: set[str] = set()
     kept: list[str] = []
     for line in lines:
-        furniture = repeated[line] > 1 and not _LABELLED.match(line) and len(line) < 100
+        # A heading in capitals that each page repeats ("URGENT ACTION", the title) is kept
+        # where it first stands; a running header or footer goes everywhere.
+        heading = line.isupper() and line not in seen and "AMNESTY" not in line
+        seen.add(line)
+        furniture = (
+            repeated[line] > 1 and not _LABELLED.match(line) and len(line) < 100 and not heading
+        )
         if line == "\f" or _PAGE_NUMBER.match(line) or furniture:
             continue
         if line or (kept and kept[-1]):

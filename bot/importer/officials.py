@@ -47,7 +47,8 @@ ORGANISATION = re.compile(
     r"|embajada|ministerio|fiscal[íi]a|secretar[íi]a|oficina|presidencia|procuradur[íi]a"
     r"|ambassade|minist[èe]re|cabinet|bureau|pr[ée]sidence|botschaft|ministerium"
     r"|bundesministerium|generalstaatsanwaltschaft|staatsanwaltschaft)\b"
-    r"|\b(?:embassy|ministry|office|department|court|commission)\s+of\b",
+    r"|\b(?:embassy|ministry|office|department|court|commission)\s+of\b"
+    r"|\b(?:office|ministry|secretariat|commission)$",
     re.IGNORECASE,
 )
 HONORIFIC = re.compile(

@@ -325,3 +325,24 @@ def test_a_french_model_letter_sheet_gives_its_salutation_asks_and_facts() -> No
     assert facts.startswith("Je vous écris au sujet de Roya Tehrani")
     assert case.deadline is not None
     assert case.deadline.on == date(2023, 6, 20)  # MERCI D'AGIR AVANT LE
+
+
+def test_a_two_page_appeals_sheet_keeps_its_heading_and_reads_its_footer() -> None:
+    _, case = read("is-appeals-vietnam-two-pages.txt")
+    # Page 2 repeats "URGENT ACTION" and the title: the title is read once, not dropped.
+    assert case.texts["en"].title == "Blogger held incommunicado"
+    assert "Viet Nam's authorities use vaguely worded" in case.texts["en"].background
+    # The footer: "Name:", "Gender m/f:", "UA: 104/18 Index: ... Issue Date: 8 June 2018".
+    assert [p.name for p in case.people] == ["Tran Minh Quan"]
+    assert (case.reference, case.issued) == ("UA 104/18", date(2018, 6, 8))
+    minister, prime_minister = case.targets
+    assert minister.role is TargetRole.TO
+    assert (prime_minister.role, prime_minister.organisation, prime_minister.fax) == (
+        TargetRole.COPY,
+        "Government Office",
+        "+842438253221",
+    )
+    # The standing advice after the officials is neither an official nor an address line.
+    assert all("section office" not in line for t in case.targets for line in t.address)
+    assert case.deadline is not None
+    assert case.deadline.on == date(2018, 7, 20)
