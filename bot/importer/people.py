@@ -27,8 +27,8 @@ _ONE_NAME = re.compile(rf"(?P<name>{NAME})")
 _WHAT = (
     r"prisoners? of conscience|(?:woman |women )?human rights defenders?|defenders?|activists?"
     r"|lawyers?|journalists?|bloggers?|students?|youths?|poets?|writers?|artists?|doctors?"
-    r"|trade unionists?|unionists?|teachers?|academics?|researchers?|reporters?|photographers?"
-    r"|politicians?|leaders?|members?|environmentalists?|protesters?|asylum[- ]seekers?"
+    r"|trade unionists?|unionists?|teachers?|academics?|reporters?|photographers?"
+    r"|politicians?|leaders?|environmentalists?|protesters?|asylum[- ]seekers?"
     r"|refugees?|migrants?|workers?|national|citizens?"
     r"|dr\.?|prof(?:essor)?\.?"
     r"|d[ée]fenseu?r?e?s?|d[ée]fenseures?|militant(?:e|es|s)?|journalistes?|avocat(?:e|es|s)?"
@@ -63,6 +63,15 @@ LISTED = re.compile(
 _AFTER_BARE = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
     r"|was|is|has|had|were|will|remains|faces|qui|est|fue|es|ha|wurde|ist|hat)\b)",
+)
+_SOMEONES = re.compile(
+    r"\b(?:his|her|their|whose|its|son|sa|ses|su|sus|sein(?:e|er|en)?|ihr(?:e|er|en)?)\s+$",
+    re.IGNORECASE,
+)
+_OFFICIAL = re.compile(
+    r"\b(?:prosecutor|minister|president|judge|governor|ambassador|official|officer|police"
+    r"|fiscal|procureur|ministre|ministro|juez|juge|staatsanwalt|richter)\b",
+    re.IGNORECASE,
 )
 # Words that begin a capitalised run that is not a person: places, bodies, months, titles.
 _NOT_A_PERSON = re.compile(
@@ -109,12 +118,16 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
         text = _plain(paragraph)
         hits: list[tuple[int, str, str | None]] = []
         for match in _BEFORE.finditer(text):
+            if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
+                continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
             what = _description(match["what"])
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
         for pattern in (_AFTER, _AFTER_BARE, LISTED):
             for match in pattern.finditer(text):
                 what = match["what"]
+                if what and _OFFICIAL.search(what):
+                    continue  # "Hamada al-Sawi, the Public Prosecutor, ordered"
                 hits.append((match.start(), match["name"], _description(what) if what else None))
         for _, name, what in sorted(hits, key=lambda hit: hit[0]):
             _add(found, _clean(name), what, excluded)
