@@ -28,7 +28,8 @@ def test_people_are_named_after_what_they_are_in_four_languages() -> None:
 def test_people_followed_by_what_they_are_and_doctors_by_their_title() -> None:
     story = (
         "Karim al-Hassan, an opposition activist, was arrested on 2 May. "
-        "The whereabouts of Dr. Samir Nasser, Dr. Layla Nasser and Dr. 'Ali al-'Ubaidi are unknown."
+        "The whereabouts of Dr. Samir Nasser, Dr. Layla Nasser and Dr. 'Ali al-'Ubaidi are not"
+        " known."
     )
     assert [name for name, _ in named(story)] == [
         "Karim al-Hassan",
