@@ -74,7 +74,7 @@ def test_a_file_that_is_no_sheet_is_refused(
 
 
 def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_loads(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = main(["import", str(SHEETS / "egypt-adel-released.txt"), "--out", str(tmp_path)])
     assert code == 0
@@ -87,3 +87,8 @@ def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_load
     case = load_case(written)  # what `python -m bot check` reads
     assert case.status is CaseStatus.DRAFT
     assert gaps(case) == ("text.en.asks", "targets")
+    monkeypatch.setenv("BOT_ACTIONS_DIR", str(tmp_path))
+    assert main(["check"]) == 0
+    checked = capsys.readouterr().out
+    assert "eg-karim-adel.toml: a draft, to complete: text.en.asks, targets" in checked
+    assert "1 case(s) valid, 0 problem(s)" in checked
