@@ -29,15 +29,21 @@ INLINE_CONTACT = re.compile(rf"(?:(?<=\s)|^)(?:{_ANY_LABEL})\s*:\s*", re.IGNOREC
 # ZUM 14. JUNI 2019", "This Urgent Action expires on March 10, 2022": the date follows.
 DEADLINE = re.compile(
     r"(?:please take action as soon as possible until|(?:please\s+)?send (?:your\s+)?appeals?"
-    r"(?: as soon as possible| immediately)?\s+(?:before|by|until|no later than)"
-    r"|appeal deadline(?: notice)?|deadline for appeals|deadline|expires? on"
+    r"(?: as soon as possible| immediately)?(?:\s+and)?\s+(?:before|by|until|no later than)"
+    r"|appeal deadline(?: notice)?|deadline for appeals|expires? on"
     r"|if sending appeals after|(?:officials?|authorities|them) (?:by|before)"
-    r"|(?:merci d')?envoy(?:ez|er) vos appels avant(?: le)?|agissez avant(?: le)?"
-    r"|date limite(?: d'envoi)?|jusqu'au|(?:merci d')?agir avant(?: le)?"
-    r"|env[íi]en (?:sus )?llamamientos antes del?|env[íi]en llamamientos hasta el"
-    r"|fecha l[íi]mite|antes del|(?:escribir|enviar) llamamientos hasta el|hasta el"
-    r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?|bis zum"
-    r"|einsendeschluss|appelle bis(?: zum)?)\s*:?\s*(?P<date>.+)$",
+    r"|(?:merci d')?envoy(?:ez|er) vos appels avant(?: le)?|(?:merci d')?agi(?:r|ssez) avant(?: le)?"
+    r"|env[íi]en (?:sus )?llamamientos (?:antes del?|hasta el)"
+    r"|(?:escribir|enviar) llamamientos hasta el"
+    r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?"
+    r"|appelle bis(?: zum)?)\s*:?\s*(?P<date>.+)$",
+    re.IGNORECASE,
+)
+# Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:
+# ..."): in a sentence, "jusqu'au 12 juin" or "bis zum 14. Juni" is a date in the story.
+DEADLINE_LINE = re.compile(
+    r"^(?:deadline|date limite(?: d'envoi)?|jusqu'au|fecha l[íi]mite|hasta el|antes del"
+    r"|einsendeschluss|frist|bis zum)\s*:?\s*(?P<date>.{4,40})$",
     re.IGNORECASE,
 )
 

@@ -164,12 +164,15 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
             sheet.country = sheet.country or title["country"].strip()
             return False, False  # a web page's title: the heading, read again there
         return True, False
-    if (match := labels.DEADLINE.search(line)) and one_date(match["date"]):
+    match = labels.DEADLINE.search(line) or labels.DEADLINE_LINE.match(line)
+    if match and one_date(match["date"]):
         if sheet.deadline is None:
             sheet.deadline = match["date"].strip()
             sheet.deadline_words = line[: match.start("date")].strip(" :")
-        # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step.
-        return not labels.WRITE_TO.match(line) and not _STEP.match(line), False
+        # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
+        # and a sentence of the story stays in the story.
+        keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
+        return not keep, False
     if labels.BOILERPLATE.match(line) or _GENDER.match(line):
         return True, False
     if top and (index := _INDEX.search(line)):  # "PUBLIC AI Index: ASA 33/021/2005"

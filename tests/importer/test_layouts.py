@@ -10,11 +10,11 @@ from datetime import date
 
 from bot.catalogue import case_from_mapping, gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
-from bot.importer.build import Imported, unique_slug
+from bot.importer.build import Imported, import_sheet, unique_slug
 from bot.importer.normalise import country_code, dates_in, slug_for
 from bot.importer.references import find_reference
 from bot.importer.report import NoteKind
-from tests.importer.conftest import import_fixture
+from tests.importer.conftest import LABELS, import_fixture
 
 
 def read(name: str) -> tuple[Imported, UrgentAction]:
@@ -346,3 +346,23 @@ def test_a_two_page_appeals_sheet_keeps_its_heading_and_reads_its_footer() -> No
     assert all("section office" not in line for t in case.targets for line in t.address)
     assert case.deadline is not None
     assert case.deadline.on == date(2018, 7, 20)
+
+
+def test_a_date_the_story_gives_is_no_deadline_and_stays_in_the_story() -> None:
+    sheet = (
+        "ACTION URGENTE\nUN AVOCAT EN DÉTENTION\n"
+        "L'avocat Paul Mbarga est détenu jusqu'au 12 juin 2024 à Douala, où il attend son procès.\n"
+        "Il avait été arrêté le 3 mai 2024 devant le tribunal.\n"
+    )
+    imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 5, 20))
+    assert imported.case is not None
+    assert imported.case.deadline is None
+    assert "jusqu'au 12 juin 2024" in imported.case.texts["fr"].summary
+    stated = import_sheet(
+        sheet + "Please send appeals as soon as possible and no later than 30 June 2024.\n",
+        deadline_label=LABELS,
+        today=date(2024, 5, 20),
+    )
+    assert stated.case is not None
+    assert stated.case.deadline is not None
+    assert stated.case.deadline.on == date(2024, 6, 30)
