@@ -351,7 +351,8 @@ def test_a_two_page_appeals_sheet_keeps_its_heading_and_reads_its_footer() -> No
 def test_a_date_the_story_gives_is_no_deadline_and_stays_in_the_story() -> None:
     sheet = (
         "ACTION URGENTE\nUN AVOCAT EN DÉTENTION\n"
-        "L'avocat Paul Mbarga est détenu jusqu'au 12 juin 2024 à Douala, où il attend son procès.\n"
+        "L'avocat Paul Mbarga est détenu jusqu'au 12 juin 2024 à Douala, où il attend son"
+        " procès.\n"
         "Il avait été arrêté le 3 mai 2024 devant le tribunal.\n"
     )
     imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 5, 20))
