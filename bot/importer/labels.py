@@ -126,7 +126,7 @@ INSTRUCTION = re.compile(
 # Lines that belong to no part: the page's furniture and the sheets' standing advice.
 BOILERPLATE = re.compile(
     r"^(?:please check with the amnesty office|you can also write in your own language"
-    r"|post body|share this|print this|tags?:|related content|•?\s*urgent action$"
+    r"|post body|share this|print this|tags?:|related content|•\s*urgent action$"
     r"|date \d{4}-\d{2}-\d{2}\b)",
     re.IGNORECASE,
 )

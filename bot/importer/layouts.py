@@ -109,8 +109,9 @@ def _layout(lines: list[str]) -> str:
         return WEB
     if any(labels.WRITE_TO.match(line) and labels.DEADLINE.search(line) for line in lines):
         return APPEALS
+    top = [line for line in lines if line][:4]
     if any(labels.TAKE_ACTION.match(line) for line in lines) or any(
-        labels.URGENT_ACTION.match(line) for line in lines[:4]
+        labels.URGENT_ACTION.match(line) for line in top
     ):
         return INTERNATIONAL
     if any(labels.SAMPLE_LETTER.match(line) for line in lines):
@@ -320,6 +321,14 @@ _appeals = _section
 
 def _international(lines: list[str], sheet: Sheet) -> None:
     start = 0
+    marker = next(
+        (k for k, line in enumerate(lines[:4]) if labels.URGENT_ACTION.match(line.strip())), None
+    )
+    if marker is not None:
+        # A web page's title line above the sheet: "Amnesty Int: Bahrain: URGENT ACTION: ...".
+        for line in lines[:marker]:
+            _page_title(line, sheet)
+        start = marker
     while start < len(lines) and (not lines[start] or labels.URGENT_ACTION.match(lines[start])):
         start += 1
     heading, i = _heading(lines, start)
@@ -338,6 +347,15 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         sheet.additional = paragraphs(
             lines[additional + 1 : _first(take_action, after=additional)]
         )
+
+
+def _page_title(line: str, sheet: Sheet) -> None:
+    parts = [p.strip() for p in line.split(":")]
+    for k, part in enumerate(parts):
+        if labels.URGENT_ACTION.match(part) and k + 1 < len(parts):
+            sheet.title = sheet.title or ": ".join(parts[k + 1 :]) or None
+        elif sheet.country is None and country_code(part):
+            sheet.country = part
 
 
 def _joined_heading(line: str, sheet: Sheet) -> bool:
@@ -503,6 +521,8 @@ def paragraphs(lines: list[str]) -> list[str]:
         if not block:
             continue
         text = join_lines(block)
+        if any(p.startswith(text) for p in mended if len(text) > 40) or text in mended:
+            continue  # a page that holds its text twice, the second copy perhaps cut short
         if mended and not _TERMINAL.search(mended[-1]) and text[:1].islower():
             mended[-1] = join_lines([mended[-1], text])
         else:

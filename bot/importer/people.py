@@ -64,6 +64,7 @@ _AFTER_BARE = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
     r"|was|is|has|had|were|will|remains|faces|qui|est|fue|es|ha|wurde|ist|hat)\b)",
 )
+_WHAT_WORD = re.compile(rf"(?:{_WHAT})", re.IGNORECASE)
 _SOMEONES = re.compile(
     r"\b(?:his|her|their|whose|its|son|sa|ses|su|sus|sein(?:e|er|en)?|ihr(?:e|er|en)?)\s+$",
     re.IGNORECASE,
@@ -166,7 +167,10 @@ def _key(name: str) -> str:
 
 def _clean(name: str) -> str:
     name = re.sub(r"[’']s$", "", name.strip())  # "Mohamed el-Baqer's detention"
-    return name.strip(" ,.;:")
+    words = name.strip(" ,.;:").split()
+    while len(words) > 2 and _WHAT_WORD.fullmatch(words[0]):
+        words.pop(0)  # "Student Maryna Kavalenka, a member of ...": what she is, then her name
+    return " ".join(words)
 
 
 def _description(what: str) -> str | None:

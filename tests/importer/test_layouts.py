@@ -367,3 +367,18 @@ def test_a_date_the_story_gives_is_no_deadline_and_stays_in_the_story() -> None:
     assert stated.case is not None
     assert stated.case.deadline is not None
     assert stated.case.deadline.on == date(2024, 6, 30)
+
+
+def test_a_web_copy_of_a_follow_up_holding_its_text_twice_reads_it_once() -> None:
+    imported, case = read("fi-page-copy-belarus-2021.txt")
+    assert (NoteKind.FOLLOW_UP, "reference") in notes(imported)
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 33/21",
+        "BY",
+        date(2021, 4, 12),
+    )
+    text = case.texts["en"]
+    assert text.title == "Two more students detained"
+    assert text.summary.startswith("Two more students of the Minsk linguistic university")
+    assert text.background.count("Maryna Kavalenka") == 1
+    assert [p.name for p in case.people] == ["Maryna Kavalenka", "Yauhen Zhuk"]
