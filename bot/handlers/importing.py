@@ -49,7 +49,12 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is s
 NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
 # A message is taken for a whole sheet when it is long and has a sheet's headings.
 SHEET_CHARACTERS = 600
-_SHEET_WORDS = re.compile(r"\b(?:write to|urgent action|salutation|take action)\b", re.I)
+_SHEET_WORDS = re.compile(
+    r"\b(?:write to|urgent action|salutation|take action|action urgente|acci[óo]n urgente"
+    r"|eilaktion|formule d'appel|tratamiento|anrede|envoyez vos appels|env[íi]en llamamientos"
+    r"|courriel|correo-e)\b",
+    re.I,
+)
 _FORMATS = (".txt", ".pdf")
 _MIME_TYPES = ("text/plain", "application/pdf")
 

@@ -331,3 +331,19 @@ async def test_a_cut_off_sheet_is_kept_as_a_draft_that_cannot_be_published_until
     assert late.text is not None
     assert "not complete yet" in late.text
     assert await services.cases.get("xx-selin-aydin") == stored
+
+
+async def test_a_french_sheet_pasted_in_the_chat_is_read_in_french(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "fr-appeals-guinee-2015.txt").read_text(encoding="utf-8")
+    card, review = await olga.say(sheet, replies=2)
+    assert "Mamadou Camara" in card.text
+    assert "A new case: gn-mamadou-camara" in review.text
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    stored = await services_of(bot).cases.get("gn-mamadou-camara")
+    assert stored is not None
+    assert list(stored.texts) == ["fr"]
+    assert stored.targets[0].salutation == "Madame la Ministre"

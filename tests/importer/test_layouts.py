@@ -11,7 +11,7 @@ from datetime import date
 from bot.catalogue import case_from_mapping, gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.build import Imported, import_sheet, unique_slug
-from bot.importer.normalise import country_code, dates_in, slug_for
+from bot.importer.normalise import country_code, dates_in, find_country, slug_for
 from bot.importer.references import find_reference
 from bot.importer.report import NoteKind
 from tests.importer.conftest import LABELS, import_fixture
@@ -382,3 +382,11 @@ def test_a_web_copy_of_a_follow_up_holding_its_text_twice_reads_it_once() -> Non
     assert text.summary.startswith("Two more students of the Minsk linguistic university")
     assert text.background.count("Maryna Kavalenka") == 1
     assert [p.name for p in case.people] == ["Maryna Kavalenka", "Yauhen Zhuk"]
+
+
+def test_the_country_a_story_is_about_outweighs_one_it_names_in_passing() -> None:
+    story = (
+        "An immigrant worker from Ivory Coast was detained in Montreal. Canada must release him;"
+        " the authorities in Canada have held him for a year."
+    )
+    assert find_country(story) == ("Canada", "CA")
