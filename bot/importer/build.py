@@ -232,12 +232,15 @@ class _Reader:
             if code:
                 return english_name(code) or name, code
         found = find_country(" ".join([self.sheet.title or "", story]))
+        # Else the officials' blocks: "Embassy of the Arab Republic of Egypt".
+        blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]
+        found = found or find_country(" ".join(line for b in blocks for line in b.lines))
         if found is None:
             self.report.note(NoteKind.MISSING, "country")
             return written, None
         name, code = found
         self.report.note(NoteKind.GUESSED, "country", value=name)
-        return name, code
+        return english_name(code) or name, code
 
     def title(self, story: str) -> str:
         written, where = self.sheet.title, f"text.{self.language}.title"

@@ -56,6 +56,10 @@ REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORE
 _ISSUED = re.compile(r"\b(?:date|fecha|datum)\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
 _TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
+_IN_PASSING = re.compile(
+    r"\b(?:urgent action|action urgente|acci[óo]n urgente)\s+(?P<number>\d{1,4}[./]\d{2})\b",
+    re.IGNORECASE,
+)
 _STEP = re.compile(r"^\d+[.)]\s+\S")
 _GENDER = re.compile(r"^(?:gender|genre|g[ée]nero|geschlecht)\b.*$", re.IGNORECASE)
 _URGE = re.compile(
@@ -131,6 +135,16 @@ def _meta(lines: list[str], sheet: Sheet) -> list[str]:
         taken, skip = _take(_plain(line), following, sheet, top=i < 8)
         if not taken:
             rest.append(line)
+    if sheet.reference is None:
+        # Named in passing only: "the actions you took on Urgent Action 132.19", "(UA 17/08)".
+        for line in lines:
+            found = find_reference(line) or _IN_PASSING.search(line)
+            if isinstance(found, re.Match):
+                sheet.reference = f"UA {found['number']}"
+            elif found is not None:
+                sheet.reference = found.reference
+            if sheet.reference:
+                break
     return _squeeze(rest)
 
 

@@ -158,6 +158,29 @@ def english_name(code: str) -> str | None:
     return str(name) if name else None
 
 
+# How stories name a country's people and authorities ("the Egyptian authorities").
+DEMONYMS = {
+    "afghan": "AF", "algerian": "DZ", "angolan": "AO", "argentine": "AR", "armenian": "AM",
+    "azerbaijani": "AZ", "bahraini": "BH", "bangladeshi": "BD", "belarusian": "BY",
+    "bolivian": "BO", "brazilian": "BR", "burundian": "BI", "cambodian": "KH",
+    "cameroonian": "CM", "chadian": "TD", "chilean": "CL", "chinese": "CN", "colombian": "CO",
+    "congolese": "CD", "cuban": "CU", "egyptian": "EG", "emirati": "AE", "eritrean": "ER",
+    "ethiopian": "ET", "georgian": "GE", "ghanaian": "GH", "guatemalan": "GT", "guinean": "GN",
+    "haitian": "HT", "honduran": "HN", "indian": "IN", "indonesian": "ID", "iranian": "IR",
+    "iraqi": "IQ", "israeli": "IL", "jordanian": "JO", "kazakh": "KZ", "kenyan": "KE",
+    "kuwaiti": "KW", "kyrgyz": "KG", "lebanese": "LB", "libyan": "LY", "malaysian": "MY",
+    "mexican": "MX", "moroccan": "MA", "nicaraguan": "NI", "nigerian": "NG", "omani": "OM",
+    "pakistani": "PK", "palestinian": "PS", "peruvian": "PE", "philippine": "PH",
+    "qatari": "QA", "russian": "RU", "rwandan": "RW", "saudi": "SA", "somali": "SO",
+    "sudanese": "SD", "syrian": "SY", "tajik": "TJ", "thai": "TH", "tunisian": "TN",
+    "turkish": "TR", "turkmen": "TM", "ugandan": "UG", "ukrainian": "UA", "uzbek": "UZ",
+    "venezuelan": "VE", "vietnamese": "VN", "yemeni": "YE", "zimbabwean": "ZW",
+    "égyptien": "EG", "iranien": "IR", "mexicain": "MX", "égyptienne": "EG",
+    "egipcio": "EG", "egipcias": "EG", "iraní": "IR", "mexicano": "MX", "mexicanas": "MX",
+    "mexicanos": "MX", "ägyptisch": "EG", "iranisch": "IR", "mexikanisch": "MX",
+}  # fmt: skip
+
+
 def find_country(text: str) -> tuple[str, str] | None:
     """The country `text` names most (the name as written, and its code), the first named on a
     tie; None if it names none. A passing mention ("a worker from Ivory Coast") does not
@@ -178,7 +201,14 @@ def find_country(text: str) -> tuple[str, str] | None:
             written if first <= start else text[start : found[0].end()],
         )
     if not counts:
-        return None
+        # Only the people's or authorities' adjective: "the Egyptian authorities".
+        words = re.findall(r"[^\W\d_]+", text.lower())
+        codes = [DEMONYMS[w] for w in words if w in DEMONYMS]
+        if not codes:
+            return None
+        code = max(codes, key=codes.count)
+        name = english_name(code)
+        return (name, code) if name else None
     code = max(counts, key=lambda c: (counts[c][0], -counts[c][1]))
     return counts[code][2], code
 

@@ -390,3 +390,18 @@ def test_the_country_a_story_is_about_outweighs_one_it_names_in_passing() -> Non
         " the authorities in Canada have held him for a year."
     )
     assert find_country(story) == ("Canada", "CA")
+
+
+def test_a_reference_and_a_country_the_sheet_names_only_in_passing_are_read() -> None:
+    sheet = (
+        "Student held for a poem\n\nMarch 3, 2024\n\n"
+        "Student Hoda Karimi has been held since 1 March 2024 by the Iranian authorities for a"
+        " poem she read at her university.\n\n"
+        "  1. Write a letter in your own words to the official listed.\n"
+        "  2. Click here to let us know the actions you took on Urgent Action 21.24.\n"
+    )
+    imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 3, 5))
+    assert imported.case is not None
+    assert (imported.case.reference, imported.case.country_code) == ("UA 21.24", "IR")
+    assert (NoteKind.MISSING, "reference") not in notes(imported)
+    assert (NoteKind.GUESSED, "country") in notes(imported)
