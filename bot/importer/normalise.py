@@ -206,9 +206,9 @@ def find_country(text: str) -> tuple[str, str] | None:
         codes = [DEMONYMS[w] for w in words if w in DEMONYMS]
         if not codes:
             return None
-        code = max(codes, key=codes.count)
-        name = english_name(code)
-        return (name, code) if name else None
+        most = max(codes, key=codes.count)
+        name = english_name(most)
+        return (name, most) if name else None
     code = max(counts, key=lambda c: (counts[c][0], -counts[c][1]))
     return counts[code][2], code
 
