@@ -207,8 +207,8 @@ def find_country(text: str) -> tuple[str, str] | None:
         if not codes:
             return None
         most = max(codes, key=codes.count)
-        name = english_name(most)
-        return (name, most) if name else None
+        english = english_name(most)
+        return (english, most) if english else None
     code = max(counts, key=lambda c: (counts[c][0], -counts[c][1]))
     return counts[code][2], code
 
