@@ -28,16 +28,18 @@ INLINE_CONTACT = re.compile(rf"(?:(?<=\s)|^)(?:{_ANY_LABEL})\s*:\s*", re.IGNOREC
 # 2015 À :", "ENVÍEN LLAMAMIENTOS ANTES DEL 22 DE ABRIL DE 2015 A:", "BITTE SCHREIBEN SIE BIS
 # ZUM 14. JUNI 2019", "This Urgent Action expires on March 10, 2022": the date follows.
 DEADLINE = re.compile(
-    r"(?:please take action as soon as possible until|(?:please\s+)?send (?:your\s+)?appeals?"
+    r"(?:please take action (?:as soon as possible )?(?:until|before|by)"
+    r"|(?:please\s+)?send (?:your\s+)?appeals?"
     r"(?: as soon as possible| immediately)?(?:\s+and)?\s+(?:before|by|until|no later than)"
     r"|appeal deadline(?: notice)?|deadline for appeals|expires? on"
     r"|if sending appeals after|(?:officials?|authorities|them) (?:by|before)"
     r"|(?:merci d')?envoy(?:ez|er) vos appels avant(?: le)?"
     r"|(?:merci d')?agi(?:r|ssez) avant(?: le)?"
     r"|env[íi]en (?:sus )?llamamientos (?:antes del?|hasta el)"
-    r"|(?:escribir|enviar) llamamientos hasta el"
+    r"|(?:escribir|enviar) llamamientos hasta el|no m[áa]s tarde del?"
+    r"|act[úu]en lo antes posible(?: y)? (?:hasta el|antes del)"
     r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?"
-    r"|appelle bis(?: zum)?)\s*:?\s*(?P<date>.+)$",
+    r"|appelle bis(?: zum)?|bitte bis zum|handeln sie bis zum)\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 # Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:

@@ -65,8 +65,9 @@ _GENDER = re.compile(r"^(?:gender|genre|g[ée]nero|geschlecht)\b.*$", re.IGNOREC
 _URGE = re.compile(
     r"\b(?:I|we)\s+(?:therefore\s+|also\s+)?(?:urge|call on|ask|request)\s+you(?:\s+to)?"
     r"\s*(?P<asks>.*)$|\b(?:le|les|vous) (?:prie|exhorte|demande)\s+(?:instamment\s+)?de\s+"
-    r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto)\s+a\s+(?:que\s+)?(?P<es>.*)$"
-    r"|\b(?:fordere|bitte) ich sie (?:dringend )?(?:auf,?\s+)?(?P<de>.*)$",
+    r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
+    r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
+    r"|\bich (?:fordere|bitte) sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de2>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]?$")
@@ -431,6 +432,9 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
         recipients[0].salutation = salutation_of(dear)
     closing = _find(lines, labels.CLOSING, opening + 1)
     body = ([rest.strip()] if rest.strip() else []) + lines[opening + 1 : closing]
+    copies = _find(lines, labels.COPY, closing + 1) if closing is not None else None
+    if copies is not None:  # "And copies to:" after the letter's closing
+        sheet.targets += read_targets(lines[copies:])
     sheet.letter = paragraphs(body)
     if sheet.asks:
         return
@@ -474,7 +478,7 @@ def _letter_opening(lines: list[str]) -> int | None:
 def _split_asks(sentence: str) -> list[str]:
     """ "release her immediately, and to ensure that ..." as the two asks it holds."""
     parts = re.split(
-        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu)\s*)?|,?\s+and\s+to\s+", sentence
+        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?|,?\s+and\s+to\s+", sentence
     )
     return [_ask(p) for p in parts if _ask(p)]
 

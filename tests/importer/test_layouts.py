@@ -405,3 +405,30 @@ def test_a_reference_and_a_country_the_sheet_names_only_in_passing_are_read() ->
     assert (imported.case.reference, imported.case.country_code) == ("UA 21.24", "IR")
     assert (NoteKind.MISSING, "reference") not in notes(imported)
     assert (NoteKind.GUESSED, "country") in notes(imported)
+
+
+def test_a_spanish_model_letter_sheet_with_copies_after_the_letter() -> None:
+    _, case = read("es-carta-modelo-guatemala-2023.txt")
+    assert list(case.texts) == ["es"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 071/23",
+        "GT",
+        date(2023, 5, 4),
+    )
+    (person,) = case.people
+    assert (person.name, person.pronoun) == ("Elena Ríos Morales", "she")  # "(ella)"
+    fiscal, ambassador = case.targets
+    assert (fiscal.role, fiscal.name, fiscal.salutation) == (
+        TargetRole.TO,
+        "Consuelo Paredes Lima",
+        "Señora Fiscal General",  # the letter's opening: no "Dear"
+    )
+    assert fiscal.language == "es"
+    # "Y copia a:" after "Atentamente,": the embassy is a copy target.
+    assert (ambassador.role, ambassador.name) == (TargetRole.COPY, "Luis Ortega Pineda")
+    assert case.texts["es"].asks == (
+        "ponga en libertad a Elena Ríos Morales de inmediato",
+        "retire los cargos presentados contra ella por su trabajo periodístico",
+    )
+    assert case.deadline is not None
+    assert case.deadline.on == date(2023, 6, 29)  # NO MÁS TARDE DEL: 29 de junio de 2023
