@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from bot.catalogue import (
+    FACTS_LIMIT,
     SHEET_REGION,
     CatalogueError,
     Problem,
@@ -215,14 +216,12 @@ class _Reader:
         letter = self.sheet.letter
         names = [n for n, _ in self.sheet.people] or [p.name for p in self.found_people]
         words = {w.lower() for n in names for w in n.split() if len(w) > 3}
-        for paragraph in letter:
-            if words & {w.lower().strip(".,’'s") for w in paragraph.split()}:
-                self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=paragraph)
-                return paragraph
-        if letter:
-            self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=letter[0])
-            return letter[0]
-        return None
+        naming = [p for p in letter if words & {w.lower().strip(".,’'s") for w in p.split()}]
+        found = (naming or letter or self.sheet.story[:1] or [""])[0]
+        facts = _within(found, FACTS_LIMIT)
+        if facts:
+            self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=facts)
+        return facts or None
 
     def country(self, story: str) -> tuple[str | None, str | None]:
         written = self.sheet.country
@@ -446,6 +445,18 @@ class _Reader:
                 NoteKind.YEAR_INFERRED, where, written=mention.written, value=on.isoformat()
             )
         return on
+
+
+def _within(text: str, limit: int) -> str:
+    """The text's first sentences that fit `limit` characters (at least the first, cut)."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    return kept or text[: limit - 1].rstrip() + "…"
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:
