@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from bot.catalogue import case_from_mapping, gaps
+from bot.catalogue import FACTS_LIMIT, case_from_mapping, gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.build import Imported, import_sheet, unique_slug
 from bot.importer.normalise import country_code, dates_in, find_country, slug_for
@@ -432,3 +432,25 @@ def test_a_spanish_model_letter_sheet_with_copies_after_the_letter() -> None:
     )
     assert case.deadline is not None
     assert case.deadline.on == date(2023, 6, 29)  # NO MÁS TARDE DEL: 29 de junio de 2023
+
+
+def test_a_long_model_letter_gives_facts_that_fit_a_letter() -> None:
+    sentence = "On 3 May 2024 police held Student Omar Said at his home in Tunis for a post. "
+    sheet = (
+        "URGENT ACTION\nSTUDENT HELD\nStudent Omar Said is held in Tunis.\n"
+        "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER\n"
+        "Minister of Justice\nLeila Ben Ali\nMinistry of Justice\nTunis, Tunisia\n"
+        "Dear Minister,\n" + sentence * 20 + "\nI urge you to release Omar Said.\n"
+        "Yours sincerely,\n"
+    )
+    imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 5, 5))
+    assert imported.case is not None  # within the catalogue's limit, so it loads
+    facts = imported.case.texts["en"].facts
+    assert facts is not None
+    assert facts.startswith("On 3 May 2024 police held")
+    assert len(facts) <= FACTS_LIMIT
+    assert facts.endswith("for a post.")  # whole sentences
+    # Without a model letter, the summary states what happened.
+    alone = import_sheet(sheet.split("TAKE ACTION")[0], deadline_label=LABELS)
+    assert alone.case is not None
+    assert alone.case.texts["en"].facts == "Student Omar Said is held in Tunis."
