@@ -115,9 +115,11 @@ def _layout(lines: list[str]) -> str:
     if any(labels.WRITE_TO.match(line) and labels.DEADLINE.search(line) for line in lines):
         return APPEALS
     top = [line for line in lines if line][:4]
-    if any(labels.TAKE_ACTION.match(line) for line in lines) or any(
-        labels.URGENT_ACTION.match(line) for line in top
-    ):
+    if any(labels.TAKE_ACTION.match(line) for line in lines):
+        return INTERNATIONAL
+    if any(labels.WRITE_TO.match(line) for line in lines):  # "Write to:", "APPEALS TO:"
+        return SECTION
+    if any(labels.URGENT_ACTION.match(line) for line in top):
         return INTERNATIONAL
     if any(labels.SAMPLE_LETTER.match(line) for line in lines):
         return WEB

@@ -14,7 +14,7 @@ from bot.importer.build import Imported, import_sheet, unique_slug
 from bot.importer.normalise import country_code, dates_in, find_country, slug_for
 from bot.importer.references import find_reference
 from bot.importer.report import NoteKind
-from tests.importer.conftest import LABELS, import_fixture
+from tests.importer.conftest import LABELS, SHEETS, import_fixture
 
 
 def read(name: str) -> tuple[Imported, UrgentAction]:
@@ -454,3 +454,11 @@ def test_a_long_model_letter_gives_facts_that_fit_a_letter() -> None:
     alone = import_sheet(sheet.split("TAKE ACTION")[0], deadline_label=LABELS)
     assert alone.case is not None
     assert alone.case.texts["en"].facts == "Student Omar Said is held in Tunis."
+
+
+def test_an_urgent_action_appeal_mailing_headed_so_reads_its_appeals_to() -> None:
+    sheet = (SHEETS / "appeal-mailing-pakistan-2005.txt").read_text(encoding="utf-8")
+    imported = import_sheet("URGENT ACTION APPEAL\n\n" + sheet, deadline_label=LABELS)
+    assert imported.case is not None
+    assert [t.name for t in imported.case.targets] == ["Shahid Anwar"]
+    assert [p.name for p in imported.case.people] == ["Imran Qureshi", "Tariq Mehmood"]
