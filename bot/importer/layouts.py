@@ -351,7 +351,8 @@ def _international(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, start)
     if not heading and start < len(lines) and _joined_heading(lines[start], sheet):
         i = start + 1
-    _title_and_country(heading, sheet) if heading else None
+    if heading:
+        _title_and_country(heading, sheet)
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
