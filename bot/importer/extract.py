@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PyPdfError
 
 # pypdf reports harmless quirks of a file as warnings; an import cares only about the text.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -71,7 +71,18 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+    except (
+        PyPdfError,
+        DependencyError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        ZeroDivisionError,
+    ) as error:
+        # A malformed file makes pypdf fail in many ways; each is a PDF we cannot read.
         raise SheetError("unreadable_pdf", str(error)) from None
     if not "".join(pages).strip():
         raise SheetError("no_text")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
+
+from pypdf import PdfReader, PdfWriter
 
 from bot.catalogue import gaps, load_case
 from bot.domain.cases import CaseStatus, TargetRole
+from bot.importer.extract import read_sheet
 from bot.importer.report import NoteKind
-from tests.importer.conftest import import_fixture
+from tests.importer.conftest import SHEETS, import_fixture
 from tests.test_catalogue import SEED
 
 
@@ -178,3 +182,15 @@ def test_a_follow_up_of_an_unknown_case_is_reported_as_a_follow_up_and_kept_as_a
     assert imported.case is not None
     assert imported.case.status is CaseStatus.DRAFT
     assert "text.en.asks" in gaps(imported.case)
+
+
+def test_a_pdf_protected_against_editing_reads_as_any_pdf() -> None:
+    plain = (SHEETS / "mexico-ruiz.pdf").read_bytes()
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(plain)).pages:
+        writer.add_page(page)
+    # As publishers protect their PDFs: anyone opens it, only the owner may edit it.
+    writer.encrypt(user_password="", owner_password="publisher", algorithm="AES-256")
+    protected = io.BytesIO()
+    writer.write(protected)
+    assert read_sheet(protected.getvalue(), "sheet.pdf") == read_sheet(plain, "sheet.pdf")
