@@ -108,7 +108,10 @@ def names_in_line(line: str) -> list[str]:
     match = _NAME_LINE.match(line)
     if match is None:
         return []
-    return [n.strip() for n in re.split(r"\s*(?:[,;]|\band\b|\by\b|\bet\b)\s*", match["value"])]
+    parts = re.split(r"\s*(?:[,;]|\band\b|\by\b|\bet\b|\bund\b)\s*", match["value"])
+    names = [re.sub(r"\s*\((?:m|f|h)\)\s*$", "", p.strip()) for p in parts]
+    # "and 11 others", "unnamed": not a name.
+    return [n for n in names if n and n[:1].isupper() and not any(c.isdigit() for c in n)]
 
 
 def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:

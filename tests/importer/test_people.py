@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.importer.people import people_in
+from bot.importer.people import names_in_line, people_in
 
 
 def named(*story: str, officials: tuple[str, ...] = ()) -> list[tuple[str, str | None]]:
@@ -54,3 +54,12 @@ def test_nobody_beside_the_people_at_risk_is_taken_for_one() -> None:
     assert named(
         "Activist Alaa Abdel Fattah is held.", "Activist Alaa Abdel Fatah went on strike."
     ) == [("Alaa Abdel Fattah", "Activist")]
+
+
+def test_a_labelled_names_line_gives_the_names_and_nothing_else() -> None:
+    assert names_in_line("Names: Ebrahim Saleh (m), Yusuf Amin (m) and 11 others") == [
+        "Ebrahim Saleh",
+        "Yusuf Amin",
+    ]
+    assert names_in_line("Name: Abdulhadi Al-Khawaja Gender m/f: m") == ["Abdulhadi Al-Khawaja"]
+    assert names_in_line("Nombre: Julián Ortiz Caicedo") == ["Julián Ortiz Caicedo"]
