@@ -20,7 +20,8 @@ _LATER = (
 )
 REFERENCE = re.compile(
     rf"(?P<ordinal>\b(?:{_FIRST}|{_LATER})\b)?[\s:]*"
-    r"\b(?:UA|AU|EA)(?:-?Nr\.?)?\s*(?:n[°ºo]\.?\s*)?[:#]?\s*(?:UA-|AU-)?"
+    r"\b(?:UA|AU|EA)(?:-?Nr\.?)?\s*(?:n[°ºo]\.?\s*|(?:number|num[ée]ro|n[úu]mero)\s*)?[:#]?\s*"
+    r"(?:UA-|AU-)?"
     r"(?P<number>\d{1,4})\s*(?P<sep>[/.])\s*(?P<year>\d{4}|\d{2})\b(?![./]\d)",
     re.IGNORECASE,
 )

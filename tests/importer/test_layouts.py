@@ -200,6 +200,7 @@ def test_ua_references_in_their_common_forms() -> None:
     assert read_reference("AU 57/15 Index : AFR 29/1432/2015") == ("UA 57/15", False)
     assert read_reference("Further information on UA: 79/11") == ("UA 79/11", True)
     assert read_reference("Segunda AU 60/16") == ("UA 60/16", True)
+    assert read_reference("UA Number: 55.21") == ("UA 55.21", False)
     assert read_reference("Index: MDE 11/023/2014") is None
 
 
