@@ -47,6 +47,8 @@ from bot.views.cards import case_card
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is something else
 NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
+REVIEW_CHARACTERS = 3500  # and within Telegram's 4096 characters, whatever the notes say
+CARD_CHARACTERS = 4096  # Telegram's longest message: the card as subscribers would get it
 # A message is taken for a whole sheet when it is long and has a sheet's headings.
 SHEET_CHARACTERS = 600
 _SHEET_WORDS = re.compile(
@@ -237,6 +239,7 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
         f" (update to {imported.update_of.slug})" if imported.update_of else "",
         len(imported.report.notes),
     )
+    too_long = False
     if imported.case is not None:
         card = case_card(
             imported.case,
@@ -246,12 +249,17 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
             acted=0,
             bot_username=context.bot.username,
         )
-        # Without the card's buttons: they act on stored cases, and this one is not yet.
-        await send(chat, Screen(card.text))
-    await send(chat, _review(context, language, imported))
+        # A card that outgrows a message could alert nobody: the review says so instead.
+        too_long = len(card.text) > CARD_CHARACTERS
+        if not too_long:
+            # Without the card's buttons: they act on stored cases, and this one is not yet.
+            await send(chat, Screen(card.text))
+    await send(chat, _review(context, language, imported, card_too_long=too_long))
 
 
-def _review(context: BotContext, language: str, imported: Imported) -> Screen:
+def _review(
+    context: BotContext, language: str, imported: Imported, *, card_too_long: bool = False
+) -> Screen:
     button = context.services.renderer.button
     slug = imported.slug
 
@@ -261,20 +269,27 @@ def _review(context: BotContext, language: str, imported: Imported) -> Screen:
     rows = []
     if imported.case is not None and imported.case.status is CaseStatus.CLOSED:
         rows.append(row("import_close", "close"))
-    elif imported.case is not None and not imported.gaps:
+    elif imported.case is not None and not imported.gaps and not card_too_long:
         rows += [row("import_publish", "publish"), row("import_draft", "draft")]
     elif imported.case is not None:  # a draft that lacks what publishing needs
         rows.append(row("import_draft", "draft"))
     rows.append(row("import_discard", "drop"))
     notes = imported.report.notes
-    body = text(
-        context,
-        language,
-        "import_review.html",
-        imported=imported,
-        notes=notes[:NOTES_SHOWN],
-        more=max(0, len(notes) - NOTES_SHOWN),
-    )
+    shown = min(NOTES_SHOWN, len(notes))
+    while True:
+        body = text(
+            context,
+            language,
+            "import_review.html",
+            imported=imported,
+            notes=notes[:shown],
+            more=len(notes) - shown,
+            card_too_long=card_too_long,
+        )
+        # Long notes (a letter's facts, a sentence for a label) must not outgrow one message.
+        if len(body) <= REVIEW_CHARACTERS or shown == 0:
+            break
+        shown -= 1
     return Screen(body, InlineKeyboardMarkup(rows))
 
 

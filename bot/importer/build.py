@@ -62,6 +62,8 @@ _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 # The International Secretariat's index ("MDE 12/6743/2023") names the sheet's web page.
 _DOCUMENT_URL = "https://www.amnesty.org/en/documents/{region}{number}/{serial}/{year}/en/"
 LABEL_WORDS = 14
+# The summary's room on the case's card, which is one message with the people and the asks.
+SUMMARY_CHARACTERS = 700
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,12 @@ class _Reader:
         people = self.people()
         summary = sheet.story[0] if sheet.story else ""
         background = "\n\n".join(sheet.story[1:] + sheet.additional)
+        if len(summary) > SUMMARY_CHARACTERS:
+            # A summary is two or three sentences; the paragraph goes on in the background.
+            first = _within(summary, SUMMARY_CHARACTERS)
+            rest = summary[len(first) :].strip()
+            summary, background = first, "\n\n".join(p for p in (rest, background) if p)
+            note(NoteKind.GUESSED, f"text.{lang}.summary", value=summary)
         for where, value in (("summary", summary), ("background", background)):
             if not value:
                 note(NoteKind.MISSING, f"text.{lang}.{where}")

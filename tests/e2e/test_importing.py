@@ -347,3 +347,48 @@ async def test_a_french_sheet_pasted_in_the_chat_is_read_in_french(
     assert stored is not None
     assert list(stored.texts) == ["fr"]
     assert stored.targets[0].salutation == "Madame la Ministre"
+
+
+async def test_a_sheet_with_many_long_notes_is_reviewed_in_one_message_within_telegrams_limit(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    # Many people to check, a summary far longer than a card holds, and a long letter.
+    people = ". ".join(
+        f"Activist Name{chr(65 + i)} Surname{chr(65 + i)} is held" for i in range(18)
+    )
+    story = " ".join(["The authorities detained them at a peaceful march in Tunis."] * 60)
+    sheet = (
+        "URGENT ACTION\nACTIVISTS DETAINED\n" + people + ". " + story + "\n"
+        "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER\n"
+        "Minister of Justice\nLeila Haddad\nMinistry of Justice\nTunis, Tunisia\n"
+        "Dear Minister,\n"
+        + "I am writing about NameA SurnameA, held since 3 May 2024 in Tunis. " * 15
+        + "\nYours sincerely,\n"
+    )
+    card, review = await olga.say(sheet, replies=2)
+    assert "Activists detained" in card.text
+    assert len(card.text) <= 4096  # the summary is its first sentences; the rest background
+    assert "To check:" in review.text
+    assert "more: python -m bot import lists them all" in review.text
+    assert len(review.text) <= 4096
+
+
+async def test_a_sheet_whose_card_outgrows_a_message_is_kept_as_a_draft_only(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    asks = "".join(
+        f"• ensure that the {i}th detained protester is given access to a lawyer of their own"
+        " choosing, to their family and to any medical care they need while they are held;\n"
+        for i in range(30)
+    )
+    sheet = (
+        "TUNISIA\nPROTESTERS DETAINED\n\nActivist Leila Mansour was detained on 3 May 2024.\n\n"
+        "Write to the Minister urging her to:\n" + asks + "\nWrite to:\nMinister of Justice\n"
+        "Nadia Haddad\nMinistry of Justice\nTunis, Tunisia\nEmail: minister@justice.example.tn\n"
+        "Salutation: Dear Minister\n"
+    )
+    (review,) = await olga.say(sheet, replies=1)
+    assert "longer than one Telegram message" in review.text
+    assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]
