@@ -290,6 +290,7 @@ def phone_number(
     any other is read as dialled from `dialled_from`, then (when that is ambiguous) as a number
     in `country`."""
     text = raw.strip().rstrip(".;,")
+    text = re.sub(r"^\(\+(\d{1,3})\)", r"+\1", text)  # "(+973) 1766 4587"
     if text.startswith("+"):
         try:
             return to_e164(text), None

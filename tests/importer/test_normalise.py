@@ -155,3 +155,8 @@ def test_a_sheet_without_officials_or_asks_says_what_is_missing() -> None:
     assert set(gaps(imported.case)) == {"people", "targets", "text.en.asks", "text.en.background"}
     missing = {n.field for n in imported.report.notes if n.kind is NoteKind.MISSING}
     assert {"targets", "text.en.asks", "people", "key_dates.deadline"} <= missing
+
+
+def test_numbers_written_as_sections_in_other_countries_write_them() -> None:
+    for written in ("00 973 1766 4587", "(+973) 1766 4587", "+973-17664587"):
+        assert phone_number(written, dialled_from="CA", country="BH") == ("+97317664587", None)
