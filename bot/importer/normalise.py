@@ -350,6 +350,9 @@ def emails_in(text: str) -> tuple[list[str], list[str]]:
     """The email addresses written in `text`: those that are valid, and those that are not."""
     good: list[str] = []
     bad: list[str] = []
+    # Written to fool harvesters: "minister [at] justice.gov.bh", "info(at)moi(dot)bh".
+    text = re.sub(r"\s*[\[(]\s*at\s*[\])]\s*", "@", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*[\[(]\s*dot\s*[\])]\s*", ".", text, flags=re.IGNORECASE)
     for candidate in _EMAIL.findall(text):
         address = candidate.strip(".;,'\"’”").removeprefix("mailto:")
         (good if is_email(address) else bad).append(address)

@@ -160,3 +160,10 @@ def test_a_sheet_without_officials_or_asks_says_what_is_missing() -> None:
 def test_numbers_written_as_sections_in_other_countries_write_them() -> None:
     for written in ("00 973 1766 4587", "(+973) 1766 4587", "+973-17664587"):
         assert phone_number(written, dialled_from="CA", country="BH") == ("+97317664587", None)
+
+
+def test_emails_written_against_harvesters_are_read() -> None:
+    assert emails_in("minister [at] justice.example.bh, info(at)moi(dot)example(dot)bh") == (
+        ["minister@justice.example.bh", "info@moi.example.bh"],
+        [],
+    )
