@@ -39,6 +39,10 @@ async def _insert(
     return bool(cursor.rowcount)
 
 
+class SlugTakenError(Exception):
+    """A new case's slug is another case's: nothing was stored."""
+
+
 class CaseRepository:
     """Reads and writes cases."""
 
@@ -67,16 +71,21 @@ class CaseRepository:
         async with self._db.transaction() as conn:
             await self._save(conn, case, now)
 
-    async def store_import(self, case: UrgentAction, now: datetime, draft: Draft) -> bool:
+    async def store_import(
+        self, case: UrgentAction, now: datetime, draft: Draft, *, update: bool
+    ) -> bool:
         """Store a case read from a sheet and finish the organizer's import `draft`, at once.
 
-        A new slug is added; a stored one (a follow-up, or a case stored meanwhile) is saved
-        over, as `save` does. Returns whether the case is new. DraftGoneError, with nothing
-        stored, if the draft was finished or changed since it was read (a second tap).
+        A new slug is added; an `update` (a follow-up) is saved over its case, as `save` does.
+        Returns whether the case is new. DraftGoneError, with nothing stored, if the draft was
+        finished or changed since it was read (a second tap); SlugTakenError, with nothing
+        stored, if a new case's slug was taken meanwhile: another case is never overwritten.
         """
         async with self._db.transaction() as conn:
             await take(conn, draft)
             added = await _insert(conn, case, "import", now)
+            if not added and not update:
+                raise SlugTakenError(case.slug)
             if not added:
                 await self._save(conn, case, now)
         return added
