@@ -12,9 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 from bot.delivery.messages import (
     DEFAULT_PRIORITY,
     Delivery,
@@ -54,7 +52,7 @@ def _jsonable(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be sent as a Bot API parameter")
 
 
-async def add_payload(conn: aiosqlite.Connection, message: OutboundMessage, now: datetime) -> int:
+async def add_payload(conn: Connection, message: OutboundMessage, now: datetime) -> int:
     """Store a message once, for any number of recipients; return its id."""
     if "chat_id" in message.params:
         raise ValueError("a payload is shared by its recipients: give chat_id per recipient")
@@ -67,7 +65,7 @@ async def add_payload(conn: aiosqlite.Connection, message: OutboundMessage, now:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     message: OutboundMessage | int,
     recipients: Iterable[Recipient],
     *,
@@ -108,7 +106,7 @@ async def enqueue(
     return len(rows)
 
 
-async def cancel_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> int:
+async def cancel_broadcast(conn: Connection, broadcast_id: int) -> int:
     """Cancel the broadcast's rows not yet sent; return how many.
 
     Rows the engine has taken are cancelled too, so that a crash cannot send them after a
@@ -209,7 +207,7 @@ class OutboxRepository:
         by_verdict: dict[Verdict, list[Result]] = {}
         for result in results:
             by_verdict.setdefault(result.verdict, []).append(result)
-        updates = [
+        updates: list[tuple[str, list[tuple[Any, ...]]]] = [
             (
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
                 " attempts = attempts + 1, last_error = NULL WHERE id = ?",
@@ -305,7 +303,7 @@ class OutboxRepository:
             return cursor.rowcount
 
 
-async def _record_blocked(conn: aiosqlite.Connection, result: Result) -> None:
+async def _record_blocked(conn: Connection, result: Result) -> None:
     """The chat is out of reach: so is everything still queued for it, and its subscriber."""
     delivery = result.delivery
     await conn.execute(
@@ -326,7 +324,7 @@ async def _record_blocked(conn: aiosqlite.Connection, result: Result) -> None:
     )
 
 
-async def _record_migrated(conn: aiosqlite.Connection, result: Result) -> None:
+async def _record_migrated(conn: Connection, result: Result) -> None:
     """The group is now a supergroup: move its subscription and queued rows, send once more."""
     delivery, new_chat = result.delivery, result.migrate_to
     assert new_chat is not None

@@ -11,9 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 from bot.db.outbox import enqueue, timestamp
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
@@ -33,7 +31,7 @@ SWEEP_BATCH = 2000
 
 
 async def plan(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case: UrgentAction,
     now: datetime,
     default_timezone: str,
@@ -47,7 +45,8 @@ async def plan(
     cursor = await conn.execute(
         "SELECT DISTINCT coalesce(s.timezone, ?) FROM case_alerts a"
         " JOIN subscribers s ON s.id = a.subscriber_id"
-        " WHERE a.case_slug = ? AND s.chat_type = 'private' AND (? IS NULL OR s.id = ?)",
+        " WHERE a.case_slug = ? AND s.chat_type = 'private'"
+        " AND (CAST(? AS BIGINT) IS NULL OR s.id = ?)",
         (default_timezone, case.slug, subscriber_id, subscriber_id),
     )
     timezones = [str(row[0]) for row in await cursor.fetchall()]
@@ -59,7 +58,7 @@ async def plan(
                 " SELECT a.case_slug, s.id, ?, ? FROM case_alerts a"
                 " JOIN subscribers s ON s.id = a.subscriber_id"
                 " WHERE a.case_slug = ? AND s.chat_type = 'private'"
-                " AND coalesce(s.timezone, ?) = ? AND (? IS NULL OR s.id = ?)"
+                " AND coalesce(s.timezone, ?) = ? AND (CAST(? AS BIGINT) IS NULL OR s.id = ?)"
                 " AND s.id NOT IN (SELECT subscriber_id FROM reminder_stops WHERE case_slug = ?)"
                 " AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = a.case_slug"
                 "   AND x.actor = s.actor)"
@@ -80,7 +79,7 @@ async def plan(
 
 
 async def plan_people(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case: UrgentAction,
     now: datetime,
     people: Iterable[tuple[int, str]],
@@ -104,7 +103,7 @@ async def plan_people(
 
 
 async def replan(
-    conn: aiosqlite.Connection, case: UrgentAction, now: datetime, default_timezone: str
+    conn: Connection, case: UrgentAction, now: datetime, default_timezone: str
 ) -> int:
     """Plan the case's pending reminders anew (its deadline or plan changed), in the caller's
     transaction. Steps already sent stay sent; a step is keyed by its deadline, so the same step
@@ -116,9 +115,7 @@ async def replan(
     return await plan(conn, case, now, default_timezone)
 
 
-async def cancel_for_actor(
-    conn: aiosqlite.Connection, case_slug: str, actor: str, now: datetime
-) -> None:
+async def cancel_for_actor(conn: Connection, case_slug: str, actor: str, now: datetime) -> None:
     """Cancel what is pending for the person behind `actor` on the case: they acted."""
     await conn.execute(
         "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = 'acted'"
@@ -213,7 +210,8 @@ class ReminderRepository:
             )
             await conn.execute(
                 "INSERT INTO reminders (case_slug, subscriber_id, step, due_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET due_at = excluded.due_at,"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (case_slug, subscriber_id, step)"
+                " DO UPDATE SET due_at = excluded.due_at,"
                 " status = 'pending', settled_at = NULL, note = NULL",
                 (case.slug, subscriber_id, SNOOZE_STEP, timestamp(until)),
             )
@@ -285,7 +283,7 @@ class ReminderRepository:
                     return report
                 await self._settle(conn, due, now, cases, message_for, grace, report)
 
-    async def _claim(self, conn: aiosqlite.Connection, now: datetime) -> list[DueReminder]:
+    async def _claim(self, conn: Connection, now: datetime) -> list[DueReminder]:
         cursor = await conn.execute(
             "SELECT r.id, r.case_slug, r.subscriber_id, r.due_at, s.chat_id, s.language,"
             " coalesce(s.timezone, ?) AS timezone, s.status = 'active' AS reachable,"
@@ -317,7 +315,7 @@ class ReminderRepository:
 
     async def _settle(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         due: Iterable[DueReminder],
         now: datetime,
         cases: Mapping[str, UrgentAction],
