@@ -97,6 +97,9 @@ class Database(ABC):
     async def close(self) -> None:
         """Close the database; pending work is already committed."""
 
+    async def schema_changed(self) -> None:  # noqa: B027 - SQLite needs nothing
+        """Learn what migrations changed that the backend keeps in mind."""
+
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """Run statements in one transaction: all of them land, or none."""

@@ -42,9 +42,6 @@ class Dialect(StrEnum):
 _LIST = re.compile(r"\bIN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\(\s*\?\s*\)\s*\)", re.I)
 _LIST_MARK = "\x00ANY\x00"
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
-_TABLE_WITH_ID = re.compile(
-    r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s*\(\s*id\s+INTEGER\s+PRIMARY\s+KEY\b", re.I
-)
 _ROWID = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", re.I)
 _INTEGER = re.compile(r"\bINTEGER\b", re.I)
 _ONLY = re.compile(r"^--\s*only:\s*(\w+)\s*$")
@@ -140,11 +137,6 @@ def to_postgresql(sql: str, tables_with_id: frozenset[str] = frozenset()) -> Sta
         or bool(re.search(r"\bRETURNING\b", text, re.I))
     )
     return Statement(text, tuple(sources), returns_rows, returns_id)
-
-
-def tables_with_id(migrations_sql: Sequence[str]) -> frozenset[str]:
-    """The tables whose rows get an id on insert: `id INTEGER PRIMARY KEY` in a migration."""
-    return frozenset(m.lower() for sql in migrations_sql for m in _TABLE_WITH_ID.findall(sql))
 
 
 def migration_statements(sql: str, dialect: Dialect) -> list[str]:

@@ -66,7 +66,9 @@ async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[Migrat
     """Apply the migrations not yet applied; return those applied now."""
     migrations = discover(directory)
     async with db.exclusive(MIGRATION_LOCK, wait=True):
-        return await _migrate(db, migrations)
+        done = await _migrate(db, migrations)
+    await db.schema_changed()
+    return done
 
 
 async def _migrate(db: Database, migrations: list[Migration]) -> list[Migration]:

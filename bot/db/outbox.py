@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.db.connection import Connection, Database
+from bot.db.dialect import Dialect
 from bot.delivery.messages import (
     DEFAULT_PRIORITY,
     Delivery,
@@ -33,6 +34,14 @@ _CLAIMABLE = (
     " WHERE o.status = 'pending' AND o.not_before <= ?"
     " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
 )
+
+
+def claimable(dialect: Dialect) -> str:
+    """The claim's query. On PostgreSQL, several processes may claim at once: each locks the
+    rows it takes and passes over those another has locked, so no row goes to two of them."""
+    if dialect is Dialect.POSTGRESQL:
+        return _CLAIMABLE + " FOR UPDATE OF o SKIP LOCKED"
+    return _CLAIMABLE
 
 
 def timestamp(moment: datetime) -> str:
@@ -143,7 +152,7 @@ class OutboxRepository:
         """
         at = timestamp(now)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(_CLAIMABLE, (at, limit))
+            cursor = await conn.execute(claimable(conn.dialect), (at, limit))
             rows = await cursor.fetchall()
             claimed: list[Delivery] = []
             inactive: list[int] = []

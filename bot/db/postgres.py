@@ -25,7 +25,7 @@ import asyncpg
 
 from bot.config import Secret
 from bot.db.connection import Connection, Cursor, Database, Parameters, Row
-from bot.db.dialect import Dialect, Statement, tables_with_id, to_postgresql
+from bot.db.dialect import Dialect, Statement, to_postgresql
 
 # Connections per process: one for the transaction in turn, the rest for reads and locks.
 POOL_SIZE = 6
@@ -111,8 +111,6 @@ class PostgresDatabase(Database):
     @classmethod
     async def connect(cls, url: Secret, *, size: int = POOL_SIZE) -> PostgresDatabase:
         """Connect to the database at `url`; the URL's password is never shown."""
-        from bot.db.migrations import discover  # noqa: PLC0415
-
         try:
             pool = await asyncpg.create_pool(
                 url.reveal().replace("postgres://", "postgresql://", 1),
@@ -127,7 +125,7 @@ class PostgresDatabase(Database):
                 f"cannot connect to {redacted(url.reveal())}: {message}"
             ) from None
         database = cls(pool, url)
-        database._tables = tables_with_id([m.sql for m in discover()])
+        await database.schema_changed()
         return database
 
     def __repr__(self) -> str:
@@ -136,6 +134,15 @@ class PostgresDatabase(Database):
     async def close(self) -> None:
         async with self._lock:
             await self._pool.close()
+
+    async def schema_changed(self) -> None:
+        """Read again which tables give new rows an id (`INSERT ... RETURNING id`)."""
+        async with self._pool.acquire() as raw:
+            rows = await raw.fetch(
+                "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
+                " AND is_identity = 'YES' AND table_schema = current_schema()"
+            )
+        self._tables = frozenset(str(row[0]) for row in rows)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:

@@ -336,9 +336,9 @@ async def crash(engine: DeliveryEngine) -> None:
 
 
 async def test_after_a_crash_the_broadcast_resumes_and_only_messages_in_flight_come_twice(
-    emulator: TelegramEmulator, tmp_path: Path
+    emulator: TelegramEmulator, database: Path | Secret
 ) -> None:
-    path = tmp_path / "bot.sqlite3"
+    path = database
     first = await Database.open(path)
     await migrate(first)
     people = [p.id for p in emulator.create_people(500)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Secret
 from bot.db.actions import ActionRepository
 from bot.db.alerts import AlertRepository, alert_subscribers
 from bot.db.cases import CaseRepository
@@ -84,8 +85,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def world(database: Path | Secret) -> AsyncIterator[World]:
+    db = await Database.open(database)
     await migrate(db)
     cases = CaseRepository(db, "UTC")
     await cases.seed([(SEED, "seed")], MAY_20)
