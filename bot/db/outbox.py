@@ -8,8 +8,9 @@ and records what became of each through `OutboxRepository`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.db.connection import Connection, Database
@@ -26,6 +27,8 @@ from bot.delivery.messages import (
     Status,
     Verdict,
 )
+
+log = logging.getLogger(__name__)
 
 _CLAIMABLE = (
     "SELECT o.id, o.payload_id, o.chat_id, o.subscriber_id, o.kind, o.broadcast_id, o.priority,"
@@ -130,19 +133,51 @@ async def cancel_broadcast(conn: Connection, broadcast_id: int) -> int:
     return cursor.rowcount
 
 
-class OutboxRepository:
-    """The engine's side of the outbox: claim, record, recover, and the operator's views."""
+# How long a claimed row stays its engine's: far longer than a send and its recording take
+# (seconds at most), short enough that a dead process's rows go out again soon.
+LEASE = timedelta(minutes=2)
 
-    def __init__(self, db: Database) -> None:
+
+def wall_clock() -> datetime:
+    """The real time, for leases between processes (the bot's own clock may be moved)."""
+    return datetime.now(UTC)
+
+
+class OutboxRepository:
+    """The engine's side of the outbox: claim, record, recover, and the operator's views.
+
+    On SQLite one process owns the database, so at start every row left in flight is its own
+    and goes back to pending. On PostgreSQL several processes may drain one outbox: each claim
+    locks its rows (`claimable`) and leases them for `lease`; rows whose lease ran out (their
+    process died) go back to pending when any process next claims, in a transaction that
+    locks them, so one process resends them and no other.
+    """
+
+    def __init__(
+        self, db: Database, *, lease: timedelta = LEASE, wall: Callable[[], datetime] = wall_clock
+    ) -> None:
         self._db = db
+        self._lease = lease
+        self._wall = wall
 
     async def recover(self) -> int:
         """Return rows a stopped or crashed engine left in flight to pending; return how many."""
         async with self._db.transaction() as conn:
+            if conn.dialect is Dialect.POSTGRESQL:
+                return await self._release_expired(conn)
             cursor = await conn.execute(
                 "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'"
             )
             return cursor.rowcount
+
+    async def _release_expired(self, conn: Connection) -> int:
+        """Return the rows whose lease ran out to pending (their process is gone)."""
+        cursor = await conn.execute(
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL"
+            " WHERE status = 'sending' AND (lease_expires IS NULL OR lease_expires < ?)",
+            (timestamp(self._wall()),),
+        )
+        return max(cursor.rowcount, 0)
 
     async def claim(self, now: datetime, limit: int) -> list[Delivery]:
         """Take up to `limit` due rows in order, marked as sending.
@@ -152,6 +187,8 @@ class OutboxRepository:
         """
         at = timestamp(now)
         async with self._db.transaction() as conn:
+            if conn.dialect is Dialect.POSTGRESQL and await self._release_expired(conn):
+                log.warning("outbox: rows of a process that stopped were in flight; resending")
             cursor = await conn.execute(claimable(conn.dialect), (at, limit))
             rows = await cursor.fetchall()
             claimed: list[Delivery] = []
@@ -176,9 +213,13 @@ class OutboxRepository:
                 )
             if claimed:
                 await conn.execute(
-                    "UPDATE outbox SET status = 'sending', claimed_at = ?"
+                    "UPDATE outbox SET status = 'sending', claimed_at = ?, lease_expires = ?"
                     " WHERE id IN (SELECT value FROM json_each(?))",
-                    (at, json.dumps([d.id for d in claimed])),
+                    (
+                        at,
+                        timestamp(self._wall() + self._lease),
+                        json.dumps([d.id for d in claimed]),
+                    ),
                 )
             if inactive:
                 await conn.execute(

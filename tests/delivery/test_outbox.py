@@ -124,9 +124,12 @@ async def test_forgetting_a_subscriber_removes_their_queued_rows(db: Database) -
 
 async def test_recover_returns_rows_left_in_flight(db: Database) -> None:
     await queue(db, [Recipient(c) for c in (1, 2, 3)])
-    repository = OutboxRepository(db)
+    wall = [T0]
+    repository = OutboxRepository(db, wall=lambda: wall[0])
     claimed = await repository.claim(T0, 2)
     await repository.record([Result(claimed[0], Verdict.SENT, T0, message_id=5)])
+    # The restart comes after the lease (on PostgreSQL, a live process's rows stay its own).
+    wall[0] += outbox.LEASE + timedelta(seconds=1)
     assert await repository.recover() == 1
     stored = await rows(db)
     assert stored[1]["status"] == "sent" and stored[1]["message_id"] == 5
