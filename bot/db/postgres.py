@@ -5,10 +5,11 @@ bench/README.md) and chosen: it is faster on each of them, and its rows read by 
 position as SQLite's do, so the repositories need no row factory.
 
 Statements are written in SQLite's SQL and translated once each (`bot.db.dialect`). Within one
-process, transactions take turns as on SQLite (the repositories' read-then-write transactions were
-written for one writer); reads run beside them on the pool's other connections. Between processes,
-claims lock their rows (`FOR UPDATE SKIP LOCKED`) and jobs that must run once take an advisory
-lock (`exclusive`).
+process, transactions and reads take turns as on SQLite (the repositories' read-then-write
+transactions were written for one writer, and the handlers for reads that see the writes before
+them); the pool's other connections hold advisory locks. Between processes, claims lock their
+rows (`FOR UPDATE SKIP LOCKED`) and jobs that must run once take an advisory lock
+(`exclusive`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bot.config import Secret
 from bot.db.connection import Connection, Cursor, Database, Parameters, Row
 from bot.db.dialect import Dialect, Statement, to_postgresql
 
-# Connections per process: one for the transaction in turn, the rest for reads and locks.
+# Connections per process: one for the statement in turn, the rest for advisory locks.
 POOL_SIZE = 6
 _COUNT = re.compile(r"(\d+)$")
 
@@ -151,7 +152,9 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
-        async with self._pool.acquire() as raw:
+        # Reads take their turn too, as on SQLite: a read that follows a write in the bot's
+        # order of events (a reply, then its record) sees that write.
+        async with self._lock, self._pool.acquire() as raw:
             yield _PostgresConnection(raw, self._tables)
 
     @asynccontextmanager
