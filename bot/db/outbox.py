@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.db.connection import Connection, Database
 from bot.db.dialect import Dialect
+from bot.delivery.limits import ChatLimits
 from bot.delivery.messages import (
     DEFAULT_PRIORITY,
     Delivery,
@@ -29,6 +31,7 @@ from bot.delivery.messages import (
 )
 
 log = logging.getLogger(__name__)
+CHAT_LIMITS = ChatLimits()
 
 _CLAIMABLE = (
     "SELECT o.id, o.payload_id, o.chat_id, o.subscriber_id, o.kind, o.broadcast_id, o.priority,"
@@ -39,12 +42,41 @@ _CLAIMABLE = (
 )
 
 
+# On PostgreSQL several processes may claim at once. Each locks the rows it takes and passes
+# over those another has locked, so no row goes to two of them. A chat that a process is sending
+# to (a row in flight), or that was sent to within the last second, waits for a later claim, as
+# does a group sent 20 messages in the last minute: a chat's limits hold across processes.
+_CLAIMABLE_SHARED = (
+    "SELECT o.id, o.payload_id, o.chat_id, o.subscriber_id, o.kind, o.broadcast_id, o.priority,"
+    " o.attempts, o.migrated, o.params, s.status AS subscriber_status"
+    " FROM outbox AS o LEFT JOIN subscribers AS s ON s.id = o.subscriber_id"
+    " WHERE o.status = 'pending' AND o.not_before <= ?"
+    " AND NOT EXISTS (SELECT 1 FROM outbox AS x WHERE x.chat_id = o.chat_id"
+    "   AND (x.status = 'sending' OR (x.status = 'sent' AND x.sent_at > ?)))"
+    " AND (o.chat_id > 0 OR (SELECT count(*) FROM outbox AS g WHERE g.chat_id = o.chat_id"
+    "   AND g.status = 'sent' AND g.sent_at > ?) < ?)"
+    " ORDER BY o.priority, o.not_before, o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED"
+)
+
+
 def claimable(dialect: Dialect) -> str:
-    """The claim's query. On PostgreSQL, several processes may claim at once: each locks the
-    rows it takes and passes over those another has locked, so no row goes to two of them."""
+    """The claim's query for this database (see `claim_parameters`)."""
+    return _CLAIMABLE_SHARED if dialect is Dialect.POSTGRESQL else _CLAIMABLE
+
+
+def claim_parameters(
+    dialect: Dialect, now: datetime, limit: int, chats: ChatLimits = CHAT_LIMITS
+) -> tuple[object, ...]:
+    """The parameters of `claimable(dialect)` for a claim of `limit` rows at `now`."""
     if dialect is Dialect.POSTGRESQL:
-        return _CLAIMABLE + " FOR UPDATE OF o SKIP LOCKED"
-    return _CLAIMABLE
+        return (
+            timestamp(now),
+            timestamp(now - timedelta(seconds=chats.private_interval)),
+            timestamp(now - timedelta(seconds=chats.group_window)),
+            chats.group_messages,
+            limit,
+        )
+    return (timestamp(now), limit)
 
 
 def timestamp(moment: datetime) -> str:
@@ -154,11 +186,25 @@ class OutboxRepository:
     """
 
     def __init__(
-        self, db: Database, *, lease: timedelta = LEASE, wall: Callable[[], datetime] = wall_clock
+        self,
+        db: Database,
+        *,
+        rate: float | None = None,
+        chats: ChatLimits = CHAT_LIMITS,
+        lease: timedelta = LEASE,
+        wall: Callable[[], datetime] = wall_clock,
     ) -> None:
         self._db = db
+        # The bot's messages a second, shared by its processes on PostgreSQL (None: no limit
+        # here; SQLite's one process keeps it in memory, bot.delivery.limits).
+        self._rate = rate
+        self._chats = chats
         self._lease = lease
         self._wall = wall
+        # After a claim the shared rate held back: seconds until it allows a batch.
+        self.capacity_wait = 0.0
+        # This process's name on the rows it holds (PostgreSQL's other processes see it).
+        self.process = secrets.token_hex(8)
 
     async def recover(self) -> int:
         """Return rows a stopped or crashed engine left in flight to pending; return how many."""
@@ -187,9 +233,17 @@ class OutboxRepository:
         """
         at = timestamp(now)
         async with self._db.transaction() as conn:
-            if conn.dialect is Dialect.POSTGRESQL and await self._release_expired(conn):
+            shared = conn.dialect is Dialect.POSTGRESQL
+            if shared and await self._release_expired(conn):
                 log.warning("outbox: rows of a process that stopped were in flight; resending")
-            cursor = await conn.execute(claimable(conn.dialect), (at, limit))
+            tokens = await self._tokens(conn, limit) if shared and self._rate else None
+            if tokens is not None:
+                limit = min(limit, int(tokens))
+                if limit <= 0:
+                    return []
+            cursor = await conn.execute(
+                claimable(conn.dialect), claim_parameters(conn.dialect, now, limit, self._chats)
+            )
             rows = await cursor.fetchall()
             claimed: list[Delivery] = []
             inactive: list[int] = []
@@ -213,11 +267,12 @@ class OutboxRepository:
                 )
             if claimed:
                 await conn.execute(
-                    "UPDATE outbox SET status = 'sending', claimed_at = ?, lease_expires = ?"
-                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    "UPDATE outbox SET status = 'sending', claimed_at = ?, lease_expires = ?,"
+                    " claimed_by = ? WHERE id IN (SELECT value FROM json_each(?))",
                     (
                         at,
                         timestamp(self._wall() + self._lease),
+                        self.process,
                         json.dumps([d.id for d in claimed]),
                     ),
                 )
@@ -228,7 +283,34 @@ class OutboxRepository:
                     " WHERE id IN (SELECT value FROM json_each(?))",
                     (json.dumps(inactive),),
                 )
+            if tokens is not None:
+                await conn.execute(
+                    "UPDATE send_capacity SET tokens = ?, stamp = ? WHERE name = 'bot'",
+                    (tokens - len(claimed), timestamp(self._wall())),
+                )
         return claimed
+
+    async def _tokens(self, conn: Connection, wanted: int) -> float:
+        """PostgreSQL: the tokens in the bot's shared send bucket now, the bucket locked until
+        the claim commits; fewer than a useful batch counts as none (`capacity_wait` says how
+        long until there are)."""
+        rate = float(self._rate or 0)
+        burst = max(1.0, rate)  # a second's worth
+        await conn.execute(
+            "INSERT INTO send_capacity (name, tokens, stamp) VALUES ('bot', ?, ?)"
+            " ON CONFLICT (name) DO NOTHING",
+            (burst, timestamp(self._wall())),
+        )
+        row = await conn.fetchone(
+            "SELECT tokens, stamp FROM send_capacity WHERE name = 'bot' FOR UPDATE"
+        )
+        assert row is not None
+        elapsed = max(0.0, (self._wall() - datetime.fromisoformat(row["stamp"])).total_seconds())
+        tokens = min(burst, float(row["tokens"]) + elapsed * rate)
+        # Claim in batches of a fifth of a second or more, not a row at a time.
+        needed = min(float(wanted), max(1.0, rate / 5))
+        self.capacity_wait = 0.0 if tokens >= needed else (needed - tokens) / rate
+        return tokens if tokens >= needed else 0.0
 
     async def payloads(self, ids: Iterable[int]) -> dict[int, Payload]:
         """The stored payloads with these ids."""
@@ -241,14 +323,28 @@ class OutboxRepository:
             rows = await cursor.fetchall()
         return {row["id"]: Payload(row["id"], row["method"], row["params"]) for row in rows}
 
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending row becomes due, or None when none is pending."""
+    async def next_due(self, now: datetime | None = None) -> datetime | None:
+        """When the earliest pending row becomes due, or None when none is pending.
+
+        On PostgreSQL, given `now`, rows other processes hold count as due when their lease
+        runs out: should their process die, this one sends them then.
+        """
         async with self._db.read() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetchone(
                 "SELECT min(not_before) FROM outbox WHERE status = 'pending'"
             )
-            row = await cursor.fetchone()
-        return datetime.fromisoformat(row[0]) if row is not None and row[0] is not None else None
+            lease = None
+            if now is not None and conn.dialect is Dialect.POSTGRESQL:
+                lease = await conn.fetchone(
+                    "SELECT min(lease_expires) FROM outbox WHERE status = 'sending'"
+                    " AND (claimed_by IS NULL OR claimed_by != ?)",
+                    (self.process,),
+                )
+        due = [datetime.fromisoformat(row[0])] if row is not None and row[0] is not None else []
+        if now is not None and lease is not None and lease[0] is not None:
+            # A lease is in real time; the engine's clock may run elsewhere (tests move it).
+            due.append(now + (datetime.fromisoformat(lease[0]) - self._wall()))
+        return min(due, default=None)
 
     async def record(self, results: Sequence[Result]) -> None:
         """Record what became of each delivery, all in one transaction."""

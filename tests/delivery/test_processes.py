@@ -103,3 +103,29 @@ async def test_a_process_starting_beside_a_live_one_leaves_its_rows_alone(
         # A SQLite file has one process: what is in flight at its start is its own, from
         # before it stopped.
         assert recovered == 2
+
+
+async def test_processes_together_claim_no_faster_than_the_bots_rate(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    await queue(first, [Recipient(c) for c in range(1, 501)])
+    wall = [T0]
+    repositories = [
+        OutboxRepository(db, rate=10.0, wall=lambda: wall[0]) for db in (first, second, second)
+    ]
+    claimed = 0
+    # Four seconds of real time, in steps of a tenth, every process claiming all it may.
+    for _ in range(40):
+        wall[0] += timedelta(seconds=0.1)
+        for repository in repositories:
+            taken = await repository.claim(T0, 50)
+            claimed += len(taken)
+            await repository.record([Result(d, Verdict.SENT, T0, message_id=1) for d in taken])
+    if first.dialect is Dialect.POSTGRESQL:
+        # A second's worth to start with, then ten a second, whatever the number of processes.
+        assert 40 <= claimed <= 10 + 10 * 4
+        assert repositories[0].capacity_wait <= 0.2
+    else:
+        # One process owns a SQLite file; its limiter in memory paces it (bot.delivery.limits).
+        assert claimed == 500
