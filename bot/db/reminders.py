@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.db.connection import Connection, Database
+from bot.db.dialect import Dialect
 from bot.db.outbox import enqueue, timestamp
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
@@ -28,6 +29,20 @@ from bot.domain.reminders import (
 # Rows settled per transaction (about a fifth of a second each), so a sweep of 100,000 reminders
 # never holds the one writer long enough to keep a reply to a tap waiting.
 SWEEP_BATCH = 2000
+_DUE = (
+    "SELECT r.id, r.case_slug, r.subscriber_id, r.due_at, s.chat_id, s.language,"
+    " coalesce(s.timezone, ?) AS timezone, s.status = 'active' AS reachable,"
+    " EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = r.case_slug"
+    "   AND x.actor = s.actor) AS acted,"
+    " EXISTS (SELECT 1 FROM reminder_stops t WHERE t.case_slug = r.case_slug"
+    "   AND t.subscriber_id = r.subscriber_id) AS stopped"
+    " FROM reminders r JOIN subscribers s ON s.id = r.subscriber_id"
+    " WHERE r.status = 'pending' AND r.due_at <= ?"
+    " ORDER BY r.due_at, r.id LIMIT ?"
+)
+_DUE_LOCKED = _DUE + " FOR UPDATE OF r SKIP LOCKED"
+# The lock a sweep holds across the bot's processes.
+SWEEP_LOCK = "urgent-action-bot:reminder-sweep"
 
 
 async def plan(
@@ -275,6 +290,21 @@ class ReminderRepository:
         both and never lost.
         """
         report = SweepReport()
+        # One sweep at a time across the bot's processes (PostgreSQL); another process's sweep
+        # now is doing this one's work, so this one does nothing.
+        async with self._db.exclusive(SWEEP_LOCK, wait=False) as mine:
+            if not mine:
+                return report
+            return await self._sweep(now, cases, message_for, grace, report)
+
+    async def _sweep(
+        self,
+        now: datetime,
+        cases: Mapping[str, UrgentAction],
+        message_for: Callable[[UrgentAction, str], OutboundMessage],
+        grace: timedelta,
+        report: SweepReport,
+    ) -> SweepReport:
         while True:
             async with self._db.transaction() as conn:
                 # Every row claimed leaves `pending` or moves past `now`: the loop ends.
@@ -284,16 +314,9 @@ class ReminderRepository:
                 await self._settle(conn, due, now, cases, message_for, grace, report)
 
     async def _claim(self, conn: Connection, now: datetime) -> list[DueReminder]:
+        # Even beside a sweep that did not take the lock, a row is settled once (PostgreSQL).
         cursor = await conn.execute(
-            "SELECT r.id, r.case_slug, r.subscriber_id, r.due_at, s.chat_id, s.language,"
-            " coalesce(s.timezone, ?) AS timezone, s.status = 'active' AS reachable,"
-            " EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = r.case_slug"
-            "   AND x.actor = s.actor) AS acted,"
-            " EXISTS (SELECT 1 FROM reminder_stops t WHERE t.case_slug = r.case_slug"
-            "   AND t.subscriber_id = r.subscriber_id) AS stopped"
-            " FROM reminders r JOIN subscribers s ON s.id = r.subscriber_id"
-            " WHERE r.status = 'pending' AND r.due_at <= ?"
-            " ORDER BY r.due_at, r.id LIMIT ?",
+            _DUE_LOCKED if conn.dialect is Dialect.POSTGRESQL else _DUE,
             (self.default_timezone, timestamp(now), SWEEP_BATCH),
         )
         rows = await cursor.fetchall()
