@@ -59,6 +59,9 @@ class Settings:
     webhook_port: int = 8443
     send_rate: float = 25.0  # messages a second, the whole bot
     paid_broadcast: bool = False
+    # PostgreSQL with several processes: seconds a process holds a claimed message before
+    # another may take it (its process died).
+    delivery_lease: float = 120.0
     default_timezone: str = "UTC"
     # A reminder later than this after its time (the bot was down) is dropped, not sent.
     reminder_grace: timedelta = timedelta(hours=12)
@@ -156,6 +159,7 @@ class Settings:
             webhook_port=_int(env, "BOT_WEBHOOK_PORT", 8443, 1, 65535),
             send_rate=_float(env, "BOT_SEND_RATE", 25.0, 0.1, 1000.0),
             paid_broadcast=_flag(env, "BOT_PAID_BROADCAST"),
+            delivery_lease=_float(env, "BOT_DELIVERY_LEASE", 120.0, 5.0, 3600.0),
             default_timezone=_timezone(env, "BOT_DEFAULT_TIMEZONE", "UTC"),
             reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),

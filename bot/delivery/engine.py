@@ -81,7 +81,11 @@ class DeliveryConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig:
         """The engine's pace as the deployment set it."""
-        return cls(rate=settings.send_rate, paid_broadcast=settings.paid_broadcast)
+        return cls(
+            rate=settings.send_rate,
+            paid_broadcast=settings.paid_broadcast,
+            lease=settings.delivery_lease,
+        )
 
     @property
     def claim_size(self) -> int:
