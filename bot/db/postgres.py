@@ -107,7 +107,7 @@ class PostgresDatabase(Database):
         self._url = url
         self._lock = asyncio.Lock()
         self._tables: frozenset[str] = frozenset()
-        self.path = redacted(url.reveal())
+        self.label = redacted(url.reveal())  # for log lines: the password replaced
 
     @classmethod
     async def connect(cls, url: Secret, *, size: int = POOL_SIZE) -> PostgresDatabase:
@@ -130,7 +130,7 @@ class PostgresDatabase(Database):
         return database
 
     def __repr__(self) -> str:
-        return f"PostgresDatabase({self.path!r})"
+        return f"PostgresDatabase({self.label!r})"
 
     async def close(self) -> None:
         async with self._lock:
