@@ -98,7 +98,11 @@ async def _migrate(settings: Settings) -> int:
     from bot.db.connection import Database  # noqa: PLC0415
     from bot.db.migrations import MigrationError, migrate  # noqa: PLC0415
 
-    db = await Database.open(settings.database)
+    try:
+        db = await Database.open(settings.database)
+    except ConnectionError as error:  # PostgreSQL unreachable; the message hides the password
+        log.error("%s", error)
+        return 1
     try:
         applied = await migrate(db)
     except MigrationError as error:

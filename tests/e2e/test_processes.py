@@ -10,7 +10,9 @@ file, so the second starts once the first is dead, as a restart does.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from bot.db.dialect import Dialect
 from bot.db.migrations import migrate
 from bot.delivery.messages import Kind, OutboundMessage
 from bot.emulator import TelegramEmulator
-from tests.conftest import TOKEN, database_env
+from tests.conftest import ROOT, TOKEN, database_env
 from tests.delivery.conftest import T0, subscribe
 from tests.e2e.test_run import free_port, start_bot, until, until_listening
 
@@ -114,3 +116,26 @@ async def test_a_process_killed_mid_broadcast_loses_nobody_and_sends_only_its_fl
     # The rows the killed process held went out again through the survivor, which said so.
     resent = "rows of a process that stopped were in flight" if several else "were in flight"
     assert resent in logs[1], logs[1]
+
+
+async def test_migrate_against_an_unreachable_postgresql_names_it_and_hides_the_password() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "migrate",
+        cwd=ROOT,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "BOT_TOKEN": TOKEN,
+            "BOT_DATABASE_URL": "postgresql://bot:hunter2-pass@127.0.0.1:1/urgent",
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    log = (out + err).decode()
+    assert process.returncode == 1
+    assert "cannot connect to postgresql://bot:********@127.0.0.1:1/urgent" in log
+    assert "hunter2" not in log
+    assert "Traceback" not in log
