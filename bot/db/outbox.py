@@ -170,6 +170,10 @@ async def cancel_broadcast(conn: Connection, broadcast_id: int) -> int:
 LEASE = timedelta(minutes=2)
 
 
+# PostgreSQL: the shortest wait before claiming again after a claim that found nothing.
+IDLE_RECLAIM = 0.1
+
+
 def wall_clock() -> datetime:
     """The real time, for leases between processes (the bot's own clock may be moved)."""
     return datetime.now(UTC)
@@ -232,6 +236,7 @@ class OutboxRepository:
         instead.
         """
         at = timestamp(now)
+        self.capacity_wait = 0.0
         async with self._db.transaction() as conn:
             shared = conn.dialect is Dialect.POSTGRESQL
             if shared and await self._release_expired(conn):
@@ -244,7 +249,11 @@ class OutboxRepository:
             cursor = await conn.execute(
                 claimable(conn.dialect), claim_parameters(conn.dialect, now, limit, self._chats)
             )
-            rows = await cursor.fetchall()
+            rows = list(await cursor.fetchall())
+            if shared and not rows:
+                # Due rows may be waiting for their chat (busy in another process, or sent to
+                # a moment ago): look again shortly, not at once.
+                self.capacity_wait = max(self.capacity_wait, IDLE_RECLAIM)
             claimed: list[Delivery] = []
             inactive: list[int] = []
             for row in rows:
