@@ -119,6 +119,8 @@ class PostgresDatabase(Database):
                 max_size=size,
                 # Idle connections of a quiet bot are given back, not kept for ever.
                 max_inactive_connection_lifetime=300,
+                # Every statement of the bot stays prepared (it has about a hundred).
+                statement_cache_size=500,
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             message = str(error).replace(url.reveal(), redacted(url.reveal()))
