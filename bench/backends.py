@@ -43,15 +43,15 @@ SCHEMA = "bench_backends"
 FIRST_CHAT = 100_000
 
 
-async def fresh(target: str) -> Path | Secret:
+async def fresh(target: str, schema: str = SCHEMA) -> Path | Secret:
     """An empty database at `target`: a new schema on PostgreSQL, a new file on SQLite."""
     if is_postgresql(target):
         import asyncpg  # noqa: PLC0415
 
         admin = await asyncpg.connect(target)
-        await admin.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
+        await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
         await admin.close()
-        return Secret(f"{target}{'&' if '?' in target else '?'}search_path={SCHEMA}")
+        return Secret(f"{target}{'&' if '?' in target else '?'}search_path={schema}")
     path = Path(target)
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
@@ -106,11 +106,12 @@ async def with_taps(
     return seconds, p95 * 1000, ordered[-1] * 1000
 
 
-async def bench(target: str, subscribers: int) -> dict[str, Any]:
+async def bench(target: str, subscribers: int, schema: str = SCHEMA) -> dict[str, Any]:
+    """Every step on a fresh database at `target` with `subscribers` subscribers."""
     case = dataclasses.replace(
         load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), status=CaseStatus.ACTIVE
     )
-    db = await Database.open(await fresh(target))
+    db = await Database.open(await fresh(target, schema))
     steps: dict[str, dict[str, float]] = {}
 
     async def measure(name: str, step: Callable[[], Awaitable[Any]]) -> None:
