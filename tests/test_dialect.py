@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import Secret
 from bot.db.connection import Database
-from bot.db.dialect import Dialect, migration_statements, to_postgresql
+from bot.db.dialect import Dialect, bulk_insert, migration_statements, to_postgresql
 from bot.db.postgres import redacted
 
 
@@ -70,3 +70,29 @@ async def test_a_server_that_cannot_be_reached_is_named_without_its_password() -
         await Database.open(Secret("postgresql://bot:hunter2@127.0.0.1:1/urgent"))
     assert "127.0.0.1:1" in str(raised.value)
     assert "hunter2" not in str(raised.value)
+
+
+def test_many_rows_go_in_one_statement_over_arrays_with_the_columns_types() -> None:
+    types = frozenset(
+        {("reminders", "case_slug", "text"), ("reminders", "subscriber_id", "bigint")}
+    )
+    sql = "INSERT INTO reminders (case_slug, subscriber_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+    assert bulk_insert(sql, types) == (
+        "INSERT INTO reminders (case_slug, subscriber_id)"
+        " SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING"
+    )
+    # An update on conflict may meet one row twice in one statement: it stays a row at a time.
+    assert bulk_insert(sql.replace("DO NOTHING", "DO UPDATE SET step = 1"), types) is None
+    assert bulk_insert("INSERT INTO reminders (case_slug) SELECT ?", types) is None
+    assert bulk_insert("INSERT INTO other (case_slug) VALUES (?)", types) is None
+
+
+async def test_many_rows_with_duplicates_are_stored_once_on_either_database(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO organizers (user_id, added_by, added_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(7, 1, "2026-01-01"), (8, 1, "2026-01-01"), (7, 2, "2026-01-02")],
+        )
+        rows = await conn.fetchall("SELECT user_id, added_by FROM organizers ORDER BY user_id")
+    assert [(row[0], row[1]) for row in rows] == [(7, 1), (8, 1)]

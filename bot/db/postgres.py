@@ -26,7 +26,7 @@ import asyncpg
 
 from bot.config import Secret
 from bot.db.connection import Connection, Cursor, Database, Parameters, Row
-from bot.db.dialect import Dialect, Statement, to_postgresql
+from bot.db.dialect import Dialect, Statement, bulk_insert, to_postgresql
 
 # Connections per process: one for the statement in turn, the rest for advisory locks.
 POOL_SIZE = 6
@@ -64,9 +64,15 @@ class _Result:
 class _PostgresConnection:
     dialect = Dialect.POSTGRESQL
 
-    def __init__(self, connection: asyncpg.Connection, tables: frozenset[str]) -> None:
+    def __init__(
+        self,
+        connection: asyncpg.Connection,
+        tables: frozenset[str],
+        columns: frozenset[tuple[str, str, str]],
+    ) -> None:
         self._connection = connection
         self._tables = tables
+        self._columns = columns
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
         statement = to_postgresql(sql, self._tables)
@@ -83,8 +89,13 @@ class _PostgresConnection:
     async def executemany(self, sql: str, parameters: Iterable[Parameters]) -> None:
         statement = to_postgresql(sql)
         rows = [statement.arguments(p) for p in parameters]
-        if rows:
-            await self._connection.executemany(statement.sql, rows)
+        if not rows:
+            return
+        bulk = bulk_insert(sql, self._columns) if len(rows) > 1 else None
+        if bulk is not None:
+            await self._connection.execute(bulk, *(list(c) for c in zip(*rows, strict=True)))
+            return
+        await self._connection.executemany(statement.sql, rows)
 
     async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
         return await (await self.execute(sql, parameters)).fetchone()
@@ -107,6 +118,7 @@ class PostgresDatabase(Database):
         self._url = url
         self._lock = asyncio.Lock()
         self._tables: frozenset[str] = frozenset()
+        self._columns: frozenset[tuple[str, str, str]] = frozenset()
         self.label = redacted(url.reveal())  # for log lines: the password replaced
 
     @classmethod
@@ -139,25 +151,31 @@ class PostgresDatabase(Database):
             await self._pool.close()
 
     async def schema_changed(self) -> None:
-        """Read again which tables give new rows an id (`INSERT ... RETURNING id`)."""
+        """Read again which tables give new rows an id (`INSERT ... RETURNING id`), and each
+        column's type (the casts of `bulk_insert`)."""
         async with self._pool.acquire() as raw:
             rows = await raw.fetch(
                 "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
                 " AND is_identity = 'YES' AND table_schema = current_schema()"
             )
+            columns = await raw.fetch(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = current_schema()"
+            )
         self._tables = frozenset(str(row[0]) for row in rows)
+        self._columns = frozenset((str(r[0]), str(r[1]), str(r[2])) for r in columns)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         async with self._lock, self._pool.acquire() as raw, raw.transaction():
-            yield _PostgresConnection(raw, self._tables)
+            yield _PostgresConnection(raw, self._tables, self._columns)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
         # Reads take their turn too, as on SQLite: a read that follows a write in the bot's
         # order of events (a reply, then its record) sees that write.
         async with self._lock, self._pool.acquire() as raw:
-            yield _PostgresConnection(raw, self._tables)
+            yield _PostgresConnection(raw, self._tables, self._columns)
 
     @asynccontextmanager
     async def exclusive(self, name: str, *, wait: bool) -> AsyncIterator[bool]:
@@ -177,4 +195,4 @@ class PostgresDatabase(Database):
     async def session(self) -> AsyncIterator[_PostgresConnection]:
         """One connection outside any transaction, for the migration runner."""
         async with self._pool.acquire() as raw:
-            yield _PostgresConnection(raw, self._tables)
+            yield _PostgresConnection(raw, self._tables, self._columns)
