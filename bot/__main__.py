@@ -57,8 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.logs import configure_logging  # noqa: PLC0415
 
-    secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
-    configure_logging(secrets)
+    configure_logging(settings.secrets)
     if args.command == "migrate":
         return eventloop.run(_migrate(settings))
     return _run(settings)
@@ -99,7 +98,11 @@ async def _migrate(settings: Settings) -> int:
     from bot.db.connection import Database  # noqa: PLC0415
     from bot.db.migrations import MigrationError, migrate  # noqa: PLC0415
 
-    db = await Database.open(settings.db_path)
+    try:
+        db = await Database.open(settings.database)
+    except ConnectionError as error:  # PostgreSQL unreachable; the message hides the password
+        log.error("%s", error)
+        return 1
     try:
         applied = await migrate(db)
     except MigrationError as error:

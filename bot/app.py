@@ -39,7 +39,7 @@ def build_application(
     limiter = SendLimiter(config.rate, chats=config.chats)
 
     async def post_init(app: UrgentActionApp) -> None:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.database)
         applied = await migrate(db)
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))

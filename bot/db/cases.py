@@ -6,22 +6,18 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.catalogue import case_from_mapping, case_to_mapping
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database, Row
 from bot.db.drafts import Draft, take
 from bot.db.reminders import replan
 from bot.domain.cases import CaseStatus, UrgentAction
 
 
-def _case(row: aiosqlite.Row) -> UrgentAction:
+def _case(row: Row) -> UrgentAction:
     return case_from_mapping(json.loads(row["document"]), source=f"database:{row['slug']}")
 
 
-async def _insert(
-    conn: aiosqlite.Connection, case: UrgentAction, source: str, now: datetime
-) -> bool:
+async def _insert(conn: Connection, case: UrgentAction, source: str, now: datetime) -> bool:
     """Add the case unless its slug is stored already; whether it was added."""
     cursor = await conn.execute(
         "INSERT INTO cases (slug, document, status, source, created_at, updated_at,"
@@ -90,7 +86,7 @@ class CaseRepository:
                 await self._save(conn, case, now)
         return added
 
-    async def _save(self, conn: aiosqlite.Connection, case: UrgentAction, now: datetime) -> None:
+    async def _save(self, conn: Connection, case: UrgentAction, now: datetime) -> None:
         published = now.isoformat() if case.status is CaseStatus.ACTIVE else None
         closed = now.isoformat() if case.status is CaseStatus.CLOSED else None
         cursor = await conn.execute("SELECT * FROM cases WHERE slug = ?", (case.slug,))
