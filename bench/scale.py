@@ -57,7 +57,7 @@ from bot.db import results
 from bot.db.alerts import AlertRepository, alert_subscribers, audience_size
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.cases import CaseRepository
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database, SQLiteDatabase
 from bot.db.migrations import migrate
 from bot.db.outbox import OutboxRepository
 from bot.db.reminders import ReminderRepository
@@ -71,7 +71,7 @@ NOW = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
 TAP_EVERY = 0.05
 
 
-class TimedDatabase(Database):
+class TimedDatabase(SQLiteDatabase):
     """The bot's Database, noting how long each transaction or read holds the connection."""
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
@@ -80,7 +80,7 @@ class TimedDatabase(Database):
         self.holds: list[float] = []
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """As Database.transaction, timed from BEGIN done to COMMIT done."""
         manager = super().transaction()
         conn = await manager.__aenter__()
@@ -96,7 +96,7 @@ class TimedDatabase(Database):
             self._note(time.perf_counter() - start)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Connection]:
         """As Database.read, timed while the lock is held."""
         async with super().read() as conn:
             start = time.perf_counter()
@@ -112,7 +112,7 @@ class TimedDatabase(Database):
 
 async def open_timed(path: Path) -> TimedDatabase:
     """The database at `path`, timed."""
-    db = await TimedDatabase.open(path)
+    db = await TimedDatabase.connect(path)
     assert isinstance(db, TimedDatabase)
     return db
 

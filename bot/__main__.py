@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bot import eventloop
 from bot.config import ConfigError, Settings
-from bot.db.startup import ProcessLock, UnusableDatabaseError, open_migrated
+from bot.db.startup import ProcessLock, UnusableDatabaseError, open_migrated, polling_lock
 
 log = logging.getLogger("bot")
 
@@ -61,31 +61,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.logs import configure_logging  # noqa: PLC0415
 
-    secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
-    configure_logging(secrets)
+    configure_logging(settings.secrets)
+    lock: ProcessLock | None = None
     try:
-        # One process per database, for the process's whole life: a second bot would poll
-        # beside the first and its start-up would resend the first one's messages in flight.
-        lock = ProcessLock.acquire(settings.db_path)
-    except UnusableDatabaseError as error:
-        return _refuse(error)
-    try:
+        if settings.database_url is None:
+            # One process per SQLite file, for the process's whole life: a second bot would
+            # poll beside the first and its start-up would resend the first one's messages in
+            # flight. (On PostgreSQL, the polling process takes a lock on the database.)
+            lock = ProcessLock.acquire(settings.db_path)
         if args.command == "migrate":
             return eventloop.run(_migrate(settings))
         # The database is checked (and migrated) before Telegram is called, so a broken one
         # is named at once, whatever the network does.
-        eventloop.run(_migrate(settings, quiet=True))
+        eventloop.run(_migrate(settings, quiet=True, polling=not _webhook(settings)))
         return _run(settings)
     except UnusableDatabaseError as error:
         return _refuse(error)
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 def _refuse(error: UnusableDatabaseError) -> int:
     """The one line an operator reads when the database cannot be used, and exit code 2."""
     print(f"database error: {error}", file=sys.stderr)
     return 2
+
+
+def _webhook(settings: Settings) -> bool:
+    return bool(settings.webhook_url and settings.webhook_secret)
 
 
 def _run(settings: Settings) -> int:
@@ -119,9 +123,15 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-async def _migrate(settings: Settings, *, quiet: bool = False) -> int:
-    db, applied = await open_migrated(settings.db_path)
-    await db.close()
+async def _migrate(settings: Settings, *, quiet: bool = False, polling: bool = False) -> int:
+    db, applied = await open_migrated(settings.database)
+    try:
+        if polling and settings.database_url is not None:
+            # Refused before Telegram is called; the bot takes the lock for good as it starts.
+            async with polling_lock(db):
+                pass
+    finally:
+        await db.close()
     names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied) or "none: up to date"
     if applied or not quiet:
         log.info("migrations applied: %s", names)
@@ -132,12 +142,15 @@ def _check() -> int:
     import os  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from bot.catalogue import load_catalogue  # noqa: PLC0415
+    from bot.catalogue import gaps, load_catalogue  # noqa: PLC0415
 
     directory = Path(os.environ.get("BOT_ACTIONS_DIR", "actions"))
     result = load_catalogue(directory)
     for problem in result.problems:
         print(problem)
+    for case, path in result.cases_with_paths():
+        if missing := gaps(case):  # a draft may lack these; publishing it needs them
+            print(f"{path.relative_to(directory)}: a draft, to complete: {', '.join(missing)}")
     print(f"{len(result.cases)} case(s) valid, {len(result.problems)} problem(s)")
     return 1 if result.problems else 0
 

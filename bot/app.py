@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
@@ -15,14 +15,17 @@ from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
-from bot.db.startup import open_migrated
+from bot.db.startup import open_migrated, polling_lock
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, organizer, register_handlers, reminders
+from bot.delivery.transport import AiohttpRequest
+from bot.handlers import broadcast, menus, organizer, register_handlers, reminders
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
+# Connections for the handlers' calls, PTB's default: many taps are answered at once.
+REPLY_CONNECTIONS = 256
 
 
 def build_application(
@@ -33,15 +36,27 @@ def build_application(
     # One limiter for the whole bot: the engine's sends and the handlers' replies share it.
     config = DeliveryConfig.from_settings(settings)
     limiter = SendLimiter(config.rate, chats=config.chats)
+    held = AsyncExitStack()  # what the running bot holds on the database (the polling lock)
 
     async def post_init(app: UrgentActionApp) -> None:
-        db, applied = await open_migrated(settings.db_path)
+        db, applied = await open_migrated(settings.database)
+        if settings.database_url is not None and not (
+            settings.webhook_url and settings.webhook_secret
+        ):
+            # One process polls over a PostgreSQL database (webhook mode may run several);
+            # held until shutdown. A SQLite file is held by its lock file (bot/__main__.py).
+            try:
+                await held.enter_async_context(polling_lock(db))
+            except BaseException:
+                await db.close()
+                raise
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
         services = Services.over(settings, clock, renderer, db)
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        await menus.show_organizer_menus(app)
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine
@@ -56,6 +71,7 @@ def build_application(
             if services.delivery is not None:
                 await services.delivery.stop()
                 services.delivery = None
+            await held.aclose()
             await services.db.close()
             app.bot_data.services = None
 
@@ -64,6 +80,11 @@ def build_application(
         .token(settings.token.reveal())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.file_base_url)
+        # PTB's own calls (replies, files, getUpdates) go over aiohttp: a reply costs a third
+        # to an eighth of the CPU it costs over HTTPX (bench/README.md). getUpdates keeps one
+        # long-polling connection of its own.
+        .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[BotContext]())
         .defaults(

@@ -31,12 +31,16 @@ from bot.domain.cases import (
     TargetRole,
     UrgentAction,
 )
+from bot.domain.countries import is_country
 from bot.domain.phones import display, from_dialled, is_international, to_e164
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 OFFSET = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 TIME = re.compile(r"^\d{2}:\d{2}$")
+# A letter's statement of what happened is a paragraph: with the opening, the asks and the
+# person's own sentence the whole letter still fits one chat message (bot.handlers.appeal).
+FACTS_LIMIT = 1000
 # Sheets come from Amnesty International Canada and write numbers for dialling from there; a
 # number not in international form is read that way to suggest what was meant.
 SHEET_REGION = "CA"
@@ -47,10 +51,10 @@ _TOP = (
     "source_url", "people", "text", "targets", "key_dates", "reminders",
 )  # fmt: skip
 _PERSON = ("name", "pronoun", "description")
-_TEXT = ("title", "summary", "background", "asks")
+_TEXT = ("title", "summary", "facts", "background", "asks")
 _TARGET = (
     "role", "name", "title", "organisation", "address", "emails", "fax", "phone", "salutation",
-    "language",
+    "language", "for_country",
 )  # fmt: skip
 _KEY_DATE = ("date", "time", "timezone", "label", "deadline")
 _REMINDERS = ("before_deadline",)
@@ -177,6 +181,7 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
         language: {
             "title": t.title,
             "summary": t.summary,
+            **({"facts": t.facts} if t.facts else {}),
             "background": t.background,
             "asks": list(t.asks),
         }
@@ -198,6 +203,27 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     if case.reminder_offsets is not None:
         data["reminders"] = {"before_deadline": [format_offset(o) for o in case.reminder_offsets]}
     return data
+
+
+def gaps(case: UrgentAction) -> tuple[str, ...]:
+    """The fields a draft still lacks that publishing needs (an imported sheet's gaps)."""
+    missing = [key for key in ("country", "country_code") if not getattr(case, key)]
+    for language, text in case.texts.items():
+        for key in ("title", "summary", "background"):
+            if not getattr(text, key):
+                missing.append(f"text.{language}.{key}")
+        if not text.asks:
+            missing.append(f"text.{language}.asks")
+    if not case.people:
+        missing.append("people")
+    if not case.recipients:
+        missing.append("targets")
+    for i, target in enumerate(case.targets):
+        if not target.name:
+            missing.append(f"targets[{i}].name")
+        if target.role is TargetRole.TO and not (target.emails or target.fax or target.address):
+            missing.append(f"targets[{i}]")
+    return tuple(missing)
 
 
 def parse_offset(raw: str) -> timedelta:
@@ -285,6 +311,11 @@ def _target_out(target: Target, original: str) -> dict[str, Any]:
             "phone": target.phone,
             "salutation": _localized_out(salutations, original),
             "language": target.language,
+            "for_country": (
+                target.for_countries[0]
+                if len(target.for_countries) == 1
+                else list(target.for_countries)
+            ),
         }
     )
 
@@ -343,9 +374,16 @@ class _Reader:
 
     source: str
     problems: list[Problem] = field(default_factory=list)
+    # A draft may lack what only publishing needs (people, officials, texts): `gaps` names it.
+    draft: bool = False
 
     def problem(self, where: str, what: str) -> None:
         self.problems.append(Problem(self.source, where, what))
+
+    def gap(self, where: str, what: str) -> None:
+        """What a published case must have and a draft may still lack."""
+        if not self.draft:
+            self.problem(where, what)
 
     def unknown(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
         for key in data:
@@ -503,6 +541,7 @@ class _Reader:
 
     def case(self, data: Mapping[str, Any], *, expected_slug: str | None) -> UrgentAction | None:
         self.unknown(data, _TOP, "")
+        self.draft = data.get("status", str(CaseStatus.DRAFT)) == str(CaseStatus.DRAFT)
         slug = self.string(data, "slug", "")
         if slug is not None and not SLUG.match(slug):
             self.problem(
@@ -514,9 +553,9 @@ class _Reader:
                 "slug", f"{slug!r} must be the file's name ({expected_slug!r}.toml): rename one"
             )
         reference = self.string(data, "reference", "", required=False)
-        country = self.string(data, "country", "")
-        country_code = self.string(data, "country_code", "")
-        if country_code is not None and country_code not in phonenumbers.SUPPORTED_REGIONS:
+        country = self.draft_string(data, "country", "", prose=False)
+        country_code = self.draft_string(data, "country_code", "", prose=False)
+        if country_code and country_code not in phonenumbers.SUPPORTED_REGIONS:
             self.problem("country_code", f"{country_code!r} is not an ISO 3166 code like KZ")
         status = self.status(data)
         outcome = self.string(data, "outcome", "", required=False)
@@ -586,16 +625,19 @@ class _Reader:
                 self.problem(where, f"must be a table [{where}], not {_kind(table)}")
                 continue
             self.unknown(table, _TEXT, where)
-            title = self.string(table, "title", where, prose=True)
-            summary = self.string(table, "summary", where, prose=True)
-            background = self.string(table, "background", where, prose=True)
+            title, summary, background = (
+                self.draft_string(table, key, where) for key in ("title", "summary", "background")
+            )
+            facts = self.facts(table, where)
             asks = self.strings(table, "asks", where, prose=True)
             if "asks" not in table:
-                self.problem(_at(where, "asks"), 'missing: add asks = ["..."]')
+                self.gap(_at(where, "asks"), 'missing: add asks = ["..."]')
             elif not asks and isinstance(table["asks"], list) and not table["asks"]:
-                self.problem(_at(where, "asks"), "is empty: what are the officials urged to do?")
-            if title and summary and background and asks:
-                texts[str(language)] = CaseText(title, summary, background, asks)
+                self.gap(_at(where, "asks"), "is empty: what are the officials urged to do?")
+            if None not in (title, summary, background) and (asks or self.draft):
+                texts[str(language)] = CaseText(
+                    title or "", summary or "", background or "", asks, facts
+                )
         # A translation with more or fewer asks than the original has lost or invented one.
         if texts:
             original, *others = texts
@@ -608,13 +650,21 @@ class _Reader:
                     )
         return texts
 
+    def draft_string(
+        self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = True
+    ) -> str | None:
+        """A text a published case needs: "" in a draft that lacks it, None if it is wrong."""
+        if self.draft and (key not in data or data[key] == "" or data[key] == []):
+            return ""
+        return self.string(data, key, where, prose=prose)
+
     def people(self, data: Mapping[str, Any], original: str) -> tuple[PersonAtRisk, ...]:
         if "people" not in data:
-            self.problem("people", "missing: add a [[people]] table with a name")
+            self.gap("people", "missing: add a [[people]] table with a name")
             return ()
         tables = self.table_list(data, "people")
         if not tables and isinstance(data["people"], list):
-            self.problem("people", "is empty: add a [[people]] table with a name")
+            self.gap("people", "is empty: add a [[people]] table with a name")
         people = []
         for where, item in tables:
             self.unknown(item, _PERSON, where)
@@ -628,7 +678,7 @@ class _Reader:
 
     def targets(self, data: Mapping[str, Any], original: str) -> tuple[Target, ...]:
         if "targets" not in data:
-            self.problem("targets", 'missing: add a [[targets]] table with role = "to"')
+            self.gap("targets", 'missing: add a [[targets]] table with role = "to"')
             return ()
         targets = []
         roles = []
@@ -636,7 +686,7 @@ class _Reader:
             self.unknown(item, _TARGET, where)
             role = self.role(item, where)
             roles.append(role)
-            name = self.string(item, "name", where)
+            name = self.draft_string(item, "name", where)
             title = self.string(item, "title", where, required=False)
             organisation = self.string(item, "organisation", where, required=False)
             address = self.strings(item, "address", where)
@@ -654,9 +704,10 @@ class _Reader:
                 self.problem(
                     _at(where, "language"), f"{language!r} is not a two-letter language code"
                 )
+            for_countries = self.countries(item, where, role)
             reachable = any(item.get(k) for k in ("emails", "fax", "address"))
             if role is TargetRole.TO and not reachable:
-                self.problem(where, "an official written to needs emails, a fax or an address")
+                self.gap(where, "an official written to needs emails, a fax or an address")
             if role is not None and name is not None:
                 targets.append(
                     Target(
@@ -671,11 +722,57 @@ class _Reader:
                         salutation=salutations.get(original),
                         salutations=salutations,
                         language=language,
+                        for_countries=for_countries,
                     )
                 )
         if "targets" in data and TargetRole.TO not in roles and None not in roles:
-            self.problem("targets", 'no target has role = "to": whom is the appeal written to?')
+            self.gap("targets", 'no target has role = "to": whom is the appeal written to?')
         return tuple(targets)
+
+    def facts(self, table: Mapping[str, Any], where: str) -> str | None:
+        """A text's optional statement of what happened, short enough for a letter."""
+        facts = self.string(table, "facts", where, required=False, prose=True)
+        if facts is not None and len(facts) > FACTS_LIMIT:
+            self.problem(
+                _at(where, "facts"),
+                f"has {len(facts)} characters; a letter's facts are at most {FACTS_LIMIT}: "
+                "keep who, what, when and where, and leave the rest to background",
+            )
+        return facts
+
+    def countries(
+        self, item: Mapping[str, Any], where: str, role: TargetRole | None
+    ) -> tuple[str, ...]:
+        """A copy target's `for_country`: one ISO 3166 code ("FR") or a list of them."""
+        path = _at(where, "for_country")
+        if "for_country" not in item:
+            return ()
+        raw = item["for_country"]
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(code, str) for code in items):
+            self.problem(
+                path,
+                f'must be a country code like "FR" or a list like ["FR", "BE"], not {_kind(raw)}',
+            )
+            return ()
+        codes: list[str] = []
+        for i, code in enumerate(items):
+            inner = _at(path, i) if isinstance(raw, list) else path
+            if code.strip().upper() != code.strip() and is_country(code.strip().upper()):
+                self.problem(inner, f"{code!r}: write country codes in capitals ({code.upper()})")
+            elif not is_country(code.strip()):
+                self.problem(inner, f"{code!r} is not an ISO 3166 country code like FR or KE")
+            elif code.strip() in codes:
+                self.problem(inner, f"{code!r} is listed twice")
+            else:
+                codes.append(code.strip())
+        if role is TargetRole.TO:
+            self.problem(
+                path,
+                'only a copy target is for the writer\'s country (role = "copy"): '
+                "whom the appeal is written to is the same for everyone",
+            )
+        return tuple(codes)
 
     def role(self, item: Mapping[str, Any], where: str) -> TargetRole | None:
         if "role" not in item:

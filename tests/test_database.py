@@ -1,13 +1,27 @@
-"""The database's transactions: a COMMIT that fails is rolled back, so the next one works."""
+"""SQLite's transactions: a COMMIT that fails is rolled back, so the next one works; and its
+write-ahead log is checkpointed off the writer's path. A SQLite file in each test, whichever
+backend the suite runs on (`tests/conftest.py`), since these are SQLite's own behaviours."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
-from bot.db.connection import Database
+from bot.db.connection import Database, SQLiteDatabase
+from bot.db.migrations import migrate
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[SQLiteDatabase]:
+    """A fresh, migrated SQLite file."""
+    opened = await SQLiteDatabase.connect(tmp_path / "bot.sqlite3")
+    await migrate(opened)
+    yield opened
+    await opened.close()
 
 
 async def alerts(db: Database) -> int:
@@ -51,7 +65,7 @@ async def test_an_error_sqlite_already_rolled_back_is_the_error_raised(db: Datab
         await conn.execute("SELECT 1")
 
 
-async def test_the_log_reaches_the_database_file_while_the_bot_runs(db: Database) -> None:
+async def test_the_log_reaches_the_database_file_while_the_bot_runs(db: SQLiteDatabase) -> None:
     # The bot's own connection never checkpoints (its COMMITs would wait for the disk); a
     # connection of its own copies the write-ahead log into the file in the background.
     async with db.read() as conn:

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 from bot.db.drafts import Draft, take
 from bot.db.outbox import add_payload, cancel_broadcast, enqueue
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
@@ -47,7 +45,7 @@ def _audience(audience: str) -> tuple[str, str]:
 
 
 async def _members(
-    conn: aiosqlite.Connection, audience: str, after: int, limit: int
+    conn: Connection, audience: str, after: int, limit: int
 ) -> list[tuple[int, int, str]]:
     """The next `limit` members after subscriber id `after`, in id order."""
     tail, value = _audience(audience)
@@ -171,6 +169,24 @@ class BroadcastRepository:
         start). `wake` is called after each batch, so the delivery engine sends the first
         batches while the next are queued. A broadcast cancelled meanwhile queues no more.
         """
+        # One process at a time: two filling one broadcast (webhook processes starting
+        # together on PostgreSQL) would both queue the members after the same id.
+        lock = f"urgent-action-bot:broadcast-fill:{broadcast_id}"
+        async with self._db.exclusive(lock, wait=True):
+            await self._fill(broadcast_id, message_for, now, batch=batch, wake=wake)
+        found = await self.get(broadcast_id)
+        assert found is not None
+        return found
+
+    async def _fill(
+        self,
+        broadcast_id: int,
+        message_for: Callable[[str], OutboundMessage],
+        now: datetime,
+        *,
+        batch: int,
+        wake: Callable[[], None] | None,
+    ) -> None:
         payloads: dict[str, int] = {}
         while True:
             async with self._db.transaction() as conn:
@@ -181,7 +197,7 @@ class BroadcastRepository:
                 )
                 row = await cursor.fetchone()
                 if row is None or row["queued_at"] is not None:
-                    break
+                    return
                 members = []
                 if row["status"] == "queued":
                     members = await _members(conn, row["audience"], row["queue_after"], batch)
@@ -190,7 +206,7 @@ class BroadcastRepository:
                         "UPDATE broadcasts SET queued_at = ? WHERE id = ?",
                         (now.isoformat(), broadcast_id),
                     )
-                    break
+                    return
                 by_language: dict[str, list[Recipient]] = {}
                 for subscriber_id, chat_id, language in members:
                     by_language.setdefault(language, []).append(Recipient(chat_id, subscriber_id))
@@ -213,9 +229,6 @@ class BroadcastRepository:
                 )
             if wake is not None:
                 wake()
-        found = await self.get(broadcast_id)
-        assert found is not None
-        return found
 
     async def unqueued(self) -> list[Broadcast]:
         """Broadcasts a crash stopped while their recipients were being queued."""

@@ -95,7 +95,7 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
         db,
         "SELECT substr(first, 1, 10) AS day, count(*) FROM"
         " (SELECT min(acted_at) AS first FROM actions WHERE case_slug = ? GROUP BY actor)"
-        " GROUP BY day",
+        " AS firsts GROUP BY day",
         case_slug,
     )
     joined = await _per_day_in_ranges(

@@ -6,6 +6,11 @@ cannot be applied) ends as one `UnusableDatabaseError`, whose message is the one
 reads: the file, what is wrong, what to do. Nothing is written to a database found unusable, and
 the connection is closed before the error leaves, so the process can exit (an open aiosqlite
 connection keeps a thread alive that would hold the interpreter open for ever).
+
+On PostgreSQL the file checks and the lock file have no counterpart: a server that cannot be
+reached, or whose migrations do not match the bot's, is the one line; a second process polling
+Telegram over the same database is refused by a lock on the database (`polling_lock`), while
+webhook mode may run several processes.
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import IO
 
-from bot.db.connection import Database
+from bot.config import Secret
+from bot.db.connection import Database, is_postgresql
 from bot.db.migrations import MIGRATIONS_DIR, Migration, MigrationError, migrate
 
 _HEADER = b"SQLite format 3\x00"
@@ -150,17 +158,22 @@ def check_file(path: Path) -> None:
         )
 
 
-async def open_database(path: Path, directory: Path = MIGRATIONS_DIR) -> Database:
+async def open_database(target: Path | Secret, directory: Path = MIGRATIONS_DIR) -> Database:
     """Open the database and bring its schema up to date; UnusableDatabaseError, with the file left
     as it was, when it cannot be used."""
-    database, _ = await open_migrated(path, directory)
+    database, _ = await open_migrated(target, directory)
     return database
 
 
 async def open_migrated(
-    path: Path, directory: Path = MIGRATIONS_DIR
+    target: Path | Secret, directory: Path = MIGRATIONS_DIR
 ) -> tuple[Database, list[Migration]]:
-    """`open_database`, and the migrations it applied now."""
+    """`open_database`, and the migrations it applied now. `target` is the SQLite file, or the
+    PostgreSQL URL (`Settings.database`)."""
+    if isinstance(target, Secret) or is_postgresql(str(target)):
+        url = target if isinstance(target, Secret) else Secret(str(target))
+        return await _open_postgresql(url, directory)
+    path = Path(target)
     prepare_folder(path)
     check_file(path)
     try:
@@ -182,6 +195,49 @@ async def open_migrated(
         await database.close()
         raise
     return database, applied
+
+
+async def _open_postgresql(url: Secret, directory: Path) -> tuple[Database, list[Migration]]:
+    from bot.db.postgres import redacted  # noqa: PLC0415 - asyncpg only where it is used
+
+    label = redacted(url.reveal())
+    try:
+        database = await Database.open(url)
+    except ConnectionError as error:  # its message names the server, the password hidden
+        raise UnusableDatabaseError(
+            f"{error}; check BOT_DATABASE_URL and that the server accepts connections"
+        ) from None
+    try:
+        applied = await migrate(database, directory)
+    except MigrationError as error:
+        await database.close()
+        raise UnusableDatabaseError(f"{label}: {error}") from None
+    except BaseException:
+        await database.close()
+        raise
+    return database, applied
+
+
+POLLING_LOCK = "polling"
+
+
+@asynccontextmanager
+async def polling_lock(database: Database) -> AsyncIterator[None]:
+    """Hold, while the block runs, the right to poll Telegram for updates over `database`.
+
+    Two processes polling with one token take each other's updates, and each one's start-up
+    would resend the other's messages in flight. A SQLite file has its lock file for that
+    (`ProcessLock`); PostgreSQL, shared by design, holds a lock on the database, and
+    DatabaseInUseError names another process that holds it.
+    """
+    async with database.exclusive(POLLING_LOCK, wait=False) as taken:
+        if not taken:
+            label = getattr(database, "label", "the database")
+            raise DatabaseInUseError(
+                f"{label}: another bot process is polling Telegram over this database; stop it"
+                " first, or run every process in webhook mode (BOT_WEBHOOK_URL)"
+            )
+        yield
 
 
 def _damaged(error: sqlite3.Error) -> bool:
