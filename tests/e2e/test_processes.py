@@ -186,3 +186,35 @@ async def test_a_second_polling_process_on_one_database_is_refused_and_the_first
     finally:
         again.send_signal(signal.SIGTERM)
         await asyncio.wait_for(again.wait(), 30)
+
+
+async def test_a_changed_applied_migration_stops_run_with_one_line_on_either_backend(
+    emulator: TelegramEmulator, database: Path | Secret, tmp_path: Path
+) -> None:
+    db = await Database.open(database)
+    try:
+        await migrate(db)
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1"
+            )
+    finally:
+        await db.close()
+    process = await start_bot(
+        {
+            "BOT_ACTIONS_DIR": str(tmp_path),
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": emulator.api_url,
+            **database_env(database),
+        }
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    lines = [line for line in err.decode().splitlines() if line.strip()]
+    assert process.returncode == 2, lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("database error: "), lines
+    assert "0001_initial.sql has changed since it was applied" in lines[0]
+    assert "Traceback" not in err.decode()
+    # Telegram was never called.
+    assert emulator.stats.requests.get("getUpdates", 0) == 0
+    assert emulator.stats.requests.get("getMe", 0) == 0
