@@ -10,11 +10,13 @@ from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel
 from bot.handlers.cases import case_of
 from bot.handlers.common import language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 from bot.views.cards import deep_link
 from bot.views.checklist import checklist
 
 
+@guard(Right.PERSON)
 async def acted(update: Update, context: BotContext) -> None:
     """Show the checklist of the case: which appeals the person has sent."""
     found = await case_of(update, context)
@@ -36,6 +38,7 @@ async def acted(update: Update, context: BotContext) -> None:
     await send(chat, checklist(case, done, language=language, renderer=services.renderer))
 
 
+@guard(Right.PERSON)
 async def record(update: Update, context: BotContext) -> None:
     """Record one appeal (case, channel, official) once; thank the person the first time."""
     found = await case_of(update, context)

@@ -38,6 +38,7 @@ from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
 from bot.handlers.common import language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import deep_link
@@ -100,6 +101,7 @@ async def _open_case(update: Update, context: BotContext) -> tuple[Any, UrgentAc
     return callback, case
 
 
+@guard(Right.PERSON)
 async def start_appeal(update: Update, context: BotContext) -> None:
     """Step 1: choose the channel (email, fax, post) among those the officials can receive."""
     found = await _open_case(update, context)
@@ -125,6 +127,7 @@ async def start_appeal(update: Update, context: BotContext) -> None:
     await send(chat, Screen(body, InlineKeyboardMarkup([buttons])))
 
 
+@guard(Right.PERSON)
 async def choose_channel(update: Update, context: BotContext) -> None:
     """Step 2: how to sign (the remembered signature, a full name, or initials and city)."""
     found = await _open_case(update, context)
@@ -188,6 +191,7 @@ def _saved_signer(subscriber: Subscriber) -> Signer | None:
         return None
 
 
+@guard(Right.PERSON)
 async def choose_signature(update: Update, context: BotContext) -> None:
     """Step 3: use the remembered signature, or ask the person to type one."""
     found = await _open_case(update, context)
@@ -299,6 +303,7 @@ def _parse_signer(how: str, typed_text: str) -> Signer | None:
     return Signer(initials=initials.strip(), city=city.strip())
 
 
+@guard(Right.PERSON)
 async def remember_signature(update: Update, context: BotContext) -> None:
     """Keep the signature just typed for the next appeal (the person asked)."""
     query, chat = update.callback_query, update.effective_chat
@@ -328,11 +333,13 @@ async def remember_signature(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.PERSON)
 async def skip_personal(update: Update, context: BotContext) -> None:
     """No personal sentence: show the letter."""
     await _letter_from_tap(update, context, language=None)
 
 
+@guard(Right.PERSON)
 async def letter_language(update: Update, context: BotContext) -> None:
     """Show the same letter in another language (the target's, or the person's)."""
     query = update.callback_query
@@ -496,6 +503,7 @@ async def _deliver(
         )
 
 
+@guard(Right.PERSON)
 async def sent(update: Update, context: BotContext) -> None:
     """ "I've sent it": record the appeal to every official it went to, then the checklist."""
     found = await case_of(update, context)

@@ -15,7 +15,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
@@ -26,8 +25,8 @@ from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
-from bot.handlers.common import decoded_tap, draft_of, is_group_admin, language_of, send, text
-from bot.handlers.organizer import is_organizer, refuse
+from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
@@ -63,13 +62,11 @@ async def _save(context: BotContext, user_id: int, draft: BroadcastDraft) -> Non
     await services.drafts.save(user_id, DraftKind.BROADCAST, draft.body(), services.clock())
 
 
+@guard(Right.ORGANIZER)
 async def start(update: Update, context: BotContext) -> None:
     """/broadcast: ask for the message."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     await _save(context, user.id, BroadcastDraft())
     language = await language_of(update, context)
@@ -155,11 +152,9 @@ def _message(context: BotContext, html: str, language: str) -> OutboundMessage:
     return OutboundMessage.text(html, reply_markup=markup.to_dict())
 
 
+@guard(Right.ORGANIZER)
 async def choose_audience(update: Update, context: BotContext) -> None:
     """Audience chosen: preview the message and say how many it reaches."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
@@ -201,11 +196,9 @@ async def choose_audience(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def confirm(update: Update, context: BotContext) -> None:
     """Queue the broadcast (now or later), then follow it in a status message."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
@@ -357,11 +350,9 @@ async def _show(context: BotContext, broadcast: Broadcast, progress: Progress, d
             log.warning("broadcast %s: status message not updated: %s", broadcast.id, error)
 
 
+@guard(Right.ORGANIZER)
 async def cancel(update: Update, context: BotContext) -> None:
     """Cancel a scheduled or running broadcast: what is not yet sent stays unsent."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, user = update.callback_query, update.effective_user
     if callback is None or query is None or user is None:
@@ -382,6 +373,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     await query.answer(text(context, language, "broadcast_cancelled.txt", count=cancelled))
 
 
+@guard(Right.CHAT_ADMIN)
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """The unsubscribe button under a broadcast: like /stop, with an undo."""
     query, chat = update.callback_query, update.effective_chat
@@ -389,10 +381,6 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    # In a group, as with /stop, only an admin may unsubscribe it for everyone.
-    if chat.type != ChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     known = await services.subscribers.set_status(
         chat.id, SubscriberStatus.STOPPED, services.clock()
     )

@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views.callbacks import Callback, pattern
 from bot.views.cards import background_page, case_card
 
@@ -34,6 +35,7 @@ async def case_of(update: Update, context: BotContext) -> tuple[Callback, Urgent
     return callback, case
 
 
+@guard(Right.ANYONE)
 async def show_case(update: Update, context: BotContext) -> None:
     """Show a case's card again (from a list or a reminder)."""
     found = await case_of(update, context)
@@ -59,6 +61,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ANYONE)
 async def background(update: Update, context: BotContext) -> None:
     """Show a page of the case's background; page turns edit the same message."""
     found = await case_of(update, context)

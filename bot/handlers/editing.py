@@ -19,7 +19,8 @@ from bot.context import BotContext
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import UrgentAction
 from bot.handlers.common import language_of, text
-from bot.handlers.organizer import is_organizer, refuse, tapped_case
+from bot.handlers.organizer import tapped_case
+from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,9 @@ log = logging.getLogger(__name__)
 LARGEST_FILE = 256 * 1024
 
 
+@guard(Right.ORGANIZER)
 async def send_file(update: Update, context: BotContext) -> None:
     """Send the case as its file, to be edited and sent back."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -47,13 +46,11 @@ async def send_file(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def receive_file(update: Update, context: BotContext) -> None:
     """An organizer sent a case file back: check it, save it, say what changed."""
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     services = context.services
     language = await language_of(update, context)

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.handlers.common import language_of, text
+from bot.handlers.rights import Right, guard
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("could not apologise in chat %s", update.effective_chat.id, exc_info=True)
 
 
+@guard(Right.ANYONE)
 async def unknown_button(update: Update, context: BotContext) -> None:
     """Answer a tap on a button no handler knows: old, malformed or forged."""
     query = update.callback_query

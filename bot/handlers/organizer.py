@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, UrgentActionApp
@@ -25,6 +26,7 @@ from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -37,31 +39,7 @@ OUTCOMES = ("released", "sentenced", "nfa")
 SHOWN_DAYS = 14
 
 
-async def is_organizer(update: Update, context: BotContext) -> bool:
-    """Whether the person is an organizer now: named in BOT_ORGANIZERS, or added in the chat."""
-    user = update.effective_user
-    if user is None:
-        return False
-    services = context.services
-    if user.id in services.settings.organizers:
-        return True
-    return await OrganizerRepository(services.db).is_added(user.id)
-
-
-async def refuse(update: Update, context: BotContext) -> None:
-    """What anyone else gets: the ordinary help (for a command) or a polite no (for a tap)."""
-    language = await language_of(update, context)
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            text(context, language, "button_invalid.txt"), show_alert=True
-        )
-        return
-    message = update.effective_message
-    if message is not None:
-        commands = context.services.renderer.commands(language, "private")
-        await message.reply_text(text(context, language, "help.html", commands=commands))
-
-
+@guard(Right.ANYONE)
 async def cases(update: Update, context: BotContext) -> None:
     """The case list: status and counts, with what an organizer can do next."""
     message = update.effective_message
@@ -69,7 +47,11 @@ async def cases(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    organizer = await is_organizer(update, context)
+    # The organizer's view (drafts, and buttons to act on them) only in their private chat.
+    chat = update.effective_chat
+    organizer = (
+        chat is not None and chat.type == ChatType.PRIVATE and await is_organizer(update, context)
+    )
     every = await services.cases.all()
     shown = every if organizer else [c for c in every if c.status is CaseStatus.ACTIVE]
     if not shown:
@@ -120,11 +102,9 @@ async def cases(update: Update, context: BotContext) -> None:
     await message.reply_text(body, reply_markup=InlineKeyboardMarkup(rows))
 
 
+@guard(Right.ORGANIZER)
 async def preview(update: Update, context: BotContext) -> None:
     """Show the case exactly as subscribers will see it, and how many it will reach."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -161,11 +141,9 @@ async def preview(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def publish(update: Update, context: BotContext) -> None:
     """Publish: the case becomes active and its alert is queued for every matching subscriber."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     if case is None or query is None or user is None:
@@ -232,11 +210,9 @@ async def finish_publishing(app: UrgentActionApp) -> None:
             services.wake_delivery()
 
 
+@guard(Right.ORGANIZER)
 async def close(update: Update, context: BotContext) -> None:
     """Close a case: choose the outcome, then whether to tell everyone it reached."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     callback = await decoded_tap(update, context) if case is not None else None
@@ -341,11 +317,9 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
     return len(chats)
 
 
+@guard(Right.ORGANIZER)
 async def results(update: Update, context: BotContext) -> None:
     """The case's funnel (reached, opened, acted; by channel and by day) and its subscribers."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -387,11 +361,9 @@ async def results(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def results_csv(update: Update, context: BotContext) -> None:
     """The case's funnel and its subscribers day by day, as one CSV file for a spreadsheet."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -427,11 +399,9 @@ _DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
 )
 
 
+@guard(Right.ORGANIZER)
 async def results_chart(update: Update, context: BotContext) -> None:
     """The case's days as a picture: running totals of the funnel, and active subscribers."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -460,13 +430,11 @@ async def results_chart(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def organizers(update: Update, context: BotContext) -> None:
     """List organizers; /organizers add ID or /organizers remove ID changes the list (audited)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     services = context.services
     language = await language_of(update, context)

@@ -21,7 +21,8 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
-from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
+from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
@@ -146,6 +147,7 @@ def _zone_set(context: BotContext, language: str, zone: str, now: datetime) -> s
     )
 
 
+@guard(Right.CHAT_ADMIN)
 async def preferences(update: Update, context: BotContext) -> None:
     """Show the preferences with their buttons."""
     chat, message = update.effective_chat, update.effective_message
@@ -156,12 +158,10 @@ async def preferences(update: Update, context: BotContext) -> None:
     if subscriber is None:
         await message.reply_text(text(context, language, "not_subscribed.html"))
         return
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await message.reply_text(text(context, language, "group_admins_only.html"))
-        return
     await send(chat, await preferences_screen(context, subscriber))
 
 
+@guard(Right.CHAT_ADMIN)
 async def choose(update: Update, context: BotContext) -> None:
     """Apply a tapped preference and redraw the settings message; a place picked among those a
     typed name matched is confirmed with the time there instead."""
@@ -171,9 +171,6 @@ async def choose(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     subscriber = await services.subscribers.get(chat.id)
     if subscriber is None:
         await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
