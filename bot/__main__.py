@@ -55,16 +55,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    from bot.logs import configure_logging  # noqa: PLC0415
+    from bot.logs import configure_logging, secrets_of  # noqa: PLC0415
 
-    secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
-    configure_logging(secrets)
+    configure_logging(secrets_of(settings))
     if args.command == "migrate":
         return eventloop.run(_migrate(settings))
     return _run(settings)
 
 
 def _run(settings: Settings) -> int:
+    from bot.logs import startup_failure  # noqa: PLC0415
+
+    try:
+        _serve(settings)
+    except Exception as error:  # whatever stops start-up: one clear line
+        # Its text may carry the token (an error page echoing the URL, PTB's InvalidToken):
+        # never let Python print it; say what failed, masked, and exit as on a bad setting.
+        log.critical("%s", startup_failure(error, settings))
+        return 2
+    log.info("stopped")
+    return 0
+
+
+def _serve(settings: Settings) -> None:
     from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application  # noqa: PLC0415
 
     app = build_application(settings)
@@ -91,8 +104,6 @@ def _run(settings: Settings) -> int:
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,
         )
-    log.info("stopped")
-    return 0
 
 
 async def _migrate(settings: Settings) -> int:
