@@ -21,6 +21,7 @@ from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
 from bot.handlers import broadcast, organizer, register_handlers, reminders
+from bot.handlers.errors import TapAnswers
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,9 @@ def build_application(
         # Several people tap at once; each update is handled on its own task.
         .concurrent_updates(True)
         # Direct replies go at once and take their share of the limits the engine keeps; a
-        # short 429 is waited out and retried instead of failing the person's tap.
-        .rate_limiter(ReplyTracker(limiter))
+        # short 429 is waited out and retried instead of failing the person's tap. The taps
+        # answered are noted, so the error handler never answers one twice.
+        .rate_limiter(TapAnswers(ReplyTracker(limiter)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, text
+from bot.handlers.common import edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 from bot.views.cards import deep_link
@@ -68,11 +67,7 @@ async def record(update: Update, context: BotContext) -> None:
         return
     done = before | {(channel, index)}
     screen = checklist(case, done, language=language, renderer=services.renderer)
-    try:
-        await query.edit_message_text(screen.text, reply_markup=screen.markup)
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await edit_text(query, screen.text, reply_markup=screen.markup)
     if not before:
         await chat.send_message(
             text(

@@ -37,7 +37,7 @@ from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, text
+from bot.handlers.common import edit_markup, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -319,7 +319,8 @@ async def remember_signature(update: Update, context: BotContext) -> None:
         chat.id, json.dumps(draft.signer.to_mapping(), ensure_ascii=False), services.clock()
     )
     await query.answer(text(context, language, "signature_remembered.txt"))
-    await query.edit_message_reply_markup(
+    await edit_markup(
+        query,
         InlineKeyboardMarkup(
             [
                 [
@@ -329,7 +330,7 @@ async def remember_signature(update: Update, context: BotContext) -> None:
                     )
                 ]
             ]
-        )
+        ),
     )
 
 

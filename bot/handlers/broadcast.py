@@ -25,7 +25,7 @@ from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
-from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
+from bot.handlers.common import decoded_tap, draft_of, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -220,7 +220,7 @@ async def confirm(update: Update, context: BotContext) -> None:
             await query.answer(gone, show_alert=True)
             return
         await query.answer()
-        await query.edit_message_text(text(context, language, "broadcast_dropped.html"))
+        await edit_text(query, text(context, language, "broadcast_dropped.html"))
         return
     now = services.clock()
     send_at = now

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import Callback, pattern
 from bot.views.cards import background_page, case_card
@@ -81,7 +81,7 @@ async def background(update: Update, context: BotContext) -> None:
     message = query.message
     if page > 0 and message is not None and message.get_bot() is not None:
         # Turning a page rewrites the page message instead of adding another one.
-        await query.edit_message_text(screen.text, reply_markup=screen.markup)
+        await edit_text(query, screen.text, reply_markup=screen.markup)
     else:
         await send(chat, screen)
 

@@ -25,7 +25,7 @@ from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -169,9 +169,7 @@ async def publish(update: Update, context: BotContext) -> None:
     )
     services.wake_delivery()
     log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
-    await query.edit_message_text(
-        text(context, language, "org_published.html", case=case, count=count)
-    )
+    await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 
 def alert_for(
@@ -260,7 +258,8 @@ async def close(update: Update, context: BotContext) -> None:
                 )
             ],
         ]
-        await query.edit_message_text(
+        await edit_text(
+            query,
             text(
                 context,
                 language,
@@ -280,7 +279,8 @@ async def close(update: Update, context: BotContext) -> None:
     await OrganizerRepository(services.db).record(
         user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         text(
             context,
             language,
@@ -288,7 +288,7 @@ async def close(update: Update, context: BotContext) -> None:
             case=case,
             outcome=button(language, f"outcome_{outcome}"),
             told=told,
-        )
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -182,7 +182,7 @@ async def choose(update: Update, context: BotContext) -> None:
         # Reminders are private: only a person's own chat is asked for a place's name.
         private = chat.type == TelegramChatType.PRIVATE
         picker = zone_picker(context, language, typing=private)
-        await query.edit_message_text(picker.text, reply_markup=picker.markup)
+        await edit_text(query, picker.text, reply_markup=picker.markup)
         if private:
             _await_zone(context, now)
         return
@@ -193,7 +193,7 @@ async def choose(update: Update, context: BotContext) -> None:
             return
         await _set_zone(context, subscriber, value, now)
         await query.answer(text(context, language, "preferences_saved.txt"))
-        await query.edit_message_text(_zone_set(context, language, value, now))
+        await edit_text(query, _zone_set(context, language, value, now))
         return
     if callback.verb == "tz":
         if value != "default" and int(value) not in ZONE_HOURS:

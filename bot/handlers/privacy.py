@@ -11,7 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.db.drafts import MAX_AGE, Draft
 from bot.domain.subscribers import Subscriber
-from bot.handlers.common import decoded_tap, language_of, send, subscriber_of, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, subscriber_of, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -131,7 +131,7 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if callback.arg(0) != "yes":
         await query.answer()
-        await query.edit_message_text(text(context, language, "forget_cancelled.html"))
+        await edit_text(query, text(context, language, "forget_cancelled.html"))
         return
     services = context.services
     deleted = await services.subscribers.forget(chat.id)
@@ -140,8 +140,8 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.clear()
     await query.answer()
-    await query.edit_message_text(
-        text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
+    await edit_text(
+        query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
     )
 
 

@@ -18,7 +18,7 @@ from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.reminders import Snooze, snoozed_until
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, subscriber_of, text
+from bot.handlers.common import edit_markup, language_of, send, subscriber_of, text
 from bot.handlers.rights import Right, guard
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -116,7 +116,7 @@ async def snooze(update: Update, context: BotContext) -> None:
             for row in message.reply_markup.inline_keyboard
             if not any(str(b.callback_data or "").startswith("sz:") for b in row)
         ]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(keep) if keep else None)
+        await edit_markup(query, InlineKeyboardMarkup(keep) if keep else None)
 
 
 @guard(Right.PERSON)

@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
-from bot.handlers.common import language_of, send, text
+from bot.handlers.common import edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import SLUG, encode, pattern
@@ -117,7 +117,7 @@ async def undo_stop(update: Update, context: BotContext) -> None:
         chat.id, subscriber.chat_type, subscriber.language, services.clock()
     )
     await query.answer(text(context, language, "resubscribed_short.txt"))
-    await query.edit_message_text(text(context, language, "resubscribed.html"))
+    await edit_text(query, text(context, language, "resubscribed.html"))
 
 
 @guard(Right.ANYONE)
