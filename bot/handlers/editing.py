@@ -56,13 +56,23 @@ async def receive_file(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     document = message.document
     if document.file_size is not None and document.file_size > LARGEST_FILE:
-        await message.reply_text(text(context, language, "org_edit_refused.html", problems=[]))
+        await message.reply_text(
+            text(context, language, "org_edit_refused.html", problems=[], reason="large")
+        )
         return
     raw = await (await document.get_file()).download_as_bytearray()
+    # Whatever the file holds, the organizer hears why it was not taken.
+    reason = "large" if len(raw) > LARGEST_FILE else None
     try:
-        data = tomllib.loads(bytes(raw).decode("utf-8"))
-        edited = case_from_mapping(data, source=document.file_name or "case file")
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        if reason is None:
+            data = tomllib.loads(bytes(raw).decode("utf-8"))
+            edited = case_from_mapping(data, source=document.file_name or "case file")
+    except UnicodeDecodeError:
+        reason = "binary"
+    except RecursionError:
+        # tomllib reads nested arrays and tables recursively: a deep one exhausts the stack.
+        reason = "nested"
+    except tomllib.TOMLDecodeError as error:
         problems = [str(error)]
         await message.reply_text(
             text(context, language, "org_edit_refused.html", problems=problems)
@@ -72,6 +82,12 @@ async def receive_file(update: Update, context: BotContext) -> None:
         problems = [str(problem) for problem in error.problems]
         await message.reply_text(
             text(context, language, "org_edit_refused.html", problems=problems)
+        )
+        return
+    if reason is not None:
+        log.info("case file %r refused: %s", document.file_name, reason)
+        await message.reply_text(
+            text(context, language, "org_edit_refused.html", problems=[], reason=reason)
         )
         return
     stored = await services.cases.get(edited.slug)
