@@ -37,7 +37,7 @@ from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
-from bot.handlers.common import edit_markup, language_of, send, text
+from bot.handlers.common import edit_markup, flow, keep_flow, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -65,14 +65,12 @@ class Draft:
 
 
 def _draft(context: BotContext) -> Draft | None:
-    data = context.user_data
-    found = data.get("appeal") if data is not None else None
+    found = flow(context, "appeal")
     return found if isinstance(found, Draft) else None
 
 
 def _keep(context: BotContext, draft: Draft | None) -> None:
-    if context.user_data is not None:
-        context.user_data["appeal"] = draft
+    keep_flow(context, "appeal", draft)
 
 
 async def _person(update: Update, context: BotContext) -> Subscriber | None:
@@ -529,6 +527,8 @@ async def sent(update: Update, context: BotContext) -> None:
                 case.slug, subscriber.actor, channel, index, now
             )
     language = subscriber.language
+    # The appeal is sent: what was typed for it is no longer needed.
+    _keep(context, None)
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
     await send(chat, checklist(case, done, language=language, renderer=services.renderer))

@@ -21,7 +21,16 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
-from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.common import (
+    decoded_tap,
+    edit_text,
+    end_flow,
+    flow,
+    keep_flow,
+    language_of,
+    send,
+    text,
+)
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -111,19 +120,16 @@ _ZONE_TYPING = "zone_typing"  # user_data: when the person opened the time-zone 
 
 
 def _typing_since(context: BotContext) -> datetime | None:
-    data = context.user_data
-    since = data.get(_ZONE_TYPING) if data is not None else None
+    since = flow(context, _ZONE_TYPING)
     return since if isinstance(since, datetime) else None
 
 
 def _await_zone(context: BotContext, now: datetime) -> None:
-    if context.user_data is not None:
-        context.user_data[_ZONE_TYPING] = now
+    keep_flow(context, _ZONE_TYPING, now)
 
 
 def _stop_awaiting_zone(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(_ZONE_TYPING, None)
+    end_flow(context, _ZONE_TYPING)
 
 
 async def _set_zone(

@@ -137,8 +137,9 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     deleted = await services.subscribers.forget(chat.id)
     # An organizer's unfinished broadcast or sheet goes too.
     drafts = await services.drafts.forget(user.id)
-    if context.user_data is not None:
-        context.user_data.clear()
+    # And whatever an unfinished flow held (a typed signature), with the person's entry.
+    context.application.drop_user_data(user.id)
+    context.application.drop_chat_data(chat.id)
     await query.answer()
     await edit_text(
         query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
