@@ -37,7 +37,8 @@ from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
-from bot.handlers.common import edit_markup, flow, keep_flow, language_of, send, text
+from bot.handlers.common import edit_markup, language_of, send, text
+from bot.handlers.flows import flow, keep_flow
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern

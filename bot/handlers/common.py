@@ -39,41 +39,6 @@ async def draft_of(update: Update, context: BotContext, kind: DraftKind) -> Draf
     return await services.drafts.get(user.id, kind, services.clock())
 
 
-def _person_id(context: BotContext) -> int | None:
-    # PTB keeps the id of the update's person there; `user_data` is looked up with it.
-    return context._user_id
-
-
-def flow(context: BotContext, key: str) -> object | None:
-    """What the person's unfinished flow `key` holds (an appeal, a typed time zone), or None.
-
-    Looked up without `context.user_data`, which leaves an empty entry behind for everyone it
-    is asked about: the bot would keep one for every person who ever wrote.
-    """
-    user_id = _person_id(context)
-    data = context.application.user_data.get(user_id) if user_id is not None else None
-    return data.get(key) if data is not None else None
-
-
-def keep_flow(context: BotContext, key: str, value: object | None) -> None:
-    """Keep what the person's flow `key` holds until it ends (None: it ends now)."""
-    if value is None:
-        end_flow(context, key)
-    elif context.user_data is not None:
-        context.user_data[key] = value
-
-
-def end_flow(context: BotContext, key: str) -> None:
-    """The person's flow `key` is over: forget it, and the person's entry once it is empty."""
-    user_id = _person_id(context)
-    data = context.application.user_data.get(user_id) if user_id is not None else None
-    if data is None or user_id is None:
-        return
-    data.pop(key, None)
-    if not data:
-        context.application.drop_user_data(user_id)
-
-
 async def send(chat: Chat, screen: Screen) -> Message:
     """Send a screen to a chat."""
     return await chat.send_message(screen.text, reply_markup=screen.markup)

@@ -21,16 +21,8 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.context import BotContext
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
-from bot.handlers.common import (
-    decoded_tap,
-    edit_text,
-    end_flow,
-    flow,
-    keep_flow,
-    language_of,
-    send,
-    text,
-)
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.flows import end_flow, flow, keep_flow
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern

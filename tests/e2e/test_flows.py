@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.context import UrgentActionApp
 from bot.emulator import TelegramEmulator
-from tests.conftest import Chatter
+from bot.handlers import flows
+from tests.conftest import Chatter, MovableClock
 from tests.e2e.test_journey import open_card, write_appeal
 
 
@@ -75,4 +77,19 @@ async def test_forget_drops_what_an_unfinished_flow_held(
     (ask,) = await person.say("/forget")
     await person.press(ask, "Yes, delete everything")
     await soon(lambda: person.id not in bot.user_data)
+    assert held(bot) == ({}, {})
+
+
+async def test_an_appeal_left_half_written_is_forgotten_after_a_day(
+    bot: UrgentActionApp, clock: MovableClock, person: Chatter
+) -> None:
+    card = await open_card(person)
+    await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
+    assert bot.job_queue is not None
+    (job,) = bot.job_queue.get_jobs_by_name(flows.JOB_NAME)
+    clock.advance(timedelta(hours=23))
+    await job.run(bot)
+    assert person.id in bot.user_data  # still being written, perhaps
+    clock.advance(timedelta(hours=2))
+    await job.run(bot)
     assert held(bot) == ({}, {})
