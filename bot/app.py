@@ -10,6 +10,7 @@ from datetime import timedelta
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
+from telegram.request import HTTPXRequest
 
 from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
@@ -22,6 +23,7 @@ from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
 from bot.handlers import broadcast, flows, organizer, register_handlers, reminders
 from bot.handlers.errors import TapAnswers
+from bot.inbound import ReadableUpdates
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,8 @@ def build_application(
         .token(settings.token.reveal())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.file_base_url)
+        # An update PTB cannot read is dropped from its batch, not fetched again forever.
+        .get_updates_request(ReadableUpdates(HTTPXRequest(connection_pool_size=1)))
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[BotContext]())
         .defaults(

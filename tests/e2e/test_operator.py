@@ -1,5 +1,5 @@
 """What an operator sees when the bot cannot start (one clear line, exit code 2, no secret),
-and when an update cannot be read (one line, no personal data)."""
+and when an update cannot be read (one line, no personal data, and nobody held up)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import signal
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from bot.context import UrgentActionApp
 from bot.emulator import TelegramEmulator
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, Chatter
 from tests.e2e.test_run import free_port, start_bot, until, until_listening
 
 WRONG_TOKEN = "654321:WRONG-token-abcdefghijklmnopqrstu"
@@ -110,3 +112,25 @@ async def test_an_update_that_cannot_be_read_is_one_log_line_without_personal_da
     for personal in ("Anastasia", "Quibblesworth", "Elm Street", str(person.id)):
         assert personal not in log
     assert "Traceback" not in log
+
+
+async def test_an_update_that_cannot_be_read_by_polling_holds_up_no_one(
+    bot: UrgentActionApp,
+    emulator: TelegramEmulator,
+    person: Chatter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    anastasia = emulator.create_person("Anastasia", last_name="Quibblesworth")
+    polls = emulator.stats.requests["getUpdates"]
+    await emulator.send_unreadable(anastasia.id, "my address is 12 Elm Street")
+    # Anna, who writes next, is answered: the unreadable update does not block the queue.
+    await person.say("/start", replies=2)
+    assert emulator.stats.requests["getUpdates"] - polls < 10  # no polling in a loop
+    assert emulator.updates == []  # confirmed, not fetched again
+    lines = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert lines == [
+        "an update from Telegram could not be read and was dropped (TypeError), update 1"
+    ]
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    for personal in ("Anastasia", "Quibblesworth", "Elm Street", str(anastasia.id)):
+        assert personal not in logged
