@@ -16,6 +16,7 @@ from email.policy import SMTP
 
 from bot.appeals.compose import Appeal, Letter
 from bot.domain.cases import TargetRole
+from bot.domain.countries import country_name
 from bot.rendering import Renderer
 
 # A fax cover states the number of pages. The page is set in 11pt type on A4 with 20 mm
@@ -90,8 +91,16 @@ def fax_file(letter: Letter, renderer: Renderer, sender: str | None = None) -> b
         letter=letter,
         sender=sender or letter.signer.signature,
         pages=fax_pages(letter),
+        dialled_from=dialled_from(letter),
     )
     return page.encode("utf-8")
+
+
+def dialled_from(letter: Letter) -> str | None:
+    """The name of the country the writer dials from, in the letter's language, if they said."""
+    if letter.writer_country is None:
+        return None
+    return country_name(letter.writer_country, letter.language)
 
 
 def fax_pages(letter: Letter) -> int:

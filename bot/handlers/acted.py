@@ -34,7 +34,16 @@ async def acted(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     done = await services.actions.done(case.slug, subscriber.actor)
-    await send(chat, checklist(case, done, language=language, renderer=services.renderer))
+    await send(
+        chat,
+        checklist(
+            case,
+            done,
+            language=language,
+            renderer=services.renderer,
+            writer_country=subscriber.home_country,
+        ),
+    )
 
 
 @guard(Right.PERSON)
@@ -66,7 +75,13 @@ async def record(update: Update, context: BotContext) -> None:
     if not recorded:
         return
     done = before | {(channel, index)}
-    screen = checklist(case, done, language=language, renderer=services.renderer)
+    screen = checklist(
+        case,
+        done,
+        language=language,
+        renderer=services.renderer,
+        writer_country=subscriber.home_country,
+    )
     await edit_text(query, screen.text, reply_markup=screen.markup)
     if not before:
         await chat.send_message(

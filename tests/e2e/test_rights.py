@@ -69,6 +69,7 @@ ADMIN_TAPS = {
     "ctry": "ctry:KZ",
     "tz": "tz:3",
     "tzn": "tzn:Europe/Berlin",
+    "hc": "hc:KZ",
 }
 ADMIN_COMMANDS = ("/start", "/stop", "/settings")
 
