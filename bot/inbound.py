@@ -2,9 +2,12 @@
 with one log line, instead of holding up every update after it.
 
 PTB reads a whole getUpdates batch at once; when one update in it has a shape it does not know
-(after a change of the Bot API), it logs the batch (people's ids, names, what they wrote) and
-asks for the same batch again, at once and forever: the bot spins and answers no one. This
-request, in front of PTB's own for getUpdates, takes such updates out of the batch first.
+(after a change of the Bot API), it logs the failure and asks for the same batch again, at once
+and forever: the bot spins and answers no one. This request, in front of PTB's own for
+getUpdates, sees the same batch asked for again and then empties such updates (only their
+number is left, so PTB confirms them and asks for the next ones; no handler takes an empty
+update). Batches PTB reads pass untouched, so the usual way costs nothing (reading each update
+here as well would cost about 0.4 ms an update).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class ReadableUpdates(BaseRequest):
 
     def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner
+        # The offset of the last batch that brought updates: asked for again, PTB failed on it.
+        self._delivered_from: object = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -62,11 +67,25 @@ class ReadableUpdates(BaseRequest):
         )
         if code != 200 or not url.endswith("/getUpdates"):
             return code, payload
-        return code, readable(payload)
+        offset = request_data.parameters.get("offset") if request_data else None
+        again = self._delivered_from is not None and offset == self._delivered_from
+        if again:
+            payload = readable(payload)
+        self._delivered_from = offset if _brings_updates(payload) else None
+        return code, payload
+
+
+def _brings_updates(payload: bytes) -> bool:
+    try:
+        answer: Any = json.loads(payload)
+    except ValueError:
+        return False
+    return isinstance(answer, dict) and bool(answer.get("result"))
 
 
 def readable(payload: bytes) -> bytes:
-    """The getUpdates answer without the updates PTB cannot read (unchanged if all can be)."""
+    """The getUpdates answer with the updates PTB cannot read emptied (unchanged if all can
+    be read)."""
     try:
         answer: Any = json.loads(payload)
     except ValueError:
@@ -74,22 +93,23 @@ def readable(payload: bytes) -> bytes:
     updates = answer.get("result") if isinstance(answer, dict) else None
     if not isinstance(updates, list):
         return payload
-    kept = [update for update in updates if _can_be_read(update)]
-    if len(kept) == len(updates):
+    kept = [_as_read(update) for update in updates]
+    if kept == updates:
         return payload
-    answer["result"] = kept
+    answer["result"] = [update for update in kept if update is not None]
     return json.dumps(answer).encode()
 
 
-def _can_be_read(update: Any) -> bool:
+def _as_read(update: Any) -> Any:
+    """The update if PTB can read it; else its number alone (None without one)."""
     try:
         Update.de_json(update, None)
-    except Exception as error:  # whatever PTB fails on, the update goes
+    except Exception as error:  # whatever PTB fails on, the update's content goes
         number = update.get("update_id") if isinstance(update, dict) else None
         log.error(
             "an update from Telegram could not be read and was dropped (%s), update %s",
             type(error).__name__,
             number,
         )
-        return False
-    return True
+        return {"update_id": number} if isinstance(number, int) else None
+    return update

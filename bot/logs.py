@@ -13,9 +13,11 @@ from bot.config import Secret, Settings
 MASK = "********"
 # Shorter pieces of a secret are not masked on their own: they would hide ordinary words.
 _SHORTEST_PIECE = 8
-# PTB's words when an update from Telegram cannot be turned into an Update; the record that
-# carries them carries the whole update too (ids, names, text) and its traceback.
+# PTB's words when updates from Telegram cannot be turned into Updates (by webhook, by polling);
+# the records that carry them carry the updates too (ids, names, text) and a traceback. By
+# polling the bot's ExtBot says it first, then the Updater says it again: the first goes.
 _UNREAD_UPDATE = "Received data was *not* processed!"
+_UNREAD_BATCH = "Error while parsing updates!"
 
 
 def secrets_of(settings: Settings) -> list[Secret]:
@@ -75,8 +77,12 @@ class UnreadUpdateFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record when it is one of those; let every record through."""
-        if not isinstance(record.msg, str) or _UNREAD_UPDATE not in record.msg:
+        """Rewrite the record when it is one of those (or drop PTB's first of two)."""
+        if not isinstance(record.msg, str):
+            return True
+        if _UNREAD_BATCH in record.msg:
+            return False
+        if _UNREAD_UPDATE not in record.msg:
             return True
         error = record.exc_info[1] if record.exc_info else None
         why = type(error).__name__ if error is not None else "unknown error"
