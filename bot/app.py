@@ -10,7 +10,6 @@ from datetime import timedelta
 from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
-from telegram.request import HTTPXRequest
 
 from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
@@ -21,12 +20,15 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, flows, organizer, register_handlers, reminders
+from bot.delivery.transport import AiohttpRequest
+from bot.handlers import broadcast, flows, menus, organizer, register_handlers, reminders
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
+# Connections for the handlers' calls, PTB's default: many taps are answered at once.
+REPLY_CONNECTIONS = 256
 
 
 def build_application(
@@ -39,7 +41,7 @@ def build_application(
     limiter = SendLimiter(config.rate, chats=config.chats)
 
     async def post_init(app: UrgentActionApp) -> None:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.database)
         applied = await migrate(db)
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
@@ -47,6 +49,7 @@ def build_application(
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        await menus.show_organizer_menus(app)
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine
@@ -70,8 +73,12 @@ def build_application(
         .token(settings.token.reveal())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.file_base_url)
-        # An update PTB cannot read is dropped from its batch, not fetched again forever.
-        .get_updates_request(ReadableUpdates(HTTPXRequest(connection_pool_size=1)))
+        # PTB's own calls (replies, files, getUpdates) go over aiohttp: a reply costs a third
+        # to an eighth of the CPU it costs over HTTPX (bench/README.md). getUpdates keeps one
+        # long-polling connection of its own; an update PTB cannot read is dropped from its
+        # batch, not fetched again forever.
+        .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
+        .get_updates_request(ReadableUpdates(AiohttpRequest(connection_pool_size=1)))
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[BotContext]())
         .defaults(

@@ -21,9 +21,10 @@ _UNREAD_BATCH = "Error while parsing updates!"
 
 
 def secrets_of(settings: Settings) -> list[Secret]:
-    """Every secret among the settings (the token, the webhook secret, any added later)."""
+    """Every secret among the settings (the token, the webhook secret, the database URL, any
+    added later), and the database's password on its own."""
     found = (getattr(settings, f.name) for f in dataclasses.fields(settings))
-    return [value for value in found if isinstance(value, Secret)]
+    return list(dict.fromkeys([*settings.secrets, *(v for v in found if isinstance(v, Secret))]))
 
 
 class Masker:

@@ -101,17 +101,32 @@ async def refuse(update: Update, context: BotContext, reason: str = "not_organiz
         commands = context.services.renderer.commands(language, "private")
         await message.reply_text(text(context, language, "help.html", commands=commands))
         return
+    if reason == "group_admins_only" and _command(update) not in _SUBSCRIBING:
+        # The longer answer speaks of subscribing; a group's member is not told to subscribe
+        # it when they asked for something else (its settings).
+        await message.reply_text(text(context, language, f"{reason}.txt"))
+        return
     await message.reply_text(text(context, language, f"{reason}.html"))
+
+
+# The commands that subscribe or unsubscribe a chat, whose refusal in a group says so.
+_SUBSCRIBING = frozenset({"/start", "/stop"})
+
+
+def _command(update: Update) -> str | None:
+    """The command of a message (`/settings@Bot text` gives `/settings`), or None."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    return message.text.split()[0].split("@")[0]
 
 
 def _what(update: Update) -> str:
     """The update's entry point for the log: the tapped verb or the command."""
     if update.callback_query is not None:
         return f"tap {(update.callback_query.data or '').split(':', 1)[0]!r}"
-    message = update.effective_message
-    if message is not None and message.text and message.text.startswith("/"):
-        return f"command {message.text.split()[0].split('@')[0]!r}"
-    return "message"
+    command = _command(update)
+    return f"command {command!r}" if command is not None else "message"
 
 
 def guard(right: Right) -> Callable[[HandlerCallback], HandlerCallback]:

@@ -54,6 +54,9 @@ PERSON_TAPS = {
     "rem": f"rem:{SLUG}:email",
     "pl": f"pl:{SLUG}:email",
     "lt": f"lt:{SLUG}:email:ru",
+    "rk": f"rk:{SLUG}:email:abcd1234",
+    "pk": f"pk:{SLUG}:email:abcd1234",
+    "lk": f"lk:{SLUG}:email:ru:abcd1234",
     "sent": f"sent:{SLUG}:email",
     "ac": f"ac:{SLUG}",
     "rec": f"rec:{SLUG}:email:0",
@@ -72,6 +75,8 @@ ADMIN_TAPS = {
     "hc": "hc:KZ",
 }
 ADMIN_COMMANDS = ("/start", "/stop", "/settings")
+# What anyone may do anywhere: read cases, find the commands; an unknown command or button.
+ANYONE_ENTRIES = ("/help", "/privacy", "/cases", "c", "bg", "file:unknown_command", "fallback")
 
 
 def entry_points(app: UrgentActionApp) -> dict[str, Right | None]:
@@ -128,6 +133,7 @@ def test_every_command_and_button_is_guarded_and_the_lists_below_cover_them(
     assert by_right[Right.ORGANIZER] == ORGANIZER_INPUTS.keys()
     assert by_right[Right.PERSON] == PERSON_TAPS.keys() | set(PERSON_COMMANDS)
     assert by_right[Right.CHAT_ADMIN] == ADMIN_TAPS.keys() | set(ADMIN_COMMANDS)
+    assert by_right[Right.ANYONE] == set(ANYONE_ENTRIES)
 
 
 @pytest.mark.parametrize("entry", list(ORGANIZER_INPUTS))
