@@ -4,10 +4,8 @@ whatever message the tap came from, and a refused update changes nothing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
-import sqlite3
 
 import pytest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
@@ -15,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 from bot.app import build_application
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.dialect import Dialect
 from bot.emulator import Chat, RecordedMessage, TelegramEmulator
 from bot.handlers.rights import Right, right_of
 from bot.views.callbacks import SHAPES
@@ -96,18 +95,30 @@ def entry_points(app: UrgentActionApp) -> dict[str, Right | None]:
     return found
 
 
-def database(settings: Settings) -> list[str]:
-    """Everything the database holds, to compare before and after."""
-    with contextlib.closing(sqlite3.connect(settings.db_path)) as conn:
-        return list(conn.iterdump())
+async def database(bot: UrgentActionApp) -> list[str]:
+    """Everything the database holds (SQLite or PostgreSQL), to compare before and after."""
+    async with services_of(bot).db.read() as conn:
+        if conn.dialect is Dialect.POSTGRESQL:
+            cursor = await conn.execute(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema()"
+            )
+        else:
+            cursor = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = sorted(str(row[0]) for row in await cursor.fetchall())
+        held = []
+        for table in tables:
+            cursor = await conn.execute(f"SELECT * FROM {table}")
+            held += sorted(f"{table}: {tuple(row)!r}" for row in await cursor.fetchall())
+    return held
 
 
-async def settled(settings: Settings) -> list[str]:
+async def settled(bot: UrgentActionApp) -> list[str]:
     """The database once the bot has finished writing (a reply goes out before its record)."""
-    last = database(settings)
+    last = await database(bot)
     for _ in range(100):
         await asyncio.sleep(0.05)
-        now = database(settings)
+        now = await database(bot)
         if now == last:
             return now
         last = now
@@ -147,7 +158,7 @@ async def test_anyone_but_an_organizer_is_refused_at_every_organizer_entry_point
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.handlers.rights")
     welcome, _ = await person.say("/start", replies=2)
-    before = await settled(settings)
+    before = await settled(bot)
     sent = ORGANIZER_INPUTS[entry]
     if entry.startswith("/"):
         (reply,) = await person.say(sent)
@@ -162,7 +173,7 @@ async def test_anyone_but_an_organizer_is_refused_at_every_organizer_entry_point
         assert answer is not None
         assert answer.text == NOT_A_BUTTON
         await emulator.wait_for(lambda: bool(refusals(caplog)))
-    assert database(settings) == before
+    assert await database(bot) == before
     (line,) = refusals(caplog)
     assert f"from user {person.id}" in line
     assert "needs organizer" in line
@@ -174,11 +185,11 @@ async def test_an_organizers_forged_tap_in_a_group_is_refused(
     olga = emulator.create_person("Olga", user_id=ORGANIZER_ID)
     group = await emulator.create_group("Team", members=[olga.id], admins=[olga.id])
     (welcome, _) = await Chatter(emulator, olga, group.id).say("/start@UrgentActionBot", replies=2)
-    before = await settled(settings)
+    before = await settled(bot)
     answer = await emulator.tap(olga.id, welcome, f"ocl:{SLUG}:released:quiet", forge=True)
     assert answer is not None
     assert answer.text == PRIVATE_ONLY
-    assert database(settings) == before
+    assert await database(bot) == before
 
 
 async def subscribed_group(emulator: TelegramEmulator) -> tuple[Chat, Chatter, Chatter]:
@@ -206,13 +217,13 @@ async def test_a_member_cannot_delete_a_groups_subscription_with_the_forget_butt
     caplog.set_level(logging.INFO, logger="bot.handlers.rights")
     group, _, erik = await subscribed_group(emulator)
     card = newest(emulator, group.id)
-    before = await settled(settings)
+    before = await settled(bot)
     answer = await emulator.tap(erik.id, card, "fg:yes", forge=True)
     assert answer is not None
     assert answer.text == PRIVATE_ONLY
     assert await services_of(bot).subscribers.get(group.id) is not None
     assert newest(emulator, group.id).edits == 0
-    assert database(settings) == before
+    assert await database(bot) == before
     (line,) = refusals(caplog)
     assert f"tap 'fg' from user {erik.id} in chat {group.id}: needs person" in line
 
@@ -222,7 +233,7 @@ async def test_the_persons_own_buttons_and_commands_are_refused_in_a_group(
 ) -> None:
     group, admin, erik = await subscribed_group(emulator)
     card = newest(emulator, group.id)
-    before = await settled(settings)
+    before = await settled(bot)
     # Not even the admin: letters, checklists and /forget belong to a person's own chat.
     for tapper in (erik, admin):
         for data in PERSON_TAPS.values():
@@ -232,7 +243,7 @@ async def test_the_persons_own_buttons_and_commands_are_refused_in_a_group(
         for command in PERSON_COMMANDS:
             (reply,) = await tapper.say(f"{command}@UrgentActionBot")
             assert reply.text == PRIVATE_ONLY, command
-    assert database(settings) == before
+    assert await database(bot) == before
 
 
 async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admin(
@@ -240,7 +251,7 @@ async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admi
 ) -> None:
     group, _, erik = await subscribed_group(emulator)
     card = newest(emulator, group.id)
-    before = await settled(settings)
+    before = await settled(bot)
     for data in ADMIN_TAPS.values():
         answer = await emulator.tap(erik.id, card, data, forge=True)
         assert answer is not None, data
@@ -248,7 +259,7 @@ async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admi
     for command in ADMIN_COMMANDS:
         (reply,) = await erik.say(f"{command}@UrgentActionBot")
         assert reply.text.startswith("Only an admin of this group can"), command
-    assert database(settings) == before
+    assert await database(bot) == before
     subscriber = await services_of(bot).subscribers.get(group.id)
     assert subscriber is not None
     assert subscriber.is_active
