@@ -53,15 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return eventloop.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
         except UnusableDatabaseError as error:
-            return _refuse(error)
+            return _failed(error)
     try:
         settings = Settings.from_env()
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    from bot.logs import configure_logging  # noqa: PLC0415
+    from bot.logs import configure_logging, secrets_of  # noqa: PLC0415
 
-    configure_logging(settings.secrets)
+    configure_logging(secrets_of(settings))
     lock: ProcessLock | None = None
     try:
         if settings.database_url is None:
@@ -76,15 +76,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         eventloop.run(_migrate(settings, quiet=True, polling=not _webhook(settings)))
         return _run(settings)
     except UnusableDatabaseError as error:
-        return _refuse(error)
+        return _failed(error, settings)
     finally:
         if lock is not None:
             lock.release()
 
 
-def _refuse(error: UnusableDatabaseError) -> int:
-    """The one line an operator reads when the database cannot be used, and exit code 2."""
-    print(f"database error: {error}", file=sys.stderr)
+def _failed(error: Exception, settings: Settings | None = None) -> int:
+    """The one line an operator reads when start-up fails, every secret masked; exit code 2.
+
+    A database that cannot be used is named as such (`database error: ...`, what to do
+    included); anything else is said as `startup_failure` says it."""
+    from bot.logs import Masker, secrets_of, startup_failure  # noqa: PLC0415
+
+    if isinstance(error, UnusableDatabaseError):
+        mask = Masker(secrets_of(settings) if settings is not None else [])
+        print(f"database error: {' '.join(mask(str(error)).split())}", file=sys.stderr)
+    else:
+        assert settings is not None
+        # Its text may carry the token (an error page echoing the URL, PTB's InvalidToken):
+        # never let Python print it; say what failed, masked, and exit as on a bad setting.
+        log.critical("%s", startup_failure(error, settings))
     return 2
 
 
@@ -93,6 +105,15 @@ def _webhook(settings: Settings) -> bool:
 
 
 def _run(settings: Settings) -> int:
+    try:
+        _serve(settings)
+    except Exception as error:  # whatever stops start-up: one clear line
+        return _failed(error, settings)
+    log.info("stopped")
+    return 0
+
+
+def _serve(settings: Settings) -> None:
     from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application  # noqa: PLC0415
 
     app = build_application(settings)
@@ -119,8 +140,6 @@ def _run(settings: Settings) -> int:
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,
         )
-    log.info("stopped")
-    return 0
 
 
 async def _migrate(settings: Settings, *, quiet: bool = False, polling: bool = False) -> int:

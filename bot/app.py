@@ -20,7 +20,9 @@ from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
 from bot.delivery.transport import AiohttpRequest
-from bot.handlers import broadcast, menus, organizer, register_handlers, reminders
+from bot.handlers import broadcast, flows, menus, organizer, register_handlers, reminders
+from bot.handlers.errors import TapAnswers
+from bot.inbound import ReadableUpdates
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def build_application(
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
+        flows.schedule_sweeps(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services
@@ -82,9 +85,10 @@ def build_application(
         .base_file_url(settings.file_base_url)
         # PTB's own calls (replies, files, getUpdates) go over aiohttp: a reply costs a third
         # to an eighth of the CPU it costs over HTTPX (bench/README.md). getUpdates keeps one
-        # long-polling connection of its own.
+        # long-polling connection of its own; an update PTB cannot read is dropped from its
+        # batch, not fetched again forever.
         .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(ReadableUpdates(AiohttpRequest(connection_pool_size=1)))
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[BotContext]())
         .defaults(
@@ -96,8 +100,9 @@ def build_application(
         # Several people tap at once; each update is handled on its own task.
         .concurrent_updates(True)
         # Direct replies go at once and take their share of the limits the engine keeps; a
-        # short 429 is waited out and retried instead of failing the person's tap.
-        .rate_limiter(ReplyTracker(limiter))
+        # short 429 is waited out and retried instead of failing the person's tap. The taps
+        # answered are noted, so the error handler never answers one twice.
+        .rate_limiter(TapAnswers(ReplyTracker(limiter)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

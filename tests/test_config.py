@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.logs import SecretFilter
+from bot.logs import SecretFilter, startup_failure
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
 
@@ -124,3 +124,31 @@ def test_a_database_url_of_another_kind_is_refused_without_showing_it(url: str) 
     with pytest.raises(ConfigError, match="BOT_DATABASE_URL is invalid") as raised:
         Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
     assert "hunter2" not in str(raised.value)
+
+
+def test_a_failed_start_shows_no_part_of_the_database_password() -> None:
+    url = "postgresql://bot:pa%40ss-word@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    # What a driver may say: the URL as given, or the password decoded.
+    error = ConnectionError(f"could not connect to {url} with password pa@ss-word")
+    line = startup_failure(error, settings)
+    assert line.startswith("start-up failed: ConnectionError: could not connect to ")
+    assert "pa%40ss-word" not in line
+    assert "pa@ss-word" not in line
+
+
+def test_a_database_that_cannot_be_used_is_one_line_without_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.__main__ import _failed  # noqa: PLC0415
+    from bot.db.startup import UnusableDatabaseError  # noqa: PLC0415
+
+    url = "postgresql://bot:pa%40ss-word@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    error = UnusableDatabaseError(f"cannot connect to {url}:\npassword pa@ss-word refused")
+    assert _failed(error, settings) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("database error: cannot connect to ")
+    assert err.count("\n") == 1
+    assert "pa%40ss-word" not in err
+    assert "pa@ss-word" not in err

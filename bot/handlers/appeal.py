@@ -41,7 +41,9 @@ from bot.domain.countries import country_name
 from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, text
+from bot.handlers.common import edit_text, language_of, send, text
+from bot.handlers.flows import flow, keep_flow
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import decode, encode, pattern
 from bot.views.cards import deep_link
@@ -69,14 +71,12 @@ class Draft:
 
 
 def _draft(context: BotContext) -> Draft | None:
-    data = context.user_data
-    found = data.get("appeal") if data is not None else None
+    found = flow(context, "appeal")
     return found if isinstance(found, Draft) else None
 
 
 def _keep(context: BotContext, draft: Draft | None) -> None:
-    if context.user_data is not None:
-        context.user_data["appeal"] = draft
+    keep_flow(context, "appeal", draft)
 
 
 async def _person(update: Update, context: BotContext) -> Subscriber | None:
@@ -105,6 +105,7 @@ async def _open_case(update: Update, context: BotContext) -> tuple[Any, UrgentAc
     return callback, case
 
 
+@guard(Right.PERSON)
 async def start_appeal(update: Update, context: BotContext) -> None:
     """Step 1: choose the channel (email, fax, post) among those the officials can receive."""
     found = await _open_case(update, context)
@@ -130,6 +131,7 @@ async def start_appeal(update: Update, context: BotContext) -> None:
     await send(chat, Screen(body, InlineKeyboardMarkup([buttons])))
 
 
+@guard(Right.PERSON)
 async def choose_channel(update: Update, context: BotContext) -> None:
     """Step 2: how to sign (the remembered signature, a full name, or initials and city)."""
     found = await _open_case(update, context)
@@ -193,6 +195,7 @@ def _saved_signer(subscriber: Subscriber) -> Signer | None:
         return None
 
 
+@guard(Right.PERSON)
 async def choose_signature(update: Update, context: BotContext) -> None:
     """Step 3: use the remembered signature, or ask the person to type one."""
     found = await _open_case(update, context)
@@ -316,6 +319,7 @@ def _parse_signer(how: str, typed_text: str) -> Signer | None:
     return Signer(initials=initials.strip(), city=city.strip())
 
 
+@guard(Right.PERSON)
 async def remember_signature(update: Update, context: BotContext) -> None:
     """Keep the signature just typed for the next appeal (the person asked)."""
     query, chat = update.callback_query, update.effective_chat
@@ -334,14 +338,16 @@ async def remember_signature(update: Update, context: BotContext) -> None:
     await query.answer(text(context, language, "signature_remembered.txt"))
     # The message itself says so, and offers only what is left: a sentence, or skipping it.
     screen = _personal_screen(context, language, draft, remembered=True, just=True)
-    await query.edit_message_text(screen.text, reply_markup=screen.markup)
+    await edit_text(query, screen.text, screen.markup)
 
 
+@guard(Right.PERSON)
 async def skip_personal(update: Update, context: BotContext) -> None:
     """No personal sentence: show the letter."""
     await _letter_from_tap(update, context, language=None)
 
 
+@guard(Right.PERSON)
 async def letter_language(update: Update, context: BotContext) -> None:
     """Show the same letter in another language (the target's, or the person's)."""
     callback = decode(update.callback_query.data if update.callback_query else None)
@@ -541,6 +547,7 @@ def _embassy_hint(context: BotContext, case: UrgentAction, appeal: Appeal, langu
     return "\n\n" + hint
 
 
+@guard(Right.PERSON)
 async def sent(update: Update, context: BotContext) -> None:
     """ "I've sent it": record the appeal to every official it went to, then the checklist."""
     found = await case_of(update, context)
@@ -566,6 +573,8 @@ async def sent(update: Update, context: BotContext) -> None:
                 case.slug, subscriber.actor, channel, index, now
             )
     language = subscriber.language
+    # The appeal is sent: what was typed for it is no longer needed.
+    _keep(context, None)
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
     await send(

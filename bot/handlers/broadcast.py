@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
@@ -29,8 +28,16 @@ from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
 from bot.domain.timezones import zone_label
-from bot.handlers.common import decoded_tap, draft_of, is_group_admin, language_of, send, text
-from bot.handlers.organizer import is_organizer, refuse
+from bot.handlers.common import (
+    decoded_tap,
+    draft_of,
+    edit_markup,
+    edit_text,
+    language_of,
+    send,
+    text,
+)
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -67,13 +74,11 @@ async def _save(context: BotContext, user_id: int, draft: BroadcastDraft) -> Non
     await services.drafts.save(user_id, DraftKind.BROADCAST, draft.body(), services.clock())
 
 
+@guard(Right.ORGANIZER)
 async def start(update: Update, context: BotContext) -> None:
     """/broadcast: ask for the message."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     await _save(context, user.id, BroadcastDraft())
     language = await language_of(update, context)
@@ -163,11 +168,9 @@ def _rendered(renderer: Renderer, html: str, language: str) -> OutboundMessage:
     return OutboundMessage.text(html, reply_markup=markup.to_dict())
 
 
+@guard(Right.ORGANIZER)
 async def choose_audience(update: Update, context: BotContext) -> None:
     """Audience chosen: preview the message and say how many it reaches."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
@@ -211,11 +214,9 @@ async def choose_audience(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def confirm(update: Update, context: BotContext) -> None:
     """Queue the broadcast (now or later), then follow it in a status message."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
@@ -238,7 +239,7 @@ async def confirm(update: Update, context: BotContext) -> None:
             await query.answer(gone, show_alert=True)
             return
         await query.answer()
-        await query.edit_message_text(text(context, language, "broadcast_dropped.html"))
+        await edit_text(query, text(context, language, "broadcast_dropped.html"))
         return
     now = services.clock()
     send_at = now
@@ -317,11 +318,7 @@ async def _drop_buttons(query: CallbackQuery) -> None:
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await edit_markup(query, None)
 
 
 def _cancel_markup(context: BotContext, language: str, broadcast_id: int) -> InlineKeyboardMarkup:
@@ -413,11 +410,9 @@ async def _show(context: BotContext, broadcast: Broadcast, progress: Progress, d
             log.warning("broadcast %s: status message not updated: %s", broadcast.id, error)
 
 
+@guard(Right.ORGANIZER)
 async def cancel(update: Update, context: BotContext) -> None:
     """Cancel a scheduled or running broadcast: what is not yet sent stays unsent."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, user = update.callback_query, update.effective_user
     if callback is None or query is None or user is None:
@@ -438,6 +433,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     await query.answer(text(context, language, "broadcast_cancelled.txt", count=cancelled))
 
 
+@guard(Right.CHAT_ADMIN)
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """The unsubscribe button under a broadcast: like /stop, with an undo."""
     query, chat = update.callback_query, update.effective_chat
@@ -445,10 +441,6 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    # In a group, as with /stop, only an admin may unsubscribe it for everyone.
-    if chat.type != ChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     known = await services.subscribers.set_status(
         chat.id, SubscriberStatus.STOPPED, services.clock()
     )

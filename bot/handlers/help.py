@@ -10,9 +10,10 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.context import BotContext
 from bot.handlers.common import language_of, text
 from bot.handlers.menus import show_organizer_menu
-from bot.handlers.organizer import is_organizer
+from bot.handlers.rights import Right, guard, is_organizer
 
 
+@guard(Right.ANYONE)
 async def help_command(update: Update, context: BotContext) -> None:
     """List the commands, with what each does; an organizer's private chat lists theirs too."""
     chat, message = update.effective_chat, update.effective_message
@@ -38,6 +39,7 @@ async def help_command(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ANYONE)
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A /command no handler took: say so in one line and point to /help."""
     message = update.effective_message

@@ -36,7 +36,8 @@ from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
-from bot.handlers.organizer import is_organizer, publish, refuse
+from bot.handlers.organizer import publish
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
 from bot.importer.extract import SheetError, read_sheet
@@ -118,13 +119,11 @@ def looks_like_a_sheet(typed: str) -> bool:
     return len(typed) >= SHEET_CHARACTERS and bool(_SHEET_WORDS.search(typed))
 
 
+@guard(Right.ORGANIZER)
 async def start(update: Update, context: BotContext) -> None:
     """/import: read the sheet that follows the command, or wait for it."""
     message, user = update.effective_message, update.effective_user
     if message is None or message.text is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     parts = re.split(r"\s", message.text, maxsplit=1)
     sheet = parts[1].strip() if len(parts) > 1 else ""
@@ -136,13 +135,11 @@ async def start(update: Update, context: BotContext) -> None:
     await message.reply_text(text(context, language, "import_usage.html"))
 
 
+@guard(Right.ORGANIZER)
 async def document(update: Update, context: BotContext) -> None:
     """A document sent in a private chat: an organizer's sheet; anyone else gets the help."""
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     language = await language_of(update, context)
     sent = message.document
@@ -203,13 +200,11 @@ async def typed(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+@guard(Right.ORGANIZER)
 async def read_received(update: Update, context: BotContext) -> None:
     """ "Read it": the parts received since /import, read as one sheet."""
     query = update.callback_query
     if query is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     pending = PendingImport.of(await draft_of(update, context, DraftKind.IMPORT))
     language = await language_of(update, context)
@@ -298,11 +293,9 @@ def _data(slug: str, action: str) -> str:
     return encode("oim", slug if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", slug) else "x", action)
 
 
+@guard(Right.ORGANIZER)
 async def decide(update: Update, context: BotContext) -> None:
     """Publish, keep as a draft, close, or discard the sheet just read."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, user = update.callback_query, update.effective_user
     if callback is None or query is None or user is None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import gaps
@@ -25,7 +26,8 @@ from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import menus
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -38,31 +40,7 @@ OUTCOMES = ("released", "sentenced", "nfa")
 SHOWN_DAYS = 14
 
 
-async def is_organizer(update: Update, context: BotContext) -> bool:
-    """Whether the person is an organizer now: named in BOT_ORGANIZERS, or added in the chat."""
-    user = update.effective_user
-    if user is None:
-        return False
-    services = context.services
-    if user.id in services.settings.organizers:
-        return True
-    return await OrganizerRepository(services.db).is_added(user.id)
-
-
-async def refuse(update: Update, context: BotContext) -> None:
-    """What anyone else gets: the ordinary help (for a command) or a polite no (for a tap)."""
-    language = await language_of(update, context)
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            text(context, language, "button_invalid.txt"), show_alert=True
-        )
-        return
-    message = update.effective_message
-    if message is not None:
-        commands = context.services.renderer.commands(language, "private")
-        await message.reply_text(text(context, language, "help.html", commands=commands))
-
-
+@guard(Right.ANYONE)
 async def cases(update: Update, context: BotContext) -> None:
     """The case list: status and counts, with what an organizer can do next."""
     message = update.effective_message
@@ -70,7 +48,11 @@ async def cases(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    organizer = await is_organizer(update, context)
+    # The organizer's view (drafts, and buttons to act on them) only in their private chat.
+    chat = update.effective_chat
+    organizer = (
+        chat is not None and chat.type == ChatType.PRIVATE and await is_organizer(update, context)
+    )
     every = await services.cases.all()
     shown = every if organizer else [c for c in every if c.status is CaseStatus.ACTIVE]
     if not shown:
@@ -121,11 +103,9 @@ async def cases(update: Update, context: BotContext) -> None:
     await message.reply_text(body, reply_markup=InlineKeyboardMarkup(rows))
 
 
+@guard(Right.ORGANIZER)
 async def preview(update: Update, context: BotContext) -> None:
     """Show the case exactly as subscribers will see it, and how many it will reach."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -167,11 +147,9 @@ async def preview(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def publish(update: Update, context: BotContext) -> None:
     """Publish: the case becomes active and its alert is queued for every matching subscriber."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     if case is None or query is None or user is None:
@@ -202,9 +180,7 @@ async def publish(update: Update, context: BotContext) -> None:
     )
     services.wake_delivery()
     log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
-    await query.edit_message_text(
-        text(context, language, "org_published.html", case=case, count=count)
-    )
+    await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 
 def alert_for(
@@ -244,11 +220,9 @@ async def finish_publishing(app: UrgentActionApp) -> None:
             services.wake_delivery()
 
 
+@guard(Right.ORGANIZER)
 async def close(update: Update, context: BotContext) -> None:
     """Close a case: choose the outcome, then whether to tell everyone it reached."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     callback = await decoded_tap(update, context) if case is not None else None
@@ -296,7 +270,8 @@ async def close(update: Update, context: BotContext) -> None:
                 )
             ],
         ]
-        await query.edit_message_text(
+        await edit_text(
+            query,
             text(
                 context,
                 language,
@@ -316,7 +291,8 @@ async def close(update: Update, context: BotContext) -> None:
     await OrganizerRepository(services.db).record(
         user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         text(
             context,
             language,
@@ -324,7 +300,7 @@ async def close(update: Update, context: BotContext) -> None:
             case=case,
             outcome=button(language, f"outcome_{outcome}"),
             told=told,
-        )
+        ),
     )
 
 
@@ -349,11 +325,9 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
     )
 
 
+@guard(Right.ORGANIZER)
 async def results(update: Update, context: BotContext) -> None:
     """The case's funnel (reached, opened, acted; by channel and by day) and its subscribers."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -400,11 +374,9 @@ async def results(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def results_csv(update: Update, context: BotContext) -> None:
     """The case's funnel and its subscribers day by day, as one CSV file for a spreadsheet."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -440,11 +412,9 @@ _DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
 )
 
 
+@guard(Right.ORGANIZER)
 async def results_chart(update: Update, context: BotContext) -> None:
     """The case's days as a picture: running totals of the funnel, and active subscribers."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -473,13 +443,11 @@ async def results_chart(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def organizers(update: Update, context: BotContext) -> None:
     """List organizers; /organizers add ID or /organizers remove ID changes the list (audited)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     services = context.services
     language = await language_of(update, context)
