@@ -426,11 +426,7 @@ def _letter_buttons(
     ]
     others = [
         InlineKeyboardButton(
-            button(
-                language,
-                "letter_in",
-                language_name=context.services.renderer.button(code, "language_name"),
-            ),
+            button(language, "letter_in", code=code),
             callback_data=encode("lt", case.slug, channel, code),
         )
         for code in languages
