@@ -149,14 +149,16 @@ class Renderer:
         """The name of country `code` (ISO 3166-1) in `language`, from CLDR."""
         return str(cldr_locale(language).territories.get(code.upper(), fallback))
 
-    def language_name(self, code: str, language: str | None = None) -> str:
-        """The name of language `code` in `language` (by default its own name), capitalised."""
+    def language_name(
+        self, code: str, language: str | None = None, *, capitalised: bool = True
+    ) -> str:
+        """The name of language `code` in `language` (by default its own name)."""
         try:
             name = Locale.parse(code).get_display_name(Locale.parse(language or code))
         except (UnknownLocaleError, ValueError):
             return code
         name = name or code
-        return name[:1].upper() + name[1:]
+        return name[:1].upper() + name[1:] if capitalised else name
 
     def _macro(self, language: str, name: str, key: str) -> Callable[..., str]:
         macro = getattr(self.template(language, name).module, key, None)
@@ -188,6 +190,13 @@ class Renderer:
         environment.filters["shortdate"] = bound(self.short_date)
         environment.filters["number"] = bound(self.number)
         environment.filters["country"] = bound(self.country_name)
-        environment.globals["name_of_language"] = lambda code: self.language_name(code, language)
+        # In a sentence a language's name keeps CLDR's case ("Язык: русский"); alone on a button
+        # it is capitalised (Renderer.language_name).
+        environment.globals["name_of_language"] = lambda code: self.language_name(
+            code, language, capitalised=False
+        )
         environment.globals["rtl"] = self.is_rtl(language)
+        # A letter states what happened where the case says it (`facts` in its context); a
+        # case without that statement leaves the paragraph out.
+        environment.globals["facts"] = ""
         return environment

@@ -202,7 +202,7 @@ def test_email_parts_are_the_strings_the_chat_shows_to_copy(
     ("language", "dated", "president", "excellency", "copy_line"),
     [
         ("en", "25 November 2026", "Dear Mr President,", "Your Excellency,", "Copy: "),
-        ("ru", "25 ноября 2026 г.", "Уважаемый господин Президент!", "Ваше Превосходительство!",
+        ("ru", "25 ноября 2026\u202fг.", "Уважаемый господин Президент!", "Ваше Превосходительство!",
          "Копия: "),
     ],
 )  # fmt: skip
@@ -217,20 +217,31 @@ def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
 ) -> None:
     appeal = compose(case, renderer, Channel.POST, language)
     to_president, to_embassy = appeal.letters
+    # Officials' titles in the letter's language, as the case gives them.
+    president_title, ambassador = {
+        "en": ("President of Kazakhstan", "Ambassador"),
+        "ru": ("Президент Республики Казахстан", "Посол"),
+    }[language]
+    president_address = [
+        president_title if line == PRESIDENT_ADDRESS[1] else line for line in PRESIDENT_ADDRESS
+    ]
+    embassy_address = [
+        ambassador if line == EMBASSY_ADDRESS[1] else line for line in EMBASSY_ADDRESS
+    ]
     assert not to_president.is_copy
     assert to_embassy.is_copy
     assert to_embassy.copy_of == to_president.recipient
     # The appeal: dated, addressed, saluted as the sheet says, the embassy named on a copy line.
-    assert to_president.body.startswith(dated + "\n\n" + "\n".join(PRESIDENT_ADDRESS) + "\n\n")
+    assert to_president.body.startswith(dated + "\n\n" + "\n".join(president_address) + "\n\n")
     assert president in to_president.body
-    assert f"{copy_line}His Excellency Akylbek Kamaldinov, Ambassador" in to_president.body
+    assert f"{copy_line}His Excellency Akylbek Kamaldinov, {ambassador}" in to_president.body
     for ask in case.text(language).asks:
         assert ask in to_president.body
     # The copy: addressed to the embassy, with the appeal itself below, whole.
-    assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(EMBASSY_ADDRESS) + "\n\n")
+    assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(embassy_address) + "\n\n")
     assert excellency in to_embassy.body
     assert to_embassy.body.endswith(to_president.body)
-    assert "Kassym-Jomart Tokayev, President of Kazakhstan" in to_embassy.body.split(dated)[1]
+    assert f"Kassym-Jomart Tokayev, {president_title}" in to_embassy.body.split(dated)[1]
 
 
 def test_the_post_file_prints_each_letter_then_its_envelope_label(
@@ -300,7 +311,7 @@ def test_the_russian_fax_cover_is_in_russian(case: UrgentAction, renderer: Rende
     page = fax_file(to_president, renderer, "Анна П.").decode("utf-8")
     assert "<h1>ФАКС</h1>" in page
     assert "<tr><th>От кого</th><td>Анна П.</td></tr>" in page
-    assert "<tr><th>Дата</th><td>25 ноября 2026 г.</td></tr>" in page
+    assert "<tr><th>Дата</th><td>25 ноября 2026\u202fг.</td></tr>" in page
     assert "Уважаемый господин Президент!" in page
 
 

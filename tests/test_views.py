@@ -30,7 +30,7 @@ def test_a_single_huge_paragraph_is_cut_between_words() -> None:
 def test_dates_are_written_in_the_persons_language() -> None:
     renderer = Renderer()
     assert renderer.long_date(date(2022, 6, 12), "en") == "12 June 2022"
-    assert renderer.long_date(date(2022, 6, 12), "ru") == "12 июня 2022 г."
+    assert renderer.long_date(date(2022, 6, 12), "ru") == "12 июня 2022\u202fг."
     assert renderer.long_date(date(2022, 6, 12), "fr") == "12 juin 2022"
     assert renderer.long_date(date(2022, 6, 12), "es") == "12 de junio de 2022"
     assert renderer.long_date(date(2022, 6, 12), "ar") == "12 يونيو 2022"

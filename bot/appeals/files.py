@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 
+from markupsafe import Markup
+
 from bot.appeals.compose import Appeal, Letter
 from bot.domain.cases import TargetRole
 from bot.rendering import Renderer
@@ -66,28 +68,41 @@ def email_file(letter: Letter) -> bytes:
     return message.as_bytes()
 
 
-def post_file(appeal: Appeal, renderer: Renderer) -> bytes:
+def post_file(appeal: Appeal, renderer: Renderer, reader: str | None = None) -> bytes:
     """A printable HTML page: each letter, then on its own page its envelope label.
 
     The appeal comes first, the copy for the embassy after it, each followed by its label.
+    The guide on screen is in the `reader`'s language; the letters are in theirs.
     """
+    guide = renderer.render(
+        reader or appeal.language, "letters/guide_post.html", letters=appeal.letters
+    )
     page = renderer.render(
-        appeal.language, "letters/post.html", appeal=appeal, letters=appeal.letters
+        appeal.language,
+        "letters/post.html",
+        appeal=appeal,
+        letters=appeal.letters,
+        guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
     )
     return page.encode("utf-8")
 
 
-def fax_file(letter: Letter, renderer: Renderer, sender: str | None = None) -> bytes:
+def fax_file(
+    letter: Letter, renderer: Renderer, sender: str | None = None, reader: str | None = None
+) -> bytes:
     """A printable HTML fax: a cover block (to, fax number, from, date, pages), then the letter.
 
-    `sender` is the cover's "From" line; the letter's signature when not given.
+    `sender` is the cover's "From" line; the letter's signature when not given. The guide on
+    screen is in the `reader`'s language, the cover and the letter in the letter's.
     """
     if letter.fax is None:
         raise ValueError(f"the letter to {letter.recipient.name} has no fax number")
+    guide = renderer.render(reader or letter.language, "letters/guide_fax.html", letter=letter)
     page = renderer.render(
         letter.language,
         "letters/fax.html",
         letter=letter,
+        guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
         sender=sender or letter.signer.signature,
         pages=fax_pages(letter),
     )

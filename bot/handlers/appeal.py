@@ -478,7 +478,7 @@ async def _deliver(
             last = number == len(appeal.letters)
             await chat.send_document(
                 InputFile(
-                    fax_file(letter, renderer, appeal.signer.signature),
+                    fax_file(letter, renderer, appeal.signer.signature, reader=language),
                     filename=fax_file_name(letter),
                 ),
                 caption=text(context, language, "letter_fax_file.html", letter=letter, last=last),
@@ -486,7 +486,9 @@ async def _deliver(
             )
     else:
         await chat.send_document(
-            InputFile(post_file(appeal, renderer), filename=post_file_name(appeal)),
+            InputFile(
+                post_file(appeal, renderer, reader=language), filename=post_file_name(appeal)
+            ),
             caption=text(context, language, "letter_post_file.html", appeal=appeal),
             reply_markup=markup,
         )

@@ -138,7 +138,7 @@ async def test_the_whole_journey_in_russian(
     welcome, card = await person.say("/start", replies=2)
     assert "Добро пожаловать" in welcome.text
     assert "Жанболат Мамай" in card.text
-    assert "12 июня 2022 г." in card.text
+    assert "12 июня 2022\u202fг." in card.text
     assert "осталось 23 дня" in card.text
     _, (channels,) = await person.press(card, "Написать обращение", replies=1)
     _, (signing,) = await person.press(channels, "Эл. почта", replies=1)

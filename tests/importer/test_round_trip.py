@@ -33,7 +33,8 @@ def english_facts(case: UrgentAction) -> UrgentAction:
         ),
         texts={"en": case.texts["en"]},
         targets=tuple(
-            dataclasses.replace(t, salutations=english(t.salutations)) for t in case.targets
+            dataclasses.replace(t, salutations=english(t.salutations), titles={})
+            for t in case.targets
         ),
         key_dates=tuple(dataclasses.replace(d, label={}) for d in case.key_dates),
     )
