@@ -202,8 +202,8 @@ def test_email_parts_are_the_strings_the_chat_shows_to_copy(
     ("language", "dated", "president", "excellency", "copy_line"),
     [
         ("en", "25 November 2026", "Dear Mr President,", "Your Excellency,", "Copy: "),
-        ("ru", "25 ноября 2026\u202fг.", "Уважаемый господин Президент!", "Ваше Превосходительство!",
-         "Копия: "),
+        ("ru", "25 ноября 2026\u202fг.", "Уважаемый господин Президент!",
+         "Ваше Превосходительство!", "Копия: "),
     ],
 )  # fmt: skip
 def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(

@@ -23,7 +23,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def fresh_template() -> Catalog:
     """What `pybabel extract -F babel.cfg` finds in the templates and code today."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
-        method_map, options_map = parse_mapping_cfg(config)
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
     catalog = Catalog()
     for filename, _, message, comments, context in extract_from_dir(
         str(ROOT), method_map, options_map
@@ -68,25 +68,29 @@ def test_every_string_is_translated_and_none_is_stale(
         if not message.id:
             continue
         assert not message.fuzzy, f"{language}: fuzzy {message.id!r}"
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = forms(message.string)
         assert all(strings), f"{language}: untranslated {message.id!r}"
         if isinstance(message.id, tuple):
             # One form per CLDR plural category of the language: Arabic has six.
             assert len(strings) == catalog.num_plurals, f"{language}: forms of {message.id!r}"
-        wanted = set(
-            PLACEHOLDER.findall(
-                " ".join(message.id if isinstance(message.id, tuple) else (message.id,))
-            )
-        )
+        wanted = set(PLACEHOLDER.findall(" ".join(forms(message.id))))
         for string in strings:
             unknown = set(PLACEHOLDER.findall(string)) - wanted
             assert not unknown, f"{language}: {unknown} in {string!r}"
-        assert not catalog.check() or all(not errors for _, errors in catalog.check())
+
+
+def forms(value: object) -> tuple[str, ...]:
+    """A message's singular, or each of its plural forms."""
+    if isinstance(value, tuple | list):
+        return tuple(str(v) for v in value)
+    return (str(value or ""),)
+
+
+def say(language: str, count: int) -> str:
+    return Renderer().render(language, "broadcast_cancelled.txt", count=count)
 
 
 def test_plural_forms_follow_each_languages_rules() -> None:
-    renderer = Renderer()
-    say = lambda lang, n: renderer.render(lang, "broadcast_cancelled.txt", count=n)  # noqa: E731
     assert [say("en", n) for n in (0, 1, 2)] == [
         "Cancelled: 0 messages will not be sent.",
         "Cancelled: 1 message will not be sent.",
@@ -114,8 +118,7 @@ def test_numbers_are_grouped_as_each_language_writes_them() -> None:
     assert renderer.number(100000, "en") == "100,000"
     assert renderer.number(100000, "ru") == "100\xa0000"
     assert renderer.number(100000, "fr") == "100\u202f000"
-    card = renderer.render("ru", "broadcast_cancelled.txt", count=100000)
-    assert "100\xa0000 сообщений" in card
+    assert "100\xa0000 сообщений" in say("ru", 100000)
 
 
 def test_country_and_language_names_come_from_cldr() -> None:
