@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import tomllib
 from dataclasses import replace
 from datetime import date
 from email.message import EmailMessage
@@ -534,3 +535,85 @@ def test_a_channel_no_official_can_receive_is_refused(
     # The embassy still gets its copy by email when the President has no fax.
     (letter,) = compose(no_fax, renderer, Channel.EMAIL).letters
     assert letter.cc_emails == ("ottawa@mfa.kz",)
+
+
+# --- Letters in every language ----------------------------------------------------------------
+
+FRENCH = CaseText(
+    "Détention d’un militant prolongée",
+    "Zhanbolat Mamay reste détenu jusqu’au 12 juin.",
+    "Il est poursuivi pour avoir exprimé pacifiquement ses opinions.",
+    (
+        "libérer immédiatement Zhanbolat Mamay",
+        "abandonner les poursuites infondées engagées contre lui",
+    ),
+)
+SPANISH = CaseText(
+    "Prolongan la detención de un activista",
+    "Zhanbolat Mamay seguirá detenido hasta el 12 de junio.",
+    "Se le procesa por expresar pacíficamente sus opiniones.",
+    (
+        "poner en libertad de inmediato a Zhanbolat Mamay",
+        "poner fin a su procesamiento infundado",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def multilingual(case: UrgentAction) -> UrgentAction:
+    """The shipped case with texts in French, Spanish and Arabic as well."""
+    arabic = load_case_text(Path(__file__).parent / "fixtures" / "arabic" / "text-ar.toml")
+    return replace(case, texts={**case.texts, "fr": FRENCH, "es": SPANISH, "ar": arabic})
+
+
+def load_case_text(path: Path) -> CaseText:
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["text"]["ar"]
+    return CaseText(table["title"], table["summary"], table["background"], tuple(table["asks"]))
+
+
+@pytest.mark.parametrize(
+    ("language", "salutation", "asks", "title", "dated"),
+    [
+        ("fr", "Monsieur le Président,", "de libérer immédiatement Zhanbolat Mamay et d’abandonner",
+         "Président de la République du Kazakhstan", "25 novembre 2026"),
+        ("es", "Señor Presidente:", "a poner en libertad de inmediato a Zhanbolat Mamay y a poner",
+         "Presidente de la República de Kazajistán", "25 de noviembre de 2026"),
+        ("ar", "فخامة الرئيس،", "الإفراج عن جانبولات ماماي من الاحتجاز فورًا، ووضع حد",
+         "رئيس جمهورية كازاخستان", "25 نوفمبر 2026"),
+    ],
+)  # fmt: skip
+def test_letters_in_french_spanish_and_arabic_are_whole_texts_in_that_language(
+    multilingual: UrgentAction,
+    renderer: Renderer,
+    language: str,
+    salutation: str,
+    asks: str,
+    title: str,
+    dated: str,
+) -> None:
+    to_president, to_embassy = compose(multilingual, renderer, Channel.POST, language).letters
+    body = to_president.body
+    assert body.startswith(dated + "\n\nKassym-Jomart Tokayev\n" + title + "\n")
+    assert salutation in body
+    assert asks in body
+    assert ANNA.signature in body
+    assert not re.search(r"\b(Dear|Yours|appeal|urge)\b", body)
+    # The embassy's copy asks it to convey the concern, in the same language, above the appeal.
+    assert to_embassy.body.endswith(to_president.body)
+    page = post_file(compose(multilingual, renderer, Channel.POST, language), renderer)
+    html = page.decode("utf-8")
+    assert f'<html lang="{language}"' in html
+    assert ('dir="rtl"' in html.split(">", 2)[1]) == (language == "ar")
+
+
+def test_a_letter_in_another_language_keeps_the_guide_in_the_readers(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    to_president, _ = compose(case, renderer, Channel.FAX, "en").letters
+    page = fax_file(to_president, renderer, reader="ru").decode("utf-8")
+    assert "Как отправить этот факс" in page  # the guide, for the Russian reader
+    assert "<h1>FAX</h1>" in page and "Dear Mr President," in page  # the fax, in English
+    assert 'class="guide" lang="ru" dir="ltr"' in page
+    arabic = fax_file(to_president, renderer, reader="ar").decode("utf-8")
+    assert 'class="guide" lang="ar" dir="rtl"' in arabic
+    assert "كيف ترسل هذا الفاكس" in arabic
