@@ -574,7 +574,8 @@ def load_case_text(path: Path) -> CaseText:
 @pytest.mark.parametrize(
     ("language", "salutation", "asks", "title", "dated"),
     [
-        ("fr", "Monsieur le Président,", "de libérer immédiatement Zhanbolat Mamay et d’abandonner",
+        ("fr", "Monsieur le Président,",
+         "de libérer immédiatement Zhanbolat Mamay et d’abandonner",
          "Président de la République du Kazakhstan", "25 novembre 2026"),
         ("es", "Señor Presidente:", "a poner en libertad de inmediato a Zhanbolat Mamay y a poner",
          "Presidente de la República de Kazajistán", "25 de noviembre de 2026"),
