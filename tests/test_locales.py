@@ -13,6 +13,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from bot.catalogue import load_case
 from bot.rendering import LOCALES_DIR, ROOT, Renderer
 
 SHIPPED = ("en", "ar", "es", "fr", "ru")
@@ -151,3 +152,25 @@ def test_a_catalogue_compiles_in_memory_from_its_po_file() -> None:
     po = io.BytesIO((LOCALES_DIR / "ru" / "LC_MESSAGES" / "messages.po").read_bytes())
     assert b'msgid "Saved."' in po.getvalue()
     assert Renderer().render("ru", "preferences_saved.txt") == "Сохранено."
+
+
+@pytest.mark.parametrize(
+    ("language", "dates"),
+    [
+        ("fr", ("12 juin", "6 mai")),
+        ("es", ("12 de junio", "6 de mayo")),
+        ("ar", ("12 يونيو", "6 مايو")),
+    ],
+)
+def test_the_shipped_case_reads_in_full_in_each_language(
+    language: str, dates: tuple[str, ...]
+) -> None:
+    case = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
+    english, text = case.text("en"), case.text(language)
+    assert text is not english
+    assert len(text.asks) == len(english.asks)
+    assert len(text.background.split("\n\n")) == len(english.background.split("\n\n"))
+    # The facts that carry the case survive translation: dates, articles, numbers.
+    for fact in ("378.2", "274.2", "272.3", "488.11", "232", "2019", *dates):
+        assert fact in text.summary + text.background, fact
+    assert case.people[0].description[language]

@@ -46,19 +46,6 @@ async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
 
 
 @pytest.fixture
-async def arabic_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Demo]:
-    """The demo with the shipped case translated into Arabic, so letters can be in Arabic."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-    actions = tmp_path / "actions"
-    actions.mkdir()
-    shipped = (ROOT / "actions" / "kz-zhanbolat-mamay.toml").read_text(encoding="utf-8")
-    arabic = (ROOT / "tests" / "fixtures" / "arabic" / "text-ar.toml").read_text(encoding="utf-8")
-    (actions / "kz-zhanbolat-mamay.toml").write_text(shipped + "\n" + arabic, encoding="utf-8")
-    async with demo(port=free_port(), actions_dir=actions, data_dir=tmp_path) as started:
-        yield started
-
-
-@pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM_INSTALLED:
         pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
@@ -189,13 +176,13 @@ async def test_an_organizer_broadcast_reaches_a_second_person(page: Page) -> Non
 
 
 async def test_an_arabic_reader_gets_a_right_to_left_chat_and_letter(
-    arabic_demo: Demo, browser: Browser
+    running_demo: Demo, browser: Browser
 ) -> None:
     context = await browser.new_context(
         viewport={"width": 1200, "height": 900}, accept_downloads=True
     )
     page = await context.new_page()
-    await page.goto(arabic_demo.url + "/")
+    await page.goto(running_demo.url + "/")
     messages = page.locator("#messages")
     await page.click(f"#person-{LAYLA}")
     await say(page, "/start")
