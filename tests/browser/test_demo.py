@@ -195,6 +195,8 @@ async def test_an_arabic_reader_gets_a_right_to_left_chat_and_letter(
     box, bubble = await title.bounding_box(), await card.bounding_box()
     assert box is not None and bubble is not None
     assert box["x"] + box["width"] > bubble["x"] + bubble["width"] - 40, "not set on the right"
+    # A command in Arabic text is still a tap, its slash where a reader expects it.
+    await expect(messages.locator("a", has_text="/privacy").first).to_be_visible()
     await shot(page, "ar-1-card")
     await page.get_by_role("button", name="✍️ اكتب المناشدة").last.click()
     await page.get_by_role("button", name="✉️ البريد العادي").last.click()
