@@ -444,14 +444,16 @@ def test_openings_and_closings_vary_across_people_and_always_name_the_person(
 def test_available_languages_put_the_officials_language_first(
     case: UrgentAction, renderer: Renderer
 ) -> None:
-    assert available_languages(case, renderer) == ("en", "ru")
-    assert available_languages(case, renderer, "ru") == ("ru", "en")
+    others = ("fr", "es", "ar")
+    assert available_languages(case, renderer) == ("en", "ru", *others)
+    assert available_languages(case, renderer, "ru") == ("ru", "en", *others)
+    assert available_languages(case, renderer, "ar") == ("ar", "en", "ru", "fr", "es")
     president, embassy = case.targets
     russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
-    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en")
+    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en", *others)
     german = CaseText("Titel", "Kurz.", "Mehr.", ("Zhanbolat Mamay freilassen",))
     with_german = replace(case, texts={**case.texts, "de": german})
-    assert available_languages(with_german, renderer, "de") == ("en", "ru")
+    assert available_languages(with_german, renderer, "de") == ("en", "ru", *others)
     with pytest.raises(LanguageError):
         compose(with_german, renderer, Channel.EMAIL, "de")
 

@@ -432,8 +432,8 @@ def _letter_buttons(
         for code in languages
         if code != shown
     ]
-    if others:
-        rows.append(others)
+    # Two to a row: "Письмо на английском" and its like stay readable on a phone.
+    rows.extend(others[i : i + 2] for i in range(0, len(others), 2))
     rows.append(
         [
             InlineKeyboardButton(
