@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,9 @@ _CLDR_LOCALE = {"en": "en_GB"}
 _RTL = frozenset({"ar", "fa", "he", "ur"})
 
 
+@cache
 def cldr_locale(language: str) -> Locale:
-    """The CLDR locale for a two-letter language code."""
+    """The CLDR locale for a two-letter language code, parsed once."""
     return Locale.parse(_CLDR_LOCALE.get(language, language))
 
 
@@ -67,6 +68,7 @@ class Renderer:
         self.locales = locales
         self._loader = jinja2.FileSystemLoader(directory)
         self._environments: dict[str, jinja2.Environment] = {}
+        self._templates: dict[tuple[str, str], jinja2.Template] = {}
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -103,9 +105,15 @@ class Renderer:
 
     def template(self, language: str, name: str) -> jinja2.Template:
         """The template `name` for `language`: its own copy (letters), else the shared one."""
-        return self.environment(language).get_or_select_template(
-            [f"{language}/{name}", name, f"{FALLBACK_LANGUAGE}/{name}"]
-        )
+        key = (language, name)
+        found = self._templates.get(key)
+        if found is None:
+            # Which file answers is looked up once: a miss costs jinja a search of the folder.
+            found = self.environment(language).get_or_select_template(
+                [f"{language}/{name}", name, f"{FALLBACK_LANGUAGE}/{name}"]
+            )
+            self._templates[key] = found
+        return found
 
     def render(self, language: str, name: str, **context: Any) -> str:
         """Render template `name` in `language` with `context`, trimmed of outer whitespace."""
@@ -135,15 +143,15 @@ class Renderer:
 
     def long_date(self, day: date, language: str) -> str:
         """A date written out in `language`: "12 June 2022", "12 июня 2022 г."."""
-        return format_date(day, "long", locale=cldr_locale(language))
+        return _long_date(day, language)
 
     def short_date(self, day: date, language: str) -> str:
         """A day of the year in `language`, without the year: "12 June", "12 июня"."""
-        return format_skeleton("MMMMd", day, locale=cldr_locale(language))
+        return _short_date(day, language)
 
     def number(self, value: float, language: str) -> str:
         """A number as `language` groups its digits: "100,000", "100 000"."""
-        return format_decimal(value, locale=cldr_locale(language))
+        return _number(value, language)
 
     def country_name(self, code: str, language: str, fallback: str) -> str:
         """The name of country `code` (ISO 3166-1) in `language`, from CLDR."""
@@ -200,3 +208,20 @@ class Renderer:
         # case without that statement leaves the paragraph out.
         environment.globals["facts"] = ""
         return environment
+
+
+# CLDR's formatting is general and so not quick; an alert to many people writes the same few
+# dates and counts again and again, so each is formatted once.
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, "long", locale=cldr_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _short_date(day: date, language: str) -> str:
+    return format_skeleton("MMMMd", day, locale=cldr_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, language: str) -> str:
+    return format_decimal(value, locale=cldr_locale(language))
