@@ -22,7 +22,7 @@ WIDTH = 99
 # Fields that hold a date; in the mapping of a stored case they are ISO strings.
 _DATES = frozenset({"issued", "date"})
 # Texts written in triple quotes, wrapped.
-_PROSE = frozenset({"summary", "background"})
+_PROSE = frozenset({"summary", "facts", "background"})
 _TOP = (
     "slug", "reference", "country", "country_code", "status", "outcome", "issued", "timezone",
     "source_url",

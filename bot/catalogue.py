@@ -31,12 +31,16 @@ from bot.domain.cases import (
     TargetRole,
     UrgentAction,
 )
+from bot.domain.countries import is_country
 from bot.domain.phones import display, from_dialled, is_international, to_e164
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 OFFSET = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 TIME = re.compile(r"^\d{2}:\d{2}$")
+# A letter's statement of what happened is a paragraph: with the opening, the asks and the
+# person's own sentence the whole letter still fits one chat message (bot.handlers.appeal).
+FACTS_LIMIT = 1000
 # Sheets come from Amnesty International Canada and write numbers for dialling from there; a
 # number not in international form is read that way to suggest what was meant.
 SHEET_REGION = "CA"
@@ -47,10 +51,10 @@ _TOP = (
     "source_url", "people", "text", "targets", "key_dates", "reminders",
 )  # fmt: skip
 _PERSON = ("name", "pronoun", "description")
-_TEXT = ("title", "summary", "background", "asks")
+_TEXT = ("title", "summary", "facts", "background", "asks")
 _TARGET = (
     "role", "name", "title", "organisation", "address", "emails", "fax", "phone", "salutation",
-    "language",
+    "language", "for_country",
 )  # fmt: skip
 _KEY_DATE = ("date", "time", "timezone", "label", "deadline")
 _REMINDERS = ("before_deadline",)
@@ -177,6 +181,7 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
         language: {
             "title": t.title,
             "summary": t.summary,
+            **({"facts": t.facts} if t.facts else {}),
             "background": t.background,
             "asks": list(t.asks),
         }
@@ -287,6 +292,11 @@ def _target_out(target: Target, original: str) -> dict[str, Any]:
             "phone": target.phone,
             "salutation": _localized_out(salutations, original),
             "language": target.language,
+            "for_country": (
+                target.for_countries[0]
+                if len(target.for_countries) == 1
+                else list(target.for_countries)
+            ),
         }
     )
 
@@ -590,6 +600,7 @@ class _Reader:
             self.unknown(table, _TEXT, where)
             title = self.string(table, "title", where, prose=True)
             summary = self.string(table, "summary", where, prose=True)
+            facts = self.facts(table, where)
             background = self.string(table, "background", where, prose=True)
             asks = self.strings(table, "asks", where, prose=True)
             if "asks" not in table:
@@ -597,7 +608,7 @@ class _Reader:
             elif not asks and isinstance(table["asks"], list) and not table["asks"]:
                 self.problem(_at(where, "asks"), "is empty: what are the officials urged to do?")
             if title and summary and background and asks:
-                texts[str(language)] = CaseText(title, summary, background, asks)
+                texts[str(language)] = CaseText(title, summary, background, asks, facts)
         # A translation with more or fewer asks than the original has lost or invented one.
         if texts:
             original, *others = texts
@@ -657,6 +668,7 @@ class _Reader:
                 self.problem(
                     _at(where, "language"), f"{language!r} is not a two-letter language code"
                 )
+            for_countries = self.countries(item, where, role)
             reachable = any(item.get(k) for k in ("emails", "fax", "address"))
             if role is TargetRole.TO and not reachable:
                 self.problem(where, "an official written to needs emails, a fax or an address")
@@ -675,11 +687,57 @@ class _Reader:
                         salutations=salutations,
                         language=language,
                         titles=titles if len(titles) > 1 else {},
+                        for_countries=for_countries,
                     )
                 )
         if "targets" in data and TargetRole.TO not in roles and None not in roles:
             self.problem("targets", 'no target has role = "to": whom is the appeal written to?')
         return tuple(targets)
+
+    def facts(self, table: Mapping[str, Any], where: str) -> str | None:
+        """A text's optional statement of what happened, short enough for a letter."""
+        facts = self.string(table, "facts", where, required=False, prose=True)
+        if facts is not None and len(facts) > FACTS_LIMIT:
+            self.problem(
+                _at(where, "facts"),
+                f"has {len(facts)} characters; a letter's facts are at most {FACTS_LIMIT}: "
+                "keep who, what, when and where, and leave the rest to background",
+            )
+        return facts
+
+    def countries(
+        self, item: Mapping[str, Any], where: str, role: TargetRole | None
+    ) -> tuple[str, ...]:
+        """A copy target's `for_country`: one ISO 3166 code ("FR") or a list of them."""
+        path = _at(where, "for_country")
+        if "for_country" not in item:
+            return ()
+        raw = item["for_country"]
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(code, str) for code in items):
+            self.problem(
+                path,
+                f'must be a country code like "FR" or a list like ["FR", "BE"], not {_kind(raw)}',
+            )
+            return ()
+        codes: list[str] = []
+        for i, code in enumerate(items):
+            inner = _at(path, i) if isinstance(raw, list) else path
+            if code.strip().upper() != code.strip() and is_country(code.strip().upper()):
+                self.problem(inner, f"{code!r}: write country codes in capitals ({code.upper()})")
+            elif not is_country(code.strip()):
+                self.problem(inner, f"{code!r} is not an ISO 3166 country code like FR or KE")
+            elif code.strip() in codes:
+                self.problem(inner, f"{code!r} is listed twice")
+            else:
+                codes.append(code.strip())
+        if role is TargetRole.TO:
+            self.problem(
+                path,
+                'only a copy target is for the writer\'s country (role = "copy"): '
+                "whom the appeal is written to is the same for everyone",
+            )
+        return tuple(codes)
 
     def role(self, item: Mapping[str, Any], where: str) -> TargetRole | None:
         if "role" not in item:

@@ -88,7 +88,9 @@ def compose(
     signer: Signer = ANNA,
     personal_line: str | None = None,
     seed: str = "person-1:kz-zhanbolat-mamay",
+    country: str | None = "CA",
 ) -> Appeal:
+    # A writer in Canada by default: the sheet was written for them, and copies the embassy.
     return compose_appeal(
         case,
         channel=channel,
@@ -98,6 +100,7 @@ def compose(
         today=TODAY,
         variant_seed=seed,
         renderer=renderer,
+        writer_country=country,
     )
 
 
@@ -506,8 +509,8 @@ def test_several_people_and_asks_are_all_named_and_all_asked(
     asks_en = ("Release them.", "drop the charges", "protect their families")
     asks_ru = ("освободить их", "снять обвинения", "защитить их семьи")
     texts = {
-        "en": replace(case.texts["en"], asks=asks_en),
-        "ru": replace(case.texts["ru"], asks=asks_ru),
+        "en": replace(case.texts["en"], asks=asks_en, facts=None),
+        "ru": replace(case.texts["ru"], asks=asks_ru, facts=None),
     }
     several = replace(case, people=people, texts=texts)
     for n in range(12):
@@ -574,7 +577,7 @@ def multilingual(case: UrgentAction) -> UrgentAction:
          "Président de la République du Kazakhstan", "25 novembre 2026"),
         ("es", "Señor Presidente:", "a poner en libertad de inmediato a Zhanbolat Mamay y a poner",
          "Presidente de la República de Kazajistán", "25 de noviembre de 2026"),
-        ("ar", "فخامة الرئيس،", "الإفراج عن جانبولات ماماي من الاحتجاز فورًا، ووضع حد",
+        ("ar", "فخامة الرئيس،", "الإفراج عن جانبولات ماماي فورًا، ووضع حد",
          "رئيس جمهورية كازاخستان", "25 نوفمبر 2026"),
     ],
 )  # fmt: skip
@@ -613,3 +616,150 @@ def test_a_letter_in_another_language_keeps_the_guide_in_the_readers(
     arabic = fax_file(to_president, renderer, reader="ar").decode("utf-8")
     assert 'class="guide" lang="ar" dir="rtl"' in arabic
     assert "كيف ترسل هذا الفاكس" in arabic
+
+
+# --- The facts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("channel", list(Channel))
+def test_every_letter_states_the_facts_between_the_opening_and_the_asks(
+    case: UrgentAction, renderer: Renderer, channel: Channel, language: str
+) -> None:
+    facts = case.texts[language].facts
+    assert facts is not None
+    assert "12" in facts  # the custody's end, as the sheet gives it
+    for n in range(5):
+        appeal = compose(case, renderer, channel, language, seed=f"person-{n}")
+        for letter in appeal.letters:
+            appeal_part = letter.body.rsplit("----------\n\n", 1)[-1]
+            found = [p.strip() for p in appeal_part.split("\n\n") if p.strip()]
+            assert facts in found, letter.body
+            opening = found.index(opening_of(replace(letter, body=appeal_part)))
+            asks = next(i for i, p in enumerate(found) if case.text(language).asks[0] in p)
+            assert opening + 1 == found.index(facts) == asks - 1
+
+
+def test_a_letter_in_a_language_without_facts_states_none_from_another(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    english_facts = case.texts["en"].facts
+    assert english_facts is not None
+    texts = {"en": case.texts["en"], "ru": replace(case.texts["ru"], facts=None)}
+    unstated = replace(case, texts=texts)
+    (russian,) = compose(unstated, renderer, Channel.EMAIL, "ru").letters
+    assert english_facts not in russian.body
+    assert "Custody" not in russian.body and "custody" not in russian.body
+    found = paragraphs(russian)
+    opening = found.index(opening_of(russian))
+    assert case.text("ru").asks[0] in found[opening + 1]  # straight from opening to asks
+    (english,) = compose(unstated, renderer, Channel.EMAIL, "en").letters
+    assert english_facts in english.body
+
+
+# --- The writer's country ------------------------------------------------------------------
+
+PARIS = Target(
+    role=TargetRole.COPY,
+    name="Ambassador of Kazakhstan to France",
+    address=("59 rue Pierre Charron", "75008 Paris"),
+    emails=("paris@example.kz",),
+    fax="+33 1 45 61 52 01",
+    for_countries=("FR", "MC"),
+)
+RAPPORTEUR = Target(
+    role=TargetRole.COPY,
+    name="UN Special Rapporteur",
+    emails=("rapporteur@example.org",),
+    address=("Palais des Nations", "Geneva"),
+)
+
+
+def test_the_copy_goes_to_the_embassy_accredited_to_the_writers_country(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    several = replace(case, targets=(*case.targets, PARIS, RAPPORTEUR))
+    in_france = compose(several, renderer, Channel.EMAIL, country="FR")
+    (letter,) = in_france.letters
+    assert letter.cc_emails == ("paris@example.kz", "rapporteur@example.org")
+    assert not in_france.embassy_missing
+    in_canada = compose(several, renderer, Channel.EMAIL, country="CA")
+    assert in_canada.letters[0].cc_emails == ("ottawa@mfa.kz", "rapporteur@example.org")
+    # By post each copy is a letter of its own: the president's, then France's and the UN's.
+    by_post = compose(several, renderer, Channel.POST, country="MC").letters
+    assert [letter.recipient.name for letter in by_post] == [
+        "Kassym-Jomart Tokayev",
+        "Ambassador of Kazakhstan to France",
+        "UN Special Rapporteur",
+    ]
+    assert "Copy: Ambassador of Kazakhstan to France; UN Special Rapporteur" in by_post[0].body
+    assert "Ottawa" not in post_file(compose(several, renderer, Channel.POST, country="FR"),
+                                     renderer).decode()  # fmt: skip
+
+
+@pytest.mark.parametrize("country", ["KE", "JP", None])
+def test_without_an_embassy_for_the_writers_country_none_is_copied_and_the_appeal_says_so(
+    case: UrgentAction, renderer: Renderer, country: str | None
+) -> None:
+    appeal = compose(case, renderer, Channel.EMAIL, country=country)
+    (letter,) = appeal.letters
+    assert letter.cc_emails == ()
+    assert appeal.embassy_missing
+    by_fax = compose(case, renderer, Channel.FAX, country=country).letters
+    assert [letter.recipient.title for letter in by_fax] == ["President of Kazakhstan"]
+    assert "Copy:" not in by_fax[0].body
+    assert "Ottawa" not in by_fax[0].body
+    # A copy for everyone is still copied, with the hint beside it for the embassy.
+    everyone = replace(case, targets=(*case.targets, RAPPORTEUR))
+    shared = compose(everyone, renderer, Channel.EMAIL, country=country)
+    assert shared.letters[0].cc_emails == ("rapporteur@example.org",)
+    assert shared.embassy_missing
+    # A case that names no embassy per country asks nothing of the writer's country.
+    unbound = replace(case, targets=(case.targets[0], RAPPORTEUR))
+    assert not compose(unbound, renderer, Channel.EMAIL, country=country).embassy_missing
+    in_canada = compose(case, renderer, Channel.EMAIL, country="CA")
+    assert not in_canada.embassy_missing
+
+
+@pytest.mark.parametrize(
+    ("country", "president", "ottawa"),
+    [
+        ("FR", "00 7 7172 74 56 31", "00 1 613 695 8755"),
+        ("KE", "000 7 7172 74 56 31", "000 1 613 695 8755"),
+        ("JP", "010 7 7172 74 56 31", "010 1 613 695 8755"),
+        ("CA", "011 7 7172 74 56 31", "1 613 695 8755"),
+        ("KZ", "8 7172 74 56 31", "8 10 1 613 695 8755"),
+    ],
+)
+def test_fax_numbers_read_as_dialled_from_the_writers_country_beside_the_international_form(
+    case: UrgentAction, renderer: Renderer, country: str, president: str, ottawa: str
+) -> None:
+    ottawa_case = replace(
+        case, targets=(case.targets[0], replace(case.targets[1], for_countries=(country,)))
+    )
+    to_president, to_embassy = compose(ottawa_case, renderer, Channel.FAX, country=country).letters
+    assert to_president.fax == "+7 7172 74 56 31"
+    assert to_president.fax_dialled == president
+    assert to_embassy.fax_dialled == ottawa
+    page = fax_file(to_president, renderer).decode("utf-8")
+    assert f"<b>{president}</b> (international form: +7 7172 74 56 31)" in page
+    # The official reads the cover: there the number is in international form.
+    assert '<td class="number">+7 7172 74 56 31</td>' in page
+
+
+def test_without_a_country_the_fax_number_is_in_international_form_only(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    (to_president,) = compose(case, renderer, Channel.FAX, country=None).letters
+    assert to_president.fax_dialled is None
+    page = fax_file(to_president, renderer).decode("utf-8")
+    assert "Fax number: <b>+7 7172 74 56 31</b>." in page
+    assert "dialled from" not in page
+
+
+def test_the_russian_fax_guide_names_the_writers_country_in_russian(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    to_president, _ = compose(case, renderer, Channel.FAX, "ru", country="CA").letters
+    page = fax_file(to_president, renderer).decode("utf-8")
+    assert "из вашей страны (Канада): <b>011 7 7172 74 56 31</b>" in page

@@ -9,7 +9,7 @@ import pytest
 
 from bot.casefile import case_file
 from bot.catalogue import case_from_mapping, case_to_mapping, load_case
-from tests.test_catalogue import SEED
+from tests.test_catalogue import EXAMPLE, SEED
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,15 @@ def test_the_shipped_case_written_again_loads_as_the_same_case() -> None:
 def test_dates_are_written_as_toml_dates() -> None:
     read = tomllib.loads(case_file({"slug": "x", "issued": "2023-05-04"}))
     assert read["issued"] == date(2023, 5, 4)
+
+
+def test_facts_and_embassies_per_country_are_written_as_an_organizer_would() -> None:
+    example = load_case(EXAMPLE)
+    written = case_file(case_to_mapping(example))
+    assert case_from_mapping(tomllib.loads(written)) == example
+    assert 'facts = """\nKari Example was arrested in Oslo on 1 March 2024 and is held' in written
+    assert 'for_country = ["GB", "IE"]' in written
+    shipped = case_file(case_to_mapping(load_case(SEED)))
+    assert 'for_country = "CA"' in shipped  # one country: a string, as in the shipped file
+    assert shipped.index('summary = """') < shipped.index('facts = """')
+    assert shipped.index('facts = """') < shipped.index('background = """')

@@ -233,6 +233,29 @@ def test_the_seed_is_translated_into_russian_in_full() -> None:
     assert not re.search(r"[A-Za-z]{4,}", russian.title + "".join(russian.asks))
 
 
+# The dates of the facts paragraph as each language writes them.
+CUSTODY_ENDS = {"en": "12 June", "ru": "12 июня", "fr": "12 juin", "es": "12 de junio",
+                "ar": "12 يونيو/حزيران"}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "fr", "es", "ar"])
+def test_the_seed_states_the_facts_in_each_language_and_translates_in_full(language: str) -> None:
+    case = load_case(SEED)
+    english, text = case.texts["en"], case.texts[language]
+    assert text.facts is not None
+    # Who, what, when and where: the end of custody, the charges, the place, the arrest.
+    for fact in (CUSTODY_ENDS[language], "378.2", "274.2", "272.3", "2022", "2021"):
+        assert fact in text.facts, fact
+    assert len(text.facts) <= 1000
+    assert len(text.asks) == len(english.asks)
+    assert len(text.background.split("\n\n")) == len(english.background.split("\n\n"))
+    for fact in ("378.2", "274.2", "272.3", "488.11", "232", "2019"):
+        assert fact in text.summary + text.background, fact
+    assert case.people[0].description[language]
+    assert all(d.label[language] for d in case.key_dates)
+    assert case.targets[0].salutation_in(language)
+
+
 def test_the_shipped_catalogue_is_valid() -> None:
     result = load_catalogue(ROOT / "actions")
     assert result.problems == ()
@@ -387,6 +410,22 @@ BREAKAGES = [
      "reminders.before_deadline[2]", "90 is not an offset"),
     ("reminders-without-a-deadline", "deadline = true\n", "",
      "reminders.before_deadline", "the case has no deadline to remind before"),
+    ("facts-too-long-for-a-letter", "and is held without charge.", "and is held. " * 80,
+     "text.en.facts", "has 1089 characters; a letter's facts are at most 1000"),
+    ("facts-not-a-string", 'facts = "Кари Экзампл арестовали в Осло 1 марта 2024 года."',
+     'facts = ["Кари Экзампл арестована"]',
+     "text.ru.facts", "must be a string, not a list"),
+    ("unknown-writers-country", 'for_country = ["GB", "IE"]', 'for_country = ["GB", "XX"]',
+     "targets[1].for_country[1]", "'XX' is not an ISO 3166 country code like FR or KE"),
+    ("writers-country-in-lower-case", 'for_country = ["GB", "IE"]', 'for_country = "ie"',
+     "targets[1].for_country", "'ie': write country codes in capitals (IE)"),
+    ("writers-country-twice", 'for_country = ["GB", "IE"]', 'for_country = ["GB", "GB"]',
+     "targets[1].for_country[1]", "'GB' is listed twice"),
+    ("writers-country-not-a-code", 'for_country = ["GB", "IE"]', "for_country = 44",
+     "targets[1].for_country", 'must be a country code like "FR"'),
+    ("writers-country-on-the-official-written-to", 'language = "en"',
+     'language = "en"\nfor_country = "NO"', "targets[0].for_country",
+     "only a copy target is for the writer's country"),
 ]
 # fmt: on
 

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.timezones import matching_zones, typable_zones, utc_offset, zone_label, zone_of
+from bot.domain.timezones import (
+    CAPITALS,
+    matching_zones,
+    typable_zones,
+    utc_offset,
+    zone_label,
+    zone_of,
+)
 from bot.views.callbacks import decode, encode
 
 SUMMER = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
@@ -57,7 +64,7 @@ def test_a_name_several_places_share_finds_them_all(typed: str, zones: list[str]
         "Berlinn",
         "Ber",  # a part of a name is not the name
         "Europe",  # a region is not a zone
-        "Алматы",  # the database's names are English
+        "Алматы",  # a Russian name, when the person's languages do not include Russian
         "Berlin, Germany",
         "localtime",  # the server's own zone
         # Etc/GMT-5 is UTC+5: someone typing "GMT-5" means the opposite, and hours have buttons.
@@ -68,6 +75,48 @@ def test_a_name_several_places_share_finds_them_all(typed: str, zones: list[str]
 )
 def test_a_name_no_zone_has_finds_none(typed: str) -> None:
     assert matching_zones(typed) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "zones"),
+    [
+        ("Алматы", ["Asia/Almaty"]),  # CLDR's names of cities, in the person's language
+        ("Париж", ["Europe/Paris"]),
+        ("Торонто", ["America/Toronto"]),
+        ("Калькутта", ["Asia/Kolkata"]),  # the current zone, not its old name Asia/Calcutta
+        ("Киев", ["Europe/Kyiv"]),
+        ("Хошимин", ["Asia/Ho_Chi_Minh"]),
+        ("Ottawa", ["America/Toronto"]),  # capitals the database names after another city
+        ("Оттава", ["America/Toronto"]),
+        ("Astana", ["Asia/Almaty"]),
+        ("астана", ["Asia/Almaty"]),
+        ("Canberra", ["Australia/Canberra"]),  # a name the database keeps for Sydney
+        ("Канберра", ["Australia/Sydney"]),
+        ("washington dc", ["America/New_York"]),
+        ("Brasilia", ["America/Sao_Paulo"]),
+        ("Nairobi", ["Africa/Nairobi"]),  # a capital that is the zone's own city
+        ("Kenya", ["Africa/Nairobi"]),  # a country with one zone
+        ("Франция", ["Europe/Paris"]),
+        ("Япония", ["Asia/Tokyo"]),
+    ],
+)
+def test_a_city_or_capital_in_the_persons_language_finds_its_zone(
+    typed: str, zones: list[str]
+) -> None:
+    assert matching_zones(typed, languages=("en", "ru")) == zones
+
+
+def test_a_country_with_several_zones_offers_each() -> None:
+    found = matching_zones("Kazakhstan", languages=("en", "ru"))
+    assert "Asia/Almaty" in found
+    assert "Asia/Oral" in found
+    assert matching_zones("Казахстан", languages=("ru",)) == found
+
+
+def test_every_capital_names_a_zone_a_person_may_choose() -> None:
+    for city, zone in CAPITALS.items():
+        assert zone in typable_zones(), city
+        assert matching_zones(city, languages=("en", "ru")) == [zone], city
 
 
 def test_matching_looks_only_at_the_zones_given() -> None:

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from bot.domain.cases import Channel, PersonAtRisk, Target, UrgentAction
-from bot.domain.phones import display
+from bot.domain.phones import dialled_from, display
 from bot.rendering import Renderer
 
 # Long enough for a sentence or two of one's own, short enough that the case's asks stay the
@@ -110,6 +110,7 @@ class Letter:
     dated: date
     cc: tuple[Target, ...] = ()  # by email in Cc; by fax and post named on a "Copy:" line
     copy_of: Target | None = None  # set on the copy sent to a `copy` target: whom it copies
+    writer_country: str | None = None  # ISO alpha-2 of where the writer lives, if they said
 
     @property
     def is_copy(self) -> bool:
@@ -131,6 +132,18 @@ class Letter:
         """The recipient's fax number in readable international form: "+7 7172 74 56 31"."""
         return display(self.recipient.fax) if self.recipient.fax else None
 
+    @property
+    def fax_dialled(self) -> str | None:
+        """The fax number as dialled from the writer's country ("00 7 7172 74 56 31" from
+        France); None when the country is unknown or the number reads the same as `fax`."""
+        if not self.recipient.fax or not self.writer_country:
+            return None
+        try:
+            dialled = dialled_from(self.recipient.fax, self.writer_country)
+        except ValueError:
+            return None
+        return dialled if dialled != self.fax else None
+
 
 @dataclass(frozen=True)
 class Appeal:
@@ -146,6 +159,10 @@ class Appeal:
     signer: Signer
     letters: tuple[Letter, ...] = field(default_factory=tuple)
     personal_line: str | None = None
+    writer_country: str | None = None
+    # The case names embassies per writer's country, but none for this writer's: the person is
+    # told how to find the one accredited to their country.
+    embassy_missing: bool = False
 
 
 def clean_personal_line(raw: str | None) -> str | None:
@@ -192,8 +209,13 @@ def compose_appeal(
     today: date,
     variant_seed: str,
     renderer: Renderer,
+    writer_country: str | None = None,
 ) -> Appeal:
     """The appeal's letters: one to each official written to who is reachable by `channel`.
+
+    Copy targets meant for every writer are copied; of those bound to writers' countries (an
+    embassy accredited to one country), only the one for `writer_country`. The case's `facts`
+    in the letter's language stand between the opening and the asks.
 
     By email the copy targets go in Cc, as Amnesty's sheets ask ("and copy"). By fax and by post
     a Cc line alone would reach no one, so each copy target also gets its own letter: a short
@@ -206,12 +228,15 @@ def compose_appeal(
     recipients = [t for t in case.recipients if t.reaches_by(channel)]
     if not recipients:
         raise UnreachableError(f"no official of {case.slug} can be reached by {channel}")
-    copies = tuple(t for t in case.copies if t.reaches_by(channel))
+    copies = tuple(t for t in case.copies_for(writer_country) if t.reaches_by(channel))
+    texts = case.text(language)
     context: dict[str, Any] = {
         "channel": str(channel),
         "dated": today,
         "people": [_person(p, language) for p in case.people],
-        "asks": [_as_clause(ask) for ask in case.text(language).asks],
+        # Only facts written in the letter's own language: a paragraph in another would not do.
+        "facts": texts.facts if language in case.texts and texts.facts else "",
+        "asks": [_as_clause(ask) for ask in texts.asks],
         "personal_line": line,
         "signer": signer,
         "variant": _variant(variant_seed),
@@ -240,6 +265,7 @@ def compose_appeal(
             dated=today,
             cc=cc,
             copy_of=copy_of.recipient if copy_of else None,
+            writer_country=writer_country,
         )
 
     letters: list[Letter] = []
@@ -248,7 +274,16 @@ def compose_appeal(
         letters.append(appeal)
         if channel is not Channel.EMAIL:
             letters.extend(letter(copy, (), copy_of=appeal) for copy in copies)
-    return Appeal(case, channel, language, signer, tuple(letters), line)
+    return Appeal(
+        case,
+        channel,
+        language,
+        signer,
+        tuple(letters),
+        line,
+        writer_country=writer_country,
+        embassy_missing=case.lacks_embassy_for(writer_country),
+    )
 
 
 def _has_letter_templates(renderer: Renderer, language: str) -> bool:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from bot.appeals.compose import Appeal, Letter
 from bot.domain.cases import TargetRole
+from bot.domain.countries import country_name
 from bot.rendering import Renderer
 
 # A fax cover states the number of pages. The page is set in 11pt type on A4 with 20 mm
@@ -97,7 +98,13 @@ def fax_file(
     """
     if letter.fax is None:
         raise ValueError(f"the letter to {letter.recipient.name} has no fax number")
-    guide = renderer.render(reader or letter.language, "letters/guide_fax.html", letter=letter)
+    guide_language = reader or letter.language
+    guide = renderer.render(
+        guide_language,
+        "letters/guide_fax.html",
+        letter=letter,
+        dialled_from=dialled_from(letter, guide_language),
+    )
     page = renderer.render(
         letter.language,
         "letters/fax.html",
@@ -107,6 +114,13 @@ def fax_file(
         pages=fax_pages(letter),
     )
     return page.encode("utf-8")
+
+
+def dialled_from(letter: Letter, language: str) -> str | None:
+    """The name of the country the writer dials from, in `language`, if they said."""
+    if letter.writer_country is None:
+        return None
+    return country_name(letter.writer_country, language)
 
 
 def fax_pages(letter: Letter) -> int:

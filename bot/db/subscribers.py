@@ -14,7 +14,7 @@ from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
 
 _SELECT = (
     "SELECT id, chat_id, chat_type, actor, language, countries, timezone, signature, status,"
-    " subscribed_at, updated_at FROM subscribers"
+    " subscribed_at, updated_at, home_country FROM subscribers"
 )
 
 
@@ -32,6 +32,7 @@ def _subscriber(row: aiosqlite.Row) -> Subscriber:
         status=SubscriberStatus(row["status"]),
         subscribed_at=datetime.fromisoformat(row["subscribed_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
+        home_country=row["home_country"],
     )
 
 
@@ -104,6 +105,10 @@ class SubscriberRepository:
     async def set_timezone(self, chat_id: int, timezone: str | None, now: datetime) -> None:
         """Remember the subscriber's timezone (None: the bot's default)."""
         await self._update(chat_id, "timezone", timezone, now)
+
+    async def set_home_country(self, chat_id: int, country: str | None, now: datetime) -> None:
+        """Remember where the person lives (ISO 3166 alpha-2), or forget it (None)."""
+        await self._update(chat_id, "home_country", country, now)
 
     async def set_signature(self, chat_id: int, signature: str | None, now: datetime) -> None:
         """Remember the signature the person asked to keep, or forget it (None)."""

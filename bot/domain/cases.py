@@ -71,6 +71,16 @@ class Target:
         """The official's title in `language` where the case gives it, else as written."""
         return self.titles.get(language, self.title)
 
+    # For a copy target: the writers' countries (ISO 3166 alpha-2) it is meant for, as "the
+    # embassy accredited to your country" is; empty means every writer copies it.
+    for_countries: tuple[str, ...] = ()
+
+    def copied_by(self, writer_country: str | None) -> bool:
+        """Whether a writer living in `writer_country` (None: not said) copies this target."""
+        if not self.for_countries:
+            return True
+        return writer_country is not None and writer_country in self.for_countries
+
     def salutation_in(self, language: str) -> str | None:
         """The salutation for a letter in `language`, if the case gives one."""
         return self.salutations.get(language)
@@ -114,6 +124,9 @@ class CaseText:
     summary: str  # two or three sentences: what happened
     background: str  # the "Additional Information" of the sheet
     asks: tuple[str, ...]  # the bullet points: what the officials are urged to do
+    # What happened, in a few sentences a letter states between its opening and its asks:
+    # who, what, when and where, so that the official can identify the case.
+    facts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,24 @@ class UrgentAction:
     def copies(self) -> tuple[Target, ...]:
         """The officials who receive a copy."""
         return tuple(t for t in self.targets if t.role is TargetRole.COPY)
+
+    def copies_for(self, writer_country: str | None) -> tuple[Target, ...]:
+        """The copy targets a writer living in `writer_country` copies: those meant for every
+        writer, and the embassy accredited to that country (None: the writer has not said)."""
+        return tuple(t for t in self.copies if t.copied_by(writer_country))
+
+    def lacks_embassy_for(self, writer_country: str | None) -> bool:
+        """Whether the case lists embassies per writer's country but none for this writer's."""
+        bound = [t for t in self.copies if t.for_countries]
+        return bool(bound) and not any(t.copied_by(writer_country) for t in bound)
+
+    def targets_for(self, writer_country: str | None) -> tuple[tuple[int, Target], ...]:
+        """The targets a writer's appeal goes to, each with its index in `targets`."""
+        return tuple(
+            (i, t)
+            for i, t in enumerate(self.targets)
+            if t.role is TargetRole.TO or t.copied_by(writer_country)
+        )
 
     def channels(self) -> tuple[Channel, ...]:
         """The channels through which at least one recipient can be reached."""

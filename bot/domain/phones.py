@@ -37,8 +37,18 @@ def display(e164: str) -> str:
     """The number as people read it: "+7 7172 74 56 31"; ValueError if it is not a number."""
     number = _parse(e164, None)
     readable = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    # Some countries' formats use hyphens ("+1 613-695-8755"); one style reads better in a list.
-    return str(readable).replace("-", " ")
+    return _one_style(str(readable))
+
+
+def dialled_from(e164: str, region: str) -> str:
+    """The number as a person in `region` (ISO alpha-2) dials it: from France a fax in
+    Kazakhstan is "00 7 7172 74 56 31", from Canada "011 7 7172 74 56 31", from Kazakhstan
+    itself "8 7172 74 56 31". ValueError if it is not a number or `region` no region."""
+    if PhoneMetadata.metadata_for_region(region.upper()) is None:
+        raise ValueError(f"{region!r} is not a region code such as FR")
+    number = _parse(e164, None)
+    dialled = phonenumbers.format_out_of_country_calling_number(number, region.upper())
+    return _one_style(str(dialled))
 
 
 def from_dialled(raw: str, dialled_from: str = "CA", *, country: str | None = None) -> str:
@@ -78,6 +88,15 @@ def from_dialled(raw: str, dialled_from: str = "CA", *, country: str | None = No
         found = ", ".join(display(r) for r in sorted(readings))
         raise ValueError(f"{raw!r} could be any of {found}: say which country it is in")
     raise ValueError(f"{raw!r} is not a phone number dialled from {region}")
+
+
+def _one_style(written: str) -> str:
+    # Some countries' formats use hyphens ("+1 613-695-8755") or brackets ("8 (7172) 74 56 31");
+    # one style reads better in a list, and the digits are what a fax machine needs. A "~"
+    # ("8~10": wait for a second tone) becomes a space, the pause people leave anyway.
+    for mark in "-~()":
+        written = written.replace(mark, " ")
+    return " ".join(written.split())
 
 
 def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber:

@@ -40,6 +40,8 @@ class Subscriber:
     status: SubscriberStatus
     subscribed_at: datetime
     updated_at: datetime
+    # Where the person lives (ISO 3166 alpha-2), if they said: whose embassy their letters copy.
+    home_country: str | None = None
 
     @property
     def is_group(self) -> bool:

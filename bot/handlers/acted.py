@@ -33,7 +33,16 @@ async def acted(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     done = await services.actions.done(case.slug, subscriber.actor)
-    await send(chat, checklist(case, done, language=language, renderer=services.renderer))
+    await send(
+        chat,
+        checklist(
+            case,
+            done,
+            language=language,
+            renderer=services.renderer,
+            writer_country=subscriber.home_country,
+        ),
+    )
 
 
 async def record(update: Update, context: BotContext) -> None:
@@ -64,7 +73,13 @@ async def record(update: Update, context: BotContext) -> None:
     if not recorded:
         return
     done = before | {(channel, index)}
-    screen = checklist(case, done, language=language, renderer=services.renderer)
+    screen = checklist(
+        case,
+        done,
+        language=language,
+        renderer=services.renderer,
+        writer_country=subscriber.home_country,
+    )
     try:
         await query.edit_message_text(screen.text, reply_markup=screen.markup)
     except BadRequest as error:

@@ -34,6 +34,7 @@ from bot.appeals import (
 )
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
+from bot.domain.countries import country_name
 from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
@@ -386,6 +387,7 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
             today=services.clock().date(),
             variant_seed=f"{subscriber.actor}:{case.slug}",
             renderer=services.renderer,
+            writer_country=subscriber.home_country,
         )
     except PersonalLineError:
         await chat.send_message(
@@ -461,6 +463,7 @@ async def _deliver(
     with every letter and its envelope label. Nothing is ever cut: a long letter is a file.
     """
     renderer = context.services.renderer
+    hint = _embassy_hint(context, case, appeal, language)
     if appeal.channel is Channel.EMAIL:
         for number, letter in enumerate(appeal.letters, start=1):
             last = number == len(appeal.letters)
@@ -470,7 +473,8 @@ async def _deliver(
             )
             await chat.send_document(
                 InputFile(email_file(letter), filename=email_file_name(letter)),
-                caption=text(context, language, "letter_email_file.html", appeal=appeal),
+                caption=text(context, language, "letter_email_file.html", appeal=appeal)
+                + (hint if last else ""),
                 reply_markup=markup if last else None,
             )
     elif appeal.channel is Channel.FAX:
@@ -481,7 +485,15 @@ async def _deliver(
                     fax_file(letter, renderer, appeal.signer.signature, reader=language),
                     filename=fax_file_name(letter),
                 ),
-                caption=text(context, language, "letter_fax_file.html", letter=letter, last=last),
+                caption=text(
+                    context,
+                    language,
+                    "letter_fax_file.html",
+                    letter=letter,
+                    last=last,
+                    dialled_from=_country(letter.writer_country, language),
+                )
+                + (hint if last else ""),
                 reply_markup=markup if last else None,
             )
     else:
@@ -489,9 +501,28 @@ async def _deliver(
             InputFile(
                 post_file(appeal, renderer, reader=language), filename=post_file_name(appeal)
             ),
-            caption=text(context, language, "letter_post_file.html", appeal=appeal),
+            caption=text(context, language, "letter_post_file.html", appeal=appeal) + hint,
             reply_markup=markup,
         )
+
+
+def _country(code: str | None, language: str) -> str | None:
+    return country_name(code, language) if code else None
+
+
+def _embassy_hint(context: BotContext, case: UrgentAction, appeal: Appeal, language: str) -> str:
+    """How to find the embassy to copy, where the case names none for the writer's country:
+    a paragraph for the last caption, or nothing."""
+    if not appeal.embassy_missing:
+        return ""
+    hint = text(
+        context,
+        language,
+        "embassy_hint.html",
+        case_country=country_name(case.country_code, language),
+        writer_country=_country(appeal.writer_country, language),
+    )
+    return "\n\n" + hint
 
 
 async def sent(update: Update, context: BotContext) -> None:
@@ -512,7 +543,8 @@ async def sent(update: Update, context: BotContext) -> None:
     before = await services.actions.done(case.slug, subscriber.actor)
     now = services.clock()
     recorded = False
-    for index, target in enumerate(case.targets):
+    # The officials this person's letters went to: their country's embassy, not every one.
+    for index, target in case.targets_for(subscriber.home_country):
         if target.reaches_by(channel):
             recorded |= await services.actions.record(
                 case.slug, subscriber.actor, channel, index, now
@@ -520,7 +552,16 @@ async def sent(update: Update, context: BotContext) -> None:
     language = subscriber.language
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
-    await send(chat, checklist(case, done, language=language, renderer=services.renderer))
+    await send(
+        chat,
+        checklist(
+            case,
+            done,
+            language=language,
+            renderer=services.renderer,
+            writer_country=subscriber.home_country,
+        ),
+    )
     if recorded and not before:
         await chat.send_message(
             text(

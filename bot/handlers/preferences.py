@@ -1,15 +1,18 @@
-"""Preferences through buttons: the language, which countries' cases to receive, and the time
-zone reminders keep to.
+"""Preferences through buttons: the language, which countries' cases to receive, the time
+zone reminders keep to, and (for a person) the country they live in.
 
 The time zone is whole hours from UTC (a button), or, in a private chat, a place typed by name
 ("Berlin", "new york") that then follows its daylight saving time. The time-zone screen waits
 for that name while it is the last thing the person opened: a command, a tap on any button, or
 ZONE_TYPING_FOR without a word ends the wait, so no later message is taken for a zone. The wait
 lives in `user_data` only; after a restart the buttons still work and typing asks again.
+Where a person lives is chosen the same way: a country's name typed in their language, or
+tapped in a list of every country, a page at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +22,12 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, TypeHandler
 
 from bot.context import BotContext
+from bot.domain.countries import (
+    countries_by_name,
+    country_name,
+    is_country,
+    matching_countries,
+)
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
 from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
@@ -69,6 +78,18 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
             )
         ]
     )
+    private = not subscriber.is_group
+    home = country_name(subscriber.home_country, language) if subscriber.home_country else None
+    if private:
+        # Letters are written in private chats: a group has no country of its own to write from.
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    renderer.button(language, "home_country", country=home),
+                    callback_data=encode("hc", "pick"),
+                )
+            ]
+        )
     names = [
         renderer.country_name(code, language, name) for code, name in countries if code in chosen
     ]
@@ -79,8 +100,63 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
         countries=names,
         zone=zone,
         chosen_zone=subscriber.timezone is not None,
+        private=private,
+        home_country=home,
     )
     return Screen(body, InlineKeyboardMarkup(rows))
+
+
+# Countries on one page of the list: 10 rows of 3, with room for the page and "not say" rows
+# under Telegram's 100 buttons.
+COUNTRIES_PER_PAGE = 30
+_COUNTRY_ROW = 3
+
+
+def country_picker(context: BotContext, language: str, page: int) -> Screen:
+    """Every country, a page at a time in the order of their names in `language`, with
+    buttons to the pages before and after and to "I'd rather not say"."""
+    button = context.services.renderer.button
+    countries = countries_by_name(language)
+    pages = -(-len(countries) // COUNTRIES_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = countries[page * COUNTRIES_PER_PAGE : (page + 1) * COUNTRIES_PER_PAGE]
+    buttons = [
+        InlineKeyboardButton(name, callback_data=encode("hc", code)) for code, name in shown
+    ]
+    rows = [buttons[i : i + _COUNTRY_ROW] for i in range(0, len(buttons), _COUNTRY_ROW)]
+    turn = []
+    if page > 0:
+        turn.append(
+            InlineKeyboardButton(
+                button(language, "page_previous"), callback_data=encode("hc", f"p{page - 1}")
+            )
+        )
+    if page < pages - 1:
+        turn.append(
+            InlineKeyboardButton(
+                button(language, "page_next"), callback_data=encode("hc", f"p{page + 1}")
+            )
+        )
+    rows.append(turn)
+    rows.append(
+        [
+            InlineKeyboardButton(
+                button(language, "home_country_none"), callback_data=encode("hc", "none")
+            )
+        ]
+    )
+    body = text(context, language, "home_country_pick.html", page=page + 1, pages=pages)
+    return Screen(body, InlineKeyboardMarkup(rows))
+
+
+async def _set_home_country(
+    context: BotContext, subscriber: Subscriber, country: str | None, now: datetime
+) -> str:
+    """Save where the person lives; the confirmation to show them."""
+    await context.services.subscribers.set_home_country(subscriber.chat_id, country, now)
+    language = subscriber.language
+    name = country_name(country, language) if country else None
+    return text(context, language, "home_country_set.html", country=name)
 
 
 def zone_picker(context: BotContext, language: str, *, typing: bool) -> Screen:
@@ -112,20 +188,27 @@ ZONE_TYPING_FOR = timedelta(minutes=5)
 _ZONE_TYPING = "zone_typing"  # user_data: when the person opened the time-zone screen
 
 
-def _typing_since(context: BotContext) -> datetime | None:
+_COUNTRY_TYPING = "country_typing"  # user_data: when the person opened the country screen
+
+
+def _typing_since(context: BotContext, key: str = _ZONE_TYPING) -> datetime | None:
     data = context.user_data
-    since = data.get(_ZONE_TYPING) if data is not None else None
+    since = data.get(key) if data is not None else None
     return since if isinstance(since, datetime) else None
 
 
-def _await_zone(context: BotContext, now: datetime) -> None:
+def _await_typed(context: BotContext, now: datetime, key: str = _ZONE_TYPING) -> None:
+    """Wait for a typed zone (or, with `key` _COUNTRY_TYPING, a country) from `now` on; one
+    screen waits at a time: the last one opened."""
     if context.user_data is not None:
-        context.user_data[_ZONE_TYPING] = now
+        context.user_data.pop(_COUNTRY_TYPING if key == _ZONE_TYPING else _ZONE_TYPING, None)
+        context.user_data[key] = now
 
 
-def _stop_awaiting_zone(context: BotContext) -> None:
+def _stop_awaiting(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(_ZONE_TYPING, None)
+        context.user_data.pop(_COUNTRY_TYPING, None)
 
 
 async def _set_zone(
@@ -183,6 +266,9 @@ async def choose(update: Update, context: BotContext) -> None:
         return
     now = services.clock()
     value = callback.arg(0)
+    if callback.verb == "hc":
+        await _choose_country(context, update, subscriber, value, now)
+        return
     if callback.verb == "tz" and value == "pick":
         await query.answer()
         # Reminders are private: only a person's own chat is asked for a place's name.
@@ -190,7 +276,7 @@ async def choose(update: Update, context: BotContext) -> None:
         picker = zone_picker(context, language, typing=private)
         await query.edit_message_text(picker.text, reply_markup=picker.markup)
         if private:
-            _await_zone(context, now)
+            _await_typed(context, now)
         return
     if callback.verb == "tzn":
         # One of the places a typed name matched: saved, and the time there said.
@@ -230,15 +316,44 @@ async def choose(update: Update, context: BotContext) -> None:
             raise
 
 
+async def _choose_country(
+    context: BotContext, update: Update, subscriber: Subscriber, value: str, now: datetime
+) -> None:
+    """A tap on the country screen: open it, turn a page, pick a country or none."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None
+    assert chat is not None
+    language = subscriber.language
+    if chat.type != TelegramChatType.PRIVATE or (value.isupper() and not is_country(value)):
+        await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
+        return
+    if value == "pick" or value.startswith("p"):
+        # Waiting before answering: updates are handled concurrently, and the name may follow
+        # the tap at once.
+        _await_typed(context, now, _COUNTRY_TYPING)
+        await query.answer()
+        page = 0 if value == "pick" else int(value[1:])
+        picker = country_picker(context, language, page)
+        await query.edit_message_text(picker.text, reply_markup=picker.markup)
+        return
+    confirmation = await _set_home_country(
+        context, subscriber, None if value == "none" else value, now
+    )
+    await query.answer(text(context, language, "preferences_saved.txt"))
+    await query.edit_message_text(confirmation)
+
+
 async def watch_zone_typing(update: Update, context: BotContext) -> None:
-    """While the time-zone screen waits: the person's next text is the zone, taken from every
-    other handler; a command or a tap ends the wait and goes on to its own handler."""
-    since = _typing_since(context)
+    """While the time-zone (or country) screen waits: the person's next text is the zone (or
+    country), taken from every other handler; a command or a tap ends the wait and goes on to
+    its own handler."""
+    country_since = _typing_since(context, _COUNTRY_TYPING)
+    since = _typing_since(context) or country_since
     if since is None:
         return
     message, chat = update.message, update.effective_chat
     if update.callback_query is not None:
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         return
     if message is None or message.text is None or chat is None:
         return
@@ -246,14 +361,49 @@ async def watch_zone_typing(update: Update, context: BotContext) -> None:
         return
     now = context.services.clock()
     if message.text.startswith("/") or now - since > ZONE_TYPING_FOR:
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         return
     subscriber = await context.services.subscribers.get(chat.id)
     if subscriber is None:  # gone since (/forget): nothing to set a zone on
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         return
-    await _take_zone(context, message, subscriber, now)
+    if country_since is not None:
+        await _take_country(context, message, subscriber, now)
+    else:
+        await _take_zone(context, message, subscriber, now)
     raise ApplicationHandlerStop
+
+
+async def _take_country(
+    context: BotContext, message: Message, subscriber: Subscriber, now: datetime
+) -> None:
+    """A typed country: one is saved and confirmed; several are offered as buttons; none
+    leaves everything as it was and shows the list again."""
+    language = subscriber.language
+    typed = message.text or ""
+    # In a thread: the first look builds CLDR's names in every language, a fifth of a second
+    # the other chats need not wait for.
+    found = await asyncio.to_thread(matching_countries, typed, context.services.renderer.languages)
+    if len(found) == 1:
+        _stop_awaiting(context)
+        await message.reply_text(await _set_home_country(context, subscriber, found[0], now))
+        return
+    _await_typed(context, now, _COUNTRY_TYPING)
+    if found:
+        rows = [
+            [InlineKeyboardButton(country_name(code, language), callback_data=encode("hc", code))]
+            for code in sorted(found, key=lambda c: country_name(c, language))[:COUNTRIES_PER_PAGE]
+        ]
+        await message.reply_text(
+            text(context, language, "home_country_choose.html", typed=typed.strip()),
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return
+    picker = country_picker(context, language, 0)
+    await message.reply_text(
+        text(context, language, "home_country_unknown.html", typed=typed.strip()),
+        reply_markup=picker.markup,
+    )
 
 
 async def _take_zone(
@@ -263,15 +413,16 @@ async def _take_zone(
     leaves everything as it was and shows the hours again."""
     language = subscriber.language
     typed = message.text or ""
-    zones = matching_zones(typed)
+    languages = context.services.renderer.languages
+    zones = await asyncio.to_thread(matching_zones, typed, None, languages)
     if len(zones) == 1:
         (zone,) = zones
-        _stop_awaiting_zone(context)
+        _stop_awaiting(context)
         await _set_zone(context, subscriber, zone, now)
         await message.reply_text(_zone_set(context, language, zone, now))
         return
     # The screen stays open for another try, from now.
-    _await_zone(context, now)
+    _await_typed(context, now)
     if zones:
         rows = [
             [InlineKeyboardButton(zone_label(zone, now), callback_data=encode("tzn", zone))]
@@ -295,6 +446,7 @@ HANDLERS = [
     CallbackQueryHandler(choose, pattern=pattern("ctry")),
     CallbackQueryHandler(choose, pattern=pattern("tz")),
     CallbackQueryHandler(choose, pattern=pattern("tzn")),
+    CallbackQueryHandler(choose, pattern=pattern("hc")),
 ]
 # Sees every update before the other handlers (see bot/handlers/__init__.py).
 ZONE_TYPING = TypeHandler(Update, watch_zone_typing)

@@ -61,6 +61,7 @@ async def _subscriber_data(context: BotContext, subscriber: Subscriber) -> dict[
             "language": subscriber.language,
             "countries": list(subscriber.countries) if subscriber.countries is not None else None,
             "timezone": subscriber.timezone,
+            "home_country": subscriber.home_country,
             "signature": subscriber.signature,
             "status": subscriber.status,
             "subscribed_at": subscriber.subscribed_at.isoformat(),

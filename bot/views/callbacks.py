@@ -37,6 +37,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "fg": (r"yes|no",),  # /forget confirmation
     "tz": (r"pick|default|[+-]?\d{1,2}",),  # the time zone reminders keep to: hours from UTC
     "tzn": (ZONE,),  # the time zone reminders keep to: one of the places a typed name matched
+    "hc": (r"pick|none|[A-Z]{2}|p\d{1,2}",),  # where the person lives: a country, or a page
     "sz": (SLUG, r"1d|3d|off"),  # snooze reminders
     # Organizers only; the role is checked again at every tap.
     "op": (SLUG,),  # preview a case before publishing it

@@ -22,11 +22,17 @@ def checklist(
     *,
     language: str,
     renderer: Renderer,
+    writer_country: str | None = None,
 ) -> Screen:
-    """The checklist of a case for one person: what is recorded, what is still pending."""
+    """The checklist of a case for one person: what is recorded, what is still pending.
+
+    It lists the officials the person's letters go to: of the embassies bound to writers'
+    countries only the one for `writer_country`, and any they have already recorded."""
     rows: list[list[InlineKeyboardButton]] = []
     lines: list[tuple[str, list[str], bool]] = []
     for index, target in enumerate(case.targets):
+        if not target.copied_by(writer_country) and not any(i == index for _, i in done):
+            continue
         channels = [c for c in Channel if target.reaches_by(c)]
         sent = [renderer.button(language, f"channel_{c}") for c in channels if (c, index) in done]
         lines.append(

@@ -94,3 +94,39 @@ async def test_only_organizers_may_send_case_files(
     answer = await send_file(person, f"{SLUG}.toml", b'slug = "kz-zhanbolat-mamay"')
     assert "was not saved" not in answer.text
     assert "/start" in answer.text  # the ordinary help
+
+
+async def test_an_organizer_edits_the_facts_and_adds_an_embassy_for_writers_in_france(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga_account = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    olga = Chatter(emulator, olga_account, olga_account.id)
+    original = (await case_file(olga)).decode()
+    assert 'for_country = "CA"' in original
+    assert 'facts = """\nZhanbolat Mamay has been in custody since 25 February 2022' in original
+    changed = original.replace(
+        "years in prison.", "years in prison. His lawyer has not been allowed to see him.", 1
+    )
+    changed += (
+        '\n[[targets]]\nrole = "copy"\nname = "Ambassador of Kazakhstan to France"\n'
+        'emails = ["paris@example.kz"]\nfor_country = ["FR", "MC"]\n'
+    )
+    answer = await send_file(olga, f"{SLUG}.toml", changed.encode())
+    assert "saved" in answer.text
+    assert "text" in answer.text and "targets" in answer.text
+    case = await services_of(bot).cases.get(SLUG)
+    assert case is not None
+    facts = case.texts["en"].facts
+    assert facts is not None
+    assert facts.endswith("His lawyer has not been allowed to see him.")
+    assert case.targets[-1].for_countries == ("FR", "MC")
+    assert [t.name for t in case.copies_for("FR")] == ["Ambassador of Kazakhstan to France"]
+
+    # A country code that is none, and facts too long for a letter: refused, field by field.
+    broken = changed.replace('for_country = ["FR", "MC"]', 'for_country = ["FR", "FX"]')
+    broken = broken.replace("His lawyer", "His lawyer " + "really " * 150)
+    refused = await send_file(olga, f"{SLUG}.toml", broken.encode())
+    assert "was not saved" in refused.text
+    assert "targets[2].for_country[1]: 'FX' is not an ISO 3166 country code" in refused.text
+    assert "text.en.facts: has " in refused.text
+    assert "a letter's facts are at most 1000" in refused.text

@@ -18,7 +18,9 @@ def english_facts(case: UrgentAction) -> UrgentAction:
     - the Russian translation: texts, names, descriptions, the salutation, the dates' labels;
     - the status: an import is a draft until an organizer publishes it;
     - the key dates' labels: the shipped ones are an editor's words. Their dates, times,
-      timezones and which one is the deadline are compared.
+      timezones and which one is the deadline are compared;
+    - the facts the letters state, and the country the embassy is for: the shipped ones are an
+      editor's words and choice, from the sheet's facts.
     """
 
     def english(texts: Mapping[str, str]) -> dict[str, str]:
@@ -31,9 +33,9 @@ def english_facts(case: UrgentAction) -> UrgentAction:
             dataclasses.replace(p, description=english(p.description), names=english(p.names))
             for p in case.people
         ),
-        texts={"en": case.texts["en"]},
+        texts={"en": dataclasses.replace(case.texts["en"], facts=None)},
         targets=tuple(
-            dataclasses.replace(t, salutations=english(t.salutations), titles={})
+            dataclasses.replace(t, salutations=english(t.salutations), titles={}, for_countries=())
             for t in case.targets
         ),
         key_dates=tuple(dataclasses.replace(d, label={}) for d in case.key_dates),
