@@ -57,8 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from bot.logs import configure_logging  # noqa: PLC0415
 
-    secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
-    configure_logging(secrets)
+    configure_logging(settings.secrets)
     if args.command == "migrate":
         return eventloop.run(_migrate(settings))
     return _run(settings)
@@ -99,7 +98,11 @@ async def _migrate(settings: Settings) -> int:
     from bot.db.connection import Database  # noqa: PLC0415
     from bot.db.migrations import MigrationError, migrate  # noqa: PLC0415
 
-    db = await Database.open(settings.db_path)
+    try:
+        db = await Database.open(settings.database)
+    except ConnectionError as error:  # PostgreSQL unreachable; the message hides the password
+        log.error("%s", error)
+        return 1
     try:
         applied = await migrate(db)
     except MigrationError as error:
@@ -116,12 +119,15 @@ def _check() -> int:
     import os  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from bot.catalogue import load_catalogue  # noqa: PLC0415
+    from bot.catalogue import gaps, load_catalogue  # noqa: PLC0415
 
     directory = Path(os.environ.get("BOT_ACTIONS_DIR", "actions"))
     result = load_catalogue(directory)
     for problem in result.problems:
         print(problem)
+    for case, path in result.cases_with_paths():
+        if missing := gaps(case):  # a draft may lack these; publishing it needs them
+            print(f"{path.relative_to(directory)}: a draft, to complete: {', '.join(missing)}")
     print(f"{len(result.cases)} case(s) valid, {len(result.problems)} problem(s)")
     return 1 if result.problems else 0
 

@@ -20,10 +20,13 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, organizer, register_handlers, reminders
+from bot.delivery.transport import AiohttpRequest
+from bot.handlers import broadcast, menus, organizer, register_handlers, reminders
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
+# Connections for the handlers' calls, PTB's default: many taps are answered at once.
+REPLY_CONNECTIONS = 256
 
 
 def build_application(
@@ -36,7 +39,7 @@ def build_application(
     limiter = SendLimiter(config.rate, chats=config.chats)
 
     async def post_init(app: UrgentActionApp) -> None:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.database)
         applied = await migrate(db)
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
@@ -44,6 +47,7 @@ def build_application(
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        await menus.show_organizer_menus(app)
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine
@@ -66,6 +70,11 @@ def build_application(
         .token(settings.token.reveal())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.file_base_url)
+        # PTB's own calls (replies, files, getUpdates) go over aiohttp: a reply costs a third
+        # to an eighth of the CPU it costs over HTTPX (bench/README.md). getUpdates keeps one
+        # long-polling connection of its own.
+        .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[BotContext]())
         .defaults(

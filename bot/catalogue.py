@@ -205,6 +205,27 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     return data
 
 
+def gaps(case: UrgentAction) -> tuple[str, ...]:
+    """The fields a draft still lacks that publishing needs (an imported sheet's gaps)."""
+    missing = [key for key in ("country", "country_code") if not getattr(case, key)]
+    for language, text in case.texts.items():
+        for key in ("title", "summary", "background"):
+            if not getattr(text, key):
+                missing.append(f"text.{language}.{key}")
+        if not text.asks:
+            missing.append(f"text.{language}.asks")
+    if not case.people:
+        missing.append("people")
+    if not case.recipients:
+        missing.append("targets")
+    for i, target in enumerate(case.targets):
+        if not target.name:
+            missing.append(f"targets[{i}].name")
+        if target.role is TargetRole.TO and not (target.emails or target.fax or target.address):
+            missing.append(f"targets[{i}]")
+    return tuple(missing)
+
+
 def parse_offset(raw: str) -> timedelta:
     """An offset before the deadline such as "7d", "36h", "1d12h", "90m" or "0d"; ValueError else.
 
@@ -355,9 +376,16 @@ class _Reader:
 
     source: str
     problems: list[Problem] = field(default_factory=list)
+    # A draft may lack what only publishing needs (people, officials, texts): `gaps` names it.
+    draft: bool = False
 
     def problem(self, where: str, what: str) -> None:
         self.problems.append(Problem(self.source, where, what))
+
+    def gap(self, where: str, what: str) -> None:
+        """What a published case must have and a draft may still lack."""
+        if not self.draft:
+            self.problem(where, what)
 
     def unknown(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
         for key in data:
@@ -515,6 +543,7 @@ class _Reader:
 
     def case(self, data: Mapping[str, Any], *, expected_slug: str | None) -> UrgentAction | None:
         self.unknown(data, _TOP, "")
+        self.draft = data.get("status", str(CaseStatus.DRAFT)) == str(CaseStatus.DRAFT)
         slug = self.string(data, "slug", "")
         if slug is not None and not SLUG.match(slug):
             self.problem(
@@ -526,9 +555,9 @@ class _Reader:
                 "slug", f"{slug!r} must be the file's name ({expected_slug!r}.toml): rename one"
             )
         reference = self.string(data, "reference", "", required=False)
-        country = self.string(data, "country", "")
-        country_code = self.string(data, "country_code", "")
-        if country_code is not None and country_code not in phonenumbers.SUPPORTED_REGIONS:
+        country = self.draft_string(data, "country", "", prose=False)
+        country_code = self.draft_string(data, "country_code", "", prose=False)
+        if country_code and country_code not in phonenumbers.SUPPORTED_REGIONS:
             self.problem("country_code", f"{country_code!r} is not an ISO 3166 code like KZ")
         status = self.status(data)
         outcome = self.string(data, "outcome", "", required=False)
@@ -598,17 +627,19 @@ class _Reader:
                 self.problem(where, f"must be a table [{where}], not {_kind(table)}")
                 continue
             self.unknown(table, _TEXT, where)
-            title = self.string(table, "title", where, prose=True)
-            summary = self.string(table, "summary", where, prose=True)
+            title, summary, background = (
+                self.draft_string(table, key, where) for key in ("title", "summary", "background")
+            )
             facts = self.facts(table, where)
-            background = self.string(table, "background", where, prose=True)
             asks = self.strings(table, "asks", where, prose=True)
             if "asks" not in table:
-                self.problem(_at(where, "asks"), 'missing: add asks = ["..."]')
+                self.gap(_at(where, "asks"), 'missing: add asks = ["..."]')
             elif not asks and isinstance(table["asks"], list) and not table["asks"]:
-                self.problem(_at(where, "asks"), "is empty: what are the officials urged to do?")
-            if title and summary and background and asks:
-                texts[str(language)] = CaseText(title, summary, background, asks, facts)
+                self.gap(_at(where, "asks"), "is empty: what are the officials urged to do?")
+            if None not in (title, summary, background) and (asks or self.draft):
+                texts[str(language)] = CaseText(
+                    title or "", summary or "", background or "", asks, facts
+                )
         # A translation with more or fewer asks than the original has lost or invented one.
         if texts:
             original, *others = texts
@@ -621,13 +652,21 @@ class _Reader:
                     )
         return texts
 
+    def draft_string(
+        self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = True
+    ) -> str | None:
+        """A text a published case needs: "" in a draft that lacks it, None if it is wrong."""
+        if self.draft and (key not in data or data[key] == "" or data[key] == []):
+            return ""
+        return self.string(data, key, where, prose=prose)
+
     def people(self, data: Mapping[str, Any], original: str) -> tuple[PersonAtRisk, ...]:
         if "people" not in data:
-            self.problem("people", "missing: add a [[people]] table with a name")
+            self.gap("people", "missing: add a [[people]] table with a name")
             return ()
         tables = self.table_list(data, "people")
         if not tables and isinstance(data["people"], list):
-            self.problem("people", "is empty: add a [[people]] table with a name")
+            self.gap("people", "is empty: add a [[people]] table with a name")
         people = []
         for where, item in tables:
             self.unknown(item, _PERSON, where)
@@ -641,7 +680,7 @@ class _Reader:
 
     def targets(self, data: Mapping[str, Any], original: str) -> tuple[Target, ...]:
         if "targets" not in data:
-            self.problem("targets", 'missing: add a [[targets]] table with role = "to"')
+            self.gap("targets", 'missing: add a [[targets]] table with role = "to"')
             return ()
         targets = []
         roles = []
@@ -649,7 +688,7 @@ class _Reader:
             self.unknown(item, _TARGET, where)
             role = self.role(item, where)
             roles.append(role)
-            name = self.string(item, "name", where)
+            name = self.draft_string(item, "name", where)
             titles = self.localized(item, "title", where, original, required=False)
             title = titles.get(original) or next(iter(titles.values()), None)
             organisation = self.string(item, "organisation", where, required=False)
@@ -671,7 +710,7 @@ class _Reader:
             for_countries = self.countries(item, where, role)
             reachable = any(item.get(k) for k in ("emails", "fax", "address"))
             if role is TargetRole.TO and not reachable:
-                self.problem(where, "an official written to needs emails, a fax or an address")
+                self.gap(where, "an official written to needs emails, a fax or an address")
             if role is not None and name is not None:
                 targets.append(
                     Target(
@@ -691,7 +730,7 @@ class _Reader:
                     )
                 )
         if "targets" in data and TargetRole.TO not in roles and None not in roles:
-            self.problem("targets", 'no target has role = "to": whom is the appeal written to?')
+            self.gap("targets", 'no target has role = "to": whom is the appeal written to?')
         return tuple(targets)
 
     def facts(self, table: Mapping[str, Any], where: str) -> str | None:

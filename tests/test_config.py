@@ -92,3 +92,35 @@ def test_log_lines_are_scrubbed_of_the_token(caplog: pytest.LogCaptureFixture) -
         logger.info("POST %s failed", f"https://api.telegram.org/bot{TOKEN}/sendMessage")
     assert TOKEN not in caplog.text
     assert "bot********/sendMessage" in caplog.text
+
+
+def test_a_postgresql_url_chooses_postgresql_and_its_password_stays_hidden(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = "postgresql://bot:pa%40ss-word@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    assert settings.database_url is not None and settings.database_url.reveal() == url
+    assert settings.database == settings.database_url
+    assert "pa%40ss" not in repr(settings) and "pa@ss" not in repr(settings)
+    logger = logging.getLogger("test.config.database")
+    logger.addFilter(SecretFilter(settings.secrets))
+    with caplog.at_level(logging.INFO):
+        logger.info("could not reach %s (password %s)", url, "pa@ss-word")
+    assert "pa%40ss-word" not in caplog.text
+    assert "pa@ss-word" not in caplog.text
+
+
+def test_a_database_url_that_is_a_path_stays_sqlite() -> None:
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": "/srv/bot/b.sqlite3"})
+    assert settings.database_url is None
+    assert settings.database == Path("/srv/bot/b.sqlite3")
+    assert Settings.from_env({"BOT_TOKEN": TOKEN}).database == Path("data/bot.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://bot:hunter2@db/urgent", "postgresql://bot:hunter2@db", "sqlite://x"]
+)
+def test_a_database_url_of_another_kind_is_refused_without_showing_it(url: str) -> None:
+    with pytest.raises(ConfigError, match="BOT_DATABASE_URL is invalid") as raised:
+        Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    assert "hunter2" not in str(raised.value)

@@ -8,6 +8,7 @@ system's fonts render every script (Cyrillic, Arabic, Chinese...) with no font f
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -84,8 +85,40 @@ def post_file(appeal: Appeal, renderer: Renderer, reader: str | None = None) -> 
         appeal=appeal,
         letters=appeal.letters,
         guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
+        parts=[printed_parts(letter) for letter in appeal.letters],
     )
     return page.encode("utf-8")
+
+
+def printed_parts(letter: Letter) -> list[tuple[str, str]]:
+    """A printed letter's body in pieces, each as (what may break across pages, its closing).
+
+    The pieces are the letter and, in a copy sent to an embassy, the appeal it encloses (from
+    its "---------- Copy of my appeal ----------" line), which the post file starts on a page
+    of its own. Each closing block (the last paragraph, the sign-off, the room to sign, the
+    name and the "Copy:" line) prints unbroken, so a page never holds the signature alone.
+    """
+    starts = [m.start() for m in _ENCLOSURE.finditer(letter.body)]
+    bounds = [0, *starts, len(letter.body)]
+    pieces = [letter.body[a:b].strip("\n") for a, b in itertools.pairwise(bounds)]
+    return [_closing_split(piece) for piece in pieces if piece]
+
+
+# The line that opens an enclosed copy, in any language: ten dashes, words, ten dashes.
+_ENCLOSURE = re.compile(r"^-{10} .+ -{10}$", re.MULTILINE)
+
+
+def _closing_split(body: str) -> tuple[str, str]:
+    # The room to sign is the one run of two empty lines in a printed letter; the closing
+    # block starts with the paragraph before the sign-off.
+    head, gap, tail = body.rpartition("\n\n\n")
+    if not gap:
+        return body, ""
+    paragraphs = head.split("\n\n")
+    keep = min(2, len(paragraphs) - 1)
+    if keep <= 0:
+        return "", body
+    return "\n\n".join(paragraphs[:-keep]), "\n\n".join(paragraphs[-keep:]) + gap + tail
 
 
 def fax_file(
@@ -112,6 +145,7 @@ def fax_file(
         guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
         sender=sender or letter.signer.signature,
         pages=fax_pages(letter),
+        parts=printed_parts(letter),
     )
     return page.encode("utf-8")
 

@@ -2,7 +2,9 @@
 
 The steps live in buttons, so an old message keeps working; what the person types (their
 signature, their sentence) is held in `user_data` until the letter is shown. After a restart a
-tap that needs it simply asks again.
+tap that needs it simply asks again. Each appeal in progress has a key that its later buttons
+carry (skip, remember, the letter in another language): a button left from an earlier appeal
+finds a different key and asks for the signature again instead of using the new one.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, replace
+import secrets
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -40,7 +43,7 @@ from bot.handlers import broadcast
 from bot.handlers.cases import case_of
 from bot.handlers.common import language_of, send, text
 from bot.views import Screen
-from bot.views.callbacks import encode, pattern
+from bot.views.callbacks import decode, encode, pattern
 from bot.views.cards import deep_link
 from bot.views.checklist import checklist
 
@@ -58,6 +61,7 @@ class Draft:
 
     slug: str
     channel: Channel
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(6))  # 8 characters
     signer: Signer | None = None
     personal_line: str | None = None
     awaiting: str | None = None  # "full" / "initials": a signature; "personal": the sentence
@@ -205,10 +209,9 @@ async def choose_signature(update: Update, context: BotContext) -> None:
     if how == "saved":
         signer = _saved_signer(subscriber)
         if signer is not None:
-            _keep(context, Draft(case.slug, channel, signer=signer, awaiting="personal"))
-            await send(
-                chat, _personal_screen(context, language, case.slug, channel, signer, False)
-            )
+            draft = Draft(case.slug, channel, signer=signer, awaiting="personal")
+            _keep(context, draft)
+            await send(chat, _personal_screen(context, language, draft, remembered=True))
             return
         how = "full"
     _keep(context, Draft(case.slug, channel, awaiting=how))
@@ -216,18 +219,18 @@ async def choose_signature(update: Update, context: BotContext) -> None:
 
 
 def _personal_screen(
-    context: BotContext,
-    language: str,
-    slug: str,
-    channel: Channel,
-    signer: Signer,
-    remembered: bool,
+    context: BotContext, language: str, draft: Draft, *, remembered: bool, just: bool = False
 ) -> Screen:
+    """Step 4: the signature, and the offer of a sentence of one's own; "Remember" until the
+    signature is the remembered one (`just`: it has been remembered this moment)."""
+    assert draft.signer is not None
     button = context.services.renderer.button
+    slug, channel = draft.slug, draft.channel
     rows = [
         [
             InlineKeyboardButton(
-                button(language, "skip_personal"), callback_data=encode("pl", slug, channel)
+                button(language, "skip_personal"),
+                callback_data=encode("pk", slug, channel, draft.key),
             )
         ]
     ]
@@ -236,12 +239,27 @@ def _personal_screen(
             [
                 InlineKeyboardButton(
                     button(language, "remember_signature"),
-                    callback_data=encode("rem", slug, channel),
+                    callback_data=encode("rk", slug, channel, draft.key),
                 )
             ]
         )
-    body = text(context, language, "appeal_personal.html", signer=signer, limit=PERSONAL_LIMIT)
+    body = text(
+        context,
+        language,
+        "appeal_personal.html",
+        signer=draft.signer,
+        limit=PERSONAL_LIMIT,
+        remembered=just,
+    )
     return Screen(body, InlineKeyboardMarkup(rows))
+
+
+def _key_of(update: Update) -> str | None:
+    """The appeal key a tapped button carries (None on a button from before keys)."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    if callback is None or callback.verb not in ("rk", "pk", "lk"):
+        return None
+    return callback.args[-1]
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -265,13 +283,11 @@ async def typed(update: Update, context: BotContext) -> None:
                 text(context, language, f"appeal_bad_{draft.awaiting}.html", limit=MAX_SIGNATURE)
             )
             return
-        _keep(context, replace(draft, signer=signer, awaiting="personal"))
+        draft = replace(draft, signer=signer, awaiting="personal")
+        _keep(context, draft)
         subscriber = await context.services.subscribers.get(chat.id)
         remembered = subscriber is not None and _saved_signer(subscriber) == signer
-        await send(
-            chat,
-            _personal_screen(context, language, draft.slug, draft.channel, signer, remembered),
-        )
+        await send(chat, _personal_screen(context, language, draft, remembered=remembered))
         return
     if len(typed_text) > PERSONAL_LIMIT or not typed_text:
         await message.reply_text(
@@ -307,7 +323,8 @@ async def remember_signature(update: Update, context: BotContext) -> None:
     if query is None or chat is None:
         return
     language = await language_of(update, context)
-    if draft is None or draft.signer is None:
+    if draft is None or draft.signer is None or draft.key != _key_of(update):
+        # Another appeal since (or a restart): this button's signature is not the one held.
         await query.answer(text(context, language, "appeal_expired.txt"), show_alert=True)
         return
     services = context.services
@@ -315,18 +332,9 @@ async def remember_signature(update: Update, context: BotContext) -> None:
         chat.id, json.dumps(draft.signer.to_mapping(), ensure_ascii=False), services.clock()
     )
     await query.answer(text(context, language, "signature_remembered.txt"))
-    await query.edit_message_reply_markup(
-        InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        services.renderer.button(language, "skip_personal"),
-                        callback_data=encode("pl", draft.slug, draft.channel),
-                    )
-                ]
-            ]
-        )
-    )
+    # The message itself says so, and offers only what is left: a sentence, or skipping it.
+    screen = _personal_screen(context, language, draft, remembered=True, just=True)
+    await query.edit_message_text(screen.text, reply_markup=screen.markup)
 
 
 async def skip_personal(update: Update, context: BotContext) -> None:
@@ -336,9 +344,9 @@ async def skip_personal(update: Update, context: BotContext) -> None:
 
 async def letter_language(update: Update, context: BotContext) -> None:
     """Show the same letter in another language (the target's, or the person's)."""
-    query = update.callback_query
-    assert query is not None
-    await _letter_from_tap(update, context, language=(query.data or "").rsplit(":", 1)[-1])
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    assert callback is not None
+    await _letter_from_tap(update, context, language=callback.arg(2))
 
 
 async def _letter_from_tap(update: Update, context: BotContext, language: str | None) -> None:
@@ -352,7 +360,12 @@ async def _letter_from_tap(update: Update, context: BotContext, language: str | 
     callback, case = found
     channel = Channel(callback.arg(1))
     draft = _draft(context)
-    if draft is None or draft.slug != case.slug or draft.signer is None:
+    if (
+        draft is None
+        or draft.slug != case.slug
+        or draft.signer is None
+        or draft.key != _key_of(update)
+    ):
         # The typed signature was lost (a restart, or another appeal since): ask again.
         await query.answer(text(context, subscriber.language, "appeal_expired.txt"))
         _keep(context, Draft(case.slug, channel))
@@ -405,7 +418,7 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
         await chat.send_message(text(context, language, "appeal_expired.html"))
         return
     markup = _letter_buttons(
-        context, case, draft.channel, language, letter_language, letter_languages
+        context, case, draft.channel, language, letter_language, letter_languages, draft.key
     )
     await _deliver(chat, context, case, appeal, language, markup)
 
@@ -417,6 +430,7 @@ def _letter_buttons(
     language: str,
     shown: str,
     languages: tuple[str, ...],
+    key: str,
 ) -> InlineKeyboardMarkup:
     button = context.services.renderer.button
     rows = [
@@ -429,7 +443,7 @@ def _letter_buttons(
     others = [
         InlineKeyboardButton(
             button(language, "letter_in", code=code),
-            callback_data=encode("lt", case.slug, channel, code),
+            callback_data=encode("lk", case.slug, channel, code, key),
         )
         for code in languages
         if code != shown
@@ -579,6 +593,10 @@ HANDLERS = [
     CallbackQueryHandler(start_appeal, pattern=pattern("ap")),
     CallbackQueryHandler(choose_channel, pattern=pattern("ch")),
     CallbackQueryHandler(choose_signature, pattern=pattern("sg")),
+    CallbackQueryHandler(remember_signature, pattern=pattern("rk")),
+    CallbackQueryHandler(skip_personal, pattern=pattern("pk")),
+    CallbackQueryHandler(letter_language, pattern=pattern("lk")),
+    # Buttons sent before appeals had keys: each asks for the signature again.
     CallbackQueryHandler(remember_signature, pattern=pattern("rem")),
     CallbackQueryHandler(skip_personal, pattern=pattern("pl")),
     CallbackQueryHandler(letter_language, pattern=pattern("lt")),

@@ -13,8 +13,9 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
@@ -26,6 +27,7 @@ from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
+from bot.domain.timezones import zone_label
 from bot.handlers.common import decoded_tap, draft_of, is_group_admin, language_of, send, text
 from bot.handlers.organizer import is_organizer, refuse
 from bot.views import Screen
@@ -182,12 +184,14 @@ async def choose_audience(update: Update, context: BotContext) -> None:
         ),
     )
     button = context.services.renderer.button
+    zone = await _organizer_zone(context, chat.id)
     rows = [
         [InlineKeyboardButton(button(language, "bc_now"), callback_data=encode("obs", "now"))],
         [
             InlineKeyboardButton(button(language, "bc_hour"), callback_data=encode("obs", "1h")),
             InlineKeyboardButton(
-                button(language, "bc_tomorrow"), callback_data=encode("obs", "tomorrow")
+                button(language, "bc_tomorrow", zone=zone_label(zone, context.services.clock())),
+                callback_data=encode("obs", "tomorrow"),
             ),
         ],
         [InlineKeyboardButton(button(language, "bc_drop"), callback_data=encode("obs", "drop"))],
@@ -218,6 +222,7 @@ async def confirm(update: Update, context: BotContext) -> None:
     gone = text(context, language, "broadcast_no_draft.txt")
     if stored is None or html is None or audience is None:
         await query.answer(gone, show_alert=True)
+        await _drop_buttons(query)
         return
     when = callback.arg(0)
     if when == "drop":
@@ -234,7 +239,13 @@ async def confirm(update: Update, context: BotContext) -> None:
     if when == "1h":
         send_at = now + timedelta(hours=1)
     elif when == "tomorrow":
-        send_at = datetime.combine(now.date() + timedelta(days=1), time(9, 0), tzinfo=now.tzinfo)
+        # 09:00 where the organizer is (their /settings zone, else the bot's default), as the
+        # button says.
+        zone = ZoneInfo(await _organizer_zone(context, chat.id))
+        local = now.astimezone(zone)
+        send_at = datetime.combine(
+            local.date() + timedelta(days=1), time(9, 0), tzinfo=zone
+        ).astimezone(now.tzinfo)
     repository = BroadcastRepository(services.db)
     try:
         # The draft goes in the transaction that queues the broadcast: a second tap on "Send
@@ -250,8 +261,12 @@ async def confirm(update: Update, context: BotContext) -> None:
         )
     except DraftGoneError:
         await query.answer(gone, show_alert=True)
+        await _drop_buttons(query)
         return
     await query.answer()
+    # Sent: the confirmation keeps its words and loses its buttons; the status message below
+    # carries the only button left (cancel).
+    await _drop_buttons(query)
     await OrganizerRepository(services.db).record(
         user.id,
         "broadcast_queued",
@@ -278,6 +293,26 @@ async def confirm(update: Update, context: BotContext) -> None:
     await repository.set_status_message(broadcast.id, chat.id, status.message_id)
     # PTB types the context's job queue with its own type variable, not BotContext.
     follow(context.application.job_queue, broadcast.id)  # type: ignore[arg-type]
+
+
+async def _organizer_zone(context: BotContext, chat_id: int) -> str:
+    """The time zone the organizer chose in /settings, else the bot's default."""
+    services = context.services
+    subscriber = await services.subscribers.get(chat_id)
+    zone = subscriber.timezone if subscriber is not None else None
+    return zone or services.settings.default_timezone
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the message tapped, when they are still there."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest as error:
+        if "not modified" not in str(error):
+            raise
 
 
 def _cancel_markup(context: BotContext, language: str, broadcast_id: int) -> InlineKeyboardMarkup:

@@ -17,6 +17,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import Audience, alert_subscribers, alerted_chats, audience_size
 from bot.db.organizers import OrganizerRepository
@@ -24,6 +25,7 @@ from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.handlers import menus
 from bot.handlers.common import decoded_tap, language_of, send, text
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -129,9 +131,14 @@ async def preview(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
-    await query.answer()
     services = context.services
     language = await language_of(update, context)
+    if missing := gaps(case):
+        await query.answer(
+            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+        )
+        return
+    await query.answer()
     card = case_card(
         case,
         language=language,
@@ -174,6 +181,11 @@ async def publish(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if case.status is CaseStatus.CLOSED:
         await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
+        return
+    if missing := gaps(case):
+        await query.answer(
+            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+        )
         return
     await query.answer()
     now = services.clock()
@@ -350,9 +362,14 @@ async def results(update: Update, context: BotContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
-    await query.answer()
     services = context.services
     language = await language_of(update, context)
+    if missing := gaps(case):
+        await query.answer(
+            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+        )
+        return
+    await query.answer()
     numbers = await funnel(services.db, case.slug)
     days = await timeline(services.db, case.slug, services.clock())
     funnel_days = [d for d in days if d.alerted or d.opened or d.acted]
@@ -477,11 +494,15 @@ async def organizers(update: Update, context: BotContext) -> None:
         now = services.clock()
         if args[0] == "add":
             changed = await repository.add(target, user.id, now)
+            if changed and await services.subscribers.get(target) is not None:
+                await menus.show_organizer_menu(context.bot, services.renderer, target)
         elif target in services.settings.organizers:
             await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
             return
         else:
             changed = await repository.remove(target, user.id, now)
+            if changed:
+                await menus.hide_organizer_menu(context.bot, services.renderer, target)
         await message.reply_text(
             text(
                 context,

@@ -238,12 +238,13 @@ async def preferences(update: Update, context: BotContext) -> None:
     if chat is None or message is None:
         return
     language = await language_of(update, context)
+    # A group member who is not an admin can neither subscribe the group nor change it.
+    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
+        await message.reply_text(text(context, language, "group_admins_only.txt"))
+        return
     subscriber = await context.services.subscribers.get(chat.id)
     if subscriber is None:
         await message.reply_text(text(context, language, "not_subscribed.html"))
-        return
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await message.reply_text(text(context, language, "group_admins_only.html"))
         return
     await send(chat, await preferences_screen(context, subscriber))
 

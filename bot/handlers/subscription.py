@@ -1,4 +1,4 @@
-"""Subscribing and unsubscribing: /start (with deep links), /stop and its undo, /help."""
+"""Subscribing and unsubscribing: /start (with deep links), /stop and its undo."""
 
 from __future__ import annotations
 
@@ -125,17 +125,6 @@ async def undo_stop(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text(context, language, "resubscribed.html"))
 
 
-async def help_command(update: Update, context: BotContext) -> None:
-    """List the commands, with what each does."""
-    chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None:
-        return
-    language = await language_of(update, context)
-    scope = "private" if chat.type == TelegramChatType.PRIVATE else "group"
-    commands = context.services.renderer.commands(language, scope)
-    await message.reply_text(text(context, language, "help.html", commands=commands))
-
-
 def _is_slug(value: str) -> bool:
     return re.fullmatch(SLUG, value) is not None
 
@@ -143,6 +132,5 @@ def _is_slug(value: str) -> bool:
 HANDLERS = [
     CommandHandler("start", start),
     CommandHandler("stop", stop),
-    CommandHandler("help", help_command),
     CallbackQueryHandler(undo_stop, pattern=pattern("sub")),
 ]
