@@ -303,7 +303,9 @@ def _target_out(target: Target, original: str) -> dict[str, Any]:
         {
             "role": str(target.role),
             "name": target.name,
-            "title": target.title,
+            "title": _localized_out(
+                target.titles or ({original: target.title} if target.title else {}), original
+            ),
             "organisation": target.organisation,
             "address": list(target.address),
             "emails": list(target.emails),
@@ -687,7 +689,8 @@ class _Reader:
             role = self.role(item, where)
             roles.append(role)
             name = self.draft_string(item, "name", where)
-            title = self.string(item, "title", where, required=False)
+            titles = self.localized(item, "title", where, original, required=False)
+            title = titles.get(original) or next(iter(titles.values()), None)
             organisation = self.string(item, "organisation", where, required=False)
             address = self.strings(item, "address", where)
             emails = self.strings(item, "emails", where)
@@ -722,6 +725,7 @@ class _Reader:
                         salutation=salutations.get(original),
                         salutations=salutations,
                         language=language,
+                        titles=titles if len(titles) > 1 else {},
                         for_countries=for_countries,
                     )
                 )

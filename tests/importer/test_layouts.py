@@ -81,9 +81,9 @@ def test_a_french_sheet_reads_its_labels_and_months() -> None:
     deadline = case.deadline
     assert deadline is not None
     assert deadline.on == date(2015, 4, 22)  # ENVOYEZ VOS APPELS AVANT LE 22 AVRIL 2015
-    # The bot speaks no French: the sheet's own words label the date, and the bot's languages
-    # have their own label.
-    assert deadline.label["fr"] == "Envoyez vos appels avant le"
+    # French is one of the bot's languages: the date has the bot's own label in it, as in the
+    # others, rather than the sheet's words.
+    assert deadline.label["fr"] == "Dernier jour pour envoyer des appels"
     assert deadline.label["en"] == "Last day to send appeals"
 
 
