@@ -1,0 +1,517 @@
+"""The reader: a case mapping, field by field, into the domain's frozen dataclasses.
+
+It reads every field, reporting each problem with its path ("targets[1].fax") instead of
+stopping at the first, and asks `bot.catalogue.checks` for the rules that span fields. A draft
+may lack what only publishing needs; those are gaps, reported for other statuses only.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import phonenumbers
+
+from bot.catalogue import checks
+from bot.catalogue.fields import (
+    FACTS_LIMIT,
+    KEY_DATE_FIELDS,
+    LANGUAGE,
+    PERSON_FIELDS,
+    REMINDER_FIELDS,
+    SLUG,
+    TARGET_FIELDS,
+    TEXT_FIELDS,
+    TIME,
+    TOP_FIELDS,
+    is_email,
+    is_timezone,
+    is_url,
+    kind_of,
+    original_language,
+    parse_offset,
+    path_of,
+    reflow,
+    suggest_number,
+    try_parse,
+)
+from bot.catalogue.problems import Problem
+from bot.domain.cases import (
+    CaseStatus,
+    CaseText,
+    KeyDate,
+    PersonAtRisk,
+    Target,
+    TargetRole,
+    UrgentAction,
+)
+from bot.domain.countries import is_country
+from bot.domain.phones import is_international, to_e164
+
+
+@dataclass
+class Reader:
+    """Reads a case mapping, collecting every problem instead of stopping at the first."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    # A draft may lack what only publishing needs (people, officials, texts): `gaps` names it.
+    draft: bool = False
+
+    def problem(self, where: str, what: str) -> None:
+        self.problems.append(Problem(self.source, where, what))
+
+    def report(self, findings: Iterable[checks.Finding], *, gaps: bool = False) -> None:
+        """The findings of a check across fields; `gaps` when a draft may still lack them."""
+        for where, what in findings:
+            if gaps:
+                self.gap(where, what)
+            else:
+                self.problem(where, what)
+
+    def gap(self, where: str, what: str) -> None:
+        """What a published case must have and a draft may still lack."""
+        if not self.draft:
+            self.problem(where, what)
+
+    def unknown(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                self.problem(path_of(where, str(key)), f"unknown field{hint}")
+
+    def string(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        prose: bool = False,
+    ) -> str | None:
+        path = path_of(where, key)
+        if key not in data:
+            if required:
+                self.problem(path, "missing")
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            self.problem(path, f"must be a string, not {kind_of(value)}")
+            return None
+        if not value.strip():
+            self.problem(path, "is empty")
+            return None
+        return reflow(value) if prose else value.strip()
+
+    def strings(
+        self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = False
+    ) -> tuple[str, ...]:
+        path = path_of(where, key)
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.problem(path, f'must be a list of strings, like ["..."], not {kind_of(value)}')
+            return ()
+        found = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.problem(path_of(path, i), f"must be a string, not {kind_of(item)}")
+            elif not item.strip():
+                self.problem(path_of(path, i), "is empty")
+            else:
+                found.append(reflow(item) if prose else item.strip())
+        return tuple(found)
+
+    def table_list(self, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any]]]:
+        """The tables of an array of tables ([[key]]), each with its path."""
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.problem(key, f"must be a list of tables: write [[{key}]], not {kind_of(value)}")
+            return []
+        tables = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                tables.append((path_of(key, i), item))
+            else:
+                self.problem(path_of(key, i), f"must be a table, not {kind_of(item)}")
+        return tables
+
+    def localized(
+        self, data: Mapping[str, Any], key: str, where: str, original: str, *, required: bool
+    ) -> dict[str, str]:
+        """A text in several languages: a table of language = text, or a string in the original.
+
+        The original language must be among them: it is what the bot falls back to.
+        """
+        path = path_of(where, key)
+        if key not in data:
+            if required:
+                self.problem(path, f'missing: add {key} = {{ {original} = "..." }}')
+            return {}
+        value = data[key]
+        if isinstance(value, str):
+            if not value.strip():
+                self.problem(path, "is empty")
+                return {}
+            return {original: reflow(value)}
+        if not isinstance(value, Mapping) or not value:
+            self.problem(
+                path,
+                f'must be a string or a table like {{ {original} = "..." }}, not {kind_of(value)}',
+            )
+            return {}
+        texts: dict[str, str] = {}
+        for language, text in value.items():
+            inner = path_of(path, str(language))
+            if not LANGUAGE.match(str(language)):
+                self.problem(inner, "not a two-letter language code (ISO 639-1, like en)")
+            elif not isinstance(text, str):
+                self.problem(inner, f"must be a string, not {kind_of(text)}")
+            elif not text.strip():
+                self.problem(inner, "is empty")
+            else:
+                texts[str(language)] = reflow(text)
+        if texts and original not in texts:
+            self.problem(path, f"has no {original} text (the case's original language)")
+        return texts
+
+    def a_date(self, value: Any, where: str) -> date | None:
+        if isinstance(value, datetime):
+            self.problem(where, "must be a date without a time, like 2022-06-12")
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.problem(where, f"{value!r} is not a date like 2022-06-12")
+        return None
+
+    def a_time(self, value: Any, where: str) -> time | None:
+        parsed = value
+        if isinstance(value, str) and TIME.match(value):
+            try:
+                parsed = time.fromisoformat(value)
+            except ValueError:
+                parsed = None
+        # Times are kept to the minute, which is what the file and the stored document hold.
+        if isinstance(parsed, time) and not (parsed.second or parsed.microsecond):
+            return parsed
+        self.problem(where, f'{value!r} is not a time like "14:30"')
+        return None
+
+    def timezone(self, value: Any, where: str) -> str | None:
+        if not isinstance(value, str):
+            self.problem(where, f"must be a timezone name like Asia/Almaty, not {kind_of(value)}")
+            return None
+        if not is_timezone(value):
+            self.problem(where, f"{value!r} is not an IANA timezone name like Asia/Almaty")
+            return None
+        return value
+
+    def phone(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
+        path = path_of(where, key)
+        raw = data.get(key)
+        if raw is None:
+            return None
+        if not isinstance(raw, str):
+            self.problem(path, f'must be a string like "+7 7172 74 56 31", not {kind_of(raw)}')
+            return None
+        if not is_international(raw):
+            self.problem(path, f"{raw!r} is not in international form{suggest_number(raw)}")
+            return None
+        try:
+            return to_e164(raw)
+        except ValueError as error:
+            self.problem(path, str(error))
+            return None
+
+    def case(self, data: Mapping[str, Any], *, expected_slug: str | None) -> UrgentAction | None:
+        self.unknown(data, TOP_FIELDS, "")
+        self.draft = data.get("status", str(CaseStatus.DRAFT)) == str(CaseStatus.DRAFT)
+        slug = self.string(data, "slug", "")
+        if slug is not None and not SLUG.match(slug):
+            self.problem(
+                "slug", f"{slug!r}: use at most 32 of a-z, 0-9 and -, not starting or ending in -"
+            )
+            slug = None
+        self.report(checks.slug_names_the_file(slug, expected_slug))
+        reference = self.string(data, "reference", "", required=False)
+        country = self.draft_string(data, "country", "", prose=False)
+        country_code = self.draft_string(data, "country_code", "", prose=False)
+        if country_code and country_code not in phonenumbers.SUPPORTED_REGIONS:
+            self.problem("country_code", f"{country_code!r} is not an ISO 3166 code like KZ")
+        status = self.status(data)
+        outcome = self.string(data, "outcome", "", required=False)
+        self.report(checks.outcome_fits_status(status, "outcome" in data, outcome))
+        issued = self.a_date(data["issued"], "issued") if "issued" in data else None
+        timezone = self.timezone(data.get("timezone", "UTC"), "timezone")
+        source_url = self.string(data, "source_url", "", required=False)
+        if source_url is not None and not is_url(source_url):
+            self.problem("source_url", f"{source_url!r} is not an http(s) address")
+        texts = self.texts(data.get("text"))
+        original = original_language(data.get("text"))
+        people = self.people(data, original)
+        targets = self.targets(data, original)
+        key_dates = self.key_dates(data, original, issued)
+        offsets = self.reminders(data.get("reminders"), any(d.deadline for d in key_dates))
+        if self.problems:
+            return None
+        # Each of these, when None, has been reported above; the test narrows the types.
+        if slug is None or country is None or country_code is None:
+            return None
+        if status is None or timezone is None:
+            return None
+        return UrgentAction(
+            slug=slug,
+            country=country,
+            country_code=country_code,
+            people=people,
+            texts=texts,
+            targets=targets,
+            key_dates=key_dates,
+            status=status,
+            reference=reference,
+            issued=issued,
+            timezone=timezone,
+            outcome=outcome,
+            source_url=source_url,
+            reminder_offsets=offsets,
+        )
+
+    def status(self, data: Mapping[str, Any]) -> CaseStatus | None:
+        raw = data.get("status", str(CaseStatus.DRAFT))
+        try:
+            return CaseStatus(raw)
+        except ValueError:
+            self.problem("status", f"{raw!r} is not one of draft, active, closed")
+            return None
+
+    def texts(self, value: Any) -> dict[str, CaseText]:
+        if value is None:
+            self.problem(
+                "text", "missing: add a [text.en] table with title, summary, background, asks"
+            )
+            return {}
+        if not isinstance(value, Mapping) or not value:
+            self.problem("text", "must hold [text.<language>] tables, like [text.en]")
+            return {}
+        texts: dict[str, CaseText] = {}
+        for language, table in value.items():
+            where = path_of("text", str(language))
+            if not LANGUAGE.match(str(language)):
+                self.problem(where, "not a two-letter language code (ISO 639-1, like en)")
+                continue
+            if not isinstance(table, Mapping):
+                self.problem(where, f"must be a table [{where}], not {kind_of(table)}")
+                continue
+            self.unknown(table, TEXT_FIELDS, where)
+            title, summary, background = (
+                self.draft_string(table, key, where) for key in ("title", "summary", "background")
+            )
+            facts = self.facts(table, where)
+            asks = self.strings(table, "asks", where, prose=True)
+            if "asks" not in table:
+                self.gap(path_of(where, "asks"), 'missing: add asks = ["..."]')
+            elif not asks and isinstance(table["asks"], list) and not table["asks"]:
+                self.gap(path_of(where, "asks"), "is empty: what are the officials urged to do?")
+            if None not in (title, summary, background) and (asks or self.draft):
+                texts[str(language)] = CaseText(
+                    title or "", summary or "", background or "", asks, facts
+                )
+        self.report(checks.translations_keep_asks(texts))
+        return texts
+
+    def draft_string(
+        self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = True
+    ) -> str | None:
+        """A text a published case needs: "" in a draft that lacks it, None if it is wrong."""
+        if self.draft and (key not in data or data[key] == "" or data[key] == []):
+            return ""
+        return self.string(data, key, where, prose=prose)
+
+    def people(self, data: Mapping[str, Any], original: str) -> tuple[PersonAtRisk, ...]:
+        if "people" not in data:
+            self.gap("people", "missing: add a [[people]] table with a name")
+            return ()
+        tables = self.table_list(data, "people")
+        if not tables and isinstance(data["people"], list):
+            self.gap("people", "is empty: add a [[people]] table with a name")
+        people = []
+        for where, item in tables:
+            self.unknown(item, PERSON_FIELDS, where)
+            names = self.localized(item, "name", where, original, required=True)
+            pronoun = self.string(item, "pronoun", where, required=False)
+            description = self.localized(item, "description", where, original, required=False)
+            if names:
+                name = names.get(original) or next(iter(names.values()))
+                people.append(PersonAtRisk(name, pronoun, description, names))
+        return tuple(people)
+
+    def targets(self, data: Mapping[str, Any], original: str) -> tuple[Target, ...]:
+        if "targets" not in data:
+            self.gap("targets", 'missing: add a [[targets]] table with role = "to"')
+            return ()
+        targets = []
+        roles = []
+        for where, item in self.table_list(data, "targets"):
+            self.unknown(item, TARGET_FIELDS, where)
+            role = self.role(item, where)
+            roles.append(role)
+            name = self.draft_string(item, "name", where)
+            title = self.string(item, "title", where, required=False)
+            organisation = self.string(item, "organisation", where, required=False)
+            address = self.strings(item, "address", where)
+            emails = self.strings(item, "emails", where)
+            for i, email in enumerate(emails):
+                if not is_email(email):
+                    self.problem(
+                        path_of(path_of(where, "emails"), i), f"{email!r} is not an email address"
+                    )
+            fax = self.phone(item, "fax", where)
+            phone = self.phone(item, "phone", where)
+            salutations = self.localized(item, "salutation", where, original, required=False)
+            language = self.string(item, "language", where, required=False)
+            if language is not None and not LANGUAGE.match(language):
+                self.problem(
+                    path_of(where, "language"), f"{language!r} is not a two-letter language code"
+                )
+            for_countries = self.countries(item, where, role)
+            self.report(checks.written_to_is_reachable(role, item, where), gaps=True)
+            if role is not None and name is not None:
+                targets.append(
+                    Target(
+                        role=role,
+                        name=name,
+                        title=title,
+                        organisation=organisation,
+                        address=address,
+                        emails=emails,
+                        fax=fax,
+                        phone=phone,
+                        salutation=salutations.get(original),
+                        salutations=salutations,
+                        language=language,
+                        for_countries=for_countries,
+                    )
+                )
+        self.report(checks.someone_written_to(roles), gaps=True)
+        return tuple(targets)
+
+    def facts(self, table: Mapping[str, Any], where: str) -> str | None:
+        """A text's optional statement of what happened, short enough for a letter."""
+        facts = self.string(table, "facts", where, required=False, prose=True)
+        if facts is not None and len(facts) > FACTS_LIMIT:
+            self.problem(
+                path_of(where, "facts"),
+                f"has {len(facts)} characters; a letter's facts are at most {FACTS_LIMIT}: "
+                "keep who, what, when and where, and leave the rest to background",
+            )
+        return facts
+
+    def countries(
+        self, item: Mapping[str, Any], where: str, role: TargetRole | None
+    ) -> tuple[str, ...]:
+        """A copy target's `for_country`: one ISO 3166 code ("FR") or a list of them."""
+        path = path_of(where, "for_country")
+        if "for_country" not in item:
+            return ()
+        raw = item["for_country"]
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(code, str) for code in items):
+            self.problem(
+                path,
+                'must be a country code like "FR" or a list like ["FR", "BE"], '
+                f"not {kind_of(raw)}",
+            )
+            return ()
+        codes: list[str] = []
+        for i, code in enumerate(items):
+            inner = path_of(path, i) if isinstance(raw, list) else path
+            if code.strip().upper() != code.strip() and is_country(code.strip().upper()):
+                self.problem(inner, f"{code!r}: write country codes in capitals ({code.upper()})")
+            elif not is_country(code.strip()):
+                self.problem(inner, f"{code!r} is not an ISO 3166 country code like FR or KE")
+            elif code.strip() in codes:
+                self.problem(inner, f"{code!r} is listed twice")
+            else:
+                codes.append(code.strip())
+        self.report(checks.for_country_on_a_copy(role, path))
+        return tuple(codes)
+
+    def role(self, item: Mapping[str, Any], where: str) -> TargetRole | None:
+        if "role" not in item:
+            self.problem(path_of(where, "role"), 'missing: role = "to" or role = "copy"')
+            return None
+        try:
+            return TargetRole(item["role"])
+        except ValueError:
+            self.problem(path_of(where, "role"), f'{item["role"]!r} is not "to" or "copy"')
+            return None
+
+    def key_dates(
+        self, data: Mapping[str, Any], original: str, issued: date | None
+    ) -> tuple[KeyDate, ...]:
+        dates = []
+        deadlines = []
+        for where, item in self.table_list(data, "key_dates"):
+            self.unknown(item, KEY_DATE_FIELDS, where)
+            on = None
+            if "date" in item:
+                on = self.a_date(item["date"], path_of(where, "date"))
+            else:
+                self.problem(path_of(where, "date"), "missing: add date = 2022-06-12")
+            at = self.a_time(item["time"], path_of(where, "time")) if "time" in item else None
+            timezone = (
+                self.timezone(item["timezone"], path_of(where, "timezone"))
+                if "timezone" in item
+                else None
+            )
+            label = self.localized(item, "label", where, original, required=True)
+            deadline = item.get("deadline", False)
+            if not isinstance(deadline, bool):
+                self.problem(
+                    path_of(where, "deadline"), f"must be true or false, not {kind_of(deadline)}"
+                )
+                deadline = False
+            if deadline:
+                deadlines.append(where)
+                self.report(checks.deadline_after_issue(on, issued, where))
+            if on and label:
+                dates.append(KeyDate(on, label, at, timezone, deadline))
+        self.report(checks.one_deadline(deadlines))
+        return tuple(dates)
+
+    def reminders(self, value: Any, has_deadline: bool) -> tuple[timedelta, ...] | None:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.problem("reminders", f"must be a [reminders] table, not {kind_of(value)}")
+            return None
+        self.unknown(value, REMINDER_FIELDS, "reminders")
+        where = "reminders.before_deadline"
+        if "before_deadline" not in value:
+            self.problem(where, 'missing: add before_deadline = ["7d", "2d", "0d"]')
+            return None
+        raw = value["before_deadline"]
+        if not isinstance(raw, list):
+            self.problem(where, f'must be a list like ["7d", "2d", "0d"], not {kind_of(raw)}')
+            return None
+        self.report(checks.reminders_need_deadline(raw, has_deadline))
+        offsets: dict[timedelta, int] = {}
+        for i, item in enumerate(raw):
+            offset = try_parse(parse_offset, item) if isinstance(item, str) else None
+            if offset is None:
+                self.problem(
+                    path_of(where, i), f"{item!r} is not an offset like 7d, 36h, 1d12h or 90m"
+                )
+            elif offset in offsets:
+                self.problem(path_of(where, i), f"{item!r} repeats {where}[{offsets[offset]}]")
+            else:
+                offsets[offset] = i
+        return tuple(sorted(offsets, reverse=True))
