@@ -6,9 +6,10 @@ the files hold is also the JSON document the database stores (`case_to_mapping` 
 `case_from_mapping`), read back through the same checks.
 
 The rooms: `fields` (the schema: what each table may hold, what each value must look like),
-`reader` (a mapping, field by field, into the domain's dataclasses), `checks` (the rules across
-fields, and a draft's gaps), `folder` (a folder of files), `document` (the stored mapping) and
-`problems` (what is wrong, where).
+`values` (reading one value and saying what is wrong with it), `reader` (a mapping, table by
+table, into the domain's dataclasses), `checks` (the rules across fields, and a draft's gaps),
+`folder` (a folder of files), `document` (the stored mapping) and `problems` (what is wrong,
+where).
 """
 
 from __future__ import annotations
