@@ -36,7 +36,13 @@ from bot.domain.cases import TargetRole
 from bot.importer import labels
 from bot.importer.extract import BULLET
 from bot.importer.normalise import PRONOUNS, country_code, one_date
-from bot.importer.officials import TargetBlock, read_targets, salutation_of
+from bot.importer.officials import (
+    ORGANISATION,
+    TITLE_WORDS,
+    TargetBlock,
+    read_targets,
+    salutation_of,
+)
 from bot.importer.people import LISTED, names_in_line
 from bot.importer.references import find_reference
 
@@ -318,7 +324,8 @@ def _section(lines: list[str], sheet: Sheet) -> None:
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)
-    story_end = _first(ask_intro, write_to, additional)
+    headed = _addressed_letter(lines, i) if write_to is None else None
+    story_end = _first(ask_intro, write_to, additional, headed[0] if headed else None)
     sheet.story = paragraphs(lines[i : story_end or len(lines)])
     if ask_intro is not None:
         ask_end = _first(write_to, additional, after=ask_intro) or len(lines)
@@ -326,9 +333,42 @@ def _section(lines: list[str], sheet: Sheet) -> None:
     if write_to is not None:
         target_end = _first(additional, after=write_to)
         _targets_and_letter(lines[write_to + 1 : target_end], sheet)
+    elif headed is not None:
+        block_start, opening = headed
+        block = [line for line in lines[block_start:opening] if not _PLACE_AND_DATE.match(line)]
+        _targets_and_letter(block + lines[opening : _first(additional, after=opening)], sheet)
     if additional is not None:
         end = _first(write_to, ask_intro, after=additional)
         sheet.additional = paragraphs(lines[additional + 1 : end])
+
+
+# The line between a letter's addressee and its opening: "Apeldoorn, April 2020.", "[Date]".
+_PLACE_AND_DATE = re.compile(
+    r"^(?:\[\s*date\s*\]|[^\d,]{2,40},\s*(?:\d{1,2}\s+)?\S+\s+\d{4}\.?)$", re.I
+)
+
+
+def _addressed_letter(lines: list[str], start: int) -> tuple[int, int] | None:
+    """A model letter with its addressee written at its head, and no "Write to:" above it
+    (sections' pages of sample letters): where the official's block starts, and where the
+    letter opens. None unless the lines above the opening are an official's block."""
+    opening = _letter_opening(lines[start:])
+    if opening is None:
+        return None
+    opening += start
+    end = opening
+    while end > start and (not lines[end - 1] or _PLACE_AND_DATE.match(lines[end - 1])):
+        end -= 1
+    begin = end
+    while begin > start and lines[begin - 1]:
+        begin -= 1
+    block = lines[begin:end]
+    if not 2 <= len(block) <= 12 or any(len(line) > 90 for line in block):
+        return None
+    if not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in block[:3]):
+        return None
+    found = read_targets(block)
+    return (begin, opening) if len(found) == 1 else None
 
 
 # The International Secretariat's 2008-2019 sheets are laid out as a section's are: the asks

@@ -130,9 +130,9 @@ SHEET_LANGUAGES = ("en", "fr", "es", "de")
 
 
 @cache
-def _all_codes() -> dict[str, str]:
+def _all_codes(languages: tuple[str, ...] = SHEET_LANGUAGES) -> dict[str, str]:
     codes = {_ascii_key(name): code for name, code in CODES.items()}
-    for language in SHEET_LANGUAGES:
+    for language in languages:
         for code, name in Locale(language).territories.items():
             if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
                 codes.setdefault(_ascii_key(name), code)
@@ -181,13 +181,19 @@ DEMONYMS = {
 }  # fmt: skip
 
 
-def find_country(text: str) -> tuple[str, str] | None:
+def find_country(text: str, languages: tuple[str, ...] | None = None) -> tuple[str, str] | None:
     """The country `text` names most (the name as written, and its code), the first named on a
     tie; None if it names none. A passing mention ("a worker from Ivory Coast") does not
-    outweigh the country the story is about."""
+    outweigh the country the story is about. Names are CLDR's in `languages` (English and the
+    sheets' languages when not given): another language's name for a country can be a common
+    word ("Indien", India in German, is "if" in Dutch)."""
+    return _country_in(text, _all_codes(languages or SHEET_LANGUAGES))
+
+
+def _country_in(text: str, codes: dict[str, str]) -> tuple[str, str] | None:
     plain = unidecode(_plain_quotes(text))
     counts: dict[str, tuple[int, int, str]] = {}
-    for name, code in _all_codes().items():
+    for name, code in codes.items():
         if len(name) < 4:
             continue
         found = list(re.finditer(rf"\b{re.escape(name)}\b", plain, re.IGNORECASE))

@@ -29,9 +29,10 @@ _WHAT = (
     r"|lawyers?|journalists?|bloggers?|students?|youths?|poets?|writers?|artists?|doctors?"
     r"|trade unionists?|unionists?|teachers?|academics?|reporters?|photographers?"
     r"|politicians?|leaders?|environmentalists?|protesters?|asylum[- ]seekers?"
-    r"|refugees?|migrants?|workers?|national|citizens?"
+    r"|refugees?|migrants?|workers?|national|citizens?|researchers?"
     r"|dr\.?|prof(?:essor)?\.?"
     r"|d[ée]fenseu?r?e?s?|d[ée]fenseures?|militant(?:e|es|s)?|journalistes?|avocat(?:e|es|s)?"
+    r"|activistes?|chercheu(?:r|se)s?|investigador(?:a|as|es)?|forscher(?:in|innen)?"
     r"|prisonni(?:er|ère)s? d'opinion|blogueu(?:r|se)s?|[ée]tudiant(?:e|es|s)?"
     r"|defensor(?:a|as|es)?|activistas?|periodistas?|abogad[oa]s?|estudiantes?|l[íi]der(?:es)?"
     r"|expert[oa]s?(?: forenses?)?(?: independientes?)?|presos? de conciencia"
@@ -63,6 +64,16 @@ LISTED = re.compile(
 _AFTER_BARE = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
     r"|was|is|has|had|were|will|remains|faces|qui|est|fue|es|ha|wurde|ist|hat)\b)",
+)
+# How a model letter names the person it is about: "regarding the arrest of human rights
+# researcher Patrick Zaki George", "la détention de Nadia Karam", "die Inhaftierung von ...".
+_CONCERN = re.compile(
+    r"\b(?i:arrest|detention|imprisonment|prosecution|torture|trial|sentencing|conviction|case"
+    r"|situation|disappearance|abduction|assault|execution|release|arrestation|d[ée]tention"
+    r"|emprisonnement|condamnation|disparition|detenci[óo]n|encarcelamiento|desaparici[óo]n"
+    r"|procesamiento|inhaftierung|festnahme|verhaftung|verurteilung|haft)"
+    r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]*\s+){0,5}?)"
+    rf"(?P<names>{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
 )
 _WHAT_WORD = re.compile(rf"(?:{_WHAT})", re.IGNORECASE)
 _SOMEONES = re.compile(
@@ -125,6 +136,12 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
             if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
                 continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
             what = _description(match["what"])
+            for name in _split_names(match["names"]):
+                hits.append((match.start("names") + match["names"].find(name), name, what))
+        for match in _CONCERN.finditer(text):
+            if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
+                continue
+            what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
         for pattern in (_AFTER, _AFTER_BARE, LISTED):

@@ -463,3 +463,38 @@ def test_an_urgent_action_appeal_mailing_headed_so_reads_its_appeals_to() -> Non
     assert imported.case is not None
     assert [t.name for t in imported.case.targets] == ["Shahid Anwar"]
     assert [p.name for p in imported.case.people] == ["Imran Qureshi", "Tariq Mehmood"]
+
+
+def test_a_page_of_sample_letters_reads_the_addressee_at_the_letters_head() -> None:
+    """A section's page of sample letters: a story in the section's language, then a letter in
+    English with its official's block above the opening and no "Write to:" line."""
+    imported, case = read("nl-sample-letters-uzbekistan-2021.txt")
+    assert imported.report.layout == "section"
+    # "Indien" (Dutch for "if") is India only in German: the English block names the country.
+    assert (case.country, case.country_code) == ("Uzbekistan", "UZ")
+    # The story names nobody as the readers know them; the letter does.
+    assert [p.name for p in case.people] == ["Timur Rashidov"]
+    assert case.slug == "uz-timur-rashidov"
+    (prosecutor,) = case.targets
+    assert (prosecutor.role, prosecutor.title, prosecutor.name) == (
+        TargetRole.TO,
+        "Prosecutor General",
+        "Akmal Yusupov",
+    )
+    assert prosecutor.organisation == "Office of the Prosecutor General"
+    # The place and date above the opening is not an address line.
+    assert prosecutor.address == (
+        "Gulyamov street, 66",
+        "Tashkent 100047",
+        "Republic of Uzbekistan",
+    )
+    assert prosecutor.fax == "+998712337048"
+    assert prosecutor.salutation == "Dear Prosecutor General"
+    assert len(case.texts["en"].asks) == 2
+    assert "Timur Rashidov" in (case.texts["en"].facts or "")
+
+
+def test_a_countrys_name_in_another_language_is_not_read_from_a_common_word() -> None:
+    dutch = "Indien hij schuldig wordt bevonden, wordt hij naar de Russian Federation gestuurd."
+    assert find_country(dutch, ("en",)) == ("Russian Federation", "RU")
+    assert find_country("Die Botschaft von Indien in Berlin", ("en", "de")) == ("Indien", "IN")
