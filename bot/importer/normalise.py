@@ -190,10 +190,10 @@ def find_country(text: str, languages: tuple[str, ...] | None = None) -> tuple[s
     return _country_in(text, _all_codes(languages or SHEET_LANGUAGES))
 
 
-def _country_in(text: str, codes: dict[str, str]) -> tuple[str, str] | None:
+def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
     plain = unidecode(_plain_quotes(text))
     counts: dict[str, tuple[int, int, str]] = {}
-    for name, code in codes.items():
+    for name, code in names.items():
         if len(name) < 4:
             continue
         found = list(re.finditer(rf"\b{re.escape(name)}\b", plain, re.IGNORECASE))
