@@ -192,7 +192,11 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
     if match and one_date(match["date"]):
         if sheet.deadline is None:
             sheet.deadline = match["date"].strip()
-            sheet.deadline_words = line[: match.start("date")].strip(" :")
+            words = line[: match.start("date")]
+            if any(c.isdigit() for c in line[: match.start()]):
+                # "Fr. 0.85 (courrier B)  Délai d'envoi: ...": the label starts at its words.
+                words = line[match.start() : match.start("date")]
+            sheet.deadline_words = words.strip(" :")
         # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
         # and a sentence of the story stays in the story.
         keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120

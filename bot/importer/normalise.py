@@ -357,7 +357,8 @@ def emails_in(text: str) -> tuple[list[str], list[str]]:
     good: list[str] = []
     bad: list[str] = []
     # Written to fool harvesters: "minister [at] justice.gov.bh", "info(at)moi(dot)bh".
-    text = re.sub(r"\s*[\[(]\s*at\s*[\])]\s*", "@", text, flags=re.IGNORECASE)
+    # "info(a)pmo.gov.pk" too.
+    text = re.sub(r"\s*[\[(]\s*(?:at|a)\s*[\])]\s*", "@", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*[\[(]\s*dot\s*[\])]\s*", ".", text, flags=re.IGNORECASE)
     for candidate in _EMAIL.findall(text):
         address = candidate.strip(".;,'\"’”").removeprefix("mailto:")

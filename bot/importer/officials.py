@@ -117,6 +117,11 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
                 current.salutation = salutation_of(line)
             continue
         match = CONTACT.match(line)
+        if match is None and after_contact and current is not None and _more_contact(line):
+            # A contact line's value going on over the next line: a second handle or address.
+            kind = "social" if line.strip().startswith("@") else "email"
+            _contact(current, kind, line.strip())
+            continue
         if match is None:
             if _not_an_address(line):
                 continue
@@ -135,6 +140,20 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         _contact(current, _kind(match), value)
         after_contact = True
     return [b for b in blocks if b.contacts or len(b.lines) >= 2]
+
+
+_HANDLE = re.compile(r"^@\w{2,30}$")
+_BARE_EMAIL = re.compile(
+    r"^[\w.+-]+\s*(?:@|\[\s*at\s*\]|\(\s*(?:at|a)\s*\))\s*[\w-]+(?:\.[\w-]+)+"
+    r"(?:\s*[/;,]\s*[\w.+-]+\s*(?:@|\[\s*at\s*\]|\(\s*(?:at|a)\s*\))\s*[\w-]+(?:\.[\w-]+)+)*$",
+    re.IGNORECASE,
+)
+
+
+def _more_contact(line: str) -> bool:
+    """A line holding only a social handle ("@PakPMO") or email addresses."""
+    text = line.strip()
+    return bool(_HANDLE.match(text) or _BARE_EMAIL.match(text))
 
 
 def _kind(match: re.Match[str]) -> str:

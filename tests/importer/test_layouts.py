@@ -498,3 +498,30 @@ def test_a_countrys_name_in_another_language_is_not_read_from_a_common_word() ->
     dutch = "Indien hij schuldig wordt bevonden, wordt hij naar de Russian Federation gestuurd."
     assert find_country(dutch, ("en",)) == ("Russian Federation", "RU")
     assert find_country("Die Botschaft von Indien in Berlin", ("en", "de")) == ("Indien", "IN")
+
+
+def test_a_french_page_of_appeals_reads_where_to_send_the_letter_and_its_deadline() -> None:
+    """A section's page: "... et envoyez-la à :" before the official, a handle and addresses
+    going on over the next line, "(a)" for "@", the postage, "Délai d'envoi" in a line."""
+    _, case = read("fr-appels-page-cameroun-2019.txt")
+    assert list(case.texts) == ["fr"]
+    assert case.country_code == "CM"
+    minister, embassy = case.targets
+    assert (minister.role, minister.name, minister.title) == (
+        TargetRole.TO,
+        "M. Laurent Essomba",
+        "Ministre de la Justice",
+    )
+    assert minister.emails == (
+        "cabinet@minjustice.example.cm",
+        "courrier@minjustice.example.cm",
+        "ministre@minjustice.example.cm",
+    )
+    # No postage and no handle is an address line, and neither makes an official of its own.
+    assert not any("Fr." in line or "@" in line for t in case.targets for line in t.address)
+    assert (embassy.role, embassy.emails) == (TargetRole.COPY, ("ambacam@example.ch",))
+    assert embassy.address[-1] == "3006 Berne"
+    assert case.deadline is not None
+    assert case.deadline.on == date(2019, 4, 30)
+    assert case.deadline.label["fr"] == "Délai d'envoi"
+    assert [p.name for p in case.people] == ["Paul Mbarga"]
