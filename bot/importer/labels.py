@@ -65,6 +65,7 @@ WRITE_TO = re.compile(
     r"|^(?!.*\b(?:cop(?:y|ies|ie|ia|ias)|kopien?)\b)(?:"
     r".*\b(?:envoy(?:ez|er)|adress(?:ez|er))(?:-(?:la|là|le|les))?\b.{0,30}\s(?:à|a)\s*:$"
     r"|.*\bsend (?:it|them|the letter|your (?:letter|appeal|message)s?)\s+to\s*:$"
+    r"|.*\b(?:please )?write to\s*:$"
     r"|.*\benv[íi](?:e|en|a)(?:la|lo|las|los)?\b.{0,30}\sa\s*:$"
     r"|.*\b(?:senden|schicken) sie\b.{0,40}\san\s*:$)",
     re.IGNORECASE,
@@ -72,8 +73,8 @@ WRITE_TO = re.compile(
 # "And Copy:", "COPIES TO:", "COPIES À :", "ENVÍEN COPIAS A:", "KOPIEN AN:", and the
 # diplomatic representatives a copy goes to.
 COPY = re.compile(
-    r"^(?:and\s+)?(?:please\s+)?(?:send\s+)?(?:also\s+)?cop(?:y|ies)(?:\s+(?:to|of your appeals"
-    r"(?: to)?))?\b.*:?$"
+    r"^(?:and\s+)?(?:please\s+)?(?:also\s+)?(?:send\s+)?(?:also\s+)?cop(?:y|ies)"
+    r"(?:\s+(?:to|of your appeals(?: to)?))?\b.*:?$"
     r"|^(?:et\s+)?(?:envoyez\s+)?(?:des\s+)?copies?\s+(?:à|a)\b.*$"
     r"|^(?:y\s+)?(?:env[íi]en\s+)?copias?\s+a\b.*$|^kopien?\s+an\b.*$"
     r"|^(?:and\s+)?(?:to\s+)?(?:the\s+)?diplomatic representatives?\b.*$",

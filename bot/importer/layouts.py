@@ -469,7 +469,10 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
     """The officials' blocks, then the model letter: its opening is the salutation of the first
     official written to who has none, its asks the case's where the sheet lists none."""
     opening = _letter_opening(lines)
-    sheet.targets = read_targets(lines[: opening if opening is not None else len(lines)])
+    end = opening if opening is not None else len(lines)
+    # The sample letter may write its addressee again at its head: not another official.
+    heading = _find(lines[:end], labels.SAMPLE_LETTER)
+    sheet.targets = read_targets(lines[: heading if heading is not None else end])
     if opening is None:
         return
     first_line = re.sub(r"^.*?\b(?:sample|model) letter\s*:?\s*", "", lines[opening], flags=re.I)
@@ -503,7 +506,7 @@ def _letter_opening(lines: list[str]) -> int | None:
         plain = _plain(line)
         if labels.SAMPLE_LETTER.match(plain):
             rest = labels.SAMPLE_LETTER.sub("", plain, count=1).strip()
-            if rest:
+            if rest and not rest.startswith(("(", "[")):  # not "SAMPLE LETTER (GENERAL):"
                 return i
             continue
         if labels.DEAR.match(plain) and plain[-1:] in ",:!" and not labels.CONTACT.match(plain):
@@ -513,6 +516,8 @@ def _letter_opening(lines: list[str]) -> int | None:
         following = next((n for n in lines[i + 1 :] if n), "")
         if (
             _OPENING.match(plain)
+            and not _is_caps(plain)  # a heading: "WRITE A LETTER OF APPEAL:"
+            and not labels.INSTRUCTION.match(plain)
             and not labels.WRITE_TO.match(plain)
             and not labels.COPY.match(plain)
             and len(following) > 100

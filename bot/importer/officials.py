@@ -92,6 +92,7 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
     blocks: list[TargetBlock] = []
     current: TargetBlock | None = None
     after_contact = False
+    last_kind = ""
     pieces: list[str] = []
     # A web page's one-line block (name, organisation and address on one line) is an official
     # of its own: the index of its first piece.
@@ -118,9 +119,14 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
             continue
         match = CONTACT.match(line)
         if match is None and after_contact and current is not None and _more_contact(line):
-            # A contact line's value going on over the next line: a second handle or address.
-            kind = "social" if line.strip().startswith("@") else "email"
-            _contact(current, kind, line.strip())
+            # A contact line's value going on over the next line: a second handle, address or
+            # number ("1 2127791697 (via the mission to the UN)" under "Fax: ...").
+            text = line.strip()
+            if _NUMBER_ONLY.match(text):
+                kind = last_kind if last_kind in ("fax", "phone") else "phone"
+            else:
+                kind = "social" if text.startswith("@") else "email"
+            _contact(current, kind, text)
             continue
         if match is None:
             if _not_an_address(line):
@@ -137,7 +143,8 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         value = match["value"].strip()
         if not value and i < len(pieces) and pieces[i] and not CONTACT.match(pieces[i]):
             value, i = pieces[i], i + 1
-        _contact(current, _kind(match), value)
+        last_kind = _kind(match)
+        _contact(current, last_kind, value)
         after_contact = True
     return [b for b in blocks if b.contacts or len(b.lines) >= 2]
 
@@ -150,10 +157,13 @@ _BARE_EMAIL = re.compile(
 )
 
 
+_NUMBER_ONLY = re.compile(r"^\+?[\d][\d ()./-]{6,20}\d(?:\s*\([^)]{0,60}\))?$")
+
+
 def _more_contact(line: str) -> bool:
-    """A line holding only a social handle ("@PakPMO") or email addresses."""
+    """A line holding only a social handle ("@PakPMO"), email addresses or a number."""
     text = line.strip()
-    return bool(_HANDLE.match(text) or _BARE_EMAIL.match(text))
+    return bool(_HANDLE.match(text) or _BARE_EMAIL.match(text) or _NUMBER_ONLY.match(text))
 
 
 def _kind(match: re.Match[str]) -> str:
@@ -162,7 +172,7 @@ def _kind(match: re.Match[str]) -> str:
 
 def _contact(block: TargetBlock, kind: str, value: str) -> None:
     block.contacts += 1
-    value = re.sub(r"\s*\((?:keep trying|[^)]{0,30})\)\s*$", "", value).strip()
+    value = re.sub(r"\s*\((?:keep trying|[^)]{0,60})\)\s*$", "", value).strip()
     if kind == "fax":
         block.faxes.extend(v for v in _SPLIT_NUMBERS.split(value) if v)
     elif kind == "phone":

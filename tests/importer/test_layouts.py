@@ -525,3 +525,38 @@ def test_a_french_page_of_appeals_reads_where_to_send_the_letter_and_its_deadlin
     assert case.deadline.on == date(2019, 4, 30)
     assert case.deadline.label["fr"] == "Délai d'envoi"
     assert [p.name for p in case.people] == ["Paul Mbarga"]
+
+
+def test_a_web_page_that_writes_its_addressee_again_above_the_sample_letter() -> None:
+    """ "... please write to:", two officials sharing their city's lines, a second fax number
+    on a line of its own, "Please also send copies ... via the Embassy", then "SAMPLE LETTER
+    (GENERAL):" with the first official's block written again and "[Date]"."""
+    _, case = read("web-write-to-page-laos-2012.txt")
+    president, minister, ambassador = case.targets
+    # The city and country the two share are neither page furniture nor dropped.
+    assert (president.name, president.title) == ("Somchai Vongsavath", "Head of State")
+    assert president.address[-2:] == ("Vientiane", "Lao PDR")
+    assert minister.address[-2:] == ("Vientiane", "Lao PDR")
+    assert president.fax == "+85621214208"  # "(via the Ministry of Foreign Affairs)" set aside
+    # The letter's opening is the first official's salutation, not "(GENERAL)".
+    assert president.salutation == "Dear President Vongsavath"
+    assert minister.fax == "+85621212547"
+    assert (ambassador.role, ambassador.name) == (TargetRole.COPY, "HE Khamphet Inthavong")
+    assert ambassador.address == ("49 Porchester Terrace", "London", "W2 3TS")
+    assert [p.name for p in case.people] == ["Kham Sisouk"]
+    assert case.texts["en"].asks == ("release Kham Sisouk immediately and unconditionally",)
+
+
+def test_a_page_of_several_sample_letters_keeps_their_openings() -> None:
+    """Each letter opens "Your Excellency:" and closes "Yours sincerely,": repeated lines that
+    are not a page's header; the first letter is read as the case."""
+    _, case = read("sample-letters-page-2013.txt")
+    (minister,) = case.targets
+    assert (minister.title, minister.name) == (
+        "Minister of Justice of the Republic of Belarus",
+        "Pavel Kryvets",
+    )
+    assert minister.salutation == "Your Excellency"
+    assert minister.address == ("ul. Kollektornaya 10", "220048 Minsk")
+    assert [p.name for p in case.people] == ["Anton Haurylenka"]
+    assert case.country_code == "BY"
