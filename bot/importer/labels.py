@@ -40,7 +40,10 @@ DEADLINE = re.compile(
     r"|act[úu]en lo antes posible(?: y)? (?:hasta el|antes del)"
     r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?"
     r"|appelle bis(?: zum)?|bitte bis zum|handeln sie bis zum|d[ée]lai d'envoi"
-    r"|date limite d'envoi|fecha l[íi]mite de env[íi]o|einsendeschluss)\s*:?\s*(?P<date>.+)$",
+    r"|date limite d'envoi|fecha l[íi]mite de env[íi]o|einsendeschluss"
+    # Dutch sections: "Schrijf vóór 1 mei 2020 naar de openbaar aanklager".
+    r"|schrijf (?:v[óo]{2}r|uiterlijk)(?: de| op)?|stuur (?:je|uw) (?:brief|brieven|appel)"
+    r" (?:v[óo]{2}r|uiterlijk)(?: de| op)?)\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 # Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:

@@ -193,8 +193,9 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
         if sheet.deadline is None:
             sheet.deadline = match["date"].strip()
             words = line[: match.start("date")]
-            if any(c.isdigit() for c in line[: match.start()]):
-                # "Fr. 0.85 (courrier B)  Délai d'envoi: ...": the label starts at its words.
+            if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
+                # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
+                # label starts at its words.
                 words = line[match.start() : match.start("date")]
             sheet.deadline_words = words.strip(" :")
         # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,

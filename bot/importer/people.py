@@ -75,6 +75,17 @@ _CONCERN = re.compile(
     r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]*\s+){0,5}?)"
     rf"(?P<names>{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
 )
+# Two people at risk named together: "Shagufta Kausar et son mari Shafqat Masih", "Ana Ruiz
+# and her brother Luis Ruiz".
+_RELATIVES = (
+    r"wife|husband|brother|sister|son|daughter|mother|father|mari|femme|[ée]pouse|fr[èe]re"
+    r"|s(?:œ|oe)ur|fils|fille|m[èe]re|p[èe]re|esposa|esposo|marido|hermano|hermana|hijo|hija"
+    r"|madre|padre|ehemann|ehefrau|mann|frau|bruder|schwester|sohn|tochter|mutter|vater"
+)
+_TOGETHER = re.compile(
+    rf"(?:^|(?<=[.;:]\s))(?P<first>{NAME})\s+(?:and|et|y|und)\s+(?i:his|her|their|son|sa|su"
+    rf"|sein(?:e|em)?|ihr(?:e|em)?)\s+(?i:{_RELATIVES})\s*,?\s+(?P<second>{NAME})"
+)
 _WHAT_WORD = re.compile(rf"(?:{_WHAT})", re.IGNORECASE)
 _SOMEONES = re.compile(
     r"\b(?:his|her|their|whose|its|son|sa|ses|su|sus|sein(?:e|er|en)?|ihr(?:e|er|en)?)\s+$",
@@ -144,6 +155,9 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
             what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
+        for match in _TOGETHER.finditer(text):
+            hits.append((match.start("first"), match["first"], None))
+            hits.append((match.start("second"), match["second"], None))
         for pattern in (_AFTER, _AFTER_BARE, LISTED):
             for match in pattern.finditer(text):
                 what = match["what"]
