@@ -74,6 +74,9 @@ _CONCERN = re.compile(
     r"|procesamiento|inhaftierung|festnahme|verhaftung|verurteilung|haft)"
     r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]*\s+){0,5}?)"
     rf"(?P<names>{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
+    # "the case of Nabeel Rajab, the prominent human rights activist who ...".
+    r"(?:,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?|der|die)\s+(?P<after>[^,.;]{3,90}?)"
+    r"(?=,|\s+(?:who|was|is|has|had|were|qui|est|a|fue|es|ha|wurde|ist|hat)\b))?"
 )
 # Two people at risk named together: "Shagufta Kausar et son mari Shafqat Masih", "Ana Ruiz
 # and her brother Luis Ruiz".
@@ -153,6 +156,8 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
             if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
                 continue
             what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
+            if match["after"] and not _OFFICIAL.search(match["after"]):
+                what = _description(match["after"])
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
         for match in _TOGETHER.finditer(text):

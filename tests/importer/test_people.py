@@ -84,3 +84,12 @@ def test_a_model_letter_names_the_person_it_is_about() -> None:
     assert named("Je vous écris au sujet de la détention de Nadia Karam, arrêtée le 3 mai.") == [
         ("Nadia Karam", None)
     ]
+
+
+def test_a_person_named_after_what_happened_to_them_keeps_the_description_that_follows() -> None:
+    story = "You will know the case of Omar Haddad, the jailed trade unionist who went on strike."
+    assert named(story) == [("Omar Haddad", "jailed trade unionist")]
+    # What follows is an official's office: not what the person at risk is.
+    assert named("We wrote about the case of Omar Haddad, the prosecutor who ...") == [
+        ("Omar Haddad", None)
+    ]
