@@ -144,7 +144,9 @@ BOILERPLATE = re.compile(
     r"|post body|share this|print this|tags?:|related content|•\s*urgent action$"
     r"|date \d{4}-\d{2}-\d{2}\b"
     # A Swiss or German section's postage: "Port : Fr. 2.00 (courrier A)", "Porto: CHF 2.50".
-    r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b)",
+    r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b"
+    # A letter form's headings between the addressee and the letter: "INHALT" (the content).
+    r"|inhalt$|contenu$|contenido$)",
     re.IGNORECASE,
 )
 PREFERRED_LANGUAGE = re.compile(

@@ -73,7 +73,8 @@ _URGE = re.compile(
     r"\s*(?P<asks>.*)$|\b(?:le|les|vous) (?:prie|exhorte|demande)\s+(?:instamment\s+)?de\s+"
     r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
     r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
-    r"|\bich (?:fordere|bitte) sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de2>.*)$",
+    r"|\bich (?:fordere|bitte) sie (?:(?:dringend|eindringlich|au(?:ß|ss)erdem|auch|daher"
+    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]?$")
@@ -347,9 +348,12 @@ def _section(lines: list[str], sheet: Sheet) -> None:
         sheet.additional = paragraphs(lines[additional + 1 : end])
 
 
-# The line between a letter's addressee and its opening: "Apeldoorn, April 2020.", "[Date]".
+# The line between a letter's addressee and its opening: "Apeldoorn, April 2020.", "[Date]",
+# "Im Juli 2021".
 _PLACE_AND_DATE = re.compile(
-    r"^(?:\[\s*date\s*\]|[^\d,]{2,40},\s*(?:\d{1,2}\s+)?\S+\s+\d{4}\.?)$", re.I
+    r"^(?:\[\s*date\s*\]|[^\d,]{2,40},\s*(?:\d{1,2}\s+)?\S+\s+\d{4}\.?"
+    r"|(?:im|in|en|le|el)?\s*(?:\d{1,2}\.?\s+)?(?:de\s+)?[^\W\d_]{3,12}\s+(?:de\s+)?\d{4}\.?)$",
+    re.I,
 )
 
 
@@ -365,9 +369,24 @@ def _addressed_letter(lines: list[str], start: int) -> tuple[int, int] | None:
     while end > start and (not lines[end - 1] or _PLACE_AND_DATE.match(lines[end - 1])):
         end -= 1
     begin = end
-    while begin > start and lines[begin - 1]:
-        begin -= 1
-    block = lines[begin:end]
+    while begin > start:
+        if lines[begin - 1]:
+            begin -= 1
+            continue
+        # A block a blank line splits ("Office of the President," / "" / "PO Box 257"): the
+        # part above is short and no sentence, and the part below names no official.
+        above = lines[begin - 2] if begin - 2 >= start else ""
+        below = [line for line in lines[begin:end] if line and not CONTACT.match(line)]
+        if (
+            above
+            and len(above) < 60
+            and not re.search(r"[.!?:]$", above)
+            and not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in below)
+        ):
+            begin -= 1
+            continue
+        break
+    block = [line for line in lines[begin:end] if line]
     if not 2 <= len(block) <= 12 or any(len(line) > 90 for line in block):
         return None
     if not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in block[:3]):

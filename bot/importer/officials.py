@@ -254,7 +254,7 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         if (
             organisation is None
             and ORGANISATION.search(line)
-            and (name or title or ORGANISATION.match(line))
+            and (name or title or ORGANISATION.match(line) or _ORGANISATION_AT_END.search(line))
         ):
             organisation = line
         elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):
@@ -268,6 +268,12 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
             break
         rest.pop(0)
     return name, title, organisation, rest
+
+
+# An organisation named before its official: "Valparaíso Regional Prosecutor's Office".
+_ORGANISATION_AT_END = re.compile(
+    r"\b(?:office|ministry|secretariat|commission|department|embassy)$", re.IGNORECASE
+)
 
 
 def split_title_and_name(line: str) -> tuple[str, str] | None:

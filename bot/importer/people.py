@@ -15,6 +15,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.importer.labels import SAMPLE_LETTER
+from bot.importer.normalise import country_code
+
 # A word of a person's name: capitalised ("Abdulhadi", "Al-Khawaja", "'Ali"), or an Arabic
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
 _CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]*"
@@ -89,6 +92,12 @@ _TOGETHER = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<first>{NAME})\s+(?:and|et|y|und)\s+(?i:his|her|their|son|sa|su"
     rf"|sein(?:e|em)?|ihr(?:e|em)?)\s+(?i:{_RELATIVES})\s*,?\s+(?P<second>{NAME})"
 )
+# A heading naming the country and the person: "Russland: Aleksandra Skochilenko".
+# It may end a paragraph a web page ran its lines into.
+_HEADED = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?P<country>[^\W\d_][\w'’-]{{2,30}}(?:\s[\w'’-]{{2,30}}){{0,2}})"
+    rf"\s*[:–]\s*(?P<name>{NAME})\s*$"
+)
 _WHAT_WORD = re.compile(rf"(?:{_WHAT})", re.IGNORECASE)
 _SOMEONES = re.compile(
     r"\b(?:his|her|their|whose|its|son|sa|ses|su|sus|sein(?:e|er|en)?|ihr(?:e|er|en)?)\s+$",
@@ -160,6 +169,8 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
                 what = _description(match["after"])
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
+        if (headed := _HEADED.search(text.strip())) and country_code(headed["country"]):
+            hits.append((headed.start("name"), headed["name"], None))
         for match in _TOGETHER.finditer(text):
             hits.append((match.start("first"), match["first"], None))
             hits.append((match.start("second"), match["second"], None))
@@ -207,6 +218,8 @@ def _key(name: str) -> str:
 def _clean(name: str) -> str:
     name = re.sub(r"[’']s$", "", name.strip())  # "Mohamed el-Baqer's detention"
     words = name.strip(" ,.;:").split()
+    while len(words) > 2 and words[-1].isupper() and SAMPLE_LETTER.match(words[-1]):
+        words.pop()  # "Aleksandra Skochilenko MUSTERBRIEF": the next line's heading
     while len(words) > 2 and _WHAT_WORD.fullmatch(words[0]):
         words.pop(0)  # "Student Maryna Kavalenka, a member of ...": what she is, then her name
     return " ".join(words)

@@ -563,3 +563,42 @@ def test_a_page_of_several_sample_letters_keeps_their_openings() -> None:
     assert minister.address == ("ul. Kollektornaya 10", "220048 Minsk")
     assert [p.name for p in case.people] == ["Anton Haurylenka"]
     assert case.country_code == "BY"
+
+
+def test_a_german_groups_letter_reads_an_addressee_split_by_a_blank_line() -> None:
+    """A German group's letter: the organisation above the official, the block split by a blank
+    line, "Im Oktober 2021" between the block and "Sehr geehrter Herr Staatsanwalt,"."""
+    _, case = read("de-briefe-gruppe-peru-2021.txt")
+    assert list(case.texts) == ["de"]
+    assert case.country_code == "PE"
+    (prosecutor,) = case.targets
+    assert prosecutor.organisation == "Lima Regional Prosecutor's Office"
+    assert (prosecutor.title, prosecutor.name) == (
+        "Señor Fiscal Superior de Lima",
+        "Jorge Antonio Salazar Quispe",
+    )
+    assert prosecutor.address == (
+        "Avenida Abancay 491, Piso 3",
+        "Edificio Central",
+        "Lima/PERU",
+    )
+    assert prosecutor.emails == ("mesadepartes@fiscalia.example.pe",)
+    assert prosecutor.salutation == "Sehr geehrter Herr Staatsanwalt"
+    assert [p.name for p in case.people] == ["Rosa Huamán"]
+
+
+def test_an_austrian_sample_letter_reads_its_heading_person_and_asks() -> None:
+    """ "Georgien: Nino Beridze" names the person; "APPELLE AN" the official; "INHALT" is a
+    heading, not an address line; "Ich fordere Sie außerdem auf, ..." is an ask."""
+    _, case = read("de-musterbrief-georgien-2022.txt")
+    assert [p.name for p in case.people] == ["Nino Beridze"]
+    assert case.country_code == "GE"
+    (prosecutor,) = case.targets
+    assert (prosecutor.name, prosecutor.title) == (
+        "Giorgi Kapanadze",
+        "Generalstaatsanwalt von Georgien",
+    )
+    assert prosecutor.address == ("Heinestraße 38", "1020 Wien")
+    assert prosecutor.salutation == "Sehr geehrter Herr Generalstaatsanwalt"
+    (ask,) = case.texts["de"].asks
+    assert ask.startswith("dafür zu sorgen, dass Nino Beridze")
