@@ -24,8 +24,8 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-# Month names as sheets write them in English, French, Spanish and German (with and without
-# accents, and the usual abbreviations), to the month's number.
+# Month names as sheets write them in English, French, Spanish, German and Dutch (with and
+# without accents, and the usual abbreviations), to the month's number.
 MONTH_NUMBERS: dict[str, int] = {
     **{name: i for i, name in enumerate(MONTHS, 1)},
     **{name[:3]: i for i, name in enumerate(MONTHS, 1)},
@@ -39,6 +39,8 @@ MONTH_NUMBERS: dict[str, int] = {
     **dict.fromkeys(("januar", "jänner", "janner"), 1), "februar": 2,
     **dict.fromkeys(("märz", "maerz", "marz"), 3), "juni": 6, "juli": 7, "oktober": 10,
     "dezember": 12,
+    # Dutch sections' pages ("Schrijf vóór 1 mei 2020"): the names German does not share.
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
 }  # fmt: skip
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 # "12 June", "12th June 2022", "1er mars 2015", "22 de abril de 2015", "14. Juni 2019", and the

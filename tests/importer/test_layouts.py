@@ -492,9 +492,9 @@ def test_a_page_of_sample_letters_reads_the_addressee_at_the_letters_head() -> N
     assert prosecutor.salutation == "Dear Prosecutor General"
     assert len(case.texts["en"].asks) == 2
     assert "Timur Rashidov" in (case.texts["en"].facts or "")
-    # "Schrijf vóór 15 juni 2021 naar ...", in a sentence of the story: the deadline.
+    # "Schrijf vóór 15 mei 2021 naar ...", in a sentence of the story: the deadline.
     assert case.deadline is not None
-    assert case.deadline.on == date(2021, 6, 15)
+    assert case.deadline.on == date(2021, 5, 15)
 
 
 def test_a_countrys_name_in_another_language_is_not_read_from_a_common_word() -> None:
