@@ -182,6 +182,9 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
             sheet.issued = sheet.issued or issued["date"].strip()
         ends = REFERENCE_END.search(line)
         concern = line[ends.end() :] if ends else ""
+        # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
+        # Arbitrary detention": the dates of the earlier sheets are not the concern.
+        concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
         if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
             # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
             sheet.title = sheet.title or concern.strip(" :-")

@@ -602,3 +602,12 @@ def test_an_austrian_sample_letter_reads_its_heading_person_and_asks() -> None:
     assert prosecutor.salutation == "Sehr geehrter Herr Generalstaatsanwalt"
     (ask,) = case.texts["de"].asks
     assert ask.startswith("dafür zu sorgen, dass Nino Beridze")
+
+
+def test_an_older_further_information_header_gives_the_concern_as_the_title() -> None:
+    imported, case = read("is-fi-older-header-nepal-2010.txt")
+    assert case.reference == "UA 31/10"
+    assert case.texts["en"].title == "Fear of torture and other ill-treatment"
+    assert [p.name for p in case.people] == ["Bikash Thapa"]
+    # A follow-up of a case the catalogue does not hold: said so, kept as a draft.
+    assert any(n.kind is NoteKind.FOLLOW_UP for n in imported.report.notes)
