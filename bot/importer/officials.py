@@ -234,6 +234,7 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
     Excellency ...", "Ambassador"); the address starts at the first line that is none of these.
     """
     name = title = organisation = None
+    title_last = False  # whether the line just read was (the end of) the title
     rest = list(lines)
     if (
         len(rest) >= 2
@@ -257,6 +258,8 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
             and (name or title or ORGANISATION.match(line) or _ORGANISATION_AT_END.search(line))
         ):
             organisation = line
+        elif title is not None and title_last and _TITLE_GOES_ON.match(line):
+            title = f"{title} {line}"  # "Prime Minister" / "of the Islamic Republic of Pakistan"
         elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):
             if name is None and (split := split_title_and_name(line)):
                 title, name = split
@@ -266,10 +269,13 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
             name = line
         else:
             break
+        title_last = title is not None and title.endswith(line)
         rest.pop(0)
     return name, title, organisation, rest
 
 
+# A title going on over the next line, in lower case: "of the Islamic Republic of Pakistan".
+_TITLE_GOES_ON = re.compile(r"^(?:of|for|de|del|de la|du|des|von|der|des)\s+\S", re.UNICODE)
 # An organisation named before its official: "Valparaíso Regional Prosecutor's Office".
 _ORGANISATION_AT_END = re.compile(
     r"\b(?:office|ministry|secretariat|commission|department|embassy)$", re.IGNORECASE

@@ -12,6 +12,7 @@ from bot.catalogue import FACTS_LIMIT, case_from_mapping, gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.build import Imported, import_sheet, unique_slug
 from bot.importer.normalise import country_code, dates_in, find_country, slug_for
+from bot.importer.officials import address_block
 from bot.importer.references import find_reference
 from bot.importer.report import NoteKind
 from tests.importer.conftest import LABELS, SHEETS, import_fixture
@@ -611,3 +612,21 @@ def test_an_older_further_information_header_gives_the_concern_as_the_title() ->
     assert [p.name for p in case.people] == ["Bikash Thapa"]
     # A follow-up of a case the catalogue does not hold: said so, kept as a draft.
     assert any(n.kind is NoteKind.FOLLOW_UP for n in imported.report.notes)
+
+
+def test_an_officials_title_going_on_over_the_next_line_stays_the_title() -> None:
+    name, title, organisation, address = address_block(
+        [
+            "Ms. Farah Qureshi",
+            "Prime Minister",
+            "of the Islamic Republic of Pakistan",
+            "Prime Minister's Office",
+            "44000 Islamabad - Pakistan",
+        ]
+    )
+    assert (name, title) == (
+        "Ms. Farah Qureshi",
+        "Prime Minister of the Islamic Republic of Pakistan",
+    )
+    assert organisation == "Prime Minister's Office"
+    assert address == ["44000 Islamabad - Pakistan"]
