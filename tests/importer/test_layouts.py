@@ -527,7 +527,8 @@ def test_a_french_page_of_appeals_reads_where_to_send_the_letter_and_its_deadlin
     assert embassy.address[-1] == "3006 Berne"
     assert case.deadline is not None
     assert case.deadline.on == date(2019, 4, 30)
-    assert case.deadline.label["fr"] == "Délai d'envoi"
+    # The bot speaks French: its own label names the deadline the sheet's words marked.
+    assert case.deadline.label["fr"] == "Dernier jour pour envoyer des appels"
     assert [p.name for p in case.people] == ["Paul Mbarga"]
 
 
