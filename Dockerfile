@@ -13,6 +13,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY templates ./templates
+COPY locales ./locales
 COPY migrations ./migrations
 COPY actions ./actions
 # Editable: `bot` is imported from /app/bot wherever the container runs, so it finds the

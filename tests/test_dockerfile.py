@@ -1,8 +1,8 @@
 """The Dockerfile holds what today's code needs at run time (it is not built here: no engine).
 
-The bot reads templates/, migrations/ and actions/ beside its package, so the image must copy
-them and import `bot` from /app; the database must live on the volume; the command must be one
-the command line knows."""
+The bot reads templates/, locales/, migrations/ and actions/ beside its package, so the image
+must copy them and import `bot` from /app; the database must live on the volume; the command
+must be one the command line knows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 import shlex
 
 from bot.db.migrations import MIGRATIONS_DIR
-from bot.rendering import TEMPLATES_DIR
+from bot.rendering import LOCALES_DIR, TEMPLATES_DIR
 from tests.conftest import ROOT
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -30,19 +30,28 @@ def folders_read_beside_the_package() -> set[str]:
     """Every top-level folder the code finds from its own file (`Path(__file__)...parent`)."""
     found = set()
     pattern = re.compile(r'Path\(__file__\)\.resolve\(\)((?:\.parent)+)\s*/\s*"([^"]+)"')
+    # A folder named once (`ROOT = Path(__file__).resolve().parent.parent`), then `ROOT / "x"`.
+    named = re.compile(r"^(\w+) = Path\(__file__\)\.resolve\(\)((?:\.parent)+)$", re.MULTILINE)
     for source in (ROOT / "bot").rglob("*.py"):
-        for match in pattern.finditer(source.read_text(encoding="utf-8")):
+        code = source.read_text(encoding="utf-8")
+        for match in pattern.finditer(code):
             up = match.group(1).count(".parent")
             target = source.resolve().parents[up - 1] / match.group(2)
             if target.parent == ROOT:
                 found.add(match.group(2))
+        for name, parents in named.findall(code):
+            base = source.resolve().parents[parents.count(".parent") - 1]
+            for child in re.findall(rf'\b{name}\s*/\s*"([^"]+)"', code):
+                if base == ROOT:
+                    found.add(child)
     return found
 
 
 def test_the_image_copies_every_folder_the_bot_reads_beside_its_package() -> None:
     copied = {shlex.split(args)[0].rstrip("/") for args in instructions("COPY")}
     read = folders_read_beside_the_package()
-    assert {TEMPLATES_DIR.name, MIGRATIONS_DIR.name} <= read  # the scan finds what it should
+    # The scan finds what it should.
+    assert {TEMPLATES_DIR.name, LOCALES_DIR.name, MIGRATIONS_DIR.name} <= read
     needed = {"bot", "actions", "pyproject.toml"} | read
     assert needed <= copied, f"the Dockerfile does not copy {needed - copied}"
     assert (ROOT / "README.md").exists() and "README.md" in instructions("COPY")[0]

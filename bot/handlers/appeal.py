@@ -448,18 +448,14 @@ def _letter_buttons(
     ]
     others = [
         InlineKeyboardButton(
-            button(
-                language,
-                "letter_in",
-                language_name=context.services.renderer.button(code, "language_name"),
-            ),
+            button(language, "letter_in", code=code),
             callback_data=encode("lk", case.slug, channel, code, key),
         )
         for code in languages
         if code != shown
     ]
-    if others:
-        rows.append(others)
+    # Two to a row: "Письмо на английском" and its like stay readable on a phone.
+    rows.extend(others[i : i + 2] for i in range(0, len(others), 2))
     rows.append(
         [
             InlineKeyboardButton(
@@ -506,7 +502,7 @@ async def _deliver(
             last = number == len(appeal.letters)
             await chat.send_document(
                 InputFile(
-                    fax_file(letter, renderer, appeal.signer.signature),
+                    fax_file(letter, renderer, appeal.signer.signature, reader=language),
                     filename=fax_file_name(letter),
                 ),
                 caption=text(
@@ -522,7 +518,9 @@ async def _deliver(
             )
     else:
         await chat.send_document(
-            InputFile(post_file(appeal, renderer), filename=post_file_name(appeal)),
+            InputFile(
+                post_file(appeal, renderer, reader=language), filename=post_file_name(appeal)
+            ),
             caption=text(context, language, "letter_post_file.html", appeal=appeal) + hint,
             reply_markup=markup,
         )

@@ -127,7 +127,7 @@ async def _audience_screen(context: BotContext, language: str) -> Screen:
     rows.append(
         [
             InlineKeyboardButton(
-                button(language, "bc_lang", language_name=button(code, "language_name")),
+                button(language, "bc_lang", code=code),
                 callback_data=encode("oba", "lang", code),
             )
             for code in services.renderer.languages

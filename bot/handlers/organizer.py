@@ -434,7 +434,7 @@ async def results_chart(update: Update, context: BotContext) -> None:
         acted=[d.acted for d in days],
         active=[d.active for d in days],
     )
-    labels = ResultsChartLabels(**renderer.labels(language, "charts.toml"))
+    labels = ResultsChartLabels(**renderer.labels(language, "charts.txt"))
     # Drawing takes a noticeable fraction of a second: in a thread, the bot keeps answering.
     png = await asyncio.to_thread(draw_results, series, labels)
     await chat.send_photo(

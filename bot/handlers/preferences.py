@@ -43,14 +43,17 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
     renderer = services.renderer
     language = subscriber.language
     countries = sorted({(c.country_code, c.country) for c in await services.cases.all()})
+    # Each language by its own name, as its speakers look for it; three to a row, so that
+    # "Español" and "العربية" stay whole on a phone.
+    choices = [
+        InlineKeyboardButton(
+            ("✓ " if code == language else "") + renderer.language_name(code),
+            callback_data=encode("lang", code),
+        )
+        for code in renderer.languages
+    ]
     rows = [
-        [
-            InlineKeyboardButton(
-                ("✓ " if code == language else "") + renderer.button(code, "language_name"),
-                callback_data=encode("lang", code),
-            )
-            for code in renderer.languages
-        ],
+        *(choices[i : i + 3] for i in range(0, len(choices), 3)),
         [
             InlineKeyboardButton(
                 ("✓ " if subscriber.countries is None else "")

@@ -238,10 +238,18 @@ class _Reader:
             name = recase_words(written) if written == written.upper() else written
             if code:
                 return english_name(code) or name, code
-        found = find_country(" ".join([self.sheet.title or "", story]))
-        # Else the officials' blocks: "Embassy of the Arab Republic of Egypt".
+        # The story, else the officials' blocks ("Embassy of the Arab Republic of Egypt"): in
+        # English and the sheet's language first, then in the other languages sheets use.
         blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]
-        found = found or find_country(" ".join(line for b in blocks for line in b.lines))
+        texts = [
+            " ".join([self.sheet.title or "", story]),
+            " ".join(line for b in blocks for line in b.lines),
+        ]
+        own = tuple(dict.fromkeys(("en", self.language)))
+        found = next(
+            (f for languages in (own, None) for t in texts if (f := find_country(t, languages))),
+            None,
+        )
         if found is None:
             self.report.note(NoteKind.MISSING, "country")
             return written, None
@@ -264,7 +272,11 @@ class _Reader:
         """The people the story names as at risk (not the officials it names)."""
         sheet = self.sheet
         officials = [line for block in sheet.targets for line in block.lines[:2]]
-        return people_in(sheet.story, not_people=officials)
+        # The story names them; where it does not (a page of sample letters in another language
+        # than the letter), the model letter does: "the arrest of ... Patrick Zaki George".
+        return people_in(sheet.story, not_people=officials) or people_in(
+            sheet.letter, not_people=officials
+        )
 
     def people(self) -> list[dict[str, Any]]:
         sheet, note = self.sheet, self.report.note

@@ -15,6 +15,8 @@ from collections import Counter
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PyPdfError
 
+from bot.importer.labels import CLOSING, CONTACT, DEAR
+
 # pypdf reports harmless quirks of a file as warnings; an import cares only about the text.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -95,6 +97,7 @@ def clean_lines(text: str) -> list[str]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     lines = [_tidy(line) for line in raw.split("\n")]
     repeated = Counter(line for line in lines if line and line != "\f")
+    in_block = _in_an_officials_block(lines, {line for line, n in repeated.items() if n > 1})
     seen: set[str] = set()
     kept: list[str] = []
     for line in lines:
@@ -102,8 +105,15 @@ def clean_lines(text: str) -> list[str]:
         # where it first stands; a running header or footer goes everywhere.
         heading = line.isupper() and line not in seen and "AMNESTY" not in line
         seen.add(line)
+        # A page of several sample letters opens and closes each the same way.
+        letter = bool(DEAR.match(line) or CLOSING.match(line))
         furniture = (
-            repeated[line] > 1 and not _LABELLED.match(line) and len(line) < 100 and not heading
+            repeated[line] > 1
+            and not _LABELLED.match(line)
+            and len(line) < 100
+            and not heading
+            and not letter
+            and line not in in_block
         )
         if line == "\f" or _PAGE_NUMBER.match(line) or furniture:
             continue
@@ -111,6 +121,31 @@ def clean_lines(text: str) -> list[str]:
             kept.append(line)
     while kept and not kept[-1]:
         kept.pop()
+    return kept
+
+
+def _in_an_officials_block(lines: list[str], repeated: set[str]) -> set[str]:
+    """The repeated lines that belong to an official's block, not to the page: next to a
+    contact line ("Fax: ..."), or next to such a line. Two officials share a city ("La
+    Habana", "Cuba"), and a sample letter writes its addressee's block again."""
+    near: dict[str, set[str]] = {line: set() for line in repeated}
+    kept: set[str] = set()
+    text = [line for line in lines if line and line != "\f"]
+    for k, line in enumerate(text):
+        if line not in repeated or "amnesty" in line.lower():  # the page's header
+            continue
+        for other in text[max(0, k - 1) : k + 2]:
+            if other == line:
+                continue
+            if CONTACT.match(other):
+                kept.add(line)
+            elif other in repeated:
+                near[line].add(other)
+    todo = list(kept)
+    while todo:
+        for other in near[todo.pop()] - kept:
+            kept.add(other)
+            todo.append(other)
     return kept
 
 

@@ -39,7 +39,11 @@ DEADLINE = re.compile(
     r"|(?:escribir|enviar) llamamientos hasta el|no m[áa]s tarde del?"
     r"|act[úu]en lo antes posible(?: y)? (?:hasta el|antes del)"
     r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?"
-    r"|appelle bis(?: zum)?|bitte bis zum|handeln sie bis zum)\s*:?\s*(?P<date>.+)$",
+    r"|appelle bis(?: zum)?|bitte bis zum|handeln sie bis zum|d[ée]lai d'envoi"
+    r"|date limite d'envoi|fecha l[íi]mite de env[íi]o|einsendeschluss"
+    # Dutch sections: "Schrijf vóór 1 mei 2020 naar de openbaar aanklager".
+    r"|schrijf (?:v[óo]{2}r|uiterlijk)(?: de| op)?|stuur (?:je|uw) (?:brief|brieven|appel)"
+    r" (?:v[óo]{2}r|uiterlijk)(?: de| op)?)\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 # Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:
@@ -57,14 +61,23 @@ WRITE_TO = re.compile(
     r"|^envoy(?:ez|er) vos appels\b.*(?:à|a)\s*:$|^appels? (?:à|a)\s*:?$"
     r"|^env[íi]en (?:sus )?llamamientos\b.*\ba\s*:$|^llamamientos a\s*:?$"
     r"|^(?:bitte )?schreiben sie\b.*\ban\s*:$|^appelle an\s*:?$|^(?:briefe|schreiben) an\s*:?$"
-    r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$",
+    r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
+    # A sentence ending in where the letter goes: "Signez la lettre ... et envoyez-la à :",
+    # "Print it and send it to:", "Firme la carta y envíela a:", "... und schicken Sie ihn an:".
+    # A copy's line ("ENVÍEN COPIAS A:") is not one of these.
+    r"|^(?!.*\b(?:cop(?:y|ies|ie|ia|ias)|kopien?)\b)(?:"
+    r".*\b(?:envoy(?:ez|er)|adress(?:ez|er))(?:-(?:la|là|le|les))?\b.{0,30}\s(?:à|a)\s*:$"
+    r"|.*\bsend (?:it|them|the letter|your (?:letter|appeal|message)s?)\s+to\s*:$"
+    r"|.*\b(?:please )?write to\s*:$"
+    r"|.*\benv[íi](?:e|en|a)(?:la|lo|las|los)?\b.{0,30}\sa\s*:$"
+    r"|.*\b(?:senden|schicken) sie\b.{0,40}\san\s*:$)",
     re.IGNORECASE,
 )
 # "And Copy:", "COPIES TO:", "COPIES À :", "ENVÍEN COPIAS A:", "KOPIEN AN:", and the
 # diplomatic representatives a copy goes to.
 COPY = re.compile(
-    r"^(?:and\s+)?(?:please\s+)?(?:send\s+)?(?:also\s+)?cop(?:y|ies)(?:\s+(?:to|of your appeals"
-    r"(?: to)?))?\b.*:?$"
+    r"^(?:and\s+)?(?:please\s+)?(?:also\s+)?(?:send\s+)?(?:also\s+)?cop(?:y|ies)"
+    r"(?:\s+(?:to|of your appeals(?: to)?))?\b.*:?$"
     r"|^(?:et\s+)?(?:envoyez\s+)?(?:des\s+)?copies?\s+(?:à|a)\b.*$"
     r"|^(?:y\s+)?(?:env[íi]en\s+)?copias?\s+a\b.*$|^kopien?\s+an\b.*$"
     r"|^(?:and\s+)?(?:to\s+)?(?:the\s+)?diplomatic representatives?\b.*$",
@@ -129,7 +142,11 @@ INSTRUCTION = re.compile(
 BOILERPLATE = re.compile(
     r"^(?:please check with the amnesty office|you can also write in your own language"
     r"|post body|share this|print this|tags?:|related content|•\s*urgent action$"
-    r"|date \d{4}-\d{2}-\d{2}\b)",
+    r"|date \d{4}-\d{2}-\d{2}\b"
+    # A Swiss or German section's postage: "Port : Fr. 2.00 (courrier A)", "Porto: CHF 2.50".
+    r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b"
+    # A letter form's headings between the addressee and the letter: "INHALT" (the content).
+    r"|inhalt$|contenu$|contenido$)",
     re.IGNORECASE,
 )
 PREFERRED_LANGUAGE = re.compile(

@@ -36,7 +36,13 @@ from bot.domain.cases import TargetRole
 from bot.importer import labels
 from bot.importer.extract import BULLET
 from bot.importer.normalise import PRONOUNS, country_code, one_date
-from bot.importer.officials import TargetBlock, read_targets, salutation_of
+from bot.importer.officials import (
+    ORGANISATION,
+    TITLE_WORDS,
+    TargetBlock,
+    read_targets,
+    salutation_of,
+)
 from bot.importer.people import LISTED, names_in_line
 from bot.importer.references import find_reference
 
@@ -67,7 +73,8 @@ _URGE = re.compile(
     r"\s*(?P<asks>.*)$|\b(?:le|les|vous) (?:prie|exhorte|demande)\s+(?:instamment\s+)?de\s+"
     r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
     r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
-    r"|\bich (?:fordere|bitte) sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de2>.*)$",
+    r"|\bich (?:fordere|bitte) sie (?:(?:dringend|eindringlich|au(?:ß|ss)erdem|auch|daher"
+    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]?$")
@@ -175,6 +182,9 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
             sheet.issued = sheet.issued or issued["date"].strip()
         ends = REFERENCE_END.search(line)
         concern = line[ends.end() :] if ends else ""
+        # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
+        # Arbitrary detention": the dates of the earlier sheets are not the concern.
+        concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
         if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
             # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
             sheet.title = sheet.title or concern.strip(" :-")
@@ -186,7 +196,12 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
     if match and one_date(match["date"]):
         if sheet.deadline is None:
             sheet.deadline = match["date"].strip()
-            sheet.deadline_words = line[: match.start("date")].strip(" :")
+            words = line[: match.start("date")]
+            if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
+                # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
+                # label starts at its words.
+                words = line[match.start() : match.start("date")]
+            sheet.deadline_words = words.strip(" :")
         # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
         # and a sentence of the story stays in the story.
         keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
@@ -318,7 +333,8 @@ def _section(lines: list[str], sheet: Sheet) -> None:
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)
-    story_end = _first(ask_intro, write_to, additional)
+    headed = _addressed_letter(lines, i) if write_to is None else None
+    story_end = _first(ask_intro, write_to, additional, headed[0] if headed else None)
     sheet.story = paragraphs(lines[i : story_end or len(lines)])
     if ask_intro is not None:
         ask_end = _first(write_to, additional, after=ask_intro) or len(lines)
@@ -326,9 +342,60 @@ def _section(lines: list[str], sheet: Sheet) -> None:
     if write_to is not None:
         target_end = _first(additional, after=write_to)
         _targets_and_letter(lines[write_to + 1 : target_end], sheet)
+    elif headed is not None:
+        block_start, opening = headed
+        block = [line for line in lines[block_start:opening] if not _PLACE_AND_DATE.match(line)]
+        _targets_and_letter(block + lines[opening : _first(additional, after=opening)], sheet)
     if additional is not None:
         end = _first(write_to, ask_intro, after=additional)
         sheet.additional = paragraphs(lines[additional + 1 : end])
+
+
+# The line between a letter's addressee and its opening: "Apeldoorn, April 2020.", "[Date]",
+# "Im Juli 2021".
+_PLACE_AND_DATE = re.compile(
+    r"^(?:\[\s*date\s*\]|[^\d,]{2,40},\s*(?:\d{1,2}\s+)?\S+\s+\d{4}\.?"
+    r"|(?:im|in|en|le|el)?\s*(?:\d{1,2}\.?\s+)?(?:de\s+)?[^\W\d_]{3,12}\s+(?:de\s+)?\d{4}\.?)$",
+    re.I,
+)
+
+
+def _addressed_letter(lines: list[str], start: int) -> tuple[int, int] | None:
+    """A model letter with its addressee written at its head, and no "Write to:" above it
+    (sections' pages of sample letters): where the official's block starts, and where the
+    letter opens. None unless the lines above the opening are an official's block."""
+    opening = _letter_opening(lines[start:])
+    if opening is None:
+        return None
+    opening += start
+    end = opening
+    while end > start and (not lines[end - 1] or _PLACE_AND_DATE.match(lines[end - 1])):
+        end -= 1
+    begin = end
+    while begin > start:
+        if lines[begin - 1]:
+            begin -= 1
+            continue
+        # A block a blank line splits ("Office of the President," / "" / "PO Box 257"): the
+        # part above is short and no sentence, and the part below names no official.
+        above = lines[begin - 2] if begin - 2 >= start else ""
+        below = [line for line in lines[begin:end] if line and not CONTACT.match(line)]
+        if (
+            above
+            and len(above) < 60
+            and not re.search(r"[.!?:]$", above)
+            and not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in below)
+        ):
+            begin -= 1
+            continue
+        break
+    block = [line for line in lines[begin:end] if line]
+    if not 2 <= len(block) <= 12 or any(len(line) > 90 for line in block):
+        return None
+    if not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in block[:3]):
+        return None
+    found = read_targets(block)
+    return (begin, opening) if len(found) == 1 else None
 
 
 # The International Secretariat's 2008-2019 sheets are laid out as a section's are: the asks
@@ -425,7 +492,10 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
     """The officials' blocks, then the model letter: its opening is the salutation of the first
     official written to who has none, its asks the case's where the sheet lists none."""
     opening = _letter_opening(lines)
-    sheet.targets = read_targets(lines[: opening if opening is not None else len(lines)])
+    end = opening if opening is not None else len(lines)
+    # The sample letter may write its addressee again at its head: not another official.
+    heading = _find(lines[:end], labels.SAMPLE_LETTER)
+    sheet.targets = read_targets(lines[: heading if heading is not None else end])
     if opening is None:
         return
     first_line = re.sub(r"^.*?\b(?:sample|model) letter\s*:?\s*", "", lines[opening], flags=re.I)
@@ -459,7 +529,7 @@ def _letter_opening(lines: list[str]) -> int | None:
         plain = _plain(line)
         if labels.SAMPLE_LETTER.match(plain):
             rest = labels.SAMPLE_LETTER.sub("", plain, count=1).strip()
-            if rest:
+            if rest and not rest.startswith(("(", "[")):  # not "SAMPLE LETTER (GENERAL):"
                 return i
             continue
         if labels.DEAR.match(plain) and plain[-1:] in ",:!" and not labels.CONTACT.match(plain):
@@ -469,6 +539,8 @@ def _letter_opening(lines: list[str]) -> int | None:
         following = next((n for n in lines[i + 1 :] if n), "")
         if (
             _OPENING.match(plain)
+            and not _is_caps(plain)  # a heading: "WRITE A LETTER OF APPEAL:"
+            and not labels.INSTRUCTION.match(plain)
             and not labels.WRITE_TO.match(plain)
             and not labels.COPY.match(plain)
             and len(following) > 100

@@ -24,8 +24,8 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-# Month names as sheets write them in English, French, Spanish and German (with and without
-# accents, and the usual abbreviations), to the month's number.
+# Month names as sheets write them in English, French, Spanish, German and Dutch (with and
+# without accents, and the usual abbreviations), to the month's number.
 MONTH_NUMBERS: dict[str, int] = {
     **{name: i for i, name in enumerate(MONTHS, 1)},
     **{name[:3]: i for i, name in enumerate(MONTHS, 1)},
@@ -39,6 +39,8 @@ MONTH_NUMBERS: dict[str, int] = {
     **dict.fromkeys(("januar", "jänner", "janner"), 1), "februar": 2,
     **dict.fromkeys(("märz", "maerz", "marz"), 3), "juni": 6, "juli": 7, "oktober": 10,
     "dezember": 12,
+    # Dutch sections' pages ("Schrijf vóór 1 mei 2020"): the names German does not share.
+    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
 }  # fmt: skip
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 # "12 June", "12th June 2022", "1er mars 2015", "22 de abril de 2015", "14. Juni 2019", and the
@@ -130,9 +132,9 @@ SHEET_LANGUAGES = ("en", "fr", "es", "de")
 
 
 @cache
-def _all_codes() -> dict[str, str]:
+def _all_codes(languages: tuple[str, ...] = SHEET_LANGUAGES) -> dict[str, str]:
     codes = {_ascii_key(name): code for name, code in CODES.items()}
-    for language in SHEET_LANGUAGES:
+    for language in languages:
         for code, name in Locale(language).territories.items():
             if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
                 codes.setdefault(_ascii_key(name), code)
@@ -181,13 +183,19 @@ DEMONYMS = {
 }  # fmt: skip
 
 
-def find_country(text: str) -> tuple[str, str] | None:
+def find_country(text: str, languages: tuple[str, ...] | None = None) -> tuple[str, str] | None:
     """The country `text` names most (the name as written, and its code), the first named on a
     tie; None if it names none. A passing mention ("a worker from Ivory Coast") does not
-    outweigh the country the story is about."""
+    outweigh the country the story is about. Names are CLDR's in `languages` (English and the
+    sheets' languages when not given): another language's name for a country can be a common
+    word ("Indien", India in German, is "if" in Dutch)."""
+    return _country_in(text, _all_codes(languages or SHEET_LANGUAGES))
+
+
+def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
     plain = unidecode(_plain_quotes(text))
     counts: dict[str, tuple[int, int, str]] = {}
-    for name, code in _all_codes().items():
+    for name, code in names.items():
         if len(name) < 4:
             continue
         found = list(re.finditer(rf"\b{re.escape(name)}\b", plain, re.IGNORECASE))
@@ -351,7 +359,8 @@ def emails_in(text: str) -> tuple[list[str], list[str]]:
     good: list[str] = []
     bad: list[str] = []
     # Written to fool harvesters: "minister [at] justice.gov.bh", "info(at)moi(dot)bh".
-    text = re.sub(r"\s*[\[(]\s*at\s*[\])]\s*", "@", text, flags=re.IGNORECASE)
+    # "info(a)pmo.gov.pk" too.
+    text = re.sub(r"\s*[\[(]\s*(?:at|a)\s*[\])]\s*", "@", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*[\[(]\s*dot\s*[\])]\s*", ".", text, flags=re.IGNORECASE)
     for candidate in _EMAIL.findall(text):
         address = candidate.strip(".;,'\"’”").removeprefix("mailto:")

@@ -92,6 +92,7 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
     blocks: list[TargetBlock] = []
     current: TargetBlock | None = None
     after_contact = False
+    last_kind = ""
     pieces: list[str] = []
     # A web page's one-line block (name, organisation and address on one line) is an official
     # of its own: the index of its first piece.
@@ -117,6 +118,16 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
                 current.salutation = salutation_of(line)
             continue
         match = CONTACT.match(line)
+        if match is None and after_contact and current is not None and _more_contact(line):
+            # A contact line's value going on over the next line: a second handle, address or
+            # number ("1 2127791697 (via the mission to the UN)" under "Fax: ...").
+            text = line.strip()
+            if _NUMBER_ONLY.match(text):
+                kind = last_kind if last_kind in ("fax", "phone") else "phone"
+            else:
+                kind = "social" if text.startswith("@") else "email"
+            _contact(current, kind, text)
+            continue
         if match is None:
             if _not_an_address(line):
                 continue
@@ -132,9 +143,27 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         value = match["value"].strip()
         if not value and i < len(pieces) and pieces[i] and not CONTACT.match(pieces[i]):
             value, i = pieces[i], i + 1
-        _contact(current, _kind(match), value)
+        last_kind = _kind(match)
+        _contact(current, last_kind, value)
         after_contact = True
     return [b for b in blocks if b.contacts or len(b.lines) >= 2]
+
+
+_HANDLE = re.compile(r"^@\w{2,30}$")
+_BARE_EMAIL = re.compile(
+    r"^[\w.+-]+\s*(?:@|\[\s*at\s*\]|\(\s*(?:at|a)\s*\))\s*[\w-]+(?:\.[\w-]+)+"
+    r"(?:\s*[/;,]\s*[\w.+-]+\s*(?:@|\[\s*at\s*\]|\(\s*(?:at|a)\s*\))\s*[\w-]+(?:\.[\w-]+)+)*$",
+    re.IGNORECASE,
+)
+
+
+_NUMBER_ONLY = re.compile(r"^\+?[\d][\d ()./-]{6,20}\d(?:\s*\([^)]{0,60}\))?$")
+
+
+def _more_contact(line: str) -> bool:
+    """A line holding only a social handle ("@PakPMO"), email addresses or a number."""
+    text = line.strip()
+    return bool(_HANDLE.match(text) or _BARE_EMAIL.match(text) or _NUMBER_ONLY.match(text))
 
 
 def _kind(match: re.Match[str]) -> str:
@@ -143,7 +172,7 @@ def _kind(match: re.Match[str]) -> str:
 
 def _contact(block: TargetBlock, kind: str, value: str) -> None:
     block.contacts += 1
-    value = re.sub(r"\s*\((?:keep trying|[^)]{0,30})\)\s*$", "", value).strip()
+    value = re.sub(r"\s*\((?:keep trying|[^)]{0,60})\)\s*$", "", value).strip()
     if kind == "fax":
         block.faxes.extend(v for v in _SPLIT_NUMBERS.split(value) if v)
     elif kind == "phone":
@@ -205,6 +234,7 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
     Excellency ...", "Ambassador"); the address starts at the first line that is none of these.
     """
     name = title = organisation = None
+    title_last = False  # whether the line just read was (the end of) the title
     rest = list(lines)
     if (
         len(rest) >= 2
@@ -225,9 +255,11 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         if (
             organisation is None
             and ORGANISATION.search(line)
-            and (name or title or ORGANISATION.match(line))
+            and (name or title or ORGANISATION.match(line) or _ORGANISATION_AT_END.search(line))
         ):
             organisation = line
+        elif title is not None and title_last and _TITLE_GOES_ON.match(line):
+            title = f"{title} {line}"  # "Prime Minister" / "of the Islamic Republic of Pakistan"
         elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):
             if name is None and (split := split_title_and_name(line)):
                 title, name = split
@@ -237,8 +269,17 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
             name = line
         else:
             break
+        title_last = title is not None and title.endswith(line)
         rest.pop(0)
     return name, title, organisation, rest
+
+
+# A title going on over the next line, in lower case: "of the Islamic Republic of Pakistan".
+_TITLE_GOES_ON = re.compile(r"^(?:of|for|de|del|de la|du|des|von|der|des)\s+\S", re.UNICODE)
+# An organisation named before its official: "Valparaíso Regional Prosecutor's Office".
+_ORGANISATION_AT_END = re.compile(
+    r"\b(?:office|ministry|secretariat|commission|department|embassy)$", re.IGNORECASE
+)
 
 
 def split_title_and_name(line: str) -> tuple[str, str] | None:

@@ -15,6 +15,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.importer.labels import SAMPLE_LETTER
+from bot.importer.normalise import country_code
+
 # A word of a person's name: capitalised ("Abdulhadi", "Al-Khawaja", "'Ali"), or an Arabic
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
 _CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]*"
@@ -29,9 +32,10 @@ _WHAT = (
     r"|lawyers?|journalists?|bloggers?|students?|youths?|poets?|writers?|artists?|doctors?"
     r"|trade unionists?|unionists?|teachers?|academics?|reporters?|photographers?"
     r"|politicians?|leaders?|environmentalists?|protesters?|asylum[- ]seekers?"
-    r"|refugees?|migrants?|workers?|national|citizens?"
+    r"|refugees?|migrants?|workers?|national|citizens?|researchers?"
     r"|dr\.?|prof(?:essor)?\.?"
     r"|d[ée]fenseu?r?e?s?|d[ée]fenseures?|militant(?:e|es|s)?|journalistes?|avocat(?:e|es|s)?"
+    r"|activistes?|chercheu(?:r|se)s?|investigador(?:a|as|es)?|forscher(?:in|innen)?"
     r"|prisonni(?:er|ère)s? d'opinion|blogueu(?:r|se)s?|[ée]tudiant(?:e|es|s)?"
     r"|defensor(?:a|as|es)?|activistas?|periodistas?|abogad[oa]s?|estudiantes?|l[íi]der(?:es)?"
     r"|expert[oa]s?(?: forenses?)?(?: independientes?)?|presos? de conciencia"
@@ -63,6 +67,36 @@ LISTED = re.compile(
 _AFTER_BARE = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
     r"|was|is|has|had|were|will|remains|faces|qui|est|fue|es|ha|wurde|ist|hat)\b)",
+)
+# How a model letter names the person it is about: "regarding the arrest of human rights
+# researcher Patrick Zaki George", "la détention de Nadia Karam", "die Inhaftierung von ...".
+_CONCERN = re.compile(
+    r"\b(?i:arrest|detention|imprisonment|prosecution|torture|trial|sentencing|conviction|case"
+    r"|situation|disappearance|abduction|assault|execution|release|arrestation|d[ée]tention"
+    r"|emprisonnement|condamnation|disparition|detenci[óo]n|encarcelamiento|desaparici[óo]n"
+    r"|procesamiento|inhaftierung|festnahme|verhaftung|verurteilung|haft)"
+    r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]*\s+){0,5}?)"
+    rf"(?P<names>{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
+    # "the case of Nabeel Rajab, the prominent human rights activist who ...".
+    r"(?:,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?|der|die)\s+(?P<after>[^,.;]{3,90}?)"
+    r"(?=,|\s+(?:who|was|is|has|had|were|qui|est|a|fue|es|ha|wurde|ist|hat)\b))?"
+)
+# Two people at risk named together: "Shagufta Kausar et son mari Shafqat Masih", "Ana Ruiz
+# and her brother Luis Ruiz".
+_RELATIVES = (
+    r"wife|husband|brother|sister|son|daughter|mother|father|mari|femme|[ée]pouse|fr[èe]re"
+    r"|s(?:œ|oe)ur|fils|fille|m[èe]re|p[èe]re|esposa|esposo|marido|hermano|hermana|hijo|hija"
+    r"|madre|padre|ehemann|ehefrau|mann|frau|bruder|schwester|sohn|tochter|mutter|vater"
+)
+_TOGETHER = re.compile(
+    rf"(?:^|(?<=[.;:]\s))(?P<first>{NAME})\s+(?:and|et|y|und)\s+(?i:his|her|their|son|sa|su"
+    rf"|sein(?:e|em)?|ihr(?:e|em)?)\s+(?i:{_RELATIVES})\s*,?\s+(?P<second>{NAME})"
+)
+# A heading naming the country and the person: "Russland: Aleksandra Skochilenko".
+# It may end a paragraph a web page ran its lines into.
+_HEADED = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?P<country>[^\W\d_][\w'’-]{{2,30}}(?:\s[\w'’-]{{2,30}}){{0,2}})"
+    rf"\s*[:–]\s*(?P<name>{NAME})\s*$"
 )
 _WHAT_WORD = re.compile(rf"(?:{_WHAT})", re.IGNORECASE)
 _SOMEONES = re.compile(
@@ -127,6 +161,19 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
             what = _description(match["what"])
             for name in _split_names(match["names"]):
                 hits.append((match.start("names") + match["names"].find(name), name, what))
+        for match in _CONCERN.finditer(text):
+            if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
+                continue
+            what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
+            if match["after"] and not _OFFICIAL.search(match["after"]):
+                what = _description(match["after"])
+            for name in _split_names(match["names"]):
+                hits.append((match.start("names") + match["names"].find(name), name, what))
+        if (headed := _HEADED.search(text.strip())) and country_code(headed["country"]):
+            hits.append((headed.start("name"), headed["name"], None))
+        for match in _TOGETHER.finditer(text):
+            hits.append((match.start("first"), match["first"], None))
+            hits.append((match.start("second"), match["second"], None))
         for pattern in (_AFTER, _AFTER_BARE, LISTED):
             for match in pattern.finditer(text):
                 what = match["what"]
@@ -171,6 +218,8 @@ def _key(name: str) -> str:
 def _clean(name: str) -> str:
     name = re.sub(r"[’']s$", "", name.strip())  # "Mohamed el-Baqer's detention"
     words = name.strip(" ,.;:").split()
+    while len(words) > 2 and words[-1].isupper() and SAMPLE_LETTER.match(words[-1]):
+        words.pop()  # "Aleksandra Skochilenko MUSTERBRIEF": the next line's heading
     while len(words) > 2 and _WHAT_WORD.fullmatch(words[0]):
         words.pop(0)  # "Student Maryna Kavalenka, a member of ...": what she is, then her name
     return " ".join(words)

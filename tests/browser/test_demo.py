@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 # How long (ms) the bot's answer may take to show (a reply may wait out a 429 first).
 REPLY = 15_000
 ANNA, AIGUL = 100001, 100002
+LAYLA = 100004  # after Camille; Olga the organizer has an id of her own
 
 
 def free_port() -> int:
@@ -146,6 +147,67 @@ async def test_an_organizer_broadcast_reaches_a_second_person(page: Page) -> Non
     await expect(messages).to_contain_text("moved to Friday", timeout=REPLY)
     await expect(page.get_by_role("button", name="🔕 Отписаться").last).to_be_visible()
     await shot(page, "7-broadcast-received")
+
+
+async def test_an_arabic_reader_gets_a_right_to_left_chat_and_letter(
+    running_demo: Demo, browser: Browser
+) -> None:
+    context = await browser.new_context(
+        viewport={"width": 1200, "height": 900}, accept_downloads=True
+    )
+    page = await context.new_page()
+    await page.goto(running_demo.url + "/")
+    messages = page.locator("#messages")
+    await page.click(f"#person-{LAYLA}")
+    await say(page, "/start")
+    await expect(messages).to_contain_text("الموعد النهائي", timeout=REPLY)
+    await expect(messages).to_contain_text("جانبولات ماماي")
+    # The card runs right to left, as Telegram draws a paragraph that starts in Arabic.
+    card = messages.locator(".msg", has_text="تمديد احتجاز ناشط").last
+    assert await card.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
+    title = card.locator("b", has_text="تمديد احتجاز ناشط").first
+    box, bubble = await title.bounding_box(), await card.bounding_box()
+    assert box is not None and bubble is not None
+    assert box["x"] + box["width"] > bubble["x"] + bubble["width"] - 40, "not set on the right"
+    # A command in Arabic text is still a tap, its slash where a reader expects it.
+    await expect(messages.locator("a", has_text="/privacy").first).to_be_visible()
+    await shot(page, "ar-1-card")
+    await page.get_by_role("button", name="✍️ اكتب المناشدة").last.click()
+    await page.get_by_role("button", name="✉️ البريد العادي").last.click()
+    await page.get_by_role("button", name="اسمي الكامل").last.click()
+    await expect(messages).to_contain_text("اكتب اسمك الكامل", timeout=REPLY)
+    await say(page, "ليلى حداد")
+    await page.get_by_role("button", name="تخطَّ: اعرض رسالتي").last.click()
+    letter = page.locator("a.file").last
+    await expect(letter).to_contain_text(".html", timeout=REPLY)
+    # One letter: the embassy copied is the one for writers in Canada, and she has not said
+    # where she lives, so she is told how to find her own.
+    await expect(messages).to_contain_text("رسالتك جاهزة للطباعة")
+    await expect(messages).to_contain_text("نسخة إلى السفارة")
+    await shot(page, "ar-2-letter-in-chat")
+    async with page.expect_download() as download_info:
+        await letter.click()
+    download = await download_info.value
+    saved = ARTIFACTS / "ar-letter.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await download.save_as(saved)
+    printable = await context.new_page()
+    await printable.goto(saved.as_uri())
+    html = printable.locator("html")
+    await expect(html).to_have_attribute("dir", "rtl")
+    await expect(html).to_have_attribute("lang", "ar")
+    sheet = printable.locator(".sheet .letter").first
+    await expect(sheet).to_contain_text("فخامة الرئيس،")  # the case's salutation in Arabic
+    await expect(sheet).to_contain_text("رئيس جمهورية كازاخستان")
+    # Her name is in the closing block, which prints unbroken on one page.
+    await expect(printable.locator(".sheet .closing").first).to_contain_text("ليلى حداد")
+    await expect(printable.locator(".guide")).to_contain_text("كيف ترسل رسالتك بالبريد")
+    # Arabic glyphs drawn, not boxes: the letter is set in a font that has them.
+    family = await sheet.evaluate("e => getComputedStyle(e).fontFamily")
+    assert family.startswith('"Noto Naskh Arabic"')
+    assert await sheet.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    await printable.screenshot(path=str(ARTIFACTS / "ar-3-printable-letter.png"), full_page=False)
+    await context.close()
 
 
 SHEETS = ROOT / "tests" / "fixtures" / "sheets"

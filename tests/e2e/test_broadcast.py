@@ -208,7 +208,7 @@ async def test_each_audience_reaches_exactly_its_people(
         "Received:": {anna.chat_id, boris.chat_id, chen.chat_id},
         "…who acted": {anna.chat_id},
         "…who have not acted": {boris.chat_id, chen.chat_id},
-        "Speakers of Русский": {boris.chat_id},
+        "Language: Russian": {boris.chat_id},
     }
     everyone = [anna, boris, chen, Chatter(emulator, zoe, zoe.id)]
     for number, (audience, reached) in enumerate(expected.items(), start=1):
@@ -497,7 +497,7 @@ async def test_a_broadcast_being_written_survives_restarts_and_reaches_the_audie
         question = await compose(olga, NEWS)
     # The bot restarts after the message is written, before its audience is chosen...
     async with running_bot(settings, clock):
-        preview, confirm = await choose(olga, question, "Speakers of Русский")
+        preview, confirm = await choose(olga, question, "Language: Russian")
         assert preview.text == NEWS_TEXT
         assert "It goes to <b>1</b> chat," in (confirm.html or "")
     # ...and again before it is sent.

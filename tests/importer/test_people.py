@@ -63,3 +63,33 @@ def test_a_labelled_names_line_gives_the_names_and_nothing_else() -> None:
     ]
     assert names_in_line("Name: Abdulhadi Al-Khawaja Gender m/f: m") == ["Abdulhadi Al-Khawaja"]
     assert names_in_line("Nombre: Julián Ortiz Caicedo") == ["Julián Ortiz Caicedo"]
+
+
+def test_two_people_named_together_as_relatives_are_both_at_risk() -> None:
+    assert named("Nadia Karam et son mari Youssef Karam ont été condamnés en 2018.") == [
+        ("Nadia Karam", None),
+        ("Youssef Karam", None),
+    ]
+    assert named("He was sentenced. Ana Ruiz and her brother Luis Ortega face trial.") == [
+        ("Ana Ruiz", None),
+        ("Luis Ortega", None),
+    ]
+    # Someone's relative named in passing is not a person at risk.
+    assert named("The lawyer of her brother Luis Ortega spoke.") == []
+
+
+def test_a_model_letter_names_the_person_it_is_about() -> None:
+    letter = "I am writing to you about the arrest of human rights researcher Sami Haddad."
+    assert [name for name, _ in named(letter)] == ["Sami Haddad"]
+    assert named("Je vous écris au sujet de la détention de Nadia Karam, arrêtée le 3 mai.") == [
+        ("Nadia Karam", None)
+    ]
+
+
+def test_a_person_named_after_what_happened_to_them_keeps_the_description_that_follows() -> None:
+    story = "You will know the case of Omar Haddad, the jailed trade unionist who went on strike."
+    assert named(story) == [("Omar Haddad", "jailed trade unionist")]
+    # What follows is an official's office: not what the person at risk is.
+    assert named("We wrote about the case of Omar Haddad, the prosecutor who ...") == [
+        ("Omar Haddad", None)
+    ]
