@@ -19,7 +19,9 @@ for "2 a month"). The cases: 17 a week, published on weekdays; a deadline 10 to 
 
 Figures: alerts a week per person (mean, and the most any person got in any 7 days, against their
 allowance), appeals per case (median, 10th percentile, the share of cases under 10% of the median
-and with none) and the Gini coefficient of appeals across cases (0 even, 1 all on one case).
+and with none) and the Gini coefficient of appeals across cases (0 even, 1 all on one case), over
+the cases whose deadline passed within the simulated time; the same for the appeals of people on
+an allowance alone, the part the choice of cases moves.
 """
 
 from __future__ import annotations
@@ -192,6 +194,7 @@ def simulate(world: World, policy: Policy, weeks: int, seed: int) -> dict[str, o
     people = [replace(p, offered=[], acted=[]) for p in world.people]
     reached: Counter[str] = Counter()
     appeals: Counter[str] = Counter()
+    chosen: Counter[str] = Counter()  # appeals from people on an allowance: what the choice moves
     urgent = {c.slug for c in world.cases if c.urgent}
     published = [c.published_at for c in world.cases]
     known: list[OpenCase] = []
@@ -219,7 +222,8 @@ def simulate(world: World, policy: Policy, weeks: int, seed: int) -> dict[str, o
             if person.has_time(now) and rng.random() < person.propensity:
                 person.acted.append(now)
                 appeals[slug] += 1
-    return _figures(world, people, reached, appeals, weeks, time.process_time() - started)
+                chosen[slug] += person.reader.allowance is not Allowance.EVERY
+    return _figures(world, people, reached, appeals, chosen, weeks, time.process_time() - started)
 
 
 def _recent(offered_at: tuple[datetime, ...], now: datetime, urgent: bool) -> tuple[datetime, ...]:
@@ -233,10 +237,15 @@ def _figures(
     people: Sequence[Person],
     reached: Counter[str],
     appeals: Counter[str],
+    chosen: Counter[str],
     weeks: int,
     cpu: float,
 ) -> dict[str, object]:
-    per_case = [appeals[c.slug] for c in world.cases]
+    # Cases still open at the end have had only part of their time: count the closed ones.
+    end = START + timedelta(weeks=weeks)
+    closed = [c for c in world.cases if c.deadline is not None and c.deadline <= end]
+    per_case = [appeals[c.slug] for c in closed]
+    from_allowances = [chosen[c.slug] for c in closed]
     median = statistics.median(per_case)
     by_allowance: dict[str, dict[str, float]] = {}
     over = 0
@@ -258,7 +267,8 @@ def _figures(
         if count is not None:
             over += sum(1 for p in group if _most_in_window(p.offered, allowance.window) > count)
     return {
-        "appeals": sum(per_case),
+        "cases closed by the end": len(closed),
+        "appeals": sum(appeals.values()),
         "appeals per case, median": median,
         "appeals per case, 10th percentile": statistics.quantiles(per_case, n=10)[0],
         "cases under 10% of the median": round(
@@ -266,9 +276,15 @@ def _figures(
         ),
         "cases with no appeal": round(sum(1 for a in per_case if a == 0) / len(per_case), 4),
         "gini": round(_gini(per_case), 3),
-        "reach per case, median": statistics.median(reached[c.slug] for c in world.cases),
+        "from people on an allowance: 10th percentile / median": round(
+            statistics.quantiles(from_allowances, n=10)[0]
+            / (statistics.median(from_allowances) or 1),
+            3,
+        ),
+        "from people on an allowance: gini": round(_gini(from_allowances), 3),
+        "reach per case, median": statistics.median(reached[c.slug] for c in closed),
         "reach per case, 10th percentile": statistics.quantiles(
-            [reached[c.slug] for c in world.cases], n=10
+            [reached[c.slug] for c in closed], n=10
         )[0],
         "people over their allowance": over,
         "by allowance": by_allowance,

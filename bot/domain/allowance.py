@@ -5,10 +5,11 @@ chooses how many cases they want (every case, up to 3 a week, 1 a week, 2 a mont
 about (countries, themes, the channels they can use). When more cases are open than their
 allowance, the bot picks for them:
 
-1. cases whose deadline comes before the person's next slot, soonest deadline first: if they do
-   not get it now, they never will;
-2. then the cases with the fewest appeals so far per person reached, so attention spreads across
-   cases instead of piling onto the first one published;
+1. cases whose deadline comes before the person's next slot: if they do not get it now, they
+   never will;
+2. within those, and then among the rest, the cases with the fewest appeals so far per person
+   reached, so attention spreads across cases instead of piling onto the first one published
+   (or onto the one closing soonest);
 3. then the case reached by the fewest people, then the soonest deadline, then the oldest.
 
 Never a case the person has already been offered, acted on or asked not to hear about. An urgent
@@ -152,17 +153,20 @@ def _pick(reader: Reader, fitting: Sequence[OpenCase], now: datetime) -> tuple[O
     return (*urgent, min(regular, key=lambda c: _priority(c, following)))
 
 
-def _priority(case: OpenCase, following: datetime) -> tuple[int, float, int, float, float, str]:
-    """Sort key: a case that would miss the person's next slot first, then the least served.
-
-    Among those that would miss it, the soonest deadline; among the rest, the fewest appeals per
-    person reached, then the fewest reached, then the soonest deadline; last, the oldest.
+def _priority(case: OpenCase, following: datetime) -> tuple[bool, float, int, float, float, str]:
+    """Sort key: the cases that would miss the person's next slot first; within each group, the
+    fewest appeals per person reached, then the fewest reached, the soonest deadline, the oldest.
     """
     deadline = case.deadline.timestamp() if case.deadline else float("inf")
-    published = case.published_at.timestamp()
-    if case.deadline is not None and case.deadline <= following:
-        return (0, 0.0, 0, deadline, published, case.slug)
-    return (1, case.appeals_per_person_reached, case.reached, deadline, published, case.slug)
+    misses_next = case.deadline is not None and case.deadline <= following
+    return (
+        not misses_next,
+        case.appeals_per_person_reached,
+        case.reached,
+        deadline,
+        case.published_at.timestamp(),
+        case.slug,
+    )
 
 
 @dataclass(frozen=True)

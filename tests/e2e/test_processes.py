@@ -113,9 +113,12 @@ async def test_a_process_killed_mid_broadcast_loses_nobody_and_sends_only_its_fl
     assert emulator.stats.too_many_requests == 0, emulator.stats.too_many_requests
     for log in logs[1:]:
         assert "Traceback" not in log, log
-    # The rows the killed process held went out again through the survivor, which said so.
+    # The rows the killed process held went out again through the survivor, which said so. A
+    # message that came twice was such a row; on a loaded machine the killed process may have
+    # held none at the moment of the kill, and then there is nothing to resend.
     resent = "rows of a process that stopped were in flight" if several else "were in flight"
-    assert resent in logs[1], logs[1]
+    if twice or not several:
+        assert resent in logs[1], logs[1]
 
 
 async def test_migrate_against_an_unreachable_postgresql_names_it_and_hides_the_password() -> None:
