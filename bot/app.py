@@ -20,7 +20,7 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import broadcast, organizer, register_handlers, reminders
+from bot.handlers import allowance, broadcast, organizer, register_handlers, reminders
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def build_application(
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
+        allowance.schedule_sweeps(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services

@@ -33,6 +33,7 @@ from bot.domain.cases import (
 )
 from bot.domain.countries import is_country
 from bot.domain.phones import display, from_dialled, is_international, to_e164
+from bot.domain.themes import THEMES, is_theme
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -48,7 +49,7 @@ SHEET_REGION = "CA"
 # The fields each table may hold; anything else is a typo or a misplaced line.
 _TOP = (
     "slug", "reference", "country", "country_code", "status", "outcome", "issued", "timezone",
-    "source_url", "people", "text", "targets", "key_dates", "reminders",
+    "source_url", "people", "text", "targets", "key_dates", "reminders", "themes", "urgent",
 )  # fmt: skip
 _PERSON = ("name", "pronoun", "description")
 _TEXT = ("title", "summary", "facts", "background", "asks")
@@ -202,6 +203,10 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     ]
     if case.reminder_offsets is not None:
         data["reminders"] = {"before_deadline": [format_offset(o) for o in case.reminder_offsets]}
+    if case.themes:
+        data["themes"] = list(case.themes)
+    if case.urgent:
+        data["urgent"] = True
     return data
 
 
@@ -545,6 +550,10 @@ class _Reader:
         targets = self.targets(data, original)
         key_dates = self.key_dates(data, original, issued)
         offsets = self.reminders(data.get("reminders"), any(d.deadline for d in key_dates))
+        themes = self.themes(data)
+        urgent = data.get("urgent", False)
+        if not isinstance(urgent, bool):
+            self.problem("urgent", f"must be true or false, not {_kind(urgent)}")
         if self.problems:
             return None
         # Each of these, when None, has been reported above; the test narrows the types.
@@ -567,7 +576,22 @@ class _Reader:
             outcome=outcome,
             source_url=source_url,
             reminder_offsets=offsets,
+            themes=themes,
+            urgent=urgent is True,
         )
+
+    def themes(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        found = []
+        for i, key in enumerate(self.strings(data, "themes", "")):
+            if not is_theme(key):
+                close = difflib.get_close_matches(key, THEMES, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                self.problem(
+                    _at("themes", i), f"{key!r} is not a theme{hint}: one of {', '.join(THEMES)}"
+                )
+            elif key not in found:
+                found.append(key)
+        return tuple(found)
 
     def status(self, data: Mapping[str, Any]) -> CaseStatus | None:
         raw = data.get("status", str(CaseStatus.DRAFT))

@@ -18,12 +18,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import Audience, alert_subscribers, alerted_chats, audience_size
+from bot.db.alerts import Audience, alerted_chats, audience_size
+from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.handlers import allowance
 from bot.handlers.common import decoded_tap, language_of, send, text
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -179,13 +181,9 @@ async def publish(update: Update, context: BotContext) -> None:
     now = services.clock()
     active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
     await services.cases.save(active, now)
-    count = await alert_subscribers(
-        services.db,
-        active,
-        alert_for(active, services.renderer, now, context.bot.username),
-        now,
-        services.settings.default_timezone,
-    )
+    # Offered within each person's allowance: those on "every case" get it now, the rest at
+    # their next slot (bot.handlers.allowance).
+    count = (await allowance.offer_now(services, context.bot.username)).by_case.get(case.slug, 0)
     await OrganizerRepository(services.db).record(
         user.id, "case_published", {"case": case.slug, "alerts": count}, now
     )
@@ -221,15 +219,9 @@ async def finish_publishing(app: UrgentActionApp) -> None:
     """At start: finish alerting for active cases a crash interrupted while publishing."""
     services = app.bot_data.services
     assert services is not None
-    now = services.clock()
-    for case in await services.cases.active():
-        alert = alert_for(case, services.renderer, now, app.bot.username)
-        count = await alert_subscribers(
-            services.db, case, alert, now, services.settings.default_timezone
-        )
-        if count:
-            log.warning("case %s: %d alerts were still to queue; queued now", case.slug, count)
-            services.wake_delivery()
+    report = await allowance.offer_now(services, app.bot.username)
+    for slug, count in report.by_case.items():
+        log.warning("case %s: %d offers were due; queued now", slug, count)
 
 
 async def close(update: Update, context: BotContext) -> None:
@@ -377,6 +369,8 @@ async def results(update: Update, context: BotContext) -> None:
                 case=case,
                 texts=case.text(language),
                 funnel=numbers,
+                offers=await case_offers(services.db, case.slug),
+                urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],
                 subscriber_days=subscriber_days[-SHOWN_DAYS:],
                 last_day=days[-1] if days else None,
