@@ -48,6 +48,7 @@ def build_application(
         await engine.start()
         services.delivery = engine
         services.personal_data_exporters["reminders"] = reminders_of(services)
+        services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)

@@ -128,6 +128,16 @@ class ChoiceRepository:
                 (NETWORK_ALLOWANCE, str(allowance), user_id, timestamp(now)),
             )
 
+    async def of_subscriber(self, subscriber_id: int) -> Choice:
+        """The choice of the subscriber with this id (the defaults when there is none)."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT allowance, themes, channels, digest FROM subscribers WHERE id = ?",
+                (subscriber_id,),
+            )
+            row = await cursor.fetchone()
+        return _choice(row) if row is not None else Choice()
+
     async def digests(self, subscriber_id: int) -> list[tuple[datetime, list[str]]]:
         """The digests sent to the subscriber, and the cases each listed (for /mydata)."""
         async with self._db.read() as conn:
@@ -174,7 +184,7 @@ async def open_cases(conn: aiosqlite.Connection, cases: Sequence[UrgentAction]) 
     found = []
     for case in cases:
         cursor = await conn.execute(
-            "SELECT (SELECT published_at FROM cases WHERE slug = ?),"
+            "SELECT (SELECT coalesce(published_at, created_at) FROM cases WHERE slug = ?),"
             " (SELECT count(*) FROM case_alerts WHERE case_slug = ?),"
             " (SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?)",
             (case.slug, case.slug, case.slug),

@@ -9,8 +9,9 @@ they can use. The sweep (`bot.db.offers`) runs at publish and whenever the sched
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType as TelegramChatType
@@ -67,6 +68,44 @@ def ask_markup(services: Services, language: str) -> InlineKeyboardMarkup:
             for a in Allowance
         ]
     )
+
+
+class ShowCard(Protocol):
+    """How /start shows a case's card (bot.handlers.subscription.show_card)."""
+
+    async def __call__(
+        self,
+        update: Update,
+        context: BotContext,
+        subscriber: Subscriber,
+        case: UrgentAction,
+        *,
+        unless_had: bool = False,
+    ) -> None: ...
+
+
+async def show_first_cases(
+    update: Update,
+    context: BotContext,
+    subscriber: Subscriber,
+    fitting: Sequence[UrgentAction],
+    newly: bool,
+    show_card: ShowCard,
+) -> None:
+    """At /start: every open case that fits for those on "every case"; for the others the
+    first, the rest following at their slots. A newcomer facing several open cases is asked,
+    once, after the first one, how many they want."""
+    services = context.services
+    repository = ChoiceRepository(services.db)
+    choice = await repository.of(subscriber.chat_id)
+    chosen = choice.allowance or await repository.network_allowance()
+    shown = fitting if chosen is Allowance.EVERY and not choice.digest else fitting[:1]
+    for case in shown:
+        await show_card(update, context, subscriber, case, unless_had=True)
+    chat = update.effective_chat
+    if newly and len(fitting) > 1 and choice.allowance is None and chat is not None:
+        body = text(context, subscriber.language, "offers_ask.html")
+        await send(chat, Screen(body, ask_markup(services, subscriber.language)))
 
 
 async def choice_screen(context: BotContext, subscriber: Subscriber) -> Screen:
@@ -289,6 +328,26 @@ async def sweep(context: BotContext) -> None:
         services.wake_delivery()
     if report.offered or digests:
         log.info("offer sweep: %d cases offered, %d digests", report.offered, digests)
+
+
+def exporter(services: Services) -> Callable[[int], Awaitable[dict[str, object]]]:
+    """What /mydata shows of a person's choice about their cases, and the digests sent."""
+
+    async def export(subscriber_id: int) -> dict[str, object]:
+        repository = ChoiceRepository(services.db)
+        choice = await repository.of_subscriber(subscriber_id)
+        return {
+            "allowance": str(choice.allowance) if choice.allowance else "network default",
+            "themes": list(choice.themes) if choice.themes is not None else None,
+            "channels": [str(c) for c in choice.channels] if choice.channels is not None else None,
+            "weekly_digest": choice.digest,
+            "digests_sent": [
+                {"at": at.isoformat(), "cases": cases}
+                for at, cases in await repository.digests(subscriber_id)
+            ],
+        }
+
+    return export
 
 
 def schedule_sweeps(app: UrgentActionApp) -> None:
