@@ -12,13 +12,12 @@ import dataclasses
 import io
 import logging
 from collections.abc import Callable
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import Audience, alerted_chats, audience_size
+from bot.db.alerts import alerted_chats, audience_size
 from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import enqueue
@@ -27,7 +26,6 @@ from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance
 from bot.handlers.common import decoded_tap, language_of, send, text
-from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -192,27 +190,6 @@ async def publish(update: Update, context: BotContext) -> None:
     await query.edit_message_text(
         text(context, language, "org_published.html", case=case, count=count)
     )
-
-
-def alert_for(
-    case: UrgentAction, renderer: Renderer, now: datetime, bot_username: str
-) -> Callable[[Audience], OutboundMessage]:
-    """The case's card as each audience (a language; a person or a group) receives it."""
-
-    def alert(audience: Audience) -> OutboundMessage:
-        card = case_card(
-            case,
-            language=audience.language,
-            renderer=renderer,
-            now=now,
-            acted=0,
-            bot_username=bot_username,
-            in_group=audience.in_group,
-        )
-        markup = card.markup.to_dict() if card.markup else None
-        return OutboundMessage.text(card.text, reply_markup=markup)
-
-    return alert
 
 
 async def finish_publishing(app: UrgentActionApp) -> None:

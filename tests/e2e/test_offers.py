@@ -17,9 +17,9 @@ import pytest
 
 from bot.config import Settings
 from bot.context import UrgentActionApp
-from bot.db.offers import ChoiceRepository
+from bot.db.offers import Choice, ChoiceRepository
 from bot.domain.allowance import Allowance
-from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
 from tests.reminders.test_plan import SEED
@@ -320,3 +320,39 @@ def _current(person: Chatter, message: RecordedMessage) -> RecordedMessage:
         if m.message_id == message.message_id
     ]
     return found
+
+
+async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choice(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    screen = await choose(anna, "Torture", "Fax")
+    await emulator.wait_for(
+        lambda: (
+            "Themes: Torture" in _current(anna, screen).text
+            and "You can write by: Email, Post" in _current(anna, screen).text
+        )
+    )
+    services = services_of(bot)
+    repository = ChoiceRepository(services.db)
+    choice = await repository.of(anna.chat_id)
+    assert choice.themes == ("torture",)
+    assert choice.channels is not None
+    assert set(choice.channels) == {Channel.EMAIL, Channel.POST}
+
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", themes=("death-penalty",)),
+        case_named("kz-second", themes=("torture", "unfair-trial")),
+        case_named("kz-third"),  # about nothing in particular: reaches every theme
+    )
+    await emulator.wait_for(lambda: len(alerts(anna)) == 2, timeout=10)
+    await settle(emulator)
+    assert sorted(alerts(anna)) == ["Second case", "Third case"]
+
+    (ask,) = await anna.say("/forget")
+    await anna.press(ask, "Yes, delete everything")
+    await emulator.wait_for(lambda: "deleted" in _current(anna, ask).text)
+    assert await services.subscribers.get(anna.chat_id) is None
+    assert await repository.of(anna.chat_id) == Choice()
