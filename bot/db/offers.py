@@ -30,9 +30,11 @@ from bot.domain.allowance import Allowance, NotOffered, OpenCase, Reader, alloca
 from bot.domain.cases import Channel, UrgentAction
 from bot.domain.reminders import daytime
 
-# Subscribers per transaction: a batch of 500 people over 20 open cases takes well under the
-# quarter of a second a transaction may hold the one writer.
-OFFER_BATCH = 500
+# Subscribers per transaction. The cost is the offers written (alert, outbox row, reminders):
+# 100 people over 20 open cases, a quarter of them on every case, is about 500 offers in a
+# tenth of a second, under the quarter of a second a transaction may hold the one writer
+# (bench/offer_sweep.py).
+OFFER_BATCH = 100
 # Nobody's allowance counts over more than this (two a month counts over 30 days).
 HISTORY = timedelta(days=31)
 DIGEST_EVERY = timedelta(days=7)
