@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 import aiosqlite
 
@@ -42,6 +43,19 @@ PUBLISHED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
 COUNTRIES = ("KZ", "BY", "EG", "IR", "CN")
 
 
+class SweepFigures(TypedDict):
+    """What one sweep measured."""
+
+    sweep: str
+    wall_s: float
+    offers: int
+    transactions: int
+    longest_ms: float
+    median_ms: float
+    p95_ms: float
+    longest_at: int
+
+
 class TimedDatabase(Database):
     """The bot's database, timing every transaction."""
 
@@ -55,7 +69,7 @@ class TimedDatabase(Database):
         self.durations.append(time.perf_counter() - started)
 
 
-async def run(people: int, cases: int) -> list[dict[str, object]]:
+async def run(people: int, cases: int) -> list[SweepFigures]:
     """Sweep three times over `people` subscribers and `cases` open cases; the figures."""
     seed = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
     open_cases = [
@@ -93,7 +107,7 @@ async def run(people: int, cases: int) -> list[dict[str, object]]:
                 ],
             )
         message_for = alert_message(Renderer(), PUBLISHED, "UrgentActionBot")
-        results = []
+        results: list[SweepFigures] = []
         for label, at in (
             ("at publish", PUBLISHED),
             ("an hour later", PUBLISHED + timedelta(hours=1)),
@@ -104,16 +118,16 @@ async def run(people: int, cases: int) -> list[dict[str, object]]:
             report = await sweep_offers(db, open_cases, message_for, at, "UTC")
             wall = time.perf_counter() - started
             results.append(
-                {
-                    "sweep": label,
-                    "wall_s": round(wall, 2),
-                    "offers": report.offered,
-                    "transactions": len(db.durations),
-                    "longest_ms": round(max(db.durations) * 1000, 1),
-                    "median_ms": round(statistics.median(db.durations) * 1000, 1),
-                    "p95_ms": round(statistics.quantiles(db.durations, n=20)[-1] * 1000, 1),
-                    "longest_at": db.durations.index(max(db.durations)),
-                }
+                SweepFigures(
+                    sweep=label,
+                    wall_s=round(wall, 2),
+                    offers=report.offered,
+                    transactions=len(db.durations),
+                    longest_ms=round(max(db.durations) * 1000, 1),
+                    median_ms=round(statistics.median(db.durations) * 1000, 1),
+                    p95_ms=round(statistics.quantiles(db.durations, n=20)[-1] * 1000, 1),
+                    longest_at=db.durations.index(max(db.durations)),
+                )
             )
         await db.close()
     return results
