@@ -117,16 +117,17 @@ async def run(people: int, cases: int) -> list[SweepFigures]:
             started = time.perf_counter()
             report = await sweep_offers(db, open_cases, message_for, at, "UTC")
             wall = time.perf_counter() - started
+            durations = db.durations
             results.append(
                 SweepFigures(
                     sweep=label,
                     wall_s=round(wall, 2),
                     offers=report.offered,
-                    transactions=len(db.durations),
-                    longest_ms=round(max(db.durations) * 1000, 1),
-                    median_ms=round(statistics.median(db.durations) * 1000, 1),
-                    p95_ms=round(statistics.quantiles(db.durations, n=20)[-1] * 1000, 1),
-                    longest_at=db.durations.index(max(db.durations)),
+                    transactions=len(durations),
+                    longest_ms=round(max(durations) * 1000, 1),
+                    median_ms=round(statistics.median(durations) * 1000, 1),
+                    p95_ms=round(statistics.quantiles(durations, n=20)[-1] * 1000, 1),
+                    longest_at=durations.index(max(durations)),
                 )
             )
         await db.close()
