@@ -28,7 +28,7 @@ from bot.db.reminders import plan_people
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.allowance import Allowance, NotOffered, OpenCase, Reader, allocate, digest
 from bot.domain.cases import Channel, UrgentAction
-from bot.domain.reminders import daytime
+from bot.domain.reminders import daytime, is_night
 
 # Subscribers per transaction. The cost is the offers written (alert, outbox row, reminders):
 # 100 people over 20 open cases, a quarter of them on every case, is about 500 offers in a
@@ -431,7 +431,7 @@ async def send_digests(
                 previous = last.get(row.reader.id)
                 if previous is not None and now - previous < DIGEST_EVERY:
                     continue
-                if daytime(now, row.timezone, None) != now:
+                if is_night(now, row.timezone):
                     continue
                 listed = tuple(c.slug for c in digest(row.reader, standing, now))
                 if not listed:
