@@ -356,3 +356,23 @@ async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choic
     await emulator.wait_for(lambda: "deleted" in _current(anna, ask).text)
     assert await services.subscribers.get(anna.chat_id) is None
     assert await repository.of(anna.chat_id) == Choice()
+
+
+async def test_a_groups_admins_choose_for_the_group_and_nobody_else(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    admin = emulator.create_person("Gulnara", language_code="en")
+    member = emulator.create_person("Marat", language_code="en")
+    group = await emulator.create_group("Almaty", members=[member.id], admins=[admin.id])
+    gulnara = Chatter(emulator, admin, group.id)
+    marat = Chatter(emulator, member, group.id)
+    await gulnara.say("/start")
+    screen = await choose(gulnara, "2 a month")
+    await emulator.wait_for(lambda: "For this group: 2 a month" in _current(gulnara, screen).text)
+    assert "You can write by" not in _current(gulnara, screen).text  # letters are private
+
+    answer, _ = await marat.press(screen, "Every case")
+    assert answer is not None
+    assert answer == "Only an admin of this group can do that."
+    choice = await ChoiceRepository(services_of(bot).db).of(group.id)
+    assert choice.allowance is Allowance.TWO_A_MONTH
