@@ -190,6 +190,7 @@ async def test_the_weekly_digest_lists_the_open_cases_that_fit_with_a_button_eac
     assert digest.text.index("Second case") < digest.text.index("Third case")
     assert "First case" not in digest.text
     assert "until 1 June 2022" in digest.text
+    assert digest.text.count("\n• ") == 2  # a line each
     assert [b["callback_data"] for b in digest.buttons] == ["ap:kz-second", "ap:kz-third"]
     assert alerts(dana) == ["First case"]  # the digest instead of single cases
 
