@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import json
 from collections.abc import AsyncIterator
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.offers import Choice, ChoiceRepository
+from bot.db.outbox import OutboxRepository
 from bot.domain.allowance import Allowance
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.emulator import RecordedMessage, TelegramEmulator
@@ -377,3 +378,22 @@ async def test_a_groups_admins_choose_for_the_group_and_nobody_else(
     assert answer == "Only an admin of this group can do that."
     choice = await ChoiceRepository(services_of(bot).db).of(group.id)
     assert choice.allowance is Allowance.TWO_A_MONTH
+
+
+async def test_a_case_offered_in_the_persons_night_arrives_in_their_morning(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    fay = await join(emulator, "Fay")
+    services = services_of(bot)
+    # 09:00 UTC is 02:00 in Los Angeles.
+    await services.subscribers.set_timezone(fay.chat_id, "America/Los_Angeles", clock())
+    await publish(bot, emulator, case_named("kz-first"))
+    await settle(emulator)
+    assert alerts(fay) == []
+    # It waits in the outbox for 08:00 there.
+    morning = datetime(2022, 5, 20, 15, 0, tzinfo=UTC)
+    assert await OutboxRepository(services.db).next_due() == morning
+
+    clock.advance(morning - clock() + timedelta(seconds=1))
+    services.wake_delivery()
+    await emulator.wait_for(lambda: alerts(fay) == ["First case"], timeout=10)
