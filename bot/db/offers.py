@@ -26,7 +26,15 @@ from bot.db.connection import Database
 from bot.db.outbox import add_payload, enqueue, timestamp
 from bot.db.reminders import plan_people
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
-from bot.domain.allowance import Allowance, NotOffered, OpenCase, Reader, allocate, digest
+from bot.domain.allowance import (
+    Allowance,
+    NotOffered,
+    OpenCase,
+    Reader,
+    Round,
+    allocate,
+    digest,
+)
 from bot.domain.cases import Channel, UrgentAction
 from bot.domain.reminders import daytime, is_night
 
@@ -297,6 +305,48 @@ async def _readers(
     return found
 
 
+def _decide(
+    rows: Sequence[_Row], standing: Sequence[OpenCase], now: datetime
+) -> tuple[Round, Round, list[OpenCase]]:
+    """Choose for a batch: those on the digest are offered only urgent cases here."""
+    regular = allocate([r.reader for r in rows if not r.digest], standing, now)
+    urgent = [c for c in regular.cases.values() if c.urgent]
+    digested = allocate([r.reader for r in rows if r.digest], urgent, now)
+    return regular, digested, [digested.cases.get(s, c) for s, c in regular.cases.items()]
+
+
+async def reach_at_publish(
+    db: Database,
+    cases: Sequence[UrgentAction],
+    case_slug: str,
+    now: datetime,
+    default_timezone: str,
+    *,
+    batch: int = OFFER_BATCH,
+) -> tuple[int, int]:
+    """How many people and groups the sweep would offer `case_slug` to now, among the open
+    `cases` (the case itself included): what an organizer's preview shows. Nothing is written."""
+    async with db.read() as conn:
+        standing = await open_cases(conn, cases)
+        default = await network_allowance(conn)
+    people = groups = 0
+    after = 0
+    while True:
+        async with db.read() as conn:
+            rows = await _readers(conn, after, batch, now, default, default_timezone)
+        if not rows:
+            return people, groups
+        after = rows[-1].reader.id
+        by_id = {r.reader.id: r for r in rows}
+        regular, digested, standing = _decide(rows, standing, now)
+        for offer in regular.offers + digested.offers:
+            if offer.slug == case_slug:
+                if by_id[offer.reader_id].in_group:
+                    groups += 1
+                else:
+                    people += 1
+
+
 async def sweep_offers(
     db: Database,
     cases: Sequence[UrgentAction],
@@ -331,10 +381,7 @@ async def sweep_offers(
                 break
             after = rows[-1].reader.id
             by_id = {r.reader.id: r for r in rows}
-            regular = allocate([r.reader for r in rows if not r.digest], standing, now)
-            urgent = [c for c in regular.cases.values() if c.urgent]
-            digested = allocate([r.reader for r in rows if r.digest], urgent, now)
-            standing = [digested.cases.get(slug, case) for slug, case in regular.cases.items()]
+            regular, digested, standing = _decide(rows, standing, now)
             for decided in (regular, digested):
                 for slug, counts in decided.not_offered.items():
                     for reason, count in counts.items():

@@ -17,8 +17,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import alerted_chats, audience_size
-from bot.db.offers import case_offers
+from bot.db.alerts import alerted_chats
+from bot.db.offers import case_offers, reach_at_publish
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
@@ -141,7 +141,15 @@ async def preview(update: Update, context: BotContext) -> None:
         bot_username=context.bot.username,
     )
     await send(chat, card)
-    people, groups = await audience_size(services.db, case)
+    # Who publishing now would reach, within their allowances; the others at their next slot.
+    opening = [c for c in await services.cases.active() if c.slug != case.slug]
+    people, groups = await reach_at_publish(
+        services.db,
+        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
+        case.slug,
+        services.clock(),
+        services.settings.default_timezone,
+    )
     confirm = InlineKeyboardMarkup(
         [
             [

@@ -397,3 +397,22 @@ async def test_a_case_offered_in_the_persons_night_arrives_in_their_morning(
     clock.advance(morning - clock() + timedelta(seconds=1))
     services.wake_delivery()
     await emulator.wait_for(lambda: alerts(fay) == ["First case"], timeout=10)
+
+
+async def test_the_preview_counts_whom_publishing_reaches_now_within_their_allowances(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "1 a week")
+    await join(emulator, "Boris")  # every case
+    await publish(bot, emulator, case_named("kz-first"))
+    await emulator.wait_for(lambda: alerts(anna) == ["First case"], timeout=10)
+    services = services_of(bot)
+    await services.cases.seed([(case_named("kz-second"), "test")], services.clock())
+    organizer = olga(emulator)
+    (listing,) = await organizer.say("/cases")
+    mark = emulator.last_id(ORGANIZER_ID)
+    await emulator.tap(ORGANIZER_ID, listing, "op:kz-second", forge=True)
+    _, confirm = await emulator.replies(ORGANIZER_ID, after=mark, count=2, timeout=5)
+    # Boris now; Anna's week is spent, so she is not counted.
+    assert "alerts 1 person and 0 groups now" in confirm.text
