@@ -351,11 +351,11 @@ def exporter(services: Services) -> Callable[[int], Awaitable[dict[str, object]]
 
 
 def schedule_sweeps(app: UrgentActionApp) -> None:
-    """Wake the offer sweep now and then as often as the reminder sweep."""
+    """Wake the offer sweep now and then every `offer_check`."""
     assert app.job_queue is not None
     services = app.bot_data.services
     assert services is not None
-    interval = services.settings.reminder_check.total_seconds()
+    interval = services.settings.offer_check.total_seconds()
     app.job_queue.run_repeating(sweep, interval=interval, first=0.0, name=JOB_NAME)
 
 

@@ -33,7 +33,12 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
     """No case files (each test publishes its own cases); sweeps twice a second."""
     empty = tmp_path / "actions"
     empty.mkdir()
-    return dataclasses.replace(settings, actions_dir=empty, reminder_check=timedelta(seconds=0.5))
+    return dataclasses.replace(
+        settings,
+        actions_dir=empty,
+        reminder_check=timedelta(seconds=0.5),
+        offer_check=timedelta(seconds=0.5),
+    )
 
 
 @pytest.fixture
