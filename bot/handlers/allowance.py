@@ -93,17 +93,19 @@ async def show_first_cases(
     show_card: ShowCard,
 ) -> None:
     """At /start: every open case that fits for those on "every case"; for the others the
-    first, the rest following at their slots. A newcomer facing several open cases is asked,
-    once, after the first one, how many they want."""
+    first, the rest following at their slots. A newcomer facing several open cases sees the
+    first and is asked, once, how many they want; the rest follow their answer."""
     services = context.services
     repository = ChoiceRepository(services.db)
     choice = await repository.of(subscriber.chat_id)
     chosen = choice.allowance or await repository.network_allowance()
-    shown = fitting if chosen is Allowance.EVERY and not choice.digest else fitting[:1]
-    for case in shown:
+    ask = newly and len(fitting) > 1 and choice.allowance is None
+    every = chosen is Allowance.EVERY and not choice.digest and not ask
+    for case in fitting if every else fitting[:1]:
         await show_card(update, context, subscriber, case, unless_had=True)
     chat = update.effective_chat
-    if newly and len(fitting) > 1 and choice.allowance is None and chat is not None:
+    if ask and chat is not None:
+        # The answer decides what follows: the other cases at once, or at the person's slots.
         body = text(context, subscriber.language, "offers_ask.html")
         await send(chat, Screen(body, ask_markup(services, subscriber.language)))
 
@@ -213,6 +215,9 @@ async def change(update: Update, context: BotContext) -> None:
     await query.answer(text(context, language, "preferences_saved.txt"))
     screen = await choice_screen(context, subscriber)
     await query.edit_message_text(screen.text, reply_markup=screen.markup)
+    if callback.verb == "alw":
+        # A larger allowance may make a case due now: offered at once, not at the next sweep.
+        await offer_now(services, context.bot.username)
 
 
 async def _apply(

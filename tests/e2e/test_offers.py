@@ -262,18 +262,24 @@ async def test_organizers_set_the_networks_default_allowance(
 async def test_a_newcomer_facing_several_cases_sees_one_and_is_asked_how_many(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
+    services = services_of(bot)
+    # The network gives one a week to those who do not choose.
+    await ChoiceRepository(services.db).set_network_allowance(
+        Allowance.ONE_A_WEEK, ORGANIZER_ID, services.clock()
+    )
     await publish(bot, emulator, case_named("kz-first"), case_named("kz-second"))
     someone = emulator.create_person("Eva", language_code="en")
     eva = Chatter(emulator, someone, someone.id)
-    # The welcome, the two cards (or the sweep's alerts, whichever is first), the question.
-    replies = await eva.say("/start", replies=4)
+    # The welcome, one card (shown, or queued by a sweep that reached her first), the question.
+    replies = await eva.say("/start", replies=3)
     (ask,) = [m for m in replies if "How many would you like?" in m.text]
-    assert len(alerts(eva)) == 2
-    answer, _ = await eva.press(ask, "2 a month")
+    assert alerts(eva) == ["First case"]
+    answer, _ = await eva.press(ask, "Every case")
     assert answer is not None
-    services = services_of(bot)
+    # Her answer makes the other case due at once.
+    await emulator.wait_for(lambda: alerts(eva) == ["First case", "Second case"], timeout=10)
     choice = await ChoiceRepository(services.db).of(eva.chat_id)
-    assert choice.allowance is Allowance.TWO_A_MONTH
+    assert choice.allowance is Allowance.EVERY
 
 
 async def test_one_reminder_a_day_across_cases(
