@@ -99,15 +99,27 @@ async def show_first_cases(
     repository = ChoiceRepository(services.db)
     choice = await repository.of(subscriber.chat_id)
     chosen = choice.allowance or await repository.network_allowance()
+    fitting = [case for case in fitting if _fits(choice, case)]
     ask = newly and len(fitting) > 1 and choice.allowance is None
     every = chosen is Allowance.EVERY and not choice.digest and not ask
     for case in fitting if every else fitting[:1]:
-        await show_card(update, context, subscriber, case, unless_had=True)
+        # A newcomer's first sweep may have queued the case already; a returning person asked
+        # to see the open cases again.
+        await show_card(update, context, subscriber, case, unless_had=newly)
     chat = update.effective_chat
     if ask and chat is not None:
         # The answer decides what follows: the other cases at once, or at the person's slots.
         body = text(context, subscriber.language, "offers_ask.html")
         await send(chat, Screen(body, ask_markup(services, subscriber.language)))
+
+
+def _fits(choice: Choice, case: UrgentAction) -> bool:
+    """Whether the case is about a theme the chat follows and can be answered its way."""
+    themes = (
+        choice.themes is None or not case.themes or bool(set(case.themes) & set(choice.themes))
+    )
+    usable = set(choice.channels) if choice.channels is not None else set(Channel)
+    return themes and bool(set(case.channels()) & usable)
 
 
 async def choice_screen(context: BotContext, subscriber: Subscriber) -> Screen:

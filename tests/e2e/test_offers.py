@@ -427,3 +427,22 @@ async def test_the_preview_counts_whom_publishing_reaches_now_within_their_allow
     _, confirm = await emulator.replies(ORGANIZER_ID, after=mark, count=2, timeout=5)
     # Boris now; Anna's week is spent, so she is not counted.
     assert "alerts 1 person and 0 groups now" in confirm.text
+
+
+async def test_start_shows_again_only_the_open_cases_that_fit_the_persons_themes(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "Torture")
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", themes=("death-penalty",)),
+        case_named("kz-second", themes=("torture",)),
+    )
+    await emulator.wait_for(lambda: alerts(anna) == ["Second case"], timeout=10)
+    # Asked again, the bot shows the open case that fits her, and only that one.
+    _, card = await anna.say("/start", replies=2)
+    assert "Second case" in card.text
+    await settle(emulator)
+    assert alerts(anna) == ["Second case", "Second case"]
