@@ -43,3 +43,6 @@ CREATE TABLE digests (
     cases         TEXT NOT NULL           -- JSON list of the slugs it listed
 );
 CREATE INDEX digests_by_subscriber ON digests (subscriber_id, sent_at);
+
+-- What each person acted on, read per batch of people by the sweep (never offered again).
+CREATE INDEX actions_by_actor ON actions (actor, case_slug);
