@@ -13,9 +13,13 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY templates ./templates
+COPY locales ./locales
 COPY migrations ./migrations
 COPY actions ./actions
-RUN pip install . \
+# Editable: `bot` is imported from /app/bot wherever the container runs, so it finds the
+# templates/, migrations/ and actions/ beside it (a plain install would import a copy in
+# site-packages, which has none of them, as soon as the working directory is not /app).
+RUN pip install --editable . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin urgentaction \
     && mkdir -p /data && chown urgentaction /data
 

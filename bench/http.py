@@ -11,7 +11,11 @@ time (every thread) per call; the emulator runs in its own process. The clients:
 - `HttpClient`: the delivery engine's own (bot/delivery/http_client.py);
 - `aiohttp`: one `ClientSession`, as the engine used before;
 - `httpx`: PTB's default transport (`HTTPXRequest`), called through its `BaseRequest` interface
-  as PTB calls it, without PTB's objects around it.
+  as PTB calls it, without PTB's objects around it;
+- `AiohttpRequest`: the bot's PTB transport over aiohttp (bot/delivery/transport.py), called
+  the same way;
+- `Bot + httpx` and `Bot + AiohttpRequest`: a whole `Bot.send_message` of PTB (its objects, its
+  JSON, the answer made into a `Message`) over each transport: what one reply of the bot costs.
 
 The rounds interleave the clients, so a busy moment of a shared machine falls on all of them.
 """
@@ -29,12 +33,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
-from telegram.request import HTTPXRequest, RequestData
+from telegram import Bot
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bench.broadcast import DEFAULT_RATE, TOKEN, Emulator, Scenario
 from bot import eventloop
 from bot.delivery.http_client import HttpClient
+from bot.delivery.transport import AiohttpRequest
 
 Post = Callable[[int], Awaitable[None]]
 TEXT = "Urgent Action: write to the Prosecutor General today. /act to write your letter"
@@ -73,6 +79,18 @@ async def with_aiohttp(url: str, calls: list[int], concurrency: int) -> float:
 
 async def with_httpx(url: str, calls: list[int], concurrency: int) -> float:
     request = HTTPXRequest(connection_pool_size=concurrency)
+    return await through_request(request, url, calls, concurrency)
+
+
+async def with_aiohttp_request(url: str, calls: list[int], concurrency: int) -> float:
+    request = AiohttpRequest(connection_pool_size=concurrency)
+    return await through_request(request, url, calls, concurrency)
+
+
+async def through_request(
+    request: BaseRequest, url: str, calls: list[int], concurrency: int
+) -> float:
+    """Calls through a PTB `BaseRequest`, as PTB makes them."""
     await request.initialize()
 
     async def post(chat_id: int) -> None:
@@ -91,6 +109,29 @@ async def with_httpx(url: str, calls: list[int], concurrency: int) -> float:
         await request.shutdown()
 
 
+async def bot_with_httpx(url: str, calls: list[int], concurrency: int) -> float:
+    return await through_bot(
+        HTTPXRequest(connection_pool_size=concurrency), url, calls, concurrency
+    )
+
+
+async def bot_with_aiohttp(url: str, calls: list[int], concurrency: int) -> float:
+    return await through_bot(
+        AiohttpRequest(connection_pool_size=concurrency), url, calls, concurrency
+    )
+
+
+async def through_bot(request: BaseRequest, url: str, calls: list[int], concurrency: int) -> float:
+    """Whole `Bot.send_message` calls of PTB over `request`."""
+    async with Bot(TOKEN, base_url=f"{url}/bot", request=request) as bot:
+
+        async def post(chat_id: int) -> None:
+            sent = await bot.send_message(chat_id, TEXT)
+            assert sent.message_id
+
+        return await measure(post, calls, concurrency)
+
+
 async def measure(post: Post, calls: list[int], concurrency: int) -> float:
     """CPU milliseconds per call, `concurrency` calls in flight."""
     queue = iter(calls)
@@ -105,7 +146,14 @@ async def measure(post: Post, calls: list[int], concurrency: int) -> float:
     return (time.process_time() - started) * 1000 / (len(calls) - 1)
 
 
-CLIENTS = {"HttpClient": lean, "aiohttp": with_aiohttp, "httpx": with_httpx}
+CLIENTS = {
+    "HttpClient": lean,
+    "aiohttp": with_aiohttp,
+    "httpx": with_httpx,
+    "AiohttpRequest": with_aiohttp_request,
+    "Bot + httpx": bot_with_httpx,
+    "Bot + AiohttpRequest": bot_with_aiohttp,
+}
 
 
 async def run(calls: int, rounds: int, concurrency: int) -> dict[str, dict[int, list[float]]]:

@@ -25,12 +25,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypedDict
 
-import aiosqlite
-
 from bot import eventloop
 from bot.catalogue import load_case
 from bot.db.cases import CaseRepository
-from bot.db.connection import Database
+from bot.db.connection import Connection, SQLiteDatabase
 from bot.db.migrations import migrate
 from bot.db.offers import sweep_offers
 from bot.domain.allowance import Allowance
@@ -56,13 +54,13 @@ class SweepFigures(TypedDict):
     longest_at: int
 
 
-class TimedDatabase(Database):
+class TimedDatabase(SQLiteDatabase):
     """The bot's database, timing every transaction."""
 
     durations: list[float]
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         async with super().transaction() as conn:
             started = time.perf_counter()
             yield conn
@@ -83,7 +81,7 @@ async def run(people: int, cases: int) -> list[SweepFigures]:
     ]
     allowances = list(Allowance)
     with tempfile.TemporaryDirectory() as folder:
-        db = await TimedDatabase.open(Path(folder) / "bench.sqlite3")
+        db = await TimedDatabase.connect(Path(folder) / "bench.sqlite3")
         assert isinstance(db, TimedDatabase)
         db.durations = []
         await migrate(db)

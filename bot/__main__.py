@@ -55,16 +55,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    from bot.logs import configure_logging  # noqa: PLC0415
+    from bot.logs import configure_logging, secrets_of  # noqa: PLC0415
 
-    secrets = [settings.token] + ([settings.webhook_secret] if settings.webhook_secret else [])
-    configure_logging(secrets)
+    configure_logging(secrets_of(settings))
     if args.command == "migrate":
         return eventloop.run(_migrate(settings))
     return _run(settings)
 
 
 def _run(settings: Settings) -> int:
+    from bot.logs import startup_failure  # noqa: PLC0415
+
+    try:
+        _serve(settings)
+    except Exception as error:  # whatever stops start-up: one clear line
+        # Its text may carry the token (an error page echoing the URL, PTB's InvalidToken):
+        # never let Python print it; say what failed, masked, and exit as on a bad setting.
+        log.critical("%s", startup_failure(error, settings))
+        return 2
+    log.info("stopped")
+    return 0
+
+
+def _serve(settings: Settings) -> None:
     from bot.app import ALLOWED_UPDATES, POLL_TIMEOUT, build_application  # noqa: PLC0415
 
     app = build_application(settings)
@@ -91,15 +104,17 @@ def _run(settings: Settings) -> int:
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,
         )
-    log.info("stopped")
-    return 0
 
 
 async def _migrate(settings: Settings) -> int:
     from bot.db.connection import Database  # noqa: PLC0415
     from bot.db.migrations import MigrationError, migrate  # noqa: PLC0415
 
-    db = await Database.open(settings.db_path)
+    try:
+        db = await Database.open(settings.database)
+    except ConnectionError as error:  # PostgreSQL unreachable; the message hides the password
+        log.error("%s", error)
+        return 1
     try:
         applied = await migrate(db)
     except MigrationError as error:
@@ -116,12 +131,15 @@ def _check() -> int:
     import os  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from bot.catalogue import load_catalogue  # noqa: PLC0415
+    from bot.catalogue import gaps, load_catalogue  # noqa: PLC0415
 
     directory = Path(os.environ.get("BOT_ACTIONS_DIR", "actions"))
     result = load_catalogue(directory)
     for problem in result.problems:
         print(problem)
+    for case, path in result.cases_with_paths():
+        if missing := gaps(case):  # a draft may lack these; publishing it needs them
+            print(f"{path.relative_to(directory)}: a draft, to complete: {', '.join(missing)}")
     print(f"{len(result.cases)} case(s) valid, {len(result.problems)} problem(s)")
     return 1 if result.problems else 0
 

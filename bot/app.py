@@ -20,10 +20,23 @@ from bot.db.migrations import migrate
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
-from bot.handlers import allowance, broadcast, organizer, register_handlers, reminders
+from bot.delivery.transport import AiohttpRequest
+from bot.handlers import (
+    allowance,
+    broadcast,
+    flows,
+    menus,
+    organizer,
+    register_handlers,
+    reminders,
+)
+from bot.handlers.errors import TapAnswers
+from bot.inbound import ReadableUpdates
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
+# Connections for the handlers' calls, PTB's default: many taps are answered at once.
+REPLY_CONNECTIONS = 256
 
 
 def build_application(
@@ -36,7 +49,7 @@ def build_application(
     limiter = SendLimiter(config.rate, chats=config.chats)
 
     async def post_init(app: UrgentActionApp) -> None:
-        db = await Database.open(settings.db_path)
+        db = await Database.open(settings.database)
         applied = await migrate(db)
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
@@ -44,6 +57,7 @@ def build_application(
         app.bot_data.services = services
         await seed_cases(services)
         await set_commands(app, renderer)
+        await menus.show_organizer_menus(app)
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine
@@ -53,6 +67,7 @@ def build_application(
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
         allowance.schedule_sweeps(app)
+        flows.schedule_sweeps(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services
@@ -68,6 +83,12 @@ def build_application(
         .token(settings.token.reveal())
         .base_url(settings.bot_base_url)
         .base_file_url(settings.file_base_url)
+        # PTB's own calls (replies, files, getUpdates) go over aiohttp: a reply costs a third
+        # to an eighth of the CPU it costs over HTTPX (bench/README.md). getUpdates keeps one
+        # long-polling connection of its own; an update PTB cannot read is dropped from its
+        # batch, not fetched again forever.
+        .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
+        .get_updates_request(ReadableUpdates(AiohttpRequest(connection_pool_size=1)))
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[BotContext]())
         .defaults(
@@ -79,8 +100,9 @@ def build_application(
         # Several people tap at once; each update is handled on its own task.
         .concurrent_updates(True)
         # Direct replies go at once and take their share of the limits the engine keeps; a
-        # short 429 is waited out and retried instead of failing the person's tap.
-        .rate_limiter(ReplyTracker(limiter))
+        # short 429 is waited out and retried instead of failing the person's tap. The taps
+        # answered are noted, so the error handler never answers one twice.
+        .rate_limiter(TapAnswers(ReplyTracker(limiter)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -49,6 +49,8 @@ class Settings:
     token: Secret
     api_url: str = DEFAULT_API_URL
     db_path: Path = Path("data/bot.sqlite3")
+    # A PostgreSQL server instead of the SQLite file (BOT_DATABASE_URL); it holds a password.
+    database_url: Secret | None = None
     organizers: frozenset[int] = frozenset()
     actions_dir: Path = Path("actions")
     webhook_url: str | None = None
@@ -57,6 +59,9 @@ class Settings:
     webhook_port: int = 8443
     send_rate: float = 25.0  # messages a second, the whole bot
     paid_broadcast: bool = False
+    # PostgreSQL with several processes: seconds a process holds a claimed message before
+    # another may take it (its process died).
+    delivery_lease: float = 120.0
     default_timezone: str = "UTC"
     # A reminder later than this after its time (the bot was down) is dropped, not sent.
     reminder_grace: timedelta = timedelta(hours=12)
@@ -64,6 +69,26 @@ class Settings:
     reminder_check: timedelta = timedelta(seconds=60)
     # How often the offer sweep looks for people whose next case is due (bot.db.offers).
     offer_check: timedelta = timedelta(minutes=10)
+
+    @property
+    def database(self) -> Path | Secret:
+        """The database to open: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.database_url if self.database_url is not None else self.db_path
+
+    @property
+    def secrets(self) -> list[Secret]:
+        """What the log must never show: the token, the webhook's secret, the database's
+        password."""
+        found = [self.token]
+        if self.webhook_secret is not None:
+            found.append(self.webhook_secret)
+        if self.database_url is not None:
+            from urllib.parse import unquote, urlsplit  # noqa: PLC0415
+
+            password = urlsplit(self.database_url.reveal()).password
+            if password:
+                found.extend({Secret(password), Secret(unquote(password))})
+        return found
 
     @property
     def bot_base_url(self) -> str:
@@ -108,10 +133,26 @@ class Settings:
                     "BOT_WEBHOOK_SECRET is invalid: use 1-256 characters of A-Z a-z 0-9 _ -."
                 )
             webhook_secret = Secret(raw_secret)
+        db_path = Path(env.get("BOT_DB_PATH", "data/bot.sqlite3"))
+        database_url: Secret | None = None
+        raw_url = env.get("BOT_DATABASE_URL", "").strip()
+        if re.match(r"^postgres(ql)?://", raw_url):
+            if not re.match(r"^postgres(ql)?://[^\s/]*/[^\s/?]+", raw_url):
+                raise ConfigError(
+                    "BOT_DATABASE_URL is invalid: expected postgresql://user:password@host/database."
+                )
+            database_url = Secret(raw_url)
+        elif re.match(r"^[a-z][a-z0-9+.-]*://", raw_url):
+            raise ConfigError(
+                "BOT_DATABASE_URL is invalid: give a postgresql:// URL, or a SQLite file's path."
+            )
+        elif raw_url:
+            db_path = Path(raw_url)
         return cls(
             token=Secret(token),
             api_url=api_url,
-            db_path=Path(env.get("BOT_DB_PATH", "data/bot.sqlite3")),
+            db_path=db_path,
+            database_url=database_url,
             organizers=frozenset(organizers),
             actions_dir=Path(env.get("BOT_ACTIONS_DIR", "actions")),
             webhook_url=webhook_url,
@@ -120,6 +161,7 @@ class Settings:
             webhook_port=_int(env, "BOT_WEBHOOK_PORT", 8443, 1, 65535),
             send_rate=_float(env, "BOT_SEND_RATE", 25.0, 0.1, 1000.0),
             paid_broadcast=_flag(env, "BOT_PAID_BROADCAST"),
+            delivery_lease=_float(env, "BOT_DELIVERY_LEASE", 120.0, 5.0, 3600.0),
             default_timezone=_timezone(env, "BOT_DEFAULT_TIMEZONE", "UTC"),
             reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),

@@ -189,11 +189,14 @@ async def _seed(settings: Settings, rehearsal: bool, now: datetime) -> tuple[Reh
 
 
 def _people(emulator: TelegramEmulator) -> None:
-    """The cast the demo starts with: a volunteer, a Russian speaker, and an organizer."""
+    """The cast the demo starts with: volunteers in four languages, and an organizer."""
     emulator.create_person("Anna", language_code="en")
     emulator.create_person("Айгуль", language_code="ru")
     # The organizer's id is the one in BOT_ORGANIZERS.
     emulator.create_person("Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER)
+    # Readers of two of Amnesty's other working languages, one of them right to left.
+    emulator.create_person("Camille", language_code="fr")
+    emulator.create_person("ليلى", language_code="ar")
 
 
 def _page_routes(state: _PageState) -> Callable[[web.Application], None]:

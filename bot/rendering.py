@@ -1,37 +1,182 @@
-"""Every word a person reads comes from `templates/`: one jinja Environment renders them all.
+"""Every word a person reads comes from `templates/` and the catalogues in `locales/`.
 
-Layout: `templates/<language>/<name>` (a language is a folder, so a new one needs no code):
+Templates hold the layout and English message ids in `{% trans %}` blocks; translators work on
+`locales/<language>/LC_MESSAGES/messages.po`, extracted from them with Babel (see README.md,
+"Languages and translating"). A language is shipped once its catalogue is there: the `.po`
+files are compiled in memory when the bot starts, so there is no build step to forget.
+
+Layout of `templates/`:
 - `*.html`: chat messages in Telegram's HTML, autoescaped;
-- `*.txt`: plain text (letters, email bodies), not escaped;
-- `buttons.toml`: the short labels on buttons, each a small jinja template;
-- `commands.toml`: the command menu, per kind of chat;
-- `dates.toml`: month names and the long and short date formats;
-- `charts.toml`: the words drawn on charts.
-A template missing in one language falls back to English.
+- `*.txt`: plain text (letters, email bodies, buttons), not escaped;
+- `buttons.txt`, `commands.txt`, `charts.txt`: short labels, one macro each;
+- `<language>/letters/`: the letters, whole texts per language, since their prose is written,
+  not translated sentence by sentence.
+Plural forms, dates, numbers and the names of countries and languages come from CLDR (Babel).
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
+import io
+from collections.abc import Callable
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+LOCALES_DIR = ROOT / "locales"
+DOMAIN = "messages"
+# The language the templates are written in: it needs no catalogue.
 FALLBACK_LANGUAGE = "en"
+# The CLDR locale whose dates a language uses where its own default is not the one wanted:
+# Amnesty's English is British ("12 June 2022", not "June 12, 2022").
+_CLDR_LOCALE = {"en": "en_GB"}
+# Scripts written right to left: printable pages set dir="rtl" for them.
+_RTL = frozenset({"ar", "fa", "he", "ur"})
+
+
+@cache
+def cldr_locale(language: str) -> Locale:
+    """The CLDR locale for a two-letter language code, parsed once."""
+    return Locale.parse(_CLDR_LOCALE.get(language, language))
+
+
+def load_translations(po_file: Path) -> Translations:
+    """A catalogue compiled from its `.po` file in memory (the `.mo` a build would write)."""
+    with po_file.open("rb") as source:
+        catalog = read_po(source)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
 
 
 class Renderer:
     """Renders messages, letters and button labels in a person's language."""
 
-    def __init__(self, directory: Path = TEMPLATES_DIR) -> None:
+    def __init__(self, directory: Path = TEMPLATES_DIR, locales: Path = LOCALES_DIR) -> None:
         self.directory = directory
-        self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(directory),
+        self.locales = locales
+        self._loader = jinja2.FileSystemLoader(directory)
+        self._environments: dict[str, jinja2.Environment] = {}
+        self._templates: dict[tuple[str, str], jinja2.Template] = {}
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The languages shipped: English first, then each with a catalogue in `locales/`."""
+        found = sorted(
+            p.name
+            for p in self.locales.iterdir()
+            if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file() and p.name != FALLBACK_LANGUAGE
+        )
+        return (FALLBACK_LANGUAGE, *found)
+
+    def language_for(self, code: str | None) -> str:
+        """The supported language closest to a Telegram `language_code` such as "ru" or "en-GB"."""
+        base = (code or "").split("-")[0].lower()
+        return base if base in self.languages else FALLBACK_LANGUAGE
+
+    def is_rtl(self, language: str) -> bool:
+        """Whether `language` is written right to left."""
+        return language in _RTL
+
+    def environment(self, language: str) -> jinja2.Environment:
+        """The jinja environment that renders in `language`: its catalogue and locale data.
+
+        One per language rather than translations swapped in per call: charts and files are
+        rendered in worker threads too, and an environment never changes once built.
+        """
+        if language not in self.languages:
+            language = FALLBACK_LANGUAGE
+        environment = self._environments.get(language)
+        if environment is None:
+            environment = self._build(language)
+            self._environments[language] = environment
+        return environment
+
+    def template(self, language: str, name: str) -> jinja2.Template:
+        """The template `name` for `language`: its own copy (letters), else the shared one."""
+        key = (language, name)
+        found = self._templates.get(key)
+        if found is None:
+            # Which file answers is looked up once: a miss costs jinja a search of the folder.
+            found = self.environment(language).get_or_select_template(
+                [f"{language}/{name}", name, f"{FALLBACK_LANGUAGE}/{name}"]
+            )
+            self._templates[key] = found
+        return found
+
+    def render(self, language: str, name: str, **context: Any) -> str:
+        """Render template `name` in `language` with `context`, trimmed of outer whitespace."""
+        return self.template(language, name).render(language=language, **context).strip()
+
+    def button(self, language: str, key: str, **context: Any) -> str:
+        """The label of button `key` (a macro of `templates/buttons.txt`) in `language`."""
+        # Labels are plain text (Telegram shows button text as is), so no escaping here.
+        return self._macro(language, "buttons.txt", key)(**context).strip()
+
+    def commands(self, language: str, scope: str) -> list[tuple[str, str]]:
+        """The command menu for `scope` ("private" or "group"): (command, description) pairs."""
+        lines = self.render(language, "commands.txt", scope=scope).splitlines()
+        return [
+            (command, description.strip())
+            for command, _, description in (line.partition(" ") for line in lines if line.strip())
+        ]
+
+    def labels(self, language: str, name: str) -> dict[str, str]:
+        """Every label of `templates/<name>` (one macro each, without arguments), in `language`."""
+        module = self.template(language, name).module
+        return {
+            key: str(value()).strip()
+            for key, value in vars(module).items()
+            if isinstance(value, jinja2.runtime.Macro)
+        }
+
+    def long_date(self, day: date, language: str) -> str:
+        """A date written out in `language`: "12 June 2022", "12 июня 2022 г."."""
+        return _long_date(day, language)
+
+    def short_date(self, day: date, language: str) -> str:
+        """A day of the year in `language`, without the year: "12 June", "12 июня"."""
+        return _short_date(day, language)
+
+    def number(self, value: float, language: str) -> str:
+        """A number as `language` groups its digits: "100,000", "100 000"."""
+        return _number(value, language)
+
+    def country_name(self, code: str, language: str, fallback: str) -> str:
+        """The name of country `code` (ISO 3166-1) in `language`, from CLDR."""
+        return str(cldr_locale(language).territories.get(code.upper(), fallback))
+
+    def language_name(
+        self, code: str, language: str | None = None, *, capitalised: bool = True
+    ) -> str:
+        """The name of language `code` in `language` (by default its own name)."""
+        try:
+            name = Locale.parse(code).get_display_name(Locale.parse(language or code))
+        except (UnknownLocaleError, ValueError):
+            return code
+        name = name or code
+        return name[:1].upper() + name[1:] if capitalised else name
+
+    def _macro(self, language: str, name: str, key: str) -> Callable[..., str]:
+        macro = getattr(self.template(language, name).module, key, None)
+        if not isinstance(macro, jinja2.runtime.Macro):
+            raise KeyError(f"no label {key!r} in templates/{name}")
+        return lambda **context: str(macro(**context))
+
+    def _build(self, language: str) -> jinja2.Environment:
+        environment = jinja2.Environment(
+            loader=self._loader,
             autoescape=jinja2.select_autoescape(
                 enabled_extensions=("html",), default_for_string=True, default=False
             ),
@@ -39,103 +184,44 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            extensions=["jinja2.ext.i18n"],
         )
-        self.environment.filters["longdate"] = self.long_date
-        self.environment.filters["shortdate"] = self.short_date
-        self.environment.filters["plural"] = plural
-        self.environment.filters["country"] = self.country_name
+        po_file = self.locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        translations = load_translations(po_file) if po_file.is_file() else Translations()
+        environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
 
-    @cached_property
-    def languages(self) -> tuple[str, ...]:
-        """The languages that have templates, English first."""
-        found = sorted(p.name for p in self.directory.iterdir() if p.is_dir() and len(p.name) == 2)
-        return tuple(sorted(found, key=lambda lang: lang != FALLBACK_LANGUAGE))
+        def bound(function: Callable[..., str]) -> Callable[..., str]:
+            # Templates may name the language ("| longdate(language)") or leave it implied.
+            return lambda value, lang=None, *args: function(value, lang or language, *args)
 
-    def language_for(self, code: str | None) -> str:
-        """The supported language closest to a Telegram `language_code` such as "ru" or "en-GB"."""
-        base = (code or "").split("-")[0].lower()
-        return base if base in self.languages else FALLBACK_LANGUAGE
-
-    def template(self, language: str, name: str) -> jinja2.Template:
-        """The template `name` in `language`, or in English where that language lacks it."""
-        return self.environment.get_or_select_template(
-            [f"{language}/{name}", f"{FALLBACK_LANGUAGE}/{name}"]
+        environment.filters["longdate"] = bound(self.long_date)
+        environment.filters["shortdate"] = bound(self.short_date)
+        environment.filters["number"] = bound(self.number)
+        environment.filters["country"] = bound(self.country_name)
+        # In a sentence a language's name keeps CLDR's case ("Язык: русский"); alone on a button
+        # it is capitalised (Renderer.language_name).
+        environment.globals["name_of_language"] = lambda code: self.language_name(
+            code, language, capitalised=False
         )
-
-    def render(self, language: str, name: str, **context: Any) -> str:
-        """Render `templates/<language>/<name>` with `context`, trimmed of outer whitespace."""
-        return self.template(language, name).render(language=language, **context).strip()
-
-    def button(self, language: str, key: str, **context: Any) -> str:
-        """The label of button `key` in `language`."""
-        labels = self._buttons(language)
-        source = labels.get(key) or self._buttons(FALLBACK_LANGUAGE).get(key)
-        if source is None:
-            raise KeyError(f"no button label {key!r} in templates/{language}/buttons.toml")
-        # Labels are plain text (Telegram shows button text as is), so no escaping here.
-        return self.plain(source, **context)
-
-    def commands(self, language: str, scope: str) -> list[tuple[str, str]]:
-        """The command menu for `scope` ("private" or "group"): (command, description) pairs."""
-        table = self._table(language, "commands.toml").get(scope) or self._table(
-            FALLBACK_LANGUAGE, "commands.toml"
-        ).get(scope, {})
-        return [(str(command), str(description)) for command, description in table.items()]
-
-    def long_date(self, day: date, language: str) -> str:
-        """A date written out in `language`: "12 June 2022", "12 июня 2022 г."."""
-        return self._date(day, language, "long")
-
-    def short_date(self, day: date, language: str) -> str:
-        """A day of the year in `language`, without the year: "12 June", "12 июня"."""
-        return self._date(day, language, "short")
-
-    def labels(self, language: str, name: str) -> dict[str, str]:
-        """Plain-text labels from `templates/<language>/<name>`; English fills any gap."""
-        labels = {k: str(v) for k, v in self._table(FALLBACK_LANGUAGE, name).items()}
-        labels.update((k, str(v)) for k, v in self._table(language, name).items())
-        return labels
-
-    def country_name(self, code: str, language: str, fallback: str) -> str:
-        """The name of country `code` in `language` (templates/<language>/countries.toml)."""
-        return str(self._table(language, "countries.toml").get(code, fallback))
-
-    def plain(self, source: str, **context: Any) -> str:
-        """Render a small plain-text template (a phrase, a label): no HTML escaping."""
-        return self._label_environment.from_string(source).render(**context).strip()
-
-    @cached_property
-    def _label_environment(self) -> jinja2.Environment:
-        # Button labels and letter phrases are plain text: Telegram shows labels as they are,
-        # and letters are not HTML.
-        environment = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined)  # noqa: S701
-        environment.filters.update(self.environment.filters)
+        environment.globals["rtl"] = self.is_rtl(language)
+        # A letter states what happened where the case says it (`facts` in its context); a
+        # case without that statement leaves the paragraph out.
+        environment.globals["facts"] = ""
         return environment
 
-    def _date(self, day: date, language: str, form: str) -> str:
-        table = self._table(language, "dates.toml") or self._table(FALLBACK_LANGUAGE, "dates.toml")
-        month = str(table["months"][day.month - 1])
-        return str(table[form]).format(day=day.day, month=month, year=day.year)
 
-    def _buttons(self, language: str) -> Mapping[str, str]:
-        return self._table(language, "buttons.toml")
-
-    def _table(self, language: str, name: str) -> Mapping[str, Any]:
-        cache: dict[str, Mapping[str, Any]] = self.__dict__.setdefault("_tables", {})
-        key = f"{language}/{name}"
-        if key not in cache:
-            path = self.directory / language / name
-            cache[key] = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
-        return cache[key]
+# CLDR's formatting is general and so not quick; an alert to many people writes the same few
+# dates and counts again and again, so each is formatted once.
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, "long", locale=cldr_locale(language))
 
 
-def plural(count: int, *forms: str) -> str:
-    """The word for `count`: two forms (one, other) or three (one, few, many: Russian)."""
-    if len(forms) == 2:
-        return forms[0] if count == 1 else forms[1]
-    one, few, many = forms
-    if count % 10 == 1 and count % 100 != 11:
-        return one
-    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        return few
-    return many
+@lru_cache(maxsize=4096)
+def _short_date(day: date, language: str) -> str:
+    return format_skeleton("MMMMd", day, locale=cldr_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float, language: str) -> str:
+    return format_decimal(value, locale=cldr_locale(language))

@@ -1,9 +1,15 @@
 """Fixtures: the Telegram emulator on 127.0.0.1, the real bot running against it over HTTP with
-a fresh, migrated SQLite file and a clock the test can move, and a database on its own."""
+a fresh, migrated database and a clock the test can move, and a database on its own.
+
+The database is a SQLite file, or, when BOT_TEST_DATABASE_URL names a PostgreSQL database
+(`.ci/run` runs the whole suite both ways), a schema of its own in that database for each test.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -17,7 +23,7 @@ from bot import eventloop
 from bot.app import build_application, running
 from bot.config import Secret, Settings
 from bot.context import Services, UrgentActionApp
-from bot.db.connection import Database
+from bot.db.connection import Database, is_postgresql
 from bot.db.migrations import migrate
 from bot.emulator import EmulatorLimits, Person, RecordedMessage, TelegramEmulator
 
@@ -55,13 +61,46 @@ class MovableClock:
         self.skipped += delta
 
 
+# A PostgreSQL database the tests may use (a schema of their own each), or nothing: SQLite.
+TEST_DATABASE_URL = os.environ.get("BOT_TEST_DATABASE_URL", "").strip() or None
+if TEST_DATABASE_URL is not None and not is_postgresql(TEST_DATABASE_URL):
+    raise RuntimeError("BOT_TEST_DATABASE_URL must be a postgresql:// URL")
+
+
+def database_env(target: Path | Secret) -> dict[str, str]:
+    """The environment that points a bot process at `target` (a SQLite file or a URL)."""
+    if isinstance(target, Secret):
+        return {"BOT_DATABASE_URL": target.reveal()}
+    return {"BOT_DB_PATH": str(target)}
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A fresh, migrated SQLite file, for tests of the repositories without the bot."""
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
+async def database(tmp_path: Path) -> AsyncIterator[Path | Secret]:
+    """Where a fresh database is: a SQLite file in the test's folder, or a new, empty schema
+    in the PostgreSQL database of BOT_TEST_DATABASE_URL, dropped after the test."""
+    if TEST_DATABASE_URL is None:
+        yield tmp_path / "bot.sqlite3"
+        return
+    import asyncpg  # noqa: PLC0415
+
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = await asyncpg.connect(TEST_DATABASE_URL)
+    try:
+        await admin.execute(f"CREATE SCHEMA {schema}")
+        separator = "&" if "?" in TEST_DATABASE_URL else "?"
+        yield Secret(f"{TEST_DATABASE_URL}{separator}search_path={schema}")
+    finally:
+        await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        await admin.close()
+
+
+@pytest.fixture
+async def db(database: Path | Secret) -> AsyncIterator[Database]:
+    """A fresh, migrated database, for tests of the repositories without the bot."""
+    opened = await Database.open(database)
+    await migrate(opened)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
@@ -87,12 +126,13 @@ def clock() -> MovableClock:
 
 
 @pytest.fixture
-def settings(emulator: TelegramEmulator, tmp_path: Path) -> Settings:
-    """Settings pointing the bot at the emulator, with a fresh database file."""
+def settings(emulator: TelegramEmulator, tmp_path: Path, database: Path | Secret) -> Settings:
+    """Settings pointing the bot at the emulator, with a fresh database."""
     return Settings(
         token=Secret(TOKEN),
         api_url=emulator.api_url,
         db_path=tmp_path / "bot.sqlite3",
+        database_url=database if isinstance(database, Secret) else None,
         organizers=frozenset({ORGANIZER_ID}),
         actions_dir=ROOT / "actions",
     )

@@ -205,8 +205,8 @@ def test_email_parts_are_the_strings_the_chat_shows_to_copy(
     ("language", "dated", "president", "excellency", "copy_line"),
     [
         ("en", "25 November 2026", "Dear Mr President,", "Your Excellency,", "Copy: "),
-        ("ru", "25 ноября 2026 г.", "Уважаемый господин Президент!", "Ваше Превосходительство!",
-         "Копия: "),
+        ("ru", "25 ноября 2026\u202fг.", "Уважаемый господин Президент!",
+         "Ваше Превосходительство!", "Копия: "),
     ],
 )  # fmt: skip
 def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
@@ -220,20 +220,31 @@ def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
 ) -> None:
     appeal = compose(case, renderer, Channel.POST, language)
     to_president, to_embassy = appeal.letters
+    # Officials' titles in the letter's language, as the case gives them.
+    president_title, ambassador = {
+        "en": ("President of Kazakhstan", "Ambassador"),
+        "ru": ("Президент Республики Казахстан", "Посол"),
+    }[language]
+    president_address = [
+        president_title if line == PRESIDENT_ADDRESS[1] else line for line in PRESIDENT_ADDRESS
+    ]
+    embassy_address = [
+        ambassador if line == EMBASSY_ADDRESS[1] else line for line in EMBASSY_ADDRESS
+    ]
     assert not to_president.is_copy
     assert to_embassy.is_copy
     assert to_embassy.copy_of == to_president.recipient
     # The appeal: dated, addressed, saluted as the sheet says, the embassy named on a copy line.
-    assert to_president.body.startswith(dated + "\n\n" + "\n".join(PRESIDENT_ADDRESS) + "\n\n")
+    assert to_president.body.startswith(dated + "\n\n" + "\n".join(president_address) + "\n\n")
     assert president in to_president.body
-    assert f"{copy_line}His Excellency Akylbek Kamaldinov, Ambassador" in to_president.body
+    assert f"{copy_line}His Excellency Akylbek Kamaldinov, {ambassador}" in to_president.body
     for ask in case.text(language).asks:
         assert ask in to_president.body
     # The copy: addressed to the embassy, with the appeal itself below, whole.
-    assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(EMBASSY_ADDRESS) + "\n\n")
+    assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(embassy_address) + "\n\n")
     assert excellency in to_embassy.body
     assert to_embassy.body.endswith(to_president.body)
-    assert "Kassym-Jomart Tokayev, President of Kazakhstan" in to_embassy.body.split(dated)[1]
+    assert f"Kassym-Jomart Tokayev, {president_title}" in to_embassy.body.split(dated)[1]
 
 
 def test_the_post_file_prints_each_letter_then_its_envelope_label(
@@ -303,7 +314,7 @@ def test_the_russian_fax_cover_is_in_russian(case: UrgentAction, renderer: Rende
     page = fax_file(to_president, renderer, "Анна П.").decode("utf-8")
     assert "<h1>ФАКС</h1>" in page
     assert "<tr><th>От кого</th><td>Анна П.</td></tr>" in page
-    assert "<tr><th>Дата</th><td>25 ноября 2026 г.</td></tr>" in page
+    assert "<tr><th>Дата</th><td>25 ноября 2026\u202fг.</td></tr>" in page
     assert "Уважаемый господин Президент!" in page
 
 
@@ -436,14 +447,16 @@ def test_openings_and_closings_vary_across_people_and_always_name_the_person(
 def test_available_languages_put_the_officials_language_first(
     case: UrgentAction, renderer: Renderer
 ) -> None:
-    assert available_languages(case, renderer) == ("en", "ru")
-    assert available_languages(case, renderer, "ru") == ("ru", "en")
+    others = ("fr", "es", "ar")
+    assert available_languages(case, renderer) == ("en", "ru", *others)
+    assert available_languages(case, renderer, "ru") == ("ru", "en", *others)
+    assert available_languages(case, renderer, "ar") == ("ar", "en", "ru", "fr", "es")
     president, embassy = case.targets
     russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
-    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en")
+    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en", *others)
     german = CaseText("Titel", "Kurz.", "Mehr.", ("Zhanbolat Mamay freilassen",))
     with_german = replace(case, texts={**case.texts, "de": german})
-    assert available_languages(with_german, renderer, "de") == ("en", "ru")
+    assert available_languages(with_german, renderer, "de") == ("en", "ru", *others)
     with pytest.raises(LanguageError):
         compose(with_german, renderer, Channel.EMAIL, "de")
 
@@ -526,6 +539,83 @@ def test_a_channel_no_official_can_receive_is_refused(
     # The embassy still gets its copy by email when the President has no fax.
     (letter,) = compose(no_fax, renderer, Channel.EMAIL).letters
     assert letter.cc_emails == ("ottawa@mfa.kz",)
+
+
+# --- Letters in every language ----------------------------------------------------------------
+
+FRENCH = CaseText(
+    "Détention d’un militant prolongée",
+    "Zhanbolat Mamay reste détenu jusqu’au 12 juin.",
+    "Il est poursuivi pour avoir exprimé pacifiquement ses opinions.",
+    (
+        "libérer immédiatement Zhanbolat Mamay",
+        "abandonner les poursuites infondées engagées contre lui",
+    ),
+)
+SPANISH = CaseText(
+    "Prolongan la detención de un activista",
+    "Zhanbolat Mamay seguirá detenido hasta el 12 de junio.",
+    "Se le procesa por expresar pacíficamente sus opiniones.",
+    (
+        "poner en libertad de inmediato a Zhanbolat Mamay",
+        "poner fin a su procesamiento infundado",
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def multilingual(case: UrgentAction) -> UrgentAction:
+    """The shipped case, its French and Spanish asks shortened to tell them apart here."""
+    return replace(case, texts={**case.texts, "fr": FRENCH, "es": SPANISH})
+
+
+@pytest.mark.parametrize(
+    ("language", "salutation", "asks", "title", "dated"),
+    [
+        ("fr", "Monsieur le Président,",
+         "de libérer immédiatement Zhanbolat Mamay et d’abandonner",
+         "Président de la République du Kazakhstan", "25 novembre 2026"),
+        ("es", "Señor Presidente:", "a poner en libertad de inmediato a Zhanbolat Mamay y a poner",
+         "Presidente de la República de Kazajistán", "25 de noviembre de 2026"),
+        ("ar", "فخامة الرئيس،", "الإفراج عن جانبولات ماماي فورًا، ووضع حد",
+         "رئيس جمهورية كازاخستان", "25 نوفمبر 2026"),
+    ],
+)  # fmt: skip
+def test_letters_in_french_spanish_and_arabic_are_whole_texts_in_that_language(
+    multilingual: UrgentAction,
+    renderer: Renderer,
+    language: str,
+    salutation: str,
+    asks: str,
+    title: str,
+    dated: str,
+) -> None:
+    to_president, to_embassy = compose(multilingual, renderer, Channel.POST, language).letters
+    body = to_president.body
+    assert body.startswith(dated + "\n\nKassym-Jomart Tokayev\n" + title + "\n")
+    assert salutation in body
+    assert asks in body
+    assert ANNA.signature in body
+    assert not re.search(r"\b(Dear|Yours|appeal|urge)\b", body)
+    # The embassy's copy asks it to convey the concern, in the same language, above the appeal.
+    assert to_embassy.body.endswith(to_president.body)
+    page = post_file(compose(multilingual, renderer, Channel.POST, language), renderer)
+    html = page.decode("utf-8")
+    assert f'<html lang="{language}"' in html
+    assert ('dir="rtl"' in html.split(">", 2)[1]) == (language == "ar")
+
+
+def test_a_letter_in_another_language_keeps_the_guide_in_the_readers(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    to_president, _ = compose(case, renderer, Channel.FAX, "en").letters
+    page = fax_file(to_president, renderer, reader="ru").decode("utf-8")
+    assert "Как отправить этот факс" in page  # the guide, for the Russian reader
+    assert "<h1>FAX</h1>" in page and "Dear Mr President," in page  # the fax, in English
+    assert 'class="guide" lang="ru" dir="ltr"' in page
+    arabic = fax_file(to_president, renderer, reader="ar").decode("utf-8")
+    assert 'class="guide" lang="ar" dir="rtl"' in arabic
+    assert "كيف ترسل هذا الفاكس" in arabic
 
 
 # --- The facts -----------------------------------------------------------------------------

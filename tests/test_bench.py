@@ -63,7 +63,14 @@ def test_the_http_client_benchmark_measures_every_client() -> None:
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| ")]
     clients = [row.split("|")[1].strip() for row in rows[1:]]
-    assert clients == ["HttpClient", "aiohttp", "httpx"]
+    assert clients == [
+        "HttpClient",
+        "aiohttp",
+        "httpx",
+        "AiohttpRequest",
+        "Bot + httpx",
+        "Bot + AiohttpRequest",
+    ]
     for row in rows[1:]:
         cells = [cell.strip() for cell in row.split("|")[2:-1]]
         assert all(float(cell.rstrip("x")) > 0 for cell in cells), row

@@ -25,6 +25,7 @@ def test_the_longest_callbacks_fit_in_64_bytes() -> None:
     longest = {
         "sg": (slug, "email", "initials"),
         "lt": (slug, "email", "ru"),
+        "lk": (slug, "email", "ru", "Ab3-_xYz"),
         "rec": (slug, "email", "99"),
         "bg": (slug, "99"),
     }

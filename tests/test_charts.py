@@ -29,7 +29,7 @@ def series(days: int) -> ResultsSeries:
 @pytest.mark.parametrize("language", Renderer().languages)
 @pytest.mark.parametrize("days", [1, 2, 60])
 def test_the_chart_is_a_png_telegram_takes_as_a_photo(language: str, days: int) -> None:
-    labels = ResultsChartLabels(**Renderer().labels(language, "charts.toml"))
+    labels = ResultsChartLabels(**Renderer().labels(language, "charts.txt"))
 
     image = draw_results(series(days), labels)
 
@@ -42,7 +42,7 @@ def test_the_chart_is_a_png_telegram_takes_as_a_photo(language: str, days: int) 
 
 
 def test_the_same_numbers_draw_the_same_picture_and_other_numbers_another() -> None:
-    labels = ResultsChartLabels(**Renderer().labels("en", "charts.toml"))
+    labels = ResultsChartLabels(**Renderer().labels("en", "charts.txt"))
     assert draw_results(series(5), labels) == draw_results(series(5), labels)
     assert draw_results(series(5), labels) != draw_results(series(6), labels)
 

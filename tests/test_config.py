@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.logs import SecretFilter
+from bot.logs import SecretFilter, startup_failure
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
 
@@ -101,3 +101,46 @@ def test_the_offer_sweep_wakes_every_ten_minutes_unless_told() -> None:
     assert told.offer_check == timedelta(seconds=30)
     with pytest.raises(ConfigError, match="BOT_OFFER_CHECK is invalid"):
         Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_OFFER_CHECK": "soon"})
+
+
+def test_a_postgresql_url_chooses_postgresql_and_its_password_stays_hidden(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = "postgresql://bot:pa%40ss-word@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    assert settings.database_url is not None and settings.database_url.reveal() == url
+    assert settings.database == settings.database_url
+    assert "pa%40ss" not in repr(settings) and "pa@ss" not in repr(settings)
+    logger = logging.getLogger("test.config.database")
+    logger.addFilter(SecretFilter(settings.secrets))
+    with caplog.at_level(logging.INFO):
+        logger.info("could not reach %s (password %s)", url, "pa@ss-word")
+    assert "pa%40ss-word" not in caplog.text
+    assert "pa@ss-word" not in caplog.text
+
+
+def test_a_database_url_that_is_a_path_stays_sqlite() -> None:
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": "/srv/bot/b.sqlite3"})
+    assert settings.database_url is None
+    assert settings.database == Path("/srv/bot/b.sqlite3")
+    assert Settings.from_env({"BOT_TOKEN": TOKEN}).database == Path("data/bot.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://bot:hunter2@db/urgent", "postgresql://bot:hunter2@db", "sqlite://x"]
+)
+def test_a_database_url_of_another_kind_is_refused_without_showing_it(url: str) -> None:
+    with pytest.raises(ConfigError, match="BOT_DATABASE_URL is invalid") as raised:
+        Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    assert "hunter2" not in str(raised.value)
+
+
+def test_a_failed_start_shows_no_part_of_the_database_password() -> None:
+    url = "postgresql://bot:pa%40ss-word@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": url})
+    # What a driver may say: the URL as given, or the password decoded.
+    error = ConnectionError(f"could not connect to {url} with password pa@ss-word")
+    line = startup_failure(error, settings)
+    assert line.startswith("start-up failed: ConnectionError: could not connect to ")
+    assert "pa%40ss-word" not in line
+    assert "pa@ss-word" not in line

@@ -11,7 +11,7 @@ import pytest
 
 from bot.catalogue import load_case
 from bot.db.broadcasts import Broadcast, BroadcastRepository
-from bot.db.cases import CaseRepository
+from bot.db.cases import CaseRepository, SlugTakenError
 from bot.db.connection import Database
 from bot.db.drafts import MAX_AGE, DraftGoneError, DraftKind, DraftRepository
 from bot.db.outbox import OutboxRepository
@@ -148,21 +148,34 @@ async def test_an_imported_case_is_stored_with_its_draft_finished_once(
     await drafts.save(OLGA, DraftKind.IMPORT, SHEET, T0)
     read = await drafts.get(OLGA, DraftKind.IMPORT, T0)
     assert read is not None
-    assert await cases.store_import(sheet, T0, read) is True
+    assert await cases.store_import(sheet, T0, read, update=False) is True
     assert await drafts.get(OLGA, DraftKind.IMPORT, T0) is None
     assert (await cases.get("kz-imported")) is not None
     # A second tap on the same sheet stores nothing more.
     with pytest.raises(DraftGoneError):
-        await cases.store_import(dataclasses.replace(sheet, reference="again"), T0, read)
+        await cases.store_import(
+            dataclasses.replace(sheet, reference="again"), T0, read, update=False
+        )
     stored = await cases.get("kz-imported")
     assert stored is not None
     assert stored.reference != "again"
-    # A follow-up sheet for the stored case is saved over it.
+    # A new case whose slug another case has taken meanwhile never overwrites it.
     await drafts.save(OLGA, DraftKind.IMPORT, SHEET, T0)
+    other = await drafts.get(OLGA, DraftKind.IMPORT, T0)
+    assert other is not None
+    with pytest.raises(SlugTakenError):
+        await cases.store_import(
+            dataclasses.replace(sheet, reference="UA 9/99"), T0, other, update=False
+        )
+    assert await cases.get("kz-imported") == stored
+    assert await drafts.get(OLGA, DraftKind.IMPORT, T0) is not None  # the sheet still waits
+    # A follow-up sheet for the stored case is saved over it.
     follow_up = await drafts.get(OLGA, DraftKind.IMPORT, T0)
     assert follow_up is not None
     assert (
-        await cases.store_import(dataclasses.replace(sheet, reference="UA 1/23"), T0, follow_up)
+        await cases.store_import(
+            dataclasses.replace(sheet, reference="UA 1/23"), T0, follow_up, update=True
+        )
         is False
     )
     stored = await cases.get("kz-imported")

@@ -8,11 +8,14 @@ system's fonts render every script (Cyrillic, Arabic, Chinese...) with no font f
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
+
+from markupsafe import Markup
 
 from bot.appeals.compose import Appeal, Letter
 from bot.domain.cases import TargetRole
@@ -67,40 +70,91 @@ def email_file(letter: Letter) -> bytes:
     return message.as_bytes()
 
 
-def post_file(appeal: Appeal, renderer: Renderer) -> bytes:
+def post_file(appeal: Appeal, renderer: Renderer, reader: str | None = None) -> bytes:
     """A printable HTML page: each letter, then on its own page its envelope label.
 
     The appeal comes first, the copy for the embassy after it, each followed by its label.
+    The guide on screen is in the `reader`'s language; the letters are in theirs.
     """
+    guide = renderer.render(
+        reader or appeal.language, "letters/guide_post.html", letters=appeal.letters
+    )
     page = renderer.render(
-        appeal.language, "letters/post.html", appeal=appeal, letters=appeal.letters
+        appeal.language,
+        "letters/post.html",
+        appeal=appeal,
+        letters=appeal.letters,
+        guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
+        parts=[printed_parts(letter) for letter in appeal.letters],
     )
     return page.encode("utf-8")
 
 
-def fax_file(letter: Letter, renderer: Renderer, sender: str | None = None) -> bytes:
+def printed_parts(letter: Letter) -> list[tuple[str, str]]:
+    """A printed letter's body in pieces, each as (what may break across pages, its closing).
+
+    The pieces are the letter and, in a copy sent to an embassy, the appeal it encloses (from
+    its "---------- Copy of my appeal ----------" line), which the post file starts on a page
+    of its own. Each closing block (the last paragraph, the sign-off, the room to sign, the
+    name and the "Copy:" line) prints unbroken, so a page never holds the signature alone.
+    """
+    starts = [m.start() for m in _ENCLOSURE.finditer(letter.body)]
+    bounds = [0, *starts, len(letter.body)]
+    pieces = [letter.body[a:b].strip("\n") for a, b in itertools.pairwise(bounds)]
+    return [_closing_split(piece) for piece in pieces if piece]
+
+
+# The line that opens an enclosed copy, in any language: ten dashes, words, ten dashes.
+_ENCLOSURE = re.compile(r"^-{10} .+ -{10}$", re.MULTILINE)
+
+
+def _closing_split(body: str) -> tuple[str, str]:
+    # The room to sign is the one run of two empty lines in a printed letter; the closing
+    # block starts with the paragraph before the sign-off.
+    head, gap, tail = body.rpartition("\n\n\n")
+    if not gap:
+        return body, ""
+    paragraphs = head.split("\n\n")
+    keep = min(2, len(paragraphs) - 1)
+    if keep <= 0:
+        return "", body
+    return "\n\n".join(paragraphs[:-keep]), "\n\n".join(paragraphs[-keep:]) + gap + tail
+
+
+def fax_file(
+    letter: Letter, renderer: Renderer, sender: str | None = None, reader: str | None = None
+) -> bytes:
     """A printable HTML fax: a cover block (to, fax number, from, date, pages), then the letter.
 
-    `sender` is the cover's "From" line; the letter's signature when not given.
+    `sender` is the cover's "From" line; the letter's signature when not given. The guide on
+    screen is in the `reader`'s language, the cover and the letter in the letter's.
     """
     if letter.fax is None:
         raise ValueError(f"the letter to {letter.recipient.name} has no fax number")
+    guide_language = reader or letter.language
+    guide = renderer.render(
+        guide_language,
+        "letters/guide_fax.html",
+        letter=letter,
+        dialled_from=dialled_from(letter, guide_language),
+    )
     page = renderer.render(
         letter.language,
         "letters/fax.html",
         letter=letter,
+        guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
         sender=sender or letter.signer.signature,
         pages=fax_pages(letter),
-        dialled_from=dialled_from(letter),
+        parts=printed_parts(letter),
     )
     return page.encode("utf-8")
 
 
-def dialled_from(letter: Letter) -> str | None:
-    """The name of the country the writer dials from, in the letter's language, if they said."""
+def dialled_from(letter: Letter, language: str) -> str | None:
+    """The name of the country the writer dials from, in `language`, if they said."""
     if letter.writer_country is None:
         return None
-    return country_name(letter.writer_country, letter.language)
+    return country_name(letter.writer_country, language)
 
 
 def fax_pages(letter: Letter) -> int:

@@ -67,6 +67,22 @@ async def alert_subscribers(
     *,
     batch: int = ALERT_BATCH,
 ) -> int:
+    """Queue the case's alert for everyone who wants it and has not had it (`_alert`), one
+    process at a time: two processes publishing or resuming one case at once would choose the
+    same people, so the second waits, then finds them alerted."""
+    async with db.exclusive(f"urgent-action-bot:publish:{case.slug}", wait=True):
+        return await _alert(db, case, message_for, now, default_timezone, batch=batch)
+
+
+async def _alert(
+    db: Database,
+    case: UrgentAction,
+    message_for: Callable[[Audience], OutboundMessage],
+    now: datetime,
+    default_timezone: str,
+    *,
+    batch: int = ALERT_BATCH,
+) -> int:
     """Queue the case's alert for every active subscriber who wants it and has not had it.
 
     Subscribers are taken in batches, each one transaction: choosing them, recording that the

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 from bot.db.drafts import Draft, take
 from bot.db.outbox import cancel_broadcast, enqueue
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
@@ -46,7 +44,7 @@ class Broadcast:
     status_message_id: int | None
 
 
-async def _members(conn: aiosqlite.Connection, audience: str) -> list[tuple[int, int, str]]:
+async def _members(conn: Connection, audience: str) -> list[tuple[int, int, str]]:
     if not AUDIENCE.match(audience):
         raise ValueError(f"unknown audience {audience!r}")
     kind, _, value = audience.partition(":")

@@ -6,22 +6,18 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bot.catalogue import case_from_mapping, case_to_mapping
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database, Row
 from bot.db.drafts import Draft, take
 from bot.db.reminders import replan
 from bot.domain.cases import CaseStatus, UrgentAction
 
 
-def _case(row: aiosqlite.Row) -> UrgentAction:
+def _case(row: Row) -> UrgentAction:
     return case_from_mapping(json.loads(row["document"]), source=f"database:{row['slug']}")
 
 
-async def _insert(
-    conn: aiosqlite.Connection, case: UrgentAction, source: str, now: datetime
-) -> bool:
+async def _insert(conn: Connection, case: UrgentAction, source: str, now: datetime) -> bool:
     """Add the case unless its slug is stored already; whether it was added."""
     cursor = await conn.execute(
         "INSERT INTO cases (slug, document, status, source, created_at, updated_at,"
@@ -37,6 +33,10 @@ async def _insert(
         ),
     )
     return bool(cursor.rowcount)
+
+
+class SlugTakenError(Exception):
+    """A new case's slug is another case's: nothing was stored."""
 
 
 class CaseRepository:
@@ -67,21 +67,26 @@ class CaseRepository:
         async with self._db.transaction() as conn:
             await self._save(conn, case, now)
 
-    async def store_import(self, case: UrgentAction, now: datetime, draft: Draft) -> bool:
+    async def store_import(
+        self, case: UrgentAction, now: datetime, draft: Draft, *, update: bool
+    ) -> bool:
         """Store a case read from a sheet and finish the organizer's import `draft`, at once.
 
-        A new slug is added; a stored one (a follow-up, or a case stored meanwhile) is saved
-        over, as `save` does. Returns whether the case is new. DraftGoneError, with nothing
-        stored, if the draft was finished or changed since it was read (a second tap).
+        A new slug is added; an `update` (a follow-up) is saved over its case, as `save` does.
+        Returns whether the case is new. DraftGoneError, with nothing stored, if the draft was
+        finished or changed since it was read (a second tap); SlugTakenError, with nothing
+        stored, if a new case's slug was taken meanwhile: another case is never overwritten.
         """
         async with self._db.transaction() as conn:
             await take(conn, draft)
             added = await _insert(conn, case, "import", now)
+            if not added and not update:
+                raise SlugTakenError(case.slug)
             if not added:
                 await self._save(conn, case, now)
         return added
 
-    async def _save(self, conn: aiosqlite.Connection, case: UrgentAction, now: datetime) -> None:
+    async def _save(self, conn: Connection, case: UrgentAction, now: datetime) -> None:
         published = now.isoformat() if case.status is CaseStatus.ACTIVE else None
         closed = now.isoformat() if case.status is CaseStatus.CLOSED else None
         cursor = await conn.execute("SELECT * FROM cases WHERE slug = ?", (case.slug,))

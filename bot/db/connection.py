@@ -1,30 +1,175 @@
-"""The database: one SQLite connection, WAL mode, foreign keys on, and a lock around it.
+"""The database: a small interface that SQLite and PostgreSQL each implement.
 
-One connection serves the whole bot, so that writes never fight over SQLite's lock. Every use goes
-through `transaction()` (reads and writes, committed together, rolled back on error) or `read()`;
-the lock keeps one coroutine's statements out of another's transaction.
+The repositories talk to `Database` (a transaction, or a read) and to the `Connection` it hands
+out (execute, executemany, fetch one or all), in SQLite's SQL; `bot.db.dialect` names what is
+translated for PostgreSQL. `Database.open` chooses the backend from one setting: a file path is
+SQLite, a `postgresql://` URL is PostgreSQL (`bot.db.postgres`).
+
+SQLite: one connection serves the whole bot, so that writes never fight over SQLite's lock. Every
+use goes through `transaction()` (reads and writes, committed together, rolled back on error) or
+`read()`; the lock keeps one coroutine's statements out of another's transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 import aiosqlite
 
+from bot.config import Secret
+from bot.db.dialect import Dialect
 
-class Database:
-    """The bot's SQLite database."""
+Parameters = Sequence[Any] | Mapping[str, Any]
+
+
+class Row(Protocol):
+    """A row of a result, read by column name or position."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+
+class Cursor(Protocol):
+    """What one statement gave: its rows, how many rows it changed, a new row's id."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    @property
+    def lastrowid(self) -> int | None: ...
+
+    async def fetchone(self) -> Row | None: ...
+
+    async def fetchall(self) -> Iterable[Row]: ...
+
+
+class Connection(Protocol):
+    """One connection, inside a transaction or a read."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor: ...
+
+    async def executemany(self, sql: str, parameters: Iterable[Parameters]) -> None: ...
+
+    async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None: ...
+
+    async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]: ...
+
+
+def is_postgresql(url: str) -> bool:
+    """Whether a database setting names a PostgreSQL server (else it is a SQLite file)."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def _url_of(target: Path | str | Secret) -> str:
+    return target.reveal() if isinstance(target, Secret) else str(target)
+
+
+class Database(ABC):
+    """The bot's database, whichever backend holds it."""
+
+    dialect: Dialect
+
+    @staticmethod
+    async def open(target: Path | str | Secret) -> Database:
+        """Open the database `target` names: a file path (SQLite, created if needed) or a
+        `postgresql://` URL (kept in a Secret where it carries a password)."""
+        url = _url_of(target)
+        if is_postgresql(url):
+            from bot.db.postgres import PostgresDatabase  # noqa: PLC0415
+
+            return await PostgresDatabase.connect(Secret(url))
+        return await SQLiteDatabase.connect(Path(url))
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the database; pending work is already committed."""
+
+    async def schema_changed(self) -> None:  # noqa: B027 - SQLite needs nothing
+        """Learn what migrations changed that the backend keeps in mind."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """Run statements in one transaction: all of them land, or none."""
+
+    @abstractmethod
+    def read(self) -> AbstractAsyncContextManager[Connection]:
+        """Run read-only statements, outside anyone else's transaction."""
+
+    @abstractmethod
+    def exclusive(self, name: str, *, wait: bool) -> AbstractAsyncContextManager[bool]:
+        """Hold the lock `name` against every process on this database while the block runs.
+
+        With `wait`, block until it is free (yields True); without, yield whether it was taken
+        (False: another holds it, and the block should do nothing)."""
+
+
+class _SQLiteCursor:
+    def __init__(self, cursor: aiosqlite.Cursor) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    async def fetchone(self) -> Row | None:
+        return await self._cursor.fetchone()
+
+    async def fetchall(self) -> Iterable[Row]:
+        return await self._cursor.fetchall()
+
+
+class _SQLiteConnection:
+    dialect = Dialect.SQLITE
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
+        return _SQLiteCursor(await self._connection.execute(sql, parameters))
+
+    async def executemany(self, sql: str, parameters: Iterable[Parameters]) -> None:
+        await self._connection.executemany(sql, parameters)
+
+    async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
+        cursor = await self._connection.execute(sql, parameters)
+        return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        cursor = await self._connection.execute(sql, parameters)
+        return list(await cursor.fetchall())
+
+
+class SQLiteDatabase(Database):
+    """One SQLite file: one connection, WAL mode, foreign keys on, and a lock around it."""
+
+    dialect = Dialect.SQLITE
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._connection = connection
+        self._wrapped = _SQLiteConnection(connection)
         self._lock = asyncio.Lock()
+        self._named: dict[str, asyncio.Lock] = {}
         self.path = path
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
+    async def connect(cls, path: Path) -> SQLiteDatabase:
         """Open (creating if needed) the database at `path`, in WAL mode with foreign keys on."""
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,24 +182,31 @@ class Database:
         return cls(connection, path)
 
     async def close(self) -> None:
-        """Close the connection; pending work is already committed."""
         async with self._lock:
             await self._connection.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run statements in one transaction: all of them land, or none."""
+    async def transaction(self) -> AsyncIterator[Connection]:
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self._connection
+                yield self._wrapped
             except BaseException:
                 await self._connection.execute("ROLLBACK")
                 raise
             await self._connection.execute("COMMIT")
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run read-only statements, outside anyone else's transaction."""
+    async def read(self) -> AsyncIterator[Connection]:
         async with self._lock:
-            yield self._connection
+            yield self._wrapped
+
+    @asynccontextmanager
+    async def exclusive(self, name: str, *, wait: bool) -> AsyncIterator[bool]:
+        # One process owns a SQLite file, so a lock in the process is a lock on the database.
+        lock = self._named.setdefault(name, asyncio.Lock())
+        if not wait and lock.locked():
+            yield False
+            return
+        async with lock:
+            yield True

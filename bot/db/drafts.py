@@ -15,9 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database, Row
 from bot.db.outbox import timestamp
 
 # Long enough to finish a draft after a weekend away; short enough that a forgotten one, with
@@ -51,7 +49,7 @@ def _encoded(body: Mapping[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _draft(row: aiosqlite.Row) -> Draft:
+def _draft(row: Row) -> Draft:
     return Draft(
         user_id=int(row["user_id"]),
         kind=DraftKind(row["kind"]),
@@ -60,7 +58,7 @@ def _draft(row: aiosqlite.Row) -> Draft:
     )
 
 
-async def take(conn: aiosqlite.Connection, draft: Draft) -> None:
+async def take(conn: Connection, draft: Draft) -> None:
     """Delete the draft in the caller's transaction; DraftGoneError if it changed since read."""
     cursor = await conn.execute(
         "DELETE FROM drafts WHERE user_id = ? AND kind = ? AND body = ? AND updated_at = ?",

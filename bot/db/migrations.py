@@ -1,4 +1,10 @@
-"""Numbered SQL migrations, applied in order, each in one transaction, recorded with a checksum."""
+"""Numbered SQL migrations, applied in order, each in one transaction, recorded with a checksum.
+
+One sequence serves both databases: each file is written in SQLite's SQL, and
+`bot.db.dialect.migration_statements` translates its types for PostgreSQL (or keeps a part marked
+for one database only). The runner holds a lock on the database while it works, so that two
+processes starting at once apply each migration once: the second waits, then finds it applied.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.db.connection import Database
+from bot.db.dialect import migration_statements
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -51,9 +58,20 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
+# The name of the lock the runner holds on the database (an advisory lock on PostgreSQL).
+MIGRATION_LOCK = "urgent-action-bot:migrations"
+
+
 async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """Apply the migrations not yet applied; return those applied now."""
     migrations = discover(directory)
+    async with db.exclusive(MIGRATION_LOCK, wait=True):
+        done = await _migrate(db, migrations)
+    await db.schema_changed()
+    return done
+
+
+async def _migrate(db: Database, migrations: list[Migration]) -> list[Migration]:
     async with db.transaction() as conn:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -82,7 +100,13 @@ async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[Migrat
             continue
         try:
             async with db.transaction() as conn:
-                for statement in _statements(migration.sql):
+                # Another process may have applied it since it was read (a SQLite file opened
+                # by two processes; PostgreSQL's runners wait for each other's lock).
+                if await conn.fetchone(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+                ):
+                    continue
+                for statement in migration_statements(migration.sql, db.dialect):
                     await conn.execute(statement)
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
@@ -101,21 +125,3 @@ async def migrate(db: Database, directory: Path = MIGRATIONS_DIR) -> list[Migrat
             ) from error
         done.append(migration)
     return done
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (executescript would commit on its own)."""
-    import sqlite3  # noqa: PLC0415
-
-    statements: list[str] = []
-    current = ""
-    for line in sql.splitlines(keepends=True):
-        if not current and (not line.strip() or line.strip().startswith("--")):
-            continue
-        current += line
-        if sqlite3.complete_statement(current):
-            statements.append(current.strip())
-            current = ""
-    if current.strip():
-        statements.append(current.strip())
-    return statements

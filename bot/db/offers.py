@@ -19,10 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.db.alerts import Audience
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database, Row
 from bot.db.outbox import add_payload, enqueue, timestamp
 from bot.db.reminders import plan_people
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
@@ -167,7 +165,7 @@ class ChoiceRepository:
             )
 
 
-async def network_allowance(conn: aiosqlite.Connection) -> Allowance:
+async def network_allowance(conn: Connection) -> Allowance:
     """The network's default allowance on an open connection; every case until organizers say."""
     cursor = await conn.execute(
         "SELECT value FROM network_settings WHERE key = ?", (NETWORK_ALLOWANCE,)
@@ -176,7 +174,7 @@ async def network_allowance(conn: aiosqlite.Connection) -> Allowance:
     return Allowance(row[0]) if row is not None else Allowance.EVERY
 
 
-def _choice(row: aiosqlite.Row) -> Choice:
+def _choice(row: Row) -> Choice:
     return Choice(
         allowance=Allowance(row["allowance"]) if row["allowance"] else None,
         themes=tuple(json.loads(row["themes"])) if row["themes"] is not None else None,
@@ -189,7 +187,7 @@ def _choice(row: aiosqlite.Row) -> Choice:
     )
 
 
-async def open_cases(conn: aiosqlite.Connection, cases: Sequence[UrgentAction]) -> list[OpenCase]:
+async def open_cases(conn: Connection, cases: Sequence[UrgentAction]) -> list[OpenCase]:
     """The active `cases` as the choice sees them, with how far each has reached so far."""
     found = []
     for case in cases:
@@ -230,7 +228,7 @@ class _Row:
 
 
 async def _readers(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     after: int,
     batch: int,
     now: datetime,

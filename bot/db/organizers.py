@@ -6,13 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 
 
 async def audit(
-    conn: aiosqlite.Connection, user_id: int, action: str, detail: dict[str, Any], now: datetime
+    conn: Connection, user_id: int, action: str, detail: dict[str, Any], now: datetime
 ) -> None:
     """Record what an organizer did, inside the caller's transaction."""
     await conn.execute(

@@ -8,13 +8,15 @@ and records what became of each through `OutboxRepository`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+import logging
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
+from bot.db.dialect import Dialect
+from bot.delivery.limits import ChatLimits
 from bot.delivery.messages import (
     DEFAULT_PRIORITY,
     Delivery,
@@ -28,6 +30,9 @@ from bot.delivery.messages import (
     Verdict,
 )
 
+log = logging.getLogger(__name__)
+CHAT_LIMITS = ChatLimits()
+
 _CLAIMABLE = (
     "SELECT o.id, o.payload_id, o.chat_id, o.subscriber_id, o.kind, o.broadcast_id, o.priority,"
     " o.attempts, o.migrated, o.params, s.status AS subscriber_status"
@@ -35,6 +40,43 @@ _CLAIMABLE = (
     " WHERE o.status = 'pending' AND o.not_before <= ?"
     " ORDER BY o.priority, o.not_before, o.id LIMIT ?"
 )
+
+
+# On PostgreSQL several processes may claim at once. Each locks the rows it takes and passes
+# over those another has locked, so no row goes to two of them. A chat that a process is sending
+# to (a row in flight), or that was sent to within the last second, waits for a later claim, as
+# does a group sent 20 messages in the last minute: a chat's limits hold across processes.
+_CLAIMABLE_SHARED = (
+    "SELECT o.id, o.payload_id, o.chat_id, o.subscriber_id, o.kind, o.broadcast_id, o.priority,"
+    " o.attempts, o.migrated, o.params, s.status AS subscriber_status"
+    " FROM outbox AS o LEFT JOIN subscribers AS s ON s.id = o.subscriber_id"
+    " WHERE o.status = 'pending' AND o.not_before <= ?"
+    " AND NOT EXISTS (SELECT 1 FROM outbox AS x WHERE x.chat_id = o.chat_id"
+    "   AND (x.status = 'sending' OR (x.status = 'sent' AND x.sent_at > ?)))"
+    " AND (o.chat_id > 0 OR (SELECT count(*) FROM outbox AS g WHERE g.chat_id = o.chat_id"
+    "   AND g.status = 'sent' AND g.sent_at > ?) < ?)"
+    " ORDER BY o.priority, o.not_before, o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED"
+)
+
+
+def claimable(dialect: Dialect) -> str:
+    """The claim's query for this database (see `claim_parameters`)."""
+    return _CLAIMABLE_SHARED if dialect is Dialect.POSTGRESQL else _CLAIMABLE
+
+
+def claim_parameters(
+    dialect: Dialect, now: datetime, limit: int, chats: ChatLimits = CHAT_LIMITS
+) -> tuple[object, ...]:
+    """The parameters of `claimable(dialect)` for a claim of `limit` rows at `now`."""
+    if dialect is Dialect.POSTGRESQL:
+        return (
+            timestamp(now),
+            timestamp(now - timedelta(seconds=chats.private_interval)),
+            timestamp(now - timedelta(seconds=chats.group_window)),
+            chats.group_messages,
+            limit,
+        )
+    return (timestamp(now), limit)
 
 
 def timestamp(moment: datetime) -> str:
@@ -54,7 +96,7 @@ def _jsonable(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be sent as a Bot API parameter")
 
 
-async def add_payload(conn: aiosqlite.Connection, message: OutboundMessage, now: datetime) -> int:
+async def add_payload(conn: Connection, message: OutboundMessage, now: datetime) -> int:
     """Store a message once, for any number of recipients; return its id."""
     if "chat_id" in message.params:
         raise ValueError("a payload is shared by its recipients: give chat_id per recipient")
@@ -67,7 +109,7 @@ async def add_payload(conn: aiosqlite.Connection, message: OutboundMessage, now:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     message: OutboundMessage | int,
     recipients: Iterable[Recipient],
     *,
@@ -108,7 +150,7 @@ async def enqueue(
     return len(rows)
 
 
-async def cancel_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> int:
+async def cancel_broadcast(conn: Connection, broadcast_id: int) -> int:
     """Cancel the broadcast's rows not yet sent; return how many.
 
     Rows the engine has taken are cancelled too, so that a crash cannot send them after a
@@ -123,19 +165,69 @@ async def cancel_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> int
     return cursor.rowcount
 
 
-class OutboxRepository:
-    """The engine's side of the outbox: claim, record, recover, and the operator's views."""
+# How long a claimed row stays its engine's: far longer than a send and its recording take
+# (seconds at most), short enough that a dead process's rows go out again soon.
+LEASE = timedelta(minutes=2)
 
-    def __init__(self, db: Database) -> None:
+
+# PostgreSQL: the shortest wait before claiming again after a claim that found nothing.
+IDLE_RECLAIM = 0.1
+
+
+def wall_clock() -> datetime:
+    """The real time, for leases between processes (the bot's own clock may be moved)."""
+    return datetime.now(UTC)
+
+
+class OutboxRepository:
+    """The engine's side of the outbox: claim, record, recover, and the operator's views.
+
+    On SQLite one process owns the database, so at start every row left in flight is its own
+    and goes back to pending. On PostgreSQL several processes may drain one outbox: each claim
+    locks its rows (`claimable`) and leases them for `lease`; rows whose lease ran out (their
+    process died) go back to pending when any process next claims, in a transaction that
+    locks them, so one process resends them and no other.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        rate: float | None = None,
+        chats: ChatLimits = CHAT_LIMITS,
+        lease: timedelta = LEASE,
+        wall: Callable[[], datetime] = wall_clock,
+    ) -> None:
         self._db = db
+        # The bot's messages a second, shared by its processes on PostgreSQL (None: no limit
+        # here; SQLite's one process keeps it in memory, bot.delivery.limits).
+        self._rate = rate
+        self._chats = chats
+        self._lease = lease
+        self._wall = wall
+        # After a claim the shared rate held back: seconds until it allows a batch.
+        self.capacity_wait = 0.0
+        # This process's name on the rows it holds (PostgreSQL's other processes see it).
+        self.process = secrets.token_hex(8)
 
     async def recover(self) -> int:
         """Return rows a stopped or crashed engine left in flight to pending; return how many."""
         async with self._db.transaction() as conn:
+            if conn.dialect is Dialect.POSTGRESQL:
+                return await self._release_expired(conn)
             cursor = await conn.execute(
                 "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'"
             )
             return cursor.rowcount
+
+    async def _release_expired(self, conn: Connection) -> int:
+        """Return the rows whose lease ran out to pending (their process is gone)."""
+        cursor = await conn.execute(
+            "UPDATE outbox SET status = 'pending', claimed_at = NULL"
+            " WHERE status = 'sending' AND (lease_expires IS NULL OR lease_expires < ?)",
+            (timestamp(self._wall()),),
+        )
+        return max(cursor.rowcount, 0)
 
     async def claim(self, now: datetime, limit: int) -> list[Delivery]:
         """Take up to `limit` due rows in order, marked as sending.
@@ -144,9 +236,24 @@ class OutboxRepository:
         instead.
         """
         at = timestamp(now)
+        self.capacity_wait = 0.0
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(_CLAIMABLE, (at, limit))
-            rows = await cursor.fetchall()
+            shared = conn.dialect is Dialect.POSTGRESQL
+            if shared and await self._release_expired(conn):
+                log.warning("outbox: rows of a process that stopped were in flight; resending")
+            tokens = await self._tokens(conn, limit) if shared and self._rate else None
+            if tokens is not None:
+                limit = min(limit, int(tokens))
+                if limit <= 0:
+                    return []
+            cursor = await conn.execute(
+                claimable(conn.dialect), claim_parameters(conn.dialect, now, limit, self._chats)
+            )
+            rows = list(await cursor.fetchall())
+            if shared and not rows:
+                # Due rows may be waiting for their chat (busy in another process, or sent to
+                # a moment ago): look again shortly, not at once.
+                self.capacity_wait = max(self.capacity_wait, IDLE_RECLAIM)
             claimed: list[Delivery] = []
             inactive: list[int] = []
             for row in rows:
@@ -169,9 +276,14 @@ class OutboxRepository:
                 )
             if claimed:
                 await conn.execute(
-                    "UPDATE outbox SET status = 'sending', claimed_at = ?"
-                    " WHERE id IN (SELECT value FROM json_each(?))",
-                    (at, json.dumps([d.id for d in claimed])),
+                    "UPDATE outbox SET status = 'sending', claimed_at = ?, lease_expires = ?,"
+                    " claimed_by = ? WHERE id IN (SELECT value FROM json_each(?))",
+                    (
+                        at,
+                        timestamp(self._wall() + self._lease),
+                        self.process,
+                        json.dumps([d.id for d in claimed]),
+                    ),
                 )
             if inactive:
                 await conn.execute(
@@ -180,7 +292,34 @@ class OutboxRepository:
                     " WHERE id IN (SELECT value FROM json_each(?))",
                     (json.dumps(inactive),),
                 )
+            if tokens is not None:
+                await conn.execute(
+                    "UPDATE send_capacity SET tokens = ?, stamp = ? WHERE name = 'bot'",
+                    (tokens - len(claimed), timestamp(self._wall())),
+                )
         return claimed
+
+    async def _tokens(self, conn: Connection, wanted: int) -> float:
+        """PostgreSQL: the tokens in the bot's shared send bucket now, the bucket locked until
+        the claim commits; fewer than a useful batch counts as none (`capacity_wait` says how
+        long until there are)."""
+        rate = float(self._rate or 0)
+        burst = max(1.0, rate)  # a second's worth
+        await conn.execute(
+            "INSERT INTO send_capacity (name, tokens, stamp) VALUES ('bot', ?, ?)"
+            " ON CONFLICT (name) DO NOTHING",
+            (burst, timestamp(self._wall())),
+        )
+        row = await conn.fetchone(
+            "SELECT tokens, stamp FROM send_capacity WHERE name = 'bot' FOR UPDATE"
+        )
+        assert row is not None
+        elapsed = max(0.0, (self._wall() - datetime.fromisoformat(row["stamp"])).total_seconds())
+        tokens = min(burst, float(row["tokens"]) + elapsed * rate)
+        # Claim in batches of a fifth of a second or more, not a row at a time.
+        needed = min(float(wanted), max(1.0, rate / 5))
+        self.capacity_wait = 0.0 if tokens >= needed else (needed - tokens) / rate
+        return tokens if tokens >= needed else 0.0
 
     async def payloads(self, ids: Iterable[int]) -> dict[int, Payload]:
         """The stored payloads with these ids."""
@@ -193,14 +332,28 @@ class OutboxRepository:
             rows = await cursor.fetchall()
         return {row["id"]: Payload(row["id"], row["method"], row["params"]) for row in rows}
 
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending row becomes due, or None when none is pending."""
+    async def next_due(self, now: datetime | None = None) -> datetime | None:
+        """When the earliest pending row becomes due, or None when none is pending.
+
+        On PostgreSQL, given `now`, rows other processes hold count as due when their lease
+        runs out: should their process die, this one sends them then.
+        """
         async with self._db.read() as conn:
-            cursor = await conn.execute(
+            row = await conn.fetchone(
                 "SELECT min(not_before) FROM outbox WHERE status = 'pending'"
             )
-            row = await cursor.fetchone()
-        return datetime.fromisoformat(row[0]) if row is not None and row[0] is not None else None
+            lease = None
+            if now is not None and conn.dialect is Dialect.POSTGRESQL:
+                lease = await conn.fetchone(
+                    "SELECT min(lease_expires) FROM outbox WHERE status = 'sending'"
+                    " AND (claimed_by IS NULL OR claimed_by != ?)",
+                    (self.process,),
+                )
+        due = [datetime.fromisoformat(row[0])] if row is not None and row[0] is not None else []
+        if now is not None and lease is not None and lease[0] is not None:
+            # A lease is in real time; the engine's clock may run elsewhere (tests move it).
+            due.append(now + (datetime.fromisoformat(lease[0]) - self._wall()))
+        return min(due, default=None)
 
     async def record(self, results: Sequence[Result]) -> None:
         """Record what became of each delivery, all in one transaction."""
@@ -209,7 +362,7 @@ class OutboxRepository:
         by_verdict: dict[Verdict, list[Result]] = {}
         for result in results:
             by_verdict.setdefault(result.verdict, []).append(result)
-        updates = [
+        updates: list[tuple[str, list[tuple[Any, ...]]]] = [
             (
                 "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
                 " attempts = attempts + 1, last_error = NULL WHERE id = ?",
@@ -305,7 +458,7 @@ class OutboxRepository:
             return cursor.rowcount
 
 
-async def _record_blocked(conn: aiosqlite.Connection, result: Result) -> None:
+async def _record_blocked(conn: Connection, result: Result) -> None:
     """The chat is out of reach: so is everything still queued for it, and its subscriber."""
     delivery = result.delivery
     await conn.execute(
@@ -326,7 +479,7 @@ async def _record_blocked(conn: aiosqlite.Connection, result: Result) -> None:
     )
 
 
-async def _record_migrated(conn: aiosqlite.Connection, result: Result) -> None:
+async def _record_migrated(conn: Connection, result: Result) -> None:
     """The group is now a supergroup: move its subscription and queued rows, send once more."""
     delivery, new_chat = result.delivery, result.migrate_to
     assert new_chat is not None

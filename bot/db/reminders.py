@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
+from bot.db.dialect import Dialect
 from bot.db.outbox import enqueue, timestamp
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.allowance import DueReminder as DayReminder
@@ -34,10 +33,24 @@ from bot.domain.reminders import (
 # Rows settled per transaction (about a fifth of a second each), so a sweep of 100,000 reminders
 # never holds the one writer long enough to keep a reply to a tap waiting.
 SWEEP_BATCH = 2000
+_DUE = (
+    "SELECT r.id, r.case_slug, r.subscriber_id, r.due_at, s.chat_id, s.language,"
+    " coalesce(s.timezone, ?) AS timezone, s.status = 'active' AS reachable,"
+    " EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = r.case_slug"
+    "   AND x.actor = s.actor) AS acted,"
+    " EXISTS (SELECT 1 FROM reminder_stops t WHERE t.case_slug = r.case_slug"
+    "   AND t.subscriber_id = r.subscriber_id) AS stopped"
+    " FROM reminders r JOIN subscribers s ON s.id = r.subscriber_id"
+    " WHERE r.status = 'pending' AND r.due_at <= ?"
+    " ORDER BY r.due_at, r.id LIMIT ?"
+)
+_DUE_LOCKED = _DUE + " FOR UPDATE OF r SKIP LOCKED"
+# The lock a sweep holds across the bot's processes.
+SWEEP_LOCK = "urgent-action-bot:reminder-sweep"
 
 
 async def plan(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case: UrgentAction,
     now: datetime,
     default_timezone: str,
@@ -51,7 +64,8 @@ async def plan(
     cursor = await conn.execute(
         "SELECT DISTINCT coalesce(s.timezone, ?) FROM case_alerts a"
         " JOIN subscribers s ON s.id = a.subscriber_id"
-        " WHERE a.case_slug = ? AND s.chat_type = 'private' AND (? IS NULL OR s.id = ?)",
+        " WHERE a.case_slug = ? AND s.chat_type = 'private'"
+        " AND (CAST(? AS BIGINT) IS NULL OR s.id = ?)",
         (default_timezone, case.slug, subscriber_id, subscriber_id),
     )
     timezones = [str(row[0]) for row in await cursor.fetchall()]
@@ -63,7 +77,7 @@ async def plan(
                 " SELECT a.case_slug, s.id, ?, ? FROM case_alerts a"
                 " JOIN subscribers s ON s.id = a.subscriber_id"
                 " WHERE a.case_slug = ? AND s.chat_type = 'private'"
-                " AND coalesce(s.timezone, ?) = ? AND (? IS NULL OR s.id = ?)"
+                " AND coalesce(s.timezone, ?) = ? AND (CAST(? AS BIGINT) IS NULL OR s.id = ?)"
                 " AND s.id NOT IN (SELECT subscriber_id FROM reminder_stops WHERE case_slug = ?)"
                 " AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = a.case_slug"
                 "   AND x.actor = s.actor)"
@@ -84,7 +98,7 @@ async def plan(
 
 
 async def plan_people(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case: UrgentAction,
     now: datetime,
     people: Iterable[tuple[int, str]],
@@ -108,7 +122,7 @@ async def plan_people(
 
 
 async def replan(
-    conn: aiosqlite.Connection, case: UrgentAction, now: datetime, default_timezone: str
+    conn: Connection, case: UrgentAction, now: datetime, default_timezone: str
 ) -> int:
     """Plan the case's pending reminders anew (its deadline or plan changed), in the caller's
     transaction. Steps already sent stay sent; a step is keyed by its deadline, so the same step
@@ -120,9 +134,7 @@ async def replan(
     return await plan(conn, case, now, default_timezone)
 
 
-async def cancel_for_actor(
-    conn: aiosqlite.Connection, case_slug: str, actor: str, now: datetime
-) -> None:
+async def cancel_for_actor(conn: Connection, case_slug: str, actor: str, now: datetime) -> None:
     """Cancel what is pending for the person behind `actor` on the case: they acted."""
     await conn.execute(
         "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = 'acted'"
@@ -217,7 +229,8 @@ class ReminderRepository:
             )
             await conn.execute(
                 "INSERT INTO reminders (case_slug, subscriber_id, step, due_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET due_at = excluded.due_at,"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (case_slug, subscriber_id, step)"
+                " DO UPDATE SET due_at = excluded.due_at,"
                 " status = 'pending', settled_at = NULL, note = NULL",
                 (case.slug, subscriber_id, SNOOZE_STEP, timestamp(until)),
             )
@@ -281,6 +294,21 @@ class ReminderRepository:
         both and never lost.
         """
         report = SweepReport()
+        # One sweep at a time across the bot's processes (PostgreSQL); another process's sweep
+        # now is doing this one's work, so this one does nothing.
+        async with self._db.exclusive(SWEEP_LOCK, wait=False) as mine:
+            if not mine:
+                return report
+            return await self._sweep(now, cases, message_for, grace, report)
+
+    async def _sweep(
+        self,
+        now: datetime,
+        cases: Mapping[str, UrgentAction],
+        message_for: Callable[[UrgentAction, str], OutboundMessage],
+        grace: timedelta,
+        report: SweepReport,
+    ) -> SweepReport:
         while True:
             async with self._db.transaction() as conn:
                 # Every row claimed leaves `pending` or moves past `now`: the loop ends.
@@ -289,17 +317,10 @@ class ReminderRepository:
                     return report
                 await self._settle(conn, due, now, cases, message_for, grace, report)
 
-    async def _claim(self, conn: aiosqlite.Connection, now: datetime) -> list[DueReminder]:
+    async def _claim(self, conn: Connection, now: datetime) -> list[DueReminder]:
+        # Even beside a sweep that did not take the lock, a row is settled once (PostgreSQL).
         cursor = await conn.execute(
-            "SELECT r.id, r.case_slug, r.subscriber_id, r.due_at, s.chat_id, s.language,"
-            " coalesce(s.timezone, ?) AS timezone, s.status = 'active' AS reachable,"
-            " EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = r.case_slug"
-            "   AND x.actor = s.actor) AS acted,"
-            " EXISTS (SELECT 1 FROM reminder_stops t WHERE t.case_slug = r.case_slug"
-            "   AND t.subscriber_id = r.subscriber_id) AS stopped"
-            " FROM reminders r JOIN subscribers s ON s.id = r.subscriber_id"
-            " WHERE r.status = 'pending' AND r.due_at <= ?"
-            " ORDER BY r.due_at, r.id LIMIT ?",
+            _DUE_LOCKED if conn.dialect is Dialect.POSTGRESQL else _DUE,
             (self.default_timezone, timestamp(now), SWEEP_BATCH),
         )
         rows = await cursor.fetchall()
@@ -321,7 +342,7 @@ class ReminderRepository:
 
     async def _one_a_day(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         decided: list[tuple[DueReminder, Decision]],
         now: datetime,
         cases: Mapping[str, UrgentAction],
@@ -382,7 +403,7 @@ class ReminderRepository:
 
     async def _settle(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         due: Iterable[DueReminder],
         now: datetime,
         cases: Mapping[str, UrgentAction],

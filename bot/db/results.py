@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
             conn,
             "SELECT substr(first, 1, 10) AS day, count(*) FROM"
             " (SELECT min(acted_at) AS first FROM actions WHERE case_slug = ? GROUP BY actor)"
-            " GROUP BY day",
+            " AS firsts GROUP BY day",
             case_slug,
         )
         joined = await _per_day(
@@ -132,12 +130,12 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
     return tuple(days)
 
 
-async def _per_day(conn: aiosqlite.Connection, sql: str, *params: object) -> dict[date, int]:
+async def _per_day(conn: Connection, sql: str, *params: object) -> dict[date, int]:
     cursor = await conn.execute(sql, params)
     return {date.fromisoformat(r[0]): int(r[1]) for r in await cursor.fetchall()}
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, *params: object) -> int:
+async def _one(conn: Connection, sql: str, *params: object) -> int:
     cursor = await conn.execute(sql, params)
     row = await cursor.fetchone()
     return int(row[0]) if row else 0

@@ -7,9 +7,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database, Row
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
 
 _SELECT = (
@@ -18,7 +16,7 @@ _SELECT = (
 )
 
 
-def _subscriber(row: aiosqlite.Row) -> Subscriber:
+def _subscriber(row: Row) -> Subscriber:
     countries = json.loads(row["countries"]) if row["countries"] is not None else None
     return Subscriber(
         id=row["id"],
@@ -36,7 +34,7 @@ def _subscriber(row: aiosqlite.Row) -> Subscriber:
     )
 
 
-async def fetch_by_chat(conn: aiosqlite.Connection, chat_id: int) -> Subscriber | None:
+async def fetch_by_chat(conn: Connection, chat_id: int) -> Subscriber | None:
     """The subscriber for `chat_id` on an open connection, or None."""
     cursor = await conn.execute(_SELECT + " WHERE chat_id = ?", (chat_id,))
     row = await cursor.fetchone()

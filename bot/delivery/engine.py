@@ -74,11 +74,18 @@ class DeliveryConfig:
     misconfigured_pause: float = 60.0  # after a 401/404 (wrong token or URL), hold this long
     idle_check: float = 300.0  # longest sleep with nothing due, in case a wake() was missed
     stop_grace: float = 5.0  # how long stop() lets messages in flight finish
+    # PostgreSQL: how long a claimed row stays this process's; after that (the process died),
+    # another process sends it. Far longer than a send and its recording take.
+    lease: float = 120.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig:
         """The engine's pace as the deployment set it."""
-        return cls(rate=settings.send_rate, paid_broadcast=settings.paid_broadcast)
+        return cls(
+            rate=settings.send_rate,
+            paid_broadcast=settings.paid_broadcast,
+            lease=settings.delivery_lease,
+        )
 
     @property
     def claim_size(self) -> int:
@@ -131,7 +138,13 @@ class DeliveryEngine:
         self.config = config or DeliveryConfig()
         self.limiter = limiter or SendLimiter(self.config.rate, chats=self.config.chats)
         self.stats = EngineStats()
-        self.outbox = OutboxRepository(db)
+        # On PostgreSQL the rate is shared with the bot's other processes through the database.
+        self.outbox = OutboxRepository(
+            db,
+            rate=self.config.rate,
+            chats=self.config.chats,
+            lease=timedelta(seconds=self.config.lease),
+        )
         self._sender = sender
         self._owned_client: BotApiClient | None = None
         self._clock = clock
@@ -276,12 +289,14 @@ class DeliveryEngine:
                     self._payloads.popitem(last=False)
             self._buffer.extend(claimed)
             return True
-        due = await self.outbox.next_due()
+        due = await self.outbox.next_due(self._clock())
         if due is None and self._quiet():
             self._drained.set()
         delay = self.config.idle_check
         if due is not None:
             delay = min(delay, (due - self._clock()).total_seconds())
+        # Rows are due but the rate the processes share is spent: wait until it allows a batch.
+        delay = max(delay, self.outbox.capacity_wait)
         if delay > 0:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(delay):

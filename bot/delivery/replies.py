@@ -1,14 +1,23 @@
-"""The bot's direct replies, told to the engine: PTB's rate-limiter hook, without any delay.
+"""The bot's direct replies, paced within Telegram's limits: PTB's rate-limiter hook.
 
 Wire it once: `ApplicationBuilder().rate_limiter(ReplyTracker(engine.limiter))`. Every call the
-handlers make then passes through here: a message to a chat is noted in the shared limiter (so
-the engine stays off that chat for its window and leaves the whole bot's budget to the reply),
-and a 429 a handler gets pauses the engine as well.
+handlers make then passes through here:
+
+- a new message takes its turn in one queue for the whole bot (`reply_rate` a second, under
+  Telegram's 30, after a short burst), so a burst of people starting the bot at once is
+  answered in order instead of meeting 429s; each waits its turn, nobody is dropped;
+- a message to a group waits for the group's window (20 a minute);
+- each message is noted in the shared `SendLimiter`, so the engine stays off that chat for its
+  window and leaves the whole bot's budget to the replies;
+- a 429 pauses the engine and every queued reply for its `retry_after`, and the call is made
+  again, as many times as it takes within `longest_wait` seconds of waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 import warnings
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
@@ -19,23 +28,66 @@ from telegram.ext import BaseRateLimiter
 
 from bot.delivery.limits import MESSAGE_METHODS, SendLimiter
 
+log = logging.getLogger(__name__)
+
+# Telegram allows about 30 messages a second for the whole bot; replies keep a little under.
+REPLY_RATE = 28.0
+REPLY_BURST = 5.0
+
 
 class ReplyTracker(BaseRateLimiter[None]):
-    """Lets replies go at once and tells the shared `SendLimiter` about each.
+    """Queues replies at the whole bot's pace, tells the shared `SendLimiter` about each, and
+    waits out a 429 and tries again."""
 
-    A reply to a group waits for the group's window (20 a minute) rather than fail; a short
-    429 is waited out and the call made once more, so a person's tap is not lost to a flood.
-    """
-
-    def __init__(self, limiter: SendLimiter, *, longest_wait: float = 5.0) -> None:
+    def __init__(
+        self,
+        limiter: SendLimiter,
+        *,
+        reply_rate: float = REPLY_RATE,
+        reply_burst: float = REPLY_BURST,
+        longest_wait: float = 120.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if reply_rate <= 0 or reply_burst < 1:
+            raise ValueError("replies need a positive rate and a burst of at least one")
         self._limiter = limiter
+        self._rate = reply_rate
+        self._burst = reply_burst
         self._longest_wait = longest_wait
+        self._monotonic = monotonic
+        self._level = reply_burst  # may go below zero: the depth of the queue
+        self._stamp = monotonic()
 
     async def initialize(self) -> None:
         """Nothing to open."""
 
     async def shutdown(self) -> None:
         """Nothing to close."""
+
+    def reserve(self) -> float:
+        """Take the next place in the replies' queue; return the seconds until it comes."""
+        now = self._monotonic()
+        self._level = min(self._burst, self._level + (now - self._stamp) * self._rate)
+        self._stamp = now
+        self._level -= 1.0
+        return max(0.0, -self._level / self._rate)
+
+    def _give_back(self) -> None:
+        self._level += 1.0
+
+    async def _take_turn(self, chat: int) -> None:
+        """Wait until a message to `chat` may go: its group's window, the queue, any pause."""
+        if chat < 0:
+            await asyncio.sleep(self._limiter.chat_wait(chat))
+        while True:
+            await asyncio.sleep(self.reserve())
+            paused = self._limiter.paused_for()
+            if paused <= 0:
+                return
+            # Telegram said wait: this place is given back and a new one taken after the
+            # pause, so the queue resumes at its pace rather than all at once.
+            self._give_back()
+            await asyncio.sleep(paused)
 
     async def process_request(
         self,
@@ -46,26 +98,29 @@ class ReplyTracker(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Note a message to a chat, make the call, and pause the engine on a 429."""
+        """Wait for the turn of a new message, make the call, and retry it after a 429."""
         chat_id = data.get("chat_id")
         chat = chat_id if endpoint in MESSAGE_METHODS and isinstance(chat_id, int) else None
-        if chat is not None and chat < 0:
-            await asyncio.sleep(self._limiter.chat_wait(chat))
-        for attempt in (1, 2):
+        waited = 0.0
+        while True:
+            if chat is not None:
+                await self._take_turn(chat)
             noted = self._limiter.note(chat) if chat is not None else None
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 self._limiter.pause(seconds)
-                if attempt == 2 or seconds > self._longest_wait:
+                waited += seconds
+                if waited > self._longest_wait:
                     raise
-                await asyncio.sleep(seconds)
+                log.info("%s to chat %s: 429, again in %.0f s", endpoint, chat_id, seconds)
+                if chat is None:
+                    await asyncio.sleep(seconds)
             finally:
                 # A group counts its window from when the reply reached it.
                 if chat is not None and noted is not None:
                     self._limiter.answered(chat, noted)
-        raise AssertionError("unreachable")
 
 
 def retry_seconds(error: RetryAfter) -> float:

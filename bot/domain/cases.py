@@ -65,6 +65,12 @@ class Target:
     salutation: str | None = None  # as the sheet gives it, e.g. "Dear Mr President"
     salutations: Mapping[str, str] = field(default_factory=dict)  # language -> salutation
     language: str | None = None  # the target's preferred language, ISO 639-1
+    titles: Mapping[str, str] = field(default_factory=dict)  # language -> title, where given
+
+    def title_in(self, language: str) -> str | None:
+        """The official's title in `language` where the case gives it, else as written."""
+        return self.titles.get(language, self.title)
+
     # For a copy target: the writers' countries (ISO 3166 alpha-2) it is meant for, as "the
     # embassy accredited to your country" is; empty means every writer copies it.
     for_countries: tuple[str, ...] = ()

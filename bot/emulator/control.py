@@ -268,7 +268,11 @@ class _Routes:
         method = body.get("method")
         count = int(body.get("count", 1))
         chat_id = _optional_int(body.get("chat_id"))
-        if body.get("hang"):
+        if body.get("page"):
+            self.emulator.gateway_page_next(
+                method, status=int(body.get("status", 502)), count=count
+            )
+        elif body.get("hang"):
             self.emulator.hang_next(
                 method,
                 seconds=float(body["hang"]),

@@ -285,6 +285,24 @@ class SimulatedPeople(World):
         await asyncio.sleep(0)
         return message
 
+    async def send_unreadable(
+        self, user_id: int, text: str, *, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """The person writes `text`, and the update for it comes in a shape the bot's library
+        cannot read, as after a change of the Bot API: its chat has no type. Return the
+        update, which a test may also post to a webhook itself."""
+        chat, person = self._speaker(user_id, chat_id)
+        message = self.record(
+            chat, from_bot=False, user_id=person.id, text=text, entities=text_entities(text)
+        )
+        payload = self.message_json(message)
+        payload["chat"] = {k: v for k, v in payload["chat"].items() if k != "type"}
+        update = self.bot.updates.push("message", payload)
+        if update is None:
+            raise ValueError("the bot does not take messages")
+        await asyncio.sleep(0)
+        return update
+
     async def send_formatted(
         self, user_id: int, source: str, *, chat_id: int | None = None
     ) -> RecordedMessage:

@@ -50,11 +50,20 @@ class _Fault:
     retry_after: int | None
     hang: float
     deliver: bool  # after hanging, answer the call normally (it took effect, the client gave up)
+    page: bool = False  # answered by a gateway's HTML page instead of the Bot API's JSON
 
     def matches(self, method: str, params: Params) -> bool:
         if self.method is not None and self.method.lower() != method.lower():
             return False
         return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
+
+
+class _GatewayPageError(Exception):
+    """An injected fault answered by a gateway's HTML page rather than by the Bot API."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class TelegramEmulator(SimulatedPeople):
@@ -179,6 +188,16 @@ class TelegramEmulator(SimulatedPeople):
             _Fault(method, chat_id, count, 502, "Bad Gateway", None, seconds, deliver)
         )
 
+    def gateway_page_next(
+        self, method: str | None = None, *, status: int = 502, count: int = 1
+    ) -> None:
+        """Make the next `count` calls of `method` be answered by a reverse proxy's HTML error
+        page (502 Bad Gateway by default) that echoes the requested path, token and all, as
+        some gateways in front of the service do."""
+        self._faults.append(
+            _Fault(method, None, count, status, "Bad Gateway", None, 0.0, False, page=True)
+        )
+
     def clear_faults(self) -> None:
         """Forget every injected fault."""
         self._faults.clear()
@@ -197,6 +216,8 @@ class TelegramEmulator(SimulatedPeople):
                     await self._stopping.wait()
             if fault.deliver:
                 return
+        if fault.page:
+            raise _GatewayPageError(fault.status)
         if fault.status == 429:
             self.stats.too_many_by_scope["injected"] += 1
         parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
@@ -221,6 +242,14 @@ class TelegramEmulator(SimulatedPeople):
         except ApiError as error:
             log.debug("%s answered %s: %s", method.name, error.code, error.description)
             return self._error(error)
+        except _GatewayPageError as page:
+            self.stats.errors[page.status] += 1
+            body = (
+                f"<html><head><title>{page.status} Bad Gateway</title></head><body>"
+                f"<h1>Bad Gateway</h1><p>The upstream server did not answer {request.method} "
+                f"{request.path}</p></body></html>"
+            )
+            return web.Response(text=body, status=page.status, content_type="text/html")
         return _json_response({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:

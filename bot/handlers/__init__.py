@@ -11,6 +11,7 @@ from bot.handlers import (
     cases,
     editing,
     errors,
+    help,
     importing,
     membership,
     network,
@@ -28,6 +29,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(membership.HANDLERS)
     # Commands and the buttons of each feature; each callback verb has exactly one owner.
     app.add_handlers(subscription.HANDLERS)
+    app.add_handlers(help.HANDLERS)
     app.add_handlers(cases.HANDLERS)
     app.add_handlers(acted.HANDLERS)
     app.add_handlers(appeal.HANDLERS)
@@ -50,6 +52,8 @@ def register_handlers(app: UrgentActionApp) -> None:
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)
+    # A command in a private chat that no handler above took gets a pointer to /help.
+    app.add_handler(help.UNKNOWN)
     # Last: buttons nobody claimed (old, malformed or forged), then the error handler.
     app.add_handler(errors.FALLBACK)
     app.add_error_handler(errors.on_error)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, text
+from bot.handlers.common import edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 from bot.views.cards import deep_link
 from bot.views.checklist import checklist
 
 
+@guard(Right.PERSON)
 async def acted(update: Update, context: BotContext) -> None:
     """Show the checklist of the case: which appeals the person has sent."""
     found = await case_of(update, context)
@@ -45,6 +46,7 @@ async def acted(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.PERSON)
 async def record(update: Update, context: BotContext) -> None:
     """Record one appeal (case, channel, official) once; thank the person the first time."""
     found = await case_of(update, context)
@@ -80,11 +82,7 @@ async def record(update: Update, context: BotContext) -> None:
         renderer=services.renderer,
         writer_country=subscriber.home_country,
     )
-    try:
-        await query.edit_message_text(screen.text, reply_markup=screen.markup)
-    except BadRequest as error:
-        if "not modified" not in str(error):
-            raise
+    await edit_text(query, screen.text, reply_markup=screen.markup)
     if not before:
         await chat.send_message(
             text(

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType as TelegramChatType
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext, Services, UrgentActionApp
@@ -33,7 +32,8 @@ from bot.domain.allowance import Allowance
 from bot.domain.cases import Channel, UrgentAction
 from bot.domain.subscribers import Subscriber
 from bot.domain.themes import THEMES
-from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -41,12 +41,26 @@ from bot.views.cards import case_card
 
 log = logging.getLogger(__name__)
 JOB_NAME = "offer-sweep"
-LABELS = "offers.toml"
+LABELS = "offers.txt"
 
 
-def labels(services: Services, language: str) -> dict[str, str]:
+class Words(dict[str, str]):
+    """The labels of `templates/offers.txt`, looked up by the code's keys: a macro's name is
+    the key with "_" for "-", and an "n" before a leading digit ("3-week" is `n3_week`)."""
+
+    def __missing__(self, key: str) -> str:
+        name = key.replace("-", "_")
+        name = "n" + name if name[:1].isdigit() else name
+        if name == key:
+            raise KeyError(key)
+        return self[name]
+
+
+def labels(renderer: Renderer | Services, language: str) -> Words:
     """The plain-text words of this feature in `language`."""
-    return services.renderer.labels(language, LABELS)
+    if not isinstance(renderer, Renderer):
+        renderer = renderer.renderer
+    return Words(renderer.labels(language, LABELS))
 
 
 async def settings_row(context: BotContext, subscriber: Subscriber) -> list[InlineKeyboardButton]:
@@ -200,6 +214,7 @@ async def choice_screen(context: BotContext, subscriber: Subscriber) -> Screen:
     return Screen(body, InlineKeyboardMarkup(rows))
 
 
+@guard(Right.CHAT_ADMIN)
 async def change(update: Update, context: BotContext) -> None:
     """Apply a tapped choice and redraw the screen (groups: admins only)."""
     query, chat = update.callback_query, update.effective_chat
@@ -208,9 +223,6 @@ async def change(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     subscriber = await services.subscribers.get(chat.id)
     value = callback.arg(0)
     if subscriber is None or (callback.verb == "alt" and value != "all" and value not in THEMES):
@@ -226,7 +238,7 @@ async def change(update: Update, context: BotContext) -> None:
     await _apply(repository, choice, chat.id, callback.verb, value, now)
     await query.answer(text(context, language, "preferences_saved.txt"))
     screen = await choice_screen(context, subscriber)
-    await query.edit_message_text(screen.text, reply_markup=screen.markup)
+    await edit_text(query, screen.text, screen.markup)
     if callback.verb == "alw":
         # A larger allowance may make a case due now: offered at once, not at the next sweep.
         await offer_now(services, context.bot.username)
@@ -289,7 +301,7 @@ def digest_message(renderer: Renderer) -> DigestFor:
     """The weekly digest in a language: the cases listed, each with a button to its appeal."""
 
     def message(language: str, cases: Sequence[UrgentAction]) -> OutboundMessage:
-        words = renderer.labels(language, LABELS)
+        words = labels(renderer, language)
         listed = [
             {
                 "title": c.text(language).title,

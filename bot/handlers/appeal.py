@@ -2,7 +2,9 @@
 
 The steps live in buttons, so an old message keeps working; what the person types (their
 signature, their sentence) is held in `user_data` until the letter is shown. After a restart a
-tap that needs it simply asks again.
+tap that needs it simply asks again. Each appeal in progress has a key that its later buttons
+carry (skip, remember, the letter in another language): a button left from an earlier appeal
+finds a different key and asks for the signature again instead of using the new one.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass, replace
+import secrets
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -38,9 +41,11 @@ from bot.domain.countries import country_name
 from bot.domain.subscribers import Subscriber
 from bot.handlers import broadcast
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, text
+from bot.handlers.common import edit_text, language_of, send, text
+from bot.handlers.flows import flow, keep_flow
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
-from bot.views.callbacks import encode, pattern
+from bot.views.callbacks import decode, encode, pattern
 from bot.views.cards import deep_link
 from bot.views.checklist import checklist
 
@@ -58,6 +63,7 @@ class Draft:
 
     slug: str
     channel: Channel
+    key: str = field(default_factory=lambda: secrets.token_urlsafe(6))  # 8 characters
     signer: Signer | None = None
     personal_line: str | None = None
     awaiting: str | None = None  # "full" / "initials": a signature; "personal": the sentence
@@ -65,14 +71,12 @@ class Draft:
 
 
 def _draft(context: BotContext) -> Draft | None:
-    data = context.user_data
-    found = data.get("appeal") if data is not None else None
+    found = flow(context, "appeal")
     return found if isinstance(found, Draft) else None
 
 
 def _keep(context: BotContext, draft: Draft | None) -> None:
-    if context.user_data is not None:
-        context.user_data["appeal"] = draft
+    keep_flow(context, "appeal", draft)
 
 
 async def _person(update: Update, context: BotContext) -> Subscriber | None:
@@ -101,6 +105,7 @@ async def _open_case(update: Update, context: BotContext) -> tuple[Any, UrgentAc
     return callback, case
 
 
+@guard(Right.PERSON)
 async def start_appeal(update: Update, context: BotContext) -> None:
     """Step 1: choose the channel (email, fax, post) among those the officials can receive."""
     found = await _open_case(update, context)
@@ -126,6 +131,7 @@ async def start_appeal(update: Update, context: BotContext) -> None:
     await send(chat, Screen(body, InlineKeyboardMarkup([buttons])))
 
 
+@guard(Right.PERSON)
 async def choose_channel(update: Update, context: BotContext) -> None:
     """Step 2: how to sign (the remembered signature, a full name, or initials and city)."""
     found = await _open_case(update, context)
@@ -189,6 +195,7 @@ def _saved_signer(subscriber: Subscriber) -> Signer | None:
         return None
 
 
+@guard(Right.PERSON)
 async def choose_signature(update: Update, context: BotContext) -> None:
     """Step 3: use the remembered signature, or ask the person to type one."""
     found = await _open_case(update, context)
@@ -205,10 +212,9 @@ async def choose_signature(update: Update, context: BotContext) -> None:
     if how == "saved":
         signer = _saved_signer(subscriber)
         if signer is not None:
-            _keep(context, Draft(case.slug, channel, signer=signer, awaiting="personal"))
-            await send(
-                chat, _personal_screen(context, language, case.slug, channel, signer, False)
-            )
+            draft = Draft(case.slug, channel, signer=signer, awaiting="personal")
+            _keep(context, draft)
+            await send(chat, _personal_screen(context, language, draft, remembered=True))
             return
         how = "full"
     _keep(context, Draft(case.slug, channel, awaiting=how))
@@ -216,18 +222,18 @@ async def choose_signature(update: Update, context: BotContext) -> None:
 
 
 def _personal_screen(
-    context: BotContext,
-    language: str,
-    slug: str,
-    channel: Channel,
-    signer: Signer,
-    remembered: bool,
+    context: BotContext, language: str, draft: Draft, *, remembered: bool, just: bool = False
 ) -> Screen:
+    """Step 4: the signature, and the offer of a sentence of one's own; "Remember" until the
+    signature is the remembered one (`just`: it has been remembered this moment)."""
+    assert draft.signer is not None
     button = context.services.renderer.button
+    slug, channel = draft.slug, draft.channel
     rows = [
         [
             InlineKeyboardButton(
-                button(language, "skip_personal"), callback_data=encode("pl", slug, channel)
+                button(language, "skip_personal"),
+                callback_data=encode("pk", slug, channel, draft.key),
             )
         ]
     ]
@@ -236,12 +242,27 @@ def _personal_screen(
             [
                 InlineKeyboardButton(
                     button(language, "remember_signature"),
-                    callback_data=encode("rem", slug, channel),
+                    callback_data=encode("rk", slug, channel, draft.key),
                 )
             ]
         )
-    body = text(context, language, "appeal_personal.html", signer=signer, limit=PERSONAL_LIMIT)
+    body = text(
+        context,
+        language,
+        "appeal_personal.html",
+        signer=draft.signer,
+        limit=PERSONAL_LIMIT,
+        remembered=just,
+    )
     return Screen(body, InlineKeyboardMarkup(rows))
+
+
+def _key_of(update: Update) -> str | None:
+    """The appeal key a tapped button carries (None on a button from before keys)."""
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    if callback is None or callback.verb not in ("rk", "pk", "lk"):
+        return None
+    return callback.args[-1]
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -265,13 +286,11 @@ async def typed(update: Update, context: BotContext) -> None:
                 text(context, language, f"appeal_bad_{draft.awaiting}.html", limit=MAX_SIGNATURE)
             )
             return
-        _keep(context, replace(draft, signer=signer, awaiting="personal"))
+        draft = replace(draft, signer=signer, awaiting="personal")
+        _keep(context, draft)
         subscriber = await context.services.subscribers.get(chat.id)
         remembered = subscriber is not None and _saved_signer(subscriber) == signer
-        await send(
-            chat,
-            _personal_screen(context, language, draft.slug, draft.channel, signer, remembered),
-        )
+        await send(chat, _personal_screen(context, language, draft, remembered=remembered))
         return
     if len(typed_text) > PERSONAL_LIMIT or not typed_text:
         await message.reply_text(
@@ -300,6 +319,7 @@ def _parse_signer(how: str, typed_text: str) -> Signer | None:
     return Signer(initials=initials.strip(), city=city.strip())
 
 
+@guard(Right.PERSON)
 async def remember_signature(update: Update, context: BotContext) -> None:
     """Keep the signature just typed for the next appeal (the person asked)."""
     query, chat = update.callback_query, update.effective_chat
@@ -307,7 +327,8 @@ async def remember_signature(update: Update, context: BotContext) -> None:
     if query is None or chat is None:
         return
     language = await language_of(update, context)
-    if draft is None or draft.signer is None:
+    if draft is None or draft.signer is None or draft.key != _key_of(update):
+        # Another appeal since (or a restart): this button's signature is not the one held.
         await query.answer(text(context, language, "appeal_expired.txt"), show_alert=True)
         return
     services = context.services
@@ -315,30 +336,23 @@ async def remember_signature(update: Update, context: BotContext) -> None:
         chat.id, json.dumps(draft.signer.to_mapping(), ensure_ascii=False), services.clock()
     )
     await query.answer(text(context, language, "signature_remembered.txt"))
-    await query.edit_message_reply_markup(
-        InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        services.renderer.button(language, "skip_personal"),
-                        callback_data=encode("pl", draft.slug, draft.channel),
-                    )
-                ]
-            ]
-        )
-    )
+    # The message itself says so, and offers only what is left: a sentence, or skipping it.
+    screen = _personal_screen(context, language, draft, remembered=True, just=True)
+    await edit_text(query, screen.text, screen.markup)
 
 
+@guard(Right.PERSON)
 async def skip_personal(update: Update, context: BotContext) -> None:
     """No personal sentence: show the letter."""
     await _letter_from_tap(update, context, language=None)
 
 
+@guard(Right.PERSON)
 async def letter_language(update: Update, context: BotContext) -> None:
     """Show the same letter in another language (the target's, or the person's)."""
-    query = update.callback_query
-    assert query is not None
-    await _letter_from_tap(update, context, language=(query.data or "").rsplit(":", 1)[-1])
+    callback = decode(update.callback_query.data if update.callback_query else None)
+    assert callback is not None
+    await _letter_from_tap(update, context, language=callback.arg(2))
 
 
 async def _letter_from_tap(update: Update, context: BotContext, language: str | None) -> None:
@@ -352,7 +366,12 @@ async def _letter_from_tap(update: Update, context: BotContext, language: str | 
     callback, case = found
     channel = Channel(callback.arg(1))
     draft = _draft(context)
-    if draft is None or draft.slug != case.slug or draft.signer is None:
+    if (
+        draft is None
+        or draft.slug != case.slug
+        or draft.signer is None
+        or draft.key != _key_of(update)
+    ):
         # The typed signature was lost (a restart, or another appeal since): ask again.
         await query.answer(text(context, subscriber.language, "appeal_expired.txt"))
         _keep(context, Draft(case.slug, channel))
@@ -405,7 +424,7 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
         await chat.send_message(text(context, language, "appeal_expired.html"))
         return
     markup = _letter_buttons(
-        context, case, draft.channel, language, letter_language, letter_languages
+        context, case, draft.channel, language, letter_language, letter_languages, draft.key
     )
     await _deliver(chat, context, case, appeal, language, markup)
 
@@ -417,6 +436,7 @@ def _letter_buttons(
     language: str,
     shown: str,
     languages: tuple[str, ...],
+    key: str,
 ) -> InlineKeyboardMarkup:
     button = context.services.renderer.button
     rows = [
@@ -428,18 +448,14 @@ def _letter_buttons(
     ]
     others = [
         InlineKeyboardButton(
-            button(
-                language,
-                "letter_in",
-                language_name=context.services.renderer.button(code, "language_name"),
-            ),
-            callback_data=encode("lt", case.slug, channel, code),
+            button(language, "letter_in", code=code),
+            callback_data=encode("lk", case.slug, channel, code, key),
         )
         for code in languages
         if code != shown
     ]
-    if others:
-        rows.append(others)
+    # Two to a row: "Письмо на английском" and its like stay readable on a phone.
+    rows.extend(others[i : i + 2] for i in range(0, len(others), 2))
     rows.append(
         [
             InlineKeyboardButton(
@@ -486,7 +502,7 @@ async def _deliver(
             last = number == len(appeal.letters)
             await chat.send_document(
                 InputFile(
-                    fax_file(letter, renderer, appeal.signer.signature),
+                    fax_file(letter, renderer, appeal.signer.signature, reader=language),
                     filename=fax_file_name(letter),
                 ),
                 caption=text(
@@ -502,7 +518,9 @@ async def _deliver(
             )
     else:
         await chat.send_document(
-            InputFile(post_file(appeal, renderer), filename=post_file_name(appeal)),
+            InputFile(
+                post_file(appeal, renderer, reader=language), filename=post_file_name(appeal)
+            ),
             caption=text(context, language, "letter_post_file.html", appeal=appeal) + hint,
             reply_markup=markup,
         )
@@ -527,6 +545,7 @@ def _embassy_hint(context: BotContext, case: UrgentAction, appeal: Appeal, langu
     return "\n\n" + hint
 
 
+@guard(Right.PERSON)
 async def sent(update: Update, context: BotContext) -> None:
     """ "I've sent it": record the appeal to every official it went to, then the checklist."""
     found = await case_of(update, context)
@@ -552,6 +571,8 @@ async def sent(update: Update, context: BotContext) -> None:
                 case.slug, subscriber.actor, channel, index, now
             )
     language = subscriber.language
+    # The appeal is sent: what was typed for it is no longer needed.
+    _keep(context, None)
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
     await send(
@@ -581,6 +602,10 @@ HANDLERS = [
     CallbackQueryHandler(start_appeal, pattern=pattern("ap")),
     CallbackQueryHandler(choose_channel, pattern=pattern("ch")),
     CallbackQueryHandler(choose_signature, pattern=pattern("sg")),
+    CallbackQueryHandler(remember_signature, pattern=pattern("rk")),
+    CallbackQueryHandler(skip_personal, pattern=pattern("pk")),
+    CallbackQueryHandler(letter_language, pattern=pattern("lk")),
+    # Buttons sent before appeals had keys: each asks for the signature again.
     CallbackQueryHandler(remember_signature, pattern=pattern("rem")),
     CallbackQueryHandler(skip_personal, pattern=pattern("pl")),
     CallbackQueryHandler(letter_language, pattern=pattern("lt")),

@@ -13,9 +13,9 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
@@ -26,8 +26,17 @@ from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
-from bot.handlers.common import decoded_tap, draft_of, is_group_admin, language_of, send, text
-from bot.handlers.organizer import is_organizer, refuse
+from bot.domain.timezones import zone_label
+from bot.handlers.common import (
+    decoded_tap,
+    draft_of,
+    edit_markup,
+    edit_text,
+    language_of,
+    send,
+    text,
+)
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
@@ -63,13 +72,11 @@ async def _save(context: BotContext, user_id: int, draft: BroadcastDraft) -> Non
     await services.drafts.save(user_id, DraftKind.BROADCAST, draft.body(), services.clock())
 
 
+@guard(Right.ORGANIZER)
 async def start(update: Update, context: BotContext) -> None:
     """/broadcast: ask for the message."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     await _save(context, user.id, BroadcastDraft())
     language = await language_of(update, context)
@@ -118,7 +125,7 @@ async def _audience_screen(context: BotContext, language: str) -> Screen:
     rows.append(
         [
             InlineKeyboardButton(
-                button(language, "bc_lang", language_name=button(code, "language_name")),
+                button(language, "bc_lang", code=code),
                 callback_data=encode("oba", "lang", code),
             )
             for code in services.renderer.languages
@@ -155,11 +162,9 @@ def _message(context: BotContext, html: str, language: str) -> OutboundMessage:
     return OutboundMessage.text(html, reply_markup=markup.to_dict())
 
 
+@guard(Right.ORGANIZER)
 async def choose_audience(update: Update, context: BotContext) -> None:
     """Audience chosen: preview the message and say how many it reaches."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
@@ -182,12 +187,14 @@ async def choose_audience(update: Update, context: BotContext) -> None:
         ),
     )
     button = context.services.renderer.button
+    zone = await _organizer_zone(context, chat.id)
     rows = [
         [InlineKeyboardButton(button(language, "bc_now"), callback_data=encode("obs", "now"))],
         [
             InlineKeyboardButton(button(language, "bc_hour"), callback_data=encode("obs", "1h")),
             InlineKeyboardButton(
-                button(language, "bc_tomorrow"), callback_data=encode("obs", "tomorrow")
+                button(language, "bc_tomorrow", zone=zone_label(zone, context.services.clock())),
+                callback_data=encode("obs", "tomorrow"),
             ),
         ],
         [InlineKeyboardButton(button(language, "bc_drop"), callback_data=encode("obs", "drop"))],
@@ -201,11 +208,9 @@ async def choose_audience(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def confirm(update: Update, context: BotContext) -> None:
     """Queue the broadcast (now or later), then follow it in a status message."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
     if callback is None or query is None or chat is None or user is None:
@@ -218,6 +223,7 @@ async def confirm(update: Update, context: BotContext) -> None:
     gone = text(context, language, "broadcast_no_draft.txt")
     if stored is None or html is None or audience is None:
         await query.answer(gone, show_alert=True)
+        await _drop_buttons(query)
         return
     when = callback.arg(0)
     if when == "drop":
@@ -227,14 +233,20 @@ async def confirm(update: Update, context: BotContext) -> None:
             await query.answer(gone, show_alert=True)
             return
         await query.answer()
-        await query.edit_message_text(text(context, language, "broadcast_dropped.html"))
+        await edit_text(query, text(context, language, "broadcast_dropped.html"))
         return
     now = services.clock()
     send_at = now
     if when == "1h":
         send_at = now + timedelta(hours=1)
     elif when == "tomorrow":
-        send_at = datetime.combine(now.date() + timedelta(days=1), time(9, 0), tzinfo=now.tzinfo)
+        # 09:00 where the organizer is (their /settings zone, else the bot's default), as the
+        # button says.
+        zone = ZoneInfo(await _organizer_zone(context, chat.id))
+        local = now.astimezone(zone)
+        send_at = datetime.combine(
+            local.date() + timedelta(days=1), time(9, 0), tzinfo=zone
+        ).astimezone(now.tzinfo)
     repository = BroadcastRepository(services.db)
     try:
         # The draft goes in the transaction that queues the broadcast: a second tap on "Send
@@ -250,8 +262,12 @@ async def confirm(update: Update, context: BotContext) -> None:
         )
     except DraftGoneError:
         await query.answer(gone, show_alert=True)
+        await _drop_buttons(query)
         return
     await query.answer()
+    # Sent: the confirmation keeps its words and loses its buttons; the status message below
+    # carries the only button left (cancel).
+    await _drop_buttons(query)
     await OrganizerRepository(services.db).record(
         user.id,
         "broadcast_queued",
@@ -278,6 +294,22 @@ async def confirm(update: Update, context: BotContext) -> None:
     await repository.set_status_message(broadcast.id, chat.id, status.message_id)
     # PTB types the context's job queue with its own type variable, not BotContext.
     follow(context.application.job_queue, broadcast.id)  # type: ignore[arg-type]
+
+
+async def _organizer_zone(context: BotContext, chat_id: int) -> str:
+    """The time zone the organizer chose in /settings, else the bot's default."""
+    services = context.services
+    subscriber = await services.subscribers.get(chat_id)
+    zone = subscriber.timezone if subscriber is not None else None
+    return zone or services.settings.default_timezone
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """Take the buttons off the message tapped, when they are still there."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    await edit_markup(query, None)
 
 
 def _cancel_markup(context: BotContext, language: str, broadcast_id: int) -> InlineKeyboardMarkup:
@@ -357,11 +389,9 @@ async def _show(context: BotContext, broadcast: Broadcast, progress: Progress, d
             log.warning("broadcast %s: status message not updated: %s", broadcast.id, error)
 
 
+@guard(Right.ORGANIZER)
 async def cancel(update: Update, context: BotContext) -> None:
     """Cancel a scheduled or running broadcast: what is not yet sent stays unsent."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, user = update.callback_query, update.effective_user
     if callback is None or query is None or user is None:
@@ -382,6 +412,7 @@ async def cancel(update: Update, context: BotContext) -> None:
     await query.answer(text(context, language, "broadcast_cancelled.txt", count=cancelled))
 
 
+@guard(Right.CHAT_ADMIN)
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """The unsubscribe button under a broadcast: like /stop, with an undo."""
     query, chat = update.callback_query, update.effective_chat
@@ -389,10 +420,6 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    # In a group, as with /stop, only an admin may unsubscribe it for everyone.
-    if chat.type != ChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     known = await services.subscribers.set_status(
         chat.id, SubscriberStatus.STOPPED, services.clock()
     )

@@ -7,7 +7,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views.callbacks import Callback, pattern
 from bot.views.cards import background_page, case_card
 
@@ -34,6 +35,7 @@ async def case_of(update: Update, context: BotContext) -> tuple[Callback, Urgent
     return callback, case
 
 
+@guard(Right.ANYONE)
 async def show_case(update: Update, context: BotContext) -> None:
     """Show a case's card again (from a list or a reminder)."""
     found = await case_of(update, context)
@@ -59,6 +61,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ANYONE)
 async def background(update: Update, context: BotContext) -> None:
     """Show a page of the case's background; page turns edit the same message."""
     found = await case_of(update, context)
@@ -78,7 +81,7 @@ async def background(update: Update, context: BotContext) -> None:
     message = query.message
     if page > 0 and message is not None and message.get_bot() is not None:
         # Turning a page rewrites the page message instead of adding another one.
-        await query.edit_message_text(screen.text, reply_markup=screen.markup)
+        await edit_text(query, screen.text, reply_markup=screen.markup)
     else:
         await send(chat, screen)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Message, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus
+from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.db.drafts import Draft, DraftKind
@@ -41,6 +42,41 @@ async def draft_of(update: Update, context: BotContext, kind: DraftKind) -> Draf
 async def send(chat: Chat, screen: Screen) -> Message:
     """Send a screen to a chat."""
     return await chat.send_message(screen.text, reply_markup=screen.markup)
+
+
+def _unchanged(error: BadRequest) -> bool:
+    """Whether Telegram refused an edit because the message already shows it (a double tap)."""
+    return "message is not modified" in str(error).lower()
+
+
+async def edit_text(
+    query: CallbackQuery, body: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `body` in place of the tapped message.
+
+    A file under the tap (the .eml draft, a letter to print) has no text to replace: the body
+    comes as a new message instead, and the file stays. A second tap that would show the same
+    again changes nothing and is no error.
+    """
+    message = query.message
+    try:
+        if isinstance(message, Message) and message.text is None:
+            await message.chat.send_message(body, reply_markup=reply_markup)
+            return
+        await query.edit_message_text(body, reply_markup=reply_markup)
+    except BadRequest as error:
+        if not _unchanged(error):
+            raise
+
+
+async def edit_markup(query: CallbackQuery, reply_markup: InlineKeyboardMarkup | None) -> None:
+    """Change the buttons under the tapped message; a second tap that finds them changed
+    already is no error."""
+    try:
+        await query.edit_message_reply_markup(reply_markup)
+    except BadRequest as error:
+        if not _unchanged(error):
+            raise
 
 
 async def is_group_admin(update: Update, context: BotContext) -> bool:

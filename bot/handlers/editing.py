@@ -19,7 +19,8 @@ from bot.context import BotContext
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import UrgentAction
 from bot.handlers.common import language_of, text
-from bot.handlers.organizer import is_organizer, refuse, tapped_case
+from bot.handlers.organizer import tapped_case
+from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,9 @@ log = logging.getLogger(__name__)
 LARGEST_FILE = 256 * 1024
 
 
+@guard(Right.ORGANIZER)
 async def send_file(update: Update, context: BotContext) -> None:
     """Send the case as its file, to be edited and sent back."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -47,25 +46,33 @@ async def send_file(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def receive_file(update: Update, context: BotContext) -> None:
     """An organizer sent a case file back: check it, save it, say what changed."""
     message = update.effective_message
     if message is None or message.document is None:
         return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     services = context.services
     language = await language_of(update, context)
     document = message.document
     if document.file_size is not None and document.file_size > LARGEST_FILE:
-        await message.reply_text(text(context, language, "org_edit_refused.html", problems=[]))
+        await message.reply_text(
+            text(context, language, "org_edit_refused.html", problems=[], reason="large")
+        )
         return
     raw = await (await document.get_file()).download_as_bytearray()
+    # Whatever the file holds, the organizer hears why it was not taken.
+    reason = "large" if len(raw) > LARGEST_FILE else None
     try:
-        data = tomllib.loads(bytes(raw).decode("utf-8"))
-        edited = case_from_mapping(data, source=document.file_name or "case file")
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        if reason is None:
+            data = tomllib.loads(bytes(raw).decode("utf-8"))
+            edited = case_from_mapping(data, source=document.file_name or "case file")
+    except UnicodeDecodeError:
+        reason = "binary"
+    except RecursionError:
+        # tomllib reads nested arrays and tables recursively: a deep one exhausts the stack.
+        reason = "nested"
+    except tomllib.TOMLDecodeError as error:
         problems = [str(error)]
         await message.reply_text(
             text(context, language, "org_edit_refused.html", problems=problems)
@@ -75,6 +82,12 @@ async def receive_file(update: Update, context: BotContext) -> None:
         problems = [str(problem) for problem in error.problems]
         await message.reply_text(
             text(context, language, "org_edit_refused.html", problems=problems)
+        )
+        return
+    if reason is not None:
+        log.info("case file %r refused: %s", document.file_name, reason)
+        await message.reply_text(
+            text(context, language, "org_edit_refused.html", problems=[], reason=reason)
         )
         return
     stored = await services.cases.get(edited.slug)

@@ -4,35 +4,102 @@ the person, never a traceback in a chat. Also the answer to buttons nobody under
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler
+from telegram.ext import BaseRateLimiter, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.domain.subscribers import SubscriberStatus
 from bot.handlers.common import language_of, text
+from bot.handlers.rights import Right, guard
 
 log = logging.getLogger(__name__)
 
 
+class TapAnswers(BaseRateLimiter[None]):
+    """Remembers which taps the bot has answered, so the error handler never answers one twice.
+
+    It sits in PTB's rate-limiter hook, which every call to Telegram passes through, in front
+    of the limiter that does the pacing (`inner`).
+    """
+
+    KEPT = 10_000  # taps remembered; a tap older than the newest 10,000 is long answered
+
+    def __init__(self, inner: BaseRateLimiter[None]) -> None:
+        self._inner = inner
+        self._answered: OrderedDict[str, None] = OrderedDict()
+
+    def answered(self, query_id: str) -> bool:
+        """Whether the bot has answered this tap."""
+        return query_id in self._answered
+
+    async def initialize(self) -> None:
+        """Open the limiter inside."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Close the limiter inside."""
+        await self._inner.shutdown()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Make the call through the limiter inside; note the tap it answered."""
+        result = await self._inner.process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+        if endpoint == "answerCallbackQuery":
+            self._answered[str(data.get("callback_query_id"))] = None
+            while len(self._answered) > self.KEPT:
+                self._answered.popitem(last=False)
+        return result
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure for the operator and apologise to the person."""
-    log.error("handling an update failed", exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden) and chat is not None:
+        await _unreachable(context, chat.id, context.error)
         return
-    if isinstance(context.error, Forbidden):
-        return  # the person blocked the bot: nothing can reach them
+    log.error("handling an update failed", exc_info=context.error)
+    if not isinstance(update, Update) or chat is None:
+        return
     try:
         language = await language_of(update, context)
-        if update.callback_query is not None:
-            apology = text(context, language, "error.txt")
-            await update.callback_query.answer(apology, show_alert=True)
+        query = update.callback_query
+        if query is not None and not _answered(context, query.id):
+            await query.answer(text(context, language, "error.txt"), show_alert=True)
         else:
-            await update.effective_chat.send_message(text(context, language, "error.html"))
+            # A tap is answered once: one the handler answered before failing gets a message.
+            await chat.send_message(text(context, language, "error.html"))
     except (TelegramError, RuntimeError):
-        log.warning("could not apologise in chat %s", update.effective_chat.id, exc_info=True)
+        log.warning("could not apologise in chat %s", chat.id, exc_info=True)
 
 
+def _answered(context: BotContext, query_id: str) -> bool:
+    limiter = context.bot.rate_limiter
+    return isinstance(limiter, TapAnswers) and limiter.answered(query_id)
+
+
+async def _unreachable(context: BotContext, chat_id: int, error: Forbidden) -> None:
+    """A person who blocked the bot (or a group that removed it) while a reply was on its way:
+    an expected event. They are marked inactive, as when Telegram tells of the block."""
+    services = context.services
+    await services.subscribers.set_status(chat_id, SubscriberStatus.BLOCKED, services.clock())
+    log.info("chat %s cannot be reached (%s): marked inactive", chat_id, error.message)
+
+
+@guard(Right.ANYONE)
 async def unknown_button(update: Update, context: BotContext) -> None:
     """Answer a tap on a button no handler knows: old, malformed or forged."""
     query = update.callback_query

@@ -12,6 +12,7 @@ loses none of it; no case is stored before.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
@@ -29,11 +30,14 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
+from bot.db.alerts import audience_size
+from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
-from bot.handlers.organizer import is_organizer, preview, refuse
+from bot.handlers.organizer import publish
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
 from bot.importer.extract import SheetError, read_sheet
@@ -44,9 +48,16 @@ from bot.views.cards import case_card
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is something else
 NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
+REVIEW_CHARACTERS = 3500  # and within Telegram's 4096 characters, whatever the notes say
+CARD_CHARACTERS = 4096  # Telegram's longest message: the card as subscribers would get it
 # A message is taken for a whole sheet when it is long and has a sheet's headings.
 SHEET_CHARACTERS = 600
-_SHEET_WORDS = re.compile(r"\b(?:write to|urgent action|salutation|take action)\b", re.I)
+_SHEET_WORDS = re.compile(
+    r"\b(?:write to|urgent action|salutation|take action|action urgente|acci[óo]n urgente"
+    r"|eilaktion|formule d'appel|tratamiento|anrede|envoyez vos appels|env[íi]en llamamientos"
+    r"|courriel|correo-e)\b",
+    re.I,
+)
 _FORMATS = (".txt", ".pdf")
 _MIME_TYPES = ("text/plain", "application/pdf")
 
@@ -108,13 +119,11 @@ def looks_like_a_sheet(typed: str) -> bool:
     return len(typed) >= SHEET_CHARACTERS and bool(_SHEET_WORDS.search(typed))
 
 
+@guard(Right.ORGANIZER)
 async def start(update: Update, context: BotContext) -> None:
     """/import: read the sheet that follows the command, or wait for it."""
     message, user = update.effective_message, update.effective_user
     if message is None or message.text is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     parts = re.split(r"\s", message.text, maxsplit=1)
     sheet = parts[1].strip() if len(parts) > 1 else ""
@@ -126,13 +135,11 @@ async def start(update: Update, context: BotContext) -> None:
     await message.reply_text(text(context, language, "import_usage.html"))
 
 
+@guard(Right.ORGANIZER)
 async def document(update: Update, context: BotContext) -> None:
     """A document sent in a private chat: an organizer's sheet; anyone else gets the help."""
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     language = await language_of(update, context)
     sent = message.document
@@ -146,7 +153,8 @@ async def document(update: Update, context: BotContext) -> None:
     file = await sent.get_file()
     data = bytes(await file.download_as_bytearray())
     try:
-        sheet = read_sheet(data, name)
+        # pypdf takes a second or more on a long PDF: read it beside the loop, not on it.
+        sheet = await asyncio.to_thread(read_sheet, data, name)
     except SheetError as error:
         log.info("sheet %r not read: %s", sent.file_name, error)
         await message.reply_text(text(context, language, "import_failed.txt", reason=error.reason))
@@ -192,13 +200,11 @@ async def typed(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
+@guard(Right.ORGANIZER)
 async def read_received(update: Update, context: BotContext) -> None:
     """ "Read it": the parts received since /import, read as one sheet."""
     query = update.callback_query
     if query is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     pending = PendingImport.of(await draft_of(update, context, DraftKind.IMPORT))
     language = await language_of(update, context)
@@ -228,6 +234,7 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
         f" (update to {imported.update_of.slug})" if imported.update_of else "",
         len(imported.report.notes),
     )
+    too_long = False
     if imported.case is not None:
         card = case_card(
             imported.case,
@@ -237,12 +244,17 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
             acted=0,
             bot_username=context.bot.username,
         )
-        # Without the card's buttons: they act on stored cases, and this one is not yet.
-        await send(chat, Screen(card.text))
-    await send(chat, _review(context, language, imported))
+        # A card that outgrows a message could alert nobody: the review says so instead.
+        too_long = len(card.text) > CARD_CHARACTERS
+        if not too_long:
+            # Without the card's buttons: they act on stored cases, and this one is not yet.
+            await send(chat, Screen(card.text))
+    await send(chat, _review(context, language, imported, card_too_long=too_long))
 
 
-def _review(context: BotContext, language: str, imported: Imported) -> Screen:
+def _review(
+    context: BotContext, language: str, imported: Imported, *, card_too_long: bool = False
+) -> Screen:
     button = context.services.renderer.button
     slug = imported.slug
 
@@ -252,18 +264,27 @@ def _review(context: BotContext, language: str, imported: Imported) -> Screen:
     rows = []
     if imported.case is not None and imported.case.status is CaseStatus.CLOSED:
         rows.append(row("import_close", "close"))
-    elif imported.case is not None:
+    elif imported.case is not None and not imported.gaps and not card_too_long:
         rows += [row("import_publish", "publish"), row("import_draft", "draft")]
+    elif imported.case is not None:  # a draft that lacks what publishing needs
+        rows.append(row("import_draft", "draft"))
     rows.append(row("import_discard", "drop"))
     notes = imported.report.notes
-    body = text(
-        context,
-        language,
-        "import_review.html",
-        imported=imported,
-        notes=notes[:NOTES_SHOWN],
-        more=max(0, len(notes) - NOTES_SHOWN),
-    )
+    shown = min(NOTES_SHOWN, len(notes))
+    while True:
+        body = text(
+            context,
+            language,
+            "import_review.html",
+            imported=imported,
+            notes=notes[:shown],
+            more=len(notes) - shown,
+            card_too_long=card_too_long,
+        )
+        # Long notes (a letter's facts, a sentence for a label) must not outgrow one message.
+        if len(body) <= REVIEW_CHARACTERS or shown == 0:
+            break
+        shown -= 1
     return Screen(body, InlineKeyboardMarkup(rows))
 
 
@@ -272,11 +293,9 @@ def _data(slug: str, action: str) -> str:
     return encode("oim", slug if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,31}", slug) else "x", action)
 
 
+@guard(Right.ORGANIZER)
 async def decide(update: Update, context: BotContext) -> None:
     """Publish, keep as a draft, close, or discard the sheet just read."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     callback = await decoded_tap(update, context)
     query, user = update.callback_query, update.effective_user
     if callback is None or query is None or user is None:
@@ -305,17 +324,26 @@ async def decide(update: Update, context: BotContext) -> None:
         await query.answer()
         await query.edit_message_text(text(context, language, "import_discarded.html"))
         return
+    if action in ("publish", "now") and imported.gaps:
+        await query.answer(expired, show_alert=True)
+        return
+    if action == "publish":
+        # Only a preview: nothing is stored until "Publish now".
+        await query.answer()
+        await _preview(update, context, language, case)
+        await query.edit_message_reply_markup(None)
+        return
     update_of = imported.update_of
     if action == "draft":
         to_store = dataclasses.replace(case, status=CaseStatus.DRAFT)
     else:
-        # Publishing and closing go through the organizers' own steps, from the stored case: a
-        # follow-up keeps its case's status until then.
+        # Closing goes through the organizers' own steps, from the stored case, and publishing
+        # through their own publish: a follow-up keeps its case's status until then.
         kept = (update_of.status, update_of.outcome) if update_of else (CaseStatus.DRAFT, None)
         to_store = dataclasses.replace(case, status=kept[0], outcome=kept[1])
     try:
         await _store(context, user.id, imported, to_store, stored)
-    except DraftGoneError:
+    except (DraftGoneError, SlugTakenError):
         await query.answer(expired, show_alert=True)
         return
     if action == "draft":
@@ -324,9 +352,8 @@ async def decide(update: Update, context: BotContext) -> None:
             text(context, language, "import_saved.html", case=case, imported=imported)
         )
         return
-    if action == "publish":
-        await preview(update, context)
-        await query.edit_message_reply_markup(None)
+    if action == "now":
+        await publish(update, context)
         return
     await query.answer()
     outcome = case.outcome or "nfa"
@@ -352,6 +379,31 @@ async def decide(update: Update, context: BotContext) -> None:
     )
 
 
+async def _preview(update: Update, context: BotContext, language: str, case: UrgentAction) -> None:
+    """The case as subscribers will see it and whom it reaches, as the organizers' preview
+    shows a stored case; "Publish now" stores and publishes it."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = context.services
+    card = case_card(
+        case,
+        language=language,
+        renderer=services.renderer,
+        now=services.clock(),
+        acted=0,
+        bot_username=context.bot.username,
+    )
+    await send(chat, Screen(card.text))
+    people, groups = await audience_size(services.db, case)
+    now = InlineKeyboardButton(
+        services.renderer.button(language, "org_confirm_publish"),
+        callback_data=_data(case.slug, "now"),
+    )
+    body = text(context, language, "org_preview.html", case=case, people=people, groups=groups)
+    await send(chat, Screen(body, InlineKeyboardMarkup([[now]])))
+
+
 async def _store(
     context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction, draft: Draft
 ) -> None:
@@ -359,7 +411,7 @@ async def _store(
     of that slug stored meanwhile) saved over its case."""
     services = context.services
     now = services.clock()
-    await services.cases.store_import(case, now, draft)
+    await services.cases.store_import(case, now, draft, update=imported.update_of is not None)
     await OrganizerRepository(services.db).record(
         organizer_id,
         "case_imported",

@@ -10,31 +10,27 @@ from bot.db.offers import ChoiceRepository
 from bot.db.organizers import OrganizerRepository
 from bot.domain.allowance import Allowance
 from bot.handlers.allowance import labels
-from bot.handlers.common import decoded_tap, language_of, send, text
-from bot.handlers.organizer import is_organizer, refuse
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
 
+@guard(Right.ORGANIZER)
 async def network_default(update: Update, context: BotContext) -> None:
     """/allowance for organizers: the network's default allowance, with buttons to change it."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     await send(chat, await _network_screen(context, await language_of(update, context)))
 
 
+@guard(Right.ORGANIZER)
 async def set_network_default(update: Update, context: BotContext) -> None:
     """An organizer's tap on /allowance: set the network's default (audited)."""
     query, user = update.callback_query, update.effective_user
     callback = await decoded_tap(update, context)
     if query is None or user is None or callback is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     services = context.services
     now = services.clock()
@@ -46,7 +42,7 @@ async def set_network_default(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     await query.answer(text(context, language, "preferences_saved.txt"))
     screen = await _network_screen(context, language)
-    await query.edit_message_text(screen.text, reply_markup=screen.markup)
+    await edit_text(query, screen.text, screen.markup)
 
 
 async def _network_screen(context: BotContext, language: str) -> Screen:

@@ -14,8 +14,10 @@ import logging
 from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import alerted_chats
 from bot.db.offers import case_offers, reach_at_publish
@@ -24,8 +26,9 @@ from bot.db.outbox import enqueue
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers import allowance
-from bot.handlers.common import decoded_tap, language_of, send, text
+from bot.handlers import allowance, menus
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard, is_organizer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -37,31 +40,7 @@ OUTCOMES = ("released", "sentenced", "nfa")
 SHOWN_DAYS = 14
 
 
-async def is_organizer(update: Update, context: BotContext) -> bool:
-    """Whether the person is an organizer now: named in BOT_ORGANIZERS, or added in the chat."""
-    user = update.effective_user
-    if user is None:
-        return False
-    services = context.services
-    if user.id in services.settings.organizers:
-        return True
-    return await OrganizerRepository(services.db).is_added(user.id)
-
-
-async def refuse(update: Update, context: BotContext) -> None:
-    """What anyone else gets: the ordinary help (for a command) or a polite no (for a tap)."""
-    language = await language_of(update, context)
-    if update.callback_query is not None:
-        await update.callback_query.answer(
-            text(context, language, "button_invalid.txt"), show_alert=True
-        )
-        return
-    message = update.effective_message
-    if message is not None:
-        commands = context.services.renderer.commands(language, "private")
-        await message.reply_text(text(context, language, "help.html", commands=commands))
-
-
+@guard(Right.ANYONE)
 async def cases(update: Update, context: BotContext) -> None:
     """The case list: status and counts, with what an organizer can do next."""
     message = update.effective_message
@@ -69,7 +48,11 @@ async def cases(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    organizer = await is_organizer(update, context)
+    # The organizer's view (drafts, and buttons to act on them) only in their private chat.
+    chat = update.effective_chat
+    organizer = (
+        chat is not None and chat.type == ChatType.PRIVATE and await is_organizer(update, context)
+    )
     every = await services.cases.all()
     shown = every if organizer else [c for c in every if c.status is CaseStatus.ACTIVE]
     if not shown:
@@ -120,18 +103,21 @@ async def cases(update: Update, context: BotContext) -> None:
     await message.reply_text(body, reply_markup=InlineKeyboardMarkup(rows))
 
 
+@guard(Right.ORGANIZER)
 async def preview(update: Update, context: BotContext) -> None:
     """Show the case exactly as subscribers will see it, and how many it will reach."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
-    await query.answer()
     services = context.services
     language = await language_of(update, context)
+    if missing := gaps(case):
+        await query.answer(
+            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+        )
+        return
+    await query.answer()
     card = case_card(
         case,
         language=language,
@@ -169,11 +155,9 @@ async def preview(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def publish(update: Update, context: BotContext) -> None:
     """Publish: the case becomes active and its alert is queued for every matching subscriber."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     if case is None or query is None or user is None:
@@ -182,6 +166,11 @@ async def publish(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if case.status is CaseStatus.CLOSED:
         await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
+        return
+    if missing := gaps(case):
+        await query.answer(
+            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+        )
         return
     await query.answer()
     now = services.clock()
@@ -195,9 +184,7 @@ async def publish(update: Update, context: BotContext) -> None:
     )
     services.wake_delivery()
     log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
-    await query.edit_message_text(
-        text(context, language, "org_published.html", case=case, count=count)
-    )
+    await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 
 async def finish_publishing(app: UrgentActionApp) -> None:
@@ -209,11 +196,9 @@ async def finish_publishing(app: UrgentActionApp) -> None:
         log.warning("case %s: %d offers were due; queued now", slug, count)
 
 
+@guard(Right.ORGANIZER)
 async def close(update: Update, context: BotContext) -> None:
     """Close a case: choose the outcome, then whether to tell everyone it reached."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, user = update.callback_query, update.effective_user
     callback = await decoded_tap(update, context) if case is not None else None
@@ -261,7 +246,8 @@ async def close(update: Update, context: BotContext) -> None:
                 )
             ],
         ]
-        await query.edit_message_text(
+        await edit_text(
+            query,
             text(
                 context,
                 language,
@@ -281,7 +267,8 @@ async def close(update: Update, context: BotContext) -> None:
     await OrganizerRepository(services.db).record(
         user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now
     )
-    await query.edit_message_text(
+    await edit_text(
+        query,
         text(
             context,
             language,
@@ -289,7 +276,7 @@ async def close(update: Update, context: BotContext) -> None:
             case=case,
             outcome=button(language, f"outcome_{outcome}"),
             told=told,
-        )
+        ),
     )
 
 
@@ -318,18 +305,21 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
     return len(chats)
 
 
+@guard(Right.ORGANIZER)
 async def results(update: Update, context: BotContext) -> None:
     """The case's funnel (reached, opened, acted; by channel and by day) and its subscribers."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
         return
-    await query.answer()
     services = context.services
     language = await language_of(update, context)
+    if missing := gaps(case):
+        await query.answer(
+            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+        )
+        return
+    await query.answer()
     numbers = await funnel(services.db, case.slug)
     days = await timeline(services.db, case.slug, services.clock())
     funnel_days = [d for d in days if d.alerted or d.opened or d.acted]
@@ -366,11 +356,9 @@ async def results(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def results_csv(update: Update, context: BotContext) -> None:
     """The case's funnel and its subscribers day by day, as one CSV file for a spreadsheet."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -406,11 +394,9 @@ _DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
 )
 
 
+@guard(Right.ORGANIZER)
 async def results_chart(update: Update, context: BotContext) -> None:
     """The case's days as a picture: running totals of the funnel, and active subscribers."""
-    if not await is_organizer(update, context):
-        await refuse(update, context)
-        return
     case = await tapped_case(update, context)
     query, chat = update.callback_query, update.effective_chat
     if case is None or query is None or chat is None:
@@ -430,7 +416,7 @@ async def results_chart(update: Update, context: BotContext) -> None:
         acted=[d.acted for d in days],
         active=[d.active for d in days],
     )
-    labels = ResultsChartLabels(**renderer.labels(language, "charts.toml"))
+    labels = ResultsChartLabels(**renderer.labels(language, "charts.txt"))
     # Drawing takes a noticeable fraction of a second: in a thread, the bot keeps answering.
     png = await asyncio.to_thread(draw_results, series, labels)
     await chat.send_photo(
@@ -439,13 +425,11 @@ async def results_chart(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.ORGANIZER)
 async def organizers(update: Update, context: BotContext) -> None:
     """List organizers; /organizers add ID or /organizers remove ID changes the list (audited)."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
-        return
-    if not await is_organizer(update, context):
-        await refuse(update, context)
         return
     services = context.services
     language = await language_of(update, context)
@@ -456,11 +440,15 @@ async def organizers(update: Update, context: BotContext) -> None:
         now = services.clock()
         if args[0] == "add":
             changed = await repository.add(target, user.id, now)
+            if changed and await services.subscribers.get(target) is not None:
+                await menus.show_organizer_menu(context.bot, services.renderer, target)
         elif target in services.settings.organizers:
             await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
             return
         else:
             changed = await repository.remove(target, user.id, now)
+            if changed:
+                await menus.hide_organizer_menu(context.bot, services.renderer, target)
         await message.reply_text(
             text(
                 context,

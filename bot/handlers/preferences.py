@@ -31,7 +31,9 @@ from bot.domain.countries import (
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
 from bot.handlers import allowance
-from bot.handlers.common import decoded_tap, is_group_admin, language_of, send, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.flows import end_flow, flow, keep_flow
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
@@ -42,14 +44,17 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
     renderer = services.renderer
     language = subscriber.language
     countries = sorted({(c.country_code, c.country) for c in await services.cases.all()})
+    # Each language by its own name, as its speakers look for it; three to a row, so that
+    # "Español" and "العربية" stay whole on a phone.
+    choices = [
+        InlineKeyboardButton(
+            ("✓ " if code == language else "") + renderer.language_name(code),
+            callback_data=encode("lang", code),
+        )
+        for code in renderer.languages
+    ]
     rows = [
-        [
-            InlineKeyboardButton(
-                ("✓ " if code == language else "") + renderer.button(code, "language_name"),
-                callback_data=encode("lang", code),
-            )
-            for code in renderer.languages
-        ],
+        *(choices[i : i + 3] for i in range(0, len(choices), 3)),
         [
             InlineKeyboardButton(
                 ("✓ " if subscriber.countries is None else "")
@@ -192,23 +197,20 @@ _COUNTRY_TYPING = "country_typing"  # user_data: when the person opened the coun
 
 
 def _typing_since(context: BotContext, key: str = _ZONE_TYPING) -> datetime | None:
-    data = context.user_data
-    since = data.get(key) if data is not None else None
+    since = flow(context, key)
     return since if isinstance(since, datetime) else None
 
 
 def _await_typed(context: BotContext, now: datetime, key: str = _ZONE_TYPING) -> None:
     """Wait for a typed zone (or, with `key` _COUNTRY_TYPING, a country) from `now` on; one
     screen waits at a time: the last one opened."""
-    if context.user_data is not None:
-        context.user_data.pop(_COUNTRY_TYPING if key == _ZONE_TYPING else _ZONE_TYPING, None)
-        context.user_data[key] = now
+    end_flow(context, _COUNTRY_TYPING if key == _ZONE_TYPING else _ZONE_TYPING)
+    keep_flow(context, key, now)
 
 
 def _stop_awaiting(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(_ZONE_TYPING, None)
-        context.user_data.pop(_COUNTRY_TYPING, None)
+    end_flow(context, _ZONE_TYPING)
+    end_flow(context, _COUNTRY_TYPING)
 
 
 async def _set_zone(
@@ -232,6 +234,7 @@ def _zone_set(context: BotContext, language: str, zone: str, now: datetime) -> s
     )
 
 
+@guard(Right.CHAT_ADMIN)
 async def preferences(update: Update, context: BotContext) -> None:
     """Show the preferences with their buttons."""
     chat, message = update.effective_chat, update.effective_message
@@ -242,12 +245,10 @@ async def preferences(update: Update, context: BotContext) -> None:
     if subscriber is None:
         await message.reply_text(text(context, language, "not_subscribed.html"))
         return
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await message.reply_text(text(context, language, "group_admins_only.html"))
-        return
     await send(chat, await preferences_screen(context, subscriber))
 
 
+@guard(Right.CHAT_ADMIN)
 async def choose(update: Update, context: BotContext) -> None:
     """Apply a tapped preference and redraw the settings message; a place picked among those a
     typed name matched is confirmed with the time there instead."""
@@ -257,9 +258,6 @@ async def choose(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     subscriber = await services.subscribers.get(chat.id)
     if subscriber is None:
         await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
@@ -274,7 +272,7 @@ async def choose(update: Update, context: BotContext) -> None:
         # Reminders are private: only a person's own chat is asked for a place's name.
         private = chat.type == TelegramChatType.PRIVATE
         picker = zone_picker(context, language, typing=private)
-        await query.edit_message_text(picker.text, reply_markup=picker.markup)
+        await edit_text(query, picker.text, reply_markup=picker.markup)
         if private:
             _await_typed(context, now)
         return
@@ -285,7 +283,7 @@ async def choose(update: Update, context: BotContext) -> None:
             return
         await _set_zone(context, subscriber, value, now)
         await query.answer(text(context, language, "preferences_saved.txt"))
-        await query.edit_message_text(_zone_set(context, language, value, now))
+        await edit_text(query, _zone_set(context, language, value, now))
         return
     if callback.verb == "tz":
         if value != "default" and int(value) not in ZONE_HOURS:
@@ -334,13 +332,13 @@ async def _choose_country(
         await query.answer()
         page = 0 if value == "pick" else int(value[1:])
         picker = country_picker(context, language, page)
-        await query.edit_message_text(picker.text, reply_markup=picker.markup)
+        await edit_text(query, picker.text, reply_markup=picker.markup)
         return
     confirmation = await _set_home_country(
         context, subscriber, None if value == "none" else value, now
     )
     await query.answer(text(context, language, "preferences_saved.txt"))
-    await query.edit_message_text(confirmation)
+    await edit_text(query, confirmation)
 
 
 async def watch_zone_typing(update: Update, context: BotContext) -> None:

@@ -6,17 +6,18 @@ import json
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ChatType as TelegramChatType
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.db.drafts import MAX_AGE, Draft
 from bot.domain.subscribers import Subscriber
-from bot.handlers.common import decoded_tap, language_of, send, subscriber_of, text
+from bot.handlers.common import decoded_tap, edit_text, language_of, send, subscriber_of, text
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 
 
+@guard(Right.ANYONE)
 async def privacy(update: Update, context: BotContext) -> None:
     """Say exactly what the bot keeps, why, and how to get it or delete it."""
     message = update.effective_message
@@ -26,15 +27,13 @@ async def privacy(update: Update, context: BotContext) -> None:
     await message.reply_text(text(context, language, "privacy.html", draft_days=MAX_AGE.days))
 
 
+@guard(Right.PERSON)
 async def my_data(update: Update, context: BotContext) -> None:
     """Send everything stored about this person as a JSON file."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     if chat is None or message is None or user is None:
         return
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE:
-        await message.reply_text(text(context, language, "private_only.html"))
-        return
     services = context.services
     subscriber = await subscriber_of(update, context)
     # An organizer's unfinished broadcast or sheet is theirs, subscribed or not.
@@ -98,15 +97,13 @@ async def _more_data(context: BotContext, subscriber_id: int) -> dict[str, Any]:
     return found
 
 
+@guard(Right.PERSON)
 async def forget(update: Update, context: BotContext) -> None:
     """Ask to confirm deleting everything about this person."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE:
-        await message.reply_text(text(context, language, "private_only.html"))
-        return
     button = context.services.renderer.button
     markup = InlineKeyboardMarkup(
         [
@@ -125,6 +122,7 @@ async def forget(update: Update, context: BotContext) -> None:
     await send(chat, Screen(text(context, language, "forget_confirm.html"), markup))
 
 
+@guard(Right.PERSON)
 async def forget_answer(update: Update, context: BotContext) -> None:
     """Delete the person's data on "yes"; keep everything on "no"."""
     query, chat, user = update.callback_query, update.effective_chat, update.effective_user
@@ -134,17 +132,18 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if callback.arg(0) != "yes":
         await query.answer()
-        await query.edit_message_text(text(context, language, "forget_cancelled.html"))
+        await edit_text(query, text(context, language, "forget_cancelled.html"))
         return
     services = context.services
     deleted = await services.subscribers.forget(chat.id)
     # An organizer's unfinished broadcast or sheet goes too.
     drafts = await services.drafts.forget(user.id)
-    if context.user_data is not None:
-        context.user_data.clear()
+    # And whatever an unfinished flow held (a typed signature), with the person's entry.
+    context.application.drop_user_data(user.id)
+    context.application.drop_chat_data(chat.id)
     await query.answer()
-    await query.edit_message_text(
-        text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
+    await edit_text(
+        query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
     )
 
 

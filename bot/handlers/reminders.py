@@ -18,7 +18,8 @@ from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.reminders import Snooze, snoozed_until
 from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, send, subscriber_of, text
+from bot.handlers.common import edit_markup, language_of, send, subscriber_of, text
+from bot.handlers.rights import Right, guard
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import pattern
@@ -67,6 +68,7 @@ async def sweep(context: BotContext) -> None:
         )
 
 
+@guard(Right.PERSON)
 async def snooze(update: Update, context: BotContext) -> None:
     """Remind me tomorrow, in 3 days, or stop reminding me about this case."""
     found = await case_of(update, context)
@@ -114,9 +116,10 @@ async def snooze(update: Update, context: BotContext) -> None:
             for row in message.reply_markup.inline_keyboard
             if not any(str(b.callback_data or "").startswith("sz:") for b in row)
         ]
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(keep) if keep else None)
+        await edit_markup(query, InlineKeyboardMarkup(keep) if keep else None)
 
 
+@guard(Right.PERSON)
 async def not_now(update: Update, context: BotContext) -> None:
     """ "Not now" on a card: the plan will bring the case back; or choose when."""
     found = await case_of(update, context)

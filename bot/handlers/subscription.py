@@ -1,4 +1,4 @@
-"""Subscribing and unsubscribing: /start (with deep links), /stop and its undo, /help."""
+"""Subscribing and unsubscribing: /start (with deep links), /stop and its undo."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
 from bot.handlers import allowance
-from bot.handlers.common import is_group_admin, language_of, send, text
+from bot.handlers.common import edit_text, language_of, send, text
+from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import SLUG, encode, pattern
 from bot.views.cards import case_card
@@ -21,6 +22,7 @@ from bot.views.cards import case_card
 log = logging.getLogger(__name__)
 
 
+@guard(Right.CHAT_ADMIN)
 async def start(update: Update, context: BotContext) -> None:
     """Subscribe this chat and show the active cases (or the one a deep link names)."""
     chat, message = update.effective_chat, update.effective_message
@@ -29,9 +31,6 @@ async def start(update: Update, context: BotContext) -> None:
     services = context.services
     language = await language_of(update, context)
     in_group = chat.type != TelegramChatType.PRIVATE
-    if in_group and not await is_group_admin(update, context):
-        await message.reply_text(text(context, language, "group_admins_only.html"))
-        return
     now = services.clock()
     chat_type = ChatType(chat.type) if chat.type in set(ChatType) else ChatType.GROUP
     subscriber, newly = await services.subscribers.subscribe(chat.id, chat_type, language, now)
@@ -88,15 +87,13 @@ async def show_card(
     await send(chat, screen)
 
 
+@guard(Right.CHAT_ADMIN)
 async def stop(update: Update, context: BotContext) -> None:
     """Unsubscribe this chat, keeping its history, with a button to undo."""
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await message.reply_text(text(context, language, "group_admins_only.html"))
-        return
     services = context.services
     known = await services.subscribers.set_status(
         chat.id, SubscriberStatus.STOPPED, services.clock()
@@ -112,15 +109,13 @@ async def stop(update: Update, context: BotContext) -> None:
     )
 
 
+@guard(Right.CHAT_ADMIN)
 async def undo_stop(update: Update, context: BotContext) -> None:
     """Subscribe again after /stop, from the undo button."""
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
     language = await language_of(update, context)
-    if chat.type != TelegramChatType.PRIVATE and not await is_group_admin(update, context):
-        await query.answer(text(context, language, "group_admins_only.txt"), show_alert=True)
-        return
     services = context.services
     subscriber = await services.subscribers.get(chat.id)
     if subscriber is None:
@@ -131,18 +126,7 @@ async def undo_stop(update: Update, context: BotContext) -> None:
         chat.id, subscriber.chat_type, subscriber.language, services.clock()
     )
     await query.answer(text(context, language, "resubscribed_short.txt"))
-    await query.edit_message_text(text(context, language, "resubscribed.html"))
-
-
-async def help_command(update: Update, context: BotContext) -> None:
-    """List the commands, with what each does."""
-    chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None:
-        return
-    language = await language_of(update, context)
-    scope = "private" if chat.type == TelegramChatType.PRIVATE else "group"
-    commands = context.services.renderer.commands(language, scope)
-    await message.reply_text(text(context, language, "help.html", commands=commands))
+    await edit_text(query, text(context, language, "resubscribed.html"))
 
 
 def _is_slug(value: str) -> bool:
@@ -152,6 +136,5 @@ def _is_slug(value: str) -> bool:
 HANDLERS = [
     CommandHandler("start", start),
     CommandHandler("stop", stop),
-    CommandHandler("help", help_command),
     CallbackQueryHandler(undo_stop, pattern=pattern("sub")),
 ]

@@ -14,18 +14,29 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.catalogue import SHEET_REGION, CatalogueError, Problem, case_from_mapping, case_to_mapping
+from bot.catalogue import (
+    FACTS_LIMIT,
+    SHEET_REGION,
+    CatalogueError,
+    Problem,
+    case_from_mapping,
+    case_to_mapping,
+    gaps,
+)
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
 from bot.importer.extract import clean_lines
-from bot.importer.layouts import CONTACT, Sheet, TargetBlock, parse_sheet
+from bot.importer.labels import NO_FURTHER_ACTION
+from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import (
     DateMention,
     country_code,
     dates_in,
     emails_in,
+    english_name,
     find_country,
     language_code,
+    language_of,
     one_date,
     phone_number,
     proper_words,
@@ -36,40 +47,23 @@ from bot.importer.normalise import (
     timezone_for,
     years_in,
 )
+from bot.importer.officials import TargetBlock, address_block
+from bot.importer.people import FoundPerson, people_in
 from bot.importer.report import ImportReport, NoteKind
 
-# Words that make a line of an address block an official's title, or an organisation.
-_TITLE_WORDS = re.compile(
-    r"\b(?:president|minister|prosecutor|ambassador|governor|chair(?:man|woman|person)?|head"
-    r"|director|chief|commissioner|judge|mayor|king|emir|sultan|speaker|secretary|attorney"
-    r"|ombuds(?:man|person)|leader|commander|chargé|charge d'affaires|deputy|general|counsel"
-    r"|official|representative|senator|premier|chancellor)\b",
-    re.IGNORECASE,
-)
-_ORGANISATION = re.compile(
-    r"^(?:the\s+)?(?:embassy|ministry|office|department|permanent mission|mission|consulate"
-    r"|high commission|presidential administration|administration|court|parliament"
-    r"|commission|council|agency|government of|national|supreme|federal|state)\b|"
-    r"\b(?:embassy|ministry|office|department|court|commission)\s+of\b",
-    re.IGNORECASE,
-)
-_HONORIFIC = re.compile(
-    r"^(?:his|her|their)\s+(?:excellency|majesty|highness)\b|^(?:h\.?e\.?|mr|mrs|ms|dr|sheikh"
-    r"|counsellor|judge)\.?\s",
-    re.IGNORECASE,
-)
 _NAME = r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+"
 _APPOSITIVE = re.compile(
     rf"^(?P<name>{_NAME}),\s+(?P<description>[^,]+?)(?:,|\s+(?:will|is|has|had|was|were"
     r"|remains|faces|could|may|must|continues)\b)"
 )
-_NO_FURTHER_ACTION = re.compile(r"\bno further action is (?:requested|required|needed)\b", re.I)
 _UNTIL_WORDS = re.compile(r"\b(?:until|by|before)\s*$", re.IGNORECASE)
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 # The International Secretariat's index ("MDE 12/6743/2023") names the sheet's web page.
 _DOCUMENT_URL = "https://www.amnesty.org/en/documents/{region}{number}/{serial}/{year}/en/"
 LABEL_WORDS = 14
+# The summary's room on the case's card, which is one message with the people and the asks.
+SUMMARY_CHARACTERS = 700
 
 
 @dataclass(frozen=True)
@@ -86,6 +80,11 @@ class Imported:
     def slug(self) -> str:
         """The case's slug."""
         return str(self.mapping.get("slug", ""))
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """What the draft still lacks before it can be published."""
+        return gaps(self.case) if self.case is not None else ()
 
 
 def import_sheet(
@@ -112,6 +111,11 @@ def import_sheet(
     if original is not None:
         report.note(NoteKind.UPDATE, "slug", slug=original.slug)
         mapping = _update(original, mapping, sheet, report)
+    else:
+        mapping["slug"] = unique_slug(mapping["slug"], {c.slug for c in existing})
+        if sheet.follow_up:
+            report.note(NoteKind.FOLLOW_UP, "reference", reference=sheet.reference or "")
+            mapping = _closed_if_whole(mapping, sheet, report, source)
     try:
         case = case_from_mapping(mapping, source=source)
     except CatalogueError as error:
@@ -150,20 +154,30 @@ class _Reader:
             note(NoteKind.GUESSED, "country_code", value=code)
         if code is None:
             note(NoteKind.MISSING, "country_code")
-        timezone, certain = timezone_for(to_numbers, code)
+        # An embassy's numbers tell where the embassy is, not where the case is.
+        local = [n for n in to_numbers if code is None or region_of(n) == code]
+        timezone, certain = timezone_for(local, code)
         if timezone is None:
             note(NoteKind.MISSING, "timezone")
         elif not certain:
             note(NoteKind.GUESSED, "timezone", value=timezone)
+        lang = self.language
         title = self.title(story)
         people = self.people()
         summary = sheet.story[0] if sheet.story else ""
         background = "\n\n".join(sheet.story[1:] + sheet.additional)
+        if len(summary) > SUMMARY_CHARACTERS:
+            # A summary is two or three sentences; the paragraph goes on in the background.
+            first = _within(summary, SUMMARY_CHARACTERS)
+            rest = summary[len(first) :].strip()
+            summary, background = first, "\n\n".join(p for p in (rest, background) if p)
+            note(NoteKind.GUESSED, f"text.{lang}.summary", value=summary)
         for where, value in (("summary", summary), ("background", background)):
             if not value:
-                note(NoteKind.MISSING, f"text.en.{where}")
+                note(NoteKind.MISSING, f"text.{lang}.{where}")
         if not sheet.asks:
-            note(NoteKind.MISSING, "text.en.asks")
+            note(NoteKind.MISSING, f"text.{lang}.asks")
+        facts = self.facts()
         issued = self.issued()
         data: dict[str, Any] = {
             "slug": slug_for(code or "xx", people[0]["name"] if people else title or "case"),
@@ -184,11 +198,12 @@ class _Reader:
             data["source_url"] = url
         data["people"] = people
         data["text"] = {
-            "en": {
+            lang: {
                 "title": title,
                 "summary": summary,
                 "background": background,
                 "asks": sheet.asks,
+                **({"facts": facts} if facts else {}),
             }
         }
         data["targets"] = targets
@@ -197,39 +212,70 @@ class _Reader:
         data["key_dates"] = self.key_dates(issued, deadline_label)
         return data
 
+    @property
+    def language(self) -> str:
+        """The language the sheet is written in (two letters)."""
+        sheet = self.sheet
+        return language_of(" ".join([*sheet.story, *sheet.letter, *sheet.asks]))
+
+    def facts(self) -> str | None:
+        """What happened, as the model letter states it: its first paragraph that names the
+        people at risk, else the summary; for the letters, in the sheet's language."""
+        letter = self.sheet.letter
+        names = [n for n, _ in self.sheet.people] or [p.name for p in self.found_people]
+        words = {w.lower() for n in names for w in n.split() if len(w) > 3}
+        naming = [p for p in letter if words & {w.lower().strip(".,’'s") for w in p.split()}]
+        found = (naming or letter or self.sheet.story[:1] or [""])[0]
+        facts = _within(found, FACTS_LIMIT)
+        if facts:
+            self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=facts)
+        return facts or None
+
     def country(self, story: str) -> tuple[str | None, str | None]:
         written = self.sheet.country
         if written:
             code = country_code(written)
             name = recase_words(written) if written == written.upper() else written
             if code:
-                return name, code
+                return english_name(code) or name, code
         found = find_country(" ".join([self.sheet.title or "", story]))
+        # Else the officials' blocks: "Embassy of the Arab Republic of Egypt".
+        blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]
+        found = found or find_country(" ".join(line for b in blocks for line in b.lines))
         if found is None:
             self.report.note(NoteKind.MISSING, "country")
             return written, None
         name, code = found
         self.report.note(NoteKind.GUESSED, "country", value=name)
-        return name, code
+        return english_name(code) or name, code
 
     def title(self, story: str) -> str:
-        written = self.sheet.title
+        written, where = self.sheet.title, f"text.{self.language}.title"
         if not written:
-            self.report.note(NoteKind.MISSING, "text.en.title")
+            self.report.note(NoteKind.MISSING, where)
             return ""
         title = recase_title(written, story)
         if title != written:
-            self.report.note(NoteKind.RECASED, "text.en.title", written=written, value=title)
+            self.report.note(NoteKind.RECASED, where, written=written, value=title)
         return title
+
+    @property
+    def found_people(self) -> list[FoundPerson]:
+        """The people the story names as at risk (not the officials it names)."""
+        sheet = self.sheet
+        officials = [line for block in sheet.targets for line in block.lines[:2]]
+        return people_in(sheet.story, not_people=officials)
 
     def people(self) -> list[dict[str, Any]]:
         sheet, note = self.sheet, self.report.note
         summary = sheet.story[0] if sheet.story else ""
-        appositive = _APPOSITIVE.match(summary)
         named = list(sheet.people)
-        if not named and appositive:
-            named = [(appositive["name"], None)]
-            note(NoteKind.GUESSED, "people[0].name", value=appositive["name"])
+        found = self.found_people
+        described = {**{p.name: p.description for p in found}, **sheet.described}
+        if not named:
+            named = [(p.name, None) for p in found]
+            for i, someone in enumerate(found):
+                note(NoteKind.GUESSED, f"people[{i}].name", value=someone.name)
         if not named:
             note(NoteKind.MISSING, "people")
             return []
@@ -237,16 +283,18 @@ class _Reader:
         for i, (name, written_pronoun) in enumerate(named):
             person: dict[str, Any] = {"name": name}
             pronoun = written_pronoun
-            if pronoun is None:
+            if pronoun is None and len(named) == 1 and self.language == "en":
                 pronoun = _pronoun(" ".join(sheet.story + sheet.additional))
                 if pronoun:
                     note(NoteKind.GUESSED, f"people[{i}].pronoun", value=pronoun)
-                else:
-                    note(NoteKind.MISSING, f"people[{i}].pronoun")
+            if pronoun is None:
+                note(NoteKind.MISSING, f"people[{i}].pronoun")
             if pronoun:
                 person["pronoun"] = pronoun
             story = " ".join(sheet.story + sheet.additional)
-            description = _description(summary, name, story)
+            description = described.get(name)
+            if description is None and len(named) == 1:
+                description = _description(summary, name, story)
             if description:
                 person["description"] = description
                 note(NoteKind.GUESSED, f"people[{i}].description", value=description)
@@ -257,7 +305,7 @@ class _Reader:
 
     def target(self, block: TargetBlock, index: int, country: str | None) -> dict[str, Any]:
         where, note = f"targets[{index}]", self.report.note
-        name, title, organisation, address = _address_block(block.lines)
+        name, title, organisation, address = address_block(block.lines)
         if name is None:
             note(NoteKind.MISSING, f"{where}.name")
         elif title is None:
@@ -370,7 +418,14 @@ class _Reader:
             note(NoteKind.LABEL_WRITTEN, "key_dates", date=on.isoformat(), value=label)
         if deadline is not None:
             # The case's own language first: the catalogue falls back to it.
-            labels = {"en": deadline_label["en"], **deadline_label}
+            language = self.language
+            own = deadline_label.get(language)
+            if own is None:
+                # A language the bot does not speak: the sheet's own words label the date.
+                words = sheet.deadline_words or sheet.deadline or ""
+                own = words[:1].upper() + words[1:].lower()
+                note(NoteKind.GUESSED, "key_dates.label", value=own)
+            labels = {language: own, **deadline_label}
             dates.append({"date": deadline, "label": labels, "deadline": True})
         return dates
 
@@ -400,44 +455,30 @@ class _Reader:
         return on
 
 
-def _address_block(lines: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
-    """An official's lines as name, title, organisation and the address that follows.
-
-    Sheets put the title before the name ("President of Kazakhstan", "Kassym-Jomart Tokayev")
-    or after it ("His Excellency ...", "Ambassador"); the address starts at the first line
-    that is none of the three.
-    """
-    name = title = organisation = None
-    rest = list(lines)
-    while rest:
-        line = rest[0]
-        if CONTACT.match(line):
+def _within(text: str, limit: int) -> str:
+    """The text's first sentences that fit `limit` characters (at least the first, cut)."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if len(kept) + len(sentence) + 1 > limit:
             break
-        if organisation is None and _ORGANISATION.search(line) and (name or title):
-            organisation = line
-        elif title is None and _TITLE_WORDS.search(line) and not _HONORIFIC.match(line):
-            if "," in line and name is None:
-                first, _, second = line.partition(",")
-                if _TITLE_WORDS.search(second) and not _TITLE_WORDS.search(first):
-                    name, title = first.strip(), second.strip()
-                    rest.pop(0)
-                    continue
-            title = line
-        elif name is None and _looks_like_a_name(line):
-            name = line
-        else:
-            break
-        rest.pop(0)
-    return name, title, organisation, rest
+        kept = f"{kept} {sentence}".strip()
+    return kept or text[: limit - 1].rstrip() + "…"
 
 
-def _looks_like_a_name(line: str) -> bool:
-    words = line.split()
-    return (
-        1 <= len(words) <= 6
-        and not any(ch.isdigit() for ch in line)
-        and (bool(_HONORIFIC.match(line)) or all(w[:1].isupper() for w in words))
-    )
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`... (within 32 characters): a new case never takes the
+    slug of another, whose file and stored case it would overwrite."""
+    if slug not in taken:
+        return slug
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = slug[: 32 - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
 
 
 def _description(summary: str, name: str, story: str) -> str | None:
@@ -520,7 +561,11 @@ def _update(
     data = case_to_mapping(original)
     language = original.original_language
     old_text = data["text"][language]
-    text = dict(new["text"]["en"])
+    written_in, new_text = next(iter(new["text"].items()))
+    text = dict(new_text) if written_in == language else dict(old_text)
+    if written_in != language:
+        # The case's texts stay: a translation of the follow-up is for an organizer to make.
+        report.note(NoteKind.OTHER_LANGUAGE, f"text.{written_in}", language=written_in)
     for key in ("title", "summary", "background", "asks"):
         if not text.get(key):
             text[key] = old_text[key]
@@ -561,12 +606,30 @@ def _update(
         and not (n.field == "source_url" and data.get("source_url") != new.get("source_url"))
     ]
     story = " ".join(sheet.story)
-    if _NO_FURTHER_ACTION.search(story):
+    if NO_FURTHER_ACTION.search(story):
         outcome = _outcome(" ".join([sheet.title or "", story]))
         data["status"] = str(CaseStatus.CLOSED)
         data["outcome"] = outcome
         report.note(NoteKind.CLOSES, "status", outcome=outcome)
     return data
+
+
+def _closed_if_whole(
+    mapping: dict[str, Any], sheet: Sheet, report: ImportReport, source: str
+) -> dict[str, Any]:
+    """A follow-up that asks for no further action, of a case no catalogue holds: closed with
+    its outcome when it is whole enough to be a closed case; else a draft, the outcome noted."""
+    story = " ".join(sheet.story)
+    if not NO_FURTHER_ACTION.search(story):
+        return mapping
+    outcome = _outcome(" ".join([sheet.title or "", story]))
+    report.note(NoteKind.CLOSES, "status", outcome=outcome)
+    closed = {**mapping, "status": str(CaseStatus.CLOSED), "outcome": outcome}
+    try:
+        case_from_mapping(closed, source=source)
+    except CatalogueError:
+        return mapping
+    return closed
 
 
 def _has(data: Mapping[str, Any], where: str) -> bool:
@@ -604,10 +667,18 @@ def _keep_translations(
     return target
 
 
+_RELEASED = re.compile(r"\b(?:released|lib[ée]r[ée]e?s?|liberad[oa]s?|freigelassen)\b", re.I)
+_NOT_RELEASED = re.compile(
+    r"\bnot (?:been )?released\b|\bpas (?:été )?lib[ée]r|\bno (?:ha sido )?liberad"
+    r"|nicht freigelassen",
+    re.I,
+)
+_SENTENCED = re.compile(r"\b(?:sentenced|condamn[ée]e?s?|condenad[oa]s?|verurteilt)\b", re.I)
+
+
 def _outcome(text: str) -> str:
-    lower = text.lower()
-    if re.search(r"\breleased\b", lower) and not re.search(r"\bnot (?:been )?released\b", lower):
+    if _RELEASED.search(text) and not _NOT_RELEASED.search(text):
         return "released"
-    if re.search(r"\bsentenced\b", lower):
+    if _SENTENCED.search(text):
         return "sentenced"
     return "nfa"

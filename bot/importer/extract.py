@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PyPdfError
 
 # pypdf reports harmless quirks of a file as warnings; an import cares only about the text.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -71,7 +71,18 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+    except (
+        PyPdfError,
+        DependencyError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        ZeroDivisionError,
+    ) as error:
+        # A malformed file makes pypdf fail in many ways; each is a PDF we cannot read.
         raise SheetError("unreadable_pdf", str(error)) from None
     if not "".join(pages).strip():
         raise SheetError("no_text")
@@ -84,9 +95,16 @@ def clean_lines(text: str) -> list[str]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     lines = [_tidy(line) for line in raw.split("\n")]
     repeated = Counter(line for line in lines if line and line != "\f")
+    seen: set[str] = set()
     kept: list[str] = []
     for line in lines:
-        furniture = repeated[line] > 1 and not _LABELLED.match(line) and len(line) < 100
+        # A heading in capitals that each page repeats ("URGENT ACTION", the title) is kept
+        # where it first stands; a running header or footer goes everywhere.
+        heading = line.isupper() and line not in seen and "AMNESTY" not in line
+        seen.add(line)
+        furniture = (
+            repeated[line] > 1 and not _LABELLED.match(line) and len(line) < 100 and not heading
+        )
         if line == "\f" or _PAGE_NUMBER.match(line) or furniture:
             continue
         if line or (kept and kept[-1]):

@@ -1,91 +1,78 @@
-"""The layouts of Urgent Action sheets, read into their parts: heading, story, asks, officials.
+"""The layouts of Urgent Action sheets, read into their parts: heading, story, asks, officials,
+the model letter.
 
-Two layouts are common:
+The families in use, each read by its own small reader below over the shared pieces (labels
+per language in `labels`, references in `references`, officials' blocks in `officials`):
 
-- a national section's sheet (Amnesty International Canada's, for one): the country and the
-  title in capitals, the story, "Write to the President urging him to:" with bullet points,
-  "Write to:" with the official's name, title and address, "Fax:", "Email:", "Salutation:",
-  "And Copy:" with a second official, then "Additional Information";
-- the International Secretariat's: "URGENT ACTION", the title, the story, "TAKE ACTION: WRITE AN
-  APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER" with the model letter (the official's
-  address block, "Dear ...", the asks, "Yours sincerely"), "ADDITIONAL INFORMATION", and lines
-  such as "PREFERRED LANGUAGE TO ADDRESS TARGET:", "PLEASE TAKE ACTION AS SOON AS POSSIBLE UNTIL:",
-  "NAME AND PRONOUN:", "LINK TO PREVIOUS UA:" and the footer "First UA: 41/23 Index: ... Date:".
+- `section`: a national section's sheet (Amnesty International Canada's, the seed's): the
+  country and the title in capitals, the story, "Write to the President urging him to:" with
+  bullet points, "Write to:" with each official's block, "And Copy:", "Additional Information";
+- `appeals`: the International Secretariat's 2008-2019 sheets: "UA: 166/14 Index: ... Date:"
+  header, the story, "Please write immediately in ...:" with bullet points, "PLEASE SEND
+  APPEALS BEFORE 10 OCTOBER 2014 TO:" with each official's block, "COPIES TO:", and their
+  translations ("ENVOYEZ VOS APPELS AVANT LE ... À :", "ENVÍEN LLAMAMIENTOS ANTES DEL ... A:",
+  "BITTE SCHREIBEN SIE BIS ZUM ...");
+- `international`: the International Secretariat's 2020s sheets: "URGENT ACTION", the title,
+  the story, "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER" (or
+  "Actúa: ... carta modelo") with the officials' blocks and the model letter, "ADDITIONAL
+  INFORMATION", and lines such as "PLEASE TAKE ACTION AS SOON AS POSSIBLE UNTIL:", "NAME AND
+  PRONOUN:", "LINK TO PREVIOUS UA:", the footer "First UA: 41/23 Index: ... Date:";
+- `web`: Amnesty USA's pages and sections' web pages: "Urgent Action Update: ... (Egypt: UA
+  132.19)", the date, the story, numbered steps ("1. Write a letter...", "2. Click here..."),
+  the officials (often each on one line), "Salutation:", then "SAMPLE LETTER".
 
-Follow-ups ("Further information on UA: 41/23") come in either layout. Nothing here interprets
-what it reads: that is `bot.importer.build`.
+Follow-ups ("Further information on UA: 79/11", "THIRD UA 60/16", "Urgent Action Update")
+come in every layout. A sheet cut off mid-way gives what it holds. Nothing here interprets what
+it reads: that is `bot.importer.build`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.domain.cases import TargetRole
+from bot.importer import labels
 from bot.importer.extract import BULLET
-from bot.importer.normalise import country_code
+from bot.importer.normalise import PRONOUNS, country_code, one_date
+from bot.importer.officials import TargetBlock, read_targets, salutation_of
+from bot.importer.people import LISTED, names_in_line
+from bot.importer.references import find_reference
+
+__all__ = ["CONTACT", "INTERNATIONAL", "SECTION", "Sheet", "TargetBlock", "parse_sheet"]
 
 SECTION = "section"
 INTERNATIONAL = "international"
+APPEALS = "appeals"
+WEB = "web"
+CONTACT = labels.CONTACT
 
-_REFERENCE = re.compile(
-    r"^(?P<lead>first|further information on|fi on|fu on|update on|additional|follow-up to)?"
-    r"\s*UA\s*:?\s*(?P<number>\d{1,4}/\d{2})\b(?P<rest>.*)$",
+_INDEX = re.compile(
+    r"(?:index|[íi]ndice|ai-index|index ai)\s*:?\s*(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
     re.IGNORECASE,
 )
-_INDEX = re.compile(r"index\s*:?\s*(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})", re.IGNORECASE)
-_ISSUED = re.compile(r"\bdate\s*:?\s*(?P<date>.+)$", re.IGNORECASE)
-_UNTIL = re.compile(
-    r"^(?:please take action as soon as possible until|(?:please )?send appeals"
-    r" (?:before|by|until)|deadline(?: for appeals)?)\s*:?\s*(?P<date>.+?)\.?$",
+REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
+_ISSUED = re.compile(r"\b(?:date|fecha|datum)\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
+# "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
+_TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
+_IN_PASSING = re.compile(
+    r"\b(?:urgent action|action urgente|acci[óo]n urgente)\s+(?P<number>\d{1,4}[./]\d{2})\b",
     re.IGNORECASE,
 )
-_LANGUAGE = re.compile(
-    r"^preferred languages? to address (?:the )?targets?\s*:?\s*(?P<value>.*)$", re.IGNORECASE
-)
-_NAME_PRONOUN = re.compile(r"^names? and pronouns?\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
-_PREVIOUS = re.compile(r"^links? to previous ua\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
-_FURTHER = re.compile(r"^(?:further information|follow-up|update)\b\s*:?\s*", re.IGNORECASE)
-_BOILERPLATE = re.compile(
-    r"^(?:please check with the amnesty office|you can also write in your own language)",
-    re.IGNORECASE,
-)
-_ASK_INTRO = re.compile(
-    r"^(?:please\s+)?write\b.*\b(?:urg|call|ask|demand)\w*\b.*:$", re.IGNORECASE
-)
-_WRITE_TO = re.compile(r"^(?:please\s+)?(?:write|send (?:your )?appeals)(?: to)?\s*:$", re.I)
-_COPY = re.compile(r"^(?:and\s+)?(?:send\s+)?cop(?:y|ies)(?:\s+to)?\s*:?$", re.IGNORECASE)
-_ADDITIONAL = re.compile(r"^additional information\s*:?$", re.IGNORECASE)
-_TAKE_ACTION = re.compile(r"^take action\b", re.IGNORECASE)
-_URGENT_ACTION = re.compile(r"^urgent action$", re.IGNORECASE)
-_CLOSING = re.compile(
-    r"^(?:yours\s+(?:sincerely|faithfully|truly)|sincerely|kind regards|respectfully)\s*[,.]?$",
-    re.IGNORECASE,
-)
-_DEAR = re.compile(r"^dear\b.{0,60}$", re.IGNORECASE)
-CONTACT = re.compile(
-    r"^(?P<label>fax|tel|telephone|phone|mobile|e-?mail|twitter|x|facebook|instagram|website"
-    r"|salutation)\s*:\s*(?P<value>.*)$",
-    re.IGNORECASE,
-)
+_STEP = re.compile(r"^\d+[.)]\s+\S")
+_GENDER = re.compile(r"^(?:gender|genre|g[ée]nero|geschlecht)\b.*$", re.IGNORECASE)
 _URGE = re.compile(
     r"\b(?:I|we)\s+(?:therefore\s+|also\s+)?(?:urge|call on|ask|request)\s+you(?:\s+to)?"
-    r"\s*(?P<asks>.*)$",
+    r"\s*(?P<asks>.*)$|\b(?:le|les|vous) (?:prie|exhorte|demande)\s+(?:instamment\s+)?de\s+"
+    r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
+    r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
+    r"|\bich (?:fordere|bitte) sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de2>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]?$")
-
-
-@dataclass
-class TargetBlock:
-    """An official as the sheet writes them: the lines of name, title and address; contacts."""
-
-    role: TargetRole
-    lines: list[str] = field(default_factory=list)
-    faxes: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
-    salutation: str | None = None
+# A letter's opening that names no "Dear": "Fiscal General de México:", "Señor Ministro:".
+_OPENING = re.compile(r"^[^\d:@]{3,70}[:,]$")
 
 
 @dataclass
@@ -99,28 +86,44 @@ class Sheet:
     asks: list[str] = field(default_factory=list)
     targets: list[TargetBlock] = field(default_factory=list)
     additional: list[str] = field(default_factory=list)  # "Additional Information"
+    letter: list[str] = field(default_factory=list)  # the model letter's paragraphs
     reference: str | None = None  # "UA 41/23"
     index: str | None = None  # "MDE 12/6743/2023"
-    issued: str | None = None  # the footer's date, as written
+    issued: str | None = None  # the header's or footer's date, as written
     deadline: str | None = None  # the "until" line's date, as written
+    deadline_words: str | None = None  # the "until" line's words before the date
     languages: list[str] = field(default_factory=list)
     people: list[tuple[str, str | None]] = field(default_factory=list)  # name, pronoun
+    described: dict[str, str] = field(default_factory=dict)  # a listed person's description
     previous: str | None = None  # the link to the previous sheet
     follow_up: bool = False
 
 
 def parse_sheet(lines: list[str]) -> Sheet:
     """Read cleaned lines (`bot.importer.extract.clean_lines`) into a sheet's parts."""
-    international = any(_TAKE_ACTION.match(line) for line in lines) or any(
-        _URGENT_ACTION.match(line) for line in lines[:3]
-    )
-    sheet = Sheet(INTERNATIONAL if international else SECTION)
+    plain = [_plain(line) for line in lines]
+    sheet = Sheet(_layout(plain))
     body = _meta(lines, sheet)
-    if international:
-        _international(body, sheet)
-    else:
-        _section(body, sheet)
+    READERS[sheet.layout](body, sheet)
     return sheet
+
+
+def _layout(lines: list[str]) -> str:
+    """Which family a sheet is of, from the lines that only that family has."""
+    if any(_STEP.match(line) and labels.INSTRUCTION.match(line) for line in lines):
+        return WEB
+    if any(labels.WRITE_TO.match(line) and labels.DEADLINE.search(line) for line in lines):
+        return APPEALS
+    top = [line for line in lines if line][:4]
+    if any(labels.TAKE_ACTION.match(line) for line in lines):
+        return INTERNATIONAL
+    if any(labels.WRITE_TO.match(line) for line in lines):  # "Write to:", "APPEALS TO:"
+        return SECTION
+    if any(labels.URGENT_ACTION.match(line) for line in top):
+        return INTERNATIONAL
+    if any(labels.SAMPLE_LETTER.match(line) for line in lines):
+        return WEB
+    return SECTION
 
 
 def _meta(lines: list[str], sheet: Sheet) -> list[str]:
@@ -132,38 +135,94 @@ def _meta(lines: list[str], sheet: Sheet) -> list[str]:
             skip = False
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        taken, skip = _take(line, following, sheet)
+        taken, skip = _take(_plain(line), following, sheet, top=i < 8)
         if not taken:
             rest.append(line)
+    if sheet.reference is None:
+        # Named in passing only: "the actions you took on Urgent Action 132.19", "(UA 17/08)".
+        for line in lines:
+            found = find_reference(line) or _IN_PASSING.search(line)
+            if isinstance(found, re.Match):
+                sheet.reference = f"UA {found['number']}"
+            elif found is not None:
+                sheet.reference = found.reference
+            if sheet.reference:
+                break
     return _squeeze(rest)
 
 
-def _take(line: str, following: str, sheet: Sheet) -> tuple[bool, bool]:
+def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, bool]:
     """Whether `line` is a labelled line (read into `sheet`), and whether its value was on the
     following line."""
-    if (match := _REFERENCE.match(line)) and (
-        match["lead"] is not None or _INDEX.search(line) or _ISSUED.search(line)
+    reference = find_reference(line)
+    index = _INDEX.search(line)
+    if reference and (
+        index
+        or _ISSUED.search(line)
+        or reference.first
+        or reference.follow_up
+        or (top and len(line) < 60)
     ):
-        sheet.reference = sheet.reference or f"UA {match['number']}"
-        sheet.follow_up = sheet.follow_up or (match["lead"] or "first").lower() != "first"
-        if index := _INDEX.search(line):
+        sheet.reference = sheet.reference or reference.reference
+        sheet.follow_up = sheet.follow_up or reference.follow_up
+        if index:
             sheet.index = sheet.index or " ".join(index["index"].split())
-            between = re.split(r"\bdate\b", line[index.end() :], flags=re.IGNORECASE)[0]
-            sheet.country = sheet.country or between.strip() or None
-        if issued := _ISSUED.search(match["rest"]):
+            after = re.split(r"\b(?:date|fecha|datum)\b", line[index.end() :], flags=re.I)
+            for chunk in re.split(r"[|]", after[0]) + re.split(r"[|]", after[-1]):
+                if sheet.country is None and country_code(chunk.strip(" :|")):
+                    sheet.country = chunk.strip(" :|")
+        if (issued := _ISSUED.search(line)) and one_date(issued["date"]):
             sheet.issued = sheet.issued or issued["date"].strip()
+        ends = REFERENCE_END.search(line)
+        concern = line[ends.end() :] if ends else ""
+        if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
+            # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
+            sheet.title = sheet.title or concern.strip(" :-")
+        if title := _TITLE_COUNTRY.search(line):
+            sheet.country = sheet.country or title["country"].strip()
+            return False, False  # a web page's title: the heading, read again there
         return True, False
-    if match := _UNTIL.match(line):
-        sheet.deadline = match["date"].strip()
+    match = labels.DEADLINE.search(line) or labels.DEADLINE_LINE.match(line)
+    if match and one_date(match["date"]):
+        if sheet.deadline is None:
+            sheet.deadline = match["date"].strip()
+            sheet.deadline_words = line[: match.start("date")].strip(" :")
+        # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
+        # and a sentence of the story stays in the story.
+        keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
+        return not keep, False
+    if labels.BOILERPLATE.match(line) or _GENDER.match(line):
         return True, False
-    if _BOILERPLATE.match(line):
+    if top and (index := _INDEX.search(line)):  # "PUBLIC AI Index: ASA 33/021/2005"
+        sheet.index = sheet.index or " ".join(index["index"].split())
         return True, False
-    for pattern in (_LANGUAGE, _NAME_PRONOUN, _PREVIOUS):
+    # The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist".
+    country, _, rest = line.partition(" ")
+    if top and _is_caps(country) and country_code(country) and LISTED.match(rest):
+        sheet.country = sheet.country or country
+        line = rest
+    if top and (listed := LISTED.match(line)):
+        sheet.people.append((listed["name"], None))
+        if listed["what"]:
+            sheet.described[listed["name"]] = listed["what"].strip()
+        return True, False
+    if names := names_in_line(line):
+        sheet.people = sheet.people or [(name, None) for name in names if name]
+        return True, False
+    mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
+    if mention and mention.year:  # a web page's date under its title
+        sheet.issued = line.strip()
+        return True, False
+    for pattern in (labels.PREFERRED_LANGUAGE, labels.NAME_PRONOUN, labels.PREVIOUS):
         if match := pattern.match(line):
             value = match["value"].strip() or following.strip()
-            if pattern is _LANGUAGE:
-                sheet.languages = [v.strip() for v in re.split(r",|/|\band\b", value) if v.strip()]
-            elif pattern is _NAME_PRONOUN:
+            if pattern is labels.PREFERRED_LANGUAGE:
+                sheet.languages = [
+                    v.strip()
+                    for v in re.split(r",|/|\b(?:and|or|y|o|et|ou|und|oder)\b", value)
+                    if v.strip()
+                ]
+            elif pattern is labels.NAME_PRONOUN:
                 sheet.people = _names_and_pronouns(value)
             else:
                 sheet.previous = value if value.lower().startswith("http") else None
@@ -178,7 +237,8 @@ def _names_and_pronouns(value: str) -> list[tuple[str, str | None]]:
         name = match[1].strip()
         if not name:
             continue
-        pronoun = match[2].split("/")[0].strip().lower() if match[2] else None
+        written = match[2].split("/")[0].strip().lower() if match[2] else None
+        pronoun = PRONOUNS.get(written, written) if written else None
         people.append((name, pronoun or None))
     return people
 
@@ -208,7 +268,12 @@ def _heading(lines: list[str], start: int) -> tuple[list[str], int]:
     while i < len(lines) and not lines[i]:
         i += 1
     heading = []
-    while i < len(lines) and lines[i] and (_is_caps(lines[i]) or _FURTHER.match(lines[i])):
+    while (
+        i < len(lines)
+        and lines[i]
+        and (_is_caps(lines[i]) or labels.FOLLOW_UP.match(lines[i]))
+        and not labels.TAKE_ACTION.match(lines[i])
+    ):
         heading.append(lines[i])
         i += 1
     return heading, i
@@ -218,7 +283,9 @@ def _title_and_country(heading: list[str], sheet: Sheet) -> None:
     words = []
     for written in heading:
         line = written
-        if further := _FURTHER.match(line):
+        if labels.URGENT_ACTION.match(line.strip()):
+            continue
+        if further := re.match(r"^(?:further information|follow-up|update)\b\s*:?\s*", line, re.I):
             sheet.follow_up = True
             line = line[further.end() :]
             if not line or not _is_caps(line):
@@ -231,7 +298,7 @@ def _title_and_country(heading: list[str], sheet: Sheet) -> None:
             sheet.country = country.strip()
             line = title.strip()
         words.append(line)
-    sheet.title = " ".join(words) or None
+    sheet.title = " ".join(words) or sheet.title
 
 
 def _find(lines: list[str], pattern: re.Pattern[str], start: int = 0) -> int | None:
@@ -241,73 +308,181 @@ def _find(lines: list[str], pattern: re.Pattern[str], start: int = 0) -> int | N
     return None
 
 
+def _first(*found: int | None, after: int = -1) -> int | None:
+    return min((k for k in found if k is not None and k > after), default=None)
+
+
 def _section(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, 0)
     _title_and_country(heading, sheet)
-    ask_intro = _find(lines, _ASK_INTRO, i)
-    write_to = _find(lines, _WRITE_TO, i)
-    additional = _find(lines, _ADDITIONAL, i)
-    ends = [k for k in (ask_intro, write_to, additional) if k is not None]
-    story_end = min(ends) if ends else len(lines)
-    sheet.story = paragraphs(lines[i:story_end])
+    ask_intro = _find(lines, labels.ASK_INTRO, i)
+    write_to = _find(lines, labels.WRITE_TO, i)
+    additional = _find(lines, labels.ADDITIONAL, i)
+    story_end = _first(ask_intro, write_to, additional)
+    sheet.story = paragraphs(lines[i : story_end or len(lines)])
     if ask_intro is not None:
-        ask_end = min(
-            (k for k in (write_to, additional) if k is not None and k > ask_intro),
-            default=len(lines),
-        )
+        ask_end = _first(write_to, additional, after=ask_intro) or len(lines)
         sheet.asks = _asks(lines[ask_intro + 1 : ask_end])
     if write_to is not None:
-        target_end = additional if additional is not None and additional > write_to else None
-        sheet.targets = _targets(lines[write_to + 1 : target_end], TargetRole.TO)
+        target_end = _first(additional, after=write_to)
+        _targets_and_letter(lines[write_to + 1 : target_end], sheet)
     if additional is not None:
-        sheet.additional = paragraphs(lines[additional + 1 :])
+        end = _first(write_to, ask_intro, after=additional)
+        sheet.additional = paragraphs(lines[additional + 1 : end])
+
+
+# The International Secretariat's 2008-2019 sheets are laid out as a section's are: the asks
+# after their "Please write immediately" line, the officials after "PLEASE SEND APPEALS ... TO:".
+_appeals = _section
 
 
 def _international(lines: list[str], sheet: Sheet) -> None:
     start = 0
-    while start < len(lines) and (not lines[start] or _URGENT_ACTION.match(lines[start])):
+    marker = next(
+        (k for k, line in enumerate(lines[:4]) if labels.URGENT_ACTION.match(line.strip())), None
+    )
+    if marker is not None:
+        # A web page's title line above the sheet: "Amnesty Int: Bahrain: URGENT ACTION: ...".
+        for line in lines[:marker]:
+            _page_title(line, sheet)
+        start = marker
+    while start < len(lines) and (not lines[start] or labels.URGENT_ACTION.match(lines[start])):
         start += 1
     heading, i = _heading(lines, start)
-    _title_and_country(heading, sheet)
-    take_action = _find(lines, _TAKE_ACTION, i)
-    additional = _find(lines, _ADDITIONAL, i)
-    ends = [k for k in (take_action, additional) if k is not None]
-    sheet.story = paragraphs(lines[i : min(ends) if ends else len(lines)])
+    if not heading and start < len(lines) and _joined_heading(lines[start], sheet):
+        i = start + 1
+    if heading:
+        _title_and_country(heading, sheet)
+    take_action = _find(lines, labels.TAKE_ACTION, i)
+    additional = _find(lines, labels.ADDITIONAL, i)
+    ask_intro = _find(lines, labels.ASK_INTRO, i)
+    sheet.story = paragraphs(lines[i : _first(take_action, additional, ask_intro) or len(lines)])
+    if ask_intro is not None and (take_action is None or ask_intro < take_action):
+        sheet.asks = _asks(lines[ask_intro + 1 : _first(take_action, additional, after=ask_intro)])
     if take_action is not None:
-        letter_end = additional if additional is not None and additional > take_action else None
-        _letter(lines[take_action + 1 : letter_end], sheet)
+        _targets_and_letter(lines[take_action + 1 : _first(additional, after=take_action)], sheet)
     if additional is not None:
-        end = take_action if take_action is not None and take_action > additional else None
-        sheet.additional = paragraphs(lines[additional + 1 : end])
+        sheet.additional = paragraphs(
+            lines[additional + 1 : _first(take_action, after=additional)]
+        )
 
 
-def _letter(lines: list[str], sheet: Sheet) -> None:
-    """The model letter: the addressee block, "Dear ...", the letter with its asks, closing."""
-    dear = _find(lines, _DEAR)
-    closing = _find(lines, _CLOSING, dear or 0)
-    sheet.targets = _targets(lines[:dear], TargetRole.TO)
-    if dear is None:
+def _page_title(line: str, sheet: Sheet) -> None:
+    parts = [p.strip() for p in line.split(":")]
+    for k, part in enumerate(parts):
+        if labels.URGENT_ACTION.match(part) and k + 1 < len(parts):
+            sheet.title = sheet.title or ": ".join(parts[k + 1 :]) or None
+        elif sheet.country is None and country_code(part):
+            sheet.country = part
+
+
+def _joined_heading(line: str, sheet: Sheet) -> bool:
+    """ "Acción UrgenteDEFENSORAS ESPIADAS POR LAS AUTORIDADES": a web page runs the heading
+    into the title; the title is the part in capitals."""
+    match = re.match(
+        r"^(?:urgent action|action urgente|acci[óo]n urgente|eilaktion)\s*:?\s*(?P<title>.+)$",
+        line,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return False
+    sheet.title = match["title"].strip()
+    return True
+
+
+def _web(lines: list[str], sheet: Sheet) -> None:
+    """A web page: its title line, the story, numbered steps, officials, the sample letter."""
+    i = 0
+    while i < len(lines) and (not lines[i] or labels.URGENT_ACTION.match(lines[i].lstrip("• "))):
+        i += 1
+    if i < len(lines):
+        _web_title(lines[i], sheet)
+        i += 1
+    steps = [k for k, line in enumerate(lines) if _STEP.match(line) and k >= i]
+    ask_intro = _find(lines, labels.ASK_INTRO, i)
+    additional = _find(lines, labels.ADDITIONAL, i)
+    story_end = _first(steps[0] if steps else None, ask_intro, additional)
+    sheet.story = paragraphs(lines[i : story_end or len(lines)])
+    if ask_intro is not None:
+        sheet.asks = _asks(
+            lines[ask_intro + 1 : _first(steps[0] if steps else None, additional, after=ask_intro)]
+        )
+    start = steps[-1] + 1 if steps else (story_end or len(lines))
+    _targets_and_letter(lines[start : _first(additional, after=start)], sheet)
+    if additional is not None:
+        sheet.additional = paragraphs(lines[additional + 1 :])
+
+
+def _web_title(line: str, sheet: Sheet) -> None:
+    text = _TITLE_COUNTRY.sub("", line).strip()
+    if re.match(r"^(?:urgent action )?update\b|^further information\b", text, re.I):
+        sheet.follow_up = True
+    text = re.sub(r"^(?:urgent action(?: update)?|update)\s*:\s*", "", text, flags=re.I)
+    sheet.title = text or None
+
+
+def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
+    """The officials' blocks, then the model letter: its opening is the salutation of the first
+    official written to who has none, its asks the case's where the sheet lists none."""
+    opening = _letter_opening(lines)
+    sheet.targets = read_targets(lines[: opening if opening is not None else len(lines)])
+    if opening is None:
         return
-    if sheet.targets:
-        sheet.targets[0].salutation = _salutation(lines[dear])
-    letter = lines[dear + 1 : closing]
-    bullets = [k for k, line in enumerate(letter) if line.startswith(BULLET)]
+    first_line = re.sub(r"^.*?\b(?:sample|model) letter\s*:?\s*", "", lines[opening], flags=re.I)
+    dear, _, rest = first_line.partition(",") if "," in first_line else (first_line, "", "")
+    recipients = [t for t in sheet.targets if t.role is TargetRole.TO]
+    if recipients and recipients[0].salutation is None:
+        recipients[0].salutation = salutation_of(dear)
+    closing = _find(lines, labels.CLOSING, opening + 1)
+    body = ([rest.strip()] if rest.strip() else []) + lines[opening + 1 : closing]
+    copies = _find(lines, labels.COPY, closing + 1) if closing is not None else None
+    if copies is not None:  # "And copies to:" after the letter's closing
+        sheet.targets += read_targets(lines[copies:])
+    sheet.letter = paragraphs(body)
+    if sheet.asks:
+        return
+    bullets = [k for k, line in enumerate(body) if line.startswith(BULLET)]
     if bullets:
-        sheet.asks = _asks(letter[bullets[0] :])
+        sheet.asks = _asks(body[bullets[0] :])
         return
-    for paragraph in paragraphs(letter):
+    for paragraph in sheet.letter:
         if match := _URGE.search(paragraph):
-            sheet.asks = _split_asks(match["asks"])
+            found = next(g for g in match.groups() if g)
+            sheet.asks = _split_asks(found)
             return
 
 
-def _salutation(line: str) -> str:
-    return line.strip().rstrip(",:;.! ").strip()
+def _letter_opening(lines: list[str]) -> int | None:
+    """Where the model letter starts: "Dear ...", "SAMPLE LETTER Dear ...", or a short line
+    ending in ":" or "," followed by prose ("Fiscal General de México:")."""
+    for i, line in enumerate(lines):
+        plain = _plain(line)
+        if labels.SAMPLE_LETTER.match(plain):
+            rest = labels.SAMPLE_LETTER.sub("", plain, count=1).strip()
+            if rest:
+                return i
+            continue
+        if labels.DEAR.match(plain) and plain[-1:] in ",:!" and not labels.CONTACT.match(plain):
+            return i
+        if labels.DEAR.match(plain.split(",", 1)[0]) and len(plain) > 80:
+            return i
+        following = next((n for n in lines[i + 1 :] if n), "")
+        if (
+            _OPENING.match(plain)
+            and not labels.WRITE_TO.match(plain)
+            and not labels.COPY.match(plain)
+            and len(following) > 100
+            and i > 0
+        ):
+            return i
+    return None
 
 
 def _split_asks(sentence: str) -> list[str]:
     """ "release her immediately, and to ensure that ..." as the two asks it holds."""
-    parts = re.split(r";\s*(?:and\s+)?(?:to\s+)?|,?\s+and\s+to\s+", sentence)
+    parts = re.split(
+        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?|,?\s+and\s+to\s+", sentence
+    )
     return [_ask(p) for p in parts if _ask(p)]
 
 
@@ -323,7 +498,7 @@ def _asks(lines: list[str]) -> list[str]:
     for line in lines:
         if line.startswith(BULLET):
             items.append([line[len(BULLET) :]])
-        elif line and items and not _CLOSING.match(line):
+        elif line and items and not labels.CLOSING.match(line):
             items[-1].append(line)
         elif not line and items and items[-1]:
             items.append([])
@@ -333,48 +508,12 @@ def _asks(lines: list[str]) -> list[str]:
     return [ask for ask in found if ask]
 
 
-def _targets(lines: list[str], role: TargetRole) -> list[TargetBlock]:
-    """Officials' blocks: a name line after a contact line starts the next official."""
-    blocks: list[TargetBlock] = []
-    current: TargetBlock | None = None
-    after_contact = False
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if not line:
-            continue
-        if _COPY.match(_plain(line)):
-            role, current = TargetRole.COPY, None
-            continue
-        if _DEAR.match(line) and current is not None and current.salutation is None:
-            current.salutation = _salutation(line)
-            continue
-        match = CONTACT.match(line)
-        if match is None:
-            if current is None or after_contact:
-                current = TargetBlock(role)
-                blocks.append(current)
-                after_contact = False
-            current.lines.append(line)
-            continue
-        if current is None:
-            current = TargetBlock(role)
-            blocks.append(current)
-        value = match["value"].strip()
-        if not value and i < len(lines) and lines[i] and not CONTACT.match(lines[i]):
-            value, i = lines[i], i + 1
-        label = match["label"].lower().replace("-", "")
-        if label == "fax":
-            current.faxes.extend(v for v in re.split(r"\s*(?:;|/|,|\bor\b)\s*", value) if v)
-        elif label in ("tel", "telephone", "phone", "mobile"):
-            current.phones.extend(v for v in re.split(r"\s*(?:;|/|,|\bor\b)\s*", value) if v)
-        elif label == "email":
-            current.emails.append(value)
-        elif label == "salutation":
-            current.salutation = _salutation(value)
-        after_contact = True
-    return blocks
+READERS: dict[str, Callable[[list[str], Sheet], None]] = {
+    SECTION: _section,
+    APPEALS: _appeals,
+    INTERNATIONAL: _international,
+    WEB: _web,
+}
 
 
 def paragraphs(lines: list[str]) -> list[str]:
@@ -393,7 +532,9 @@ def paragraphs(lines: list[str]) -> list[str]:
             continue
         blocks[-1].append(line)
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        short = len(line) < 0.7 * width
+        # A short line that ends a sentence ends its paragraph; so does every line of a text
+        # whose paragraphs are one line each (a web page's, a typed sheet's).
+        short = len(line) < 0.7 * width or len(line) > 150
         if following and short and _TERMINAL.search(line) and not following[:1].islower():
             blocks.append([])
     mended: list[str] = []
@@ -401,6 +542,8 @@ def paragraphs(lines: list[str]) -> list[str]:
         if not block:
             continue
         text = join_lines(block)
+        if any(p.startswith(text) for p in mended if len(text) > 40) or text in mended:
+            continue  # a page that holds its text twice, the second copy perhaps cut short
         if mended and not _TERMINAL.search(mended[-1]) and text[:1].islower():
             mended[-1] = join_lines([mended[-1], text])
         else:

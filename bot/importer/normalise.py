@@ -9,9 +9,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import phonenumbers
+from babel import Locale
 from phonenumbers import timezone as phone_timezones
+from unidecode import unidecode
 
 from bot.catalogue import is_email
 from bot.domain.phones import from_dialled, to_e164
@@ -21,14 +24,32 @@ MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-_MONTH = "|".join(MONTHS)
-# "12 June", "12th June 2022", and the American "June 12, 2022".
+# Month names as sheets write them in English, French, Spanish and German (with and without
+# accents, and the usual abbreviations), to the month's number.
+MONTH_NUMBERS: dict[str, int] = {
+    **{name: i for i, name in enumerate(MONTHS, 1)},
+    **{name[:3]: i for i, name in enumerate(MONTHS, 1)},
+    "sept": 9,
+    **dict.fromkeys(("janvier", "janv"), 1), **dict.fromkeys(("février", "fevrier", "févr"), 2),
+    "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, **dict.fromkeys(("décembre", "decembre"), 12),
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, **dict.fromkeys(("septiembre", "setiembre"), 9), "octubre": 10,
+    "noviembre": 11, "diciembre": 12,
+    **dict.fromkeys(("januar", "jänner", "janner"), 1), "februar": 2,
+    **dict.fromkeys(("märz", "maerz", "marz"), 3), "juni": 6, "juli": 7, "oktober": 10,
+    "dezember": 12,
+}  # fmt: skip
+_MONTH = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
+# "12 June", "12th June 2022", "1er mars 2015", "22 de abril de 2015", "14. Juni 2019", and the
+# American "June 12, 2022".
 _DAY_MONTH = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})\b(?:,?\s+(?P<year>\d{{4}})\b)?",
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<month>{_MONTH})\b"
+    rf"(?:,?\s+(?:de\s+)?(?P<year>\d{{4}})\b)?",
     re.IGNORECASE,
 )
 _MONTH_DAY = re.compile(
-    rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?",
+    rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -43,6 +64,19 @@ LANGUAGES = {
     "kyrgyz": "ky", "portuguese": "pt", "russian": "ru", "spanish": "es", "swahili": "sw",
     "tajik": "tg", "thai": "th", "turkish": "tr", "turkmen": "tk", "ukrainian": "uk",
     "urdu": "ur", "uzbek": "uz", "vietnamese": "vi",
+    # As French, Spanish and German sheets name them.
+    "anglais": "en", "français": "fr", "espagnol": "es", "arabe": "ar", "russe": "ru",
+    "allemand": "de", "persan": "fa", "chinois": "zh", "portugais": "pt", "turc": "tr",
+    "inglés": "en", "francés": "fr", "español": "es", "castellano": "es", "árabe": "ar",
+    "ruso": "ru", "alemán": "de", "persa": "fa", "chino": "zh", "portugués": "pt", "turco": "tr",
+    "englisch": "en", "französisch": "fr", "spanisch": "es", "arabisch": "ar", "russisch": "ru",
+    "deutsch": "de", "persisch": "fa", "chinesisch": "zh", "portugiesisch": "pt",
+    "türkisch": "tr",
+}  # fmt: skip
+# Pronouns as sheets in other languages give them ("Ana (ella)"), as the case keeps them.
+PRONOUNS = {
+    "he": "he", "she": "she", "they": "they", "il": "he", "elle": "she", "iel": "they",
+    "él": "he", "el": "he", "ella": "she", "elle/ella": "she", "er": "he", "sie": "she",
 }  # fmt: skip
 
 
@@ -72,7 +106,7 @@ def dates_in(text: str) -> list[DateMention]:
         for match in pattern.finditer(text):
             if any(m.start <= match.start() < m.end for m in found.values()):
                 continue
-            month = MONTHS.index(match["month"].lower()) + 1
+            month = MONTH_NUMBERS[match["month"].lower()]
             year = int(match["year"]) if match["year"] else None
             found[match.start()] = DateMention(
                 int(match["day"]), month, year, match.start(), match.end(), match.group(0)
@@ -91,22 +125,111 @@ def years_in(text: str) -> list[int]:
     return [int(y) for y in _YEAR.findall(text)]
 
 
+# Sheets name countries in their own language: CLDR's names in the languages sections write.
+SHEET_LANGUAGES = ("en", "fr", "es", "de")
+
+
+@cache
+def _all_codes() -> dict[str, str]:
+    codes = {_ascii_key(name): code for name, code in CODES.items()}
+    for language in SHEET_LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
+                codes.setdefault(_ascii_key(name), code)
+    return codes
+
+
+def _ascii_key(name: str) -> str:
+    text = unidecode(_plain_quotes(name)).lower()
+    return " ".join(re.sub(r"[^a-z0-9&()' -]", " ", text).split())
+
+
 def country_code(name: str) -> str | None:
-    """The ISO code of a country named as sheets name it ("KAZAKHSTAN", "Russia"), or None."""
-    key = " ".join(_plain_quotes(name).lower().replace("the ", "", 1).split()).strip(" :.,")
-    return CODES.get(key) or CODES.get(" ".join(_plain_quotes(name).lower().split()))
+    """The ISO code of a country named as sheets name it ("KAZAKHSTAN", "Russia", "México",
+    "Ägypten"), or None."""
+    key = _ascii_key(name).strip(" :.,")
+    codes = _all_codes()
+    return codes.get(key.removeprefix("the ")) or codes.get(key)
+
+
+def english_name(code: str) -> str | None:
+    """A country's name in English ("MX" -> "Mexico"), as the case keeps it."""
+    name = Locale("en").territories.get(code)
+    return str(name) if name else None
+
+
+# How stories name a country's people and authorities ("the Egyptian authorities").
+DEMONYMS = {
+    "afghan": "AF", "algerian": "DZ", "angolan": "AO", "argentine": "AR", "armenian": "AM",
+    "azerbaijani": "AZ", "bahraini": "BH", "bangladeshi": "BD", "belarusian": "BY",
+    "bolivian": "BO", "brazilian": "BR", "burundian": "BI", "cambodian": "KH",
+    "cameroonian": "CM", "chadian": "TD", "chilean": "CL", "chinese": "CN", "colombian": "CO",
+    "congolese": "CD", "cuban": "CU", "egyptian": "EG", "emirati": "AE", "eritrean": "ER",
+    "ethiopian": "ET", "georgian": "GE", "ghanaian": "GH", "guatemalan": "GT", "guinean": "GN",
+    "haitian": "HT", "honduran": "HN", "indian": "IN", "indonesian": "ID", "iranian": "IR",
+    "iraqi": "IQ", "israeli": "IL", "jordanian": "JO", "kazakh": "KZ", "kenyan": "KE",
+    "kuwaiti": "KW", "kyrgyz": "KG", "lebanese": "LB", "libyan": "LY", "malaysian": "MY",
+    "mexican": "MX", "moroccan": "MA", "nicaraguan": "NI", "nigerian": "NG", "omani": "OM",
+    "pakistani": "PK", "palestinian": "PS", "peruvian": "PE", "philippine": "PH",
+    "qatari": "QA", "russian": "RU", "rwandan": "RW", "saudi": "SA", "somali": "SO",
+    "sudanese": "SD", "syrian": "SY", "tajik": "TJ", "thai": "TH", "tunisian": "TN",
+    "turkish": "TR", "turkmen": "TM", "ugandan": "UG", "ukrainian": "UA", "uzbek": "UZ",
+    "venezuelan": "VE", "vietnamese": "VN", "yemeni": "YE", "zimbabwean": "ZW",
+    "égyptien": "EG", "iranien": "IR", "mexicain": "MX", "égyptienne": "EG",
+    "egipcio": "EG", "egipcias": "EG", "iraní": "IR", "mexicano": "MX", "mexicanas": "MX",
+    "mexicanos": "MX", "ägyptisch": "EG", "iranisch": "IR", "mexikanisch": "MX",
+}  # fmt: skip
 
 
 def find_country(text: str) -> tuple[str, str] | None:
-    """The first country named in `text` (the name as written, and its code), or None."""
-    best: tuple[int, str, str] | None = None
-    for name, code in CODES.items():
+    """The country `text` names most (the name as written, and its code), the first named on a
+    tie; None if it names none. A passing mention ("a worker from Ivory Coast") does not
+    outweigh the country the story is about."""
+    plain = unidecode(_plain_quotes(text))
+    counts: dict[str, tuple[int, int, str]] = {}
+    for name, code in _all_codes().items():
         if len(name) < 4:
             continue
-        match = re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), match.group(0), code)
-    return (best[1], best[2]) if best else None
+        found = list(re.finditer(rf"\b{re.escape(name)}\b", plain, re.IGNORECASE))
+        if not found:
+            continue
+        many, first, written = counts.get(code, (0, len(plain), ""))
+        start = found[0].start()
+        counts[code] = (
+            many + len(found),
+            min(first, start),
+            written if first <= start else text[start : found[0].end()],
+        )
+    if not counts:
+        # Only the people's or authorities' adjective: "the Egyptian authorities".
+        words = re.findall(r"[^\W\d_]+", text.lower())
+        codes = [DEMONYMS[w] for w in words if w in DEMONYMS]
+        if not codes:
+            return None
+        most = max(codes, key=codes.count)
+        english = english_name(most)
+        return (english, most) if english else None
+    code = max(counts, key=lambda c: (counts[c][0], -counts[c][1]))
+    return counts[code][2], code
+
+
+# Words frequent in one of the languages sheets come in, and rare in the others.
+_LANGUAGE_WORDS = {
+    "en": {"the", "and", "of", "to", "is", "was", "his", "her", "with", "for", "that", "on"},
+    "fr": {"le", "la", "les", "et", "des", "est", "du", "une", "dans", "pour", "qui", "au"},
+    "es": {"el", "la", "los", "las", "y", "del", "que", "en", "una", "por", "con", "su"},
+    "de": {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "sie", "zu", "den", "ein"},
+}
+
+
+def language_of(text: str) -> str:
+    """The language a sheet is written in, of those sections write (English when unsure)."""
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    scores = {
+        lang: sum(1 for w in words if w in common) for lang, common in _LANGUAGE_WORDS.items()
+    }
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] > scores["en"] else "en"
 
 
 def recase_words(caps: str) -> str:
@@ -167,6 +290,7 @@ def phone_number(
     any other is read as dialled from `dialled_from`, then (when that is ambiguous) as a number
     in `country`."""
     text = raw.strip().rstrip(".;,")
+    text = re.sub(r"^\(\+(\d{1,3})\)", r"+\1", text)  # "(+973) 1766 4587"
     if text.startswith("+"):
         try:
             return to_e164(text), None
@@ -226,6 +350,9 @@ def emails_in(text: str) -> tuple[list[str], list[str]]:
     """The email addresses written in `text`: those that are valid, and those that are not."""
     good: list[str] = []
     bad: list[str] = []
+    # Written to fool harvesters: "minister [at] justice.gov.bh", "info(at)moi(dot)bh".
+    text = re.sub(r"\s*[\[(]\s*at\s*[\])]\s*", "@", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*[\[(]\s*dot\s*[\])]\s*", ".", text, flags=re.IGNORECASE)
     for candidate in _EMAIL.findall(text):
         address = candidate.strip(".;,'\"’”").removeprefix("mailto:")
         (good if is_email(address) else bad).append(address)
@@ -238,8 +365,9 @@ def language_code(name: str) -> str | None:
 
 
 def slug_for(country: str, name: str) -> str:
-    """The case's slug: the country code and the person's name, "kz-zhanbolat-mamay"."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """The case's slug: the country code and the person's name transliterated,
+    "kz-zhanbolat-mamay" (from "Жанболат Мамай" as well)."""
+    ascii_name = unidecode(unicodedata.normalize("NFKC", name))
     words = re.findall(r"[a-z0-9]+", ascii_name.lower())
     slug = country.lower()
     for word in words:

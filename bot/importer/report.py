@@ -27,7 +27,9 @@ class NoteKind(enum.StrEnum):
     LABEL_WRITTEN = "label_written"  # a key date's label cut from the sheet's sentence
     SEVERAL_LANGUAGES = "several_languages"  # the target reads more than one
     UPDATE = "update"  # a follow-up: the case it updates
+    FOLLOW_UP = "follow_up"  # a follow-up of a case the catalogue does not hold
     CLOSES = "closes"  # a follow-up that asks for no further action
+    OTHER_LANGUAGE = "other_language"  # a follow-up in another language than its case
     TRANSLATION_DROPPED = "translation_dropped"  # an update's translation no longer matches
     PROBLEM = "problem"  # the case file does not load: the catalogue's own message
 

@@ -16,6 +16,7 @@ LANGUAGE = r"[a-z]{2}"
 OUTCOME = r"choose|released|sentenced|nfa"
 # An IANA zone name as it is ("America/Argentina/ComodRivadavia", the longest, is 32 bytes).
 ZONE = r"[A-Za-z][A-Za-z0-9_+/-]{0,59}"
+APPEAL_KEY = r"[A-Za-z0-9_-]{8}"  # one appeal in progress (bot.handlers.appeal)
 
 # verb -> the patterns of its arguments, in order.
 SHAPES: dict[str, tuple[str, ...]] = {
@@ -27,6 +28,12 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "rem": (SLUG, CHANNEL),  # remember the signature just typed
     "pl": (SLUG, CHANNEL),  # no personal sentence: show the letter
     "lt": (SLUG, CHANNEL, LANGUAGE),  # the letter in another language
+    # The same three for one appeal in progress, named by its key: a button left from an
+    # earlier letter never acts on a later one's signature. (The three above are the buttons
+    # sent before appeals had keys; they ask for the signature again.)
+    "rk": (SLUG, CHANNEL, APPEAL_KEY),
+    "pk": (SLUG, CHANNEL, APPEAL_KEY),
+    "lk": (SLUG, CHANNEL, LANGUAGE, APPEAL_KEY),
     "ac": (SLUG,),  # "I've acted": the checklist
     "rec": (SLUG, CHANNEL, r"\d{1,2}"),  # record an appeal to target n by channel
     "sent": (SLUG, CHANNEL),  # record the appeal just written, to all its officials
@@ -51,7 +58,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ocsv": (SLUG,),  # the case's results as CSV
     "ochart": (SLUG,),  # the case's results as a chart
     "oir": (),  # read the sheet received in parts since /import
-    "oim": (SLUG, r"publish|draft|close|drop"),  # what to do with the sheet just imported
+    "oim": (SLUG, r"publish|now|draft|close|drop"),  # what to do with the sheet just imported
     "oba": (r"all|lang|case|acted|notacted", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
     "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)
     "obx": (r"\d{1,12}",),  # cancel broadcast n

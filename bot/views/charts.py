@@ -24,7 +24,7 @@ MAX_MARKED_DAYS = 31  # beyond a month, a dot on every day blurs the line
 
 @dataclass(frozen=True)
 class ResultsChartLabels:
-    """The words on the results chart, in the organizer's language (templates/<lang>/charts.toml).
+    """The words on the results chart, in the organizer's language (templates/charts.txt).
 
     Plain text: matplotlib draws it as is, except that a "$" would start a formula.
     """

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from bot.demo import DEMO_ORGANIZER, Demo, demo
 from tests.browser.conftest import ARTIFACTS
@@ -23,11 +22,10 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_INSTALLED = Path(CHROMIUM).exists()
 # How long (ms) the bot's answer may take to show (a reply may wait out a 429 first).
 REPLY = 15_000
 ANNA, AIGUL = 100001, 100002
+LAYLA = 100004  # after Camille; Olga the organizer has an id of her own
 
 
 def free_port() -> int:
@@ -42,29 +40,6 @@ async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
     async with demo(port=free_port(), actions_dir=ROOT / "actions", data_dir=tmp_path) as started:
         yield started
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM_INSTALLED:
-        pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                # Without these Chromium calls home, and a closed network refuses it.
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        await launched.close()
 
 
 @pytest.fixture
@@ -172,3 +147,122 @@ async def test_an_organizer_broadcast_reaches_a_second_person(page: Page) -> Non
     await expect(messages).to_contain_text("moved to Friday", timeout=REPLY)
     await expect(page.get_by_role("button", name="🔕 Отписаться").last).to_be_visible()
     await shot(page, "7-broadcast-received")
+
+
+async def test_an_arabic_reader_gets_a_right_to_left_chat_and_letter(
+    running_demo: Demo, browser: Browser
+) -> None:
+    context = await browser.new_context(
+        viewport={"width": 1200, "height": 900}, accept_downloads=True
+    )
+    page = await context.new_page()
+    await page.goto(running_demo.url + "/")
+    messages = page.locator("#messages")
+    await page.click(f"#person-{LAYLA}")
+    await say(page, "/start")
+    await expect(messages).to_contain_text("الموعد النهائي", timeout=REPLY)
+    await expect(messages).to_contain_text("جانبولات ماماي")
+    # The card runs right to left, as Telegram draws a paragraph that starts in Arabic.
+    card = messages.locator(".msg", has_text="تمديد احتجاز ناشط").last
+    assert await card.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
+    title = card.locator("b", has_text="تمديد احتجاز ناشط").first
+    box, bubble = await title.bounding_box(), await card.bounding_box()
+    assert box is not None and bubble is not None
+    assert box["x"] + box["width"] > bubble["x"] + bubble["width"] - 40, "not set on the right"
+    # A command in Arabic text is still a tap, its slash where a reader expects it.
+    await expect(messages.locator("a", has_text="/privacy").first).to_be_visible()
+    await shot(page, "ar-1-card")
+    await page.get_by_role("button", name="✍️ اكتب المناشدة").last.click()
+    await page.get_by_role("button", name="✉️ البريد العادي").last.click()
+    await page.get_by_role("button", name="اسمي الكامل").last.click()
+    await expect(messages).to_contain_text("اكتب اسمك الكامل", timeout=REPLY)
+    await say(page, "ليلى حداد")
+    await page.get_by_role("button", name="تخطَّ: اعرض رسالتي").last.click()
+    letter = page.locator("a.file").last
+    await expect(letter).to_contain_text(".html", timeout=REPLY)
+    # One letter: the embassy copied is the one for writers in Canada, and she has not said
+    # where she lives, so she is told how to find her own.
+    await expect(messages).to_contain_text("رسالتك جاهزة للطباعة")
+    await expect(messages).to_contain_text("نسخة إلى السفارة")
+    await shot(page, "ar-2-letter-in-chat")
+    async with page.expect_download() as download_info:
+        await letter.click()
+    download = await download_info.value
+    saved = ARTIFACTS / "ar-letter.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await download.save_as(saved)
+    printable = await context.new_page()
+    await printable.goto(saved.as_uri())
+    html = printable.locator("html")
+    await expect(html).to_have_attribute("dir", "rtl")
+    await expect(html).to_have_attribute("lang", "ar")
+    sheet = printable.locator(".sheet .letter").first
+    await expect(sheet).to_contain_text("فخامة الرئيس،")  # the case's salutation in Arabic
+    await expect(sheet).to_contain_text("رئيس جمهورية كازاخستان")
+    # Her name is in the closing block, which prints unbroken on one page.
+    await expect(printable.locator(".sheet .closing").first).to_contain_text("ليلى حداد")
+    await expect(printable.locator(".guide")).to_contain_text("كيف ترسل رسالتك بالبريد")
+    # Arabic glyphs drawn, not boxes: the letter is set in a font that has them.
+    family = await sheet.evaluate("e => getComputedStyle(e).fontFamily")
+    assert family.startswith('"Noto Naskh Arabic"')
+    assert await sheet.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    await printable.screenshot(path=str(ARTIFACTS / "ar-3-printable-letter.png"), full_page=False)
+    await context.close()
+
+
+SHEETS = ROOT / "tests" / "fixtures" / "sheets"
+
+
+async def test_an_organizer_pastes_a_sheet_and_it_is_imported_with_its_lines(page: Page) -> None:
+    messages = page.locator("#messages")
+    await page.click(f"#person-{DEMO_ORGANIZER}")
+    sheet = (SHEETS / "azerbaijan-karimli.txt").read_text(encoding="utf-8")
+    # As a paste does: the text goes into the box whole, line breaks and all.
+    await page.focus("#text")
+    await page.keyboard.insert_text(sheet)
+    assert await page.input_value("#text") == sheet
+    box = await page.locator("#text").bounding_box()
+    assert box is not None and box["height"] > 100  # the box grew to show the lines
+    await shot(page, "8-sheet-pasted")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#text")).to_have_value("")
+    await expect(messages).to_contain_text("A new case:", timeout=REPLY)
+    # What the organizer sent is shown with its lines, as sent.
+    mine = messages.locator(".msg.mine").last
+    assert (await mine.inner_text()).count("\n") >= sheet.strip().count("\n") - 1
+    await shot(page, "9-sheet-imported")
+
+
+async def test_shift_enter_breaks_the_line_and_enter_sends(page: Page) -> None:
+    messages = page.locator("#messages")
+    await page.click(f"#person-{ANNA}")
+    await page.focus("#text")
+    await page.keyboard.type("first line")
+    await page.keyboard.press("Shift+Enter")
+    await page.keyboard.type("second line")
+    assert await page.input_value("#text") == "first line\nsecond line"
+    await page.keyboard.press("Enter")
+    sent = messages.locator(".msg.mine").last
+    await expect(sent).to_have_text("first line\nsecond line")
+
+
+async def test_an_organizer_uploads_a_sheet_and_sees_the_results_chart(
+    page: Page, tmp_path: Path
+) -> None:
+    messages = page.locator("#messages")
+    await page.click(f"#person-{DEMO_ORGANIZER}")
+    sheet = tmp_path / "egypt-adel.txt"
+    sheet.write_bytes((SHEETS / "egypt-adel.txt").read_bytes())
+    await page.set_input_files("#file", str(sheet))
+    await expect(messages.locator(".msg.mine a.file").last).to_contain_text("egypt-adel.txt")
+    await expect(messages).to_contain_text("A new case:", timeout=REPLY)
+    await shot(page, "10-sheet-uploaded")
+
+    await say(page, "/cases")
+    await page.get_by_role("button", name="📊 Results").first.click()
+    await page.get_by_role("button", name="📈 Chart").last.click(timeout=REPLY)
+    chart = messages.locator("img.photo").last
+    await expect(chart).to_be_visible(timeout=REPLY)
+    width = await chart.evaluate("img => img.complete ? img.naturalWidth : 0")
+    assert width > 300  # the PNG itself, drawn
+    await shot(page, "11-results-chart")

@@ -3,11 +3,18 @@ discard; and nobody but an organizer imports anything."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+
+import pytest
+
 from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
+from bot.handlers import importing
+from bot.importer.extract import read_sheet
 from tests.conftest import (
     HUMAN_PACE,
     ORGANIZER_ID,
@@ -65,13 +72,11 @@ async def test_an_organizer_imports_a_pdf_and_publishes_it_through_the_preview(
     ]
     services = services_of(bot)
     assert await services.cases.get("mx-ana-ruiz") is None  # nothing stored before a choice
-    # Publishing is the organizers' own path: the preview, with its count, then the confirm.
+    # The preview, with its count, then the confirm; the preview stores nothing.
     _, (preview, confirm) = await olga.press(review, "Preview & publish", replies=2)
     assert "Ana Ruiz" in preview.text
     assert "alerts 1 person" in confirm.text
-    stored = await services.cases.get("mx-ana-ruiz")
-    assert stored is not None
-    assert stored.status is CaseStatus.DRAFT
+    assert await services.cases.get("mx-ana-ruiz") is None
     mark = emulator.last_id(subscriber.chat_id)
     await olga.press(confirm, "Publish now")
     (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1, timeout=10)
@@ -125,9 +130,15 @@ async def test_a_pasted_follow_up_updates_its_case(
     assert "Activist’s detention extended again" in card.text
     assert "An update to “Activist’s detention extended”" in review.text
     assert "The case is published now" in review.text
+    services = services_of(bot)
+    live = await services.cases.get("kz-zhanbolat-mamay")
     _, (_, confirm) = await olga.press(review, "Preview & publish", replies=2)
     assert "Publish now" in confirm.buttons[0]["text"]
-    updated = await services_of(bot).cases.get("kz-zhanbolat-mamay")
+    # The preview leaves the live case as it was: its translations, its deadline.
+    assert await services.cases.get("kz-zhanbolat-mamay") == live
+    await olga.press(confirm, "Publish now")
+    await edited(emulator, confirm, "Published.")
+    updated = await services.cases.get("kz-zhanbolat-mamay")
     assert updated is not None
     assert updated.status is CaseStatus.ACTIVE  # still published, with the new facts
     assert updated.texts["en"].title == "Activist’s detention extended again"
@@ -250,3 +261,134 @@ async def test_a_sheet_sent_as_a_file_is_published_after_a_restart(
         published = await services_of(app).cases.get("mx-ana-ruiz")
         assert published is not None
         assert published.status is CaseStatus.ACTIVE
+
+
+async def test_a_sheet_whose_slug_another_case_holds_never_overwrites_it(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    services = services_of(bot)
+    seeded = await services.cases.get("kz-zhanbolat-mamay")
+    assert seeded is not None
+    # An unrelated case that happens to hold the slug the sheet's person would get.
+    other = dataclasses.replace(seeded, slug="mx-ana-ruiz", status=CaseStatus.DRAFT)
+    await services.cases.seed([(other, "test")], services.clock())
+    olga = organizer(emulator)
+    _, review = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+    assert "A new case: mx-ana-ruiz-2" in review.text
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    assert await services.cases.get("mx-ana-ruiz") == other
+    imported = await services.cases.get("mx-ana-ruiz-2")
+    assert imported is not None
+    assert imported.people[0].name == "Ana Ruiz"
+
+
+async def test_a_pdf_is_read_beside_the_event_loop(
+    bot: UrgentActionApp, emulator: TelegramEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loops: list[bool] = []
+
+    def reading(data: bytes, filename: str = "") -> str:
+        try:
+            asyncio.get_running_loop()
+            loops.append(True)
+        except RuntimeError:  # no loop runs in this thread: the bot goes on answering
+            loops.append(False)
+        return read_sheet(data, filename)
+
+    monkeypatch.setattr(importing, "read_sheet", reading)
+    olga = organizer(emulator)
+    card, _ = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+    assert "Ana Ruiz" in card.text
+    assert loops == [False]
+
+
+async def test_a_cut_off_sheet_is_kept_as_a_draft_that_cannot_be_published_until_complete(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    card, review = await send_sheet(olga, "cut-off-turkey.txt")
+    assert "Selin Aydın" in card.text
+    assert "A new case: xx-selin-aydin" in review.text
+    assert "Before it is published, complete: country, country_code" in review.text
+    assert "text.en.asks" in review.text
+    # What it lacks cannot go out: only keeping it as a draft, or discarding it.
+    assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    services = services_of(bot)
+    stored = await services.cases.get("xx-selin-aydin")
+    assert stored is not None
+    assert stored.status is CaseStatus.DRAFT
+    # The organizers' own list offers to publish it, and refuses, naming what is missing.
+    (listing,) = await olga.say("/cases")
+    answer, _ = await olga.press(listing, "Preview")
+    assert answer is not None
+    assert "not complete yet: country, country_code" in answer
+    # A forged "Publish now" for it publishes nothing either.
+    late = await emulator.tap(olga.id, listing, "opc:xx-selin-aydin", forge=True)
+    assert late is not None
+    assert late.text is not None
+    assert "not complete yet" in late.text
+    assert await services.cases.get("xx-selin-aydin") == stored
+
+
+async def test_a_french_sheet_pasted_in_the_chat_is_read_in_french(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "fr-appeals-guinee-2015.txt").read_text(encoding="utf-8")
+    card, review = await olga.say(sheet, replies=2)
+    assert "Mamadou Camara" in card.text
+    assert "A new case: gn-mamadou-camara" in review.text
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    stored = await services_of(bot).cases.get("gn-mamadou-camara")
+    assert stored is not None
+    assert list(stored.texts) == ["fr"]
+    assert stored.targets[0].salutation == "Madame la Ministre"
+
+
+async def test_a_sheet_with_many_long_notes_is_reviewed_in_one_message_within_telegrams_limit(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    # Many people to check, a summary far longer than a card holds, and a long letter.
+    people = ". ".join(
+        f"Activist Name{chr(65 + i)} Surname{chr(65 + i)} is held" for i in range(18)
+    )
+    story = " ".join(["The authorities detained them at a peaceful march in Tunis."] * 60)
+    sheet = (
+        "URGENT ACTION\nACTIVISTS DETAINED\n" + people + ". " + story + "\n"
+        "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER\n"
+        "Minister of Justice\nLeila Haddad\nMinistry of Justice\nTunis, Tunisia\n"
+        "Dear Minister,\n"
+        + "I am writing about NameA SurnameA, held since 3 May 2024 in Tunis. " * 15
+        + "\nYours sincerely,\n"
+    )
+    card, review = await olga.say(sheet, replies=2)
+    assert "Activists detained" in card.text
+    assert len(card.text) <= 4096  # the summary is its first sentences; the rest background
+    assert "To check:" in review.text
+    assert "more: python -m bot import lists them all" in review.text
+    assert len(review.text) <= 4096
+
+
+async def test_a_sheet_whose_card_outgrows_a_message_is_kept_as_a_draft_only(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    asks = "".join(
+        f"• ensure that the {i}th detained protester is given access to a lawyer of their own"
+        " choosing, to their family and to any medical care they need while they are held;\n"
+        for i in range(30)
+    )
+    sheet = (
+        "TUNISIA\nPROTESTERS DETAINED\n\nActivist Leila Mansour was detained on 3 May 2024.\n\n"
+        "Write to the Minister urging her to:\n" + asks + "\nWrite to:\nMinister of Justice\n"
+        "Nadia Haddad\nMinistry of Justice\nTunis, Tunisia\nEmail: minister@justice.example.tn\n"
+        "Salutation: Dear Minister\n"
+    )
+    (review,) = await olga.say(sheet, replies=1)
+    assert "longer than one Telegram message" in review.text
+    assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]

@@ -162,11 +162,22 @@ async def test_the_whole_journey_in_russian(
     person = Chatter(emulator, someone, someone.id)
     welcome, card = await person.say("/start", replies=2)
     assert "Добро пожаловать" in welcome.text
-    assert "Жанболат Мамай" in card.text
-    assert "12 июня 2022 г." in card.text
+    # The name as the case writes it in Russian, never the Latin one.
+    assert "Жанболат Мамай, журналист" in card.text
+    assert "Zhanbolat" not in card.text
+    assert "📍 Казахстан" in card.text
+    assert "12 июня 2022\u202fг." in card.text
     assert "осталось 23 дня" in card.text
     _, (channels,) = await person.press(card, "Написать обращение", replies=1)
+    assert "Ваше обращение в защиту: Жанболат Мамай" in channels.text
     _, (signing,) = await person.press(channels, "Эл. почта", replies=1)
+    # A sentence that needs no grammatical case for the country's name.
+    assert "связывает с этой страной (Казахстан)" in signing.text
+    assert "в стране «" not in signing.text
+    _, (initials,) = await person.press(signing, "Инициалы и город", replies=1)
+    # The example signs with a city outside the country the case is about.
+    assert "А. К., Рига" in initials.text
+    assert "Алматы" not in initials.text
     _, _ = await person.press(signing, "Полное имя", replies=1)
     (personal,) = await person.say("Айгуль Серикова")
     _, (shown, draft) = await person.press(personal, "Пропустить", replies=2)
@@ -177,11 +188,20 @@ async def test_the_whole_journey_in_russian(
     message = eml(draft)
     assert "Жанболат Мамай" in message["Subject"]
     assert "Уважаемый господин Президент" in message.get_content()
-    # The letter is offered in English too.
-    _, (english, _) = await person.press(draft, "English", replies=2)
+    # The letter is offered in English too, the button naming it as Russian says it.
+    assert draft.button("Письмо на английском")
+    _, (english, file) = await person.press(draft, "Письмо на английском", replies=2)
     assert "Dear Mr President," in english.text
-    answer, _ = await person.press(draft, "Я отправил", replies=2)
+    # The letter changes language; the screens around it stay in the reader's.
+    assert "Ваше письмо готово к отправке" in english.text
+    assert "Кому:" in english.text and "Тема:" in english.text
+    assert "Или откройте этот файл" in (file.caption or "")
+    assert file.button("Письмо на русском")
+    answer, (checklist, _) = await person.press(file, "Я отправил", replies=2)
     assert answer == "Записано. Спасибо!"
+    # Officials by their titles in Russian, with the channel in Russian.
+    assert "Президент Республики Казахстан: отправлено (эл. почта)" in checklist.text
+    assert "President" not in checklist.text and "Ambassador" not in checklist.text
 
 
 async def test_a_group_gets_the_card_and_members_write_privately(

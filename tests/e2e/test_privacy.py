@@ -91,10 +91,14 @@ async def test_settings_switch_the_language_and_choose_countries(
     await person.say("/start", replies=2)
     (settings,) = await person.say("/settings")
     assert "Language: English" in settings.text
+    # The five languages, each by its own name, whatever the reader's language.
+    for name in ("✓ English", "Français", "Español", "العربية", "Русский"):
+        assert settings.button(name)
     answer, _ = await person.press(settings, "Русский")
     assert answer == "Сохранено."
     russian = await edited(person, settings)
     assert "Язык: русский" in russian.text
+    assert russian.button("✓ Русский") and russian.button("Français")
     (help_text,) = await person.say("/help")
     assert "Срочные акции" in help_text.text
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import aiohttp
 
 from bot import eventloop
+from bot.config import Secret
 from bot.emulator import TelegramEmulator
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import ROOT, TOKEN, database_env
 
 
 def free_port() -> int:
@@ -59,14 +60,10 @@ async def until_listening(port: int, timeout: float = 20.0) -> None:
 
 
 async def test_sigterm_stops_the_bot_cleanly_and_the_token_never_reaches_the_log(
-    emulator: TelegramEmulator, tmp_path: Path
+    emulator: TelegramEmulator, database: Path | Secret
 ) -> None:
     process = await start_bot(
-        {
-            "BOT_TOKEN": TOKEN,
-            "BOT_API_URL": emulator.api_url,
-            "BOT_DB_PATH": str(tmp_path / "b.sqlite3"),
-        }
+        {"BOT_TOKEN": TOKEN, "BOT_API_URL": emulator.api_url, **database_env(database)}
     )
     try:
         await until(lambda: emulator.stats.requests.get("getUpdates", 0) > 0)
@@ -96,14 +93,14 @@ async def test_a_missing_setting_is_named_and_the_bot_does_not_start(tmp_path: P
 
 
 async def test_webhook_mode_refuses_requests_without_the_secret(
-    emulator: TelegramEmulator, tmp_path: Path
+    emulator: TelegramEmulator, database: Path | Secret
 ) -> None:
     port = free_port()
     process = await start_bot(
         {
             "BOT_TOKEN": TOKEN,
             "BOT_API_URL": emulator.api_url,
-            "BOT_DB_PATH": str(tmp_path / "b.sqlite3"),
+            **database_env(database),
             "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
             "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
             "BOT_WEBHOOK_LISTEN": "127.0.0.1",

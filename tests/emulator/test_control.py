@@ -8,9 +8,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+from telegram import Update
 
 from bot.emulator import TelegramEmulator
-from tests.emulator.conftest import Api
+from tests.emulator.conftest import TOKEN, Api
 
 
 class Control:
@@ -188,3 +189,22 @@ async def test_mistakes_are_answered_with_a_reason(control: Control) -> None:
     assert "empty" in empty["error"]
     async with control.http.post(f"{control.root}/send", data=b"[") as response:
         assert response.status == 400
+
+
+async def test_a_gateway_page_echoes_the_path_and_an_unreadable_update_lacks_a_chat_type(
+    control: Control, emu: TelegramEmulator, http: aiohttp.ClientSession
+) -> None:
+    await control.post("/faults", {"method": "getMe", "page": True})
+    url = f"{emu.api_url}/bot{TOKEN}/getMe"
+    async with http.post(url) as response:
+        assert response.status == 502
+        assert response.content_type == "text/html"
+        assert f"/bot{TOKEN}/getMe" in await response.text()
+    async with http.post(url) as response:
+        assert response.status == 200
+    anna = emu.create_person("Anna")
+    update = await emu.send_unreadable(anna.id, "hello")
+    assert "type" not in update["message"]["chat"]
+    assert emu.updates[-1] == update
+    with pytest.raises(TypeError):
+        Update.de_json(update, None)

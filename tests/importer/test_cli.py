@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.catalogue import load_case, load_catalogue
+from bot.catalogue import gaps, load_case, load_catalogue
 from bot.domain.cases import CaseStatus
 from tests.importer.conftest import SHEETS, import_fixture
 from tests.test_catalogue import SEED
@@ -73,12 +73,22 @@ def test_a_file_that_is_no_sheet_is_refused(
     assert main(["import", str(tmp_path / "missing.txt"), "--out", str(tmp_path)]) == 2
 
 
-def test_a_sheet_that_does_not_make_a_case_is_written_for_completing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code = main(["import", str(SHEETS / "egypt-adel-released.txt"), "--out", str(tmp_path)])
-    assert code == 1
+    assert code == 0
     out = capsys.readouterr().out
-    assert "The case does not load yet" in out
+    assert "reference: a follow-up of UA 41/23, but no known case matches it" in out
     assert "text.en.asks: not found on the sheet" in out
-    assert (tmp_path / "eg-karim-adel.toml").exists()
+    assert "Before it is published, complete: text.en.asks, targets" in out
+    written = tmp_path / "eg-karim-adel.toml"
+    assert "# - text.en.asks: not found on the sheet" in written.read_text(encoding="utf-8")
+    case = load_case(written)  # what `python -m bot check` reads
+    assert case.status is CaseStatus.DRAFT
+    assert gaps(case) == ("text.en.asks", "targets")
+    monkeypatch.setenv("BOT_ACTIONS_DIR", str(tmp_path))
+    assert main(["check"]) == 0
+    checked = capsys.readouterr().out
+    assert "eg-karim-adel.toml: a draft, to complete: text.en.asks, targets" in checked
+    assert "1 case(s) valid, 0 problem(s)" in checked

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from bot.catalogue import gaps
 from bot.importer.build import import_sheet
 from bot.importer.extract import BULLET, SheetError, clean_lines, read_sheet
 from bot.importer.normalise import (
@@ -150,6 +151,19 @@ def test_a_sheet_without_officials_or_asks_says_what_is_missing() -> None:
     imported = import_sheet(
         "KAZAKHSTAN\nACTIVIST DETAINED\n\nSomeone was detained.\n", deadline_label=LABELS
     )
-    assert imported.case is None
+    assert imported.case is not None  # a draft, with its gaps named
+    assert set(gaps(imported.case)) == {"people", "targets", "text.en.asks", "text.en.background"}
     missing = {n.field for n in imported.report.notes if n.kind is NoteKind.MISSING}
     assert {"targets", "text.en.asks", "people", "key_dates.deadline"} <= missing
+
+
+def test_numbers_written_as_sections_in_other_countries_write_them() -> None:
+    for written in ("00 973 1766 4587", "(+973) 1766 4587", "+973-17664587"):
+        assert phone_number(written, dialled_from="CA", country="BH") == ("+97317664587", None)
+
+
+def test_emails_written_against_harvesters_are_read() -> None:
+    assert emails_in("minister [at] justice.example.bh, info(at)moi(dot)example(dot)bh") == (
+        ["minister@justice.example.bh", "info@moi.example.bh"],
+        [],
+    )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
 
-from bot.catalogue import load_case
+from pypdf import PdfReader, PdfWriter
+
+from bot.catalogue import gaps, load_case
 from bot.domain.cases import CaseStatus, TargetRole
+from bot.importer.extract import read_sheet
 from bot.importer.report import NoteKind
-from tests.importer.conftest import import_fixture
+from tests.importer.conftest import SHEETS, import_fixture
 from tests.test_catalogue import SEED
 
 
@@ -171,9 +175,22 @@ def test_a_sheet_about_someone_else_is_a_new_case() -> None:
     assert (NoteKind.UPDATE, "slug") not in kinds(imported.report.notes)
 
 
-def test_a_follow_up_of_an_unknown_case_is_reported_as_not_loading() -> None:
+def test_a_follow_up_of_an_unknown_case_is_reported_as_a_follow_up_and_kept_as_a_draft() -> None:
     imported = import_fixture("egypt-adel-released.txt")
     assert imported.update_of is None
-    assert imported.case is None
-    fields = {p.field for p in imported.problems}
-    assert "text.en.asks" in fields
+    assert (NoteKind.FOLLOW_UP, "reference") in kinds(imported.report.notes)
+    assert imported.case is not None
+    assert imported.case.status is CaseStatus.DRAFT
+    assert "text.en.asks" in gaps(imported.case)
+
+
+def test_a_pdf_protected_against_editing_reads_as_any_pdf() -> None:
+    plain = (SHEETS / "mexico-ruiz.pdf").read_bytes()
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(plain)).pages:
+        writer.add_page(page)
+    # As publishers protect their PDFs: anyone opens it, only the owner may edit it.
+    writer.encrypt(user_password="", owner_password="publisher", algorithm="AES-256")
+    protected = io.BytesIO()
+    writer.write(protected)
+    assert read_sheet(protected.getvalue(), "sheet.pdf") == read_sheet(plain, "sheet.pdf")

@@ -3,6 +3,7 @@ snoozing, and sweeps after downtime that send each reminder once."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Secret
 from bot.db.actions import ActionRepository
 from bot.db.alerts import AlertRepository, alert_subscribers
 from bot.db.cases import CaseRepository
@@ -84,8 +86,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def world(database: Path | Secret) -> AsyncIterator[World]:
+    db = await Database.open(database)
     await migrate(db)
     cases = CaseRepository(db, "UTC")
     await cases.seed([(SEED, "seed")], MAY_20)
@@ -296,3 +298,60 @@ async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> Non
         assert subscriber is not None
         assert len(await world.reminders.pending(subscriber.id)) == 3
     assert await alert_subscribers(world.db, case, crash_after_two_batches, MAY_20, "UTC") == 0
+
+
+# ---- several processes on one database ------------------------------------------------------
+
+
+async def second_process(world: World, database: Path | Secret) -> World:
+    """Another bot process on the same database: its own connection (a pool on PostgreSQL)."""
+    db = await Database.open(database)
+    return World(
+        db,
+        CaseRepository(db, "UTC"),
+        SubscriberRepository(db),
+        AlertRepository(db, "UTC"),
+        ActionRepository(db),
+        ReminderRepository(db, "UTC"),
+    )
+
+
+async def test_two_processes_sweeping_at_once_queue_each_reminder_once(
+    world: World, database: Path | Secret
+) -> None:
+    for chat_id in range(1, 41):
+        await world.alerted(chat_id)
+    other = await second_process(world, database)
+    try:
+        reports = await asyncio.gather(world.sweep(WEEK_BEFORE), other.sweep(WEEK_BEFORE))
+    finally:
+        await other.db.close()
+    assert sum(report.sent for report in reports) == 40
+    assert await world.queued() == list(range(1, 41))
+
+
+async def test_two_processes_publishing_one_case_at_once_alert_each_person_once(
+    world: World, database: Path | Secret
+) -> None:
+    for chat_id in range(1, 61):
+        await world.person(chat_id)
+    other = await second_process(world, database)
+    case = await world.case()
+    try:
+        counts = await asyncio.gather(
+            *(
+                alert_subscribers(
+                    each.db, case, lambda _: OutboundMessage.text("alert"), MAY_20, "UTC", batch=7
+                )
+                for each in (world, other)
+            )
+        )
+    finally:
+        await other.db.close()
+    assert sum(counts) == 60
+    async with world.db.read() as conn:
+        cursor = await conn.execute(
+            "SELECT chat_id, count(*) FROM outbox WHERE kind = 'alert' GROUP BY chat_id"
+        )
+        alerts = {int(row[0]): int(row[1]) for row in await cursor.fetchall()}
+    assert alerts == dict.fromkeys(range(1, 61), 1)

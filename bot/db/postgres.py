@@ -1,0 +1,198 @@
+"""PostgreSQL behind the same interface as SQLite (`bot.db.connection`), on asyncpg.
+
+asyncpg was measured against psycopg 3 on the bot's own statements (bench/drivers.py, figures in
+bench/README.md) and chosen: it is faster on each of them, and its rows read by name and by
+position as SQLite's do, so the repositories need no row factory.
+
+Statements are written in SQLite's SQL and translated once each (`bot.db.dialect`). Within one
+process, transactions and reads take turns as on SQLite (the repositories' read-then-write
+transactions were written for one writer, and the handlers for reads that see the writes before
+them); the pool's other connections hold advisory locks. Between processes, claims lock their
+rows (`FOR UPDATE SKIP LOCKED`) and jobs that must run once take an advisory lock
+(`exclusive`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from bot.config import Secret
+from bot.db.connection import Connection, Cursor, Database, Parameters, Row
+from bot.db.dialect import Dialect, Statement, bulk_insert, to_postgresql
+
+# Connections per process: one for the statement in turn, the rest for advisory locks.
+POOL_SIZE = 6
+_COUNT = re.compile(r"(\d+)$")
+
+
+def redacted(url: str) -> str:
+    """The URL with its password replaced, for log lines and errors."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:********@{netloc[1]}"))
+
+
+def lock_key(name: str) -> int:
+    """The advisory lock's number for a lock name: stable across processes and versions."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+class _Result:
+    def __init__(self, rows: list[Row], rowcount: int, lastrowid: int | None) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    async def fetchone(self) -> Row | None:
+        return self._rows[0] if self._rows else None
+
+    async def fetchall(self) -> Iterable[Row]:
+        return self._rows
+
+
+class _PostgresConnection:
+    dialect = Dialect.POSTGRESQL
+
+    def __init__(
+        self,
+        connection: asyncpg.Connection,
+        tables: frozenset[str],
+        columns: frozenset[tuple[str, str, str]],
+    ) -> None:
+        self._connection = connection
+        self._tables = tables
+        self._columns = columns
+
+    async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
+        statement = to_postgresql(sql, self._tables)
+        arguments = statement.arguments(parameters)
+        if statement.returns_rows:
+            rows: list[Row] = list(await self._connection.fetch(statement.sql, *arguments))
+            lastrowid = int(rows[0]["id"]) if statement.returns_id and rows else None
+            count = len(rows) if statement.sql.lstrip()[:6].upper() != "SELECT" else -1
+            return _Result(rows, count, lastrowid)
+        status = await self._connection.execute(statement.sql, *arguments)
+        found = _COUNT.search(status or "")
+        return _Result([], int(found[1]) if found else -1, None)
+
+    async def executemany(self, sql: str, parameters: Iterable[Parameters]) -> None:
+        statement = to_postgresql(sql)
+        rows = [statement.arguments(p) for p in parameters]
+        if not rows:
+            return
+        bulk = bulk_insert(sql, self._columns) if len(rows) > 1 else None
+        if bulk is not None:
+            await self._connection.execute(bulk, *(list(c) for c in zip(*rows, strict=True)))
+            return
+        await self._connection.executemany(statement.sql, rows)
+
+    async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
+        return await (await self.execute(sql, parameters)).fetchone()
+
+    async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        return list(await (await self.execute(sql, parameters)).fetchall())
+
+    async def run(self, statement: Statement, arguments: Sequence[Any]) -> str:
+        """Run an already translated statement (the migration runner's DDL)."""
+        return str(await self._connection.execute(statement.sql, *arguments))
+
+
+class PostgresDatabase(Database):
+    """A PostgreSQL database, through a pool of asyncpg connections."""
+
+    dialect = Dialect.POSTGRESQL
+
+    def __init__(self, pool: asyncpg.Pool, url: Secret) -> None:
+        self._pool = pool
+        self._url = url
+        self._lock = asyncio.Lock()
+        self._tables: frozenset[str] = frozenset()
+        self._columns: frozenset[tuple[str, str, str]] = frozenset()
+        self.label = redacted(url.reveal())  # for log lines: the password replaced
+
+    @classmethod
+    async def connect(cls, url: Secret, *, size: int = POOL_SIZE) -> PostgresDatabase:
+        """Connect to the database at `url`; the URL's password is never shown."""
+        try:
+            pool = await asyncpg.create_pool(
+                url.reveal().replace("postgres://", "postgresql://", 1),
+                min_size=1,
+                max_size=size,
+                # Idle connections of a quiet bot are given back, not kept for ever.
+                max_inactive_connection_lifetime=300,
+                # Every statement of the bot stays prepared (it has about a hundred).
+                statement_cache_size=500,
+            )
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            message = str(error).replace(url.reveal(), redacted(url.reveal()))
+            raise ConnectionError(
+                f"cannot connect to {redacted(url.reveal())}: {message}"
+            ) from None
+        database = cls(pool, url)
+        await database.schema_changed()
+        return database
+
+    def __repr__(self) -> str:
+        return f"PostgresDatabase({self.label!r})"
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._pool.close()
+
+    async def schema_changed(self) -> None:
+        """Read again which tables give new rows an id (`INSERT ... RETURNING id`), and each
+        column's type (the casts of `bulk_insert`)."""
+        async with self._pool.acquire() as raw:
+            rows = await raw.fetch(
+                "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
+                " AND is_identity = 'YES' AND table_schema = current_schema()"
+            )
+            columns = await raw.fetch(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = current_schema()"
+            )
+        self._tables = frozenset(str(row[0]) for row in rows)
+        self._columns = frozenset((str(r[0]), str(r[1]), str(r[2])) for r in columns)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        async with self._lock, self._pool.acquire() as raw, raw.transaction():
+            yield _PostgresConnection(raw, self._tables, self._columns)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Connection]:
+        # Reads take their turn too, as on SQLite: a read that follows a write in the bot's
+        # order of events (a reply, then its record) sees that write.
+        async with self._lock, self._pool.acquire() as raw:
+            yield _PostgresConnection(raw, self._tables, self._columns)
+
+    @asynccontextmanager
+    async def exclusive(self, name: str, *, wait: bool) -> AsyncIterator[bool]:
+        key = lock_key(name)
+        async with self._pool.acquire() as raw:
+            if wait:
+                await raw.execute("SELECT pg_advisory_lock($1)", key)
+            elif not await raw.fetchval("SELECT pg_try_advisory_lock($1)", key):
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                await raw.execute("SELECT pg_advisory_unlock($1)", key)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[_PostgresConnection]:
+        """One connection outside any transaction, for the migration runner."""
+        async with self._pool.acquire() as raw:
+            yield _PostgresConnection(raw, self._tables, self._columns)

@@ -1,0 +1,61 @@
+"""The organizers' command menu: everyone's commands and theirs, set (setMyCommands with a chat
+scope) on each organizer's private chat, so only organizers see it. Everyone's menu is set at
+start-up in `bot.app.set_commands`."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import BadRequest, Forbidden
+
+from bot.context import UrgentActionApp
+from bot.db.organizers import OrganizerRepository
+from bot.rendering import Renderer
+
+log = logging.getLogger(__name__)
+
+
+def organizer_menu(renderer: Renderer, language: str) -> list[BotCommand]:
+    """An organizer's command menu: everyone's private commands, then the organizers' own."""
+    pairs = renderer.commands(language, "private") + renderer.commands(language, "organizer")
+    return [BotCommand(command, description) for command, description in pairs]
+
+
+async def show_organizer_menu(bot: Bot, renderer: Renderer, user_id: int) -> None:
+    """Give an organizer's private chat the organizers' command menu, in every language."""
+    scope = BotCommandScopeChat(user_id)
+    try:
+        for language in renderer.languages:
+            code = None if language == renderer.languages[0] else language
+            await bot.set_my_commands(
+                organizer_menu(renderer, language), scope=scope, language_code=code
+            )
+    except (BadRequest, Forbidden) as error:
+        # Telegram knows no private chat with someone who never wrote to the bot; their /help
+        # sets the menu once they do.
+        log.info("no organizer menu for user %s yet: %s", user_id, error.message)
+
+
+async def hide_organizer_menu(bot: Bot, renderer: Renderer, user_id: int) -> None:
+    """Take the organizers' menu from a former organizer's chat: the ordinary one applies."""
+    scope = BotCommandScopeChat(user_id)
+    try:
+        for language in renderer.languages:
+            code = None if language == renderer.languages[0] else language
+            await bot.delete_my_commands(scope=scope, language_code=code)
+    except (BadRequest, Forbidden) as error:
+        log.info("no organizer menu to remove for user %s: %s", user_id, error.message)
+
+
+async def show_organizer_menus(app: UrgentActionApp) -> None:
+    """At start-up: the organizers' menu for every organizer, named in settings or added."""
+    services = app.bot_data.services
+    if services is None:
+        return
+    added = await OrganizerRepository(services.db).added()
+    for user_id in sorted(services.settings.organizers | set(added)):
+        # Telegram knows a private chat only once the person wrote to the bot; the others get
+        # the menu with their first /help.
+        if await services.subscribers.get(user_id) is not None:
+            await show_organizer_menu(app.bot, services.renderer, user_id)

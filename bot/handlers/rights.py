@@ -1,0 +1,161 @@
+"""Who may do what, and where: one guard per right, in front of every handler of its kind.
+
+    anyone      read a case (its card, its background pages), /help, /privacy, /cases
+    person      the person themselves, in their private chat: an appeal, the checklist, reminders,
+                /mydata, /forget
+    chat admin  whoever speaks for the chat: the person in a private chat, an admin in a group
+                (subscribing, /stop and its undo, settings)
+    organizer   an organizer (BOT_ORGANIZERS, or added with /organizers), in their private chat
+
+A command checks nothing the button it showed could skip: every tap is checked again, since
+any member of a group can tap any button under any of the bot's messages there, and a modified
+client can send any callback data. A refused update gets a clear answer and an INFO line, and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.context import BotContext
+from bot.db.organizers import OrganizerRepository
+from bot.handlers.common import is_group_admin, language_of, text
+
+log = logging.getLogger(__name__)
+
+HandlerCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+class Right(StrEnum):
+    """What a handler needs of the person behind an update."""
+
+    ANYONE = "anyone"
+    PERSON = "person"
+    CHAT_ADMIN = "chat admin"
+    ORGANIZER = "organizer"
+
+
+async def is_organizer(update: Update, context: BotContext) -> bool:
+    """Whether the person is an organizer now: named in BOT_ORGANIZERS, or added in the chat."""
+    user = update.effective_user
+    if user is None:
+        return False
+    services = context.services
+    if user.id in services.settings.organizers:
+        return True
+    return await OrganizerRepository(services.db).is_added(user.id)
+
+
+def _in_own_chat(update: Update) -> bool:
+    """Whether the update comes from the person's own private chat with the bot."""
+    chat, user = update.effective_chat, update.effective_user
+    return (
+        chat is not None
+        and user is not None
+        and chat.type == ChatType.PRIVATE
+        and chat.id == user.id
+    )
+
+
+async def missing(right: Right, update: Update, context: BotContext) -> str | None:
+    """Why the update may not go on (the name of the answer's template), or None if it may."""
+    if update.effective_user is None or update.effective_chat is None:
+        return "button_invalid" if right is not Right.ANYONE else None
+    if right is Right.ANYONE:
+        return None
+    if right is Right.ORGANIZER:
+        if not await is_organizer(update, context):
+            return "not_organizer"
+        return None if _in_own_chat(update) else "private_only"
+    if right is Right.PERSON:
+        return None if _in_own_chat(update) else "private_only"
+    # CHAT_ADMIN: a private chat speaks for itself; a group through its admins.
+    if update.effective_chat.type == ChatType.PRIVATE:
+        return None if _in_own_chat(update) else "button_invalid"
+    return None if await is_group_admin(update, context) else "group_admins_only"
+
+
+async def refuse(update: Update, context: BotContext, reason: str = "not_organizer") -> None:
+    """Answer a refused update: an alert for a tap, a reply for a message; change nothing.
+
+    Anyone who is not an organizer gets what any unknown command or button gets (the help, or
+    "this button no longer works"), so organizers' tools are not advertised.
+    """
+    language = await language_of(update, context)
+    query = update.callback_query
+    if query is not None:
+        name = "button_invalid" if reason == "not_organizer" else reason
+        await query.answer(text(context, language, f"{name}.txt"), show_alert=True)
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    if reason in {"not_organizer", "button_invalid"}:
+        commands = context.services.renderer.commands(language, "private")
+        await message.reply_text(text(context, language, "help.html", commands=commands))
+        return
+    if reason == "group_admins_only" and _command(update) not in _SUBSCRIBING:
+        # The longer answer speaks of subscribing; a group's member is not told to subscribe
+        # it when they asked for something else (its settings).
+        await message.reply_text(text(context, language, f"{reason}.txt"))
+        return
+    await message.reply_text(text(context, language, f"{reason}.html"))
+
+
+# The commands that subscribe or unsubscribe a chat, whose refusal in a group says so.
+_SUBSCRIBING = frozenset({"/start", "/stop"})
+
+
+def _command(update: Update) -> str | None:
+    """The command of a message (`/settings@Bot text` gives `/settings`), or None."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    return message.text.split()[0].split("@")[0]
+
+
+def _what(update: Update) -> str:
+    """The update's entry point for the log: the tapped verb or the command."""
+    if update.callback_query is not None:
+        return f"tap {(update.callback_query.data or '').split(':', 1)[0]!r}"
+    command = _command(update)
+    return f"command {command!r}" if command is not None else "message"
+
+
+def guard(right: Right) -> Callable[[HandlerCallback], HandlerCallback]:
+    """Let the handler run only for updates from someone with `right`; refuse the rest."""
+
+    def wrap(handler: HandlerCallback) -> HandlerCallback:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> None:
+            reason = await missing(right, update, context)
+            if reason is None:
+                await handler(update, context)
+                return
+            user, chat = update.effective_user, update.effective_chat
+            log.info(
+                "refused %s from user %s in chat %s: needs %s",
+                _what(update),
+                user.id if user else None,
+                chat.id if chat else None,
+                right.value,
+            )
+            await refuse(update, context, reason)
+
+        guarded.right = right  # type: ignore[attr-defined]
+        return guarded
+
+    return wrap
+
+
+def right_of(callback: object) -> Right | None:
+    """The right a handler callback is guarded by, or None when it has no guard."""
+    found = getattr(callback, "right", None)
+    return found if isinstance(found, Right) else None

@@ -1,0 +1,166 @@
+"""The words sheets label their parts with, in the languages Amnesty's sections write: English,
+French, Spanish and German.
+
+Each pattern matches a cleaned line (`bot.importer.extract.clean_lines`) with its quotes made
+plain; a new language is a few more alternatives here, not a new reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The label of a contact line ("Fax: ...", "Correo-e: ...", "Formule d'appel : ..."), by what
+# the value is. Social accounts are read so that they are not taken for address lines.
+CONTACT_LABELS: dict[str, str] = {
+    "fax": r"fax|t[ée]l[ée]copie(?:ur)?|telefax",
+    "phone": r"tel\.?|t[ée]l\.?|t[ée]l[ée]phone|telephone|phone|mobile|tel[ée]fono|telefon|handy",
+    "email": r"e-?mail|courriel|correo(?:-e| electr[óo]nico)?|mail",
+    "salutation": r"salutation|formule d'appel|tratamiento|anrede|saludo",
+    "social": r"twitter|x|facebook|instagram|website|web|site web|sitio web|internet|telegram"
+    r"|bluesky|threads",
+}
+_ANY_LABEL = "|".join(f"(?P<{kind}>{words})" for kind, words in CONTACT_LABELS.items())
+CONTACT = re.compile(rf"^(?:{_ANY_LABEL})\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+# A label inside a line: "Phone: 212 687-2020 I Fax: 212 867 7086 Email: ..." holds three.
+INLINE_CONTACT = re.compile(rf"(?:(?<=\s)|^)(?:{_ANY_LABEL})\s*:\s*", re.IGNORECASE)
+
+# "PLEASE SEND APPEALS BEFORE 10 OCTOBER 2014 TO:", "ENVOYEZ VOS APPELS AVANT LE 22 AVRIL
+# 2015 À :", "ENVÍEN LLAMAMIENTOS ANTES DEL 22 DE ABRIL DE 2015 A:", "BITTE SCHREIBEN SIE BIS
+# ZUM 14. JUNI 2019", "This Urgent Action expires on March 10, 2022": the date follows.
+DEADLINE = re.compile(
+    r"(?:please take action (?:as soon as possible )?(?:until|before|by)"
+    r"|(?:please\s+)?send (?:your\s+)?appeals?"
+    r"(?: as soon as possible| immediately)?(?:\s+and)?\s+(?:before|by|until|no later than)"
+    r"|appeal deadline(?: notice)?|deadline for appeals|expires? on"
+    r"|if sending appeals after|(?:officials?|authorities|them) (?:by|before)"
+    r"|(?:merci d')?envoy(?:ez|er) vos appels avant(?: le)?"
+    r"|(?:merci d')?agi(?:r|ssez) avant(?: le)?"
+    r"|env[íi]en (?:sus )?llamamientos (?:antes del?|hasta el)"
+    r"|(?:escribir|enviar) llamamientos hasta el|no m[áa]s tarde del?"
+    r"|act[úu]en lo antes posible(?: y)? (?:hasta el|antes del)"
+    r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?"
+    r"|appelle bis(?: zum)?|bitte bis zum|handeln sie bis zum)\s*:?\s*(?P<date>.+)$",
+    re.IGNORECASE,
+)
+# Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:
+# ..."): in a sentence, "jusqu'au 12 juin" or "bis zum 14. Juni" is a date in the story.
+DEADLINE_LINE = re.compile(
+    r"^(?:deadline|date limite(?: d'envoi)?|jusqu'au|fecha l[íi]mite|hasta el|antes del"
+    r"|einsendeschluss|frist|bis zum)\s*:?\s*(?P<date>.{4,40})$",
+    re.IGNORECASE,
+)
+
+# The line that comes before the officials' addresses.
+WRITE_TO = re.compile(
+    r"^(?:please\s+)?(?:write|send (?:your )?appeals)(?: to)?\s*:$"
+    r"|^(?:please\s+)?send appeals\b.*\bto\s*:$|^appeals? to\s*:?$"
+    r"|^envoy(?:ez|er) vos appels\b.*(?:à|a)\s*:$|^appels? (?:à|a)\s*:?$"
+    r"|^env[íi]en (?:sus )?llamamientos\b.*\ba\s*:$|^llamamientos a\s*:?$"
+    r"|^(?:bitte )?schreiben sie\b.*\ban\s*:$|^appelle an\s*:?$|^(?:briefe|schreiben) an\s*:?$"
+    r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$",
+    re.IGNORECASE,
+)
+# "And Copy:", "COPIES TO:", "COPIES À :", "ENVÍEN COPIAS A:", "KOPIEN AN:", and the
+# diplomatic representatives a copy goes to.
+COPY = re.compile(
+    r"^(?:and\s+)?(?:please\s+)?(?:send\s+)?(?:also\s+)?cop(?:y|ies)(?:\s+(?:to|of your appeals"
+    r"(?: to)?))?\b.*:?$"
+    r"|^(?:et\s+)?(?:envoyez\s+)?(?:des\s+)?copies?\s+(?:à|a)\b.*$"
+    r"|^(?:y\s+)?(?:env[íi]en\s+)?copias?\s+a\b.*$|^kopien?\s+an\b.*$"
+    r"|^(?:and\s+)?(?:to\s+)?(?:the\s+)?diplomatic representatives?\b.*$",
+    re.IGNORECASE,
+)
+# "Please write immediately in Arabic, English or your own language:" and its translations,
+# and the sections' "Write to the President urging him to:": bullet points follow.
+ASK_INTRO = re.compile(
+    r"^(?:please\s+)?write\b.*\b(?:urg|call|ask|demand|immediately)\w*\b.*:$"
+    r"|^recommended action\s*:.*$|^acci[óo]n recomendada\s*:.*$|^action recommand[ée]e\s*:.*$"
+    r"|^(?:veuillez |merci d'|merci de )?[ée]cri(?:re|vez)\b.*:$"
+    r"|^(?:por favor,?\s+)?escrib(?:an|e|id)\b.*:$"
+    r"|^(?:bitte\s+)?schreiben sie\b.*:$|^(?:in )?(?:ihren|den) (?:appellen|schreiben)\b.*:$",
+    re.IGNORECASE,
+)
+# A heading that starts the action part: "TAKE ACTION", "Actúa:", "Agissez", "Handeln Sie".
+TAKE_ACTION = re.compile(
+    r"^(?:take action|act now|actúa|actuad|act[úu]en|agissez|agir|passez [àa] l'action"
+    r"|handeln sie|werden sie aktiv)\b",
+    re.IGNORECASE,
+)
+ADDITIONAL = re.compile(
+    r"^(?:additional information|background information|informations? compl[ée]mentaires?"
+    r"|informaci[óo]n adicional|informaci[óo]n complementaria|hintergrundinformationen?"
+    r"|hintergrund|zus[äa]tzliche informationen?)\s*:?$",
+    re.IGNORECASE,
+)
+URGENT_ACTION = re.compile(
+    r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion)$", re.IGNORECASE
+)
+# "SAMPLE LETTER", "MODEL LETTER", "Lettre type", "Carta modelo", "Musterbrief".
+SAMPLE_LETTER = re.compile(
+    r"^(?:sample|model|suggested) letter\s*:?|^lettre[- ](?:type|mod[èe]le)\s*:?"
+    r"|^mod[èe]le de lettre\s*:?|^carta modelo\s*:?|^modelo de carta\s*:?|^musterbrief\s*:?",
+    re.IGNORECASE,
+)
+# A letter's opening: "Dear Counselor,", "Monsieur le Ministre,", "Señor Fiscal General:",
+# "Sehr geehrter Herr Minister,".
+DEAR = re.compile(
+    r"^(?:dear|monsieur|madame|mesdames|messieurs|excellence|se[ñn]or[a]?|se[ñn]ores"
+    r"|estimad[oa]s?|excelent[íi]simo|excma?\.|sr\.|sra\.|sehr geehrte[rn]?|exzellenz"
+    r"|your (?:excellency|majesty|highness))\b.{0,80}$",
+    re.IGNORECASE,
+)
+CLOSING = re.compile(
+    r"^(?:yours\s+(?:sincerely|faithfully|truly)|sincerely|kind regards|respectfully"
+    r"|veuillez agr[ée]er\b.*|je vous prie d'agr[ée]er\b.*|respectueusement|cordialement"
+    r"|atentamente|le saluda atentamente|reciba un cordial saludo"
+    r"|mit freundlichen gr[üu](?:ß|ss)en|hochachtungsvoll)\s*[,.]?$",
+    re.IGNORECASE,
+)
+# What the sheet asks readers to do, not where to write: never an address line.
+INSTRUCTION = re.compile(
+    r"^(?:\d+[.)]\s+)?(?:write a letter|click here|please take action|take action|sign|share"
+    r"|tweet|call|let us know|report (?:back|your)|you can also|please check|please send"
+    r"|please only|check with|due to|send (?:a|an|your)|use the|register|download"
+    r"|[ée]crivez|envoyez|signez|partagez|escrib[ae]|env[íi]a|firma|comparte"
+    r"|schreiben sie|unterschreiben|teilen sie)\b",
+    re.IGNORECASE,
+)
+# Lines that belong to no part: the page's furniture and the sheets' standing advice.
+BOILERPLATE = re.compile(
+    r"^(?:please check with the amnesty office|you can also write in your own language"
+    r"|post body|share this|print this|tags?:|related content|•\s*urgent action$"
+    r"|date \d{4}-\d{2}-\d{2}\b)",
+    re.IGNORECASE,
+)
+PREFERRED_LANGUAGE = re.compile(
+    r"^(?:preferred languages? to address (?:the )?targets?|langues? pr[ée]f[ée]r[ée]es?"
+    r"(?: pour (?:s'adresser|écrire))?.*?|idiomas? preferidos?.*?|bevorzugte sprachen?.*?)"
+    r"\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+NAME_PRONOUN = re.compile(
+    r"^(?:names? and pronouns?|nom et pronom|nombre y (?:pronombre|g[ée]nero gramatical preferido)"
+    r"|name und pronomen)\s*:?\s*"
+    r"(?P<value>.*)$",
+    re.IGNORECASE,
+)
+PREVIOUS = re.compile(
+    r"^(?:links? to previous ua|lien vers l'au pr[ée]c[ée]dente|enlace a la au anterior)"
+    r"\s*:?\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+# Words that make a sheet a follow-up of an earlier one.
+FOLLOW_UP = re.compile(
+    r"\b(?:further information|urgent action update|ua update|update|follow-?up|fi on"
+    r"|(?:second|third|fourth|fifth|sixth) ua|informations? compl[ée]mentaires? sur"
+    r"|action compl[ée]mentaire|compl[ée]ment d'information|(?:deuxi[èe]me|troisi[èe]me) au"
+    r"|m[áa]s informaci[óo]n|informaci[óo]n complementaria sobre|actualizaci[óo]n"
+    r"|(?:segunda|tercera|cuarta) au|weitere informationen zu|folge-?ua)\b",
+    re.IGNORECASE,
+)
+# "No further action is requested" and its translations: a follow-up that closes the case.
+NO_FURTHER_ACTION = re.compile(
+    r"\bno further action is (?:requested|required|needed)\b|\baucune action compl[ée]mentaire"
+    r"|\bno se requieren m[áa]s acciones\b|\bkeine weiteren appelle\b",
+    re.IGNORECASE,
+)

@@ -1,0 +1,288 @@
+"""Officials' blocks, as every layout writes them: the lines of title, name, organisation and
+address, then the contact lines; or all of it on one line, as web pages run it together.
+
+Each layout says where its officials are (`bot.importer.layouts`); this reads them: one block
+per official (a name line after a contact line starts the next), the role switched to "copy"
+by a "copies to" line, instruction and prose lines left out, and a block cut off by the end of
+an excerpt dropped when nothing of it is an official.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from bot.domain.cases import TargetRole
+from bot.importer.extract import BULLET
+from bot.importer.labels import (
+    BOILERPLATE,
+    CONTACT,
+    CONTACT_LABELS,
+    COPY,
+    DEAR,
+    INLINE_CONTACT,
+    INSTRUCTION,
+    SAMPLE_LETTER,
+    WRITE_TO,
+)
+
+# Words that make a line of an address block an official's title, or an organisation.
+TITLE_WORDS = re.compile(
+    r"\b(?:president|minister|prosecutor|ambassador|governor|chair(?:man|woman|person)?|head"
+    r"|director|chief|commissioner|judge|mayor|king|emir|sultan|speaker|secretary|attorney"
+    r"|ombuds(?:man|person)|leader|commander|chargé|charge d'affaires|deputy|general|counsel"
+    r"|official|representative|senator|premier|chancellor|public|prime|crown|prince|queen"
+    r"|fiscal|procurador|procureur|ministre|ministro|presidente|pr[ée]sident|embajador"
+    r"|ambassadeur|gouverneur|gobernador|juez|juge|jefe|directeur|director|secretario"
+    r"|pr[äa]sident(?:in)?|minister(?:in)?|botschafter(?:in)?|generalstaatsanwalt|staatsanwalt"
+    r"|innenminister(?:in)?|justizminister(?:in)?|bundespr[äa]sident|defensor del pueblo"
+    r"|responsable|chef|cheffe|leiter(?:in)?|oberste[rn]?|titular|comandante|commandant)\b",
+    re.IGNORECASE,
+)
+ORGANISATION = re.compile(
+    r"^(?:c/o\s+)?(?:the\s+)?(?:embassy|ministry|office|department|permanent mission|mission"
+    r"|consulate|high commission|presidential administration|administration|court|parliament"
+    r"|commission|council|agency|government of|national|supreme|federal|state|royal court"
+    r"|embajada|ministerio|fiscal[íi]a|secretar[íi]a|oficina|presidencia|procuradur[íi]a"
+    r"|ambassade|minist[èe]re|cabinet|bureau|pr[ée]sidence|botschaft|ministerium"
+    r"|bundesministerium|generalstaatsanwaltschaft|staatsanwaltschaft)\b"
+    r"|\b(?:embassy|ministry|office|department|court|commission)\s+of\b"
+    r"|\b(?:office|ministry|secretariat|commission)$",
+    re.IGNORECASE,
+)
+HONORIFIC = re.compile(
+    r"^(?:his|her|their)\s+(?:excellency|majesty|highness|royal highness)\b"
+    r"|^(?:h\.\s?e\.?|s\.\s?e\.?|mr|mrs|ms|dr|sheikh|shaikh|counsellor|judge|excmo|excma|sr|sra|m|mme|herr|frau)\.?\s",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"^(?:of|the|for|and|de|del|la|las|los|el|du|des|et|y|der|die|des|für|und|to)$", re.I
+)
+# Where a one-line block's organisation and address begin: "... Ravanchi Permanent Mission".
+_ORGANISATION_IN_LINE = re.compile(
+    r"\s(?=(?:c/o\s|(?:the\s+)?(?:permanent mission|embassy|ministry|office|mission"
+    r"|embajada|ministerio|ambassade|minist[èe]re|botschaft|ministerium)\b))",
+    re.IGNORECASE,
+)
+_NUMBER_IN_LINE = re.compile(
+    r"\s(?=\d{1,5}\s+[A-Z][\w'’-]+\s|(?:avenue|street|road|rue|calle|avenida|boulevard|blvd"
+    r"|stra(?:ß|ss)e|p\.?\s?o\.?\s?box|apartado)\b)",
+    re.IGNORECASE,
+)
+_SPLIT_NUMBERS = re.compile(r"\s*(?:;|/|,|\bor\b|\bou\b|\bo\b|\boder\b)\s*")
+_LONG = 60  # a line this long that holds a name and an address is a web page's one-line block
+
+
+@dataclass
+class TargetBlock:
+    """An official as the sheet writes them: the lines of name, title and address; contacts."""
+
+    role: TargetRole
+    lines: list[str] = field(default_factory=list)
+    faxes: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    salutation: str | None = None
+    contacts: int = 0  # how many contact lines it had, social accounts included
+
+
+def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:
+    """Officials' blocks from the lines where a layout keeps them."""
+    blocks: list[TargetBlock] = []
+    current: TargetBlock | None = None
+    after_contact = False
+    pieces: list[str] = []
+    # A web page's one-line block (name, organisation and address on one line) is an official
+    # of its own: the index of its first piece.
+    one_liners: set[int] = set()
+    for written in lines:
+        parts = [written] if _not_an_address(written) else _pieces(written)
+        if len(parts) > 1 and not CONTACT.match(written):
+            one_liners.add(len(pieces))
+        pieces.extend(parts)
+    i = 0
+    while i < len(pieces):
+        line = pieces[i]
+        if i in one_liners:
+            after_contact = True
+        i += 1
+        if not line or BOILERPLATE.match(line) or WRITE_TO.match(_plain(line)):
+            continue
+        if COPY.match(_plain(line)) and len(line) < 120:
+            role, current = TargetRole.COPY, None
+            continue
+        if DEAR.match(line) and current is not None and line.rstrip()[-1:] in ",:!":
+            if current.salutation is None:
+                current.salutation = salutation_of(line)
+            continue
+        match = CONTACT.match(line)
+        if match is None:
+            if _not_an_address(line):
+                continue
+            if current is None or after_contact:
+                current = TargetBlock(role)
+                blocks.append(current)
+                after_contact = False
+            current.lines.append(line)
+            continue
+        if current is None:
+            current = TargetBlock(role)
+            blocks.append(current)
+        value = match["value"].strip()
+        if not value and i < len(pieces) and pieces[i] and not CONTACT.match(pieces[i]):
+            value, i = pieces[i], i + 1
+        _contact(current, _kind(match), value)
+        after_contact = True
+    return [b for b in blocks if b.contacts or len(b.lines) >= 2]
+
+
+def _kind(match: re.Match[str]) -> str:
+    return next(kind for kind in CONTACT_LABELS if match[kind] is not None)
+
+
+def _contact(block: TargetBlock, kind: str, value: str) -> None:
+    block.contacts += 1
+    value = re.sub(r"\s*\((?:keep trying|[^)]{0,30})\)\s*$", "", value).strip()
+    if kind == "fax":
+        block.faxes.extend(v for v in _SPLIT_NUMBERS.split(value) if v)
+    elif kind == "phone":
+        block.phones.extend(v for v in _SPLIT_NUMBERS.split(value) if v)
+    elif kind == "email":
+        block.emails.append(value)
+    elif kind == "salutation":
+        block.salutation = salutation_of(value)
+
+
+def _pieces(line: str) -> list[str]:
+    """A line as its parts: "... NY 10017 Phone: 212 ... I Fax: 212 ..." holds the address, a
+    phone and a fax; a long line of name, organisation and address is split where each starts.
+    """
+    line = re.sub(r"\s+I\s+(?=(?:fax|phone|tel|email|e-mail)\b)", " ", line, flags=re.I)
+    starts = [m.start() for m in INLINE_CONTACT.finditer(line)]
+    if not starts:
+        return _head(line)
+    head = line[: starts[0]].strip()
+    parts = _head(head) if head else []
+    bounds = [*starts, len(line)]
+    parts += [line[a:b].strip(" ,") for a, b in itertools.pairwise(bounds)]
+    return parts
+
+
+def _head(line: str) -> list[str]:
+    if len(line) < _LONG or CONTACT.match(line):
+        return [line]
+    parts = [p.strip(" ,") for p in _ORGANISATION_IN_LINE.split(line, maxsplit=1)]
+    if len(parts) == 2:
+        organisation, *address = _NUMBER_IN_LINE.split(parts[1], maxsplit=1)
+        return [parts[0], organisation.strip(" ,"), *(a.strip(" ,") for a in address)]
+    return [line]
+
+
+def _not_an_address(line: str) -> bool:
+    """An instruction ("Click here..."), a bullet point, a heading or a sentence of prose."""
+    if line.startswith(BULLET) or INSTRUCTION.match(line) or SAMPLE_LETTER.match(line):
+        return True
+    words = line.split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= 9 and lower >= len(words) / 2 and not any(c.isdigit() for c in line)
+
+
+def salutation_of(line: str) -> str:
+    """A salutation as a letter opens with it: "Dear Counselor," -> "Dear Counselor"."""
+    text = line.strip()
+    if DEAR.match(text) and "," in text:
+        text = text.split(",", 1)[0]
+    return text.rstrip(",:;.! ").strip()
+
+
+def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
+    """An official's lines as name, title, organisation and the address that follows.
+
+    Sheets put the title before the name ("President of Kazakhstan", "Kassym-Jomart Tokayev"),
+    on the name's line ("Public Prosecutor Hamada al-Sawi", "Fiscal General de México Alejandro
+    Gertz Manero", "Head of judiciary, Gholamhossein Mohseni Ejei") or after it ("His
+    Excellency ...", "Ambassador"); the address starts at the first line that is none of these.
+    """
+    name = title = organisation = None
+    rest = list(lines)
+    if (
+        len(rest) >= 2
+        and not any(c.isdigit() for c in rest[0])
+        and not looks_like_a_name(rest[0])
+        and not ORGANISATION.search(rest[0])
+        and looks_like_a_name(rest[1])
+        and not CONTACT.match(rest[1])
+    ):
+        # An office the words above do not know, over the name: "Responsable du pouvoir
+        # judiciaire", then "Gholamreza Pirzadeh".
+        title, name = rest[0], rest[1]
+        rest = rest[2:]
+    while rest:
+        line = rest[0]
+        if CONTACT.match(line):
+            break
+        if (
+            organisation is None
+            and ORGANISATION.search(line)
+            and (name or title or ORGANISATION.match(line))
+        ):
+            organisation = line
+        elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):
+            if name is None and (split := split_title_and_name(line)):
+                title, name = split
+            else:
+                title = line
+        elif name is None and looks_like_a_name(line):
+            name = line
+        else:
+            break
+        rest.pop(0)
+    return name, title, organisation, rest
+
+
+def split_title_and_name(line: str) -> tuple[str, str] | None:
+    """A line holding an official's title and name, as (title, name); None if it holds one."""
+    if "," in line:
+        first, _, second = (p.strip() for p in line.partition(","))
+        if TITLE_WORDS.search(first) and looks_like_a_name(second):
+            return first, second
+        if TITLE_WORDS.search(second) and looks_like_a_name(first):
+            return second, first
+        return None
+    words = line.split()
+    end = 0
+    after_connector = False
+    for i, word in enumerate(words):
+        if TITLE_WORDS.fullmatch(word.strip(".,")) or _CONNECTOR.match(word):
+            after_connector = bool(_CONNECTOR.match(word))
+            end = i + 1
+        elif after_connector:  # "of Interior", "de México": part of the title
+            after_connector = False
+            end = i + 1
+        else:
+            break
+    name = " ".join(words[end:])
+    if end and len(words) - end >= 2 and looks_like_a_name(name):
+        return " ".join(words[:end]), name
+    return None
+
+
+def looks_like_a_name(line: str) -> bool:
+    """A person's name: a few words, no figures, each capitalised but for particles."""
+    words = line.split()
+    particles = re.compile(
+        r"^(?:bin|ibn|bint|al|el|de|del|la|van|von|der|da|dos|y|[a-z]{1,2}-.+)$"
+    )
+    return (
+        1 <= len(words) <= 7
+        and not any(ch.isdigit() for ch in line)
+        and (
+            bool(HONORIFIC.match(line))
+            or all(w.lstrip("‘'’ʿ")[:1].isupper() or particles.match(w) for w in words)
+        )
+    )
+
+
+def _plain(line: str) -> str:
+    return line.translate(str.maketrans("‘’“”", "''\"\"")).strip()

@@ -1,0 +1,76 @@
+"""Direct replies: queued at the whole bot's pace, and a 429 waited out as often as it comes."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.delivery.limits import SendLimiter
+from bot.delivery.replies import ReplyTracker
+from tests.delivery.test_limits import Ticks
+
+
+def refusal(seconds: float) -> RetryAfter:
+    """Telegram's 429 as PTB raises it (PTB 22 warns about the type of its retry_after)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return RetryAfter(timedelta(seconds=seconds))
+
+
+def test_replies_beyond_the_burst_wait_in_line_at_the_reply_rate() -> None:
+    ticks = Ticks()
+    tracker = ReplyTracker(SendLimiter(25.0), reply_rate=20.0, reply_burst=2.0, monotonic=ticks)
+    waits = [tracker.reserve() for _ in range(6)]
+    # Two go at once; each one after waits a twentieth of a second longer than the one before.
+    assert waits == pytest.approx([0.0, 0.0, 0.05, 0.10, 0.15, 0.20])
+    ticks.now += 10.0
+    assert tracker.reserve() == 0.0  # the line has cleared
+
+
+async def test_a_reply_refused_again_and_again_is_retried_until_it_goes() -> None:
+    limiter = SendLimiter(25.0)
+    tracker = ReplyTracker(limiter)
+    calls = 0
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        if calls <= 4:
+            raise refusal(0.02)
+        return {"message_id": 1}
+
+    result = await tracker.process_request(
+        send, (), {}, "sendMessage", {"chat_id": 7, "text": "hi"}, None
+    )
+    assert result == {"message_id": 1}
+    assert calls == 5
+
+
+async def test_a_reply_gives_up_past_the_longest_wait() -> None:
+    tracker = ReplyTracker(SendLimiter(25.0), longest_wait=0.05)
+    calls = 0
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        raise refusal(0.02)
+
+    with pytest.raises(RetryAfter):
+        await tracker.process_request(send, (), {}, "editMessageText", {"chat_id": 7}, None)
+    assert calls == 3  # 20 + 20 ms waited, the third refusal would pass 50 ms
+
+
+async def test_a_429_on_a_reply_pauses_the_engine() -> None:
+    limiter = SendLimiter(25.0)
+    tracker = ReplyTracker(limiter, longest_wait=0.0)
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise refusal(3)
+
+    with pytest.raises(RetryAfter):
+        await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert 2.0 < limiter.paused_for() <= 3.0

@@ -1,0 +1,141 @@
+"""Real bot processes (`python -m bot run`, webhook mode) draining one broadcast, one of them
+killed with SIGKILL in the middle: nobody is missed, and only messages in flight at the kill
+come twice.
+
+On PostgreSQL two processes share the work (and Telegram's limits) while both live; the
+survivor resends the dead one's rows once their lease runs out. On SQLite one process owns the
+file, so the second starts once the first is dead, as a restart does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.config import Secret
+from bot.db import outbox
+from bot.db.connection import Database
+from bot.db.dialect import Dialect
+from bot.db.migrations import migrate
+from bot.delivery.messages import Kind, OutboundMessage
+from bot.emulator import TelegramEmulator
+from tests.conftest import ROOT, TOKEN, database_env
+from tests.delivery.conftest import T0, subscribe
+from tests.e2e.test_run import free_port, start_bot, until, until_listening
+
+PEOPLE = 300
+# Messages posted and not yet recorded, per process: all that a kill can send twice.
+MAX_IN_FLIGHT = 32
+
+
+def environment(
+    emulator: TelegramEmulator, database: Path | Secret, actions: Path
+) -> dict[str, str]:
+    return {
+        "BOT_ACTIONS_DIR": str(actions),  # no case to publish: the broadcast is all there is
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": emulator.api_url,
+        **database_env(database),
+        "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
+        "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+        "BOT_WEBHOOK_PORT": str(free_port()),
+        "BOT_SEND_RATE": "25",
+        "BOT_DELIVERY_LEASE": "5",
+    }
+
+
+async def outbox_statuses(db: Database) -> Counter[str]:
+    async with db.read() as conn:
+        rows = await conn.fetchall("SELECT status, count(*) FROM outbox GROUP BY status")
+    return Counter({str(row[0]): int(row[1]) for row in rows})
+
+
+async def started(env: dict[str, str]) -> asyncio.subprocess.Process:
+    process = await start_bot(env)
+    await until_listening(int(env["BOT_WEBHOOK_PORT"]), timeout=30)
+    return process
+
+
+async def test_a_process_killed_mid_broadcast_loses_nobody_and_sends_only_its_flight_twice(
+    emulator: TelegramEmulator, database: Path | Secret, tmp_path: Path
+) -> None:
+    db = await Database.open(database)
+    several = db.dialect is Dialect.POSTGRESQL
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        await migrate(db)
+        people = [p.id for p in emulator.create_people(PEOPLE)]
+        recipients = await subscribe(db, people)
+        async with db.transaction() as conn:
+            await outbox.enqueue(
+                conn,
+                OutboundMessage.text("Write to the prosecutor"),
+                recipients,
+                kind=Kind.BROADCAST,
+                now=T0,
+            )
+        first_env = environment(emulator, database, tmp_path)
+        first = await started(first_env)
+        processes.append(first)
+        if several:
+            processes.append(await started(environment(emulator, database, tmp_path)))
+        await until(lambda: emulator.stats.delivered >= 100, timeout=30)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        if not several:
+            processes.append(await started(environment(emulator, database, tmp_path)))
+
+        async def finished() -> bool:
+            return (await outbox_statuses(db)) == Counter({"sent": PEOPLE})
+
+        for _ in range(600):
+            if await finished():
+                break
+            await asyncio.sleep(0.1)
+        assert await outbox_statuses(db) == Counter({"sent": PEOPLE})
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        logs = [(await asyncio.wait_for(p.communicate(), 30))[1].decode() for p in processes]
+        await db.close()
+    received = Counter({person: len(emulator.bot_messages(person)) for person in people})
+    assert min(received.values()) == 1, "someone got nothing"
+    twice = sum(count - 1 for count in received.values())
+    # Only the killed process's messages in flight can come again; the survivor's never do.
+    assert twice <= MAX_IN_FLIGHT, twice
+    # Telegram's limits held for the processes together: the service never refused a message.
+    assert emulator.stats.too_many_requests == 0, emulator.stats.too_many_requests
+    for log in logs[1:]:
+        assert "Traceback" not in log, log
+    # The rows the killed process held went out again through the survivor, which said so.
+    resent = "rows of a process that stopped were in flight" if several else "were in flight"
+    assert resent in logs[1], logs[1]
+
+
+async def test_migrate_against_an_unreachable_postgresql_names_it_and_hides_the_password() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "migrate",
+        cwd=ROOT,
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "BOT_TOKEN": TOKEN,
+            "BOT_DATABASE_URL": "postgresql://bot:hunter2-pass@127.0.0.1:1/urgent",
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 30)
+    log = (out + err).decode()
+    assert process.returncode == 1
+    assert "cannot connect to postgresql://bot:********@127.0.0.1:1/urgent" in log
+    assert "hunter2" not in log
+    assert "Traceback" not in log

@@ -1,0 +1,465 @@
+"""Sheets in every layout family and language the importer reads, written for these tests in
+the layouts Amnesty publishes: the International Secretariat's 2008-2019 appeals sheets (in
+English, French, Spanish and German), a web page's update, an older appeal mailing, and a sheet
+cut off mid-way."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from bot.catalogue import FACTS_LIMIT, case_from_mapping, gaps
+from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
+from bot.importer.build import Imported, import_sheet, unique_slug
+from bot.importer.normalise import country_code, dates_in, find_country, slug_for
+from bot.importer.references import find_reference
+from bot.importer.report import NoteKind
+from tests.importer.conftest import LABELS, SHEETS, import_fixture
+
+
+def read(name: str) -> tuple[Imported, UrgentAction]:
+    imported = import_fixture(name)
+    assert imported.case is not None, imported.problems
+    # What the file holds loads again as the same case: `python -m bot check` accepts it.
+    assert case_from_mapping(imported.mapping) == imported.case
+    return imported, imported.case
+
+
+def notes(imported: Imported) -> set[tuple[str, str]]:
+    return {(n.kind, n.field) for n in imported.report.notes}
+
+
+def test_an_appeals_sheet_reads_its_officials_after_please_send_appeals_before() -> None:
+    imported, case = read("is-appeals-tunisia-2013.txt")
+    assert imported.report.layout == "appeals"
+    assert (case.slug, case.reference, case.country_code) == (
+        "tn-yassine-belhadj",
+        "UA 212/13",
+        "TN",
+    )
+    assert case.issued == date(2013, 9, 3)
+    assert [(p.name, p.description) for p in case.people] == [
+        ("Yassine Belhadj", {"en": "Student blogger"})
+    ]
+    assert len(case.texts["en"].asks) == 3
+    minister, president = case.targets
+    assert (minister.role, minister.title, minister.name) == (
+        TargetRole.TO,
+        "Minister of Justice",
+        "Nadia Trabelsi",
+    )
+    assert minister.organisation == "Ministry of Justice"
+    assert minister.address == ("31 Boulevard Bab Bnet", "1006 Tunis, Tunisia")
+    assert (minister.fax, minister.emails) == ("+21671568106", ("contact@justice.example.tn",))
+    assert minister.salutation == "Dear Minister"
+    # "And copies to:" makes the next official a copy; the standing advice is no official.
+    assert (president.role, president.name, president.fax) == (
+        TargetRole.COPY,
+        "Karim Mansour",
+        "+21671744721",
+    )
+    assert case.deadline is not None
+    assert case.deadline.on == date(2013, 10, 15)
+    assert gaps(case) == ()
+
+
+def test_a_french_sheet_reads_its_labels_and_months() -> None:
+    _, case = read("fr-appeals-guinee-2015.txt")
+    assert list(case.texts) == ["fr"]
+    assert (case.reference, case.country, case.country_code) == ("UA 57/15", "Guinea", "GN")
+    assert case.issued == date(2015, 3, 11)
+    assert [(p.name, p.description) for p in case.people] == [
+        ("Mamadou Camara", {"fr": "syndicaliste"})
+    ]
+    assert len(case.texts["fr"].asks) == 2
+    minister, ambassador = case.targets
+    assert (minister.name, minister.title) == ("Fatoumata Bah", "Ministre de la Justice")
+    assert minister.fax == "+22430411122"  # Télécopie
+    assert minister.emails == ("cabinet@justice.example.gn",)  # Courriel
+    assert minister.salutation == "Madame la Ministre"  # Formule d'appel
+    assert (ambassador.role, ambassador.name) == (TargetRole.COPY, "Ibrahima Sow")  # COPIES À
+    deadline = case.deadline
+    assert deadline is not None
+    assert deadline.on == date(2015, 4, 22)  # ENVOYEZ VOS APPELS AVANT LE 22 AVRIL 2015
+    # French is one of the bot's languages: the date has the bot's own label in it, as in the
+    # others, rather than the sheet's words.
+    assert deadline.label["fr"] == "Dernier jour pour envoyer des appels"
+    assert deadline.label["en"] == "Last day to send appeals"
+
+
+def test_a_german_sheet_reads_its_labels_and_copies() -> None:
+    _, case = read("de-eilaktion-belarus-2019.txt")
+    assert list(case.texts) == ["de"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 045/2019",
+        "BY",
+        date(2019, 5, 3),
+    )
+    assert [p.name for p in case.people] == ["Olga Kaminskaya"]
+    assert len(case.texts["de"].asks) == 2
+    prosecutor, embassy = case.targets
+    assert (prosecutor.name, prosecutor.title) == ("Pavel Lutsevich", "Generalstaatsanwalt")
+    assert prosecutor.emails == ("info@prokuratura.example.by",)  # E-Mail
+    assert prosecutor.salutation == "Sehr geehrter Herr Generalstaatsanwalt"  # Anrede
+    assert embassy.role is TargetRole.COPY  # KOPIEN AN
+    assert embassy.organisation == "Botschaft der Republik Belarus"
+    assert "Denis Sidorenko" in embassy.name
+    assert case.deadline is not None
+    assert case.deadline.on == date(2019, 6, 14)  # BITTE SCHREIBEN SIE BIS ZUM 14. JUNI 2019
+
+
+def test_a_spanish_follow_up_reads_its_labels_and_says_it_follows_an_earlier_ua() -> None:
+    imported, case = read("es-appeals-colombia-2016.txt")
+    assert list(case.texts) == ["es"]
+    assert (case.reference, case.country_code) == ("UA 60/16", "CO")
+    assert case.issued == date(2016, 5, 9)  # "9 de mayo de 2016"
+    assert [p.name for p in case.people] == ["Julián Ortiz Caicedo"]
+    fiscal, ombudsman = case.targets
+    assert (fiscal.name, fiscal.title) == ("Marta Lucía Duarte", "Fiscal General de la Nación")
+    assert fiscal.emails == ("contacto@fiscalia.example.co",)  # Correo-e
+    assert fiscal.salutation == "Señora Fiscal General"  # Tratamiento
+    assert (ombudsman.role, ombudsman.name) == (TargetRole.COPY, "Andrés Rincón")
+    assert case.deadline is not None
+    assert case.deadline.on == date(2016, 6, 20)
+    # "Segunda AU": a follow-up, though no known case matches it.
+    assert (NoteKind.FOLLOW_UP, "reference") in notes(imported)
+    assert case.slug == "co-julian-ortiz-caicedo"  # transliterated
+
+
+def test_a_web_pages_one_line_officials_and_sample_letter() -> None:
+    imported, case = read("web-update-nicaragua-17-08.txt")
+    assert imported.report.layout == "web"
+    assert (case.reference, case.country, case.country_code) == ("UA 17.08", "Nicaragua", "NI")
+    assert case.issued == date(2023, 2, 2)
+    assert case.texts["en"].title == "Student Leader Still Held Without Charge"
+    assert [p.name for p in case.people] == ["Lucía Morales"]
+    attorney, ambassador = case.targets
+    # Name, organisation and address on one line, then "Phone: ... I Fax: ...".
+    assert (attorney.title, attorney.name) == ("Attorney General", "Ernesto Salgado")
+    assert attorney.address == ("1627 New Hampshire Avenue NW, Washington DC 20009",)
+    assert (attorney.phone, attorney.fax) == ("+12029396570", "+12029396545")
+    # No "Salutation:" for the first: the sample letter's opening is its salutation.
+    assert attorney.salutation == "Dear Attorney General"
+    assert (ambassador.name, ambassador.salutation) == ("Rosa Téllez", "Dear Ambassador")
+    assert ambassador.emails == ("embassy@nicaragua.example.org",)
+    # The numbered steps are neither officials nor address lines.
+    assert not any("Click here" in line for t in case.targets for line in t.address)
+    # The steps' "This Urgent Action expires on April 14, 2023" is the deadline.
+    assert case.deadline is not None
+    assert case.deadline.on == date(2023, 4, 14)
+    # The sample letter's account of what happened is the case's facts; its asks the case's.
+    facts = case.texts["en"].facts
+    assert facts is not None
+    assert facts.startswith("I am writing about Lucía Morales")
+    assert case.texts["en"].asks == (
+        "release her immediately and unconditionally",
+        "ensure that she can see her family and a lawyer of her choosing",
+    )
+    assert (NoteKind.FOLLOW_UP, "reference") in notes(imported)
+
+
+def test_an_older_appeal_mailing_lists_its_people_and_appeals_to() -> None:
+    _, case = read("appeal-mailing-pakistan-2005.txt")
+    assert (case.reference, case.country, case.country_code) == ("UA 88/05", "Pakistan", "PK")
+    assert case.texts["en"].title == "Fear of torture / Incommunicado detention"
+    assert [(p.name, p.description) for p in case.people] == [
+        ("Imran Qureshi", {"en": "journalist"}),
+        ("Tariq Mehmood", {"en": "photographer"}),
+    ]
+    assert len(case.texts["en"].asks) == 2  # RECOMMENDED ACTION
+    (minister,) = case.targets  # "COPIES TO: diplomatic representatives" names nobody
+    assert (minister.name, minister.salutation) == ("Shahid Anwar", "Dear Minister")
+    assert case.deadline is not None
+    assert case.deadline.on == date(2005, 5, 23)  # "if sending appeals after 23 May 2005"
+
+
+def test_a_sheet_cut_off_mid_way_gives_what_it_holds_as_a_draft_that_loads() -> None:
+    imported, case = read("cut-off-turkey.txt")
+    assert case.status is CaseStatus.DRAFT
+    assert [p.name for p in case.people] == ["Selin Aydın"]
+    assert case.slug == "xx-selin-aydin"
+    (minister,) = case.targets
+    assert (minister.name, minister.title) == ("Yusuf Demir", "Minister of Justice")
+    # What the excerpt does not hold is named, never invented.
+    assert set(gaps(case)) == {"country", "country_code", "text.en.background", "text.en.asks"}
+    missing = {n.field for n in imported.report.notes if n.kind is NoteKind.MISSING}
+    assert {"country", "text.en.asks", "key_dates.deadline", "reference"} <= missing
+    assert not case.texts["en"].asks
+    assert case.deadline is None
+
+
+def test_ua_references_in_their_common_forms() -> None:
+    def read_reference(line: str) -> tuple[str, bool] | None:
+        found = find_reference(line)
+        return (found.reference, found.follow_up) if found else None
+
+    assert read_reference("UA 132.19") == ("UA 132.19", False)
+    assert read_reference("UA 17/08") == ("UA 17/08", False)
+    assert read_reference("THIRD UA 60/16") == ("UA 60/16", True)
+    assert read_reference("Primera AU 047/24: 047/24") == ("UA 047/24", False)
+    assert read_reference("AU 57/15 Index : AFR 29/1432/2015") == ("UA 57/15", False)
+    assert read_reference("Further information on UA: 79/11") == ("UA 79/11", True)
+    assert read_reference("Segunda AU 60/16") == ("UA 60/16", True)
+    assert read_reference("UA Number: 55.21") == ("UA 55.21", False)
+    assert read_reference("Index: MDE 11/023/2014") is None
+
+
+def test_month_names_in_four_languages() -> None:
+    found = [
+        (d.day, d.month, d.year)
+        for text in ("22 avril 2015", "9 de mayo de 2016", "14. Juni 2019", "March 10, 2022")
+        for d in dates_in(text)
+    ]
+    assert found == [(22, 4, 2015), (9, 5, 2016), (14, 6, 2019), (10, 3, 2022)]
+
+
+def test_countries_as_sections_write_them() -> None:
+    assert [country_code(n) for n in ("México", "Ägypten", "Bahreïn", "Irán", "Guinée")] == [
+        "MX",
+        "EG",
+        "BH",
+        "IR",
+        "GN",
+    ]
+
+
+def test_slugs_are_transliterated_and_unique() -> None:
+    assert slug_for("kz", "Жанболат Мамай") == "kz-zhanbolat-mamai"
+    assert slug_for("ir", "حسین شهبازی") == "ir-hsyn-shhbzy"  # not "ir", as before
+    assert unique_slug("mx-ana-ruiz", {"mx-ana-ruiz", "mx-ana-ruiz-2"}) == "mx-ana-ruiz-3"
+    long = "kz-aigerim-nurlanovna-abdrakhmanova"[:32]
+    assert len(unique_slug(long, {long})) <= 32
+
+
+def test_a_spanish_follow_up_asking_for_no_more_appeals_updates_its_case_and_closes_it() -> None:
+    _, first = read("es-appeals-colombia-2016.txt")
+    active = dataclasses.replace(first, status=CaseStatus.ACTIVE)
+    imported = import_fixture("es-fi-colombia-released.txt", existing=[active])
+    assert imported.update_of == active  # matched by its reference, UA 60/16
+    assert imported.case is not None
+    assert (imported.case.status, imported.case.outcome) == (CaseStatus.CLOSED, "nfa")
+    assert (NoteKind.CLOSES, "status") in notes(imported)
+    assert imported.case.texts["es"].title == "Líder indígena recibe protección"
+    # Without the case it follows, it is a draft that says so, never a new live case.
+    alone = import_fixture("es-fi-colombia-released.txt")
+    assert alone.update_of is None
+    assert alone.case is not None
+    assert alone.case.status is CaseStatus.DRAFT
+    assert {(NoteKind.FOLLOW_UP, "reference"), (NoteKind.CLOSES, "status")} <= notes(alone)
+
+
+def test_a_follow_up_in_another_language_keeps_its_cases_texts() -> None:
+    _, first = read("es-appeals-colombia-2016.txt")
+    # The case as a section keeps it, translated into English.
+    english = dataclasses.replace(
+        first,
+        texts={"en": first.texts["es"]},
+        key_dates=tuple(
+            dataclasses.replace(d, label={"en": next(iter(d.label.values())), **d.label})
+            for d in first.key_dates
+        ),
+        targets=tuple(
+            dataclasses.replace(t, salutations={"en": t.salutation or "", **t.salutations})
+            for t in first.targets
+        ),
+        people=tuple(
+            dataclasses.replace(
+                p,
+                names={"en": p.name, **p.names},
+                description={"en": "Indigenous leader", **p.description},
+            )
+            for p in first.people
+        ),
+    )
+    imported = import_fixture("es-fi-colombia-released.txt", existing=[english])
+    assert imported.update_of == english
+    assert imported.case is not None
+    assert imported.case.texts == english.texts
+    assert (NoteKind.OTHER_LANGUAGE, "text.es") in notes(imported)
+    assert imported.case.status is CaseStatus.CLOSED
+
+
+def test_an_amnesty_usa_sheet_asks_to_contact_the_officials_by_a_date() -> None:
+    _, case = read("aiusa-contact-officials-2017.txt")
+    assert (case.reference, case.country_code) == ("UA 45/17", "CM")
+    assert [(p.name, p.description) for p in case.people] == [("Paul Nkwenti", {"en": "Teacher"})]
+    assert len(case.texts["en"].asks) == 2
+    minister, ambassador = case.targets
+    assert (minister.role, minister.name, minister.salutation) == (
+        TargetRole.TO,
+        "Joseph Beti Assomo",
+        "Dear Minister",
+    )
+    assert (ambassador.role, ambassador.title, ambassador.name) == (
+        TargetRole.COPY,
+        "Ambassador",
+        "Henri Etoundi Essomba",
+    )
+    assert ambassador.phone == "+12022658790"
+    assert case.deadline is not None
+    assert case.deadline.on == date(2017, 3, 28)  # "Contact these two officials by 28 March"
+
+
+def test_a_french_model_letter_sheet_gives_its_salutation_asks_and_facts() -> None:
+    _, case = read("fr-lettre-modele-iran-2023.txt")
+    assert list(case.texts) == ["fr"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 61/23",
+        "IR",
+        date(2023, 5, 15),
+    )
+    (person,) = case.people
+    assert (person.name, person.pronoun) == ("Roya Tehrani", "she")  # "(elle)"
+    (official,) = case.targets
+    assert (official.title, official.name) == (
+        "Responsable du pouvoir judiciaire",
+        "Gholamreza Pirzadeh",
+    )
+    assert official.salutation == "Monsieur"  # the letter's opening
+    assert official.language == "fa"  # LANGUE PRÉFÉRÉE : persan, anglais
+    assert case.texts["fr"].asks == (
+        "faire annuler sa condamnation et de la libérer immédiatement et sans condition",
+        "veiller à ce qu'elle ne soit pas soumise à la flagellation",
+    )
+    facts = case.texts["fr"].facts
+    assert facts is not None
+    assert facts.startswith("Je vous écris au sujet de Roya Tehrani")
+    assert case.deadline is not None
+    assert case.deadline.on == date(2023, 6, 20)  # MERCI D'AGIR AVANT LE
+
+
+def test_a_two_page_appeals_sheet_keeps_its_heading_and_reads_its_footer() -> None:
+    _, case = read("is-appeals-vietnam-two-pages.txt")
+    # Page 2 repeats "URGENT ACTION" and the title: the title is read once, not dropped.
+    assert case.texts["en"].title == "Blogger held incommunicado"
+    assert "Viet Nam's authorities use vaguely worded" in case.texts["en"].background
+    # The footer: "Name:", "Gender m/f:", "UA: 104/18 Index: ... Issue Date: 8 June 2018".
+    assert [p.name for p in case.people] == ["Tran Minh Quan"]
+    assert (case.reference, case.issued) == ("UA 104/18", date(2018, 6, 8))
+    minister, prime_minister = case.targets
+    assert minister.role is TargetRole.TO
+    assert (prime_minister.role, prime_minister.organisation, prime_minister.fax) == (
+        TargetRole.COPY,
+        "Government Office",
+        "+842438253221",
+    )
+    # The standing advice after the officials is neither an official nor an address line.
+    assert all("section office" not in line for t in case.targets for line in t.address)
+    assert case.deadline is not None
+    assert case.deadline.on == date(2018, 7, 20)
+
+
+def test_a_date_the_story_gives_is_no_deadline_and_stays_in_the_story() -> None:
+    sheet = (
+        "ACTION URGENTE\nUN AVOCAT EN DÉTENTION\n"
+        "L'avocat Paul Mbarga est détenu jusqu'au 12 juin 2024 à Douala, où il attend son"
+        " procès.\n"
+        "Il avait été arrêté le 3 mai 2024 devant le tribunal.\n"
+    )
+    imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 5, 20))
+    assert imported.case is not None
+    assert imported.case.deadline is None
+    assert "jusqu'au 12 juin 2024" in imported.case.texts["fr"].summary
+    stated = import_sheet(
+        sheet + "Please send appeals as soon as possible and no later than 30 June 2024.\n",
+        deadline_label=LABELS,
+        today=date(2024, 5, 20),
+    )
+    assert stated.case is not None
+    assert stated.case.deadline is not None
+    assert stated.case.deadline.on == date(2024, 6, 30)
+
+
+def test_a_web_copy_of_a_follow_up_holding_its_text_twice_reads_it_once() -> None:
+    imported, case = read("fi-page-copy-belarus-2021.txt")
+    assert (NoteKind.FOLLOW_UP, "reference") in notes(imported)
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 33/21",
+        "BY",
+        date(2021, 4, 12),
+    )
+    text = case.texts["en"]
+    assert text.title == "Two more students detained"
+    assert text.summary.startswith("Two more students of the Minsk linguistic university")
+    assert text.background.count("Maryna Kavalenka") == 1
+    assert [p.name for p in case.people] == ["Maryna Kavalenka", "Yauhen Zhuk"]
+
+
+def test_the_country_a_story_is_about_outweighs_one_it_names_in_passing() -> None:
+    story = (
+        "An immigrant worker from Ivory Coast was detained in Montreal. Canada must release him;"
+        " the authorities in Canada have held him for a year."
+    )
+    assert find_country(story) == ("Canada", "CA")
+
+
+def test_a_reference_and_a_country_the_sheet_names_only_in_passing_are_read() -> None:
+    sheet = (
+        "Student held for a poem\n\nMarch 3, 2024\n\n"
+        "Student Hoda Karimi has been held since 1 March 2024 by the Iranian authorities for a"
+        " poem she read at her university.\n\n"
+        "  1. Write a letter in your own words to the official listed.\n"
+        "  2. Click here to let us know the actions you took on Urgent Action 21.24.\n"
+    )
+    imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 3, 5))
+    assert imported.case is not None
+    assert (imported.case.reference, imported.case.country_code) == ("UA 21.24", "IR")
+    assert (NoteKind.MISSING, "reference") not in notes(imported)
+    assert (NoteKind.GUESSED, "country") in notes(imported)
+
+
+def test_a_spanish_model_letter_sheet_with_copies_after_the_letter() -> None:
+    _, case = read("es-carta-modelo-guatemala-2023.txt")
+    assert list(case.texts) == ["es"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 071/23",
+        "GT",
+        date(2023, 5, 4),
+    )
+    (person,) = case.people
+    assert (person.name, person.pronoun) == ("Elena Ríos Morales", "she")  # "(ella)"
+    fiscal, ambassador = case.targets
+    assert (fiscal.role, fiscal.name, fiscal.salutation) == (
+        TargetRole.TO,
+        "Consuelo Paredes Lima",
+        "Señora Fiscal General",  # the letter's opening: no "Dear"
+    )
+    assert fiscal.language == "es"
+    # "Y copia a:" after "Atentamente,": the embassy is a copy target.
+    assert (ambassador.role, ambassador.name) == (TargetRole.COPY, "Luis Ortega Pineda")
+    assert case.texts["es"].asks == (
+        "ponga en libertad a Elena Ríos Morales de inmediato",
+        "retire los cargos presentados contra ella por su trabajo periodístico",
+    )
+    assert case.deadline is not None
+    assert case.deadline.on == date(2023, 6, 29)  # NO MÁS TARDE DEL: 29 de junio de 2023
+
+
+def test_a_long_model_letter_gives_facts_that_fit_a_letter() -> None:
+    sentence = "On 3 May 2024 police held Student Omar Said at his home in Tunis for a post. "
+    sheet = (
+        "URGENT ACTION\nSTUDENT HELD\nStudent Omar Said is held in Tunis.\n"
+        "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USE THIS MODEL LETTER\n"
+        "Minister of Justice\nLeila Ben Ali\nMinistry of Justice\nTunis, Tunisia\n"
+        "Dear Minister,\n" + sentence * 20 + "\nI urge you to release Omar Said.\n"
+        "Yours sincerely,\n"
+    )
+    imported = import_sheet(sheet, deadline_label=LABELS, today=date(2024, 5, 5))
+    assert imported.case is not None  # within the catalogue's limit, so it loads
+    facts = imported.case.texts["en"].facts
+    assert facts is not None
+    assert facts.startswith("On 3 May 2024 police held")
+    assert len(facts) <= FACTS_LIMIT
+    assert facts.endswith("for a post.")  # whole sentences
+    # Without a model letter, the summary states what happened.
+    alone = import_sheet(sheet.split("TAKE ACTION")[0], deadline_label=LABELS)
+    assert alone.case is not None
+    assert alone.case.texts["en"].facts == "Student Omar Said is held in Tunis."
+
+
+def test_an_urgent_action_appeal_mailing_headed_so_reads_its_appeals_to() -> None:
+    sheet = (SHEETS / "appeal-mailing-pakistan-2005.txt").read_text(encoding="utf-8")
+    imported = import_sheet("URGENT ACTION APPEAL\n\n" + sheet, deadline_label=LABELS)
+    assert imported.case is not None
+    assert [t.name for t in imported.case.targets] == ["Shahid Anwar"]
+    assert [p.name for p in imported.case.people] == ["Imran Qureshi", "Tariq Mehmood"]
