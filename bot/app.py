@@ -20,7 +20,15 @@ from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
 from bot.delivery.transport import AiohttpRequest
-from bot.handlers import broadcast, flows, menus, organizer, register_handlers, reminders
+from bot.handlers import (
+    allowance,
+    broadcast,
+    flows,
+    menus,
+    organizer,
+    register_handlers,
+    reminders,
+)
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates
 from bot.rendering import Renderer
@@ -63,9 +71,11 @@ def build_application(
         await engine.start()
         services.delivery = engine
         services.personal_data_exporters["reminders"] = reminders_of(services)
+        services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
+        allowance.schedule_sweeps(app)
         flows.schedule_sweeps(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:

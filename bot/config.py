@@ -67,6 +67,8 @@ class Settings:
     reminder_grace: timedelta = timedelta(hours=12)
     # How often the bot looks for reminders that have come due.
     reminder_check: timedelta = timedelta(seconds=60)
+    # How often the offer sweep looks for people whose next case is due (bot.db.offers).
+    offer_check: timedelta = timedelta(minutes=10)
 
     @property
     def database(self) -> Path | Secret:
@@ -163,6 +165,7 @@ class Settings:
             default_timezone=_timezone(env, "BOT_DEFAULT_TIMEZONE", "UTC"),
             reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),
+            offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,14 @@ def test_log_lines_are_scrubbed_of_the_token(caplog: pytest.LogCaptureFixture) -
         logger.info("POST %s failed", f"https://api.telegram.org/bot{TOKEN}/sendMessage")
     assert TOKEN not in caplog.text
     assert "bot********/sendMessage" in caplog.text
+
+
+def test_the_offer_sweep_wakes_every_ten_minutes_unless_told() -> None:
+    assert Settings.from_env({"BOT_TOKEN": TOKEN}).offer_check == timedelta(minutes=10)
+    told = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_OFFER_CHECK": "30"})
+    assert told.offer_check == timedelta(seconds=30)
+    with pytest.raises(ConfigError, match="BOT_OFFER_CHECK is invalid"):
+        Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_OFFER_CHECK": "soon"})
 
 
 def test_a_postgresql_url_chooses_postgresql_and_its_password_stays_hidden(

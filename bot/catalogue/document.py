@@ -75,6 +75,10 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
     ]
     if case.reminder_offsets is not None:
         data["reminders"] = {"before_deadline": [format_offset(o) for o in case.reminder_offsets]}
+    if case.themes:
+        data["themes"] = list(case.themes)
+    if case.urgent:
+        data["urgent"] = True
     return data
 
 

@@ -30,7 +30,7 @@ SHEET_REGION = "CA"
 # The fields each table may hold; anything else is a typo or a misplaced line.
 TOP_FIELDS = (
     "slug", "reference", "country", "country_code", "status", "outcome", "issued", "timezone",
-    "source_url", "people", "text", "targets", "key_dates", "reminders",
+    "source_url", "people", "text", "targets", "key_dates", "reminders", "themes", "urgent",
 )  # fmt: skip
 PERSON_FIELDS = ("name", "pronoun", "description")
 TEXT_FIELDS = ("title", "summary", "facts", "background", "asks")

@@ -8,6 +8,7 @@ needs; those are gaps, reported for other statuses only.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
@@ -44,6 +45,7 @@ from bot.domain.cases import (
     UrgentAction,
 )
 from bot.domain.countries import is_country
+from bot.domain.themes import THEMES, is_theme
 
 
 class Reader(ValueReader):
@@ -78,6 +80,10 @@ class Reader(ValueReader):
         targets = self.targets(data, original)
         key_dates = self.key_dates(data, original, issued)
         offsets = self.reminders(data.get("reminders"), any(d.deadline for d in key_dates))
+        themes = self.themes(data)
+        urgent = data.get("urgent", False)
+        if not isinstance(urgent, bool):
+            self.problem("urgent", f"must be true or false, not {kind_of(urgent)}")
         if self.problems:
             return None
         # Each of these, when None, has been reported above; the test narrows the types.
@@ -100,7 +106,21 @@ class Reader(ValueReader):
             outcome=outcome,
             source_url=source_url,
             reminder_offsets=offsets,
+            themes=themes,
+            urgent=urgent is True,
         )
+
+    def themes(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        found: list[str] = []
+        for i, key in enumerate(self.strings(data, "themes", "")):
+            if not is_theme(key):
+                close = difflib.get_close_matches(key, THEMES, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                every = ", ".join(THEMES)
+                self.problem(path_of("themes", i), f"{key!r} is not a theme{hint}: one of {every}")
+            elif key not in found:
+                found.append(key)
+        return tuple(found)
 
     def status(self, data: Mapping[str, Any]) -> CaseStatus | None:
         raw = data.get("status", str(CaseStatus.DRAFT))

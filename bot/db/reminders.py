@@ -7,6 +7,7 @@ each one's fate and queues the messages in one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,9 +16,12 @@ from bot.db.connection import Connection, Database
 from bot.db.dialect import Dialect
 from bot.db.outbox import enqueue, timestamp
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
+from bot.domain.allowance import DueReminder as DayReminder
+from bot.domain.allowance import one_reminder_a_day
 from bot.domain.cases import UrgentAction
 from bot.domain.reminders import (
     SNOOZE_STEP,
+    Decision,
     DueReminder,
     Fate,
     Step,
@@ -333,6 +337,67 @@ class ReminderRepository:
             for r in rows
         ]
 
+    async def _one_a_day(
+        self,
+        conn: Connection,
+        decided: list[tuple[DueReminder, Decision]],
+        now: datetime,
+        cases: Mapping[str, UrgentAction],
+    ) -> list[tuple[DueReminder, Decision]]:
+        """Nobody gets more than one reminder a day across cases: the soonest deadline goes,
+        the others wait a day (and are dropped then if their deadline has passed)."""
+        going = [r for r, d in decided if d.fate is Fate.SEND]
+        if not going:
+            return decided
+        cursor = await conn.execute(
+            "SELECT subscriber_id, case_slug, settled_at FROM reminders WHERE status = 'sent'"
+            " AND settled_at > ? AND subscriber_id IN (SELECT value FROM json_each(?))",
+            (
+                timestamp(now - timedelta(days=1)),
+                json.dumps(sorted({r.subscriber_id for r in going})),
+            ),
+        )
+        recent = [
+            (int(r[0]), str(r[1]), datetime.fromisoformat(r[2])) for r in await cursor.fetchall()
+        ]
+
+        def other_case_since(reminder: DueReminder) -> datetime | None:
+            """When the person last had a reminder about another case, within the day."""
+            times = [
+                at
+                for who, slug, at in recent
+                if who == reminder.subscriber_id and slug != reminder.case_slug
+            ]
+            return max(times) if times else None
+
+        # A case's own plan may space its reminders closer than a day; across cases, one a day.
+        open_ = [r for r in going if other_case_since(r) is None]
+        kept = {
+            (k.reader_id, k.slug)
+            for k in one_reminder_a_day(
+                [
+                    DayReminder(r.subscriber_id, r.case_slug, r.due, _deadline(cases, r.case_slug))
+                    for r in open_
+                ],
+                {},
+                now,
+            )
+        }
+        result = []
+        for reminder, decision in decided:
+            if (
+                decision.fate is Fate.SEND
+                and (reminder.subscriber_id, reminder.case_slug) not in kept
+            ):
+                # A day after the other case's reminder, or after the one going now: always
+                # past `now`, so the sweep's loop ends.
+                previous = other_case_since(reminder)
+                later = previous + timedelta(days=1) if previous else now + timedelta(days=1)
+                result.append((reminder, Decision(Fate.LATER, later=later)))
+            else:
+                result.append((reminder, decision))
+        return result
+
     async def _settle(
         self,
         conn: Connection,
@@ -349,6 +414,7 @@ class ReminderRepository:
                 for reminder in due
             ]
         )
+        decided = await self._one_a_day(conn, decided, now, cases)
         settled = []
         later = []
         sending: dict[tuple[str, str], list[Recipient]] = {}
@@ -377,3 +443,8 @@ class ReminderRepository:
         for (slug, language), recipients in sending.items():
             message = message_for(cases[slug], language)
             await enqueue(conn, message, recipients, kind=Kind.REMINDER, now=now)
+
+
+def _deadline(cases: Mapping[str, UrgentAction], slug: str) -> datetime | None:
+    case = cases.get(slug)
+    return case.deadline_moment() if case is not None else None

@@ -148,6 +148,11 @@ class UrgentAction:
     source_url: str | None = None
     # Reminders before the deadline; None means the bot's default plan.
     reminder_offsets: tuple[timedelta, ...] | None = None
+    # What the case is about, keys of bot.domain.themes.THEMES: people may follow some themes.
+    themes: tuple[str, ...] = ()
+    # An execution or a transfer imminent: the case goes to everyone whose filters accept it,
+    # whatever their allowance (bot.domain.allowance).
+    urgent: bool = False
 
     @property
     def languages(self) -> tuple[str, ...]:

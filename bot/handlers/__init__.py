@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import UrgentActionApp
 from bot.handlers import (
     acted,
+    allowance,
     appeal,
     broadcast,
     cases,
@@ -13,6 +14,7 @@ from bot.handlers import (
     help,
     importing,
     membership,
+    network,
     organizer,
     preferences,
     privacy,
@@ -32,10 +34,12 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(acted.HANDLERS)
     app.add_handlers(appeal.HANDLERS)
     app.add_handlers(preferences.HANDLERS)
+    app.add_handlers(allowance.HANDLERS)
     app.add_handlers(privacy.HANDLERS)
     app.add_handlers(reminders.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
+    app.add_handlers(network.HANDLERS)
     app.add_handlers(editing.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)
     app.add_handlers(importing.HANDLERS)

@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.db.alerts import audience_size
+from bot.db.offers import reach_at_publish
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
@@ -395,7 +395,15 @@ async def _preview(update: Update, context: BotContext, language: str, case: Urg
         bot_username=context.bot.username,
     )
     await send(chat, Screen(card.text))
-    people, groups = await audience_size(services.db, case)
+    # The same count as the organizers' own preview: whom the offer sweep would reach now.
+    opening = [c for c in await services.cases.active() if c.slug != case.slug]
+    people, groups = await reach_at_publish(
+        services.db,
+        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
+        case.slug,
+        services.clock(),
+        services.settings.default_timezone,
+    )
     now = InlineKeyboardButton(
         services.renderer.button(language, "org_confirm_publish"),
         callback_data=_data(case.slug, "now"),

@@ -12,7 +12,6 @@ import dataclasses
 import io
 import logging
 from collections.abc import Callable
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
@@ -20,15 +19,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import Audience, alert_subscribers, audience_size, queue_to_alerted
+from bot.db.alerts import queue_to_alerted
+from bot.db.offers import case_offers, reach_at_publish
 from bot.db.organizers import OrganizerRepository
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers import menus
+from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
-from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -127,7 +126,15 @@ async def preview(update: Update, context: BotContext) -> None:
         bot_username=context.bot.username,
     )
     await send(chat, card)
-    people, groups = await audience_size(services.db, case)
+    # Who publishing now would reach, within their allowances; the others at their next slot.
+    opening = [c for c in await services.cases.active() if c.slug != case.slug]
+    people, groups = await reach_at_publish(
+        services.db,
+        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
+        case.slug,
+        services.clock(),
+        services.settings.default_timezone,
+    )
     confirm = InlineKeyboardMarkup(
         [
             [
@@ -168,13 +175,9 @@ async def publish(update: Update, context: BotContext) -> None:
     now = services.clock()
     active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
     await services.cases.save(active, now)
-    count = await alert_subscribers(
-        services.db,
-        active,
-        alert_for(active, services.renderer, now, context.bot.username),
-        now,
-        services.settings.default_timezone,
-    )
+    # Offered within each person's allowance: those on "every case" get it now, the rest at
+    # their next slot (bot.handlers.allowance).
+    count = (await allowance.offer_now(services, context.bot.username)).by_case.get(case.slug, 0)
     await OrganizerRepository(services.db).record(
         user.id, "case_published", {"case": case.slug, "alerts": count}, now
     )
@@ -183,41 +186,14 @@ async def publish(update: Update, context: BotContext) -> None:
     await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 
-def alert_for(
-    case: UrgentAction, renderer: Renderer, now: datetime, bot_username: str
-) -> Callable[[Audience], OutboundMessage]:
-    """The case's card as each audience (a language; a person or a group) receives it."""
-
-    def alert(audience: Audience) -> OutboundMessage:
-        card = case_card(
-            case,
-            language=audience.language,
-            renderer=renderer,
-            now=now,
-            acted=0,
-            bot_username=bot_username,
-            in_group=audience.in_group,
-        )
-        markup = card.markup.to_dict() if card.markup else None
-        return OutboundMessage.text(card.text, reply_markup=markup)
-
-    return alert
-
-
 async def finish_publishing(app: UrgentActionApp) -> None:
-    """At start: finish alerting for active cases a crash interrupted while publishing (and
-    for cases seeded active or published before their progress was kept)."""
+    """At start: queue the offers that fell due while the bot was down, or that a crash
+    interrupted while publishing."""
     services = app.bot_data.services
     assert services is not None
-    now = services.clock()
-    for case in await services.cases.active():
-        alert = alert_for(case, services.renderer, now, app.bot.username)
-        count = await alert_subscribers(
-            services.db, case, alert, now, services.settings.default_timezone, resume=True
-        )
-        if count:
-            log.warning("case %s: %d alerts were still to queue; queued now", case.slug, count)
-            services.wake_delivery()
+    report = await allowance.offer_now(services, app.bot.username)
+    for slug, count in report.by_case.items():
+        log.warning("case %s: %d offers were due; queued now", slug, count)
 
 
 @guard(Right.ORGANIZER)
@@ -364,6 +340,8 @@ async def results(update: Update, context: BotContext) -> None:
                 case=case,
                 texts=case.text(language),
                 funnel=numbers,
+                offers=await case_offers(services.db, case.slug),
+                urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],
                 subscriber_days=subscriber_days[-SHOWN_DAYS:],
                 last_day=days[-1] if days else None,

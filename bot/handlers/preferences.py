@@ -30,6 +30,7 @@ from bot.domain.countries import (
 )
 from bot.domain.subscribers import Subscriber
 from bot.domain.timezones import matching_zones, typable_zones, zone_label, zone_of
+from bot.handlers import allowance
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.flows import end_flow, flow, keep_flow
 from bot.handlers.rights import Right, guard
@@ -80,6 +81,8 @@ async def preferences_screen(context: BotContext, subscriber: Subscriber) -> Scr
             )
         ]
     )
+    # How many cases, and what about: a screen of its own (bot.handlers.allowance).
+    rows.append(await allowance.settings_row(context, subscriber))
     private = not subscriber.is_group
     home = country_name(subscriber.home_country, language) if subscriber.home_country else None
     if private:

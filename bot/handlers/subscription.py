@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
+from bot.handlers import allowance
 from bot.handlers.common import edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
@@ -52,13 +53,17 @@ async def start(update: Update, context: BotContext) -> None:
         else:
             await show_card(update, context, subscriber, case)
             return
-    for case in active:
-        if subscriber.wants(case):
-            await show_card(update, context, subscriber, case)
+    fitting = [case for case in active if subscriber.wants(case)]
+    await allowance.show_first_cases(update, context, subscriber, fitting, newly, show_card)
 
 
 async def show_card(
-    update: Update, context: BotContext, subscriber: Subscriber, case: UrgentAction
+    update: Update,
+    context: BotContext,
+    subscriber: Subscriber,
+    case: UrgentAction,
+    *,
+    unless_had: bool = False,
 ) -> None:
     """Send the case's card to the subscriber's chat and record that it reached them."""
     chat = update.effective_chat
@@ -74,8 +79,12 @@ async def show_card(
         bot_username=context.bot.username,
         in_group=subscriber.is_group,
     )
+    # Recorded first: the offer sweep may reach this person at the same moment, and a case
+    # already on its way to them (`unless_had`) is not shown twice.
+    recorded = await services.alerts.record(case, subscriber.id, now)
+    if unless_had and not recorded:
+        return
     await send(chat, screen)
-    await services.alerts.record(case, subscriber.id, now)
 
 
 @guard(Right.CHAT_ADMIN)

@@ -46,6 +46,9 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "tzn": (ZONE,),  # the time zone reminders keep to: one of the places a typed name matched
     "hc": (r"pick|none|[A-Z]{2}|p\d{1,2}",),  # where the person lives: a country, or a page
     "sz": (SLUG, r"1d|3d|off"),  # snooze reminders
+    "alw": (r"show|every|3-week|1-week|2-month|default|digest",),  # how many cases, the digest
+    "alt": (r"[a-z-]{1,32}",),  # a theme followed or not, or "all"
+    "alc": (CHANNEL,),  # a channel the person can use or not
     # Organizers only; the role is checked again at every tap.
     "op": (SLUG,),  # preview a case before publishing it
     "opc": (SLUG,),  # publish it: alert every matching subscriber
@@ -60,6 +63,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)
     "obx": (r"\d{1,12}",),  # cancel broadcast n
     "unsub": (),  # a broadcast's unsubscribe button
+    "oal": (r"every|3-week|1-week|2-month",),  # the network's default allowance
 }
 
 

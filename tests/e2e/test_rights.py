@@ -43,6 +43,8 @@ ORGANIZER_INPUTS = {
     "oba": "oba:all:",
     "obs": "obs:now",
     "obx": "obx:1",
+    "/allowance": "/allowance",
+    "oal": "oal:1-week",
 }
 # The person's own buttons, forged in a group.
 PERSON_TAPS = {
@@ -72,6 +74,9 @@ ADMIN_TAPS = {
     "tz": "tz:3",
     "tzn": "tzn:Europe/Berlin",
     "hc": "hc:KZ",
+    "alw": "alw:1-week",
+    "alt": "alt:torture",
+    "alc": "alc:fax",
 }
 ADMIN_COMMANDS = ("/start", "/stop", "/settings")
 # What anyone may do anywhere: read cases, find the commands; an unknown command or button.

@@ -1,0 +1,448 @@
+"""Each person chooses how many cases, the bot chooses which: end to end against the emulator.
+
+The bot's clock is moved a week ahead instead of waiting a week; the offer sweep runs as the
+scheduler wakes it (every half second here), deciding from the database what is due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.context import UrgentActionApp
+from bot.db.offers import Choice, ChoiceRepository
+from bot.db.outbox import OutboxRepository
+from bot.domain.allowance import Allowance
+from bot.domain.cases import CaseStatus, Channel, UrgentAction
+from bot.emulator import RecordedMessage, TelegramEmulator
+from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
+from tests.reminders.test_plan import SEED
+
+TITLES = {"kz-first": "First case", "kz-second": "Second case", "kz-third": "Third case"}
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """No case files (each test publishes its own cases); sweeps twice a second."""
+    empty = tmp_path / "actions"
+    empty.mkdir()
+    return dataclasses.replace(
+        settings,
+        actions_dir=empty,
+        reminder_check=timedelta(seconds=0.5),
+        offer_check=timedelta(seconds=0.5),
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentActionApp]:
+    """The real bot, polling the emulator."""
+    async with running_bot(settings, clock) as app:
+        yield app
+
+
+def case_named(slug: str, **changes: object) -> UrgentAction:
+    """The seed case under another slug and title, as a draft."""
+    texts = {
+        language: dataclasses.replace(t, title=TITLES.get(slug, slug))
+        for language, t in SEED.texts.items()
+    }
+    return dataclasses.replace(
+        SEED,
+        slug=slug,
+        texts=texts,
+        status=CaseStatus.DRAFT,
+        **changes,  # type: ignore[arg-type]
+    )
+
+
+async def publish(bot: UrgentActionApp, emulator: TelegramEmulator, *cases: UrgentAction) -> None:
+    """Store the cases as drafts and publish each with the organizer's "Publish now" tap."""
+    services = services_of(bot)
+    await services.cases.seed([(case, "test") for case in cases], services.clock())
+    organizer = olga(emulator)
+    for case in cases:
+        (listing,) = await organizer.say("/cases")
+        # The very callback the preview's "Publish now" button carries.
+        answer = await emulator.tap(organizer.id, listing, f"opc:{case.slug}", forge=True)
+        assert answer is not None
+
+
+def olga(emulator: TelegramEmulator) -> Chatter:
+    """The organizer, created at her first use."""
+    found = emulator.people.get(ORGANIZER_ID)
+    person = found or emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    return Chatter(emulator, person, person.id)
+
+
+def alerts(person: Chatter) -> list[str]:
+    """The titles of the cases whose cards the person has received, in order."""
+    found = []
+    for message in person.emulator.bot_messages(person.chat_id):
+        appeals = [
+            b["callback_data"] for b in message.buttons if b.get("callback_data", "")[:3] == "ap:"
+        ]
+        for slug, title in TITLES.items():
+            # A card has one appeal button; a digest lists several cases.
+            if title in message.text and appeals == [f"ap:{slug}"]:
+                found.append(title)
+    return found
+
+
+async def join(emulator: TelegramEmulator, name: str) -> Chatter:
+    """A person who subscribes while no case is open."""
+    someone = emulator.create_person(name, language_code="en")
+    chatter = Chatter(emulator, someone, someone.id)
+    await chatter.say("/start")
+    return chatter
+
+
+async def choose(person: Chatter, *labels: str) -> RecordedMessage:
+    """Open /settings → How many cases, and tap each of `labels` there in turn."""
+    (settings,) = await person.say("/settings")
+    _, (screen,) = await person.press(settings, "How many cases", replies=1)
+    for label in labels:
+        answer, _ = await person.press(screen, label)
+        assert answer is not None
+    return screen
+
+
+async def settle(emulator: TelegramEmulator) -> None:
+    """Let several sweeps run and the delivery engine drain what they queued."""
+    await asyncio.sleep(2.0)
+
+
+async def test_one_a_week_gets_one_of_three_cases_now_and_the_next_a_week_later(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    anna = await join(emulator, "Anna")
+    screen = await choose(anna, "1 a week")
+    await emulator.wait_for(lambda: "\n1 a week\n" in _current(anna, screen).text)
+    boris = await join(emulator, "Boris")  # keeps the network's default: every case
+
+    await publish(bot, emulator, case_named("kz-first"), case_named("kz-second"),
+                  case_named("kz-third"))  # fmt: skip
+    await emulator.wait_for(lambda: len(alerts(boris)) == 3, timeout=10)
+    await emulator.wait_for(lambda: len(alerts(anna)) == 1, timeout=10)
+    await settle(emulator)
+    assert len(alerts(anna)) == 1  # the other two wait for her next slot
+    first = alerts(anna)[0]
+
+    clock.advance(timedelta(days=6))
+    await settle(emulator)
+    assert len(alerts(anna)) == 1  # six days on: not yet
+
+    clock.advance(timedelta(days=1))
+    await emulator.wait_for(lambda: len(alerts(anna)) == 2, timeout=10)
+    await settle(emulator)
+    assert len(alerts(anna)) == 2
+    assert alerts(anna)[1] != first
+    assert len(alerts(boris)) == 3  # nobody gets a case twice
+
+
+async def test_an_urgent_case_reaches_everyone_whose_filters_accept_it_whatever_their_allowance(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "1 a week")
+    chen = await join(emulator, "Chen")
+    await choose(chen, "2 a month")
+    services = services_of(bot)
+    # Chen follows only cases from Belarus.
+    await services.subscribers.set_countries(chen.chat_id, ["BY"], services.clock())
+
+    await publish(bot, emulator, case_named("kz-first"))
+    await emulator.wait_for(lambda: alerts(anna) == ["First case"], timeout=10)
+    await publish(bot, emulator, case_named("kz-second", urgent=True))
+    # Her week's case is spent, and the urgent one still comes.
+    await emulator.wait_for(lambda: alerts(anna) == ["First case", "Second case"], timeout=10)
+    await settle(emulator)
+    assert alerts(chen) == []  # it is not about the countries Chen follows
+
+
+async def test_the_weekly_digest_lists_the_open_cases_that_fit_with_a_button_each(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    dana = await join(emulator, "Dana")
+    screen = await choose(dana, "1 a week")
+    assert SEED.deadline is not None
+    deadline = dataclasses.replace(SEED.deadline, on=date(2022, 6, 1))
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first"),
+        case_named("kz-second", key_dates=(deadline,)),
+        case_named("kz-third"),
+    )
+    # The first case published is her week's case.
+    await emulator.wait_for(lambda: alerts(dana) == ["First case"], timeout=10)
+    answer, _ = await dana.press(screen, "One weekly digest instead")
+    assert answer is not None
+
+    def digests() -> list[RecordedMessage]:
+        return [m for m in emulator.bot_messages(dana.chat_id) if "Your weekly digest" in m.text]
+
+    await emulator.wait_for(lambda: len(digests()) == 1, timeout=10)
+    (digest,) = digests()
+    # The open cases she has not had, soonest deadline first, each with its deadline and a
+    # button to its appeal.
+    assert digest.text.index("Second case") < digest.text.index("Third case")
+    assert "First case" not in digest.text
+    assert "until 1 June 2022" in digest.text
+    assert digest.text.count("\n• ") == 2  # a line each
+    assert [b["callback_data"] for b in digest.buttons] == ["ap:kz-second", "ap:kz-third"]
+    assert alerts(dana) == ["First case"]  # the digest instead of single cases
+
+    clock.advance(timedelta(days=3))
+    await settle(emulator)
+    assert len(digests()) == 1
+    clock.advance(timedelta(days=4))
+    await emulator.wait_for(lambda: len(digests()) == 2, timeout=10)
+
+    # It counts as one alert, and /mydata shows it.
+    (file,) = await dana.say("/mydata")
+    assert file.document is not None
+    chosen = json.loads(file.document.data)["cases_chosen"]
+    assert chosen["allowance"] == "1-week"
+    assert chosen["weekly_digest"] is True
+    assert len(chosen["digests_sent"]) == 2
+
+
+async def test_organizers_see_whom_a_case_was_offered_to_and_why_not_the_others(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "1 a week")
+    boris = await join(emulator, "Boris")
+    chen = await join(emulator, "Chen")
+    services = services_of(bot)
+    await services.subscribers.set_countries(chen.chat_id, ["BY"], services.clock())
+
+    await publish(bot, emulator, case_named("kz-first"), case_named("kz-second"))
+    await emulator.wait_for(lambda: len(alerts(boris)) == 2 and len(alerts(anna)) == 1)
+    second = "kz-second" if alerts(anna) == ["First case"] else "kz-first"
+    (listing,) = await olga(emulator).say("/cases")
+    mark = emulator.last_id(ORGANIZER_ID)
+    await emulator.tap(ORGANIZER_ID, listing, f"ors:{second}", forge=True)
+    (results,) = await emulator.replies(ORGANIZER_ID, after=mark, count=1, timeout=5)
+    assert "Offered to 1;" in results.text
+    assert "1 allowance spent or used on other cases" in results.text
+    assert "1 follow other countries" in results.text
+
+
+async def test_organizers_set_the_networks_default_allowance(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    organizer = olga(emulator)
+    await organizer.say("/start")
+    (screen,) = await organizer.say("/allowance")
+    assert "Every case" in screen.text
+    answer, _ = await organizer.press(screen, "2 a month")
+    assert answer is not None
+    services = services_of(bot)
+    assert await ChoiceRepository(services.db).network_allowance() is Allowance.TWO_A_MONTH
+    # Anyone else gets the ordinary help, and the default stays.
+    anna = await join(emulator, "Anna")
+    (reply,) = await anna.say("/allowance")
+    assert "/start" in reply.text
+    # Those who have not chosen now get two a month: one of two cases now.
+    await publish(bot, emulator, case_named("kz-first"), case_named("kz-second"))
+    await emulator.wait_for(lambda: len(alerts(anna)) == 1, timeout=10)
+    await settle(emulator)
+    assert len(alerts(anna)) == 1
+
+
+async def test_a_newcomer_facing_several_cases_sees_one_and_is_asked_how_many(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    services = services_of(bot)
+    # The network gives one a week to those who do not choose.
+    await ChoiceRepository(services.db).set_network_allowance(
+        Allowance.ONE_A_WEEK, ORGANIZER_ID, services.clock()
+    )
+    await publish(bot, emulator, case_named("kz-first"), case_named("kz-second"))
+    someone = emulator.create_person("Eva", language_code="en")
+    eva = Chatter(emulator, someone, someone.id)
+    # The welcome, one card (shown, or queued by a sweep that reached her first), the question.
+    replies = await eva.say("/start", replies=3)
+    (ask,) = [m for m in replies if "How many would you like?" in m.text]
+    assert alerts(eva) == ["First case"]
+    answer, _ = await eva.press(ask, "Every case")
+    assert answer is not None
+    # Her answer makes the other case due at once.
+    await emulator.wait_for(lambda: alerts(eva) == ["First case", "Second case"], timeout=10)
+    choice = await ChoiceRepository(services.db).of(eva.chat_id)
+    assert choice.allowance is Allowance.EVERY
+
+
+async def test_one_reminder_a_day_across_cases(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    boris = await join(emulator, "Boris")
+    services = services_of(bot)
+    # Two cases whose last-day reminders fall due at the same moment.
+    start = clock()
+    assert SEED.deadline is not None
+    deadline = dataclasses.replace(
+        SEED.deadline,
+        on=(start + timedelta(days=1)).date(),
+        time=time(18, 0),
+        timezone="UTC",
+    )
+    plan = (timedelta(hours=15),)
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", key_dates=(deadline,), reminder_offsets=plan),
+        case_named("kz-second", key_dates=(deadline,), reminder_offsets=plan),
+    )
+    await emulator.wait_for(lambda: len(alerts(boris)) == 2, timeout=10)
+    subscriber = await services.subscribers.get(boris.chat_id)
+    assert subscriber is not None
+    due = {p.due for p in await services.reminders.pending(subscriber.id)}
+    assert len(due) == 1
+    clock.advance(next(iter(due)) - clock() + timedelta(minutes=1))
+
+    def reminded() -> list[RecordedMessage]:
+        return [
+            m
+            for m in emulator.bot_messages(boris.chat_id)
+            if m.text.startswith("⏰") and "to help" in m.text
+        ]
+
+    await emulator.wait_for(lambda: len(reminded()) == 1, timeout=10)
+    await settle(emulator)
+    assert len(reminded()) == 1
+    # The other waits a day, and by then its deadline has passed: it is dropped, not sent.
+    clock.advance(timedelta(days=1))
+    await settle(emulator)
+    assert len(reminded()) == 1
+
+
+def _current(person: Chatter, message: RecordedMessage) -> RecordedMessage:
+    (found,) = [
+        m
+        for m in person.emulator.bot_messages(person.chat_id)
+        if m.message_id == message.message_id
+    ]
+    return found
+
+
+async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choice(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    screen = await choose(anna, "Torture", "Fax")
+    await emulator.wait_for(
+        lambda: (
+            "Themes: Torture" in _current(anna, screen).text
+            and "You can write by: Email, Post" in _current(anna, screen).text
+        )
+    )
+    services = services_of(bot)
+    repository = ChoiceRepository(services.db)
+    choice = await repository.of(anna.chat_id)
+    assert choice.themes == ("torture",)
+    assert choice.channels is not None
+    assert set(choice.channels) == {Channel.EMAIL, Channel.POST}
+
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", themes=("death-penalty",)),
+        case_named("kz-second", themes=("torture", "unfair-trial")),
+        case_named("kz-third"),  # about nothing in particular: reaches every theme
+    )
+    await emulator.wait_for(lambda: len(alerts(anna)) == 2, timeout=10)
+    await settle(emulator)
+    assert sorted(alerts(anna)) == ["Second case", "Third case"]
+
+    (ask,) = await anna.say("/forget")
+    await anna.press(ask, "Yes, delete everything")
+    await emulator.wait_for(lambda: "deleted" in _current(anna, ask).text)
+    assert await services.subscribers.get(anna.chat_id) is None
+    assert await repository.of(anna.chat_id) == Choice()
+
+
+async def test_a_groups_admins_choose_for_the_group_and_nobody_else(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    admin = emulator.create_person("Gulnara", language_code="en")
+    member = emulator.create_person("Marat", language_code="en")
+    group = await emulator.create_group("Almaty", members=[member.id], admins=[admin.id])
+    gulnara = Chatter(emulator, admin, group.id)
+    marat = Chatter(emulator, member, group.id)
+    await gulnara.say("/start")
+    screen = await choose(gulnara, "2 a month")
+    await emulator.wait_for(lambda: "For this group: 2 a month" in _current(gulnara, screen).text)
+    assert "You can write by" not in _current(gulnara, screen).text  # letters are private
+
+    answer, _ = await marat.press(screen, "Every case")
+    assert answer is not None
+    assert answer == "Only an admin of this group can do that."
+    choice = await ChoiceRepository(services_of(bot).db).of(group.id)
+    assert choice.allowance is Allowance.TWO_A_MONTH
+
+
+async def test_a_case_offered_in_the_persons_night_arrives_in_their_morning(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    fay = await join(emulator, "Fay")
+    services = services_of(bot)
+    # 09:00 UTC is 02:00 in Los Angeles.
+    await services.subscribers.set_timezone(fay.chat_id, "America/Los_Angeles", clock())
+    await publish(bot, emulator, case_named("kz-first"))
+    await settle(emulator)
+    assert alerts(fay) == []
+    # It waits in the outbox for 08:00 there.
+    morning = datetime(2022, 5, 20, 15, 0, tzinfo=UTC)
+    assert await OutboxRepository(services.db).next_due() == morning
+
+    clock.advance(morning - clock() + timedelta(seconds=1))
+    services.wake_delivery()
+    await emulator.wait_for(lambda: alerts(fay) == ["First case"], timeout=10)
+
+
+async def test_the_preview_counts_whom_publishing_reaches_now_within_their_allowances(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "1 a week")
+    await join(emulator, "Boris")  # every case
+    await publish(bot, emulator, case_named("kz-first"))
+    await emulator.wait_for(lambda: alerts(anna) == ["First case"], timeout=10)
+    services = services_of(bot)
+    await services.cases.seed([(case_named("kz-second"), "test")], services.clock())
+    organizer = olga(emulator)
+    (listing,) = await organizer.say("/cases")
+    mark = emulator.last_id(ORGANIZER_ID)
+    await emulator.tap(ORGANIZER_ID, listing, "op:kz-second", forge=True)
+    _, confirm = await emulator.replies(ORGANIZER_ID, after=mark, count=2, timeout=5)
+    # Boris now; Anna's week is spent, so she is not counted.
+    assert "alerts 1 person and 0 groups now" in confirm.text
+
+
+async def test_start_shows_again_only_the_open_cases_that_fit_the_persons_themes(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "Torture")
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", themes=("death-penalty",)),
+        case_named("kz-second", themes=("torture",)),
+    )
+    await emulator.wait_for(lambda: alerts(anna) == ["Second case"], timeout=10)
+    # Asked again, the bot shows the open case that fits her, and only that one.
+    _, card = await anna.say("/start", replies=2)
+    assert "Second case" in card.text
+    await settle(emulator)
+    assert alerts(anna) == ["Second case", "Second case"]
