@@ -187,8 +187,13 @@ def _choice(row: Row) -> Choice:
     )
 
 
-async def open_cases(conn: Connection, cases: Sequence[UrgentAction]) -> list[OpenCase]:
-    """The active `cases` as the choice sees them, with how far each has reached so far."""
+async def open_cases(
+    conn: Connection, cases: Sequence[UrgentAction], now: datetime
+) -> list[OpenCase]:
+    """The active `cases` as the choice sees them, with how far each has reached so far.
+
+    A case not stored yet (an imported sheet in its preview) counts as published `now`.
+    """
     found = []
     for case in cases:
         cursor = await conn.execute(
@@ -203,7 +208,7 @@ async def open_cases(conn: Connection, cases: Sequence[UrgentAction]) -> list[Op
             OpenCase(
                 slug=case.slug,
                 country_code=case.country_code,
-                published_at=datetime.fromisoformat(row[0]),
+                published_at=datetime.fromisoformat(row[0]) if row[0] else now,
                 channels=frozenset(case.channels()),
                 deadline=case.deadline_moment(),
                 themes=frozenset(case.themes),
@@ -325,7 +330,7 @@ async def reach_at_publish(
     """How many people and groups the sweep would offer `case_slug` to now, among the open
     `cases` (the case itself included): what an organizer's preview shows. Nothing is written."""
     async with db.read() as conn:
-        standing = await open_cases(conn, cases)
+        standing = await open_cases(conn, cases, now)
         default = await network_allowance(conn)
     people = groups = 0
     after = 0
@@ -367,7 +372,7 @@ async def sweep_offers(
         return report
     by_slug = {c.slug: c for c in cases}
     async with db.read() as conn:
-        standing = await open_cases(conn, cases)
+        standing = await open_cases(conn, cases, now)
         default = await network_allowance(conn)
     reasons: dict[str, dict[NotOffered, int]] = {c.slug: {} for c in cases}
     payloads: dict[tuple[str, Audience], int] = {}
@@ -451,7 +456,7 @@ async def send_digests(
         return 0
     by_slug = {c.slug: c for c in cases}
     async with db.read() as conn:
-        standing = await open_cases(conn, cases)
+        standing = await open_cases(conn, cases, now)
         default = await network_allowance(conn)
     sent = 0
     after = 0

@@ -30,9 +30,9 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.db.offers import reach_at_publish
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
+from bot.db.offers import reach_at_publish
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
