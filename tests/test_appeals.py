@@ -40,6 +40,8 @@ from bot.rendering import Renderer
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "actions" / "kz-zhanbolat-mamay.toml"
 TODAY = date(2026, 11, 25)
+# The languages letters are written in, each a whole text by its translator.
+LANGUAGES = ("en", "ru", "fr", "es", "ar")
 ANNA = Signer(full_name="Anna Petrova")
 INITIALS = Signer(initials="A. K.", city="Toronto")
 
@@ -283,6 +285,21 @@ def test_the_russian_post_file_is_in_russian(case: UrgentAction, renderer: Rende
     assert "Envelope" not in page
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_envelope_label_names_the_official_as_the_letters_address_block_does(
+    case: UrgentAction, renderer: Renderer, language: str
+) -> None:
+    appeal = compose(case, renderer, Channel.POST, language)
+    page = post_file(appeal, renderer).decode("utf-8")
+    labels = re.findall(r'<div class="label">(.*?)</div>', page, flags=re.S)
+    for letter, label in zip(appeal.letters, labels, strict=True):
+        lines = [line.strip() for line in label.split("<br>") if line.strip()]
+        # The letter opens with the date, then the address block: the label repeats it.
+        address = letter.body.split("\n\n")[1].splitlines()
+        assert lines == address
+        assert letter.recipient.title_in(language) in lines
+
+
 # --- Fax -----------------------------------------------------------------------------------
 
 
@@ -296,7 +313,7 @@ def test_fax_gives_each_official_a_page_with_the_number_in_international_form(
     assert digits(to_embassy.fax) == "16136958755"
     page = fax_file(to_president, renderer).decode("utf-8")
     assert "<h1>FAX</h1>" in page
-    assert '<td class="number">+7 7172 74 56 31</td>' in page
+    assert '<td class="number" dir="ltr">+7 7172 74 56 31</td>' in page
     assert "<tr><th>From</th><td>A. K., Toronto</td></tr>" in page
     assert "<tr><th>Date</th><td>25 November 2026</td></tr>" in page
     assert re.search(r"<tr><th>Pages</th><td>\d+ \(including this one\)</td></tr>", page)
@@ -316,6 +333,45 @@ def test_the_russian_fax_cover_is_in_russian(case: UrgentAction, renderer: Rende
     assert "<tr><th>От кого</th><td>Анна П.</td></tr>" in page
     assert "<tr><th>Дата</th><td>25 ноября 2026\u202fг.</td></tr>" in page
     assert "Уважаемый господин Президент!" in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_fax_cover_names_the_official_in_the_letters_language(
+    case: UrgentAction, renderer: Renderer, language: str
+) -> None:
+    for letter in compose(case, renderer, Channel.FAX, language).letters:
+        page = fax_file(letter, renderer).decode("utf-8")
+        to = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", page)[0]
+        assert to.startswith(f"{letter.recipient.name}, {letter.recipient.title_in(language)}")
+        assert f'<td class="number" dir="ltr">{letter.fax}</td>' in page
+
+
+def _layout(page: str) -> list[str]:
+    """A printed page's markup without its words: the tags, in order, and their attributes."""
+    tags = re.findall(r"<[^>]*>", re.sub(r"<title>.*?</title>", "", page, flags=re.S))
+    return [tag for tag in tags if not tag.startswith("<html")]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_prints_its_letters_on_the_same_page_layout(
+    case: UrgentAction, renderer: Renderer, language: str
+) -> None:
+    """The page (print styles, sheets, cover, envelope labels) is one for all languages: a
+    layout fix reaches every language's letters, and only their words differ."""
+    english = compose(case, renderer, Channel.POST, "en")
+    post = compose(case, renderer, Channel.POST, language)
+    # The guide differs by reader, not by letter: each page here is read by an English reader.
+    assert _layout(post_file(post, renderer, reader="en").decode("utf-8")) == _layout(
+        post_file(english, renderer, reader="en").decode("utf-8")
+    )
+    ours = compose(case, renderer, Channel.FAX, language).letters
+    theirs = compose(case, renderer, Channel.FAX, "en").letters
+    for mine, other in zip(ours, theirs, strict=True):
+        assert _layout(fax_file(mine, renderer, reader="en").decode("utf-8")) == _layout(
+            fax_file(other, renderer, reader="en").decode("utf-8")
+        )
+    html = post_file(post, renderer).decode("utf-8").split(">", 2)[1]
+    assert html == (f'\n<html lang="{language}"' + (' dir="rtl"' if language == "ar" else ""))
 
 
 def test_a_letter_without_a_fax_number_has_no_fax_file(
@@ -744,7 +800,7 @@ def test_fax_numbers_read_as_dialled_from_the_writers_country_beside_the_interna
     page = fax_file(to_president, renderer).decode("utf-8")
     assert f"<b>{president}</b> (international form: +7 7172 74 56 31)" in page
     # The official reads the cover: there the number is in international form.
-    assert '<td class="number">+7 7172 74 56 31</td>' in page
+    assert '<td class="number" dir="ltr">+7 7172 74 56 31</td>' in page
 
 
 def test_without_a_country_the_fax_number_is_in_international_form_only(
