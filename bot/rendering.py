@@ -17,8 +17,8 @@ Plural forms, dates, numbers and the names of countries and languages come from 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 import jinja2
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -48,6 +49,11 @@ _RTL = frozenset({"ar", "fa", "he", "ur"})
 def cldr_locale(language: str) -> Locale:
     """The CLDR locale for a two-letter language code, parsed once."""
     return Locale.parse(_CLDR_LOCALE.get(language, language))
+
+
+def list_of(items: Iterable[str], language: str) -> str:
+    """Words joined as `language` joins a list: "A, B and C", "A, B и C", "A وB وC"."""
+    return _listed(tuple(str(item) for item in items), language)
 
 
 def load_translations(po_file: Path) -> Translations:
@@ -149,6 +155,15 @@ class Renderer:
         """A day of the year in `language`, without the year: "12 June", "12 июня"."""
         return _short_date(day, language)
 
+    def moment(self, when: datetime, language: str) -> str:
+        """A date and time of day in `language`, joined as CLDR joins them: "5 June 2022, 09:00",
+        "5 يونيو 2022، 09:00"."""
+        return _moment(when.replace(tzinfo=None), language)
+
+    def listed(self, items: Iterable[str], language: str) -> str:
+        """Words joined as `language` joins a list: "A, B and C", "A, B и C", "A وB وC"."""
+        return list_of(items, language)
+
     def number(self, value: float, language: str) -> str:
         """A number as `language` groups its digits: "100,000", "100 000"."""
         return _number(value, language)
@@ -197,6 +212,7 @@ class Renderer:
         environment.filters["longdate"] = bound(self.long_date)
         environment.filters["shortdate"] = bound(self.short_date)
         environment.filters["number"] = bound(self.number)
+        environment.filters["listed"] = bound(self.listed)
         environment.filters["country"] = bound(self.country_name)
         # In a sentence a language's name keeps CLDR's case ("Язык: русский"); alone on a button
         # it is capitalised (Renderer.language_name).
@@ -220,6 +236,20 @@ def _long_date(day: date, language: str) -> str:
 @lru_cache(maxsize=4096)
 def _short_date(day: date, language: str) -> str:
     return format_skeleton("MMMMd", day, locale=cldr_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _moment(when: datetime, language: str) -> str:
+    locale = cldr_locale(language)
+    # CLDR's pattern for a date with its time ("{1}, {0}"; Arabic "{1}، {0}"); the time
+    # itself on the 24-hour clock every screen uses.
+    joined = str(locale.datetime_formats["long"])
+    return joined.replace("{1}", _long_date(when.date(), language)).replace("{0}", f"{when:%H:%M}")
+
+
+@lru_cache(maxsize=4096)
+def _listed(items: tuple[str, ...], language: str) -> str:
+    return format_list(list(items), locale=cldr_locale(language)) if items else ""
 
 
 @lru_cache(maxsize=4096)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.catalogue import load_case
+from bot.domain.cases import PersonAtRisk
 from bot.rendering import Renderer
 from bot.views.cards import background_pages
+from tests.conftest import ROOT
 
 
 def test_a_long_background_is_paged_without_losing_a_word() -> None:
@@ -40,3 +44,44 @@ def test_dates_are_written_in_the_persons_language() -> None:
 def test_the_telegram_language_picks_a_supported_one(code: str | None) -> None:
     expected = "ru" if code and code.startswith("ru") else "en"
     assert Renderer().language_for(code) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "joined"),
+    [
+        ("en", "Egypt, Iran and Kazakhstan"),
+        ("ru", "Egypt, Iran и Kazakhstan"),
+        ("fr", "Egypt, Iran et Kazakhstan"),
+        ("es", "Egypt, Iran y Kazakhstan"),
+        # Arabic joins every item with "و" and no comma at all.
+        ("ar", "Egypt وIran وKazakhstan"),
+    ],
+)
+def test_lists_on_screens_are_joined_as_each_language_joins_them(
+    language: str, joined: str
+) -> None:
+    renderer = Renderer()
+    settings = renderer.render(
+        language,
+        "preferences.html",
+        countries=["Egypt", "Iran", "Kazakhstan"],
+        zone="UTC",
+        chosen_zone=True,
+        private=True,
+        home_country=None,
+    )
+    assert joined in settings.splitlines()[2]
+    case = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
+    two = replace(case, people=(*case.people, PersonAtRisk(name="Aigul Utepova")))
+    names = two.names_in(language)
+    assert names.startswith(two.people[0].name_in(language))
+    assert names.endswith("Aigul Utepova")
+    assert ("," not in names) and ("&" not in names)
+    assert names == renderer.listed([p.name_in(language) for p in two.people], language)
+
+
+def test_a_moment_joins_its_date_and_time_as_the_language_does() -> None:
+    renderer = Renderer()
+    moment = datetime(2022, 6, 5, 9, 0, tzinfo=UTC)
+    assert renderer.moment(moment, "en") == "5 June 2022, 09:00"
+    assert renderer.moment(moment, "ar") == "5 يونيو 2022، 09:00"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.rendering import list_of
+
 
 class CaseStatus(enum.StrEnum):
     """Where a case stands: drafts are invisible to subscribers, closed cases take no appeals."""
@@ -216,6 +218,6 @@ class UrgentAction:
         return self.names_in(self.original_language)
 
     def names_in(self, language: str) -> str:
-        """The names of the people at risk in `language`, joined for a sentence."""
-        names = [p.name_in(language) for p in self.people]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
+        """The names of the people at risk in `language`, joined for a sentence as the language
+        joins a list ("A, B and C"; in Arabic "A وB وC")."""
+        return list_of([p.name_in(language) for p in self.people], language)

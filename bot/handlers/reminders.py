@@ -150,8 +150,7 @@ async def not_now(update: Update, context: BotContext) -> None:
 
 def _local(moment: datetime, timezone: str, renderer: Renderer, language: str) -> str:
     """A moment as the person reads it: "5 June 2022, 09:00" in their timezone."""
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{renderer.long_date(local.date(), language)}, {local:%H:%M}"
+    return renderer.moment(moment.astimezone(ZoneInfo(timezone)), language)
 
 
 HANDLERS = [

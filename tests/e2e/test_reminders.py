@@ -133,6 +133,19 @@ async def test_not_now_offers_to_snooze_and_acting_ends_the_reminders(
     assert await services.reminders.pending(subscriber.id) == []
 
 
+async def test_an_arabic_reader_reads_the_reminder_time_joined_as_arabic_joins_it(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    someone = emulator.create_person("Layla", language_code="ar")
+    person = Chatter(emulator, someone, someone.id)
+    _, card = await person.say("/start", replies=2)
+    not_now = services_of(bot).renderer.button("ar", "not_now")
+    _, (choice,) = await person.press(card, not_now, replies=1)
+    # CLDR's Arabic date and time: the Arabic comma "،", never the Latin one.
+    assert "5 يونيو 2022، 17:59" in choice.text
+    assert "," not in choice.text
+
+
 async def test_stop_reminding_me_about_this_case(bot: UrgentActionApp, person: Chatter) -> None:
     _, card = await person.say("/start", replies=2)
     _, (choice,) = await person.press(card, "Not now", replies=1)

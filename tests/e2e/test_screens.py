@@ -37,11 +37,14 @@ async def test_a_groups_settings_are_the_groups_and_only_its_admins_see_them(
 
     await dana.say("/start", replies=2)
     (settings,) = await dana.say("/settings")
-    assert settings.text.splitlines()[:3] == [
+    assert settings.text.splitlines()[:4] == [
         "⚙️ This group's settings",
         "Language: English",
         "Cases: all countries",
+        # A group gets no reminders: its zone keeps new cases to its daytime.
+        "Time zone: UTC (the bot's default): new cases arrive here between 08:00 and 22:00",
     ]
+    assert "remind" not in settings.text
     (refused,) = await erik.say("/settings")
     assert refused.text == "Only an admin of this group can do that."
     assert "subscribe" not in refused.text

@@ -85,7 +85,7 @@ async def test_taps_on_the_email_file_are_answered_once_each_without_an_error(
     assert recorded is not None
     assert recorded.text == "Recorded. Thank you!"
     (checklist,) = await emulator.replies(person.chat_id, after=mark)
-    assert "President of Kazakhstan: email, post sent" in checklist.text
+    assert "President of Kazakhstan: email and post sent" in checklist.text
     emulator.elapse(5)
     mark = emulator.last_id(person.chat_id)
     page = await emulator.tap(person.id, draft, f"bg:{SLUG}:1", forge=True)
