@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.rendering import Renderer
-from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
+from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results, results_figure
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -52,3 +52,39 @@ def test_a_chart_needs_a_value_for_every_day() -> None:
         ResultsSeries(days=["1 May", "2 May"], alerted=[1], opened=[1], acted=[1], active=[1])
     with pytest.raises(ValueError, match="at least one day"):
         ResultsSeries(days=[], alerted=[], opened=[], acted=[], active=[])
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        (0, 0, 0, 0),  # a case just published, with nobody subscribed yet
+        (1, 0, 0, 1),
+        (2, 1, 1, 2),
+        (3, 2, 1, 3),
+        (7, 5, 3, 1200),
+    ],
+)
+@pytest.mark.parametrize("days", [1, 3])
+def test_the_axes_count_whole_people_however_few(numbers: tuple[int, ...], days: int) -> None:
+    alerted, opened, acted, active = numbers
+    few = ResultsSeries(
+        days=[f"{i + 1} May" for i in range(days)],
+        alerted=[alerted] + [0] * (days - 1),
+        opened=[opened] + [0] * (days - 1),
+        acted=[acted] + [0] * (days - 1),
+        active=[active] * days,
+    )
+    labels = ResultsChartLabels(**Renderer().labels("en", "charts.txt"))
+    figure = results_figure(few, labels)
+    figure.canvas.draw()
+    for axes in figure.axes:
+        bottom, top = axes.get_ylim()
+        shown = [t for t in axes.get_yticks() if bottom <= t <= top]
+        assert shown, "an axis without a number on it"
+        assert all(float(t).is_integer() for t in shown), shown
+        labels_read = [t.get_text() for t in axes.get_yticklabels() if t.get_text()]
+        assert all("." not in text for text in labels_read), labels_read
+    funnel, subscribers = figure.axes
+    # The highest total stays in view.
+    assert funnel.get_ylim()[1] >= alerted
+    assert subscribers.get_ylim()[1] >= active

@@ -14,6 +14,7 @@ from itertools import accumulate
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # 1200 x 800 pixels: clear on a phone, far inside Telegram's photo limits (10 MB, width plus
 # height at most 10000, sides at most 20 to 1).
@@ -56,6 +57,15 @@ class ResultsSeries:
 
 def draw_results(series: ResultsSeries, labels: ResultsChartLabels) -> bytes:
     """A PNG: above, the funnel in running totals; below, the active subscribers, day by day."""
+    figure = results_figure(series, labels)
+    out = io.BytesIO()
+    # No "Software" stamp: the same numbers give the same bytes.
+    figure.savefig(out, format="png", metadata={"Software": None})
+    return out.getvalue()
+
+
+def results_figure(series: ResultsSeries, labels: ResultsChartLabels) -> Figure:
+    """The results chart drawn, before it is saved: its two axes are the figure's `axes`."""
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     funnel_axes, subscribers_axes = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
@@ -84,18 +94,22 @@ def draw_results(series: ResultsSeries, labels: ResultsChartLabels) -> bytes:
     )
     subscribers_axes.set_ylabel(labels.subscribers_axis)
     subscribers_axes.legend(loc="upper left")
-    for axes in (funnel_axes, subscribers_axes):
+    highest = (
+        max(sum(series.alerted), sum(series.opened), sum(series.acted)),
+        max(series.active),
+    )
+    for axes, top in zip((funnel_axes, subscribers_axes), highest, strict=True):
         axes.grid(visible=True, alpha=0.3)
-        axes.set_ylim(bottom=0)
-        axes.yaxis.get_major_locator().set_params(integer=True)  # people come whole
+        # People come whole: every tick a whole number, even with few people or none (below
+        # two whole numbers in view matplotlib would fall back to 0.2, 0.4...), so the axis
+        # reaches at least 1 and one whole tick suffices.
+        axes.set_ylim(bottom=0, top=max(top, 1) * 1.05)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     ticks = _ticks(len(series.days))
     subscribers_axes.set_xticks(ticks, [series.days[i] for i in ticks])
     if len(series.days) == 1:
         subscribers_axes.set_xlim(-0.5, 0.5)
-    out = io.BytesIO()
-    # No "Software" stamp: the same numbers give the same bytes.
-    figure.savefig(out, format="png", metadata={"Software": None})
-    return out.getvalue()
+    return figure
 
 
 def _ticks(count: int) -> list[int]:
