@@ -2,9 +2,10 @@
 
 The steps live in buttons, so an old message keeps working; what the person types (their
 signature, their sentence) is held in `user_data` until the letter is shown. After a restart a
-tap that needs it simply asks again. Each appeal in progress has a key that its later buttons
-carry (skip, remember, the letter in another language): a button left from an earlier appeal
-finds a different key and asks for the signature again instead of using the new one.
+tap that needs it says so. Each appeal in progress has a key that its later buttons carry
+(skip, remember, the letter in another language or by another channel): a button left from an
+earlier appeal finds a different key, or none held, and says the message is from an earlier
+letter, offering the case's appeal afresh; the appeal in progress, if any, stays as it is.
 """
 
 from __future__ import annotations
@@ -119,16 +120,43 @@ async def start_appeal(update: Update, context: BotContext) -> None:
     services = context.services
     await query.answer()
     await services.actions.record_open(case.slug, subscriber.actor, services.clock())
-    language = subscriber.language
+    await send(chat, _channel_screen(context, subscriber.language, case))
+
+
+def _channel_screen(
+    context: BotContext, language: str, case: UrgentAction, *, stale: bool = False
+) -> Screen:
+    """Step 1's screen: the channels the officials can receive (`stale`: offered afresh, after
+    a tap on a message from an earlier letter)."""
     buttons = [
         InlineKeyboardButton(
-            services.renderer.button(language, f"via_{channel}"),
+            context.services.renderer.button(language, f"via_{channel}"),
             callback_data=encode("ch", case.slug, channel),
         )
         for channel in case.channels()
     ]
-    body = text(context, language, "appeal_channel.html", case=case, channels=case.channels())
-    await send(chat, Screen(body, InlineKeyboardMarkup([buttons])))
+    body = text(
+        context,
+        language,
+        "appeal_channel.html",
+        case=case,
+        channels=case.channels(),
+        stale=stale,
+    )
+    return Screen(body, InlineKeyboardMarkup([buttons]))
+
+
+async def _stale(
+    update: Update, context: BotContext, subscriber: Subscriber, case: UrgentAction
+) -> None:
+    """A tap on a message from an earlier letter, whose signature and sentence the bot no
+    longer holds (a restart, a day gone by, or another letter begun since). It says so and
+    offers the case's appeal afresh; the letter in progress, if any, is left as it is."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None
+    assert chat is not None
+    await query.answer(text(context, subscriber.language, "appeal_stale.txt"))
+    await send(chat, _channel_screen(context, subscriber.language, case, stale=True))
 
 
 @guard(Right.PERSON)
@@ -260,7 +288,7 @@ def _personal_screen(
 def _key_of(update: Update) -> str | None:
     """The appeal key a tapped button carries (None on a button from before keys)."""
     callback = decode(update.callback_query.data if update.callback_query else None)
-    if callback is None or callback.verb not in ("rk", "pk", "lk"):
+    if callback is None or callback.verb not in ("rk", "pk", "lk", "ck"):
         return None
     return callback.args[-1]
 
@@ -329,7 +357,7 @@ async def remember_signature(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if draft is None or draft.signer is None or draft.key != _key_of(update):
         # Another appeal since (or a restart): this button's signature is not the one held.
-        await query.answer(text(context, language, "appeal_expired.txt"), show_alert=True)
+        await query.answer(text(context, language, "appeal_stale.txt"), show_alert=True)
         return
     services = context.services
     await services.subscribers.set_signature(
@@ -344,6 +372,12 @@ async def remember_signature(update: Update, context: BotContext) -> None:
 @guard(Right.PERSON)
 async def skip_personal(update: Update, context: BotContext) -> None:
     """No personal sentence: show the letter."""
+    await _letter_from_tap(update, context, language=None)
+
+
+@guard(Right.PERSON)
+async def letter_channel(update: Update, context: BotContext) -> None:
+    """The same letter, signed and worded as it is, to send by another channel."""
     await _letter_from_tap(update, context, language=None)
 
 
@@ -372,10 +406,12 @@ async def _letter_from_tap(update: Update, context: BotContext, language: str | 
         or draft.signer is None
         or draft.key != _key_of(update)
     ):
-        # The typed signature was lost (a restart, or another appeal since): ask again.
-        await query.answer(text(context, subscriber.language, "appeal_expired.txt"))
-        _keep(context, Draft(case.slug, channel))
-        await send(chat, _signature_screen(context, subscriber, case, channel))
+        await _stale(update, context, subscriber, case)
+        return
+    if channel not in case.channels():
+        await query.answer(
+            text(context, subscriber.language, "button_invalid.txt"), show_alert=True
+        )
         return
     await query.answer()
     draft = replace(draft, channel=channel, awaiting=None, language=language or draft.language)
@@ -456,10 +492,12 @@ def _letter_buttons(
     ]
     # Two to a row: "Письмо на английском" and its like stay readable on a phone.
     rows.extend(others[i : i + 2] for i in range(0, len(others), 2))
+    # By another channel: the same letter, its signature and sentence kept.
     rows.append(
         [
             InlineKeyboardButton(
-                button(language, f"via_{other}"), callback_data=encode("ch", case.slug, other)
+                button(language, f"via_{other}"),
+                callback_data=encode("ck", case.slug, other, key),
             )
             for other in case.channels()
             if other is not channel
@@ -571,8 +609,11 @@ async def sent(update: Update, context: BotContext) -> None:
                 case.slug, subscriber.actor, channel, index, now
             )
     language = subscriber.language
-    # The appeal is sent: what was typed for it is no longer needed.
-    _keep(context, None)
+    # The appeal is sent: what was typed for it is no longer needed. A letter begun since for
+    # another case stays.
+    draft = _draft(context)
+    if draft is not None and draft.slug == case.slug:
+        _keep(context, None)
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
     await send(
@@ -605,7 +646,8 @@ HANDLERS = [
     CallbackQueryHandler(remember_signature, pattern=pattern("rk")),
     CallbackQueryHandler(skip_personal, pattern=pattern("pk")),
     CallbackQueryHandler(letter_language, pattern=pattern("lk")),
-    # Buttons sent before appeals had keys: each asks for the signature again.
+    CallbackQueryHandler(letter_channel, pattern=pattern("ck")),
+    # Buttons sent before appeals had keys: each says the message is old, offers it afresh.
     CallbackQueryHandler(remember_signature, pattern=pattern("rem")),
     CallbackQueryHandler(skip_personal, pattern=pattern("pl")),
     CallbackQueryHandler(letter_language, pattern=pattern("lt")),

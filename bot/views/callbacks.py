@@ -30,10 +30,11 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "lt": (SLUG, CHANNEL, LANGUAGE),  # the letter in another language
     # The same three for one appeal in progress, named by its key: a button left from an
     # earlier letter never acts on a later one's signature. (The three above are the buttons
-    # sent before appeals had keys; they ask for the signature again.)
+    # sent before appeals had keys; they say the message is old and offer the appeal afresh.)
     "rk": (SLUG, CHANNEL, APPEAL_KEY),
     "pk": (SLUG, CHANNEL, APPEAL_KEY),
     "lk": (SLUG, CHANNEL, LANGUAGE, APPEAL_KEY),
+    "ck": (SLUG, CHANNEL, APPEAL_KEY),  # the same letter by another channel
     "ac": (SLUG,),  # "I've acted": the checklist
     "rec": (SLUG, CHANNEL, r"\d{1,2}"),  # record an appeal to target n by channel
     "sent": (SLUG, CHANNEL),  # record the appeal just written, to all its officials

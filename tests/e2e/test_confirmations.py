@@ -55,19 +55,53 @@ async def test_a_stale_skip_never_signs_with_a_later_letters_signature(
     card = await open_card(person)
     first = await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
     # A second letter, signed differently, is under way when the first one's Skip is tapped.
-    await write_appeal(person, card, "Post", "Initials and city", "A. P., Almaty")
-    answer, (asked,) = await person.press(first, "Skip", replies=1)
-    assert answer == "Let's pick up again from the signature."
-    assert "How do you want to sign?" in asked.text
+    second = await write_appeal(person, card, "Post", "Initials and city", "A. P., Almaty")
+    answer, (afresh,) = await person.press(first, "Skip", replies=1)
+    # The tap says the message is old and offers the case's appeal afresh, by any channel; it
+    # does not sign anything, and does not ask for a signature out of the blue.
+    assert answer == "That message is from an earlier letter."
+    assert "That message is from an earlier letter" in afresh.text
+    assert "How will you send it?" in afresh.text
+    assert [b["text"] for b in afresh.buttons] == ["📧 Email", "📠 Fax", "✉️ Post"]
+    assert "How do you want to sign?" not in afresh.text
     assert not any(m.document for m in person.emulator.bot_messages(person.chat_id))
-    # From there the first letter is made with the signature typed for it.
-    await person.press(asked, "My full name", replies=1)
+    # The letter under way is untouched: its Skip shows it, signed as it was typed.
+    _, (printable,) = await person.press(second, "Skip", replies=1)
+    assert printable.document is not None
+    assert "A. P., Almaty" in printable.document.data.decode()
+    assert "Anna Petrova" not in printable.document.data.decode()
+    # And from the fresh offer the first letter is made again with the signature typed for it.
+    _, (signing,) = await person.press(afresh, "Email", replies=1)
+    await person.press(signing, "My full name", replies=1)
     (personal,) = await person.say("Anna Petrova")
     _, (shown, draft) = await person.press(personal, "Skip", replies=2)
     assert draft.document is not None
     assert "Anna Petrova" in shown.text
     assert "A. P., Almaty" not in shown.text
     assert "A. P., Almaty" not in draft.document.data.decode()
+
+
+async def test_another_channel_on_the_letter_keeps_its_signature_and_sentence(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    card = await open_card(person)
+    personal = await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
+    (shown, letter) = await person.say("Free him now.", replies=2)
+    assert "Free him now." in shown.text
+    assert letter.document is not None  # the .eml, under which the buttons are
+    # "Post" under the letter means this letter by post: no new signature asked for.
+    _, (page,) = await person.press(letter, "Post", replies=1)
+    assert "How do you want to sign?" not in page.text
+    assert page.document is not None
+    assert page.document.file_name.endswith("-post.html")
+    printed = page.document.data.decode()
+    assert "Anna Petrova" in printed and "Free him now." in printed
+    del personal
+    # Once another letter is begun, that old letter's buttons no longer act on it.
+    await write_appeal(person, card, "Fax", "Initials and city", "A. P., Almaty")
+    answer, (afresh,) = await person.press(letter, "Fax", replies=1)
+    assert answer == "That message is from an earlier letter."
+    assert "How will you send it?" in afresh.text
 
 
 async def test_a_sent_broadcasts_confirmation_loses_its_buttons(
@@ -100,7 +134,7 @@ async def test_tomorrow_names_its_time_zone_and_keeps_to_it(
     assert "at 2022-05-21 03:00 UTC" in status.text
 
 
-async def test_a_skip_button_from_before_appeals_had_keys_asks_for_the_signature(
+async def test_a_skip_button_from_before_appeals_had_keys_offers_the_appeal_afresh(
     bot: UrgentActionApp, person: Chatter
 ) -> None:
     card = await open_card(person)
@@ -109,6 +143,7 @@ async def test_a_skip_button_from_before_appeals_had_keys_asks_for_the_signature
     mark = person.emulator.last_id(person.chat_id)
     old = "pl:kz-zhanbolat-mamay:email"
     answer = await person.emulator.tap(person.id, personal, old, forge=True)
-    assert answer is not None and answer.text == "Let's pick up again from the signature."
-    (asked,) = await person.emulator.replies(person.chat_id, after=mark)
-    assert "How do you want to sign?" in asked.text
+    assert answer is not None and answer.text == "That message is from an earlier letter."
+    (offered,) = await person.emulator.replies(person.chat_id, after=mark)
+    assert "How will you send it?" in offered.text
+    assert "How do you want to sign?" not in offered.text
