@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import shutil
 from dataclasses import replace
 from datetime import date
 from email.message import EmailMessage
@@ -672,6 +673,50 @@ def test_a_letter_in_another_language_keeps_the_guide_in_the_readers(
     arabic = fax_file(to_president, renderer, reader="ar").decode("utf-8")
     assert 'class="guide" lang="ar" dir="rtl"' in arabic
     assert "كيف ترسل هذا الفاكس" in arabic
+
+
+def test_a_german_letter_keeps_the_capitals_of_its_nouns(
+    case: UrgentAction, tmp_path: Path
+) -> None:
+    """German writes every noun with a capital: the asks, the title and the salutation keep
+    theirs in the letter ("Sehr geehrter Herr Generalstaatsanwalt"), where an English ask's
+    first word ("Release ...") is lower-cased to continue "I urge you to"."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    # A German letter the way a translator adds one (README, "Adding a language"); its words
+    # here are the English ones, as only what the bot does to the case's words is looked at.
+    shutil.copytree(templates / "en" / "letters", templates / "de" / "letters")
+    frame = templates / "de" / "letters" / "letter.txt"
+    frame.write_text(
+        frame.read_text(encoding="utf-8").replace("en/letters/", "de/letters/"), encoding="utf-8"
+    )
+    renderer = Renderer(directory=templates)
+    asks = (
+        "Haftbedingungen von Zhanbolat Mamay unverzüglich zu verbessern.",
+        "Herrn Mamay freizulassen",
+    )
+    german = CaseText(title="Aktivist in Haft", summary="...", background="...", asks=asks)
+    prosecutor = replace(
+        case.targets[0],
+        title="Generalstaatsanwalt",
+        titles={},
+        salutation="Sehr geehrter Herr Generalstaatsanwalt",
+        salutations={"de": "Sehr geehrter Herr Generalstaatsanwalt"},
+    )
+    german_case = replace(
+        case, texts={**case.texts, "de": german}, targets=(prosecutor, *case.targets[1:])
+    )
+    (letter,) = compose(german_case, renderer, Channel.POST, "de", country=None).letters
+    assert "Sehr geehrter Herr Generalstaatsanwalt," in letter.body
+    assert "\nGeneralstaatsanwalt\n" in letter.body
+    assert "Haftbedingungen von Zhanbolat Mamay unverzüglich zu verbessern" in letter.body
+    assert "Herrn Mamay freizulassen" in letter.body
+    # In English the first word of an ask still continues the sentence in lower case.
+    english = replace(german_case, texts={**case.texts, "en": replace(case.texts["en"], asks=(
+        "Release Zhanbolat Mamay immediately",
+    ))})  # fmt: skip
+    (letter,) = compose(english, renderer, Channel.EMAIL, "en", country=None).letters
+    assert "to release Zhanbolat Mamay immediately" in letter.body
 
 
 # --- The facts -----------------------------------------------------------------------------

@@ -236,7 +236,7 @@ def compose_appeal(
         "people": [_person(p, language) for p in case.people],
         # Only facts written in the letter's own language: a paragraph in another would not do.
         "facts": texts.facts if language in case.texts and texts.facts else "",
-        "asks": [_as_clause(ask) for ask in texts.asks],
+        "asks": [_as_clause(ask, language) for ask in texts.asks],
         "personal_line": line,
         "signer": signer,
         "variant": _variant(variant_seed),
@@ -299,12 +299,20 @@ def _person(person: PersonAtRisk, language: str) -> Mapping[str, Any]:
     }
 
 
-def _as_clause(ask: str) -> str:
+# Languages that write every noun with a capital: there a capital tells nothing of where a
+# sentence starts ("Haftbedingungen", "Herrn Mamay", "Generalstaatsanwalt"), and is kept.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+
+
+def _as_clause(ask: str, language: str) -> str:
     """An ask as it continues "I urge you to ...": sheets write them as bullets, some capitalised
     or ending in a full stop; the words themselves are kept."""
     clause = ask.strip().rstrip(".;")
     first = clause.split(" ", 1)[0]
-    # Lower-case a capitalised first word ("Release"), but not a name or an acronym ("UN").
+    # Lower-case a capitalised first word ("Release"), but not a name or an acronym ("UN"),
+    # nor a noun in a language that capitalises its nouns.
+    if language in NOUNS_CAPITALISED:
+        return clause
     if first[:1].isupper() and first[1:].islower() and first.isalpha() and len(first) > 1:
         clause = clause[0].lower() + clause[1:]
     return clause
