@@ -285,6 +285,26 @@ class SimulatedPeople(World):
         await asyncio.sleep(0)
         return message
 
+    async def send_as_group(self, user_id: int, text: str, *, chat_id: int) -> RecordedMessage:
+        """An admin of the supergroup writes `text` anonymously, "as the group": the bot sees
+        the group in `sender_chat` and Telegram's GroupAnonymousBot (1087968824) in `from`,
+        never the admin. Only a supergroup's admins can (Telegram makes a group a supergroup
+        when an admin is made anonymous); anyone else gets ValueError."""
+        if not text.strip():
+            raise ValueError("a client does not send empty messages")
+        chat, person = self._speaker(user_id, chat_id)
+        if chat.type != SUPERGROUP:
+            raise ValueError("only a supergroup's admins write as the group")
+        if chat.members.get(person.id) not in (CREATOR, ADMINISTRATOR):
+            raise ValueError(f"{person.first_name} is no admin of {chat.title!r}")
+        message = self.record(
+            chat, from_bot=False, user_id=person.id, text=text, entities=text_entities(text)
+        )
+        message.sender_chat_id = chat.id
+        self._deliver(chat, message)
+        await asyncio.sleep(0)
+        return message
+
     async def send_unreadable(
         self, user_id: int, text: str, *, chat_id: int | None = None
     ) -> dict[str, Any]:

@@ -20,6 +20,14 @@ MEMBER = "member"
 LEFT = "left"
 KICKED = "kicked"
 IN_CHAT = frozenset({CREATOR, ADMINISTRATOR, MEMBER})
+# The stand-in Telegram puts in `from` of a message an anonymous admin sends "as the group"
+# (kept for older bots; `sender_chat` names the group itself).
+GROUP_ANONYMOUS_BOT: dict[str, object] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 
 
 @dataclass(slots=True)
@@ -130,6 +138,7 @@ class RecordedMessage:
     protected: bool = False  # protect_content
     service: dict[str, Any] | None = None  # new_chat_members, migrate_to_chat_id and the like
     forward_origin: dict[str, Any] | None = None  # a forwarded message: where it came from
+    sender_chat_id: int | None = None  # sent on behalf of a chat: an anonymous admin's group
 
     @property
     def edited(self) -> bool:

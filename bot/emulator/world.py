@@ -21,6 +21,7 @@ from bot.emulator.limits import EmulatorLimits, FloodGate
 from bot.emulator.state import (
     ADMINISTRATOR,
     CREATOR,
+    GROUP_ANONYMOUS_BOT,
     KICKED,
     LEFT,
     CallbackAnswer,
@@ -288,6 +289,10 @@ class World:
         }
         if message.from_bot:
             payload["from"] = self.bot.as_user()
+        elif message.sender_chat_id is not None:
+            # Sent as the group by an anonymous admin: who wrote it is not told.
+            payload["from"] = dict(GROUP_ANONYMOUS_BOT)
+            payload["sender_chat"] = self.chats[message.sender_chat_id].as_chat()
         elif message.user_id is not None:
             payload["from"] = self.people[message.user_id].as_user()
         if message.reply_to is not None and with_reply:

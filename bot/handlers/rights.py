@@ -4,8 +4,10 @@
     person      the person themselves, in their private chat: an appeal, the checklist, reminders,
                 /mydata, /forget
     chat admin  whoever speaks for the chat: the person in a private chat, an admin in a group
-                (subscribing, /stop and its undo, settings)
-    organizer   an organizer (BOT_ORGANIZERS, or added with /organizers), in their private chat
+                (subscribing, /stop and its undo, settings), including an admin who writes
+                anonymously, "as the group"
+    organizer   an organizer (BOT_ORGANIZERS, or added with /organizers), in their private chat;
+                a person, never a group's anonymous admin (whose `from` is no one's)
 
 A command checks nothing the button it showed could skip: every tap is checked again, since
 any member of a group can tap any button under any of the bot's messages there, and a modified
@@ -42,10 +44,36 @@ class Right(StrEnum):
     ORGANIZER = "organizer"
 
 
+# The stand-ins Telegram writes in `from` of a message sent on behalf of a chat: an anonymous
+# group admin (GroupAnonymousBot), and a channel's post in its discussion group (Telegram).
+GROUP_ANONYMOUS_BOT = 1087968824
+TELEGRAM = 777000
+_STAND_INS = frozenset({GROUP_ANONYMOUS_BOT, TELEGRAM})
+
+
+def sent_as_the_group(update: Update) -> bool:
+    """Whether the message was sent by one of the group's admins anonymously, "as the group".
+
+    Telegram lets only a group's admins do that; the message then has the group itself in
+    `sender_chat` and GroupAnonymousBot in `from`. Another chat in `sender_chat` (a channel
+    whose posts reach its discussion group, or someone writing as their own channel) is not.
+    """
+    message = update.message or update.edited_message
+    chat = update.effective_chat
+    return (
+        message is not None
+        and chat is not None
+        and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    )
+
+
 async def is_organizer(update: Update, context: BotContext) -> bool:
     """Whether the person is an organizer now: named in BOT_ORGANIZERS, or added in the chat."""
     user = update.effective_user
-    if user is None:
+    if user is None or user.id in _STAND_INS:
+        # Organizers are people: a message "as the group" is no one's in particular.
         return False
     services = context.services
     if user.id in services.settings.organizers:
@@ -76,9 +104,12 @@ async def missing(right: Right, update: Update, context: BotContext) -> str | No
         return None if _in_own_chat(update) else "private_only"
     if right is Right.PERSON:
         return None if _in_own_chat(update) else "private_only"
-    # CHAT_ADMIN: a private chat speaks for itself; a group through its admins.
+    # CHAT_ADMIN: a private chat speaks for itself; a group through its admins, who may write
+    # as the group (their Telegram id is then not told, and not needed).
     if update.effective_chat.type == ChatType.PRIVATE:
         return None if _in_own_chat(update) else "button_invalid"
+    if sent_as_the_group(update):
+        return None
     return None if await is_group_admin(update, context) else "group_admins_only"
 
 

@@ -58,6 +58,7 @@ PERSON_TAPS = {
     "rk": f"rk:{SLUG}:email:abcd1234",
     "pk": f"pk:{SLUG}:email:abcd1234",
     "lk": f"lk:{SLUG}:email:ru:abcd1234",
+    "ck": f"ck:{SLUG}:post:abcd1234",
     "sent": f"sent:{SLUG}:email",
     "ac": f"ac:{SLUG}",
     "rec": f"rec:{SLUG}:email:0",
@@ -269,3 +270,49 @@ async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admi
     assert subscriber is not None
     assert subscriber.is_active
     assert subscriber.language == "en"
+
+
+async def test_an_admin_writing_as_the_group_speaks_for_it_but_is_no_organizer(
+    bot: UrgentActionApp, emulator: TelegramEmulator, settings: Settings
+) -> None:
+    """An admin who writes anonymously ("as the group": GroupAnonymousBot in `from`, the group
+    in `sender_chat`) is an admin of that group: they subscribe it and change its settings.
+    Organizer rights are a person's, and never go to a message "as the group", even from an
+    organizer who is the group's admin."""
+    olga = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    erik = emulator.create_person("Erik")
+    group = await emulator.create_group(
+        "Amnesty Almaty", members=[erik.id], admins=[olga.id], supergroup=True
+    )
+    services = services_of(bot)
+
+    async def as_group(text: str, replies: int = 1) -> list[RecordedMessage]:
+        mark = emulator.last_id(group.id)
+        await emulator.send_as_group(olga.id, text, chat_id=group.id)
+        return await emulator.replies(group.id, after=mark, count=replies)
+
+    welcome, _ = await as_group("/start@UrgentActionBot", replies=2)
+    subscriber = await services.subscribers.get(group.id)
+    assert subscriber is not None
+    assert subscriber.is_active
+    assert "Only an admin" not in welcome.text
+    (settings_screen,) = await as_group("/settings@UrgentActionBot")
+    assert settings_screen.text.startswith("⚙️ This group's settings")
+    # Its buttons are tapped by the admin's own account (Telegram tells the tapper's id).
+    answer, _ = await Chatter(emulator, olga, group.id).press(settings_screen, "Русский")
+    assert answer is not None
+    changed = await services.subscribers.get(group.id)
+    assert changed is not None
+    assert changed.language == "ru"
+
+    # Organizer commands get the ordinary help, as anyone who is no organizer does.
+    before = await settled(bot)
+    for command in ("/broadcast@UrgentActionBot", "/organizers@UrgentActionBot add 555"):
+        (refused,) = await as_group(command)
+        assert "/start" in refused.text, command
+        assert "/broadcast" not in refused.text, command
+    assert await database(bot) == before
+
+    # A member who is no admin is still refused the group's settings.
+    (refused,) = await Chatter(emulator, erik, group.id).say("/settings@UrgentActionBot")
+    assert refused.text == services.renderer.render("ru", "group_admins_only.txt")

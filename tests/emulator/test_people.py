@@ -328,3 +328,37 @@ async def test_a_forwarded_message_keeps_its_text_and_names_its_sender(
     stranger = emu.create_person("Eve")
     with pytest.raises(ValueError, match="cannot see"):
         await emu.forward(stranger.id, original)
+
+
+async def test_an_admin_writes_as_the_group_and_only_an_admin_can(
+    emu: TelegramEmulator, api: Api
+) -> None:
+    dana, erik = emu.create_person("Dana"), emu.create_person("Erik")
+    group = await emu.create_group(
+        "Amnesty Almaty", members=[erik.id], admins=[dana.id], supergroup=True
+    )
+    await updates(api)
+    await emu.send_as_group(dana.id, "/settings@UrgentActionBot", chat_id=group.id)
+    (update,) = await updates(api)
+    message = update["message"]
+    # Telegram hides the admin: the group in `sender_chat`, GroupAnonymousBot in `from`.
+    assert message["sender_chat"]["id"] == group.id
+    assert message["from"]["id"] == 1087968824
+    assert message["from"]["is_bot"] is True
+    assert message["from"]["username"] == "GroupAnonymousBot"
+    assert dana.id not in (message["from"]["id"], message["sender_chat"]["id"])
+    # A member who is no admin cannot write as the group, nor anyone in a basic group or in
+    # a private chat.
+    with pytest.raises(ValueError, match="no admin"):
+        await emu.send_as_group(erik.id, "hello", chat_id=group.id)
+    basic = await emu.create_group("Book club", members=[], admins=[dana.id])
+    with pytest.raises(ValueError, match="as the group"):
+        await emu.send_as_group(dana.id, "hello", chat_id=basic.id)
+    with pytest.raises(ValueError, match="as the group"):
+        await emu.send_as_group(dana.id, "hello", chat_id=dana.id)
+    await updates(api)
+    # Their own messages still name them.
+    await emu.send_text(dana.id, "/start@UrgentActionBot", chat_id=group.id)
+    (update,) = await updates(api)
+    assert update["message"]["from"]["id"] == dana.id
+    assert "sender_chat" not in update["message"]
