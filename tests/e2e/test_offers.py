@@ -446,3 +446,26 @@ async def test_start_shows_again_only_the_open_cases_that_fit_the_persons_themes
     assert "Second case" in card.text
     await settle(emulator)
     assert alerts(anna) == ["Second case", "Second case"]
+
+
+async def test_start_and_the_sweep_agree_on_countries_and_channels(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "Post", "Fax")  # email only: no printer, no fax
+    services = services_of(bot)
+    await services.subscribers.set_countries(anna.chat_id, ["KZ"], services.clock())
+    post_only = tuple(dataclasses.replace(t, emails=(), fax=None) for t in SEED.targets)
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", targets=post_only),  # answered by post only
+        case_named("kz-second", country_code="BY", country="Belarus"),  # another country
+        case_named("kz-third"),
+    )
+    await emulator.wait_for(lambda: alerts(anna) == ["Third case"], timeout=10)
+    # Asked again, /start shows what the sweep offered her, nothing it did not.
+    _, card = await anna.say("/start", replies=2)
+    assert "Third case" in card.text
+    await settle(emulator)
+    assert alerts(anna) == ["Third case", "Third case"]
