@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.allowance import Allowance, NotOffered, OpenCase, Reader, allocate
 from bot.domain.cases import Channel, UrgentAction
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
 from tests.reminders.test_plan import SEED
 
-_DEADLINE = SEED.deadline_moment()
-assert _DEADLINE is not None
-NOW = _DEADLINE - timedelta(days=2)  # while the seed case is open
+_SEED_DEADLINE = SEED.deadline_moment()
+assert _SEED_DEADLINE is not None
+DEADLINE: datetime = _SEED_DEADLINE
+NOW = DEADLINE - timedelta(days=2)  # while the seed case is open
 
 
 def subscriber(countries: tuple[str, ...] | None = None) -> Subscriber:
@@ -58,7 +59,7 @@ def test_themes_and_channels_count_not_only_countries() -> None:
 
 
 def test_a_case_past_its_deadline_is_not_wanted() -> None:
-    after = _DEADLINE + timedelta(hours=1)
+    after = DEADLINE + timedelta(hours=1)
     assert subscriber().refusal(SEED, themes=None, channels=None, now=after) is NotOffered.CLOSED
 
 
