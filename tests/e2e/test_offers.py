@@ -232,9 +232,13 @@ async def test_organizers_see_whom_a_case_was_offered_to_and_why_not_the_others(
     mark = emulator.last_id(ORGANIZER_ID)
     await emulator.tap(ORGANIZER_ID, listing, f"ors:{second}", forge=True)
     (results,) = await emulator.replies(ORGANIZER_ID, after=mark, count=1, timeout=5)
-    assert "Offered to 1;" in results.text
-    assert "1 allowance spent or used on other cases" in results.text
-    assert "1 follow other countries" in results.text
+    lines = results.text.splitlines()
+    # One count of whom the case went to, said once; each reason on a line of its own.
+    assert "Offered to: 1" in lines
+    assert "Reached" not in results.text
+    assert "Not offered, at the latest sweep:" in lines
+    assert "• their allowance was used up or went to other cases: 1" in lines
+    assert "• they follow other countries: 1" in lines
 
 
 async def test_organizers_set_the_networks_default_allowance(
