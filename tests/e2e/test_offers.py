@@ -22,6 +22,7 @@ from bot.db.outbox import OutboxRepository
 from bot.domain.allowance import Allowance
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.emulator import RecordedMessage, TelegramEmulator
+from bot.handlers.allowance import labels
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
 from tests.reminders.test_plan import SEED
 
@@ -473,3 +474,34 @@ async def test_start_and_the_sweep_agree_on_countries_and_channels(
     assert "Third case" in card.text
     await settle(emulator)
     assert alerts(anna) == ["Third case", "Third case"]
+
+
+@pytest.mark.parametrize(
+    ("language", "comma"), [(c, ", ") for c in ("en", "es", "fr", "ru")] + [("ar", "، ")]
+)
+async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
+    bot: UrgentActionApp, emulator: TelegramEmulator, language: str, comma: str
+) -> None:
+    someone = emulator.create_person("Anna", language_code=language)
+    anna = Chatter(emulator, someone, someone.id)
+    await anna.say("/start")
+    (settings,) = await anna.say("/settings")
+    _, (screen,) = await anna.press(settings, "📬", replies=1)
+    words = labels(services_of(bot).renderer, language)
+    for label in (words["death-penalty"], words["torture"], words["digest_off"]):
+        await anna.press(screen, label)
+    themes = f"{words['death-penalty']}{comma}{words['torture']}"
+    await emulator.wait_for(
+        lambda: (
+            themes in _current(anna, screen).text
+            and _current(anna, screen).text.splitlines()[1].startswith(words["every"] + comma)
+        )
+    )
+    lines = _current(anna, screen).text.splitlines()
+    assert lines[2].endswith(themes)
+    # The digest joins the allowance with the same comma; no Latin comma in Arabic.
+    assert lines[1].startswith(words["every"] + comma)
+    channels = comma.join(words[str(c)] for c in Channel)
+    assert lines[3].endswith(channels)
+    if language == "ar":
+        assert "," not in "".join(lines[1:4])
