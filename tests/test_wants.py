@@ -42,25 +42,22 @@ def by_post_only(case: UrgentAction) -> UrgentAction:
 def test_themes_and_channels_count_not_only_countries() -> None:
     anna = subscriber()
     death = dataclasses.replace(SEED, themes=("death-penalty",))
-    assert not anna.wants(death, themes=["torture"], channels=None, now=NOW)
-    assert anna.refusal(death, themes=["torture"], channels=None, now=NOW) is NotOffered.THEME
+    assert not anna.wants(death, themes=["torture"], channels=None)
+    assert anna.refusal(death, themes=["torture"], channels=None) is NotOffered.THEME
     # A case with no themes reaches whoever follows some themes.
-    assert anna.wants(
-        dataclasses.replace(SEED, themes=()), themes=["torture"], channels=None, now=NOW
-    )
+    assert anna.wants(dataclasses.replace(SEED, themes=()), themes=["torture"], channels=None)
     # No printer, no fax: a case answered only by post is not for her.
     post = by_post_only(SEED)
     assert post.channels() == (Channel.POST,)
-    assert anna.refusal(post, themes=None, channels=[Channel.EMAIL], now=NOW) is NotOffered.CHANNEL
-    assert subscriber(("BY",)).refusal(SEED, themes=None, channels=None, now=NOW) is (
-        NotOffered.COUNTRY
-    )
-    assert anna.wants(SEED, themes=None, channels=None, now=NOW)
+    assert anna.refusal(post, themes=None, channels=[Channel.EMAIL]) is NotOffered.CHANNEL
+    assert subscriber(("BY",)).refusal(SEED, themes=None, channels=None) is (NotOffered.COUNTRY)
+    assert anna.wants(SEED, themes=None, channels=None)
 
 
-def test_a_case_past_its_deadline_is_not_wanted() -> None:
-    after = DEADLINE + timedelta(hours=1)
-    assert subscriber().refusal(SEED, themes=None, channels=None, now=after) is NotOffered.CLOSED
+def test_a_case_past_its_deadline_is_still_what_the_person_chose() -> None:
+    # Whether a case is still open is the case's, decided by whoever lists the open cases; the
+    # person's choices are about countries, themes and channels.
+    assert subscriber().refusal(SEED, themes=None, channels=None) is None
 
 
 def test_what_start_shows_is_what_the_sweep_offers_on_every_case() -> None:
@@ -103,9 +100,9 @@ def test_what_start_shows_is_what_the_sweep_offers_on_every_case() -> None:
         swept = allocate([reader], open_cases, now)
         offered = {o.slug for o in swept.offers}
         for case in cases:
-            wanted = person.wants(case, themes=themes, channels=channels, now=now)
+            wanted = person.wants(case, themes=themes, channels=channels)
             assert wanted == (case.slug in offered), (countries, themes, channels, case.slug)
-            reason = person.refusal(case, themes=themes, channels=channels, now=now)
+            reason = person.refusal(case, themes=themes, channels=channels)
             if reason is not None:
                 assert swept.not_offered[case.slug].get(reason) == 1
             checked += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.domain.allowance import NotOffered, OpenCase, Reader
 from bot.domain.cases import Channel, UrgentAction
@@ -61,13 +61,14 @@ class Subscriber:
         *,
         themes: Collection[str] | None,
         channels: Collection[Channel] | None,
-        now: datetime,
     ) -> NotOffered | None:
-        """Why the subscriber's choices turn `case` away (its countries, the `themes` they
-        follow, the `channels` they can use, its deadline), or None if they accept it.
+        """Why the subscriber's choices turn `case` away (its country, the `themes` they follow,
+        the `channels` they can use), or None if they accept it.
 
-        The offer sweep's own rule (`Reader.refusal`), so that what /start shows, what the
-        sweep offers and what organizers are told agree. The allowance is not asked here.
+        The offer sweep's own rule (`Reader.refusal`), so that what /start shows, what the sweep
+        offers and what organizers are told agree. Neither the allowance nor the deadline is
+        asked here: they are not the subscriber's choice about the case but about how many and
+        when, and whoever lists the open cases has already decided which are open.
         """
         reader = Reader(
             id=self.id,
@@ -78,13 +79,12 @@ class Subscriber:
         about = OpenCase(
             slug=case.slug,
             country_code=case.country_code,
-            published_at=now,
+            published_at=_ANY_TIME,
             channels=frozenset(case.channels()),
-            deadline=case.deadline_moment(),
             themes=frozenset(case.themes),
             urgent=case.urgent,
         )
-        return reader.refusal(about, now)
+        return reader.refusal(about, _ANY_TIME)
 
     def wants(
         self,
@@ -92,7 +92,10 @@ class Subscriber:
         *,
         themes: Collection[str] | None,
         channels: Collection[Channel] | None,
-        now: datetime,
     ) -> bool:
         """Whether the subscriber's choices accept `case` (see `refusal`)."""
-        return self.refusal(case, themes=themes, channels=channels, now=now) is None
+        return self.refusal(case, themes=themes, channels=channels) is None
+
+
+# The choices do not depend on the time: a case without a deadline is open at any.
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)

@@ -114,11 +114,10 @@ async def show_first_cases(
     repository = ChoiceRepository(services.db)
     choice = await repository.of(subscriber.chat_id)
     chosen = choice.allowance or await repository.network_allowance()
-    now = services.clock()
     fitting = [
         case
         for case in active
-        if subscriber.wants(case, themes=choice.themes, channels=choice.channels, now=now)
+        if subscriber.wants(case, themes=choice.themes, channels=choice.channels)
     ]
     ask = newly and len(fitting) > 1 and choice.allowance is None
     every = chosen is Allowance.EVERY and not choice.digest and not ask
