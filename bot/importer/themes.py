@@ -134,8 +134,10 @@ def read_themes(labelled: list[str], concern: str | None, text: str) -> ThemesFo
                 keys.append(key)
         elif not (_REGION.match(topic) or country_code(topic)) and topic not in unknown:
             unknown.append(topic)
-    if keys or labelled:
+    if keys or unknown:
+        # A labelled topic, even one that is no theme of ours: the sheet said what it is about.
         return ThemesFound(tuple(keys), labelled=True, unknown=tuple(unknown))
+    # Nothing labelled, or only countries and regions ("Tags: Iran, Urgent Actions").
     plain = text.replace("’", "'")
     inferred = tuple(key for key, pattern in _NAMED_RE.items() if pattern.search(plain))
     return ThemesFound(inferred, labelled=False, unknown=tuple(unknown))

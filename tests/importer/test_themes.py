@@ -103,3 +103,10 @@ def test_topics_in_each_language_map_onto_one_key() -> None:
     # A labelled line that names only unknown topics gives no theme, and no inference either.
     found = read_themes(["Climate justice"], None, "He was sentenced to death.")
     assert (found.keys, found.unknown) == ((), ("Climate justice",))
+
+
+def test_tags_that_name_only_places_leave_the_themes_to_the_sheets_words() -> None:
+    found = read_themes(
+        ["Iran, Middle East and North Africa, Urgent Actions"], None, "He was sentenced to death."
+    )
+    assert (found.keys, found.labelled, found.unknown) == (("death-penalty",), False, ())
