@@ -102,18 +102,23 @@ async def show_first_cases(
     update: Update,
     context: BotContext,
     subscriber: Subscriber,
-    fitting: Sequence[UrgentAction],
+    active: Sequence[UrgentAction],
     newly: bool,
     show_card: ShowCard,
 ) -> None:
-    """At /start: every open case that fits for those on "every case"; for the others the
-    first, the rest following at their slots. A newcomer facing several open cases sees the
-    first and is asked, once, how many they want; the rest follow their answer."""
+    """At /start: every open case that fits the chat's choices (the sweep's rule, through
+    `Subscriber.wants`) for those on "every case"; for the others the first, the rest following
+    at their slots. A newcomer facing several open cases sees the first and is asked, once, how
+    many they want; the rest follow their answer."""
     services = context.services
     repository = ChoiceRepository(services.db)
     choice = await repository.of(subscriber.chat_id)
     chosen = choice.allowance or await repository.network_allowance()
-    fitting = [case for case in fitting if _fits(choice, case)]
+    fitting = [
+        case
+        for case in active
+        if subscriber.wants(case, themes=choice.themes, channels=choice.channels)
+    ]
     ask = newly and len(fitting) > 1 and choice.allowance is None
     every = chosen is Allowance.EVERY and not choice.digest and not ask
     for case in fitting if every else fitting[:1]:
@@ -125,15 +130,6 @@ async def show_first_cases(
         # The answer decides what follows: the other cases at once, or at the person's slots.
         body = text(context, subscriber.language, "offers_ask.html")
         await send(chat, Screen(body, ask_markup(services, subscriber.language)))
-
-
-def _fits(choice: Choice, case: UrgentAction) -> bool:
-    """Whether the case is about a theme the chat follows and can be answered its way."""
-    themes = (
-        choice.themes is None or not case.themes or bool(set(case.themes) & set(choice.themes))
-    )
-    usable = set(choice.channels) if choice.channels is not None else set(Channel)
-    return themes and bool(set(case.channels()) & usable)
 
 
 async def choice_screen(context: BotContext, subscriber: Subscriber) -> Screen:

@@ -53,8 +53,7 @@ async def start(update: Update, context: BotContext) -> None:
         else:
             await show_card(update, context, subscriber, case)
             return
-    fitting = [case for case in active if subscriber.wants(case)]
-    await allowance.show_first_cases(update, context, subscriber, fitting, newly, show_card)
+    await allowance.show_first_cases(update, context, subscriber, active, newly, show_card)
 
 
 async def show_card(

@@ -49,7 +49,8 @@ from bot.importer.normalise import (
 )
 from bot.importer.officials import TargetBlock, address_block
 from bot.importer.people import FoundPerson, people_in
-from bot.importer.report import ImportReport, NoteKind
+from bot.importer.report import ImportReport, Note, NoteKind
+from bot.importer.themes import read_themes
 
 _NAME = r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+"
 _APPOSITIVE = re.compile(
@@ -111,6 +112,10 @@ def import_sheet(
     if original is not None:
         report.note(NoteKind.UPDATE, "slug", slug=original.slug)
         mapping = _update(original, mapping, sheet, report)
+        if mapping.get("themes"):
+            # The case it updates has its themes: the follow-up not labelling any is no gap.
+            missing = Note(NoteKind.MISSING, "themes")
+            report.notes = [n for n in report.notes if n != missing]
     else:
         mapping["slug"] = unique_slug(mapping["slug"], {c.slug for c in existing})
         if sheet.follow_up:
@@ -210,7 +215,23 @@ class _Reader:
         if not targets:
             note(NoteKind.MISSING, "targets")
         data["key_dates"] = self.key_dates(issued, deadline_label)
+        if themes := self.themes():
+            data["themes"] = themes
         return data
+
+    def themes(self) -> list[str]:
+        """The themes the sheet labels, else those its words name outright (noted as inferred,
+        for the organizer to check); topics that are no theme of ours are noted, not mapped."""
+        sheet, note = self.sheet, self.report.note
+        words = " ".join([sheet.title or "", *sheet.story, *sheet.additional, *sheet.asks])
+        found = read_themes(sheet.themes, sheet.concern, " ".join([words, *sheet.letter]))
+        for topic in found.unknown:
+            note(NoteKind.THEME_UNKNOWN, "themes", written=topic)
+        if not found.keys:
+            note(NoteKind.MISSING, "themes")
+        elif not found.labelled:
+            note(NoteKind.THEMES_INFERRED, "themes", value=", ".join(found.keys))
+        return list(found.keys)
 
     @property
     def language(self) -> str:
@@ -586,6 +607,8 @@ def _update(
             if other != language:
                 report.note(NoteKind.TRANSLATION_DROPPED, f"text.{other}", language=other)
         data["text"] = {language: text}
+    if new.get("themes") and not data.get("themes"):
+        data["themes"] = new["themes"]
     if new["targets"]:
         data["targets"] = [_keep_translations(t, original, language) for t in new["targets"]]
     people = data["people"]

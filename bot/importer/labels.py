@@ -149,6 +149,14 @@ BOILERPLATE = re.compile(
     r"|inhalt$|contenu$|contenido$)",
     re.IGNORECASE,
 )
+# A labelled line of topics: "Issues: Death Penalty, Torture", a page's "Tags: Iran, Death
+# Penalty", "Thèmes : peine de mort", "Temas: defensoras", "Themen: Folter".
+THEMES = re.compile(
+    r"^(?:issues?|topics?|themes?|tags?|categor(?:y|ies)|th[èe]mes?|th[ée]matiques?|sujets?"
+    r"|cat[ée]gories?|temas?|tem[áa]ticas?|categor[íi]as?|etiquetas?|themen|thema"
+    r"|schlagw[öo]rter|kategorien?)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
 PREFERRED_LANGUAGE = re.compile(
     r"^(?:preferred languages? to address (?:the )?targets?|langues? pr[ée]f[ée]r[ée]es?"
     r"(?: pour (?:s'adresser|écrire))?.*?|idiomas? preferidos?.*?|bevorzugte sprachen?.*?)"

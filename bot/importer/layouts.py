@@ -103,6 +103,8 @@ class Sheet:
     people: list[tuple[str, str | None]] = field(default_factory=list)  # name, pronoun
     described: dict[str, str] = field(default_factory=dict)  # a listed person's description
     previous: str | None = None  # the link to the previous sheet
+    themes: list[str] = field(default_factory=list)  # each labelled topics line's value
+    concern: str | None = None  # the older mailings' header: "Fear of torture / ..."
     follow_up: bool = False
 
 
@@ -188,6 +190,7 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
         if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
             # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
             sheet.title = sheet.title or concern.strip(" :-")
+            sheet.concern = sheet.concern or concern.strip(" :-")
         if title := _TITLE_COUNTRY.search(line):
             sheet.country = sheet.country or title["country"].strip()
             return False, False  # a web page's title: the heading, read again there
@@ -206,6 +209,9 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
         # and a sentence of the story stays in the story.
         keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
         return not keep, False
+    if (topics := labels.THEMES.match(line)) and len(line) < 200:
+        sheet.themes.append(topics["value"].strip())
+        return True, False
     if labels.BOILERPLATE.match(line) or _GENDER.match(line):
         return True, False
     if top and (index := _INDEX.search(line)):  # "PUBLIC AI Index: ASA 33/021/2005"

@@ -192,13 +192,23 @@ def find_country(text: str, languages: tuple[str, ...] | None = None) -> tuple[s
     return _country_in(text, _all_codes(languages or SHEET_LANGUAGES))
 
 
+# Countries' names that are also common words in the languages sheets are written in ("réunion",
+# a meeting in French, "reunión" in Spanish; "turkey", "jersey"): read only when capitalised.
+_COMMON_WORDS = frozenset({"reunion", "la reunion", "turkey", "jersey"})
+
+
 def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
     plain = unidecode(_plain_quotes(text))
     counts: dict[str, tuple[int, int, str]] = {}
     for name, code in names.items():
         if len(name) < 4:
             continue
-        found = list(re.finditer(rf"\b{re.escape(name)}\b", plain, re.IGNORECASE))
+        if name in _COMMON_WORDS:
+            # "une réunion publique", "una reunión": the island only as a name, capitalised.
+            pattern = rf"\b(?:{re.escape(name.title())}|{re.escape(name.upper())})\b"
+            found = list(re.finditer(pattern, plain))
+        else:
+            found = list(re.finditer(rf"\b{re.escape(name)}\b", plain, re.IGNORECASE))
         if not found:
             continue
         many, first, written = counts.get(code, (0, len(plain), ""))

@@ -31,6 +31,8 @@ class NoteKind(enum.StrEnum):
     CLOSES = "closes"  # a follow-up that asks for no further action
     OTHER_LANGUAGE = "other_language"  # a follow-up in another language than its case
     TRANSLATION_DROPPED = "translation_dropped"  # an update's translation no longer matches
+    THEMES_INFERRED = "themes_inferred"  # no labelled topics: themes the sheet's words name
+    THEME_UNKNOWN = "theme_unknown"  # a labelled topic that is none of the bot's themes
     PROBLEM = "problem"  # the case file does not load: the catalogue's own message
 
 

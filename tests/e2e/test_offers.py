@@ -22,6 +22,7 @@ from bot.db.outbox import OutboxRepository
 from bot.domain.allowance import Allowance
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.emulator import RecordedMessage, TelegramEmulator
+from bot.handlers.allowance import labels
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
 from tests.reminders.test_plan import SEED
 
@@ -232,9 +233,13 @@ async def test_organizers_see_whom_a_case_was_offered_to_and_why_not_the_others(
     mark = emulator.last_id(ORGANIZER_ID)
     await emulator.tap(ORGANIZER_ID, listing, f"ors:{second}", forge=True)
     (results,) = await emulator.replies(ORGANIZER_ID, after=mark, count=1, timeout=5)
-    assert "Offered to 1;" in results.text
-    assert "1 allowance spent or used on other cases" in results.text
-    assert "1 follow other countries" in results.text
+    lines = results.text.splitlines()
+    # One count of whom the case went to, said once; each reason on a line of its own.
+    assert "Offered to: 1" in lines
+    assert "Reached" not in results.text
+    assert "Not offered, at the latest sweep:" in lines
+    assert "• their allowance was used up or went to other cases: 1" in lines
+    assert "• they follow other countries: 1" in lines
 
 
 async def test_organizers_set_the_networks_default_allowance(
@@ -446,3 +451,57 @@ async def test_start_shows_again_only_the_open_cases_that_fit_the_persons_themes
     assert "Second case" in card.text
     await settle(emulator)
     assert alerts(anna) == ["Second case", "Second case"]
+
+
+async def test_start_and_the_sweep_agree_on_countries_and_channels(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    anna = await join(emulator, "Anna")
+    await choose(anna, "Post", "Fax")  # email only: no printer, no fax
+    services = services_of(bot)
+    await services.subscribers.set_countries(anna.chat_id, ["KZ"], services.clock())
+    post_only = tuple(dataclasses.replace(t, emails=(), fax=None) for t in SEED.targets)
+    await publish(
+        bot,
+        emulator,
+        case_named("kz-first", targets=post_only),  # answered by post only
+        case_named("kz-second", country_code="BY", country="Belarus"),  # another country
+        case_named("kz-third"),
+    )
+    await emulator.wait_for(lambda: alerts(anna) == ["Third case"], timeout=10)
+    # Asked again, /start shows what the sweep offered her, nothing it did not.
+    _, card = await anna.say("/start", replies=2)
+    assert "Third case" in card.text
+    await settle(emulator)
+    assert alerts(anna) == ["Third case", "Third case"]
+
+
+@pytest.mark.parametrize(
+    ("language", "comma"), [(c, ", ") for c in ("en", "es", "fr", "ru")] + [("ar", "، ")]
+)
+async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
+    bot: UrgentActionApp, emulator: TelegramEmulator, language: str, comma: str
+) -> None:
+    someone = emulator.create_person("Anna", language_code=language)
+    anna = Chatter(emulator, someone, someone.id)
+    await anna.say("/start")
+    (settings,) = await anna.say("/settings")
+    _, (screen,) = await anna.press(settings, "📬", replies=1)
+    words = labels(services_of(bot).renderer, language)
+    for label in (words["death-penalty"], words["torture"], words["digest_off"]):
+        await anna.press(screen, label)
+    themes = f"{words['death-penalty']}{comma}{words['torture']}"
+    await emulator.wait_for(
+        lambda: (
+            themes in _current(anna, screen).text
+            and _current(anna, screen).text.splitlines()[1].startswith(words["every"] + comma)
+        )
+    )
+    lines = _current(anna, screen).text.splitlines()
+    assert lines[2].endswith(themes)
+    # The digest joins the allowance with the same comma; no Latin comma in Arabic.
+    assert lines[1].startswith(words["every"] + comma)
+    channels = comma.join(words[str(c)] for c in Channel)
+    assert lines[3].endswith(channels)
+    if language == "ar":
+        assert "," not in "".join(lines[1:4])

@@ -154,10 +154,11 @@ async def test_results_show_the_funnel_and_export_csv(
     olga = organizer(emulator)
     (listing,) = await olga.say("/cases")
     _, (results,) = await olga.press(listing, "Results", replies=1)
-    assert "Reached: 1" in results.text
+    assert "Offered to: 1" in results.text
+    assert "Reached" not in results.text
     assert "Opened the appeal: 1" in results.text
     assert "Acted: 1" in results.text
-    assert "fax 1" in results.text
+    assert "By channel: Fax 1" in results.text
     _, (export,) = await olga.press(results, "CSV", replies=1)
     assert export.document is not None
     rows = export.document.data.decode().splitlines()

@@ -38,9 +38,9 @@ async def test_results_show_each_day_and_subscribers_over_time_in_text_csv_and_c
     (listing,) = await olga.say("/cases")
     _, (results,) = await olga.press(listing, "Results", replies=1)
     lines = results.text.splitlines()
-    assert "Reached: 2" in lines
+    assert "Offered to: 2" in lines
     assert "Acted: 1" in lines
-    assert "20 May: 1 · 1 · 1" in lines  # reached · opened · acted for the first time
+    assert "20 May: 1 · 1 · 1" in lines  # offered · opened · acted for the first time
     assert "21 May: 1 · 0 · 0" in lines
     assert "20 May: +1 −0 → 1" in lines  # joined · left → active at the end of the day
     assert "21 May: +1 −1 → 1" in lines

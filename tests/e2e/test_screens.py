@@ -87,6 +87,27 @@ async def test_organizers_menu_is_set_on_their_own_chat_only(
     assert f"chat/{person.id}:" not in emulator.bot.commands
 
 
+async def test_organizers_menu_and_help_hold_allowance_in_every_language(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = emulator.create_person("Olga", language_code="en", user_id=ORGANIZER_ID)
+    (help_text,) = await Chatter(emulator, olga, olga.id).say("/help")
+    assert "/allowance" in help_text.text
+    descriptions = {}
+    for language in ("", "ar", "es", "fr", "ru"):
+        menu = {
+            c["command"]: c["description"]
+            for c in emulator.bot.commands[f"chat/{olga.id}:{language}"]
+        }
+        assert "allowance" in menu, language
+        descriptions[language] = menu["allowance"]
+    assert descriptions[""] == "How many cases people get until they choose (organizers)"
+    # Each language has its own words, not the English ones.
+    assert len(set(descriptions.values())) == 5
+    everyone = {c["command"] for c in emulator.bot.commands["default:"]}
+    assert "allowance" not in everyone
+
+
 async def test_an_unknown_command_gets_a_pointer_to_help(
     bot: UrgentActionApp, person: Chatter
 ) -> None:

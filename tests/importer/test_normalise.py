@@ -13,6 +13,7 @@ from bot.importer.normalise import (
     country_code,
     dates_in,
     emails_in,
+    find_country,
     phone_number,
     recase_title,
     slug_for,
@@ -167,3 +168,19 @@ def test_emails_written_against_harvesters_are_read() -> None:
         ["minister@justice.example.bh", "info@moi.example.bh"],
         [],
     )
+
+
+def test_a_country_whose_name_is_a_common_word_is_read_only_as_a_name() -> None:
+    # "réunion" is a meeting in French ("reunión" in Spanish): the island only capitalised.
+    story = (
+        "Au Tchad, une militante a été arrêtée à la sortie d'une réunion publique ; une autre"
+        " réunion a eu lieu le lendemain."
+    )
+    assert find_country(story) == ("Tchad", "TD")
+    assert find_country("Una reunión en Honduras terminó con dos reuniones más.") == (
+        "Honduras",
+        "HN",
+    )
+    assert find_country("Une militante de La Réunion a été arrêtée.") == ("La Réunion", "RE")
+    assert find_country("Elle s'est rendue à la réunion du comité au Tchad.") == ("Tchad", "TD")
+    assert find_country("ÎLE DE LA RÉUNION : une militante arrêtée") is not None
