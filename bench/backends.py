@@ -27,11 +27,12 @@ from bot import eventloop
 from bot.catalogue import load_case
 from bot.config import Secret
 from bot.db.actions import ActionRepository
-from bot.db.alerts import AlertRepository, alert_subscribers, audience_size
+from bot.db.alerts import AlertRepository
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database, is_postgresql
 from bot.db.migrations import migrate
+from bot.db.offers import reach_at_publish, sweep_offers
 from bot.db.results import funnel, timeline
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
@@ -128,11 +129,18 @@ async def bench(target: str, subscribers: int, schema: str = SCHEMA) -> dict[str
         await populate(db, subscribers)
         alerts = AlertRepository(db, "UTC")
         broadcasts = BroadcastRepository(db)
-        await measure("publish preview audience size", lambda: audience_size(db, case))
+        await measure(
+            "publish preview audience size",
+            lambda: reach_at_publish(db, [case], case.slug, PUBLISHED, "UTC"),
+        )
         await measure(
             "publish a case (alerts + reminder plan)",
-            lambda: alert_subscribers(
-                db, case, lambda _: OutboundMessage.text("alert"), PUBLISHED, "UTC"
+            lambda: sweep_offers(
+                db,
+                [case],
+                lambda _case, _audience: OutboundMessage.text("alert"),
+                PUBLISHED,
+                "UTC",
             ),
         )
         actions = ActionRepository(db)

@@ -9,8 +9,8 @@ A fresh SQLite file in a temporary folder gets N subscribers (a third Russian sp
 seeded active, and one in ten people acted on it. Then, in one process, each step as the bot
 runs it, in the order they come in a case's life:
 
-- `preview`: the publish preview's audience (`alerts.audience_size`);
-- `publish`: the case's alert and reminder plan for everyone (`alert_subscribers`);
+- `preview`: the publish preview's audience (`offers.reach_at_publish`);
+- `publish`: the case's alert and reminder plan for everyone (`offers.sweep_offers`);
 - `count all` / `count notacted`: a broadcast's audience (`BroadcastRepository.audience_size`);
 - `queue`: a broadcast to all, recorded and queued (`create`, `fill`);
 - `results`: /results' numbers (`funnel`, `timeline`);
@@ -54,11 +54,12 @@ from bench import before
 from bot import eventloop
 from bot.catalogue import load_case
 from bot.db import results
-from bot.db.alerts import AlertRepository, alert_subscribers, audience_size
+from bot.db.alerts import AlertRepository
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Connection, Database, SQLiteDatabase
 from bot.db.migrations import migrate
+from bot.db.offers import reach_at_publish, sweep_offers
 from bot.db.outbox import OutboxRepository
 from bot.db.reminders import ReminderRepository
 from bot.db.startup import open_migrated
@@ -242,7 +243,7 @@ async def one_run(count: int, compare: bool) -> list[dict[str, Any]]:
         tapper = 2  # a person who taps throughout
         broadcasts = BroadcastRepository(db)
 
-        def alert(_: object) -> OutboundMessage:
+        def alert(_case: UrgentAction, _audience: object) -> OutboundMessage:
             return OutboundMessage.text("A new Urgent Action")
 
         def news(_: str) -> OutboundMessage:
@@ -258,21 +259,23 @@ async def one_run(count: int, compare: bool) -> list[dict[str, Any]]:
                 file=sys.stderr,
             )
 
-        await run("preview", lambda: audience_size(db, case))
+        await run("preview", lambda: reach_at_publish(db, [case], case.slug, NOW, "UTC"))
         if compare:
             await run("preview (before)", lambda: before.case_audience_size(db, case))
             # The old publish over the first half only (it grows with N squared); the new one
             # then finishes the job, as a resumed publish would.
             await run(
                 "publish half (before)",
-                lambda: before.alert_subscribers(db, case, alert, NOW, "UTC", stop=count // 2),
+                lambda: before.alert_subscribers(
+                    db, case, lambda audience: alert(case, audience), NOW, "UTC", stop=count // 2
+                ),
             )
             await run(
                 "publish rest",
-                lambda: alert_subscribers(db, case, alert, NOW, "UTC"),
+                lambda: sweep_offers(db, [case], alert, NOW, "UTC"),
             )
         else:
-            await run("publish", lambda: alert_subscribers(db, case, alert, NOW, "UTC"))
+            await run("publish", lambda: sweep_offers(db, [case], alert, NOW, "UTC"))
         await run("count all", lambda: broadcasts.audience_size("all"))
         await run("count notacted", lambda: broadcasts.audience_size(f"notacted:{case.slug}"))
         if compare:
@@ -323,8 +326,7 @@ async def one_run(count: int, compare: bool) -> list[dict[str, Any]]:
             await opened.close()
             started = await open_timed(path)
             await OutboxRepository(started).recover()
-            for active in await CaseRepository(started).active():
-                await alert_subscribers(started, active, alert, NOW, "UTC", resume=True)
+            await sweep_offers(started, await CaseRepository(started).active(), alert, NOW, "UTC")
             repository = BroadcastRepository(started)
             for broadcast in await repository.unqueued():
                 await repository.fill(broadcast.id, news, NOW)
