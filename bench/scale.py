@@ -93,6 +93,7 @@ STEPS = (
 # Where a hold is traced to: the first caller in the bot outside the database's own plumbing.
 # Set in the tapping task: its own holds are the tap's, not the step's.
 TAPPING: contextvars.ContextVar[bool] = contextvars.ContextVar("tapping", default=False)
+_BEFORE = str(ROOT / "bench" / "before.py")
 _PLUMBING = {str(BOT / "db" / "connection.py"), str(BOT / "db" / "postgres.py")}
 
 
@@ -103,7 +104,7 @@ def caller() -> str:
     frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         name = frame.f_code.co_filename
-        if name.startswith(str(BOT)) and name not in _PLUMBING:
+        if (name.startswith(str(BOT)) or name == _BEFORE) and name not in _PLUMBING:
             module = Path(name).relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
             return f"{module}:{frame.f_code.co_name}"
         frame = frame.f_back
@@ -252,16 +253,23 @@ def into(db: TimedDatabase, other: TimedDatabase) -> Iterator[None]:
 
 
 async def measure(
-    db: TimedDatabase, name: str, work: Callable[[], Awaitable[Any]], tapper: int
+    db: TimedDatabase,
+    name: str,
+    work: Callable[[], Awaitable[Any]],
+    tapper: int,
+    tapped: Callable[[], Database] | None = None,
 ) -> Step:
-    """Run `work` while a person taps every 50 ms; return the step's figures."""
-    subscribers = SubscriberRepository(db)
+    """Run `work` while a person taps every 50 ms; return the step's figures.
+
+    The taps go through `tapped()` (the database the bot has open at that moment), `db` when
+    not given."""
     latencies: list[float] = []
     done = asyncio.Event()
 
     async def tap() -> None:
         TAPPING.set(True)
         while not done.is_set():
+            subscribers = SubscriberRepository(tapped() if tapped is not None else db)
             start = time.perf_counter()
             await subscribers.get(tapper)
             await subscribers.set_language(tapper, "en", NOW)
@@ -332,10 +340,14 @@ async def one_run(
     def news(_: str) -> OutboundMessage:
         return OutboundMessage.text("News")
 
-    async def run(name: str, work: Callable[[], Awaitable[Any]]) -> None:
+    async def run(
+        name: str,
+        work: Callable[[], Awaitable[Any]],
+        tapped: Callable[[], Database] | None = None,
+    ) -> None:
         if name.removesuffix(" (before)").removesuffix(" half").removesuffix(" rest") not in steps:
             return
-        step = await measure(db, name, work, tapper)
+        step = await measure(db, name, work, tapper, tapped)
         figures.append(step)
         print(
             f"{name:24} {step.wall_s:8.2f}s  hold {step.longest_hold_ms:7.1f} ms"
@@ -406,22 +418,36 @@ async def one_run(
     await run("mydata x20", mydata)
     await run("forget x20", forget)
 
+    # A start, as the bot makes it: the database opened and migrated, then the work a start
+    # does on it while the first taps come in (on the database the start opened, as in the bot:
+    # one connection on SQLite).
+    await db.close()
+    opened: list[Database] = []
+
+    def current() -> Database:
+        return opened[-1] if opened else db
+
     async def start() -> None:
-        opened, _ = await open_migrated(url)
-        await opened.close()
-        started = TimedDatabase(await Database.open(url))
-        with into(db, started):
-            await OutboxRepository(started).recover()
-            active = await CaseRepository(started).active()
-            await sweep_offers(started, active, alert, NOW, "UTC")
-            repository = BroadcastRepository(started)
+        started, _ = await open_migrated(url)
+        await started.close()
+        timed = TimedDatabase(await Database.open(url))
+        opened.append(timed)
+        with into(db, timed):
+            await OutboxRepository(timed).recover()
+            active = await CaseRepository(timed).active()
+            await sweep_offers(timed, active, alert, NOW, "UTC")
+            repository = BroadcastRepository(timed)
             for broadcast in await repository.unqueued():
                 await repository.fill(broadcast.id, news, NOW)
             await repository.unfinished()
-            await started.close()
 
-    await run("start", start)
-    await db.close()
+    if "start" in steps:
+        # Taps wait for the database to open; the first go to the closed one otherwise.
+        db = TimedDatabase(await Database.open(url))
+        await run("start", start, current)
+        await db.close()
+    for started in opened:
+        await started.close()
     return [dataclasses.asdict(s) | {"subscribers": count} for s in figures]
 
 
