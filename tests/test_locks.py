@@ -15,6 +15,11 @@ from bot.db.startup import DatabaseInUseError, ProcessLock, open_database, polli
 from tests.conftest import TEST_DATABASE_URL
 
 
+def schema_of(url: Secret) -> str:
+    """The schema a test's database URL puts first on the search path."""
+    return url.reveal().rsplit("search_path=", 1)[1]
+
+
 @contextlib.asynccontextmanager
 async def beside(database: Path | Secret) -> AsyncIterator[Path | Secret]:
     """Another bot's database beside the test's: a second schema of the same PostgreSQL
@@ -25,7 +30,7 @@ async def beside(database: Path | Secret) -> AsyncIterator[Path | Secret]:
     import asyncpg  # noqa: PLC0415
 
     assert TEST_DATABASE_URL is not None
-    schema = database.reveal().rsplit("search_path=", 1)[1] + "_other"
+    schema = schema_of(database) + "_other"
     admin = await asyncpg.connect(TEST_DATABASE_URL)
     try:
         await admin.execute(f"CREATE SCHEMA {schema}")
