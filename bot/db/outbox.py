@@ -425,6 +425,16 @@ class OutboxRepository:
         async with self._db.transaction() as conn:
             return await cancel_broadcast(conn, broadcast_id)
 
+    async def cancelled_broadcasts(self, broadcast_ids: Iterable[int]) -> set[int]:
+        """Which of these broadcasts were cancelled, by this process or any other."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT id FROM broadcasts WHERE status = 'cancelled'"
+                " AND id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(broadcast_ids)),),
+            )
+            return {int(row[0]) for row in await cursor.fetchall()}
+
     async def cancel(self, ids: Iterable[int], reason: str) -> None:
         """Cancel these rows, whatever their status short of a final one."""
         async with self._db.transaction() as conn:
