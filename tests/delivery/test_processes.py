@@ -169,3 +169,26 @@ async def test_a_broadcast_cancelled_in_one_process_stops_the_rows_another_had_c
     assert statuses["sent"] == len(telegram.calls)
     assert statuses["cancelled"] == len(people) - len(telegram.calls)
     assert unsent >= statuses["cancelled"]
+
+
+async def test_replies_in_every_process_and_the_engines_claims_share_the_bots_rate(
+    two: tuple[Database, Database],
+) -> None:
+    first, _ = two
+    wall = [T0]
+    one, other = (OutboxRepository(db, rate=10.0, wall=lambda: wall[0]) for db in two)
+    if first.dialect is Dialect.SQLITE:
+        # One process: its limiter in memory counts every reply (SendLimiter.note).
+        assert await one.take_for_reply() == 0.0
+        return
+    # A second's worth of replies in one process goes at once ...
+    assert [await one.take_for_reply() for _ in range(10)] == [0.0] * 10
+    # ... and a reply in the other process then waits its turn at the bot's rate.
+    assert await other.take_for_reply() == pytest.approx(0.1)
+    assert await one.take_for_reply() == pytest.approx(0.2)
+    # The engines claim nothing until the replies are paid for.
+    await queue(first, [Recipient(c) for c in range(1, 11)])
+    assert await other.claim(T0, 10) == []
+    assert other.capacity_wait == pytest.approx(0.4)
+    wall[0] += timedelta(seconds=0.4)
+    assert len(await other.claim(T0, 10)) == 2
