@@ -223,6 +223,7 @@ class Step:
     longest_hold_ms: float
     p95_hold_ms: float
     longest_by: str
+    longest_per_caller_ms: dict[str, float]
     over_250_ms: dict[str, int]
     tap_p95_ms: float
     tap_max_ms: float
@@ -290,7 +291,9 @@ async def measure(
     work_holds = [(held, who) for held, who in db.holds if who != "tap"]
     longest = max(work_holds or [(0.0, "")])
     over: dict[str, int] = {}
+    per_caller: dict[str, float] = {}
     for held, who in work_holds:
+        per_caller[who] = max(per_caller.get(who, 0.0), held * 1000)
         if held > 0.25:
             over[who] = over.get(who, 0) + 1
     return Step(
@@ -299,6 +302,7 @@ async def measure(
         longest[0] * 1000,
         p95([held for held, _ in work_holds]) * 1000,
         longest[1],
+        dict(sorted(per_caller.items(), key=lambda item: -item[1])[:5]),
         over,
         p95(latencies) * 1000,
         max(latencies, default=0.0) * 1000,
