@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,9 @@ AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-
 # that each transaction stays well under the 250 ms a tap may wait (bench/README.md).
 QUEUE_BATCH = 500
 COUNT_CHUNK = 10_000
+# A count's read is kept to this long by shrinking its range of ids, down to the least.
+COUNT_READ = 0.05
+COUNT_CHUNK_LEAST = 500
 
 # audience kind -> the active subscribers it means, as the tail of a query on `subscribers s`.
 # Each is a filter on a walk of the subscribers' ids, so a broadcast is queued in keyset batches
@@ -89,14 +93,25 @@ class BroadcastRepository:
             row = await cursor.fetchone()
         highest = int(row[0]) if row else 0
         total = 0
-        for low in range(0, highest, chunk):
+        low, size = 0, chunk
+        while low < highest:
             async with self._db.read() as conn:
+                started = time.perf_counter()
                 cursor = await conn.execute(
                     "SELECT count(*)" + tail + " AND s.id > :low AND s.id <= :high",
-                    {"value": value, "low": low, "high": low + chunk},
+                    {"value": value, "low": low, "high": low + size},
                 )
                 row = await cursor.fetchone()
+                took = time.perf_counter() - started
             total += int(row[0]) if row else 0
+            low += size
+            # Audiences that look up each subscriber's alerts and actions cost more per id,
+            # and any read costs more on a busy machine: the ranges shrink until a read takes
+            # COUNT_READ at most, and grow back when the machine has room.
+            if took > COUNT_READ and size > COUNT_CHUNK_LEAST:
+                size = max(COUNT_CHUNK_LEAST, size // 2)
+            elif took < COUNT_READ / 4 and size < chunk:
+                size = min(chunk, size * 2)
         return total
 
     async def queue(
