@@ -39,14 +39,14 @@ async def test_slow_reads_shrink_the_ranges_and_the_count_stays_right(
     for chat_id in range(1, 65):
         await subscribers.subscribe(chat_id, ChatType.PRIVATE, "ru" if chat_id % 4 else "en", T0)
     repository = BroadcastRepository(db)
-    reads.clear()
-    assert await repository.audience_size("lang:ru", chunk=16) == 48
-    quick = len(reads)  # the highest id, then four ranges of 16
-    assert quick == 5
-    # Every read now counts as slow: the ranges halve down to the least, two ids.
-    monkeypatch.setattr(broadcasts, "COUNT_READ", 0.0)
     monkeypatch.setattr(broadcasts, "COUNT_CHUNK_LEAST", 2)
     reads.clear()
     assert await repository.audience_size("lang:ru", chunk=16) == 48
-    # 16, 8, 4, then 2 at a time: 1 + 3 + (64 - 28) / 2 reads.
-    assert len(reads) == 1 + 3 + 18
+    # Quick reads: ranges of 4 (a quarter of the most), then 8, then 16 at a time.
+    assert len(reads) == 1 + 6
+    # Every read now counts as slow: the ranges halve down to the least, two ids.
+    monkeypatch.setattr(broadcasts, "COUNT_READ", 0.0)
+    reads.clear()
+    assert await repository.audience_size("lang:ru", chunk=16) == 48
+    # 4, then 2 at a time: 1 + 1 + (64 - 4) / 2 reads.
+    assert len(reads) == 1 + 1 + 30

@@ -93,7 +93,8 @@ class BroadcastRepository:
             row = await cursor.fetchone()
         highest = int(row[0]) if row else 0
         total = 0
-        low, size = 0, chunk
+        # The first ranges are small: how long an id costs is not known yet.
+        low, size = 0, max(COUNT_CHUNK_LEAST, chunk // 4)
         while low < highest:
             async with self._db.read() as conn:
                 started = time.perf_counter()
