@@ -18,6 +18,8 @@ AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-
 # Broadcasts queue this many recipients per transaction, and count this many ids per read, so
 # that each transaction stays well under the 250 ms a tap may wait (bench/README.md).
 QUEUE_BATCH = 500
+QUEUE_HOLD = 0.1  # seconds a batch may hold the database before the next ones shrink
+QUEUE_BATCH_LEAST = 50
 COUNT_CHUNK = 10_000
 # A count's read is kept to this long by shrinking its range of ids, down to the least.
 COUNT_READ = 0.05
@@ -204,8 +206,10 @@ class BroadcastRepository:
         wake: Callable[[], None] | None,
     ) -> None:
         payloads: dict[str, int] = {}
+        size = batch
         while True:
             async with self._db.transaction() as conn:
+                started = time.perf_counter()
                 cursor = await conn.execute(
                     "SELECT audience, send_at, status, queue_after, queued_at FROM broadcasts"
                     " WHERE id = ?",
@@ -216,7 +220,7 @@ class BroadcastRepository:
                     return
                 members = []
                 if row["status"] == "queued":
-                    members = await _members(conn, row["audience"], row["queue_after"], batch)
+                    members = await _members(conn, row["audience"], row["queue_after"], size)
                 if not members:
                     await conn.execute(
                         "UPDATE broadcasts SET queued_at = ? WHERE id = ?",
@@ -243,8 +247,15 @@ class BroadcastRepository:
                     " WHERE id = ?",
                     (members[-1][0], len(members), broadcast_id),
                 )
+                took = time.perf_counter() - started
             if wake is not None:
                 wake()
+            # On a busy machine (or a costly audience) the batches shrink until one holds the
+            # database QUEUE_HOLD at most, and grow back to `batch` when it has room.
+            if took > QUEUE_HOLD and size > QUEUE_BATCH_LEAST:
+                size = max(QUEUE_BATCH_LEAST, size // 2)
+            elif took < QUEUE_HOLD / 4 and size < batch:
+                size = min(batch, size * 2)
 
     async def unqueued(self) -> list[Broadcast]:
         """Broadcasts a crash stopped while their recipients were being queued."""
