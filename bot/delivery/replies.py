@@ -90,12 +90,22 @@ class ReplyTracker(BaseRateLimiter[None]):
             if paused <= 0:
                 if self.shared is not None:
                     # The other processes' replies and sends count too.
-                    await asyncio.sleep(await self.shared())
+                    await asyncio.sleep(await self._share())
                 return
             # Telegram said wait: this place is given back and a new one taken after the
             # pause, so the queue resumes at its pace rather than all at once.
             self._give_back()
             await asyncio.sleep(paused)
+
+    async def _share(self) -> float:
+        """The wait for this message's share of the shared rate; none when the database cannot
+        say (it is closing, or failing): the reply still goes, paced by this process alone."""
+        assert self.shared is not None
+        try:
+            return await self.shared()
+        except Exception as error:  # a reply is not lost for its bookkeeping
+            log.warning("replies: the shared send rate is out of reach (%s)", error)
+            return 0.0
 
     async def process_request(
         self,

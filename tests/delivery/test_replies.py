@@ -95,3 +95,20 @@ async def test_every_new_message_takes_its_share_of_the_rate_the_processes_share
     events.clear()
     await tracker.process_request(send, (), {}, "answerCallbackQuery", {}, None)
     assert events == ["sent"]
+
+
+async def test_a_reply_still_goes_when_the_shared_rate_cannot_be_read(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+
+    async def closed() -> float:
+        raise ConnectionError("the pool is closed")
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"message_id": 1}
+
+    tracker.shared = closed
+    result = await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert result == {"message_id": 1}
+    assert "shared send rate is out of reach" in caplog.text
