@@ -21,10 +21,11 @@ process, each step as the bot runs it, in the order they come in a case's life:
 - `start`: a start (open and migrate, outbox recovery, the sweep a start runs, resumption of
   queueing).
 
-`--steps` runs only the steps named (comma-separated; `publish` is then still run, untimed,
-when a later step needs its alerts). For each step: its wall time; the longest any one
-transaction or read held the database, and the p95 of those holds; which code held it longest
-(the caller in `bot/`, so a long hold is traced to its statement); a tap's latency while the
+`--steps` runs only the steps named (comma-separated); when `publish` is not among them, the
+alerts it would leave, which later steps read, are made in one untimed statement. For each
+step: its wall time; the longest any one transaction or read held the database, and the p95 of
+those holds; which code held it longest (the caller in `bot/`, so a long hold is traced to its
+statement; the five longest holders go to the JSON); a tap's latency while the
 step runs, p95, from a task that taps every 50 ms (reads the person and writes a setting, as a
 tap does, through the same `Database` and event loop); the peak RSS of the step (VmHWM reset
 through /proc/self/clear_refs before it); and the load average of the machine then.
