@@ -113,6 +113,17 @@ async def alert_subscribers(
     return total
 
 
+async def offer_to_all(db: Database, case: UrgentAction, now: datetime) -> None:
+    """The alerts a publish leaves, in one statement and nothing else (no outbox, no reminders):
+    what `bench.scale --steps` lays down, untimed, when it skips the publish."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at)"
+            " SELECT ?, id, ? FROM subscribers WHERE status = 'active'",
+            (case.slug, now.isoformat()),
+        )
+
+
 async def queue(
     db: Database, audience: str, message_for: Callable[[str], OutboundMessage], now: datetime
 ) -> int:

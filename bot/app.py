@@ -15,6 +15,7 @@ from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
+from bot.db.dialect import Dialect
 from bot.db.startup import open_migrated, polling_lock
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
@@ -46,6 +47,7 @@ def build_application(
     # One limiter for the whole bot: the engine's sends and the handlers' replies share it.
     config = DeliveryConfig.from_settings(settings)
     limiter = SendLimiter(config.rate, chats=config.chats)
+    replies = ReplyTracker(limiter)
     held = AsyncExitStack()  # what the running bot holds on the database (the polling lock)
 
     async def post_init(app: UrgentActionApp) -> None:
@@ -70,6 +72,9 @@ def build_application(
         engine = DeliveryEngine.for_settings(db, settings, limiter=limiter, clock=clock)
         await engine.start()
         services.delivery = engine
+        if db.dialect is Dialect.POSTGRESQL:
+            # Several processes may reply at once: their replies share the bot's rate too.
+            replies.shared = engine.outbox.take_for_reply
         services.personal_data_exporters["reminders"] = reminders_of(services)
         services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
         await broadcast.follow_unfinished(app)
@@ -112,7 +117,7 @@ def build_application(
         # Direct replies go at once and take their share of the limits the engine keeps; a
         # short 429 is waited out and retried instead of failing the person's tap. The taps
         # answered are noted, so the error handler never answers one twice.
-        .rate_limiter(TapAnswers(ReplyTracker(limiter)))
+        .rate_limiter(TapAnswers(replies))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

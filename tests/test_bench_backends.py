@@ -1,27 +1,30 @@
-"""The backends bench runs on the suite's database (a SQLite file, or PostgreSQL) and reports
-every step of the issue's table with a tap's latency; it asserts no timing."""
+"""The scale bench runs on the suite's database (a SQLite file, or PostgreSQL), reports every
+step of the issue's table with a tap's latency and who held the database longest, and re-runs
+the steps it is asked for; it asserts no timing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench.backends import bench
+from bench.scale import STEPS, one_run
 from tests.conftest import TEST_DATABASE_URL
 
 
-async def test_the_backends_bench_reports_every_step_on_this_database(tmp_path: Path) -> None:
+async def test_the_scale_bench_reports_every_step_on_this_database(tmp_path: Path) -> None:
     target = TEST_DATABASE_URL or str(tmp_path / "bench.sqlite3")
-    result = await bench(target, 200, schema="bench_backends_smoke")
-    assert result["database"] == ("postgresql" if TEST_DATABASE_URL else "sqlite")
-    assert set(result["steps"]) == {
-        "publish preview audience size",
-        "publish a case (alerts + reminder plan)",
-        "broadcast audience size: all",
-        "broadcast audience size: notacted",
-        "queue a broadcast to all",
-        "/results",
-        "/mydata",
-        "/forget",
-    }
-    for figures in result["steps"].values():
-        assert set(figures) == {"seconds", "tap_p95_ms", "tap_max_ms"}
+    figures = await one_run(target, 300, False, frozenset(STEPS), "bench_scale_smoke")
+    assert [step["name"] for step in figures] == list(STEPS)
+    for step in figures:
+        assert step["taps"] >= 1
+        assert step["longest_by"].startswith("bot."), step
+    by_name = {step["name"]: step for step in figures}
+    assert by_name["publish"]["longest_by"] == "bot.db.offers:sweep_offers"
+    assert by_name["forget x20"]["longest_by"] == "bot.db.subscribers:forget"
+
+
+async def test_one_step_is_run_alone_on_the_alerts_a_publish_leaves(tmp_path: Path) -> None:
+    target = TEST_DATABASE_URL or str(tmp_path / "bench.sqlite3")
+    figures = await one_run(target, 300, False, frozenset({"count notacted"}), "bench_scale_one")
+    (step,) = figures
+    assert step["name"] == "count notacted"
+    assert step["longest_by"] == "bot.db.broadcasts:audience_size"

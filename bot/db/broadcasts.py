@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,12 @@ AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-
 # Broadcasts queue this many recipients per transaction, and count this many ids per read, so
 # that each transaction stays well under the 250 ms a tap may wait (bench/README.md).
 QUEUE_BATCH = 500
+QUEUE_HOLD = 0.1  # seconds a batch may hold the database before the next ones shrink
+QUEUE_BATCH_LEAST = 50
 COUNT_CHUNK = 10_000
+# A count's read is kept to this long by shrinking its range of ids, down to the least.
+COUNT_READ = 0.05
+COUNT_CHUNK_LEAST = 500
 
 # audience kind -> the active subscribers it means, as the tail of a query on `subscribers s`.
 # Each is a filter on a walk of the subscribers' ids, so a broadcast is queued in keyset batches
@@ -89,14 +95,26 @@ class BroadcastRepository:
             row = await cursor.fetchone()
         highest = int(row[0]) if row else 0
         total = 0
-        for low in range(0, highest, chunk):
+        # The first ranges are small: how long an id costs is not known yet.
+        low, size = 0, max(COUNT_CHUNK_LEAST, chunk // 4)
+        while low < highest:
             async with self._db.read() as conn:
+                started = time.perf_counter()
                 cursor = await conn.execute(
                     "SELECT count(*)" + tail + " AND s.id > :low AND s.id <= :high",
-                    {"value": value, "low": low, "high": low + chunk},
+                    {"value": value, "low": low, "high": low + size},
                 )
                 row = await cursor.fetchone()
+                took = time.perf_counter() - started
             total += int(row[0]) if row else 0
+            low += size
+            # Audiences that look up each subscriber's alerts and actions cost more per id,
+            # and any read costs more on a busy machine: the ranges shrink until a read takes
+            # COUNT_READ at most, and grow back when the machine has room.
+            if took > COUNT_READ and size > COUNT_CHUNK_LEAST:
+                size = max(COUNT_CHUNK_LEAST, size // 2)
+            elif took < COUNT_READ / 4 and size < chunk:
+                size = min(chunk, size * 2)
         return total
 
     async def queue(
@@ -188,8 +206,10 @@ class BroadcastRepository:
         wake: Callable[[], None] | None,
     ) -> None:
         payloads: dict[str, int] = {}
+        size = batch
         while True:
             async with self._db.transaction() as conn:
+                started = time.perf_counter()
                 cursor = await conn.execute(
                     "SELECT audience, send_at, status, queue_after, queued_at FROM broadcasts"
                     " WHERE id = ?",
@@ -200,7 +220,7 @@ class BroadcastRepository:
                     return
                 members = []
                 if row["status"] == "queued":
-                    members = await _members(conn, row["audience"], row["queue_after"], batch)
+                    members = await _members(conn, row["audience"], row["queue_after"], size)
                 if not members:
                     await conn.execute(
                         "UPDATE broadcasts SET queued_at = ? WHERE id = ?",
@@ -227,8 +247,15 @@ class BroadcastRepository:
                     " WHERE id = ?",
                     (members[-1][0], len(members), broadcast_id),
                 )
+                took = time.perf_counter() - started
             if wake is not None:
                 wake()
+            # On a busy machine (or a costly audience) the batches shrink until one holds the
+            # database QUEUE_HOLD at most, and grow back to `batch` when it has room.
+            if took > QUEUE_HOLD and size > QUEUE_BATCH_LEAST:
+                size = max(QUEUE_BATCH_LEAST, size // 2)
+            elif took < QUEUE_HOLD / 4 and size < batch:
+                size = min(batch, size * 2)
 
     async def unqueued(self) -> list[Broadcast]:
         """Broadcasts a crash stopped while their recipients were being queued."""

@@ -304,6 +304,16 @@ class OutboxRepository:
         the claim commits; fewer than a useful batch counts as none (`capacity_wait` says how
         long until there are)."""
         rate = float(self._rate or 0)
+        tokens = await self._bucket(conn)
+        # Claim in batches of a fifth of a second or more, not a row at a time.
+        needed = min(float(wanted), max(1.0, rate / 5))
+        self.capacity_wait = 0.0 if tokens >= needed else (needed - tokens) / rate
+        return tokens if tokens >= needed else 0.0
+
+    async def _bucket(self, conn: Connection) -> float:
+        """PostgreSQL: the tokens in the bot's shared send bucket now (below zero while direct
+        replies are being paid for), the bucket locked until the transaction commits."""
+        rate = float(self._rate or 0)
         burst = max(1.0, rate)  # a second's worth
         await conn.execute(
             "INSERT INTO send_capacity (name, tokens, stamp) VALUES ('bot', ?, ?)"
@@ -315,11 +325,28 @@ class OutboxRepository:
         )
         assert row is not None
         elapsed = max(0.0, (self._wall() - datetime.fromisoformat(row["stamp"])).total_seconds())
-        tokens = min(burst, float(row["tokens"]) + elapsed * rate)
-        # Claim in batches of a fifth of a second or more, not a row at a time.
-        needed = min(float(wanted), max(1.0, rate / 5))
-        self.capacity_wait = 0.0 if tokens >= needed else (needed - tokens) / rate
-        return tokens if tokens >= needed else 0.0
+        return min(burst, float(row["tokens"]) + elapsed * rate)
+
+    async def take_for_reply(self) -> float:
+        """Take a direct reply's message from the bot's send rate, shared by its processes on
+        PostgreSQL; return the seconds to wait before sending it (0 when the rate has room).
+
+        A reply is never refused: the bucket may go below zero, the replies after it wait
+        their turn, and every process's claims wait until the replies are paid for, so all
+        the processes' replies and sends together keep to the rate. On SQLite (one process)
+        the limiter in memory already counts each reply (`SendLimiter.note`): nothing to do.
+        """
+        if not self._rate:
+            return 0.0
+        async with self._db.transaction() as conn:
+            if conn.dialect is not Dialect.POSTGRESQL:
+                return 0.0
+            tokens = await self._bucket(conn) - 1.0
+            await conn.execute(
+                "UPDATE send_capacity SET tokens = ?, stamp = ? WHERE name = 'bot'",
+                (tokens, timestamp(self._wall())),
+            )
+        return max(0.0, -tokens / float(self._rate))
 
     async def payloads(self, ids: Iterable[int]) -> dict[int, Payload]:
         """The stored payloads with these ids."""
@@ -424,6 +451,16 @@ class OutboxRepository:
         """Cancel the broadcast's pending rows in a transaction of their own; return how many."""
         async with self._db.transaction() as conn:
             return await cancel_broadcast(conn, broadcast_id)
+
+    async def cancelled_broadcasts(self, broadcast_ids: Iterable[int]) -> set[int]:
+        """Which of these broadcasts were cancelled, by this process or any other."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT id FROM broadcasts WHERE status = 'cancelled'"
+                " AND id IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(broadcast_ids)),),
+            )
+            return {int(row[0]) for row in await cursor.fetchall()}
 
     async def cancel(self, ids: Iterable[int], reason: str) -> None:
         """Cancel these rows, whatever their status short of a final one."""

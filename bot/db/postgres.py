@@ -43,9 +43,12 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:********@{netloc[1]}"))
 
 
-def lock_key(name: str) -> int:
-    """The advisory lock's number for a lock name: stable across processes and versions."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+def lock_key(name: str, schema: str) -> int:
+    """The advisory lock's number for a lock name in a schema: stable across processes and
+    versions. Advisory locks belong to the whole database, so the schema is part of the key:
+    two bots in two schemas of one database hold locks of their own."""
+    named = f"{schema}\x00{name}".encode()
+    return int.from_bytes(hashlib.sha256(named).digest()[:8], "big", signed=True)
 
 
 class _Result:
@@ -119,6 +122,7 @@ class PostgresDatabase(Database):
         self._lock = asyncio.Lock()
         self._tables: frozenset[str] = frozenset()
         self._columns: frozenset[tuple[str, str, str]] = frozenset()
+        self.schema = ""  # the bot's schema (`connect`), its advisory locks' namespace
         self.label = redacted(url.reveal())  # for log lines: the password replaced
 
     @classmethod
@@ -140,7 +144,19 @@ class PostgresDatabase(Database):
                 f"cannot connect to {redacted(url.reveal())}: {message}"
             ) from None
         database = cls(pool, url)
-        await database.schema_changed()
+        try:
+            async with pool.acquire() as raw:
+                # Read once, before any migration: every process names its locks the same way
+                # whatever the schema holds yet. With no schema on the search path, the path.
+                database.schema = str(
+                    await raw.fetchval(
+                        "SELECT coalesce(current_schema(), current_setting('search_path'))"
+                    )
+                )
+            await database.schema_changed()
+        except BaseException:
+            await pool.close()
+            raise
         return database
 
     def __repr__(self) -> str:
@@ -179,7 +195,7 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def exclusive(self, name: str, *, wait: bool) -> AsyncIterator[bool]:
-        key = lock_key(name)
+        key = lock_key(name, self.schema)
         async with self._pool.acquire() as raw:
             if wait:
                 await raw.execute("SELECT pg_advisory_lock($1)", key)

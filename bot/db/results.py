@@ -34,27 +34,58 @@ class Day:
     active: int  # subscribers receiving alerts at the end of the day
 
 
-async def funnel(db: Database, case_slug: str) -> Funnel:
+async def funnel(db: Database, case_slug: str, *, chunk: int = COUNT_CHUNK) -> Funnel:
     """The funnel of one case; forgotten people still count, anonymously.
 
-    Each count is its own read, so a tap waits for one count at most, not for all of them.
+    Each count is its own read over a range of subscriber ids or of actors (`chunk` of them),
+    so a tap waits for one short read at most, however many people the case reached.
     """
-    alerted = await _one(db, "SELECT count(*) FROM case_alerts WHERE case_slug = ?", case_slug)
-    opened = await _one(db, "SELECT count(*) FROM appeal_opens WHERE case_slug = ?", case_slug)
-    acted = await _one(
-        db, "SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?", case_slug
-    )
-    async with db.read() as conn:
-        cursor = await conn.execute(
-            "SELECT channel, count(DISTINCT actor) FROM actions WHERE case_slug = ?"
-            " GROUP BY channel ORDER BY channel",
-            (case_slug,),
+    highest = await _one(db, "SELECT coalesce(max(id), 0) FROM subscribers")
+    alerted = 0
+    for low in range(0, highest, chunk):
+        alerted += await _one(
+            db,
+            "SELECT count(*) FROM case_alerts WHERE case_slug = ?"
+            " AND subscriber_id > ? AND subscriber_id <= ?",
+            case_slug,
+            low,
+            low + chunk,
         )
-        by_channel = {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
-    return Funnel(alerted, opened, acted, by_channel)
+    opened = 0
+    for after, upto in await _actor_ranges(db, "appeal_opens", case_slug, chunk):
+        opened += await _one(
+            db,
+            "SELECT count(*) FROM appeal_opens WHERE case_slug = ? AND actor > ? AND actor <= ?",
+            case_slug,
+            after,
+            upto,
+        )
+    acted = 0
+    by_channel: dict[str, int] = {}
+    # An actor's rows all fall in one range, so distinct counts add up across ranges.
+    for after, upto in await _actor_ranges(db, "actions", case_slug, chunk):
+        async with db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT channel, count(DISTINCT actor) FROM actions WHERE case_slug = ?"
+                " AND actor > ? AND actor <= ? GROUP BY channel",
+                (case_slug, after, upto),
+            )
+            for row in await cursor.fetchall():
+                by_channel[str(row[0])] = by_channel.get(str(row[0]), 0) + int(row[1])
+        acted += await _one(
+            db,
+            "SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?"
+            " AND actor > ? AND actor <= ?",
+            case_slug,
+            after,
+            upto,
+        )
+    return Funnel(alerted, opened, acted, dict(sorted(by_channel.items())))
 
 
-async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ...]:
+async def timeline(
+    db: Database, case_slug: str, now: datetime, *, chunk: int = COUNT_CHUNK
+) -> tuple[Day, ...]:
     """Every day of the case, from its publication to its closing (or today), oldest first.
 
     Subscribers are the bot's, not the case's: the case's days are the window they are seen in.
@@ -84,18 +115,22 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
         "SELECT substr(alerted_at, 1, 10) AS day, count(*) FROM case_alerts"
         " WHERE case_slug = ? AND subscriber_id > ? AND subscriber_id <= ? GROUP BY day",
         case_slug,
+        chunk=chunk,
     )
-    opened = await _per_day(
+    # The tables as large as a case's actors are counted a range of actors per read.
+    opened = await _per_day_by_actor(
         db,
+        await _actor_ranges(db, "appeal_opens", case_slug, chunk),
         "SELECT substr(opened_at, 1, 10) AS day, count(*) FROM appeal_opens"
-        " WHERE case_slug = ? GROUP BY day",
+        " WHERE case_slug = ? AND actor > ? AND actor <= ? GROUP BY day",
         case_slug,
     )
-    acted = await _per_day(
+    acted = await _per_day_by_actor(
         db,
+        await _actor_ranges(db, "actions", case_slug, chunk),
         "SELECT substr(first, 1, 10) AS day, count(*) FROM"
-        " (SELECT min(acted_at) AS first FROM actions WHERE case_slug = ? GROUP BY actor)"
-        " AS firsts GROUP BY day",
+        " (SELECT min(acted_at) AS first FROM actions WHERE case_slug = ?"
+        " AND actor > ? AND actor <= ? GROUP BY actor) AS firsts GROUP BY day",
         case_slug,
     )
     joined = await _per_day_in_ranges(
@@ -103,12 +138,14 @@ async def timeline(db: Database, case_slug: str, now: datetime) -> tuple[Day, ..
         highest,
         "SELECT substr(subscribed_at, 1, 10) AS day, count(*) FROM subscribers"
         " WHERE id > ? AND id <= ? GROUP BY day",
+        chunk=chunk,
     )
     left = await _per_day_in_ranges(
         db,
         highest,
         "SELECT substr(updated_at, 1, 10) AS day, count(*) FROM subscribers"
         " WHERE status != 'active' AND id > ? AND id <= ? GROUP BY day",
+        chunk=chunk,
     )
     events = [*alerted, *opened, *acted]
     starts = [date.fromisoformat(published)] if published else []
@@ -152,6 +189,52 @@ async def _per_day_in_ranges(
     days: dict[date, int] = {}
     for low in range(0, highest, chunk):
         for day, count in (await _per_day(db, sql, *params, low, low + chunk)).items():
+            days[day] = days.get(day, 0) + count
+    return days
+
+
+# The tables counted by actor, each keyed by (case_slug, actor, ...): a literal list, never input.
+_BY_ACTOR = {
+    "actions": (
+        "SELECT actor FROM actions WHERE case_slug = ? AND actor > ? ORDER BY actor"
+        " LIMIT 1 OFFSET ?",
+        "SELECT max(actor) FROM actions WHERE case_slug = ? AND actor > ?",
+    ),
+    "appeal_opens": (
+        "SELECT actor FROM appeal_opens WHERE case_slug = ? AND actor > ? ORDER BY actor"
+        " LIMIT 1 OFFSET ?",
+        "SELECT max(actor) FROM appeal_opens WHERE case_slug = ? AND actor > ?",
+    ),
+}
+
+
+async def _actor_ranges(
+    db: Database, table: str, case_slug: str, chunk: int
+) -> list[tuple[str, str]]:
+    """The case's actors in `table` cut into ranges (low, high] of about `chunk` rows each,
+    walked along its (case_slug, actor) index, one short read per range."""
+    boundary, last = _BY_ACTOR[table]
+    ranges: list[tuple[str, str]] = []
+    low = ""
+    while True:
+        async with db.read() as conn:
+            row = await conn.fetchone(boundary, (case_slug, low, chunk - 1))
+            if row is None:
+                row = await conn.fetchone(last, (case_slug, low))
+                if row is not None and row[0] is not None:
+                    ranges.append((low, str(row[0])))
+                return ranges
+        ranges.append((low, str(row[0])))
+        low = str(row[0])
+
+
+async def _per_day_by_actor(
+    db: Database, ranges: list[tuple[str, str]], sql: str, case_slug: str
+) -> dict[date, int]:
+    """`sql`'s per-day counts summed over ranges of actors (its last two parameters)."""
+    days: dict[date, int] = {}
+    for low, high in ranges:
+        for day, count in (await _per_day(db, sql, case_slug, low, high)).items():
             days[day] = days.get(day, 0) + count
     return days
 

@@ -227,8 +227,9 @@ async def polling_lock(database: Database) -> AsyncIterator[None]:
 
     Two processes polling with one token take each other's updates, and each one's start-up
     would resend the other's messages in flight. A SQLite file has its lock file for that
-    (`ProcessLock`); PostgreSQL, shared by design, holds a lock on the database, and
-    DatabaseInUseError names another process that holds it.
+    (`ProcessLock`); PostgreSQL, shared by design, holds a lock on the bot's schema (an
+    advisory lock keyed by schema and name, so a bot in another schema of the same database
+    polls on), and DatabaseInUseError names another process that holds it.
     """
     async with database.exclusive(POLLING_LOCK, wait=False) as taken:
         if not taken:

@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import random
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 
 _PAID_FIELD = ',"allow_paid_broadcast":true'
 _PAYLOAD_CACHE = 256
+# How often the engine asks the outbox whether a broadcast it holds claimed rows of was
+# cancelled in another process: a tenth of a second's sends is all that may follow a cancel.
+CANCEL_CHECK = 0.1
 _REQUEUED = frozenset({Verdict.RETRY, Verdict.RELEASE, Verdict.MIGRATED})
 
 
@@ -155,6 +159,7 @@ class DeliveryEngine:
         self._payloads: OrderedDict[int, Payload] = OrderedDict()
         self._moved: dict[int, int] = {}  # group id -> its supergroup's id, for claimed rows
         self._dropped: set[int] = set()  # cancelled broadcasts
+        self._cancels_seen = 0.0  # when the outbox was last asked which broadcasts were cancelled
         self._results: list[Result] = []
         self._held = 0  # send slots held by results not yet recorded
         self._results_ready = asyncio.Event()
@@ -309,6 +314,8 @@ class DeliveryEngine:
     async def _dispatch_next(self) -> bool:
         """Send the first buffered row if the limits allow; False when it had to wait."""
         delivery = self._buffer[0]
+        if delivery.broadcast_id is not None:
+            await self._see_cancels()
         if delivery.broadcast_id is not None and delivery.broadcast_id in self._dropped:
             self._buffer.popleft()
             self.stats.cancelled += 1
@@ -353,6 +360,20 @@ class DeliveryEngine:
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         return True
+
+    async def _see_cancels(self) -> None:
+        """Drop the claimed rows of broadcasts cancelled since, in whichever process.
+
+        A cancel in this process drops them at once (`drop_broadcast`); one tapped in another
+        process (webhook mode on PostgreSQL) is seen here within `CANCEL_CHECK`, so at most that
+        long's worth of sends goes out after it, besides those already in flight."""
+        now = time.monotonic()
+        if now - self._cancels_seen < CANCEL_CHECK:
+            return
+        self._cancels_seen = now
+        held = {d.broadcast_id for d in self._buffer if d.broadcast_id is not None}
+        if held - self._dropped:
+            self._dropped |= await self.outbox.cancelled_broadcasts(held - self._dropped)
 
     async def _slot_or_stop(self) -> bool:
         """Wait for a send slot; False if the engine stops first (the writer may be failing to

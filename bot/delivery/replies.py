@@ -9,6 +9,8 @@ handlers make then passes through here:
 - a message to a group waits for the group's window (20 a minute);
 - each message is noted in the shared `SendLimiter`, so the engine stays off that chat for its
   window and leaves the whole bot's budget to the replies;
+- on PostgreSQL each new message also takes its share of the rate the bot's processes share
+  (`shared`), so two processes' replies together stay within the bot's rate;
 - a 429 pauses the engine and every queued reply for its `retry_after`, and the call is made
   again, as many times as it takes within `longest_wait` seconds of waiting.
 """
@@ -19,7 +21,7 @@ import asyncio
 import logging
 import time
 import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -57,6 +59,9 @@ class ReplyTracker(BaseRateLimiter[None]):
         self._monotonic = monotonic
         self._level = reply_burst  # may go below zero: the depth of the queue
         self._stamp = monotonic()
+        # PostgreSQL: the bot's send rate shared by its processes (`OutboxRepository.
+        # take_for_reply`), set once the database is open; each new message takes its share.
+        self.shared: Callable[[], Awaitable[float]] | None = None
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -83,11 +88,24 @@ class ReplyTracker(BaseRateLimiter[None]):
             await asyncio.sleep(self.reserve())
             paused = self._limiter.paused_for()
             if paused <= 0:
+                if self.shared is not None:
+                    # The other processes' replies and sends count too.
+                    await asyncio.sleep(await self._share())
                 return
             # Telegram said wait: this place is given back and a new one taken after the
             # pause, so the queue resumes at its pace rather than all at once.
             self._give_back()
             await asyncio.sleep(paused)
+
+    async def _share(self) -> float:
+        """The wait for this message's share of the shared rate; none when the database cannot
+        say (it is closing, or failing): the reply still goes, paced by this process alone."""
+        assert self.shared is not None
+        try:
+            return await self.shared()
+        except Exception as error:  # a reply is not lost for its bookkeeping
+            log.warning("replies: the shared send rate is out of reach (%s)", error)
+            return 0.0
 
     async def process_request(
         self,

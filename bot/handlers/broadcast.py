@@ -23,6 +23,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, Message
 from bot.context import BotContext, UrgentActionApp
 from bot.db.broadcasts import Broadcast, BroadcastRepository
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
+from bot.db.leases import LeaseRepository
 from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
@@ -44,6 +45,8 @@ from bot.views.callbacks import encode, pattern
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
+# How long the process editing it keeps the job without renewing (it renews at every edit).
+PROGRESS_LEASE = timedelta(seconds=PROGRESS_EVERY * 3)
 
 
 @dataclass(frozen=True)
@@ -367,6 +370,14 @@ async def _progress(context: BotContext) -> None:
     if broadcast is None:
         job.schedule_removal()
         return
+    # Every process that follows the broadcast runs this job; one edits the status message
+    # (two would double the edits against the flood limits), and another takes over if it dies.
+    leases = LeaseRepository(services.db)
+    lease = f"broadcast-progress:{broadcast_id}"
+    if not await leases.take(lease, PROGRESS_LEASE):
+        if await leases.done(lease):
+            job.schedule_removal()  # another process told the organizer it is over
+        return
     outbox = OutboxRepository(services.db)
     progress = await outbox.progress(broadcast_id)
     if broadcast.status == "cancelled" and progress.pending:
@@ -381,6 +392,8 @@ async def _progress(context: BotContext) -> None:
         job.schedule_removal()
         await repository.finish(broadcast_id, services.clock())
     await _show(context, broadcast, progress, done)
+    if done:
+        await leases.end(lease)
 
 
 async def _show(context: BotContext, broadcast: Broadcast, progress: Progress, done: bool) -> None:

@@ -9,6 +9,8 @@ one row, and the rows a process left go back at its restart.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,12 +19,15 @@ import pytest
 
 from bot.config import Secret
 from bot.db import outbox
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.connection import Database
 from bot.db.dialect import Dialect
 from bot.db.migrations import migrate
 from bot.db.outbox import OutboxRepository
-from bot.delivery.messages import Recipient, Result, Verdict
-from tests.delivery.conftest import T0, queue, rows
+from bot.delivery.engine import DeliveryConfig, DeliveryEngine
+from bot.delivery.messages import Kind, Recipient, Result, Verdict
+from tests.delivery.conftest import T0, FakeTelegram, queue, rows
+from tests.e2e.test_run import until
 
 
 @pytest.fixture
@@ -129,3 +134,61 @@ async def test_processes_together_claim_no_faster_than_the_bots_rate(
     else:
         # One process owns a SQLite file; its limiter in memory paces it (bot.delivery.limits).
         assert claimed == 500
+
+
+async def test_a_broadcast_cancelled_in_one_process_stops_the_rows_another_had_claimed(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    broadcasts = BroadcastRepository(first)
+    broadcast = await broadcasts.create(
+        created_by=1, text="News", audience="all", send_at=T0, now=T0
+    )
+    people = range(1, 41)
+    await queue(
+        first, [Recipient(c) for c in people], kind=Kind.BROADCAST, broadcast_id=broadcast.id
+    )
+    # The second process claims all forty at once and sends ten a second.
+    telegram = FakeTelegram()
+    engine = DeliveryEngine(second, telegram, config=DeliveryConfig(rate=10, batch_size=40))
+    await engine.start()
+    try:
+        await until(lambda: len(telegram.calls) >= 5)
+        # The organizer taps "Cancel" in the first process: it drops what it holds itself
+        # (nothing), and the second must see the cancel in the database.
+        cancelled_at = time.monotonic()
+        unsent = await broadcasts.cancel(broadcast.id, T0)
+        await engine.wait_drained(20)
+    finally:
+        await engine.stop()
+    after = [call for call in telegram.calls if call.at > cancelled_at]
+    # A tenth of a second's sends at most (one, at ten a second) and the one in flight.
+    assert len(after) <= 2, after
+    assert len(telegram.calls) < len(people)
+    statuses = Counter(row["status"] for row in (await rows(first)).values())
+    assert statuses["sent"] == len(telegram.calls)
+    assert statuses["cancelled"] == len(people) - len(telegram.calls)
+    assert unsent >= statuses["cancelled"]
+
+
+async def test_replies_in_every_process_and_the_engines_claims_share_the_bots_rate(
+    two: tuple[Database, Database],
+) -> None:
+    first, _ = two
+    wall = [T0]
+    one, other = (OutboxRepository(db, rate=10.0, wall=lambda: wall[0]) for db in two)
+    if first.dialect is Dialect.SQLITE:
+        # One process: its limiter in memory counts every reply (SendLimiter.note).
+        assert await one.take_for_reply() == 0.0
+        return
+    # A second's worth of replies in one process goes at once ...
+    assert [await one.take_for_reply() for _ in range(10)] == [0.0] * 10
+    # ... and a reply in the other process then waits its turn at the bot's rate.
+    assert await other.take_for_reply() == pytest.approx(0.1)
+    assert await one.take_for_reply() == pytest.approx(0.2)
+    # The engines claim nothing until the replies are paid for.
+    await queue(first, [Recipient(c) for c in range(1, 11)])
+    assert await other.claim(T0, 10) == []
+    assert other.capacity_wait == pytest.approx(0.4)
+    wall[0] += timedelta(seconds=0.4)
+    assert len(await other.claim(T0, 10)) == 2

@@ -74,3 +74,41 @@ async def test_a_429_on_a_reply_pauses_the_engine() -> None:
     with pytest.raises(RetryAfter):
         await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
     assert 2.0 < limiter.paused_for() <= 3.0
+
+
+async def test_every_new_message_takes_its_share_of_the_rate_the_processes_share() -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+    events: list[str] = []
+
+    async def share() -> float:
+        events.append("share taken")
+        return 0.0
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        events.append("sent")
+        return {"message_id": 1}
+
+    tracker.shared = share
+    await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert events == ["share taken", "sent"]
+    # Answering a tap is not a message: it takes no share of the rate.
+    events.clear()
+    await tracker.process_request(send, (), {}, "answerCallbackQuery", {}, None)
+    assert events == ["sent"]
+
+
+async def test_a_reply_still_goes_when_the_shared_rate_cannot_be_read(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+
+    async def closed() -> float:
+        raise ConnectionError("the pool is closed")
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"message_id": 1}
+
+    tracker.shared = closed
+    result = await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+    assert result == {"message_id": 1}
+    assert "shared send rate is out of reach" in caplog.text

@@ -10,19 +10,24 @@ file, so the second starts once the first is dead, as a restart does.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 from bot.config import Secret
 from bot.db import outbox
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.connection import Database
 from bot.db.dialect import Dialect
 from bot.db.migrations import migrate
 from bot.delivery.messages import Kind, OutboundMessage
+from bot.delivery.transport import BotApiClient
 from bot.emulator import TelegramEmulator
+from bot.handlers.broadcast import PROGRESS_EVERY
 from tests.conftest import ROOT, TOKEN, database_env
 from tests.delivery.conftest import T0, subscribe
 from tests.e2e.test_run import free_port, start_bot, until, until_listening
@@ -221,3 +226,59 @@ async def test_a_changed_applied_migration_stops_run_with_one_line_on_either_bac
     # Telegram was never called.
     assert emulator.stats.requests.get("getUpdates", 0) == 0
     assert emulator.stats.requests.get("getMe", 0) == 0
+
+
+async def test_processes_following_one_broadcast_edit_its_status_message_as_one(
+    emulator: TelegramEmulator, database: Path | Secret, tmp_path: Path
+) -> None:
+    # Every process that starts while a broadcast is under way follows it; one of them edits
+    # the organizer's "sent N of M" message, so the edits stay those of one process.
+    db = await Database.open(database)
+    several = db.dialect is Dialect.POSTGRESQL
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        await migrate(db)
+        organizer = emulator.create_person("Olga", started=True)
+        await subscribe(db, [p.id for p in emulator.create_people(PEOPLE)])
+        client = BotApiClient(emulator.api_url, Secret(TOKEN))
+        await client.open()
+        try:
+            posted = await client.post(
+                "sendMessage", json.dumps({"chat_id": organizer.id, "text": "Queued"}).encode()
+            )
+        finally:
+            await client.close()
+        assert posted.message_id is not None
+        broadcasts = BroadcastRepository(db)
+        broadcast = await broadcasts.create(
+            created_by=organizer.id, text="News", audience="all", send_at=T0, now=T0
+        )
+        await broadcasts.fill(broadcast.id, lambda _: OutboundMessage.text("News"), T0)
+        await broadcasts.set_status_message(broadcast.id, organizer.id, posted.message_id)
+        began = time.monotonic()
+        for _ in range(2 if several else 1):
+            processes.append(await started(environment(emulator, database, tmp_path)))
+
+        async def finished() -> bool:
+            found = await broadcasts.get(broadcast.id)
+            return found is not None and found.status == "done"
+
+        for _ in range(600):
+            if await finished():
+                break
+            await asyncio.sleep(0.1)
+        assert await finished()
+        took = time.monotonic() - began
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            await asyncio.wait_for(process.communicate(), 30)
+        await db.close()
+    (status,) = [m for m in emulator.messages(organizer.id) if m.message_id == posted.message_id]
+    # One process's edits: one every PROGRESS_EVERY seconds at most, and the last one final.
+    assert status.edits <= took / PROGRESS_EVERY + 1, (status.edits, took)
+    assert status.edits >= 1, (status.edits, took)
+    assert status.reply_markup is None  # the report is final: no "Cancel" button left
+    assert emulator.stats.too_many_requests == 0
