@@ -548,9 +548,8 @@ async def preview_reach(
                 f" WHERE s.status = 'active' AND s.id > ? AND s.id <= ? AND {fits}"
                 " AND NOT EXISTS (SELECT 1 FROM case_alerts a"
                 "   WHERE a.case_slug = ? AND a.subscriber_id = s.id)"
-                " GROUP BY s.chat_type = 'private', coalesce(s.allowance, ?) <> 'every',"
-                " s.digest = 0",
-                (str(default), low, low + chunk, *params, case_slug, str(default)),
+                " GROUP BY 1, 2, 3",
+                (str(default), low, low + chunk, *params, case_slug),
             )
             for private, limited, regular, count in await cursor.fetchall():
                 key = (bool(private), bool(limited), bool(regular))
@@ -589,9 +588,11 @@ async def preview_reach(
         for r in readers:
             looked[not r.in_group] += 1
             picked[not r.in_group] += r.reader.id in chosen
+    # Per kind (people, groups) where the sample holds some of that kind, else over both.
+    share = sum(picked.values()) / max(1, sum(looked.values()))
     for private in (True, False):
-        if looked[private]:
-            reach[private] += round(picked[private] * waiting[private] / looked[private])
+        ratio = picked[private] / looked[private] if looked[private] else share
+        reach[private] += round(ratio * waiting[private])
     return Reach(reach[True], reach[False], False)
 
 
