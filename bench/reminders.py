@@ -5,9 +5,9 @@
 
 Each run takes a fresh SQLite file with N subscribers the seed case reached, plans their
 reminders as publishing does (the offer sweep, in batches), then sweeps at the moment the first
-step falls due for all of them: the sweep claims, decides and queues every reminder into the outbox. What
-goes out from there is the delivery engine's work, measured by bench/broadcast.py. Reported:
-the wall and CPU seconds of planning and of the sweep, the sweep's rate, the outbox rows
+step falls due for all of them: the sweep claims, decides and queues every reminder into the
+outbox. What goes out from there is the delivery engine's work, measured by bench/broadcast.py.
+Reported: the wall and CPU seconds of planning and of the sweep, the sweep's rate, the outbox rows
 queued, and the process's peak RSS.
 """
 
