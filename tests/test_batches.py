@@ -22,6 +22,7 @@ from bot.delivery.messages import OutboundMessage
 from bot.domain.allowance import Allowance
 from bot.domain.cases import UrgentAction
 from bot.domain.subscribers import ChatType, SubscriberStatus
+from bot.rendering import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -216,3 +217,16 @@ async def test_the_preview_estimates_from_a_sample_those_on_a_limited_allowance(
     await sweep_offers(db, [other], alert, T0, "UTC")
     estimate = await preview_reach(db, [other, case], case.slug, T0, "UTC", sample=5, chunk=7)
     assert estimate == Reach(8, 4, exact=False)
+
+
+def test_the_preview_says_about_when_its_count_is_an_estimate(case: UrgentAction) -> None:
+    renderer = Renderer()
+    for language, about in (("en", "about"), ("ru", "примерно"), ("fr", "environ")):
+        estimate = renderer.render(
+            language, "org_preview.html", case=case, people=2_500, groups=3, estimate=True
+        )
+        exact = renderer.render(
+            language, "org_preview.html", case=case, people=2_500, groups=3, estimate=False
+        )
+        assert about in estimate
+        assert about not in exact
