@@ -285,11 +285,15 @@ def _advance(state: _State, standing: Sequence[OpenCase], default: Allowance) ->
         else:
             changed = True
             kept[case.slug] = (fingerprint, None)
-    generation = state.generation + 1 if changed else state.generation
+    if not changed:
+        return _State(state.generation, str(default), dict(state.cases))
+    generation = state.generation + 1
+    # A new default allowance changes what everyone may get: every case counts afresh.
+    afresh = state.default != str(default)
     return _State(
         generation,
         str(default),
-        {slug: (f, generation if g is None else g) for slug, (f, g) in kept.items()},
+        {slug: (f, generation if g is None or afresh else g) for slug, (f, g) in kept.items()},
     )
 
 
@@ -685,6 +689,14 @@ async def _sweep(
         state = _advance(known, standing, default)
         if state != known:
             await _save_state(conn, state, now)
+        # The cases that came in (or changed) under a new generation are counted afresh for
+        # organizers, as everyone is looked at once under it.
+        if state.generation != known.generation:
+            afresh = [s for s, (_, g) in state.cases.items() if g == state.generation]
+            await conn.execute(
+                "DELETE FROM case_not_offered WHERE case_slug IN (SELECT value FROM json_each(?))",
+                (json.dumps(afresh),),
+            )
     came_in = {slug: generation for slug, (_, generation) in state.cases.items()}
     payloads: dict[tuple[str, Audience], int] = {}
     while True:
