@@ -15,7 +15,8 @@ Reported per sweep: wall seconds, the people it looked at, offers queued, transa
 median, p95 and longest (what keeps a tap waiting while the sweep holds the one writer), a tap's
 latency p95 and worst while the sweep runs (a task that reads a person and writes their setting
 every 50 ms through the same database and event loop, as a tap does), and the peak RSS of the
-sweep (VmHWM, reset through /proc/self/clear_refs before it).
+sweep (VmHWM, reset through /proc/self/clear_refs before it). Last, the wall time of the
+organizer's preview of one case more.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from bot.config import Secret
 from bot.db.cases import CaseRepository
 from bot.db.connection import Connection, Database, is_postgresql
 from bot.db.migrations import migrate
-from bot.db.offers import OfferReport, sweep_offers
+from bot.db.offers import OfferReport, preview_reach, sweep_offers
 from bot.db.subscribers import SubscriberRepository
 from bot.domain.allowance import Allowance
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -245,6 +246,29 @@ async def run(
                     peak_rss_mb=round(_peak_rss_mb(), 1),
                 )
             )
+        # The organizer's preview of one case more, while the others are open.
+        extra = _case(seed, cases + 1)
+        at = PUBLISHED + timedelta(days=7)
+        durations.clear()
+        _reset_peak()
+        started = time.perf_counter()
+        reach = await preview_reach(db, [*open_cases, later, extra], extra.slug, at, "UTC")
+        wall = time.perf_counter() - started
+        results.append(
+            SweepFigures(
+                sweep=f"preview: {reach.people} people{'' if reach.exact else ' (about)'}",
+                wall_s=round(wall, 2),
+                looked_at=0,
+                offers=0,
+                transactions=0,
+                longest_ms=0.0,
+                median_ms=0.0,
+                p95_ms=0.0,
+                tap_p95_ms=0.0,
+                tap_max_ms=0.0,
+                peak_rss_mb=round(_peak_rss_mb(), 1),
+            )
+        )
         await db.close()
     return results
 
