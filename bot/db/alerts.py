@@ -48,6 +48,9 @@ class AlertRepository:
             )
             if cursor.rowcount <= 0:
                 return False
+            await conn.execute(
+                "UPDATE cases SET offered = offered + 1 WHERE slug = ?", (case.slug,)
+            )
             await plan(conn, case, now, self._default_timezone, subscriber_id)
             return True
 

@@ -190,22 +190,23 @@ def _choice(row: Row) -> Choice:
     )
 
 
-async def open_cases(
-    conn: Connection, cases: Sequence[UrgentAction], now: datetime
-) -> list[OpenCase]:
+async def open_cases(db: Database, cases: Sequence[UrgentAction], now: datetime) -> list[OpenCase]:
     """The active `cases` as the choice sees them, with how far each has reached so far.
 
-    A case not stored yet (an imported sheet in its preview) counts as published `now`.
+    One short read per case (its reach is kept on its row, its appeals counted from an index),
+    so a tap waits at most for one. A case not stored yet (an imported sheet in its preview)
+    counts as published `now`.
     """
     found = []
     for case in cases:
-        cursor = await conn.execute(
-            "SELECT (SELECT coalesce(published_at, created_at) FROM cases WHERE slug = ?),"
-            " (SELECT count(*) FROM case_alerts WHERE case_slug = ?),"
-            " (SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?)",
-            (case.slug, case.slug, case.slug),
-        )
-        row = await cursor.fetchone()
+        async with db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT (SELECT coalesce(published_at, created_at) FROM cases WHERE slug = ?),"
+                " (SELECT offered FROM cases WHERE slug = ?),"
+                " (SELECT count(DISTINCT actor) FROM actions WHERE case_slug = ?)",
+                (case.slug, case.slug, case.slug),
+            )
+            row = await cursor.fetchone()
         assert row is not None
         found.append(
             OpenCase(
@@ -216,7 +217,7 @@ async def open_cases(
                 deadline=case.deadline_moment(),
                 themes=frozenset(case.themes),
                 urgent=case.urgent,
-                reached=int(row[1]),
+                reached=int(row[1] or 0),
                 appeals=int(row[2]),
             )
         )
@@ -526,8 +527,8 @@ async def preview_reach(
     allowance get it only if the choice picks it for them over the other open cases: with up
     to `sample` active subscribers the choice runs for each of them, so the count is exact;
     above, it runs for an even sample of them and is scaled up (`exact` False)."""
+    standing = await open_cases(db, cases, now)
     async with db.read() as conn:
-        standing = await open_cases(conn, cases, now)
         default = await network_allowance(conn)
         cursor = await conn.execute(
             "SELECT count(*), coalesce(max(id), 0) FROM subscribers WHERE status = 'active'"
@@ -682,8 +683,8 @@ async def _sweep(
     report: OfferReport,
 ) -> OfferReport:
     by_slug = {c.slug: c for c in cases}
+    standing = await open_cases(db, cases, now)
     async with db.transaction() as conn:
-        standing = await open_cases(conn, cases, now)
         default = await network_allowance(conn)
         known = await _load_state(conn)
         state = _advance(known, standing, default)
@@ -736,6 +737,13 @@ async def _sweep(
                 "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at, counted)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 alerted,
+            )
+            batch_reach: dict[str, int] = {}
+            for offer in offers:
+                batch_reach[offer.slug] = batch_reach.get(offer.slug, 0) + 1
+            await conn.executemany(
+                "UPDATE cases SET offered = offered + ? WHERE slug = ?",
+                [(n, slug) for slug, n in batch_reach.items()],
             )
             for (slug, audience, when), recipients in queued.items():
                 key = (slug, audience)
@@ -814,8 +822,8 @@ async def _digests(
     batch: int,
 ) -> int:
     by_slug = {c.slug: c for c in cases}
+    standing = await open_cases(db, cases, now)
     async with db.read() as conn:
-        standing = await open_cases(conn, cases, now)
         default = await network_allowance(conn)
     sent = 0
     while True:
