@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import contextvars
 import dataclasses
+import inspect
 import json
 import os
 import statistics
@@ -70,6 +71,7 @@ class SweepFigures(TypedDict):
     offers: int
     transactions: int
     longest_ms: float
+    longest_by: str
     median_ms: float
     p95_ms: float
     tap_p95_ms: float
@@ -91,9 +93,25 @@ def _timed(db: Database, durations: list[float]) -> None:
                 started = time.perf_counter()
                 yield conn
             if not TAPPING.get():
-                durations.append(time.perf_counter() - started)
+                held_for = time.perf_counter() - started
+                durations.append(held_for)
+                if held_for >= max(durations):
+                    LONGEST[0] = _caller()
 
         setattr(db, name, held)
+
+
+# Which function of `bot` held the database longest in the current sweep.
+LONGEST = [""]
+
+
+def _caller() -> str:
+    """The innermost function of `bot` on the stack: whose hold this was."""
+    for frame in inspect.stack()[2:]:
+        module = frame.frame.f_globals.get("__name__", "")
+        if module.startswith("bot.db.") and module != "bot.db.connection":
+            return f"{module}.{frame.function}"
+    return "?"
 
 
 def _peak_rss_mb() -> float:
@@ -229,6 +247,7 @@ async def run(
             if sweeping[-1] is later and at == day:
                 await CaseRepository(db).seed([(later, "bench")], at)
             durations.clear()
+            LONGEST[0] = ""
             _reset_peak()
 
             def work(
@@ -248,6 +267,7 @@ async def run(
                     offers=report.offered,
                     transactions=len(durations),
                     longest_ms=round(max(sweep_holds) * 1000, 1),
+                    longest_by=LONGEST[0],
                     median_ms=round(statistics.median(sweep_holds) * 1000, 1),
                     p95_ms=round(_p95(sweep_holds) * 1000, 1),
                     tap_p95_ms=round(_p95(taps) * 1000, 1),
@@ -259,6 +279,7 @@ async def run(
         extra = _case(seed, cases + 1)
         at = PUBLISHED + timedelta(days=7)
         durations.clear()
+        LONGEST[0] = ""
         _reset_peak()
         started = time.perf_counter()
         reach = await preview_reach(db, [*open_cases, later, extra], extra.slug, at, "UTC")
@@ -270,7 +291,8 @@ async def run(
                 looked_at=0,
                 offers=0,
                 transactions=0,
-                longest_ms=0.0,
+                longest_ms=round(max(durations, default=0.0) * 1000, 1),
+                longest_by=LONGEST[0],
                 median_ms=0.0,
                 p95_ms=0.0,
                 tap_p95_ms=0.0,

@@ -791,6 +791,25 @@ async def _sweep(
 DigestFor = Callable[[str, Sequence[UrgentAction]], OutboundMessage]
 
 
+async def _digest_due(conn: Connection, now: datetime, batch: int) -> list[Row]:
+    """Up to `batch` active subscribers on the digest whose digest is due: first those never
+    looked at, then those whose week is up, both by an index range."""
+    cursor = await conn.execute(
+        f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND digest = 1"  # noqa: S608
+        " AND digest_due_at IS NULL LIMIT ?",
+        (batch,),
+    )
+    rows = list(await cursor.fetchall())
+    if len(rows) < batch:
+        cursor = await conn.execute(
+            f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND digest = 1"  # noqa: S608
+            " AND digest_due_at <= ? ORDER BY digest_due_at LIMIT ?",
+            (timestamp(now), batch - len(rows)),
+        )
+        rows += list(await cursor.fetchall())
+    return rows
+
+
 async def send_digests(
     db: Database,
     cases: Sequence[UrgentAction],
@@ -828,13 +847,8 @@ async def _digests(
     sent = 0
     while True:
         async with db.transaction() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND digest = 1"  # noqa: S608
-                " AND (digest_due_at IS NULL OR digest_due_at <= ?) ORDER BY id LIMIT ?",
-                (timestamp(now), batch),
-            )
             rows = await _readers(
-                conn, list(await cursor.fetchall()), now, default, default_timezone
+                conn, await _digest_due(conn, now, batch), now, default, default_timezone
             )
             if not rows:
                 return sent
