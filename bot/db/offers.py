@@ -234,7 +234,7 @@ OFFER_STATE = "offers"
 DIGEST_RETRY_EMPTY = timedelta(days=1)
 DIGEST_RETRY_NIGHT = timedelta(hours=1)
 # Subscriber ids per read when the preview counts, so a tap waits at most for one such read.
-COUNT_CHUNK = 50_000
+COUNT_CHUNK = 20_000
 # Above this many active subscribers, the preview simulates the choice for a sample of those
 # on a limited allowance and says "about"; below it, for everyone, exactly.
 PREVIEW_SAMPLE = 2_000
