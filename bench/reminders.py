@@ -4,10 +4,10 @@
     python -m bench.reminders --people 20000 --repeats 1
 
 Each run takes a fresh SQLite file with N subscribers the seed case reached, plans their
-reminders as publishing does (one transaction), then sweeps at the moment the first step falls
-due for all of them: the sweep claims, decides and queues every reminder into the outbox. What
-goes out from there is the delivery engine's work, measured by bench/broadcast.py. Reported:
-the wall and CPU seconds of planning and of the sweep, the sweep's rate, the outbox rows
+reminders as publishing does (the offer sweep, in batches), then sweeps at the moment the first
+step falls due for all of them: the sweep claims, decides and queues every reminder into the
+outbox. What goes out from there is the delivery engine's work, measured by bench/broadcast.py.
+Reported: the wall and CPU seconds of planning and of the sweep, the sweep's rate, the outbox rows
 queued, and the process's peak RSS.
 """
 
@@ -27,10 +27,10 @@ from pathlib import Path
 
 from bot import eventloop
 from bot.catalogue import load_case
-from bot.db.alerts import alert_subscribers
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
 from bot.db.migrations import migrate
+from bot.db.offers import sweep_offers
 from bot.db.reminders import ReminderRepository
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -69,9 +69,7 @@ async def one_run(people: int) -> dict[str, float]:
             )
 
         wall, cpu = time.perf_counter(), time.process_time()
-        await alert_subscribers(
-            db, case, lambda _: OutboundMessage.text("alert"), PUBLISHED, "UTC"
-        )
+        await sweep_offers(db, [case], lambda *_: OutboundMessage.text("alert"), PUBLISHED, "UTC")
         publish_wall, publish_cpu = time.perf_counter() - wall, time.process_time() - cpu
 
         due = steps(case, "UTC", PUBLISHED)[0].due

@@ -4,6 +4,7 @@ nothing unfinished does no work over all subscribers."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import load_case
-from bot.db.alerts import alert_subscribers, audience_size, queue_to_alerted
+from bot.db.alerts import queue_to_alerted
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
+from bot.db.offers import ChoiceRepository, Reach, preview_reach, sweep_offers
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
+from bot.domain.allowance import Allowance
 from bot.domain.cases import UrgentAction
 from bot.domain.subscribers import ChatType, SubscriberStatus
+from bot.rendering import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -27,7 +31,10 @@ OLGA = 42
 
 @pytest.fixture
 async def case(db: Database) -> UrgentAction:
-    shipped = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
+    # The shipped case, still open (its deadline passed in 2022).
+    shipped = dataclasses.replace(
+        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), key_dates=()
+    )
     await CaseRepository(db).seed([(shipped, "kz-zhanbolat-mamay.toml")], T0)
     return shipped
 
@@ -45,6 +52,10 @@ async def rows_per_chat(db: Database, kind: str) -> Counter[int]:
     async with db.read() as conn:
         cursor = await conn.execute("SELECT chat_id FROM outbox WHERE kind = ?", (kind,))
         return Counter(int(row[0]) for row in await cursor.fetchall())
+
+
+def alert(*_: object) -> OutboundMessage:
+    return OutboundMessage.text("alert")
 
 
 def news(language: str) -> OutboundMessage:
@@ -127,17 +138,15 @@ async def test_a_publish_done_is_not_gone_over_again_at_start(
     db: Database, case: UrgentAction
 ) -> None:
     await people(db, 12)
-
-    def alert(_: object) -> OutboundMessage:
-        return OutboundMessage.text("alert")
-
-    assert await alert_subscribers(db, case, alert, T0, "UTC", batch=5) == 12
-    # Someone the alert missed (as if subscribed between two batches by another path): a start
-    # looks at nobody again, since the publish finished; a new publish would.
+    published = await sweep_offers(db, [case], alert, T0, "UTC", batch=5)
+    assert (published.looked_at, published.offered) == (12, 12)
+    # A start reads nobody again, since everyone was looked at under the case...
+    assert (await sweep_offers(db, [case], alert, T0, "UTC")).looked_at == 0
+    # ...but for someone who joined since: the one read, and offered the case.
     repository = SubscriberRepository(db)
     await repository.subscribe(99, ChatType.PRIVATE, "en", T0)
-    assert await alert_subscribers(db, case, alert, T0, "UTC", resume=True) == 0
-    assert await alert_subscribers(db, case, alert, T0, "UTC") == 1
+    joined = await sweep_offers(db, [case], alert, T0, "UTC")
+    assert (joined.looked_at, joined.offered) == (1, 1)
     assert set((await rows_per_chat(db, "alert")).values()) == {1}
 
 
@@ -149,14 +158,18 @@ async def test_the_audience_is_counted_over_ranges_as_it_is_alerted(
     await repository.set_status(2, SubscriberStatus.STOPPED, T0)
     await repository.set_countries(3, ["RU"], T0)
     await repository.set_countries(4, [case.country_code, "RU"], T0)
-    # 23 chats: 4 groups (5, 10, 15, 20), one stopped, one wanting only Russia's cases.
-    assert await audience_size(db, case, chunk=4) == (17, 4)
-    assert await audience_size(db, case) == (17, 4)
+    # 23 chats: 4 groups (5, 10, 15, 20), one stopped, one wanting only Russia's cases. The
+    # choice run for everyone (`sample` above their number), or counted in SQL over ranges.
+    exact = Reach(17, 4, exact=True)
+    assert await preview_reach(db, [case], case.slug, T0, "UTC") == exact
+    assert await preview_reach(db, [case], case.slug, T0, "UTC", sample=0, chunk=4) == exact
     broadcasts = BroadcastRepository(db)
     assert await broadcasts.audience_size("all", chunk=4) == 22
     assert await broadcasts.audience_size("lang:ru", chunk=4) == 7
-    await alert_subscribers(db, case, lambda _: OutboundMessage.text("alert"), T0, "UTC")
-    assert await audience_size(db, case, chunk=4) == (0, 0)
+    await sweep_offers(db, [case], alert, T0, "UTC")
+    assert await preview_reach(db, [case], case.slug, T0, "UTC", sample=0, chunk=4) == Reach(
+        0, 0, exact=True
+    )
     assert await broadcasts.audience_size(f"case:{case.slug}", chunk=4) == 21
     assert await broadcasts.audience_size(f"notacted:{case.slug}", chunk=4) == 21
 
@@ -165,7 +178,7 @@ async def test_a_closed_case_tells_everyone_it_reached_once_in_batches(
     db: Database, case: UrgentAction
 ) -> None:
     await people(db, 10)
-    await alert_subscribers(db, case, lambda _: OutboundMessage.text("alert"), T0, "UTC")
+    await sweep_offers(db, [case], alert, T0, "UTC")
     await SubscriberRepository(db).set_status(4, SubscriberStatus.STOPPED, T0)
     async with db.transaction() as conn:
         await conn.execute(
@@ -185,3 +198,35 @@ async def test_a_closed_case_tells_everyone_it_reached_once_in_batches(
     assert set(counts.values()) == {1}
     # Rendered once per language and "acted", whatever the number of batches.
     assert sorted(rendered) == [("en", False), ("en", True), ("ru", False)]
+
+
+async def test_the_preview_estimates_from_a_sample_those_on_a_limited_allowance(
+    db: Database, case: UrgentAction
+) -> None:
+    await people(db, 30)
+    choices = ChoiceRepository(db)
+    for chat_id in [n for n in range(1, 21) if n % 5] + [-5, -10]:
+        await choices.set_allowance(chat_id, Allowance.ONE_A_WEEK, T0)
+    # 24 people, 16 of them on one a week; 6 groups, 2 of them on one a week. Nothing else is
+    # open, so the case would go to all, and the sample says so.
+    estimate = await preview_reach(db, [case], case.slug, T0, "UTC", sample=5, chunk=7)
+    assert estimate == Reach(24, 6, exact=False)
+    # Those whose week's case is spent would not get it now: the sample sees it too.
+    (other,) = [dataclasses.replace(case, slug="kz-other")]
+    await CaseRepository(db).seed([(other, "kz-other.toml")], T0)
+    await sweep_offers(db, [other], alert, T0, "UTC")
+    estimate = await preview_reach(db, [other, case], case.slug, T0, "UTC", sample=5, chunk=7)
+    assert estimate == Reach(8, 4, exact=False)
+
+
+def test_the_preview_says_about_when_its_count_is_an_estimate(case: UrgentAction) -> None:
+    renderer = Renderer()
+    for language, about in (("en", "about"), ("ru", "примерно"), ("fr", "environ")):
+        estimate = renderer.render(
+            language, "org_preview.html", case=case, people=2_500, groups=3, estimate=True
+        )
+        exact = renderer.render(
+            language, "org_preview.html", case=case, people=2_500, groups=3, estimate=False
+        )
+        assert about in estimate
+        assert about not in exact

@@ -1,4 +1,4 @@
-"""The offer-sweep benchmark runs on a small scale: each sweep offers what its moment allows."""
+"""The offer-sweep benchmark runs on a small scale: each sweep reads whom its moment needs."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ from bench import offer_sweep
 from bot import eventloop
 
 
-def test_a_small_offer_sweep_offers_at_publish_nothing_an_hour_later_and_the_weekly_slots() -> (
-    None
-):
-    at_publish, hour_later, week_later = eventloop.run(offer_sweep.run(people=200, cases=4))
+def test_a_small_offer_sweep_reads_everyone_at_publish_nobody_after_and_the_weekly_slots() -> None:
+    at_publish, steady, one_more, week_later, preview = eventloop.run(
+        offer_sweep.run(people=200, cases=4)
+    )
     # 50 on every case get all 4 (45 of them; 5 digest readers get none), 130 on an allowance
     # one each; a fifth follows only KZ and BY, which two of the four cases are about.
+    assert at_publish["looked_at"] == 200
     assert at_publish["offers"] > 150
-    assert hour_later["offers"] == 0
+    # Ten minutes on, nothing new: nobody is read; a short read for each of the four open
+    # cases, the generation's transaction and the empty read.
+    assert (steady["looked_at"], steady["offers"], steady["transactions"]) == (0, 0, 6)
+    # A case more: everyone is read once; those on every case who follow its country get it.
+    assert one_more["looked_at"] == 200
+    assert 0 < one_more["offers"] < 50
     # A week on, the weekly slots come round (up to 3 a week, 1 a week); two a month wait.
+    assert 0 < week_later["looked_at"] < 200
     assert 0 < week_later["offers"] < at_publish["offers"]
-    for sweep in (at_publish, hour_later, week_later):
-        # Two batches of 100 people, the read that finds no more, and the reasons.
-        assert sweep["transactions"] == 4
+    # The preview of one case more: 200 people is few enough to count exactly.
+    assert preview["sweep"].startswith("preview: ")
+    assert not preview["sweep"].endswith("(about)")

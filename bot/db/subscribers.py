@@ -10,6 +10,10 @@ from datetime import datetime
 from bot.db.connection import Connection, Database, Row
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
 
+# Set with every change of a subscriber's own choice (or their return): the offer sweep looks at
+# them again at its next run (bot.db.offers), keeping the generation they were last looked at.
+LOOK_AGAIN = "offers_seen = -abs(offers_seen)"
+
 _SELECT = (
     "SELECT id, chat_id, chat_type, actor, language, countries, timezone, signature, status,"
     " subscribed_at, updated_at, home_country FROM subscribers"
@@ -73,7 +77,8 @@ class SubscriberRepository:
                 )
             elif existing.status is not SubscriberStatus.ACTIVE:
                 await conn.execute(
-                    "UPDATE subscribers SET status = 'active', updated_at = ? WHERE chat_id = ?",
+                    f"UPDATE subscribers SET status = 'active', updated_at = ?, {LOOK_AGAIN}"  # noqa: S608
+                    " WHERE chat_id = ?",
                     (now.isoformat(), chat_id),
                 )
             subscriber = await fetch_by_chat(conn, chat_id)
@@ -84,7 +89,8 @@ class SubscriberRepository:
         """Set the status of `chat_id`; return whether such a subscriber exists."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE subscribers SET status = ?, updated_at = ? WHERE chat_id = ?",
+                f"UPDATE subscribers SET status = ?, updated_at = ?, {LOOK_AGAIN}"  # noqa: S608
+                " WHERE chat_id = ?",
                 (status, now.isoformat(), chat_id),
             )
             return cursor.rowcount > 0
@@ -139,6 +145,7 @@ class SubscriberRepository:
         # `column` is one of this class's own literals, never input.
         async with self._db.transaction() as conn:
             await conn.execute(
-                f"UPDATE subscribers SET {column} = ?, updated_at = ? WHERE chat_id = ?",  # noqa: S608
+                f"UPDATE subscribers SET {column} = ?, updated_at = ?,"  # noqa: S608
+                f" {LOOK_AGAIN} WHERE chat_id = ?",
                 (value, now.isoformat(), chat_id),
             )

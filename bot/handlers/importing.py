@@ -32,7 +32,7 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
-from bot.db.offers import reach_at_publish
+from bot.db.offers import preview_reach
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
@@ -397,7 +397,7 @@ async def _preview(update: Update, context: BotContext, language: str, case: Urg
     await send(chat, Screen(card.text))
     # The same count as the organizers' own preview: whom the offer sweep would reach now.
     opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    people, groups = await reach_at_publish(
+    reach = await preview_reach(
         services.db,
         [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
         case.slug,
@@ -408,7 +408,15 @@ async def _preview(update: Update, context: BotContext, language: str, case: Urg
         services.renderer.button(language, "org_confirm_publish"),
         callback_data=_data(case.slug, "now"),
     )
-    body = text(context, language, "org_preview.html", case=case, people=people, groups=groups)
+    body = text(
+        context,
+        language,
+        "org_preview.html",
+        case=case,
+        people=reach.people,
+        groups=reach.groups,
+        estimate=not reach.exact,
+    )
     await send(chat, Screen(body, InlineKeyboardMarkup([[now]])))
 
 

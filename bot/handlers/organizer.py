@@ -20,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import queue_to_alerted
-from bot.db.offers import case_offers, reach_at_publish
+from bot.db.offers import case_offers, preview_reach
 from bot.db.organizers import OrganizerRepository
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import OutboundMessage
@@ -128,7 +128,7 @@ async def preview(update: Update, context: BotContext) -> None:
     await send(chat, card)
     # Who publishing now would reach, within their allowances; the others at their next slot.
     opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    people, groups = await reach_at_publish(
+    reach = await preview_reach(
         services.db,
         [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
         case.slug,
@@ -148,7 +148,15 @@ async def preview(update: Update, context: BotContext) -> None:
     await send(
         chat,
         Screen(
-            text(context, language, "org_preview.html", case=case, people=people, groups=groups),
+            text(
+                context,
+                language,
+                "org_preview.html",
+                case=case,
+                people=reach.people,
+                groups=reach.groups,
+                estimate=not reach.exact,
+            ),
             confirm,
         ),
     )

@@ -237,7 +237,7 @@ async def test_organizers_see_whom_a_case_was_offered_to_and_why_not_the_others(
     # One count of whom the case went to, said once; each reason on a line of its own.
     assert "Offered to: 1" in lines
     assert "Reached" not in results.text
-    assert "Not offered, at the latest sweep:" in lines
+    assert "Not offered when first considered:" in lines
     assert "• their allowance was used up or went to other cases: 1" in lines
     assert "• they follow other countries: 1" in lines
 

@@ -7,7 +7,7 @@ import json
 import time
 
 from bot.context import UrgentActionApp
-from bot.db.alerts import alert_subscribers
+from bot.db.offers import sweep_offers
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
@@ -114,14 +114,14 @@ async def test_settings_switch_the_language_and_choose_countries(
         seed, slug="eg-elsewhere", country="Egypt", country_code="EG", status=CaseStatus.ACTIVE
     )
     await services.cases.seed([(elsewhere, "test")], services.clock())
-    reached = await alert_subscribers(
+    report = await sweep_offers(
         services.db,
-        elsewhere,
-        lambda _: OutboundMessage.text("alert"),
+        [elsewhere],
+        lambda *_: OutboundMessage.text("alert"),
         services.clock(),
         services.settings.default_timezone,
     )
-    assert reached == 0
+    assert report.by_case.get(elsewhere.slug, 0) == 0
 
 
 async def test_taps_are_answered_within_a_second_and_count_once(

@@ -13,10 +13,11 @@ import pytest
 
 from bot.config import Secret
 from bot.db.actions import ActionRepository
-from bot.db.alerts import AlertRepository, alert_subscribers
+from bot.db.alerts import AlertRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
 from bot.db.migrations import migrate
+from bot.db.offers import sweep_offers
 from bot.db.reminders import ReminderRepository, SweepReport
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
@@ -30,6 +31,11 @@ WEEK_BEFORE = datetime(2022, 6, 5, 17, 59, tzinfo=UTC)
 TWO_DAYS_BEFORE = datetime(2022, 6, 10, 17, 59, tzinfo=UTC)
 MORNING_OF = datetime(2022, 6, 12, 8, 0, tzinfo=UTC)
 GRACE = timedelta(hours=12)
+
+
+def alert(*_: object) -> OutboundMessage:
+    """The case's alert, whatever the case and audience."""
+    return OutboundMessage.text("alert")
 
 
 @dataclasses.dataclass
@@ -113,10 +119,8 @@ async def test_publishing_plans_for_everyone_alerted_but_not_for_groups(world: W
     boris = await world.person(2, "Asia/Almaty")
     group, _ = await world.subscribers.subscribe(-100, ChatType.GROUP, "en", MAY_20)
     case = await world.case()
-    count = await alert_subscribers(
-        world.db, case, lambda _: OutboundMessage.text("alert"), MAY_20, "UTC"
-    )
-    assert count == 3
+    report = await sweep_offers(world.db, [case], alert, MAY_20, "UTC")
+    assert report.offered == 3
     assert len(await world.reminders.pending(anna.id)) == 3
     assert len(await world.reminders.pending(boris.id)) == 3
     assert await world.reminders.pending(group.id) == []
@@ -264,7 +268,7 @@ async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> Non
     case = await world.case()
     made = 0
 
-    def crash_after_two_batches(_: object) -> OutboundMessage:
+    def crash_after_two_batches(*_: object) -> OutboundMessage:
         nonlocal made
         made += 1
         if made > 1:
@@ -275,7 +279,7 @@ async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> Non
     # comes with a second audience.
     await world.subscribers.set_language(7, "ru", MAY_20)
     with pytest.raises(RuntimeError):
-        await alert_subscribers(world.db, case, crash_after_two_batches, MAY_20, "UTC", batch=3)
+        await sweep_offers(world.db, [case], crash_after_two_batches, MAY_20, "UTC", batch=3)
     async with world.db.read() as conn:
         cursor = await conn.execute("SELECT count(*) FROM case_alerts")
         row = await cursor.fetchone()
@@ -283,16 +287,9 @@ async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> Non
     first_part = int(row[0])
     assert 0 < first_part < 7
     # At start the bot finishes the job: the rest, once each, with their reminders.
-    rest = await alert_subscribers(
-        world.db,
-        case,
-        lambda _: OutboundMessage.text("alert"),
-        MAY_20,
-        "UTC",
-        batch=3,
-        resume=True,
-    )
-    assert first_part + rest == 7
+    rest = await sweep_offers(world.db, [case], alert, MAY_20, "UTC", batch=3)
+    assert first_part + rest.offered == 7
+    assert rest.looked_at == 7 - first_part  # those done are not read again
     async with world.db.read() as conn:
         cursor = await conn.execute(
             "SELECT chat_id, count(*) FROM outbox WHERE kind = 'alert' GROUP BY chat_id"
@@ -303,7 +300,8 @@ async def test_a_publish_cut_short_resumes_where_it_stopped(world: World) -> Non
         subscriber = await world.subscribers.get(chat_id)
         assert subscriber is not None
         assert len(await world.reminders.pending(subscriber.id)) == 3
-    assert await alert_subscribers(world.db, case, crash_after_two_batches, MAY_20, "UTC") == 0
+    again = await sweep_offers(world.db, [case], crash_after_two_batches, MAY_20, "UTC")
+    assert (again.looked_at, again.offered) == (0, 0)
 
 
 # ---- several processes on one database ------------------------------------------------------
@@ -344,17 +342,15 @@ async def test_two_processes_publishing_one_case_at_once_alert_each_person_once(
     other = await second_process(world, database)
     case = await world.case()
     try:
-        counts = await asyncio.gather(
+        reports = await asyncio.gather(
             *(
-                alert_subscribers(
-                    each.db, case, lambda _: OutboundMessage.text("alert"), MAY_20, "UTC", batch=7
-                )
+                sweep_offers(each.db, [case], alert, MAY_20, "UTC", batch=7)
                 for each in (world, other)
             )
         )
     finally:
         await other.db.close()
-    assert sum(counts) == 60
+    assert sum(report.offered for report in reports) == 60
     async with world.db.read() as conn:
         cursor = await conn.execute(
             "SELECT chat_id, count(*) FROM outbox WHERE kind = 'alert' GROUP BY chat_id"
