@@ -333,9 +333,24 @@ def _first(*found: int | None, after: int = -1) -> int | None:
     return min((k for k in found if k is not None and k > after), default=None)
 
 
+# A heading in ordinary case after the sheet's label: "Honduras: amenazan a una defensora".
+_COUNTRY_HEADING = re.compile(r"^(?P<country>[^:.]{3,40}):\s*(?P<title>[^:]{3,120}?)$")
+
+
 def _section(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, 0)
     _title_and_country(heading, sheet)
+    if sheet.title is None:
+        # "Acción urgente" / "Honduras: amenazan a una defensora del río" in ordinary case.
+        k = i
+        while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
+            k += 1
+        found = _COUNTRY_HEADING.match(lines[k].strip()) if k < len(lines) else None
+        if found and country_code(found["country"]) and not _TERMINAL.search(found["title"]):
+            sheet.country = sheet.country or found["country"].strip()
+            title = found["title"].strip()
+            sheet.title = title[:1].upper() + title[1:]
+            i = k + 1
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)

@@ -261,22 +261,31 @@ def recase_words(caps: str) -> str:
     return " ".join(out)
 
 
-def recase_title(caps: str, body: str) -> str:
-    """A heading written in capitals, in sentence case; words the body capitalises stay so."""
+def recase_title(caps: str, body: str, *, nouns_capitalised: bool = False) -> str:
+    """A heading written in capitals, in sentence case; words the body capitalises stay so.
+
+    In a language whose nouns take a capital (German), a word the body never writes in lower
+    case keeps its capital: "JOURNALISTIN IN HAFT" is "Journalistin in Haft"."""
     if caps != caps.upper():
         return caps
     proper = proper_words(body)
+    common = lower_words(body) if nouns_capitalised else set()
     words = caps.split()
     out = []
     for i, word in enumerate(words):
         lower = word.lower()
         if _plain_quotes(lower) in proper:
             out.append(proper[_plain_quotes(lower)])
-        elif i == 0:
+        elif i == 0 or (nouns_capitalised and _plain_quotes(lower) not in common):
             out.append(_capitalize(lower))
         else:
             out.append(lower)
     return " ".join(out)
+
+
+def lower_words(body: str) -> set[str]:
+    """The words a text writes in lower case somewhere."""
+    return {_plain_quotes(w.lower()) for w in re.findall(r"[\w’'-]+", body) if w[0].islower()}
 
 
 def proper_words(body: str) -> dict[str, str]:

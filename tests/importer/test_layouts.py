@@ -631,3 +631,34 @@ def test_an_officials_title_going_on_over_the_next_line_stays_the_title() -> Non
     )
     assert organisation == "Prime Minister's Office"
     assert address == ["44000 Islamabad - Pakistan"]
+
+
+def test_a_german_sheet_keeps_its_nouns_capitals_in_title_description_and_deadline() -> None:
+    """German nouns take a capital: "HAFT" in a heading is "Haft", a description read from the
+    summary stays "Umweltschützerin", and the sheet's own deadline words keep "Sie"."""
+    imported, case = read("de-briefaktion-aserbaidschan-2023.txt")
+    assert case.texts["de"].title == "Umweltschützerin in Haft"
+    assert case.country_code == "AZ"
+    assert [(p.name, p.description["de"]) for p in case.people] == [
+        ("Leyla Hasanova", "Umweltschützerin")
+    ]
+    deadline = next(d for d in imported.mapping["key_dates"] if d.get("deadline"))
+    assert deadline["date"] == date(2023, 7, 12)
+    assert deadline["label"]["de"] == "Bitte schreiben Sie bis zum"
+    _, belarus = read("de-eilaktion-belarus-2019.txt")
+    assert belarus.texts["de"].title == "Journalistin in Haft"
+    assert [p.description["de"] for p in belarus.people] == ["Journalistin"]
+
+
+def test_a_person_named_only_by_a_bare_description_and_the_asks_is_found() -> None:
+    """ "Lucía Cárcamo, integrante de un consejo ..." has no article and no word for what she
+    is; the asks name her again ("contra Lucía Cárcamo"): she is the person at risk. The
+    heading in ordinary case after "Acción urgente" is the title."""
+    imported, case = read("es-temas-linea-honduras-2024.txt")
+    assert case.slug == "hn-lucia-carcamo"
+    assert [(p.name, p.description["es"]) for p in case.people] == [
+        ("Lucía Cárcamo", "integrante de un consejo comunitario lenca de Intibucá")
+    ]
+    assert case.texts["es"].title == "Amenazan a una defensora del río"
+    assert (NoteKind.GUESSED, "people[0].name") in notes(imported)
+    assert imported.gaps == ()
