@@ -93,6 +93,24 @@ ASK_INTRO = re.compile(
     r"|^(?:bitte\s+)?schreiben sie\b.*:$|^(?:in )?(?:ihren|den) (?:appellen|schreiben)\b.*:$",
     re.IGNORECASE,
 )
+# Asks written as one sentence, with no colon and no bullets: "Please write immediately to the
+# Minister calling on the authorities to release ... and to ensure ...", "Écrivez au ministre
+# pour lui demander de ...", "Escriban al fiscal pidiéndole que ...", "Schreiben Sie an den
+# Minister und fordern Sie ihn auf, ...". The asks are what follows the asking words.
+ASK_SENTENCE = re.compile(
+    r"^(?:please\s+)?(?:write|send (?:appeals|letters|emails)|appeal)\b[^.:]*?\b(?:urging"
+    r"|calling (?:on|upon)|calling for|asking|demanding|to urge|to call (?:on|upon)|to ask"
+    r"|to demand)\b\s*(?P<en>.+)$"
+    r"|^(?:veuillez |merci d'|merci de )?(?:[ée]cri(?:re|vez)|envoyez)\b[^.:]*?\b(?:pour"
+    r" (?:lui |leur )?(?:demander|exiger)|en (?:lui |leur )?demandant|en (?:l'|les )?exhortant"
+    r"|afin de (?:lui |leur )?demander)\s+(?:instamment\s+)?(?P<fr>(?:de|d'|que)\b.+)$"
+    r"|^(?:por favor,?\s+)?(?:escrib(?:an|e|id)|env[íi](?:en|a|ad))\b[^.:]*?\b(?:pidi[ée]ndo(?:le|les)?"
+    r"|inst[áa]ndo(?:le|les)?(?: a)?|exigi[ée]ndo(?:le|les)?|para (?:pedir|exigir)(?:le|les)?)"
+    r"\s+(?P<es>(?:que|a que)\b.+)$"
+    r"|^(?:bitte\s+)?schreiben sie\b[^.:]*?\bund (?:fordern|bitten) sie (?:ihn|sie|die beh[öo]rden)?"
+    r"\s*(?:dringend\s+)?(?:auf,?|darum,?)\s+(?P<de>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # A heading that starts the action part: "TAKE ACTION", "Actúa:", "Agissez", "Handeln Sie".
 TAKE_ACTION = re.compile(
     r"^(?:take action|act now|actúa|actuad|act[úu]en|agissez|agir|passez [àa] l'action"

@@ -114,7 +114,47 @@ def parse_sheet(lines: list[str]) -> Sheet:
     sheet = Sheet(_layout(plain))
     body = _meta(lines, sheet)
     READERS[sheet.layout](body, sheet)
+    if not sheet.asks:
+        _asks_in_a_sentence(sheet)
     return sheet
+
+
+def _asks_in_a_sentence(sheet: Sheet) -> None:
+    """Asks written only as a sentence of the story ("Please write ... calling on the
+    authorities to release ... and to ensure ..."): the asks it holds, and the sentence out of
+    the story, where it is an instruction and not what happened."""
+    for k, paragraph in enumerate(sheet.story):
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])", paragraph)
+        for j, sentence in enumerate(sentences):
+            match = labels.ASK_SENTENCE.match(sentence.strip())
+            if match is None:
+                continue
+            found = next(g for g in match.groups() if g)
+            # "calling on the authorities to release ...": the asks start after "... to".
+            found = _ASKED_WHO.sub("", found, count=1)
+            found = re.sub(r"^(?:for|to)\s+", "", found, flags=re.IGNORECASE)
+            asks = _split_asks(_ASK_END.sub("", found), again=True)
+            if not asks:
+                continue
+            sheet.asks = asks
+            rest = " ".join(sentences[:j] + sentences[j + 1 :]).strip()
+            sheet.story[k : k + 1] = [rest] if rest else []
+            return
+
+
+# Whom the sentence asks, before its asks: "the authorities to", "the Minister of Justice to".
+_ASKED_WHO = re.compile(
+    r"^(?:(?!and\b|to\b|for\b)[\w'’-]+\s+){0,4}?(?:authorities|government|minister|president"
+    r"|prosecutor|king|governor|him|her|them)(?:\s+(?:of|for)\s+(?:(?!and\b|to\b)[\w'’-]+\s*){1,4}?)?"
+    r"\s+to\s+",
+    re.IGNORECASE,
+)
+# A German sentence's asks, each an infinitive with "zu": "Ana Ruiz freizulassen und sie vor
+# Folter zu schützen" holds two.
+_ZU_AND = re.compile(r"(?<=\wen)\s+und\s+(?=(?:\S+\s+){0,8}?(?:zu\s+\S+en|\S+zu\S+en)\b)")
+_ZU_END = re.compile(r"(?:\bzu\s+\S+en|\S+zu\S+en)$")
+# What ends an ask sentence and is not an ask: its full stop, "The deadline for appeals is".
+_ASK_END = re.compile(r"\s*[.!]?\s*$")
 
 
 def _layout(lines: list[str]) -> str:
@@ -571,12 +611,29 @@ def _letter_opening(lines: list[str]) -> int | None:
     return None
 
 
-def _split_asks(sentence: str) -> list[str]:
+# In a sentence of asks, each ask again after "and": "de libérer ... et de garantir ...",
+# "que investigue ... y que proteja ...".
+_AND_AGAIN = r"|,?\s+(?:et|ainsi que)\s+(?=(?:de\s|d')\s*)|,?\s+y\s+(?=(?:que|a que)\s+)"
+
+
+def _split_asks(sentence: str, *, again: bool = False) -> list[str]:
     """ "release her immediately, and to ensure that ..." as the two asks it holds."""
     parts = re.split(
-        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?|,?\s+and\s+to\s+", sentence
+        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?"
+        # "and to ensure ...", not "access to lawyers and to their families".
+        r"|,?\s+and\s+to\s+(?!(?:the|their|his|her|its|a|an|all|any|other)\b)"
+        + (_AND_AGAIN if again else ""),
+        sentence,
     )
-    return [_ask(p) for p in parts if _ask(p)]
+    asks: list[str] = []
+    for part in parts:
+        cut = 0
+        for match in _ZU_AND.finditer(part):
+            if _ZU_END.search(part[cut : match.start()]):
+                asks.append(part[cut : match.start()])
+                cut = match.end()
+        asks.append(part[cut:])
+    return [_ask(p) for p in asks if _ask(p)]
 
 
 def _ask(text: str) -> str:

@@ -11,6 +11,7 @@ from datetime import date
 from bot.catalogue import FACTS_LIMIT, case_from_mapping, gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.build import Imported, import_sheet, unique_slug
+from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import country_code, dates_in, find_country, slug_for
 from bot.importer.officials import address_block
 from bot.importer.references import find_reference
@@ -662,3 +663,47 @@ def test_a_person_named_only_by_a_bare_description_and_the_asks_is_found() -> No
     assert case.texts["es"].title == "Amenazan a una defensora del río"
     assert (NoteKind.GUESSED, "people[0].name") in notes(imported)
     assert imported.gaps == ()
+
+
+def test_asks_written_only_as_a_sentence_are_the_asks_and_leave_the_story() -> None:
+    """ "Please write immediately to the Minister calling on the authorities to release A, B, C
+    and D ..., and to ensure ..." has no colon and no bullets: its two asks are the case's, the
+    instruction is not background, and the four Honorary Members are the people at risk."""
+    imported, case = read("section-sentence-asks-cambodia-2016.txt")
+    assert case.texts["en"].asks == (
+        "release Sok Chanthy, Heng Vannak, Chea Sopheap and Keo Ratana immediately and"
+        " unconditionally",
+        "ensure that while they are held they have access to lawyers of their choosing and to"
+        " their families",
+    )
+    assert "Please write" not in case.texts["en"].background
+    assert [p.name for p in case.people] == [
+        "Sok Chanthy",
+        "Heng Vannak",
+        "Chea Sopheap",
+        "Keo Ratana",
+    ]
+    assert {p.description["en"] for p in case.people} == {"Honorary Members"}
+    assert imported.gaps == ()
+
+
+def test_asks_in_a_sentence_are_read_in_french_spanish_and_german() -> None:
+
+    def asks(sentence: str) -> list[str]:
+        sheet: Sheet = parse_sheet(["Ana Ruiz fue detenida el 3 de mayo.", "", sentence])
+        return sheet.asks
+
+    assert asks(
+        "Écrivez au ministre de la Justice pour lui demander de libérer Ana Ruiz et de garantir"
+        " qu'elle puisse voir sa famille."
+    ) == ["de libérer Ana Ruiz", "de garantir qu'elle puisse voir sa famille"]
+    assert asks(
+        "Escriban al Fiscal General pidiéndole que investigue las amenazas y que proteja a la"
+        " comunidad."
+    ) == ["que investigue las amenazas", "que proteja a la comunidad"]
+    assert asks(
+        "Schreiben Sie an den Justizminister und fordern Sie ihn auf, Ana Ruiz freizulassen und"
+        " sie vor Folter zu schützen."
+    ) == ["Ana Ruiz freizulassen", "sie vor Folter zu schützen"]
+    # A sentence that tells of writing but asks nothing is story, not asks.
+    assert asks("Her lawyer wrote to the court on 4 May.") == []
