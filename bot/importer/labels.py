@@ -104,10 +104,11 @@ ASK_SENTENCE = re.compile(
     r"|^(?:veuillez |merci d'|merci de )?(?:[ée]cri(?:re|vez)|envoyez)\b[^.:]*?\b(?:pour"
     r" (?:lui |leur )?(?:demander|exiger)|en (?:lui |leur )?demandant|en (?:l'|les )?exhortant"
     r"|afin de (?:lui |leur )?demander)\s+(?:instamment\s+)?(?P<fr>(?:de|d'|que)\b.+)$"
-    r"|^(?:por favor,?\s+)?(?:escrib(?:an|e|id)|env[íi](?:en|a|ad))\b[^.:]*?\b(?:pidi[ée]ndo(?:le|les)?"
-    r"|inst[áa]ndo(?:le|les)?(?: a)?|exigi[ée]ndo(?:le|les)?|para (?:pedir|exigir)(?:le|les)?)"
+    r"|^(?:por favor,?\s+)?(?:escrib(?:an|e|id)|env[íi](?:en|a|ad))\b[^.:]*?\b"
+    r"(?:pidi[ée]ndo(?:le|les)?|inst[áa]ndo(?:le|les)?(?: a)?|exigi[ée]ndo(?:le|les)?|para (?:pedir|exigir)(?:le|les)?)"
     r"\s+(?P<es>(?:que|a que)\b.+)$"
-    r"|^(?:bitte\s+)?schreiben sie\b[^.:]*?\bund (?:fordern|bitten) sie (?:ihn|sie|die beh[öo]rden)?"
+    r"|^(?:bitte\s+)?schreiben sie\b[^.:]*?\bund (?:fordern|bitten) sie"
+    r" (?:ihn|sie|die beh[öo]rden)?"
     r"\s*(?:dringend\s+)?(?:auf,?|darum,?)\s+(?P<de>.+)$",
     re.IGNORECASE | re.DOTALL,
 )
