@@ -310,7 +310,7 @@ async def test_a_cut_off_sheet_is_kept_as_a_draft_that_cannot_be_published_until
     card, review = await send_sheet(olga, "cut-off-turkey.txt")
     assert "Selin Aydın" in card.text
     assert "A new case: xx-selin-aydin" in review.text
-    assert "Before it is published, complete: country, country_code" in review.text
+    assert "Before it is published, complete: country, country_code and" in review.text
     assert "text.en.asks" in review.text
     # What it lacks cannot go out: only keeping it as a draft, or discarding it.
     assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]

@@ -34,3 +34,31 @@ def test_what_a_sheet_says_is_escaped_in_the_chat() -> None:
         "en", "import_review.html", imported=imported, notes=imported.report.notes, more=0
     )
     assert "“&lt;b&gt;x&lt;/b&gt;@&amp;” is not an email address" in review
+
+
+@pytest.mark.parametrize(
+    ("language", "joined"),
+    [
+        ("en", "text.en.asks and targets"),
+        ("ar", "text.en.asks وtargets"),
+        ("fr", "text.en.asks et targets"),
+    ],
+)
+def test_the_fields_to_complete_are_listed_as_the_language_lists(
+    language: str, joined: str
+) -> None:
+    imported = import_fixture("egypt-adel-released.txt")
+    assert imported.gaps == ("text.en.asks", "targets")
+    renderer = Renderer()
+    review = renderer.render(language, "import_review.html", imported=imported, notes=[], more=0)
+    report = renderer.render(
+        language,
+        "import_report.txt",
+        source="egypt-adel-released.txt",
+        imported=imported,
+        found=[],
+        written=None,
+        refused=None,
+    )
+    assert joined in review and joined in report
+    assert "text.en.asks, targets" not in review + report
