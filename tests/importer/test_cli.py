@@ -92,3 +92,14 @@ def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_load
     checked = capsys.readouterr().out
     assert "eg-karim-adel.toml: a draft, to complete: text.en.asks, targets" in checked
     assert "1 case(s) valid, 0 problem(s)" in checked
+
+
+def test_a_page_listing_several_cases_writes_nothing_and_names_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["import", str(SHEETS / "web-listing-act-now-2020.txt"), "--out", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "This page lists 3 Urgent Actions, not one sheet:" in err
+    assert "• UA 131.20: Union Leader Faces New Charges (Zimbabwe)" in err
+    assert list(tmp_path.iterdir()) == []

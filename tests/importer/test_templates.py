@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.importer.listing import ListedCase
 from bot.importer.report import Note, NoteKind
 from bot.rendering import Renderer
 from tests.importer.conftest import import_fixture
@@ -62,3 +63,18 @@ def test_the_fields_to_complete_are_listed_as_the_language_lists(
     )
     assert joined in review and joined in report
     assert "text.en.asks, targets" not in review + report
+
+
+def test_a_listing_in_russian_and_arabic_counts_its_cases_in_the_language() -> None:
+    renderer = Renderer()
+    two = [ListedCase("UA 1/20", "A"), ListedCase("UA 2/20", "B")]
+    five = [ListedCase(f"UA {n}/20", "A") for n in range(5)]
+    assert renderer.render("ru", "import_listing.txt", listed=two).startswith(
+        "На этой странице 2 «Срочных действия»"
+    )
+    assert renderer.render("ru", "import_listing.txt", listed=five).startswith(
+        "На этой странице 5 «Срочных действий»"
+    )
+    assert renderer.render("ar", "import_listing.txt", listed=two).startswith(
+        "تعرض هذه الصفحة تحركين عاجلين"
+    )
