@@ -55,11 +55,14 @@ WEB = "web"
 CONTACT = labels.CONTACT
 
 _INDEX = re.compile(
-    r"(?:index|[íi]ndice|ai-index|index ai)\s*:?\s*(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
+    r"(?:index|[íi]ndice|ai-index|index ai|رقم الوثيقة)\s*:?\s*"
+    r"(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
     re.IGNORECASE,
 )
 REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
-_ISSUED = re.compile(r"\b(?:date|fecha|datum)\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
+_ISSUED = re.compile(
+    r"(?:\b(?:date|fecha|datum)|تاريخ الإصدار)\s*:?\s*(?P<date>.*)$", re.IGNORECASE
+)
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
 _TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
 _IN_PASSING = re.compile(
@@ -74,7 +77,10 @@ _URGE = re.compile(
     r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
     r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
     r"|\bich (?:fordere|bitte) sie (?:(?:dringend|eindringlich|au(?:ß|ss)erdem|auch|daher"
-    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$",
+    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$"
+    # "وأحثكم على الإفراج عن ...", "أدعوكم إلى ...", "أطالبكم بـ...".
+    r"|(?:^|\s)و?(?:أحثكم|أدعوكم|أطالبكم|أناشدكم|أحث السلطات|أدعو السلطات)\s+(?:على|إلى)?\s*"
+    r"(?P<ar>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]?$")
@@ -377,20 +383,27 @@ def _first(*found: int | None, after: int = -1) -> int | None:
 _COUNTRY_HEADING = re.compile(r"^(?P<country>[^:.]{3,40}):\s*(?P<title>[^:]{3,120}?)$")
 
 
+def _country_heading(lines: list[str], i: int, sheet: Sheet) -> int:
+    """A heading in ordinary case (or in a script without capitals) after the sheet's label:
+    "Acción urgente" / "Honduras: amenazan a una defensora del río", "مصر: احتجاز صحفية". Where
+    the story starts: after the heading, or at `i` where there is none."""
+    k = i
+    while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
+        k += 1
+    found = _COUNTRY_HEADING.match(lines[k].strip()) if k < len(lines) else None
+    if found is None or not country_code(found["country"]) or _TERMINAL.search(found["title"]):
+        return i
+    sheet.country = sheet.country or found["country"].strip()
+    title = found["title"].strip()
+    sheet.title = title[:1].upper() + title[1:]
+    return k + 1
+
+
 def _section(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, 0)
     _title_and_country(heading, sheet)
     if sheet.title is None:
-        # "Acción urgente" / "Honduras: amenazan a una defensora del río" in ordinary case.
-        k = i
-        while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
-            k += 1
-        found = _COUNTRY_HEADING.match(lines[k].strip()) if k < len(lines) else None
-        if found and country_code(found["country"]) and not _TERMINAL.search(found["title"]):
-            sheet.country = sheet.country or found["country"].strip()
-            title = found["title"].strip()
-            sheet.title = title[:1].upper() + title[1:]
-            i = k + 1
+        i = _country_heading(lines, i, sheet)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)
@@ -481,6 +494,8 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         i = start + 1
     if heading:
         _title_and_country(heading, sheet)
+    elif sheet.title is None:
+        i = _country_heading(lines, i, sheet)
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
@@ -560,7 +575,8 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
     if opening is None:
         return
     first_line = re.sub(r"^.*?\b(?:sample|model) letter\s*:?\s*", "", lines[opening], flags=re.I)
-    dear, _, rest = first_line.partition(",") if "," in first_line else (first_line, "", "")
+    comma = "," if "," in first_line else "،"
+    dear, _, rest = first_line.partition(comma) if comma in first_line else (first_line, "", "")
     recipients = [t for t in sheet.targets if t.role is TargetRole.TO]
     if recipients and recipients[0].salutation is None:
         recipients[0].salutation = salutation_of(dear)
@@ -593,7 +609,7 @@ def _letter_opening(lines: list[str]) -> int | None:
             if rest and not rest.startswith(("(", "[")):  # not "SAMPLE LETTER (GENERAL):"
                 return i
             continue
-        if labels.DEAR.match(plain) and plain[-1:] in ",:!" and not labels.CONTACT.match(plain):
+        if labels.DEAR.match(plain) and plain[-1:] in ",:!،" and not labels.CONTACT.match(plain):
             return i
         if labels.DEAR.match(plain.split(",", 1)[0]) and len(plain) > 80:
             return i
@@ -613,6 +629,7 @@ def _letter_opening(lines: list[str]) -> int | None:
 
 # In a sentence of asks, each ask again after "and": "de libérer ... et de garantir ...",
 # "que investigue ... y que proteja ...".
+_AND_AGAIN_AR = r"|،\s*و(?=على\s|إلى\s|ب)"
 _AND_AGAIN = r"|,?\s+(?:et|ainsi que)\s+(?=(?:de\s|d')\s*)|,?\s+y\s+(?=(?:que|a que)\s+)"
 
 
@@ -622,6 +639,7 @@ def _split_asks(sentence: str, *, again: bool = False) -> list[str]:
         r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?"
         # "and to ensure ...", not "access to lawyers and to their families".
         r"|,?\s+and\s+to\s+(?!(?:the|their|his|her|its|a|an|all|any|other)\b)"
+        + _AND_AGAIN_AR
         + (_AND_AGAIN if again else ""),
         sentence,
     )
@@ -638,7 +656,8 @@ def _split_asks(sentence: str, *, again: bool = False) -> list[str]:
 
 def _ask(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"(?:[;,]\s*and|[;,.])$", "", text).strip()
+    text = re.sub(r"^(?:على|إلى)\s+", "", text)  # "وعلى ضمان ...": the Arabic ask's joint
+    text = re.sub(r"(?:[;,]\s*and|[;,.،])$", "", text).strip()
     return re.sub(r"\s+and$", "", text)
 
 

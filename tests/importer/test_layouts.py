@@ -14,7 +14,7 @@ from bot.importer.build import Imported, import_sheet, unique_slug
 from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import country_code, dates_in, find_country, slug_for
 from bot.importer.officials import address_block
-from bot.importer.references import find_reference
+from bot.importer.references import Reference, find_reference
 from bot.importer.report import NoteKind
 from tests.importer.conftest import LABELS, SHEETS, import_fixture
 
@@ -707,3 +707,46 @@ def test_asks_in_a_sentence_are_read_in_french_spanish_and_german() -> None:
     ) == ["Ana Ruiz freizulassen", "sie vor Folter zu schützen"]
     # A sentence that tells of writing but asks nothing is story, not asks.
     assert asks("Her lawyer wrote to the court on 4 May.") == []
+
+
+def test_an_arabic_sheet_reads_what_can_be_read_and_reports_the_rest() -> None:
+    """The International Secretariat's Arabic sheet: "تحرك عاجل", the heading "مصر: ...", the
+    official's block after "اتخذوا إجراءً", the letter's opening "معالي ..." as salutation,
+    its asks after "وأحثكم على", the deadline, the name and pronoun line, the footer's
+    reference and date. What Arabic does not give (a description) is a gap, not a guess."""
+    imported, case = read("ar-tahrak-ajil-egypt-2024.txt")
+    assert imported.report.layout == "international"
+    assert list(case.texts) == ["ar"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 52/24",
+        "EG",
+        date(2024, 5, 10),
+    )
+    assert case.texts["ar"].title == "احتجاز صحفية بسبب مقال عن غلاء الأسعار"
+    assert [(p.name, p.pronoun) for p in case.people] == [("منى عادل", "she")]
+    (official,) = case.targets
+    assert (official.title, official.name, official.organisation) == (
+        "النائب العام",
+        "المستشار محمد شوقي عياد",
+        "مكتب النائب العام",
+    )
+    assert official.salutation == "معالي النائب العام"
+    assert official.fax == "+20225774716"
+    assert case.texts["ar"].asks == (
+        "الإفراج عن منى عادل فوراً ودون قيد أو شرط",
+        "ضمان حصولها على محامٍ من اختيارها وزيارات أسرتها إلى حين الإفراج عنها",
+    )
+    deadline = next(d for d in imported.mapping["key_dates"] if d.get("deadline"))
+    assert deadline["date"] == date(2024, 6, 20)
+    assert (NoteKind.MISSING, "people[0].description") in notes(imported)
+    assert imported.gaps == ()
+
+
+def test_arabic_dates_countries_and_language_are_read() -> None:
+    (mention,) = dates_in("في 3 مايو/أيار 2024، بعد أن نشرت")
+    assert mention.on(2000) == date(2024, 5, 3)
+    (levant,) = dates_in("حتى 20 تشرين الأول 2023")
+    assert levant.on(2000) == date(2023, 10, 20)
+    assert country_code("مصر") == "EG"
+    assert find_country("احتجاز صحفية في مصر وبمصر") == ("مصر", "EG")
+    assert find_reference("التحرك العاجل الثالث: 52/24") == Reference("UA 52/24", True, False)
