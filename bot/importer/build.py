@@ -263,7 +263,9 @@ class _Reader:
         # English and the sheet's language first, then in the other languages sheets use.
         blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]
         texts = [
-            " ".join([self.sheet.title or "", story]),
+            # The sentence the asks were read from names whom to write to ("the Bahraini
+            # authorities"), and so the country, as the story would.
+            " ".join([self.sheet.title or "", story, self.sheet.asked_in or ""]),
             " ".join(line for b in blocks for line in b.lines),
         ]
         own = tuple(dict.fromkeys(("en", self.language)))

@@ -112,6 +112,7 @@ class Sheet:
     themes: list[str] = field(default_factory=list)  # each labelled topics line's value
     concern: str | None = None  # the older mailings' header: "Fear of torture / ..."
     follow_up: bool = False
+    asked_in: str | None = None  # the story's sentence the asks were read from, taken out
 
 
 def parse_sheet(lines: list[str]) -> Sheet:
@@ -142,7 +143,7 @@ def _asks_in_a_sentence(sheet: Sheet) -> None:
             asks = _split_asks(_ASK_END.sub("", found), again=True)
             if not asks:
                 continue
-            sheet.asks = asks
+            sheet.asks, sheet.asked_in = asks, sentence
             rest = " ".join(sentences[:j] + sentences[j + 1 :]).strip()
             sheet.story[k : k + 1] = [rest] if rest else []
             return

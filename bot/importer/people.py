@@ -22,7 +22,7 @@ from bot.importer.normalise import country_code
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
 _CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]*"
 _ARTICLE = r"(?:al|el|ad|ar|as|ash|az|an|at)-[‘'ʿ’]?\w[\w‘’'ʿ-]*"
-_PARTICLE = r"(?:bin|ibn|bint|de|da|del|della|dos|das|van|von|der|la|le|y|e|abu|ben)"
+_PARTICLE = r"(?:bin|ibn|bint|de|da|del|della|dos|das|van|von|der|la|le|y|e|abu|ben|el|al)"
 _WORD = rf"(?:{_CAP}|{_ARTICLE})"
 NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{1,4}}"
 _ONE_NAME = re.compile(rf"(?P<name>{NAME})")

@@ -750,3 +750,19 @@ def test_arabic_dates_countries_and_language_are_read() -> None:
     assert country_code("مصر") == "EG"
     assert find_country("احتجاز صحفية في مصر وبمصر") == ("مصر", "EG")
     assert find_reference("التحرك العاجل الثالث: 52/24") == Reference("UA 52/24", True, False)
+
+
+def test_the_sentence_the_asks_come_from_still_names_the_country() -> None:
+    """ "Please write to the Bahraini authorities urging ..." leaves the story as asks, but
+    whom it writes to still tells the country."""
+    text = (
+        "Prisoner of conscience Hasan Jaber, a teacher, is serving two years for joining a"
+        " peaceful march.\n\nPlease write to the Bahraini authorities urging them to release"
+        " Hasan Jaber immediately and to let him see a doctor of his choosing.\n"
+    )
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2024, 1, 15), source="t")
+    assert imported.mapping["country_code"] == "BH"
+    assert imported.mapping["text"]["en"]["asks"] == [
+        "release Hasan Jaber immediately",
+        "let him see a doctor of his choosing",
+    ]

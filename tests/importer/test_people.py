@@ -113,6 +113,9 @@ def test_people_named_only_in_a_list_are_each_found_with_what_the_list_calls_the
         ("Ngozi Eze", "Honorary Members"),
         ("Tunde Bakare", "Honorary Members"),
     ]
+    # Arabic names with an unhyphenated article are names too.
+    listed = people_listed(["They include Omar Saleh, Anwar el Haddad and Rami al Nasser."])
+    assert [p.name for p in listed] == ["Omar Saleh", "Anwar el Haddad", "Rami al Nasser"]
     # A list of places is not a list of people, even where most of it looks like names.
     assert (
         people_listed(["They were moved to Buenos Aires, Santa Fe, San Luis and La Rioja."]) == []
