@@ -160,8 +160,10 @@ _ASKED_WHO = re.compile(
 # Folter zu schützen" holds two.
 _ZU_AND = re.compile(r"(?<=\wen)\s+und\s+(?=(?:\S+\s+){0,8}?(?:zu\s+\S+en|\S+zu\S+en)\b)")
 _ZU_END = re.compile(r"(?:\bzu\s+\S+en|\S+zu\S+en)$")
-# What ends an ask sentence and is not an ask: its full stop, "The deadline for appeals is".
-_ASK_END = re.compile(r"\s*[.!]?\s*$")
+# What ends an ask sentence and is not an ask: its full stop, a pointer ("see attachment").
+_ASK_END = re.compile(
+    r"(?:,\s*see\b[^,;]*?|\s*\((?:see|voir|ver|siehe)\b[^;]*?)?\s*[.!)]?\s*$", re.IGNORECASE
+)
 
 
 def _layout(lines: list[str]) -> str:

@@ -758,7 +758,8 @@ def test_the_sentence_the_asks_come_from_still_names_the_country() -> None:
     text = (
         "Prisoner of conscience Hasan Jaber, a teacher, is serving two years for joining a"
         " peaceful march.\n\nPlease write to the Bahraini authorities urging them to release"
-        " Hasan Jaber immediately and to let him see a doctor of his choosing.\n"
+        " Hasan Jaber immediately and to let him see a doctor of his choosing, see attachment"
+        " for details.\n"
     )
     imported = import_sheet(text, deadline_label=LABELS, today=date(2024, 1, 15), source="t")
     assert imported.mapping["country_code"] == "BH"
