@@ -12,7 +12,8 @@ A case is seen where a title line names its reference: "Urgent Action: Detained 
 Critical Condition (Algeria: UA 153.20)", or a line that is the reference ("UA 219 /06",
 "UA: 216/06") under a heading such as "UA: HONDURAS". One sheet names its own reference
 several times (header, footer, "Further information on UA 79/11") but never two of them as
-titles.
+titles. A listing without references is seen by its headings: "Burundi: Jailed doctor needs
+urgent medical care", each over its paragraph, for two countries or more.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from bot.importer.extract import clean_lines
-from bot.importer.normalise import recase_words
+from bot.importer.normalise import country_code, recase_words
 from bot.importer.references import REFERENCE, find_reference
 
 # A title that ends on the case's country and reference: "... (Algeria: UA 153.20)".
@@ -38,7 +39,8 @@ _HEADED = re.compile(r"^(?:UA|AU)\s*:\s*(?P<heading>[^\d:]{3,60})$", re.IGNORECA
 
 @dataclass(frozen=True)
 class ListedCase:
-    """One case a listing page names: its reference and its title, as the page writes them."""
+    """One case a listing page names: its reference ("" where the page gives none) and its
+    title, as the page writes them."""
 
     reference: str
     title: str
@@ -66,7 +68,32 @@ def cases_listed(text: str) -> list[ListedCase]:
         else:
             continue
         found[reference.reference] = ListedCase(reference.reference, _cut(title))
-    return list(found.values()) if len(found) > 1 else []
+    if len(found) > 1:
+        return list(found.values())
+    return _headed_cases(lines)
+
+
+# A case's heading on a listing without references: "Burundi: Jailed doctor needs urgent
+# medical care", "Iran: woman rights defender at risk of execution: Sharifeh Mohammadi".
+_COUNTRY_TITLE = re.compile(r"^(?P<country>[^:.]{3,40}):\s*(?P<title>[^.!?]{8,160})$")
+
+
+def _headed_cases(lines: list[str]) -> list[ListedCase]:
+    """The cases of a listing that gives no references: headings "Country: title", each over a
+    paragraph, for two countries or more. One sheet heads its one case (and may repeat it in a
+    page title): its headings name one country."""
+    cases: list[ListedCase] = []
+    countries: set[str] = set()
+    for i, line in enumerate(lines[:-1]):
+        heading = _COUNTRY_TITLE.match(line)
+        if heading is None or len(lines[i + 1]) < 100:
+            continue
+        code = country_code(heading["country"])
+        if code is None:
+            continue
+        countries.add(code)
+        cases.append(ListedCase("", _cut(f"{heading['title'].strip()} ({heading['country']})")))
+    return cases if len(countries) > 1 else []
 
 
 def _cut(title: str, limit: int = 90) -> str:

@@ -103,3 +103,15 @@ def test_a_page_listing_several_cases_writes_nothing_and_names_them(
     assert "This page lists 3 Urgent Actions, not one sheet:" in err
     assert "• UA 131.20: Union Leader Faces New Charges (Zimbabwe)" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_listing_without_references_is_seen_by_its_headings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "section-listing-no-references-2024.txt"
+    code = main(["import", str(SHEETS / name), "--out", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "This page lists 3 Urgent Actions, not one sheet:" in err
+    assert "• Water defenders threatened in Cajamarca (Peru)" in err
+    assert list(tmp_path.iterdir()) == []
