@@ -3,6 +3,7 @@ in every language the bot speaks."""
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -58,3 +59,28 @@ def test_the_english_screen_reads_as_an_organizer_would_write_it() -> None:
     assert "• the deadline had passed: 3" in lines
     assert "By channel: Fax 5, Post 2" in lines
     assert not [line for line in lines if "Reached" in line]
+
+
+def test_the_day_lines_put_the_colon_as_each_language_writes_it() -> None:
+    def day_lines(language: str) -> list[str]:
+        lines = RENDERER.render(
+            language,
+            "org_results.html",
+            case=SimpleNamespace(slug="kz-case"),
+            texts=SimpleNamespace(title="A case"),
+            funnel=SimpleNamespace(alerted=3, opened=2, acted=1, by_channel={}),
+            offers=SimpleNamespace(offered=3, not_offered={}, swept_at=None),
+            urgent=False,
+            funnel_days=[SimpleNamespace(day=date(2026, 5, 20), alerted=3, opened=2, acted=1)],
+            subscriber_days=[SimpleNamespace(day=date(2026, 5, 20), joined=4, left=1, active=9)],
+            last_day=SimpleNamespace(day=date(2026, 5, 20), active=9),
+            earlier=False,
+        ).splitlines()
+        day = RENDERER.short_date(date(2026, 5, 20), language)
+        return [line for line in lines if line.startswith(day)]
+
+    # French puts a space before a colon; English, Spanish and Russian do not.
+    assert day_lines("fr") == ["20 mai : 3 · 2 · 1", "20 mai : +4 −1 → 9"]
+    assert day_lines("en") == ["20 May: 3 · 2 · 1", "20 May: +4 −1 → 9"]
+    assert day_lines("es")[0].endswith(": 3 · 2 · 1")
+    assert " :" not in day_lines("es")[0] and " :" not in day_lines("ru")[0]

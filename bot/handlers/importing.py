@@ -13,7 +13,9 @@ loses none of it; no case is stored before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import html
 import logging
 import re
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ from bot.handlers.rights import Right, guard, is_organizer
 from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
 from bot.importer.extract import SheetError, read_sheet
+from bot.importer.listing import ListedCase, cases_listed
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -225,6 +228,19 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
     language = await language_of(update, context)
     now = services.clock()
     pending = PendingImport(chunks=chunks, read_on=now.date())
+    if listed := cases_listed(pending.sheet):
+        # A page listing several cases makes no case: each needs its own sheet. Parts received
+        # after /import are let go, so that "Read it" does not read the page again; a sheet
+        # read earlier and awaiting its decision is kept.
+        stored = await draft_of(update, context, DraftKind.IMPORT)
+        receiving = PendingImport.of(stored)
+        if stored is not None and receiving is not None and receiving.read_on is None:
+            with contextlib.suppress(DraftGoneError):
+                await services.drafts.take(stored)
+        log.info("page of %d cases sent by %s: not imported", len(listed), user.id)
+        escaped = [ListedCase(html.escape(c.reference), html.escape(c.title)) for c in listed]
+        await send(chat, Screen(text(context, language, "import_listing.txt", listed=escaped)))
+        return
     imported = await _imported(context, pending)
     await _keep(context, user.id, pending)
     log.info(

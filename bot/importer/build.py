@@ -48,7 +48,7 @@ from bot.importer.normalise import (
     years_in,
 )
 from bot.importer.officials import TargetBlock, address_block
-from bot.importer.people import FoundPerson, people_in
+from bot.importer.people import FoundPerson, joined, people_asked_for, people_in, people_listed
 from bot.importer.report import ImportReport, Note, NoteKind
 from bot.importer.themes import read_themes
 
@@ -263,7 +263,9 @@ class _Reader:
         # English and the sheet's language first, then in the other languages sheets use.
         blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]
         texts = [
-            " ".join([self.sheet.title or "", story]),
+            # The sentence the asks were read from names whom to write to ("the Bahraini
+            # authorities"), and so the country, as the story would.
+            " ".join([self.sheet.title or "", story, self.sheet.asked_in or ""]),
             " ".join(line for b in blocks for line in b.lines),
         ]
         own = tuple(dict.fromkeys(("en", self.language)))
@@ -283,7 +285,7 @@ class _Reader:
         if not written:
             self.report.note(NoteKind.MISSING, where)
             return ""
-        title = recase_title(written, story)
+        title = recase_title(written, story, nouns_capitalised=self.language in NOUNS_CAPITALISED)
         if title != written:
             self.report.note(NoteKind.RECASED, where, written=written, value=title)
         return title
@@ -295,8 +297,16 @@ class _Reader:
         officials = [line for block in sheet.targets for line in block.lines[:2]]
         # The story names them; where it does not (a page of sample letters in another language
         # than the letter), the model letter does: "the arrest of ... Patrick Zaki George".
-        return people_in(sheet.story, not_people=officials) or people_in(
+        found = people_in(sheet.story, not_people=officials) or people_in(
             sheet.letter, not_people=officials
+        )
+        # Named only in a list ("Honorary Members A, B ... and G") or in the asks ("release A
+        # and B"): the same people however they are spelt are one.
+        told = [*sheet.story, *sheet.letter]
+        return joined(
+            found,
+            people_listed(told, not_people=officials),
+            people_asked_for(sheet.asks, told, not_people=officials),
         )
 
     def people(self) -> list[dict[str, Any]]:
@@ -327,7 +337,7 @@ class _Reader:
             story = " ".join(sheet.story + sheet.additional)
             description = described.get(name)
             if description is None and len(named) == 1:
-                description = _description(summary, name, story)
+                description = _description(summary, name, story, self.language)
             if description:
                 person["description"] = description
                 note(NoteKind.GUESSED, f"people[{i}].description", value=description)
@@ -456,7 +466,7 @@ class _Reader:
             if own is None:
                 # A language the bot does not speak: the sheet's own words label the date.
                 words = sheet.deadline_words or sheet.deadline or ""
-                own = words[:1].upper() + words[1:].lower()
+                own = _sentence_case(words, language)
                 note(NoteKind.GUESSED, "key_dates.label", value=own)
             labels = {language: own, **deadline_label}
             dates.append({"date": deadline, "label": labels, "deadline": True})
@@ -500,6 +510,10 @@ def _within(text: str, limit: int) -> str:
     return kept or text[: limit - 1].rstrip() + "…"
 
 
+# Languages whose nouns are written with a capital: their words are never lower-cased.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+
+
 def unique_slug(slug: str, taken: set[str]) -> str:
     """`slug`, or `slug-2`, `slug-3`... (within 32 characters): a new case never takes the
     slug of another, whose file and stored case it would overwrite."""
@@ -514,7 +528,16 @@ def unique_slug(slug: str, taken: set[str]) -> str:
         n += 1
 
 
-def _description(summary: str, name: str, story: str) -> str | None:
+def _sentence_case(words: str, language: str) -> str:
+    """A sheet's words as a label: its first letter a capital. Words written in capitals are
+    lower-cased, except in a language whose nouns are capitalised (German), where the
+    capitals a reader cannot restore are kept; words in mixed case stay as written."""
+    if words.isupper() and language not in NOUNS_CAPITALISED:
+        words = words.lower()
+    return words[:1].upper() + words[1:]
+
+
+def _description(summary: str, name: str, story: str, language: str = "en") -> str | None:
     """What the summary says the person is: "Zhanbolat Mamay, journalist and ..., will" or
     "Journalist Karim Adel has"."""
     match = _APPOSITIVE.match(summary)
@@ -528,10 +551,15 @@ def _description(summary: str, name: str, story: str) -> str | None:
         if before is None:
             return None
         found = before["words"]
-    found = re.sub(r"^(?:an?|the)\s+", "", found.strip(), flags=re.IGNORECASE)
+    found = re.sub(
+        r"^(?:an?|the|der|die|das|ein(?:e|er)?|el|la|le|los|las|les|une?|una)\s+(?=\S)",
+        "",
+        found.strip(),
+        flags=re.IGNORECASE,
+    )
     first = found.split(" ", 1)[0]
-    if first.lower() in proper_words(story):
-        return found
+    if first.lower() in proper_words(story) or language in NOUNS_CAPITALISED:
+        return found  # "Journalistin": a German noun keeps its capital
     return (found[:1].lower() + found[1:]) if found else None
 
 

@@ -13,6 +13,7 @@ from bot.casefile import case_file
 from bot.catalogue import SHEET_REGION, case_to_mapping, load_catalogue
 from bot.importer.build import Imported, import_sheet
 from bot.importer.extract import SheetError, read_sheet
+from bot.importer.listing import cases_listed
 from bot.importer.report import found_fields
 from bot.rendering import Renderer
 
@@ -54,6 +55,10 @@ def main(argv: Sequence[str]) -> int:
     except SheetError as error:
         print(renderer.render(LANGUAGE, "import_failed.txt", reason=error.reason), file=sys.stderr)
         return 2
+    if listed := cases_listed(text):
+        # A page listing several cases: each needs its own sheet, and nothing is written.
+        print(renderer.render(LANGUAGE, "import_listing.txt", listed=listed), file=sys.stderr)
+        return 1
     catalogue = load_catalogue(args.catalogue or args.out)
     imported = import_sheet(
         text,

@@ -1,5 +1,5 @@
 """The words sheets label their parts with, in the languages Amnesty's sections write: English,
-French, Spanish and German.
+French, Spanish and German, and Arabic (the International Secretariat's "تحرك عاجل" sheets).
 
 Each pattern matches a cleaned line (`bot.importer.extract.clean_lines`) with its quotes made
 plain; a new language is a few more alternatives here, not a new reader.
@@ -12,12 +12,14 @@ import re
 # The label of a contact line ("Fax: ...", "Correo-e: ...", "Formule d'appel : ..."), by what
 # the value is. Social accounts are read so that they are not taken for address lines.
 CONTACT_LABELS: dict[str, str] = {
-    "fax": r"fax|t[ée]l[ée]copie(?:ur)?|telefax",
-    "phone": r"tel\.?|t[ée]l\.?|t[ée]l[ée]phone|telephone|phone|mobile|tel[ée]fono|telefon|handy",
-    "email": r"e-?mail|courriel|correo(?:-e| electr[óo]nico)?|mail",
-    "salutation": r"salutation|formule d'appel|tratamiento|anrede|saludo",
+    "fax": r"fax|t[ée]l[ée]copie(?:ur)?|telefax|(?:ال)?فاكس",
+    "phone": r"tel\.?|t[ée]l\.?|t[ée]l[ée]phone|telephone|phone|mobile|tel[ée]fono|telefon|handy"
+    r"|(?:ال)?هاتف|(?:ال)?تليفون",
+    "email": r"e-?mail|courriel|correo(?:-e| electr[óo]nico)?|mail|(?:ال)?بريد ال[إا]لكتروني",
+    "salutation": r"salutation|formule d'appel|tratamiento|anrede|saludo"
+    r"|(?:صيغة )?المخاطبة|التحية",
     "social": r"twitter|x|facebook|instagram|website|web|site web|sitio web|internet|telegram"
-    r"|bluesky|threads",
+    r"|bluesky|threads|تويتر|إكس|فيسبوك|الموقع ال[إا]لكتروني",
 }
 _ANY_LABEL = "|".join(f"(?P<{kind}>{words})" for kind, words in CONTACT_LABELS.items())
 CONTACT = re.compile(rf"^(?:{_ANY_LABEL})\s*:\s*(?P<value>.*)$", re.IGNORECASE)
@@ -43,7 +45,10 @@ DEADLINE = re.compile(
     r"|date limite d'envoi|fecha l[íi]mite de env[íi]o|einsendeschluss"
     # Dutch sections: "Schrijf vóór 1 mei 2020 naar de openbaar aanklager".
     r"|schrijf (?:v[óo]{2}r|uiterlijk)(?: de| op)?|stuur (?:je|uw) (?:brief|brieven|appel)"
-    r" (?:v[óo]{2}r|uiterlijk)(?: de| op)?)\s*:?\s*(?P<date>.+)$",
+    r" (?:v[óo]{2}r|uiterlijk)(?: de| op)?"
+    # Arabic: "يرجى التحرك في أسرع وقت ممكن حتى: 20 يونيو/حزيران 2024", "أرسلوا مناشداتكم قبل".
+    r"|يرجى التحرك(?: في أسرع وقت ممكن)? (?:حتى|قبل)(?: تاريخ)?"
+    r"|(?:يرجى )?(?:إرسال|أرسلوا) (?:ال)?مناشدات(?:كم)? قبل(?: تاريخ)?)\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 # Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:
@@ -93,25 +98,47 @@ ASK_INTRO = re.compile(
     r"|^(?:bitte\s+)?schreiben sie\b.*:$|^(?:in )?(?:ihren|den) (?:appellen|schreiben)\b.*:$",
     re.IGNORECASE,
 )
+# Asks written as one sentence, with no colon and no bullets: "Please write immediately to the
+# Minister calling on the authorities to release ... and to ensure ...", "Écrivez au ministre
+# pour lui demander de ...", "Escriban al fiscal pidiéndole que ...", "Schreiben Sie an den
+# Minister und fordern Sie ihn auf, ...". The asks are what follows the asking words.
+ASK_SENTENCE = re.compile(
+    r"^(?:please\s+)?(?:write|send (?:appeals|letters|emails)|appeal)\b[^.:]*?\b(?:urging"
+    r"|calling (?:on|upon)|calling for|asking|demanding|to urge|to call (?:on|upon)|to ask"
+    r"|to demand)\b\s*(?P<en>.+)$"
+    r"|^(?:veuillez |merci d'|merci de )?(?:[ée]cri(?:re|vez)|envoyez)\b[^.:]*?\b(?:pour"
+    r" (?:lui |leur )?(?:demander|exiger)|en (?:lui |leur )?demandant|en (?:l'|les )?exhortant"
+    r"|afin de (?:lui |leur )?demander)\s+(?:instamment\s+)?(?P<fr>(?:de|d'|que)\b.+)$"
+    r"|^(?:por favor,?\s+)?(?:escrib(?:an|e|id)|env[íi](?:en|a|ad))\b[^.:]*?\b"
+    r"(?:pidi[ée]ndo(?:le|les)?|inst[áa]ndo(?:le|les)?(?: a)?|exigi[ée]ndo(?:le|les)?"
+    r"|para (?:pedir|exigir)(?:le|les)?)"
+    r"\s+(?P<es>(?:que|a que)\b.+)$"
+    r"|^(?:bitte\s+)?schreiben sie\b[^.:]*?\bund (?:fordern|bitten) sie"
+    r" (?:ihn|sie|die beh[öo]rden)?"
+    r"\s*(?:dringend\s+)?(?:auf,?|darum,?)\s+(?P<de>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # A heading that starts the action part: "TAKE ACTION", "Actúa:", "Agissez", "Handeln Sie".
 TAKE_ACTION = re.compile(
     r"^(?:take action|act now|actúa|actuad|act[úu]en|agissez|agir|passez [àa] l'action"
-    r"|handeln sie|werden sie aktiv)\b",
+    r"|handeln sie|werden sie aktiv)\b|^(?:اتخذوا إجراء|اتخذ إجراء|تحركوا)",
     re.IGNORECASE,
 )
 ADDITIONAL = re.compile(
     r"^(?:additional information|background information|informations? compl[ée]mentaires?"
     r"|informaci[óo]n adicional|informaci[óo]n complementaria|hintergrundinformationen?"
-    r"|hintergrund|zus[äa]tzliche informationen?)\s*:?$",
+    r"|hintergrund|zus[äa]tzliche informationen?|معلومات إضافية|معلومات أساسية)\s*:?$",
     re.IGNORECASE,
 )
 URGENT_ACTION = re.compile(
-    r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion)$", re.IGNORECASE
+    r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion|تحرك عاجل)$",
+    re.IGNORECASE,
 )
 # "SAMPLE LETTER", "MODEL LETTER", "Lettre type", "Carta modelo", "Musterbrief".
 SAMPLE_LETTER = re.compile(
     r"^(?:sample|model|suggested) letter\s*:?|^lettre[- ](?:type|mod[èe]le)\s*:?"
-    r"|^mod[èe]le de lettre\s*:?|^carta modelo\s*:?|^modelo de carta\s*:?|^musterbrief\s*:?",
+    r"|^mod[èe]le de lettre\s*:?|^carta modelo\s*:?|^modelo de carta\s*:?|^musterbrief\s*:?"
+    r"|^(?:ال)?رسالة (?:ال)?نموذجية\s*:?|^نموذج رسالة\s*:?",
     re.IGNORECASE,
 )
 # A letter's opening: "Dear Counselor,", "Monsieur le Ministre,", "Señor Fiscal General:",
@@ -119,14 +146,17 @@ SAMPLE_LETTER = re.compile(
 DEAR = re.compile(
     r"^(?:dear|monsieur|madame|mesdames|messieurs|excellence|se[ñn]or[a]?|se[ñn]ores"
     r"|estimad[oa]s?|excelent[íi]simo|excma?\.|sr\.|sra\.|sehr geehrte[rn]?|exzellenz"
-    r"|your (?:excellency|majesty|highness))\b.{0,80}$",
+    r"|your (?:excellency|majesty|highness)"
+    # Arabic openings: "معالي النائب العام،", "سيادة الرئيس،", "صاحب الجلالة،".
+    r"|معالي|سيادة|فخامة|سعادة|حضرة|صاحب (?:الجلالة|السمو|الفخامة)|السيد|السيدة|عزيزي)\b.{0,80}$",
     re.IGNORECASE,
 )
 CLOSING = re.compile(
     r"^(?:yours\s+(?:sincerely|faithfully|truly)|sincerely|kind regards|respectfully"
     r"|veuillez agr[ée]er\b.*|je vous prie d'agr[ée]er\b.*|respectueusement|cordialement"
     r"|atentamente|le saluda atentamente|reciba un cordial saludo"
-    r"|mit freundlichen gr[üu](?:ß|ss)en|hochachtungsvoll)\s*[,.]?$",
+    r"|mit freundlichen gr[üu](?:ß|ss)en|hochachtungsvoll"
+    r"|و?تفضلوا بقبول\b.*|مع (?:خالص|فائق) (?:التحية|الاحترام)\b.*)\s*[,.،]?$",
     re.IGNORECASE,
 )
 # What the sheet asks readers to do, not where to write: never an address line.
@@ -135,7 +165,7 @@ INSTRUCTION = re.compile(
     r"|tweet|call|let us know|report (?:back|your)|you can also|please check|please send"
     r"|please only|check with|due to|send (?:a|an|your)|use the|register|download"
     r"|[ée]crivez|envoyez|signez|partagez|escrib[ae]|env[íi]a|firma|comparte"
-    r"|schreiben sie|unterschreiben|teilen sie)\b",
+    r"|schreiben sie|unterschreiben|teilen sie|اكتبوا|وقّعوا|وقعوا|شاركوا)\b",
     re.IGNORECASE,
 )
 # Lines that belong to no part: the page's furniture and the sheets' standing advice.
@@ -159,13 +189,14 @@ THEMES = re.compile(
 )
 PREFERRED_LANGUAGE = re.compile(
     r"^(?:preferred languages? to address (?:the )?targets?|langues? pr[ée]f[ée]r[ée]es?"
-    r"(?: pour (?:s'adresser|écrire))?.*?|idiomas? preferidos?.*?|bevorzugte sprachen?.*?)"
+    r"(?: pour (?:s'adresser|écrire))?.*?|idiomas? preferidos?.*?|bevorzugte sprachen?.*?"
+    r"|اللغة المفضلة.*?|اللغات المفضلة.*?)"
     r"\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 NAME_PRONOUN = re.compile(
     r"^(?:names? and pronouns?|nom et pronom|nombre y (?:pronombre|g[ée]nero gramatical preferido)"
-    r"|name und pronomen)\s*:?\s*"
+    r"|name und pronomen|الاسم و(?:ضمير المخاطبة|الضمير))\s*:?\s*"
     r"(?P<value>.*)$",
     re.IGNORECASE,
 )
@@ -180,12 +211,15 @@ FOLLOW_UP = re.compile(
     r"|(?:second|third|fourth|fifth|sixth) ua|informations? compl[ée]mentaires? sur"
     r"|action compl[ée]mentaire|compl[ée]ment d'information|(?:deuxi[èe]me|troisi[èe]me) au"
     r"|m[áa]s informaci[óo]n|informaci[óo]n complementaria sobre|actualizaci[óo]n"
-    r"|(?:segunda|tercera|cuarta) au|weitere informationen zu|folge-?ua)\b",
+    r"|(?:segunda|tercera|cuarta) au|weitere informationen zu|folge-?ua"
+    r"|التحرك العاجل (?:الثاني|الثالث|الرابع|الخامس)|تحرك عاجل إضافي|معلومات إضافية بشأن)\b",
     re.IGNORECASE,
 )
 # "No further action is requested" and its translations: a follow-up that closes the case.
 NO_FURTHER_ACTION = re.compile(
     r"\bno further action is (?:requested|required|needed)\b|\baucune action compl[ée]mentaire"
-    r"|\bno se requieren m[áa]s acciones\b|\bkeine weiteren appelle\b",
+    r"|\bno se requieren m[áa]s acciones\b|\bkeine weiteren appelle\b"
+    r"|لا (?:حاجة|داعي) (?:إلى|ل)(?:مزيد من )?(?:ال)?تحرك"
+    r"|لا يلزم (?:اتخاذ )?(?:أي )?(?:إجراء|تحرك) (?:آخر|إضافي)",
     re.IGNORECASE,
 )

@@ -55,11 +55,14 @@ WEB = "web"
 CONTACT = labels.CONTACT
 
 _INDEX = re.compile(
-    r"(?:index|[íi]ndice|ai-index|index ai)\s*:?\s*(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
+    r"(?:index|[íi]ndice|ai-index|index ai|رقم الوثيقة)\s*:?\s*"
+    r"(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
     re.IGNORECASE,
 )
 REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
-_ISSUED = re.compile(r"\b(?:date|fecha|datum)\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
+_ISSUED = re.compile(
+    r"(?:\b(?:date|fecha|datum)|تاريخ الإصدار)\s*:?\s*(?P<date>.*)$", re.IGNORECASE
+)
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
 _TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
 _IN_PASSING = re.compile(
@@ -74,7 +77,10 @@ _URGE = re.compile(
     r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
     r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
     r"|\bich (?:fordere|bitte) sie (?:(?:dringend|eindringlich|au(?:ß|ss)erdem|auch|daher"
-    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$",
+    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$"
+    # "وأحثكم على الإفراج عن ...", "أدعوكم إلى ...", "أطالبكم بـ...".
+    r"|(?:^|\s)و?(?:أحثكم|أدعوكم|أطالبكم|أناشدكم|أحث السلطات|أدعو السلطات)\s+(?:على|إلى)?\s*"
+    r"(?P<ar>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 _TERMINAL = re.compile(r"[.!?:;][\"”’)]?$")
@@ -106,6 +112,7 @@ class Sheet:
     themes: list[str] = field(default_factory=list)  # each labelled topics line's value
     concern: str | None = None  # the older mailings' header: "Fear of torture / ..."
     follow_up: bool = False
+    asked_in: str | None = None  # the story's sentence the asks were read from, taken out
 
 
 def parse_sheet(lines: list[str]) -> Sheet:
@@ -114,7 +121,49 @@ def parse_sheet(lines: list[str]) -> Sheet:
     sheet = Sheet(_layout(plain))
     body = _meta(lines, sheet)
     READERS[sheet.layout](body, sheet)
+    if not sheet.asks:
+        _asks_in_a_sentence(sheet)
     return sheet
+
+
+def _asks_in_a_sentence(sheet: Sheet) -> None:
+    """Asks written only as a sentence of the story ("Please write ... calling on the
+    authorities to release ... and to ensure ..."): the asks it holds, and the sentence out of
+    the story, where it is an instruction and not what happened."""
+    for k, paragraph in enumerate(sheet.story):
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý])", paragraph)
+        for j, sentence in enumerate(sentences):
+            match = labels.ASK_SENTENCE.match(sentence.strip())
+            if match is None:
+                continue
+            found = next(g for g in match.groups() if g)
+            # "calling on the authorities to release ...": the asks start after "... to".
+            found = _ASKED_WHO.sub("", found, count=1)
+            found = re.sub(r"^(?:for|to)\s+", "", found, flags=re.IGNORECASE)
+            asks = _split_asks(_ASK_END.sub("", found), again=True)
+            if not asks:
+                continue
+            sheet.asks, sheet.asked_in = asks, sentence
+            rest = " ".join(sentences[:j] + sentences[j + 1 :]).strip()
+            sheet.story[k : k + 1] = [rest] if rest else []
+            return
+
+
+# Whom the sentence asks, before its asks: "the authorities to", "the Minister of Justice to".
+_ASKED_WHO = re.compile(
+    r"^(?:(?!and\b|to\b|for\b)[\w'’-]+\s+){0,4}?(?:authorities|government|minister|president"
+    r"|prosecutor|king|governor|him|her|them)(?:\s+(?:of|for)\s+(?:(?!and\b|to\b)[\w'’-]+\s*){1,4}?)?"
+    r"\s+to\s+",
+    re.IGNORECASE,
+)
+# A German sentence's asks, each an infinitive with "zu": "Ana Ruiz freizulassen und sie vor
+# Folter zu schützen" holds two.
+_ZU_AND = re.compile(r"(?<=\wen)\s+und\s+(?=(?:\S+\s+){0,8}?(?:zu\s+\S+en|\S+zu\S+en)\b)")
+_ZU_END = re.compile(r"(?:\bzu\s+\S+en|\S+zu\S+en)$")
+# What ends an ask sentence and is not an ask: its full stop, a pointer ("see attachment").
+_ASK_END = re.compile(
+    r"(?:,\s*see\b[^,;]*?|\s*\((?:see|voir|ver|siehe)\b[^;]*?)?\s*[.!)]?\s*$", re.IGNORECASE
+)
 
 
 def _layout(lines: list[str]) -> str:
@@ -333,9 +382,31 @@ def _first(*found: int | None, after: int = -1) -> int | None:
     return min((k for k in found if k is not None and k > after), default=None)
 
 
+# A heading in ordinary case after the sheet's label: "Honduras: amenazan a una defensora".
+_COUNTRY_HEADING = re.compile(r"^(?P<country>[^:.]{3,40}):\s*(?P<title>[^:]{3,120}?)$")
+
+
+def _country_heading(lines: list[str], i: int, sheet: Sheet) -> int:
+    """A heading in ordinary case (or in a script without capitals) after the sheet's label:
+    "Acción urgente" / "Honduras: amenazan a una defensora del río", "مصر: احتجاز صحفية". Where
+    the story starts: after the heading, or at `i` where there is none."""
+    k = i
+    while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
+        k += 1
+    found = _COUNTRY_HEADING.match(lines[k].strip()) if k < len(lines) else None
+    if found is None or not country_code(found["country"]) or _TERMINAL.search(found["title"]):
+        return i
+    sheet.country = sheet.country or found["country"].strip()
+    title = found["title"].strip()
+    sheet.title = title[:1].upper() + title[1:]
+    return k + 1
+
+
 def _section(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, 0)
     _title_and_country(heading, sheet)
+    if sheet.title is None:
+        i = _country_heading(lines, i, sheet)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)
@@ -426,6 +497,8 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         i = start + 1
     if heading:
         _title_and_country(heading, sheet)
+    elif sheet.title is None:
+        i = _country_heading(lines, i, sheet)
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
@@ -505,7 +578,8 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
     if opening is None:
         return
     first_line = re.sub(r"^.*?\b(?:sample|model) letter\s*:?\s*", "", lines[opening], flags=re.I)
-    dear, _, rest = first_line.partition(",") if "," in first_line else (first_line, "", "")
+    comma = "," if "," in first_line else "،"
+    dear, _, rest = first_line.partition(comma) if comma in first_line else (first_line, "", "")
     recipients = [t for t in sheet.targets if t.role is TargetRole.TO]
     if recipients and recipients[0].salutation is None:
         recipients[0].salutation = salutation_of(dear)
@@ -538,7 +612,7 @@ def _letter_opening(lines: list[str]) -> int | None:
             if rest and not rest.startswith(("(", "[")):  # not "SAMPLE LETTER (GENERAL):"
                 return i
             continue
-        if labels.DEAR.match(plain) and plain[-1:] in ",:!" and not labels.CONTACT.match(plain):
+        if labels.DEAR.match(plain) and plain[-1:] in ",:!،" and not labels.CONTACT.match(plain):
             return i
         if labels.DEAR.match(plain.split(",", 1)[0]) and len(plain) > 80:
             return i
@@ -556,17 +630,37 @@ def _letter_opening(lines: list[str]) -> int | None:
     return None
 
 
-def _split_asks(sentence: str) -> list[str]:
+# In a sentence of asks, each ask again after "and": "de libérer ... et de garantir ...",
+# "que investigue ... y que proteja ...".
+_AND_AGAIN_AR = r"|،\s*و(?=على\s|إلى\s|ب)"
+_AND_AGAIN = r"|,?\s+(?:et|ainsi que)\s+(?=(?:de\s|d')\s*)|,?\s+y\s+(?=(?:que|a que)\s+)"
+
+
+def _split_asks(sentence: str, *, again: bool = False) -> list[str]:
     """ "release her immediately, and to ensure that ..." as the two asks it holds."""
     parts = re.split(
-        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?|,?\s+and\s+to\s+", sentence
+        r";\s*(?:(?:and|et|y|und)\s+)?(?:(?:to|de|d'|a|zu|que)\s*)?"
+        # "and to ensure ...", not "access to lawyers and to their families".
+        r"|,?\s+and\s+to\s+(?!(?:the|their|his|her|its|a|an|all|any|other)\b)"
+        + _AND_AGAIN_AR
+        + (_AND_AGAIN if again else ""),
+        sentence,
     )
-    return [_ask(p) for p in parts if _ask(p)]
+    asks: list[str] = []
+    for part in parts:
+        cut = 0
+        for match in _ZU_AND.finditer(part):
+            if _ZU_END.search(part[cut : match.start()]):
+                asks.append(part[cut : match.start()])
+                cut = match.end()
+        asks.append(part[cut:])
+    return [_ask(p) for p in asks if _ask(p)]
 
 
 def _ask(text: str) -> str:
     text = " ".join(text.split())
-    text = re.sub(r"(?:[;,]\s*and|[;,.])$", "", text).strip()
+    text = re.sub(r"^(?:على|إلى)\s+", "", text)  # "وعلى ضمان ...": the Arabic ask's joint
+    text = re.sub(r"(?:[;,]\s*and|[;,.،])$", "", text).strip()
     return re.sub(r"\s+and$", "", text)
 
 

@@ -41,12 +41,21 @@ MONTH_NUMBERS: dict[str, int] = {
     "dezember": 12,
     # Dutch sections' pages ("Schrijf vóór 1 mei 2020"): the names German does not share.
     "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+    # Arabic: the names of Egypt and the Maghreb, and of the Levant and Iraq; Amnesty's
+    # Arabic sheets write both ("3 مايو/أيار 2024").
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
+    "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
+    "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5,
+    "حزيران": 6, "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11,
+    "كانون الأول": 12,
 }  # fmt: skip
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 # "12 June", "12th June 2022", "1er mars 2015", "22 de abril de 2015", "14. Juni 2019", and the
 # American "June 12, 2022".
 _DAY_MONTH = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<month>{_MONTH})\b"
+    # The Arabic month's other name after a slash: "مايو/أيار".
+    rf"(?:\s*/\s*(?:{_MONTH})\b)?"
     rf"(?:,?\s+(?:de\s+)?(?P<year>\d{{4}})\b)?",
     re.IGNORECASE,
 )
@@ -79,6 +88,7 @@ LANGUAGES = {
 PRONOUNS = {
     "he": "he", "she": "she", "they": "they", "il": "he", "elle": "she", "iel": "they",
     "él": "he", "el": "he", "ella": "she", "elle/ella": "she", "er": "he", "sie": "she",
+    "هو": "he", "هي": "she", "هم": "they",
 }  # fmt: skip
 
 
@@ -146,9 +156,25 @@ def _ascii_key(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9&()' -]", " ", text).split())
 
 
+@cache
+def _arabic_codes() -> dict[str, str]:
+    """Countries' names in Arabic (CLDR's), as written, without the article's variants."""
+    codes: dict[str, str] = {}
+    for code, name in Locale("ar").territories.items():
+        if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "ZZ", "QO"):
+            codes.setdefault(str(name), code)
+    return codes
+
+
+def _arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in text)
+
+
 def country_code(name: str) -> str | None:
     """The ISO code of a country named as sheets name it ("KAZAKHSTAN", "Russia", "México",
-    "Ägypten"), or None."""
+    "Ägypten", "مصر"), or None."""
+    if _arabic(name):
+        return _arabic_codes().get(name.strip(" :.,،"))
     key = _ascii_key(name).strip(" :.,")
     codes = _all_codes()
     return codes.get(key.removeprefix("the ")) or codes.get(key)
@@ -189,6 +215,17 @@ def find_country(text: str, languages: tuple[str, ...] | None = None) -> tuple[s
     outweigh the country the story is about. Names are CLDR's in `languages` (English and the
     sheets' languages when not given): another language's name for a country can be a common
     word ("Indien", India in German, is "if" in Dutch)."""
+    if _arabic(text):
+        # Arabic has no capitals and joins "و" and "ب" to the next word: a name is counted
+        # where it stands as a word, or after one of those letters.
+        counts = {
+            code: (len(re.findall(rf"(?<![\w])[وبل]?{re.escape(name)}(?![\w])", text)), name)
+            for name, code in _arabic_codes().items()
+        }
+        found = [(n, name, code) for code, (n, name) in counts.items() if n]
+        if found:
+            _, name, code = max(found, key=lambda f: (f[0], -text.find(f[1])))
+            return name, code
     return _country_in(text, _all_codes(languages or SHEET_LANGUAGES))
 
 
@@ -242,6 +279,9 @@ _LANGUAGE_WORDS = {
 
 def language_of(text: str) -> str:
     """The language a sheet is written in, of those sections write (English when unsure)."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(1 for c in letters if "\u0600" <= c <= "\u06ff") > len(letters) / 2:
+        return "ar"  # mostly Arabic letters: an Arabic sheet
     words = re.findall(r"[a-zà-ÿ]+", text.lower())
     scores = {
         lang: sum(1 for w in words if w in common) for lang, common in _LANGUAGE_WORDS.items()
@@ -261,22 +301,31 @@ def recase_words(caps: str) -> str:
     return " ".join(out)
 
 
-def recase_title(caps: str, body: str) -> str:
-    """A heading written in capitals, in sentence case; words the body capitalises stay so."""
+def recase_title(caps: str, body: str, *, nouns_capitalised: bool = False) -> str:
+    """A heading written in capitals, in sentence case; words the body capitalises stay so.
+
+    In a language whose nouns take a capital (German), a word the body never writes in lower
+    case keeps its capital: "JOURNALISTIN IN HAFT" is "Journalistin in Haft"."""
     if caps != caps.upper():
         return caps
     proper = proper_words(body)
+    common = lower_words(body) if nouns_capitalised else set()
     words = caps.split()
     out = []
     for i, word in enumerate(words):
         lower = word.lower()
         if _plain_quotes(lower) in proper:
             out.append(proper[_plain_quotes(lower)])
-        elif i == 0:
+        elif i == 0 or (nouns_capitalised and _plain_quotes(lower) not in common):
             out.append(_capitalize(lower))
         else:
             out.append(lower)
     return " ".join(out)
+
+
+def lower_words(body: str) -> set[str]:
+    """The words a text writes in lower case somewhere."""
+    return {_plain_quotes(w.lower()) for w in re.findall(r"[\w’'-]+", body) if w[0].islower()}
 
 
 def proper_words(body: str) -> dict[str, str]:

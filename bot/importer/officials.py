@@ -225,6 +225,31 @@ def salutation_of(line: str) -> str:
     return text.rstrip(",:;.! ").strip()
 
 
+# An Arabic block: the office ("النائب العام"), the name, often after how one addresses the
+# person ("المستشار محمد شوقي عياد"), the body ("مكتب النائب العام"), then the address.
+_ARABIC_OFFICE = re.compile(
+    r"^(?:مكتب|وزارة|ديوان|رئاسة|النيابة|سفارة|مجلس|هيئة|المجلس|الهيئة|القصر)\b"
+)
+
+
+def _arabic_block(
+    lines: list[str],
+) -> tuple[str | None, str | None, str | None, list[str]] | None:
+    """An Arabic official's block read as title, name, organisation and address; None if the
+    block is not Arabic or its second line cannot be a name."""
+    if len(lines) < 2 or not all(_ARABIC_LETTER.search(line) for line in lines[:2]):
+        return None
+    title, name = lines[0], lines[1]
+    if any(c.isdigit() for c in name) or CONTACT.match(name) or len(name.split()) > 6:
+        return None
+    rest = lines[2:]
+    organisation = rest.pop(0) if rest and _ARABIC_OFFICE.match(rest[0]) else None
+    return name, title, organisation, rest
+
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
 def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None, list[str]]:
     """An official's lines as name, title, organisation and the address that follows.
 
@@ -236,6 +261,8 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
     name = title = organisation = None
     title_last = False  # whether the line just read was (the end of) the title
     rest = list(lines)
+    if arabic := _arabic_block(rest):
+        return arabic
     if (
         len(rest) >= 2
         and not any(c.isdigit() for c in rest[0])

@@ -22,7 +22,7 @@ from bot.importer.normalise import country_code
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
 _CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]*"
 _ARTICLE = r"(?:al|el|ad|ar|as|ash|az|an|at)-[‘'ʿ’]?\w[\w‘’'ʿ-]*"
-_PARTICLE = r"(?:bin|ibn|bint|de|da|del|della|dos|das|van|von|der|la|le|y|e|abu|ben)"
+_PARTICLE = r"(?:bin|ibn|bint|de|da|del|della|dos|das|van|von|der|la|le|y|e|abu|ben|el|al)"
 _WORD = rf"(?:{_CAP}|{_ARTICLE})"
 NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{1,4}}"
 _ONE_NAME = re.compile(rf"(?P<name>{NAME})")
@@ -98,6 +98,16 @@ _HEADED = re.compile(
     rf"(?:^|(?<=[.!?]\s))(?P<country>[^\W\d_][\w'’-]{{2,30}}(?:\s[\w'’-]{{2,30}}){{0,2}})"
     rf"\s*[:–]\s*(?P<name>{NAME})\s*$"
 )
+# A list of names: "Honorary Members Ana Ruiz, Pablo Soto, Inés Vega and Luis Mora" (three or
+# more, or two after a word asking for them: "release Ana Ruiz and Pablo Soto").
+_AND = r"(?:and|y|et|und|e|ve|и)"
+_LIST = re.compile(
+    rf"(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{1,}}\s*,?\s+{_AND}\s+{_TITLE}?{NAME})"
+)
+# A paragraph that opens on a name and what the person is, with no article: "Lucía Cárcamo,
+# integrante de un consejo comunitario lenca, recibió": a description for a name found
+# elsewhere too (the asks, another paragraph), never alone a person.
+_OPENS_ON = re.compile(rf"^(?P<name>{NAME}),\s+(?P<what>[a-zà-ÿ][^,.;:]{{3,90}}?),\s")
 _WHAT_WORD = re.compile(rf"(?:{_WHAT})", re.IGNORECASE)
 _SOMEONES = re.compile(
     r"\b(?:his|her|their|whose|its|son|sa|ses|su|sus|sein(?:e|er|en)?|ihr(?:e|er|en)?)\s+$",
@@ -185,9 +195,127 @@ def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[F
     return found
 
 
+def people_asked_for(
+    asks: Iterable[str], story: Iterable[str], *, not_people: Iterable[str] = ()
+) -> list[FoundPerson]:
+    """The people the asks name who the story names too: "release Ana Ruiz and Pablo Soto",
+    "que investigue las amenazas contra Lucía Cárcamo". An ask is about the people at risk;
+    a name it shares with the story is one of them, described where the story opens a
+    paragraph on the name and what the person is. Places, bodies and officials are not."""
+    excluded = {_key(n) for n in not_people}
+    told = [_plain(p) for p in story]
+    keys = [_key(p) for p in told]
+    found: list[FoundPerson] = []
+    for ask in asks:
+        for match in _ONE_NAME.finditer(_plain(ask)):
+            name = _clean(_trim(match["name"]))
+            words = _key(name).split()
+            if not _a_name(name) or any(country_code(w) for w in name.split()):
+                continue
+            if not any(re.search(rf"\b{re.escape(' '.join(words))}\b", k) for k in keys):
+                continue
+            if any(_DETERMINED.search(t) for t in _before(name, [ask, *told])):
+                continue  # "ihrer Freilassung Zugang", "the Public Prosecutor": not a name
+            what = None
+            for paragraph in told:
+                if (opens := _OPENS_ON.match(paragraph)) and _same(
+                    _key(opens["name"]), _key(name)
+                ):
+                    what = _description(opens["what"])
+            _add(found, name, what, excluded)
+    return found
+
+
+# A word that goes before a noun and not before a name: "ihrer Freilassung", "the Court".
+_DETERMINED = re.compile(
+    r"\b(?i:the|a|an|his|her|their|its|this|that|der|die|das|den|dem|des|ein(?:e[mnrs]?)?"
+    r"|ihr(?:e[mnrs]?)?|sein(?:e[mnrs]?)?|unser(?:e[mnrs]?)?|dies(?:e[mnrs]?)?|el|la|los|las"
+    r"|su|sus|un|una|le|les|son|sa|ses|leur|leurs|une|du)\s+$"
+)
+
+
+def _before(name: str, texts: Iterable[str]) -> list[str]:
+    """The words just before each place `texts` write `name`."""
+    return [
+        text[max(0, m.start() - 12) : m.start()]
+        for text in texts
+        for m in re.finditer(rf"\b{re.escape(name)}\b", _plain(text))
+    ]
+
+
+def people_listed(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:
+    """The people a story lists by name, three or more together: "the Honorary Members Ana
+    Ruiz, Pablo Soto, Inés Vega and Luis Mora". A list of places is not one."""
+    excluded = {_key(n) for n in not_people}
+    found: list[FoundPerson] = []
+    for paragraph in story:
+        text = _plain(paragraph)
+        for match in _LIST.finditer(text):
+            split = _split_names(match["names"])
+            first, heading = _trimmed(split[0])
+            names = [_clean(first)] + [_clean(_trim(n)) for n in split[1:]]
+            if len(names) < 3 or not all(_a_name(n) for n in names):
+                continue  # "Buenos Aires, Santa Fe and La Rioja": one place makes all places
+            before = text[max(0, match.start() - 60) : match.start()]
+            written = re.search(rf"(?i:(?:{_WHAT})(?:{_FILLER}))\s*,?\s*$", before)
+            what = heading or (written[0] if written else None)
+            for name in names:
+                _add(found, name, _description(what) if what else None, excluded)
+    return found
+
+
+def joined(*found: list[FoundPerson]) -> list[FoundPerson]:
+    """People found in several ways, each once (the first way's spelling and description,
+    else a later way's description)."""
+    people: list[FoundPerson] = []
+    for someone in (p for ways in found for p in ways):
+        same = next(
+            (i for i, p in enumerate(people) if _same(_key(p.name), _key(someone.name))), None
+        )
+        if same is None:
+            people.append(someone)
+        elif people[same].description is None and someone.description:
+            people[same] = FoundPerson(people[same].name, someone.description)
+    return people
+
+
+def _trim(name: str) -> str:
+    """A name without the capitalised words sheets put before one: "The Honorary Members Ana
+    Ruiz", "Señora Ana Ruiz", "Release Ana Ruiz" are Ana Ruiz."""
+    return _trimmed(name)[0]
+
+
+def _trimmed(name: str) -> tuple[str, str]:
+    """A name and the capitalised words before it that are not part of it."""
+    words = name.split()
+    popped: list[str] = []
+    while len(words) > 2 and _BEFORE_A_NAME.fullmatch(words[0]):
+        popped.append(words.pop(0))
+    what = " ".join(w for w in popped if w.lower() not in {"the", "la", "el", "die", "der", "les"})
+    return " ".join(words), what
+
+
+_BEFORE_A_NAME = re.compile(
+    r"(?i:the|la|el|los|las|les|die|der|honorary|members?|mr|mrs|ms|miss|señora?|sra|sr|don"
+    r"|doña|herr|frau|m|mme|monsieur|madame|release|free|liberen|libérez|freilassung)\.?"
+)
+
+
 def _split_names(names: str) -> list[str]:
     parts = re.split(r"\s*,\s*|\s*,?\s+(?:and|y|et|und|e)\s+", names)
     return [re.sub(r"^(?:dr|prof)\.?\s+", "", p, flags=re.IGNORECASE) for p in parts if p]
+
+
+def _a_name(name: str) -> bool:
+    """Whether a capitalised run may be a person's name: two words or more, not in capitals,
+    not beginning as places, bodies and months do, not a country."""
+    words = name.split()
+    return not (
+        len(words) < 2
+        or name.isupper()
+        or _NOT_A_PERSON.match(words[0].strip("‘'’"))
+        or country_code(name)
+    )
 
 
 def _add(found: list[FoundPerson], name: str, what: str | None, excluded: set[str]) -> None:

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 
 from bot.importer.labels import FOLLOW_UP
 
-_FIRST = r"first|primera|primer|premi[èe]re|erste"
+_FIRST = r"first|primera|primer|premi[èe]re|erste|الأول"
 _LATER = (
     r"second|third|fourth|fifth|sixth|seventh|segunda|tercera|cuarta|quinta|deuxi[èe]me"
-    r"|troisi[èe]me|quatri[èe]me|zweite|dritte|vierte"
+    r"|troisi[èe]me|quatri[èe]me|zweite|dritte|vierte|الثاني|الثالث|الرابع|الخامس"
 )
 REFERENCE = re.compile(
     rf"(?P<ordinal>\b(?:{_FIRST}|{_LATER})\b)?[\s:]*"
-    r"\b(?:UA|AU|EA)(?:-?Nr\.?)?\s*(?:n[°ºo]\.?\s*|(?:number|num[ée]ro|n[úu]mero)\s*)?[:#]?\s*"
+    # Arabic puts the ordinal after: "التحرك العاجل الأول: 52/24", "التحرك العاجل رقم 52/24".
+    rf"\b(?:UA|AU|EA|(?:ال)?تحرك (?:ال)?عاجل(?:\s+(?P<later>{_FIRST}|{_LATER}))?(?:\s+رقم)?)"
+    r"(?:-?Nr\.?)?\s*(?:n[°ºo]\.?\s*|(?:number|num[ée]ro|n[úu]mero)\s*)?[:#]?\s*"
     r"(?:UA-|AU-)?"
     r"(?P<number>\d{1,4})\s*(?P<sep>[/.])\s*(?P<year>\d{4}|\d{2})\b(?![./]\d)",
     re.IGNORECASE,
@@ -43,7 +45,7 @@ def find_reference(line: str) -> Reference | None:
     match = REFERENCE.search(line)
     if match is None:
         return None
-    ordinal = match["ordinal"] or ""
+    ordinal = match["ordinal"] or match["later"] or ""
     before = line[: match.start("number")]
     later = bool(_LATER_RE.match(ordinal)) or bool(FOLLOW_UP.search(before))
     number = f"{match['number']}{match['sep']}{match['year']}"

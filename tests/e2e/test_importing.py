@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.drafts import DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
@@ -310,7 +311,10 @@ async def test_a_cut_off_sheet_is_kept_as_a_draft_that_cannot_be_published_until
     card, review = await send_sheet(olga, "cut-off-turkey.txt")
     assert "Selin Aydın" in card.text
     assert "A new case: xx-selin-aydin" in review.text
-    assert "Before it is published, complete: country, country_code" in review.text
+    assert (
+        "Before it is published, complete: country, country_code, text.en.background and"
+        " text.en.asks" in review.text
+    )
     assert "text.en.asks" in review.text
     # What it lacks cannot go out: only keeping it as a draft, or discarding it.
     assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]
@@ -392,3 +396,37 @@ async def test_a_sheet_whose_card_outgrows_a_message_is_kept_as_a_draft_only(
     (review,) = await olga.say(sheet, replies=1)
     assert "longer than one Telegram message" in review.text
     assert [b["text"] for b in review.buttons] == ["💾 Keep as draft", "🗑 Discard"]
+
+
+async def test_a_page_listing_several_cases_is_refused_with_each_case_it_saw(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    """A listing page ("Act now", a section's highlights) holds a summary of each case and no
+    officials or asks: the organizer is told how many cases it lists, each by its reference and
+    title, and asked for each case's own sheet; nothing is stored, nothing waits."""
+    olga = organizer(emulator)
+    (reply,) = await send_sheet(
+        olga, "web-listing-act-now-2020.txt", replies=1, mime_type="text/plain"
+    )
+    assert reply.text.splitlines()[:4] == [
+        "This page lists 3 Urgent Actions, not one sheet:",
+        "• UA 154.20: Blogger Held Without Trial for a Year (Vietnam)",
+        "• UA 131.20: Union Leader Faces New Charges (Zimbabwe)",
+        "• UA 98.20: Student Released After Hunger Strike (Egypt)",
+    ]
+    assert "Send each case’s own sheet" in reply.text
+    assert reply.buttons == []
+    services = services_of(bot)
+    listed = {"UA 154.20", "UA 131.20", "UA 98.20"}
+    assert not [c for c in await services.cases.all() if c.reference in listed]
+    # Pasted after /import, the page is refused the same way and the parts are let go.
+    await olga.say("/import")
+    page = (SHEETS / "section-listing-highlights-2006.txt").read_text(encoding="utf-8")
+    (received,) = await olga.say(page)
+    _, (refused,) = await olga.press(received, "Read it", replies=1)
+    assert refused.text.startswith("This page lists 2 Urgent Actions")
+    assert "• UA 224/06: Guatemala" in refused.text
+    assert await services.drafts.get(olga.id, DraftKind.IMPORT, services.clock()) is None
+    # A sheet sent next is read as ever.
+    _, review = await send_sheet(olga, "azerbaijan-karimli.txt", mime_type="text/plain")
+    assert "A new case: az-aysel-karimli" in review.text

@@ -348,7 +348,7 @@ async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choic
     await emulator.wait_for(
         lambda: (
             "Themes: Torture" in _current(anna, screen).text
-            and "You can write by: Email, Post" in _current(anna, screen).text
+            and "You can write by: Email and Post" in _current(anna, screen).text
         )
     )
     services = services_of(bot)
@@ -490,7 +490,9 @@ async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
     words = labels(services_of(bot).renderer, language)
     for label in (words["death-penalty"], words["torture"], words["digest_off"]):
         await anna.press(screen, label)
-    themes = f"{words['death-penalty']}{comma}{words['torture']}"
+    renderer = services_of(bot).renderer
+    # Lists read as the language joins them ("A and B", "A وB"); the digest takes the comma.
+    themes = renderer.listed([words["death-penalty"], words["torture"]], language)
     await emulator.wait_for(
         lambda: (
             themes in _current(anna, screen).text
@@ -501,7 +503,7 @@ async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
     assert lines[2].endswith(themes)
     # The digest joins the allowance with the same comma; no Latin comma in Arabic.
     assert lines[1].startswith(words["every"] + comma)
-    channels = comma.join(words[str(c)] for c in Channel)
+    channels = renderer.listed([words[str(c)] for c in Channel], language)
     assert lines[3].endswith(channels)
     if language == "ar":
         assert "," not in "".join(lines[1:4])

@@ -81,7 +81,7 @@ def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_load
     out = capsys.readouterr().out
     assert "reference: a follow-up of UA 41/23, but no known case matches it" in out
     assert "text.en.asks: not found on the sheet" in out
-    assert "Before it is published, complete: text.en.asks, targets" in out
+    assert "Before it is published, complete: text.en.asks and targets" in out
     written = tmp_path / "eg-karim-adel.toml"
     assert "# - text.en.asks: not found on the sheet" in written.read_text(encoding="utf-8")
     case = load_case(written)  # what `python -m bot check` reads
@@ -92,3 +92,26 @@ def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_load
     checked = capsys.readouterr().out
     assert "eg-karim-adel.toml: a draft, to complete: text.en.asks, targets" in checked
     assert "1 case(s) valid, 0 problem(s)" in checked
+
+
+def test_a_page_listing_several_cases_writes_nothing_and_names_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["import", str(SHEETS / "web-listing-act-now-2020.txt"), "--out", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "This page lists 3 Urgent Actions, not one sheet:" in err
+    assert "• UA 131.20: Union Leader Faces New Charges (Zimbabwe)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_listing_without_references_is_seen_by_its_headings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "section-listing-no-references-2024.txt"
+    code = main(["import", str(SHEETS / name), "--out", str(tmp_path)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "This page lists 3 Urgent Actions, not one sheet:" in err
+    assert "• Water defenders threatened in Cajamarca (Peru)" in err
+    assert list(tmp_path.iterdir()) == []

@@ -11,9 +11,10 @@ from datetime import date
 from bot.catalogue import FACTS_LIMIT, case_from_mapping, gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.build import Imported, import_sheet, unique_slug
+from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import country_code, dates_in, find_country, slug_for
 from bot.importer.officials import address_block
-from bot.importer.references import find_reference
+from bot.importer.references import Reference, find_reference
 from bot.importer.report import NoteKind
 from tests.importer.conftest import LABELS, SHEETS, import_fixture
 
@@ -631,3 +632,138 @@ def test_an_officials_title_going_on_over_the_next_line_stays_the_title() -> Non
     )
     assert organisation == "Prime Minister's Office"
     assert address == ["44000 Islamabad - Pakistan"]
+
+
+def test_a_german_sheet_keeps_its_nouns_capitals_in_title_description_and_deadline() -> None:
+    """German nouns take a capital: "HAFT" in a heading is "Haft", a description read from the
+    summary stays "Umweltschützerin", and the sheet's own deadline words keep "Sie"."""
+    imported, case = read("de-briefaktion-aserbaidschan-2023.txt")
+    assert case.texts["de"].title == "Umweltschützerin in Haft"
+    assert case.country_code == "AZ"
+    assert [(p.name, p.description["de"]) for p in case.people] == [
+        ("Leyla Hasanova", "Umweltschützerin")
+    ]
+    deadline = next(d for d in imported.mapping["key_dates"] if d.get("deadline"))
+    assert deadline["date"] == date(2023, 7, 12)
+    assert deadline["label"]["de"] == "Bitte schreiben Sie bis zum"
+    _, belarus = read("de-eilaktion-belarus-2019.txt")
+    assert belarus.texts["de"].title == "Journalistin in Haft"
+    assert [p.description["de"] for p in belarus.people] == ["Journalistin"]
+
+
+def test_a_person_named_only_by_a_bare_description_and_the_asks_is_found() -> None:
+    """ "Lucía Cárcamo, integrante de un consejo ..." has no article and no word for what she
+    is; the asks name her again ("contra Lucía Cárcamo"): she is the person at risk. The
+    heading in ordinary case after "Acción urgente" is the title."""
+    imported, case = read("es-temas-linea-honduras-2024.txt")
+    assert case.slug == "hn-lucia-carcamo"
+    assert [(p.name, p.description["es"]) for p in case.people] == [
+        ("Lucía Cárcamo", "integrante de un consejo comunitario lenca de Intibucá")
+    ]
+    assert case.texts["es"].title == "Amenazan a una defensora del río"
+    assert (NoteKind.GUESSED, "people[0].name") in notes(imported)
+    assert imported.gaps == ()
+
+
+def test_asks_written_only_as_a_sentence_are_the_asks_and_leave_the_story() -> None:
+    """ "Please write immediately to the Minister calling on the authorities to release A, B, C
+    and D ..., and to ensure ..." has no colon and no bullets: its two asks are the case's, the
+    instruction is not background, and the four Honorary Members are the people at risk."""
+    imported, case = read("section-sentence-asks-cambodia-2016.txt")
+    assert case.texts["en"].asks == (
+        "release Sok Chanthy, Heng Vannak, Chea Sopheap and Keo Ratana immediately and"
+        " unconditionally",
+        "ensure that while they are held they have access to lawyers of their choosing and to"
+        " their families",
+    )
+    assert "Please write" not in case.texts["en"].background
+    assert [p.name for p in case.people] == [
+        "Sok Chanthy",
+        "Heng Vannak",
+        "Chea Sopheap",
+        "Keo Ratana",
+    ]
+    assert {p.description["en"] for p in case.people} == {"Honorary Members"}
+    assert imported.gaps == ()
+
+
+def test_asks_in_a_sentence_are_read_in_french_spanish_and_german() -> None:
+
+    def asks(sentence: str) -> list[str]:
+        sheet: Sheet = parse_sheet(["Ana Ruiz fue detenida el 3 de mayo.", "", sentence])
+        return sheet.asks
+
+    assert asks(
+        "Écrivez au ministre de la Justice pour lui demander de libérer Ana Ruiz et de garantir"
+        " qu'elle puisse voir sa famille."
+    ) == ["de libérer Ana Ruiz", "de garantir qu'elle puisse voir sa famille"]
+    assert asks(
+        "Escriban al Fiscal General pidiéndole que investigue las amenazas y que proteja a la"
+        " comunidad."
+    ) == ["que investigue las amenazas", "que proteja a la comunidad"]
+    assert asks(
+        "Schreiben Sie an den Justizminister und fordern Sie ihn auf, Ana Ruiz freizulassen und"
+        " sie vor Folter zu schützen."
+    ) == ["Ana Ruiz freizulassen", "sie vor Folter zu schützen"]
+    # A sentence that tells of writing but asks nothing is story, not asks.
+    assert asks("Her lawyer wrote to the court on 4 May.") == []
+
+
+def test_an_arabic_sheet_reads_what_can_be_read_and_reports_the_rest() -> None:
+    """The International Secretariat's Arabic sheet: "تحرك عاجل", the heading "مصر: ...", the
+    official's block after "اتخذوا إجراءً", the letter's opening "معالي ..." as salutation,
+    its asks after "وأحثكم على", the deadline, the name and pronoun line, the footer's
+    reference and date. What Arabic does not give (a description) is a gap, not a guess."""
+    imported, case = read("ar-tahrak-ajil-egypt-2024.txt")
+    assert imported.report.layout == "international"
+    assert list(case.texts) == ["ar"]
+    assert (case.reference, case.country_code, case.issued) == (
+        "UA 52/24",
+        "EG",
+        date(2024, 5, 10),
+    )
+    assert case.texts["ar"].title == "احتجاز صحفية بسبب مقال عن غلاء الأسعار"
+    assert [(p.name, p.pronoun) for p in case.people] == [("منى عادل", "she")]
+    (official,) = case.targets
+    assert (official.title, official.name, official.organisation) == (
+        "النائب العام",
+        "المستشار محمد شوقي عياد",
+        "مكتب النائب العام",
+    )
+    assert official.salutation == "معالي النائب العام"
+    assert official.fax == "+20225774716"
+    assert case.texts["ar"].asks == (
+        "الإفراج عن منى عادل فوراً ودون قيد أو شرط",
+        "ضمان حصولها على محامٍ من اختيارها وزيارات أسرتها إلى حين الإفراج عنها",
+    )
+    deadline = next(d for d in imported.mapping["key_dates"] if d.get("deadline"))
+    assert deadline["date"] == date(2024, 6, 20)
+    assert (NoteKind.MISSING, "people[0].description") in notes(imported)
+    assert imported.gaps == ()
+
+
+def test_arabic_dates_countries_and_language_are_read() -> None:
+    (mention,) = dates_in("في 3 مايو/أيار 2024، بعد أن نشرت")
+    assert mention.on(2000) == date(2024, 5, 3)
+    (levant,) = dates_in("حتى 20 تشرين الأول 2023")
+    assert levant.on(2000) == date(2023, 10, 20)
+    assert country_code("مصر") == "EG"
+    assert find_country("احتجاز صحفية في مصر وبمصر") == ("مصر", "EG")
+    assert find_reference("التحرك العاجل الثالث: 52/24") == Reference("UA 52/24", True, False)
+
+
+def test_the_sentence_the_asks_come_from_still_names_the_country() -> None:
+    """ "Please write to the Bahraini authorities urging ..." leaves the story as asks, but
+    whom it writes to still tells the country."""
+    text = (
+        "Prisoner of conscience Hasan Jaber, a teacher, is serving two years for joining a"
+        " peaceful march.\n\nPlease write to the Bahraini authorities urging them to release"
+        " Hasan Jaber immediately and to let him see a doctor of his choosing, see attachment"
+        " for details.\n"
+    )
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2024, 1, 15), source="t")
+    assert imported.mapping["country_code"] == "BH"
+    assert imported.mapping["text"]["en"]["asks"] == [
+        "release Hasan Jaber immediately",
+        "let him see a doctor of his choosing",
+    ]

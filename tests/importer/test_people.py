@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.importer.people import names_in_line, people_in
+from bot.importer.people import (
+    FoundPerson,
+    joined,
+    names_in_line,
+    people_asked_for,
+    people_in,
+    people_listed,
+)
 
 
 def named(*story: str, officials: tuple[str, ...] = ()) -> list[tuple[str, str | None]]:
@@ -93,3 +100,65 @@ def test_a_person_named_after_what_happened_to_them_keeps_the_description_that_f
     assert named("We wrote about the case of Omar Haddad, the prosecutor who ...") == [
         ("Omar Haddad", None)
     ]
+
+
+def test_people_named_only_in_a_list_are_each_found_with_what_the_list_calls_them() -> None:
+    story = (
+        "Police raided the association's office on 4 June. The Honorary Members Dara Okoye,"
+        " Femi Lawal, Ngozi Eze and Tunde Bakare were taken to the station."
+    )
+    assert [(p.name, p.description) for p in people_listed([story])] == [
+        ("Dara Okoye", "Honorary Members"),
+        ("Femi Lawal", "Honorary Members"),
+        ("Ngozi Eze", "Honorary Members"),
+        ("Tunde Bakare", "Honorary Members"),
+    ]
+    # Arabic names with an unhyphenated article are names too.
+    listed = people_listed(["They include Omar Saleh, Anwar el Haddad and Rami al Nasser."])
+    assert [p.name for p in listed] == ["Omar Saleh", "Anwar el Haddad", "Rami al Nasser"]
+    # A list of places is not a list of people, even where most of it looks like names.
+    assert (
+        people_listed(["They were moved to Buenos Aires, Santa Fe, San Luis and La Rioja."]) == []
+    )
+    # Two names together are not enough for a list alone.
+    assert people_listed(["Ana Ruiz and Pablo Soto met in Lima."]) == []
+
+
+def test_people_the_asks_name_and_the_story_names_too_are_the_people_at_risk() -> None:
+    story = [
+        "Lucía Cárcamo, integrante de un consejo lenca de Intibucá, recibió el 2 de marzo una"
+        " amenaza.",
+        "La fiscalía no ha respondido.",
+    ]
+    asks = ["que investigue las amenazas contra Lucía Cárcamo"]
+    assert [(p.name, p.description) for p in people_asked_for(asks, story)] == [
+        ("Lucía Cárcamo", "integrante de un consejo lenca de Intibucá")
+    ]
+    both = people_asked_for(
+        ["Release Ana Ruiz and Pablo Soto immediately and unconditionally"],
+        ["Police arrested Ana Ruiz and Pablo Soto in Lima on 3 May."],
+    )
+    assert [p.name for p in both] == ["Ana Ruiz", "Pablo Soto"]
+    # An ask's name the story never writes, a German noun pair, a body and an official are not.
+    assert people_asked_for(["Release Ana Ruiz"], ["Police arrested a student."]) == []
+    assert (
+        people_asked_for(
+            ["dafür zu sorgen, dass sie bis zu ihrer Freilassung Zugang zu ihrer Familie hat"],
+            ["Sie hat bis zu ihrer Freilassung Zugang zu niemandem."],
+        )
+        == []
+    )
+    assert (
+        people_asked_for(
+            ["ask the Public Prosecutor to drop the charges against Ana Ruiz"],
+            ["The Public Prosecutor charged Ana Ruiz."],
+            not_people=["Ana Ruiz"],
+        )
+        == []
+    )
+
+
+def test_people_found_in_several_ways_are_each_one_person() -> None:
+    first = [FoundPerson("Ana Ruiz", None)]
+    again = [FoundPerson("Ana María Ruiz", "student"), FoundPerson("Pablo Soto", None)]
+    assert joined(first, again) == [FoundPerson("Ana Ruiz", "student"), FoundPerson("Pablo Soto")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.importer.listing import ListedCase
 from bot.importer.report import Note, NoteKind
 from bot.rendering import Renderer
 from tests.importer.conftest import import_fixture
@@ -34,3 +35,46 @@ def test_what_a_sheet_says_is_escaped_in_the_chat() -> None:
         "en", "import_review.html", imported=imported, notes=imported.report.notes, more=0
     )
     assert "“&lt;b&gt;x&lt;/b&gt;@&amp;” is not an email address" in review
+
+
+@pytest.mark.parametrize(
+    ("language", "joined"),
+    [
+        ("en", "text.en.asks and targets"),
+        ("ar", "text.en.asks وtargets"),
+        ("fr", "text.en.asks et targets"),
+    ],
+)
+def test_the_fields_to_complete_are_listed_as_the_language_lists(
+    language: str, joined: str
+) -> None:
+    imported = import_fixture("egypt-adel-released.txt")
+    assert imported.gaps == ("text.en.asks", "targets")
+    renderer = Renderer()
+    review = renderer.render(language, "import_review.html", imported=imported, notes=[], more=0)
+    report = renderer.render(
+        language,
+        "import_report.txt",
+        source="egypt-adel-released.txt",
+        imported=imported,
+        found=[],
+        written=None,
+        refused=None,
+    )
+    assert joined in review and joined in report
+    assert "text.en.asks, targets" not in review + report
+
+
+def test_a_listing_in_russian_and_arabic_counts_its_cases_in_the_language() -> None:
+    renderer = Renderer()
+    two = [ListedCase("UA 1/20", "A"), ListedCase("UA 2/20", "B")]
+    five = [ListedCase(f"UA {n}/20", "A") for n in range(5)]
+    assert renderer.render("ru", "import_listing.txt", listed=two).startswith(
+        "На этой странице 2 «Срочных действия»"
+    )
+    assert renderer.render("ru", "import_listing.txt", listed=five).startswith(
+        "На этой странице 5 «Срочных действий»"
+    )
+    assert renderer.render("ar", "import_listing.txt", listed=two).startswith(
+        "تعرض هذه الصفحة تحركين عاجلين"
+    )
