@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
@@ -44,6 +45,9 @@ def build_application(
 ) -> UrgentActionApp:
     """Build the bot: settings in, a ready Application out (not yet started)."""
     renderer = renderer or Renderer()
+    # PTB 22 gives a 429's retry_after as a timedelta once opted in, and otherwise warns each
+    # time it builds one; the bot reads either form (bot/delivery/replies.py).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     # One limiter for the whole bot: the engine's sends and the handlers' replies share it.
     config = DeliveryConfig.from_settings(settings)
     limiter = SendLimiter(config.rate, chats=config.chats)

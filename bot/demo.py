@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import os
 import signal
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -215,9 +214,6 @@ def _page_routes(state: _PageState) -> Callable[[web.Application], None]:
 
 async def serve_demo(port: int, rehearsal: bool, time_lapse: float | None) -> int:
     """Run the demo until Ctrl-C or SIGTERM."""
-    # The bot reads a 429's retry_after in either form (bot/delivery/replies.py); opting in to
-    # PTB's timedelta form keeps its deprecation warning out of the demo's terminal.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

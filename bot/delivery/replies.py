@@ -84,13 +84,15 @@ class ReplyTracker(BaseRateLimiter[None]):
         """Wait until a message to `chat` may go: its group's window, the queue, any pause."""
         if chat < 0:
             await asyncio.sleep(self._limiter.chat_wait(chat))
+        if self.shared is not None:
+            # The other processes' replies and sends count too. Their share is taken first,
+            # so this process's own queue is the last gate before the call: the database's
+            # answers may come late and together, the messages still leave at the queue's pace.
+            await asyncio.sleep(await self._share())
         while True:
             await asyncio.sleep(self.reserve())
             paused = self._limiter.paused_for()
             if paused <= 0:
-                if self.shared is not None:
-                    # The other processes' replies and sends count too.
-                    await asyncio.sleep(await self._share())
                 return
             # Telegram said wait: this place is given back and a new one taken after the
             # pause, so the queue resumes at its pace rather than all at once.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from datetime import timedelta
 from typing import Any
@@ -112,3 +113,33 @@ async def test_a_reply_still_goes_when_the_shared_rate_cannot_be_read(
     result = await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
     assert result == {"message_id": 1}
     assert "shared send rate is out of reach" in caplog.text
+
+
+async def test_replies_the_database_lets_through_together_still_leave_at_the_reply_rate() -> None:
+    # A busy database answers the shared rate late and for many replies at once; this
+    # process's own queue comes after it, so they do not reach Telegram in one burst.
+    tracker = ReplyTracker(SendLimiter(25.0), reply_rate=50.0, reply_burst=1.0)
+    answered = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    sent: list[float] = []
+
+    async def late_share() -> float:
+        await answered.wait()
+        return 0.0
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        sent.append(loop.time())
+        return {"message_id": 1}
+
+    tracker.shared = late_share
+    replies = [
+        asyncio.create_task(
+            tracker.process_request(send, (), {}, "sendMessage", {"chat_id": chat}, None)
+        )
+        for chat in range(1, 12)
+    ]
+    await asyncio.sleep(0.3)  # longer than the queue of eleven at fifty a second
+    answered.set()
+    await asyncio.gather(*replies)
+    # One at once, then one every fiftieth of a second: ten intervals, 0.2 s.
+    assert sent[-1] - sent[0] >= 0.18
