@@ -57,6 +57,7 @@ PUBLISHED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
 COUNTRIES = ("KZ", "BY", "EG", "IR", "CN")
 TAP_EVERY = 0.05
 INSERT_CHUNK = 20_000
+SWEEPS = 4  # at publish, ten minutes later, a case more a day later, a week later
 TAPPER = 999  # the chat id of the person who taps: subscriber 0 is chat 1000
 # Set in the tapping task: its own transactions are the tap's, not the sweep's.
 TAPPING: contextvars.ContextVar[bool] = contextvars.ContextVar("tapping", default=False)
@@ -77,6 +78,7 @@ class SweepFigures(TypedDict):
     tap_p95_ms: float
     tap_max_ms: float
     peak_rss_mb: float
+    wal_peak_mib: float
 
 
 def _timed(db: Database, durations: list[float]) -> None:
@@ -127,6 +129,19 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
+async def _sample_wal(db: Database, peak: list[float]) -> None:
+    """Every second, the size of a SQLite database's write-ahead log; its peak into `peak`."""
+    path = getattr(db, "path", None)
+    if path is None:
+        return
+    wal = Path(f"{path}-wal")
+    while True:
+        with contextlib.suppress(OSError):
+            size = await asyncio.to_thread(lambda: wal.stat().st_size)
+            peak[0] = max(peak[0], size / 2**20)
+        await asyncio.sleep(1.0)
+
+
 def _p95(values: list[float]) -> float:
     if len(values) < 2:
         return max(values, default=0.0)
@@ -135,9 +150,12 @@ def _p95(values: list[float]) -> float:
 
 async def _with_taps(
     db: Database, work: Callable[[], Awaitable[OfferReport]]
-) -> tuple[OfferReport, float, list[float]]:
-    """Run `work` while a person taps every 50 ms; its report, wall seconds and tap latencies."""
+) -> tuple[OfferReport, float, list[float], float]:
+    """Run `work` while a person taps every 50 ms; its report, wall seconds, tap latencies and
+    the peak size of the write-ahead log in MiB (SQLite; 0 on PostgreSQL)."""
     latencies: list[float] = []
+    wal_peak = [0.0]
+    sampling = asyncio.create_task(_sample_wal(db, wal_peak))
     done = asyncio.Event()
     subscribers = SubscriberRepository(db)
 
@@ -163,7 +181,10 @@ async def _with_taps(
     wall = time.perf_counter() - started
     done.set()
     await tapping
-    return report, wall, latencies
+    sampling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sampling
+    return report, wall, latencies, round(wal_peak[0], 1)
 
 
 async def _fresh(database: str | None, folder: Path) -> Database:
@@ -194,9 +215,14 @@ def _case(seed: UrgentAction, i: int) -> UrgentAction:
 
 
 async def run(
-    people: int, cases: int, database: str | None = None, batch: int | None = None
+    people: int,
+    cases: int,
+    database: str | None = None,
+    batch: int | None = None,
+    sweeps: int = 4,
 ) -> list[SweepFigures]:
-    """Sweep over `people` subscribers and `cases` open cases at four moments; the figures."""
+    """Sweep over `people` subscribers and `cases` open cases at the first `sweeps` of four
+    moments (and, after all four, the preview); the figures."""
     seed = dataclasses.replace(
         load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), key_dates=()
     )
@@ -257,7 +283,7 @@ async def run(
                     return sweep_offers(db, sweeping, message_for, at, "UTC")
                 return sweep_offers(db, sweeping, message_for, at, "UTC", batch=batch)
 
-            report, wall, taps = await _with_taps(db, work)
+            report, wall, taps, wal_peak = await _with_taps(db, work)
             sweep_holds = durations or [0.0]
             results.append(
                 SweepFigures(
@@ -273,8 +299,14 @@ async def run(
                     tap_p95_ms=round(_p95(taps) * 1000, 1),
                     tap_max_ms=round(max(taps, default=0.0) * 1000, 1),
                     peak_rss_mb=round(_peak_rss_mb(), 1),
+                    wal_peak_mib=wal_peak,
                 )
             )
+            if len(results) == sweeps:
+                break
+        if len(results) < SWEEPS:
+            await db.close()
+            return results
         # The organizer's preview of one case more, while the others are open.
         extra = _case(seed, cases + 1)
         at = PUBLISHED + timedelta(days=7)
@@ -298,6 +330,7 @@ async def run(
                 tap_p95_ms=0.0,
                 tap_max_ms=0.0,
                 peak_rss_mb=round(_peak_rss_mb(), 1),
+                wal_peak_mib=0.0,
             )
         )
         await db.close()
@@ -311,9 +344,17 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--database", help="a SQLite file or a postgresql:// URL")
     parser.add_argument("--batch", type=int, help="people per transaction (the bot's default)")
+    parser.add_argument(
+        "--sweeps",
+        type=int,
+        default=SWEEPS,
+        choices=range(1, SWEEPS + 1),
+        help="run only the first N sweeps (1: at publish); the preview runs after all four",
+    )
     args = parser.parse_args()
     print(json.dumps({"load_average": os.getloadavg()}))
-    for row in eventloop.run(run(args.people, args.cases, args.database, args.batch)):
+    figures = run(args.people, args.cases, args.database, args.batch, args.sweeps)
+    for row in eventloop.run(figures):
         print(json.dumps(row))
     print(json.dumps({"load_average": os.getloadavg()}))
 
