@@ -16,8 +16,10 @@ reads (`transactions`: on SQLite each holds the one connection) and their median
 longest, which is what keeps a tap waiting; a tap's latency p95 and worst while the sweep runs
 (a task that reads a person and writes their row every 50 ms through the same database and
 event loop, as a tap does); and the peak RSS of the sweep (VmHWM, reset through
-/proc/self/clear_refs before it). Last, the wall time of the organizer's preview of one case
-more.
+/proc/self/clear_refs before it); on SQLite, the peak size of the write-ahead log (its file
+sampled every second), and how many checkpoints held the writer's slot and the longest of them
+(`bot.db.checkpoints`: a tap waits for those too). Last, the wall time of the organizer's
+preview of one case more. `--sweeps 1` runs only the sweep at publish.
 """
 
 from __future__ import annotations
@@ -79,11 +81,14 @@ class SweepFigures(TypedDict):
     tap_max_ms: float
     peak_rss_mb: float
     wal_peak_mib: float
+    checkpoints: int
+    checkpoint_longest_ms: float
 
 
 def _timed(db: Database, durations: list[float]) -> None:
-    """Time every transaction and read of `db` but the taps' into `durations`: on SQLite each
-    holds the one connection, and a tap waits for it."""
+    """Time every transaction and read of `db` but the taps' into `durations`, and on SQLite
+    each checkpoint in the writer's slot into `CHECKPOINTS`: each holds the one connection,
+    and a tap waits for it."""
     for name in ("transaction", "read"):
         original = getattr(db, name)
 
@@ -101,10 +106,25 @@ def _timed(db: Database, durations: list[float]) -> None:
                     LONGEST[0] = _caller()
 
         setattr(db, name, held)
+    # SQLite: the checkpointer's hold of the writer's slot, in which the log is made to restart.
+    checkpoints = getattr(db, "_checkpoints", None)
+    if checkpoints is not None:
+        slot = checkpoints._slot
+
+        @asynccontextmanager
+        async def checkpointing() -> AsyncIterator[object]:
+            async with slot() as held:
+                started = time.perf_counter()
+                yield held
+            CHECKPOINTS.append(time.perf_counter() - started)
+
+        checkpoints._slot = checkpointing
 
 
 # Which function of `bot` held the database longest in the current sweep.
 LONGEST = [""]
+# How long each checkpoint in the writer's slot held the database in the current sweep.
+CHECKPOINTS: list[float] = []
 
 
 def _caller() -> str:
@@ -273,6 +293,7 @@ async def run(
             if sweeping[-1] is later and at == day:
                 await CaseRepository(db).seed([(later, "bench")], at)
             durations.clear()
+            CHECKPOINTS.clear()
             LONGEST[0] = ""
             _reset_peak()
 
@@ -300,6 +321,8 @@ async def run(
                     tap_max_ms=round(max(taps, default=0.0) * 1000, 1),
                     peak_rss_mb=round(_peak_rss_mb(), 1),
                     wal_peak_mib=wal_peak,
+                    checkpoints=len(CHECKPOINTS),
+                    checkpoint_longest_ms=round(max(CHECKPOINTS, default=0.0) * 1000, 1),
                 )
             )
             if len(results) == sweeps:
@@ -331,6 +354,8 @@ async def run(
                 tap_max_ms=0.0,
                 peak_rss_mb=round(_peak_rss_mb(), 1),
                 wal_peak_mib=0.0,
+                checkpoints=0,
+                checkpoint_longest_ms=0.0,
             )
         )
         await db.close()
