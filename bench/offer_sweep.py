@@ -18,8 +18,10 @@ longest, which is what keeps a tap waiting; a tap's latency p95 and worst while 
 event loop, as a tap does); and the peak RSS of the sweep (VmHWM, reset through
 /proc/self/clear_refs before it); on SQLite, the peak size of the write-ahead log (its file
 sampled every second), and how many checkpoints held the writer's slot and the longest of them
-(`bot.db.checkpoints`: a tap waits for those too). Last, the wall time of the organizer's
-preview of one case more. `--sweeps 1` runs only the sweep at publish.
+(`bot.db.checkpoints`: a tap waits for those too); the longest a tap's own one-row read or
+write held the database (`tap_hold_max_ms`: a trivial transaction, so a long one is the
+machine); and every hold of 250 ms or more, when and whose (`long_holds`). Last, the wall
+time of the organizer's preview of one case more. `--sweeps 1` runs only the sweep at publish.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class SweepFigures(TypedDict):
     wal_peak_mib: float
     checkpoints: int
     checkpoint_longest_ms: float
+    tap_hold_max_ms: float
+    long_holds: list[tuple[float, float, str]]
 
 
 def _timed(db: Database, durations: list[float]) -> None:
@@ -99,9 +103,13 @@ def _timed(db: Database, durations: list[float]) -> None:
             async with original() as conn:
                 started = time.perf_counter()
                 yield conn
-            if not TAPPING.get():
-                held_for = time.perf_counter() - started
+            held_for = time.perf_counter() - started
+            if TAPPING.get():
+                TAP_HOLDS.append(held_for)
+                _note_long(held_for, "tap")
+            else:
                 durations.append(held_for)
+                _note_long(held_for, _caller())
                 if held_for >= max(durations):
                     LONGEST[0] = _caller()
 
@@ -117,6 +125,7 @@ def _timed(db: Database, durations: list[float]) -> None:
                 started = time.perf_counter()
                 yield held
             CHECKPOINTS.append(time.perf_counter() - started)
+            _note_long(CHECKPOINTS[-1], "bot.db.checkpoints")
 
         checkpoints._slot = checkpointing
 
@@ -125,6 +134,18 @@ def _timed(db: Database, durations: list[float]) -> None:
 LONGEST = [""]
 # How long each checkpoint in the writer's slot held the database in the current sweep.
 CHECKPOINTS: list[float] = []
+# How long each of the taps' own one-row reads and writes held it: trivial statements, so a
+# long one is the machine (the disk, the cores), not the work.
+TAP_HOLDS: list[float] = []
+# Every hold of 250 ms or more in the current sweep: (seconds into it, ms, whose).
+LONG: list[tuple[float, float, str]] = []
+LONG_HOLD = 0.25
+SWEEP_STARTED = [0.0]
+
+
+def _note_long(held_for: float, by: str) -> None:
+    if held_for >= LONG_HOLD:
+        LONG.append((round(time.perf_counter() - SWEEP_STARTED[0], 1), round(held_for * 1000), by))
 
 
 def _caller() -> str:
@@ -294,6 +315,9 @@ async def run(
                 await CaseRepository(db).seed([(later, "bench")], at)
             durations.clear()
             CHECKPOINTS.clear()
+            TAP_HOLDS.clear()
+            LONG.clear()
+            SWEEP_STARTED[0] = time.perf_counter()
             LONGEST[0] = ""
             _reset_peak()
 
@@ -323,6 +347,8 @@ async def run(
                     wal_peak_mib=wal_peak,
                     checkpoints=len(CHECKPOINTS),
                     checkpoint_longest_ms=round(max(CHECKPOINTS, default=0.0) * 1000, 1),
+                    tap_hold_max_ms=round(max(TAP_HOLDS, default=0.0) * 1000, 1),
+                    long_holds=list(LONG),
                 )
             )
             if len(results) == sweeps:
@@ -356,6 +382,8 @@ async def run(
                 wal_peak_mib=0.0,
                 checkpoints=0,
                 checkpoint_longest_ms=0.0,
+                tap_hold_max_ms=0.0,
+                long_holds=[],
             )
         )
         await db.close()
