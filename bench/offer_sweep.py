@@ -16,8 +16,12 @@ reads (`transactions`: on SQLite each holds the one connection) and their median
 longest, which is what keeps a tap waiting; a tap's latency p95 and worst while the sweep runs
 (a task that reads a person and writes their row every 50 ms through the same database and
 event loop, as a tap does); and the peak RSS of the sweep (VmHWM, reset through
-/proc/self/clear_refs before it). Last, the wall time of the organizer's preview of one case
-more.
+/proc/self/clear_refs before it); on SQLite, the peak size of the write-ahead log (its file
+sampled every second), and how many checkpoints held the writer's slot and the longest of them
+(`bot.db.checkpoints`: a tap waits for those too); the longest a tap's own one-row read or
+write held the database (`tap_hold_max_ms`: a trivial transaction, so a long one is the
+machine); and every hold of 250 ms or more, when and whose (`long_holds`). Last, the wall
+time of the organizer's preview of one case more. `--sweeps 1` runs only the sweep at publish.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ PUBLISHED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
 COUNTRIES = ("KZ", "BY", "EG", "IR", "CN")
 TAP_EVERY = 0.05
 INSERT_CHUNK = 20_000
+SWEEPS = 4  # at publish, ten minutes later, a case more a day later, a week later
 TAPPER = 999  # the chat id of the person who taps: subscriber 0 is chat 1000
 # Set in the tapping task: its own transactions are the tap's, not the sweep's.
 TAPPING: contextvars.ContextVar[bool] = contextvars.ContextVar("tapping", default=False)
@@ -77,11 +82,17 @@ class SweepFigures(TypedDict):
     tap_p95_ms: float
     tap_max_ms: float
     peak_rss_mb: float
+    wal_peak_mib: float
+    checkpoints: int
+    checkpoint_longest_ms: float
+    tap_hold_max_ms: float
+    long_holds: list[tuple[float, float, str]]
 
 
 def _timed(db: Database, durations: list[float]) -> None:
-    """Time every transaction and read of `db` but the taps' into `durations`: on SQLite each
-    holds the one connection, and a tap waits for it."""
+    """Time every transaction and read of `db` but the taps' into `durations`, and on SQLite
+    each checkpoint in the writer's slot into `CHECKPOINTS`: each holds the one connection,
+    and a tap waits for it."""
     for name in ("transaction", "read"):
         original = getattr(db, name)
 
@@ -92,17 +103,49 @@ def _timed(db: Database, durations: list[float]) -> None:
             async with original() as conn:
                 started = time.perf_counter()
                 yield conn
-            if not TAPPING.get():
-                held_for = time.perf_counter() - started
+            held_for = time.perf_counter() - started
+            if TAPPING.get():
+                TAP_HOLDS.append(held_for)
+                _note_long(held_for, "tap")
+            else:
                 durations.append(held_for)
+                _note_long(held_for, _caller())
                 if held_for >= max(durations):
                     LONGEST[0] = _caller()
 
         setattr(db, name, held)
+    # SQLite: the checkpointer's hold of the writer's slot, in which the log is made to restart.
+    checkpoints = getattr(db, "_checkpoints", None)
+    if checkpoints is not None:
+        slot = checkpoints._slot
+
+        @asynccontextmanager
+        async def checkpointing() -> AsyncIterator[object]:
+            async with slot() as held:
+                started = time.perf_counter()
+                yield held
+            CHECKPOINTS.append(time.perf_counter() - started)
+            _note_long(CHECKPOINTS[-1], "bot.db.checkpoints")
+
+        checkpoints._slot = checkpointing
 
 
 # Which function of `bot` held the database longest in the current sweep.
 LONGEST = [""]
+# How long each checkpoint in the writer's slot held the database in the current sweep.
+CHECKPOINTS: list[float] = []
+# How long each of the taps' own one-row reads and writes held it: trivial statements, so a
+# long one is the machine (the disk, the cores), not the work.
+TAP_HOLDS: list[float] = []
+# Every hold of 250 ms or more in the current sweep: (seconds into it, ms, whose).
+LONG: list[tuple[float, float, str]] = []
+LONG_HOLD = 0.25
+SWEEP_STARTED = [0.0]
+
+
+def _note_long(held_for: float, by: str) -> None:
+    if held_for >= LONG_HOLD:
+        LONG.append((round(time.perf_counter() - SWEEP_STARTED[0], 1), round(held_for * 1000), by))
 
 
 def _caller() -> str:
@@ -127,6 +170,19 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
+async def _sample_wal(db: Database, peak: list[float]) -> None:
+    """Every second, the size of a SQLite database's write-ahead log; its peak into `peak`."""
+    path = getattr(db, "path", None)
+    if path is None:
+        return
+    wal = Path(f"{path}-wal")
+    while True:
+        with contextlib.suppress(OSError):
+            size = await asyncio.to_thread(lambda: wal.stat().st_size)
+            peak[0] = max(peak[0], size / 2**20)
+        await asyncio.sleep(1.0)
+
+
 def _p95(values: list[float]) -> float:
     if len(values) < 2:
         return max(values, default=0.0)
@@ -135,9 +191,12 @@ def _p95(values: list[float]) -> float:
 
 async def _with_taps(
     db: Database, work: Callable[[], Awaitable[OfferReport]]
-) -> tuple[OfferReport, float, list[float]]:
-    """Run `work` while a person taps every 50 ms; its report, wall seconds and tap latencies."""
+) -> tuple[OfferReport, float, list[float], float]:
+    """Run `work` while a person taps every 50 ms; its report, wall seconds, tap latencies and
+    the peak size of the write-ahead log in MiB (SQLite; 0 on PostgreSQL)."""
     latencies: list[float] = []
+    wal_peak = [0.0]
+    sampling = asyncio.create_task(_sample_wal(db, wal_peak))
     done = asyncio.Event()
     subscribers = SubscriberRepository(db)
 
@@ -163,7 +222,10 @@ async def _with_taps(
     wall = time.perf_counter() - started
     done.set()
     await tapping
-    return report, wall, latencies
+    sampling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sampling
+    return report, wall, latencies, round(wal_peak[0], 1)
 
 
 async def _fresh(database: str | None, folder: Path) -> Database:
@@ -194,9 +256,14 @@ def _case(seed: UrgentAction, i: int) -> UrgentAction:
 
 
 async def run(
-    people: int, cases: int, database: str | None = None, batch: int | None = None
+    people: int,
+    cases: int,
+    database: str | None = None,
+    batch: int | None = None,
+    sweeps: int = 4,
 ) -> list[SweepFigures]:
-    """Sweep over `people` subscribers and `cases` open cases at four moments; the figures."""
+    """Sweep over `people` subscribers and `cases` open cases at the first `sweeps` of four
+    moments (and, after all four, the preview); the figures."""
     seed = dataclasses.replace(
         load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), key_dates=()
     )
@@ -247,6 +314,10 @@ async def run(
             if sweeping[-1] is later and at == day:
                 await CaseRepository(db).seed([(later, "bench")], at)
             durations.clear()
+            CHECKPOINTS.clear()
+            TAP_HOLDS.clear()
+            LONG.clear()
+            SWEEP_STARTED[0] = time.perf_counter()
             LONGEST[0] = ""
             _reset_peak()
 
@@ -257,7 +328,7 @@ async def run(
                     return sweep_offers(db, sweeping, message_for, at, "UTC")
                 return sweep_offers(db, sweeping, message_for, at, "UTC", batch=batch)
 
-            report, wall, taps = await _with_taps(db, work)
+            report, wall, taps, wal_peak = await _with_taps(db, work)
             sweep_holds = durations or [0.0]
             results.append(
                 SweepFigures(
@@ -273,8 +344,18 @@ async def run(
                     tap_p95_ms=round(_p95(taps) * 1000, 1),
                     tap_max_ms=round(max(taps, default=0.0) * 1000, 1),
                     peak_rss_mb=round(_peak_rss_mb(), 1),
+                    wal_peak_mib=wal_peak,
+                    checkpoints=len(CHECKPOINTS),
+                    checkpoint_longest_ms=round(max(CHECKPOINTS, default=0.0) * 1000, 1),
+                    tap_hold_max_ms=round(max(TAP_HOLDS, default=0.0) * 1000, 1),
+                    long_holds=list(LONG),
                 )
             )
+            if len(results) == sweeps:
+                break
+        if len(results) < SWEEPS:
+            await db.close()
+            return results
         # The organizer's preview of one case more, while the others are open.
         extra = _case(seed, cases + 1)
         at = PUBLISHED + timedelta(days=7)
@@ -298,6 +379,11 @@ async def run(
                 tap_p95_ms=0.0,
                 tap_max_ms=0.0,
                 peak_rss_mb=round(_peak_rss_mb(), 1),
+                wal_peak_mib=0.0,
+                checkpoints=0,
+                checkpoint_longest_ms=0.0,
+                tap_hold_max_ms=0.0,
+                long_holds=[],
             )
         )
         await db.close()
@@ -311,9 +397,17 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--database", help="a SQLite file or a postgresql:// URL")
     parser.add_argument("--batch", type=int, help="people per transaction (the bot's default)")
+    parser.add_argument(
+        "--sweeps",
+        type=int,
+        default=SWEEPS,
+        choices=range(1, SWEEPS + 1),
+        help="run only the first N sweeps (1: at publish); the preview runs after all four",
+    )
     args = parser.parse_args()
     print(json.dumps({"load_average": os.getloadavg()}))
-    for row in eventloop.run(run(args.people, args.cases, args.database, args.batch)):
+    figures = run(args.people, args.cases, args.database, args.batch, args.sweeps)
+    for row in eventloop.run(figures):
         print(json.dumps(row))
     print(json.dumps({"load_average": os.getloadavg()}))
 

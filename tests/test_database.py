@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.db.checkpoints import Checkpointer
 from bot.db.connection import Database, SQLiteDatabase
 from bot.db.migrations import migrate
 
@@ -84,3 +85,40 @@ async def test_the_log_reaches_the_database_file_while_the_bot_runs(db: SQLiteDa
         while db.path.stat().st_size <= before:  # noqa: ASYNC110 - a file, not an event
             await asyncio.sleep(0.1)
     assert db.path.stat().st_size > before
+
+
+async def test_the_log_stays_small_while_the_bot_writes_without_a_pause(tmp_path: Path) -> None:
+    # SQLite starts the log again only when a write begins with all of it copied; with one
+    # transaction after another, a passive checkpoint always ends mid-transaction, and the
+    # log grew to gigabytes over a publish at a million. The checkpointer copies the last
+    # frames in the writer's slot, so the next transaction starts the log again.
+    db = await SQLiteDatabase.connect(tmp_path / "bot.sqlite3")
+    assert db._checkpoints is not None
+    await db._checkpoints.stop()  # this test checkpoints when it chooses
+    checkpoints = await Checkpointer.start(
+        db.path, interval=3600, slot=db._writer, restart_pages=64
+    )
+    wal = Path(f"{db.path}-wal")
+
+    async def write(letters: int) -> None:
+        for _ in range(letters):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO letters VALUES (randomblob(65536))")
+
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE letters (body BLOB)")
+        largest = 0
+        for _ in range(20):  # 400 letters of 64 KiB: 25 MiB through the log
+            writing = asyncio.create_task(write(20))
+            await checkpoints.checkpoint()  # while the writer writes
+            await writing
+            largest = max(largest, wal.stat().st_size)  # noqa: ASYNC240 - one stat
+        async with db.read() as conn:
+            row = await conn.fetchone("SELECT count(*) FROM letters")
+    finally:
+        await checkpoints.stop()
+        await db.close()
+    assert row is not None
+    assert row[0] == 400
+    assert largest < 8 * 2**20

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from bot.config import Secret
+from bot.db.checkpoints import SIZE_LIMIT as WAL_SIZE_LIMIT
 from bot.db.checkpoints import Checkpointer
 from bot.db.dialect import Dialect
 
@@ -184,18 +185,25 @@ class SQLiteDatabase(Database):
             await connection.execute("PRAGMA foreign_keys=ON")
             await connection.execute("PRAGMA synchronous=NORMAL")
             await connection.execute("PRAGMA busy_timeout=5000")
-            checkpoints = None
             if str(path) != ":memory:":
-                # Checkpoints run on a connection of their own (bot.db.checkpoints).
+                # Checkpoints run on a connection of their own (bot.db.checkpoints); this one
+                # restarts the log, and cuts its file back to the limit then.
                 await connection.execute("PRAGMA wal_autocheckpoint=0")
-                checkpoints = await Checkpointer.start(path)
+                await connection.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+            database = cls(connection, path)
+            if str(path) != ":memory:":
+                database._checkpoints = await Checkpointer.start(path, slot=database._writer)
         except BaseException:
             # The connection's thread would keep the process alive after the error.
             await connection.close()
             raise
-        database = cls(connection, path)
-        database._checkpoints = checkpoints
         return database
+
+    @asynccontextmanager
+    async def _writer(self) -> AsyncIterator[object]:
+        """The writer's slot: while it is held, no transaction or read runs on the connection."""
+        async with self._lock:
+            yield None
 
     async def close(self) -> None:
         async with self._lock:
