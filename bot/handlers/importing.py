@@ -34,11 +34,10 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
-from bot.db.offers import preview_reach
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
-from bot.handlers.organizer import publish
+from bot.handlers.organizer import publish, reach_preview
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
@@ -411,28 +410,12 @@ async def _preview(update: Update, context: BotContext, language: str, case: Urg
         bot_username=context.bot.username,
     )
     await send(chat, Screen(card.text))
-    # The same count as the organizers' own preview: whom the offer sweep would reach now.
-    opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    reach = await preview_reach(
-        services.db,
-        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
-        case.slug,
-        services.clock(),
-        services.settings.default_timezone,
-    )
     now = InlineKeyboardButton(
         services.renderer.button(language, "org_confirm_publish"),
         callback_data=_data(case.slug, "now"),
     )
-    body = text(
-        context,
-        language,
-        "org_preview.html",
-        case=case,
-        people=reach.people,
-        groups=reach.groups,
-        estimate=not reach.exact,
-    )
+    # The same count as the organizers' own preview: whom the offer sweep would reach now.
+    body = await reach_preview(context, language, case)
     await send(chat, Screen(body, InlineKeyboardMarkup([[now]])))
 
 

@@ -126,15 +126,6 @@ async def preview(update: Update, context: BotContext) -> None:
         bot_username=context.bot.username,
     )
     await send(chat, card)
-    # Who publishing now would reach, within their allowances; the others at their next slot.
-    opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    reach = await preview_reach(
-        services.db,
-        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
-        case.slug,
-        services.clock(),
-        services.settings.default_timezone,
-    )
     confirm = InlineKeyboardMarkup(
         [
             [
@@ -145,20 +136,29 @@ async def preview(update: Update, context: BotContext) -> None:
             ]
         ]
     )
-    await send(
-        chat,
-        Screen(
-            text(
-                context,
-                language,
-                "org_preview.html",
-                case=case,
-                people=reach.people,
-                groups=reach.groups,
-                estimate=not reach.exact,
-            ),
-            confirm,
-        ),
+    await send(chat, Screen(await reach_preview(context, language, case), confirm))
+
+
+async def reach_preview(context: BotContext, language: str, case: UrgentAction) -> str:
+    """Whom publishing `case` now would reach, within their allowances (the others at their
+    next slot), as the organizers' preview says it: the count the offer sweep would make."""
+    services = context.services
+    opening = [c for c in await services.cases.active() if c.slug != case.slug]
+    reach = await preview_reach(
+        services.db,
+        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
+        case.slug,
+        services.clock(),
+        services.settings.default_timezone,
+    )
+    return text(
+        context,
+        language,
+        "org_preview.html",
+        case=case,
+        people=reach.people,
+        groups=reach.groups,
+        estimate=not reach.exact,
     )
 
 
