@@ -87,15 +87,7 @@ class ChoiceRepository:
 
     async def of(self, chat_id: int) -> Choice:
         """The choice of the subscriber `chat_id` (the defaults when there is none)."""
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT allowance, themes, channels, digest FROM subscribers WHERE chat_id = ?",
-                (chat_id,),
-            )
-            row = await cursor.fetchone()
-        if row is None:
-            return Choice()
-        return _choice(row)
+        return await self._read("chat_id", chat_id)
 
     async def set_allowance(
         self, chat_id: int, allowance: Allowance | None, now: datetime
@@ -140,10 +132,15 @@ class ChoiceRepository:
 
     async def of_subscriber(self, subscriber_id: int) -> Choice:
         """The choice of the subscriber with this id (the defaults when there is none)."""
+        return await self._read("id", subscriber_id)
+
+    async def _read(self, column: str, value: int) -> Choice:
+        # `column` is one of this class's own literals, never input.
         async with self._db.read() as conn:
             cursor = await conn.execute(
-                "SELECT allowance, themes, channels, digest FROM subscribers WHERE id = ?",
-                (subscriber_id,),
+                "SELECT allowance, themes, channels, digest FROM subscribers"  # noqa: S608
+                f" WHERE {column} = ?",
+                (value,),
             )
             row = await cursor.fetchone()
         return _choice(row) if row is not None else Choice()
