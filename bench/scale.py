@@ -138,6 +138,9 @@ class TimedDatabase(Database):
     def read(self) -> AbstractAsyncContextManager[Connection]:
         return self._timed(self.inner.read(), caller())
 
+    def bulk(self) -> AbstractAsyncContextManager[Connection]:
+        return self._timed(self.inner.bulk(), caller())
+
     @asynccontextmanager
     async def _timed(
         self, block: AbstractAsyncContextManager[Connection], who: str

@@ -82,7 +82,7 @@ async def queue_to_alerted(
     after = 0
     total = 0
     while True:
-        async with db.transaction() as conn:
+        async with db.bulk() as conn:
             cursor = await conn.execute(
                 "SELECT s.id, s.chat_id, s.language, EXISTS (SELECT 1 FROM actions x"
                 "   WHERE x.case_slug = a.case_slug AND x.actor = s.actor)"

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.db.connection import Connection, Database
 from bot.db.drafts import Draft, take
 from bot.db.outbox import add_payload, cancel_broadcast, enqueue
+from bot.db.pacing import Pacing
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 
 AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-9-]{0,31})$")
@@ -95,9 +96,13 @@ class BroadcastRepository:
             row = await cursor.fetchone()
         highest = int(row[0]) if row else 0
         total = 0
-        # The first ranges are small: how long an id costs is not known yet.
-        low, size = 0, max(COUNT_CHUNK_LEAST, chunk // 4)
+        # The first ranges are small: how long an id costs is not known yet. Audiences that
+        # look up each subscriber's alerts and actions cost more per id, and any read costs
+        # more on a busy machine: the ranges shrink until a read takes COUNT_READ at most.
+        low = 0
+        pacing = Pacing(chunk, COUNT_CHUNK_LEAST, COUNT_READ, start=chunk // 4)
         while low < highest:
+            size = pacing.size
             async with self._db.read() as conn:
                 started = time.perf_counter()
                 cursor = await conn.execute(
@@ -105,16 +110,9 @@ class BroadcastRepository:
                     {"value": value, "low": low, "high": low + size},
                 )
                 row = await cursor.fetchone()
-                took = time.perf_counter() - started
+                pacing.took(time.perf_counter() - started)
             total += int(row[0]) if row else 0
             low += size
-            # Audiences that look up each subscriber's alerts and actions cost more per id,
-            # and any read costs more on a busy machine: the ranges shrink until a read takes
-            # COUNT_READ at most, and grow back when the machine has room.
-            if took > COUNT_READ and size > COUNT_CHUNK_LEAST:
-                size = max(COUNT_CHUNK_LEAST, size // 2)
-            elif took < COUNT_READ / 4 and size < chunk:
-                size = min(chunk, size * 2)
         return total
 
     async def queue(
@@ -206,9 +204,11 @@ class BroadcastRepository:
         wake: Callable[[], None] | None,
     ) -> None:
         payloads: dict[str, int] = {}
-        size = batch
+        # On a busy machine (or a costly audience) the batches shrink until one holds the
+        # database QUEUE_HOLD at most, and grow back to `batch` when it has room.
+        pacing = Pacing(batch, QUEUE_BATCH_LEAST, QUEUE_HOLD)
         while True:
-            async with self._db.transaction() as conn:
+            async with self._db.bulk() as conn:
                 started = time.perf_counter()
                 cursor = await conn.execute(
                     "SELECT audience, send_at, status, queue_after, queued_at FROM broadcasts"
@@ -220,7 +220,9 @@ class BroadcastRepository:
                     return
                 members = []
                 if row["status"] == "queued":
-                    members = await _members(conn, row["audience"], row["queue_after"], size)
+                    members = await _members(
+                        conn, row["audience"], row["queue_after"], pacing.size
+                    )
                 if not members:
                     await conn.execute(
                         "UPDATE broadcasts SET queued_at = ? WHERE id = ?",
@@ -247,15 +249,9 @@ class BroadcastRepository:
                     " WHERE id = ?",
                     (members[-1][0], len(members), broadcast_id),
                 )
-                took = time.perf_counter() - started
+                pacing.took(time.perf_counter() - started)
             if wake is not None:
                 wake()
-            # On a busy machine (or a costly audience) the batches shrink until one holds the
-            # database QUEUE_HOLD at most, and grow back to `batch` when it has room.
-            if took > QUEUE_HOLD and size > QUEUE_BATCH_LEAST:
-                size = max(QUEUE_BATCH_LEAST, size // 2)
-            elif took < QUEUE_HOLD / 4 and size < batch:
-                size = min(batch, size * 2)
 
     async def unqueued(self) -> list[Broadcast]:
         """Broadcasts a crash stopped while their recipients were being queued."""

@@ -10,11 +10,20 @@ Copied is not enough: SQLite starts the log again from its beginning only when a
 transaction begins while everything in it is copied. A passive checkpoint catches up in tens of
 milliseconds, but the writer is then mid-transaction, and has added frames by its next one: at
 a million subscribers the log grew to 6.9 GB over a publish, and every read and commit slowed
-down with it. So once the log holds more than `RESTART_PAGES`, the checkpointer copies what it
-can while the writer writes, then takes the writer's slot (the bot's connection lock) for a
-last checkpoint of the few frames added meanwhile: the next transaction restarts the log, and
-`journal_size_limit` cuts the file back if a burst had grown it. The log stays near a second of
-writes; the slot is held for a copy of those few frames.
+down with it. So once the log holds more than `RESTART_PAGES`, it is made to start again.
+
+How, so that nobody waits for the disk: a checkpoint writes the log's pages into the database
+file and syncs both, which on a busy disk took up to 700 ms, and a write of the bot's that came
+meanwhile waited on the same disk, hundreds of milliseconds inside a transaction. So
+1. checkpoints take turns with the bot's bulk work (`Database.bulk`: a batch of offers, of a
+   broadcast's recipients), which is what writes most: a checkpoint waits for the batch in
+   progress, and the next batch for the checkpoint; a person's tap takes no turn;
+2. what taps wrote during the copy is copied again, still outside the writer's slot;
+3. then, in the writer's slot (the bot's connection lock), the last frames if any (usually
+   none, so no sync) and a one-row write (`log_restarts`) that starts the log again: the
+   sync of its new header, which SQLite makes when a log restarts, happens there, and not in
+   the next transaction of the bot's. `journal_size_limit` cuts the file back after a burst.
+The log stays near a second of writes.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
@@ -33,6 +43,7 @@ log = logging.getLogger(__name__)
 
 INTERVAL = 1.0  # seconds between two checkpoints
 RESTART_PAGES = 1000  # a log longer than this (4 MiB of pages) is restarted
+CATCH_UP = 2  # copies outside the writer's slot of what taps wrote during the first
 SIZE_LIMIT = 64 * 2**20  # bytes a restarted log's file is cut back to
 
 # The writer's slot: while it is held, nothing writes to the database.
@@ -53,10 +64,12 @@ class Checkpointer:
         interval: float,
         slot: Slot = _no_slot,
         restart_pages: int = RESTART_PAGES,
+        turn: Slot = _no_slot,
     ) -> None:
         self._connection = connection
         self._interval = interval
         self._slot = slot
+        self._turn = turn
         self._restart_pages = restart_pages
         self._task: asyncio.Task[None] | None = None
 
@@ -67,35 +80,70 @@ class Checkpointer:
         interval: float = INTERVAL,
         slot: Slot = _no_slot,
         restart_pages: int = RESTART_PAGES,
+        turn: Slot = _no_slot,
     ) -> Checkpointer:
         """Open the checkpointing connection to `path` and start checkpointing; `slot` is the
-        writer's (held for the checkpoint that lets the log restart)."""
+        writer's (held for the checkpoint that lets the log restart), `turn` bulk work's (held
+        for every checkpoint)."""
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             await connection.execute(f"PRAGMA journal_size_limit={SIZE_LIMIT}")
+            # As the bot's connection: the log synced at checkpoints, not at every commit.
+            await connection.execute("PRAGMA synchronous=NORMAL")
+            await connection.execute("PRAGMA busy_timeout=5000")
         except BaseException:
             await connection.close()
             raise
-        checkpointer = cls(connection, interval, slot, restart_pages)
+        checkpointer = cls(connection, interval, slot, restart_pages, turn)
         checkpointer._task = asyncio.create_task(checkpointer._run(), name="wal-checkpoints")
         return checkpointer
 
     async def checkpoint(self) -> int:
-        """Copy the log into the database file; if it is long, copy the rest in the writer's
-        slot, so that the next write starts it again. The frames the log holds after the copy
-        outside the slot."""
-        frames = await self._passive()
-        if frames > self._restart_pages:
-            async with self._slot():
-                await self._passive()
+        """Copy the log into the database file; if it is long, have it start again. The frames
+        the log held before the copy.
+
+        Bulk work waits meanwhile (`turn`), so only taps write: the copy is done again for what
+        they wrote (up to `CATCH_UP` times) outside the writer's slot, and the slot is taken
+        for the rest (usually nothing) and the write that restarts the log (`_restart`)."""
+        async with self._turn():
+            log, copied = await self._passive()
+            frames = log
+            for _ in range(CATCH_UP):
+                if frames <= self._restart_pages or copied >= log:
+                    break
+                log, copied = await self._passive()
+            if frames > self._restart_pages:
+                async with self._slot():
+                    log, copied = await self._passive()
+                    if copied >= log:
+                        await self._restart()
         return frames
 
-    async def _passive(self) -> int:
+    async def _passive(self) -> tuple[int, int]:
+        """One passive checkpoint: the frames in the log, and how many of them are copied."""
         cursor = await self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         row = await cursor.fetchone()
         await cursor.close()
         # (busy, frames in the log, frames copied); -1 when the database is not in WAL mode.
-        return max(int(row[1]), 0) if row is not None else 0
+        if row is None:
+            return 0, 0
+        return max(int(row[1]), 0), max(int(row[2]), 0)
+
+    async def _restart(self) -> None:
+        """Write one row, with everything in the log copied and the bot's connection waiting:
+        the log starts again from its beginning here, and its new header is synced here."""
+        try:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            await self._connection.execute(
+                "INSERT INTO log_restarts (id, restarted_at) VALUES (1, ?)"
+                " ON CONFLICT (id) DO UPDATE SET restarted_at = excluded.restarted_at",
+                (datetime.now(UTC).isoformat(),),
+            )
+            await self._connection.execute("COMMIT")
+        except sqlite3.OperationalError:
+            # Not migrated yet (the table is missing): the bot's next write restarts the log.
+            if self._connection.in_transaction:
+                await self._connection.execute("ROLLBACK")
 
     async def _run(self) -> None:
         failing = False

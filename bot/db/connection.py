@@ -108,6 +108,15 @@ class Database(ABC):
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """Run statements in one transaction: all of them land, or none."""
 
+    def bulk(self) -> AbstractAsyncContextManager[Connection]:
+        """A transaction of background work over many rows (a batch of offers, of a
+        broadcast's recipients): one of many in a row, where a person's tap is not.
+
+        On SQLite such transactions take turns with the checkpoints of the write-ahead log, so
+        that a checkpoint's copying and syncing never lands inside one; elsewhere it is a
+        transaction like any other."""
+        return self.transaction()
+
     @abstractmethod
     def read(self) -> AbstractAsyncContextManager[Connection]:
         """Run read-only statements, outside anyone else's transaction."""
@@ -169,6 +178,9 @@ class SQLiteDatabase(Database):
         self._connection = connection
         self._wrapped = _SQLiteConnection(connection)
         self._lock = asyncio.Lock()
+        # Bulk transactions and checkpoints take turns (`bulk`): on a busy disk, a write of
+        # the bot's waited hundreds of milliseconds behind a checkpoint's writes and fsyncs.
+        self._turn = asyncio.Lock()
         self._checkpoints: Checkpointer | None = None
         self._named: dict[str, asyncio.Lock] = {}
         self.path = path
@@ -192,7 +204,9 @@ class SQLiteDatabase(Database):
                 await connection.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             database = cls(connection, path)
             if str(path) != ":memory:":
-                database._checkpoints = await Checkpointer.start(path, slot=database._writer)
+                database._checkpoints = await Checkpointer.start(
+                    path, slot=database._writer, turn=database._bulk_turn
+                )
         except BaseException:
             # The connection's thread would keep the process alive after the error.
             await connection.close()
@@ -203,6 +217,12 @@ class SQLiteDatabase(Database):
     async def _writer(self) -> AsyncIterator[object]:
         """The writer's slot: while it is held, no transaction or read runs on the connection."""
         async with self._lock:
+            yield None
+
+    @asynccontextmanager
+    async def _bulk_turn(self) -> AsyncIterator[object]:
+        """The turn of bulk work: while it is held, no bulk transaction runs."""
+        async with self._turn:
             yield None
 
     async def close(self) -> None:
@@ -228,6 +248,11 @@ class SQLiteDatabase(Database):
                 # leave the transaction open, and then every later BEGIN would fail.
                 await self._abandon()
                 raise
+
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[Connection]:
+        async with self._turn, self.transaction() as conn:
+            yield conn
 
     async def _abandon(self) -> None:
         """Roll back what is left open (SQLite rolls back on its own after some errors); the

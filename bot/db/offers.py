@@ -15,6 +15,7 @@ default allowance, the weekly digest, and what organizers see per case.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from bot.db.alerts import Audience
 from bot.db.connection import Connection, Database, Row
 from bot.db.outbox import add_payload, enqueue, timestamp
+from bot.db.pacing import Pacing
 from bot.db.reminders import plan_people
 from bot.db.subscribers import LOOK_AGAIN
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
@@ -42,6 +44,9 @@ from bot.domain.reminders import daytime, is_night
 # tenth of a second, under the quarter of a second a transaction may hold the one writer
 # (bench/offer_sweep.py).
 OFFER_BATCH = 100
+# On a busy machine the sweep's batches shrink while one holds the database over OFFER_HOLD.
+OFFER_HOLD = 0.1
+OFFER_BATCH_LEAST = 10
 # Nobody's allowance counts over more than this (two a month counts over 30 days).
 HISTORY = timedelta(days=31)
 DIGEST_EVERY = timedelta(days=7)
@@ -697,11 +702,13 @@ async def _sweep(
             )
     came_in = {slug: generation for slug, (_, generation) in state.cases.items()}
     payloads: dict[tuple[str, Audience], int] = {}
+    pacing = Pacing(batch, OFFER_BATCH_LEAST, OFFER_HOLD)
     while True:
-        async with db.transaction() as conn:
+        async with db.bulk() as conn:
+            started = time.perf_counter()
             rows = await _readers(
                 conn,
-                await _due(conn, state.generation, now, batch),
+                await _due(conn, state.generation, now, pacing.size),
                 now,
                 default,
                 default_timezone,
@@ -782,6 +789,7 @@ async def _sweep(
             )
             report.offered += len(alerted)
             report.looked_at += len(rows)
+            pacing.took(time.perf_counter() - started)
     return report
 
 
@@ -843,7 +851,7 @@ async def _digests(
         default = await network_allowance(conn)
     sent = 0
     while True:
-        async with db.transaction() as conn:
+        async with db.bulk() as conn:
             rows = await _readers(
                 conn, await _digest_due(conn, now, batch), now, default, default_timezone
             )

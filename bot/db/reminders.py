@@ -307,7 +307,7 @@ class ReminderRepository:
         report: SweepReport,
     ) -> SweepReport:
         while True:
-            async with self._db.transaction() as conn:
+            async with self._db.bulk() as conn:
                 # Every row claimed leaves `pending` or moves past `now`: the loop ends.
                 due = await self._claim(conn, now)
                 if not due:
