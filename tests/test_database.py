@@ -122,3 +122,98 @@ async def test_the_log_stays_small_while_the_bot_writes_without_a_pause(tmp_path
     assert row is not None
     assert row[0] == 400
     assert largest < 8 * 2**20
+
+
+async def test_a_checkpoint_waits_for_the_bulk_work_in_progress(db: SQLiteDatabase) -> None:
+    # A batch of offers or recipients writes most; on a busy disk its writes waited hundreds
+    # of milliseconds behind a checkpoint's copying and syncing. They take turns.
+    assert db._checkpoints is not None
+    release = asyncio.Event()
+    inside = asyncio.Event()
+
+    async def batch() -> None:
+        async with db.bulk() as conn:
+            await conn.execute("SELECT count(*) FROM subscribers")
+            inside.set()
+            await release.wait()
+
+    batching = asyncio.create_task(batch())
+    await inside.wait()
+    checkpointing = asyncio.create_task(db._checkpoints.checkpoint())
+    await asyncio.sleep(0.2)
+    assert not checkpointing.done()
+    release.set()
+    await batching
+    async with asyncio.timeout(5):
+        await checkpointing
+
+
+async def test_bulk_work_waits_for_a_checkpoint_and_a_tap_does_not(
+    db: SQLiteDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert db._checkpoints is not None
+    copying = asyncio.Event()
+    done = asyncio.Event()
+    passive = Checkpointer._passive
+
+    async def slow_copy(self: Checkpointer) -> tuple[int, int]:
+        copying.set()
+        await done.wait()
+        return await passive(self)
+
+    monkeypatch.setattr(Checkpointer, "_passive", slow_copy)
+    checkpointing = asyncio.create_task(db._checkpoints.checkpoint())
+    await copying.wait()
+    async with asyncio.timeout(5), db.transaction() as conn:  # a tap, during the copy
+        await conn.execute(
+            "INSERT INTO subscribers (chat_id, chat_type, actor, subscribed_at, updated_at)"
+            " VALUES (1, 'private', 'actor-1', '2026-01-01', '2026-01-01')"
+        )
+    bulk_done = asyncio.Event()
+
+    async def batch() -> None:
+        async with db.bulk() as conn:
+            await conn.execute("UPDATE subscribers SET language = 'ru'")
+        bulk_done.set()
+
+    batching = asyncio.create_task(batch())
+    await asyncio.sleep(0.2)
+    assert not bulk_done.is_set()
+    done.set()
+    async with asyncio.timeout(5):
+        await checkpointing
+        await batching
+
+
+async def test_the_log_starts_again_in_a_write_between_the_bots_transactions(
+    db: SQLiteDatabase,
+) -> None:
+    # SQLite syncs a restarted log's header in the first write after the restart; that write is
+    # made in the writer's slot, between two transactions of the bot's, not in the next one.
+    assert db._checkpoints is not None
+    await db._checkpoints.stop()  # this test checkpoints when it chooses
+    checkpoints = await Checkpointer.start(
+        db.path,
+        interval=3600,
+        slot=db._writer,
+        restart_pages=64,
+        turn=db._bulk_turn,
+        restart=db._restart_log,
+    )
+    try:
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO subscribers (chat_id, chat_type, actor, subscribed_at, updated_at)"
+                " VALUES (?, 'private', ?, '2026-01-01', '2026-01-01')",
+                [(n, f"actor-{n}") for n in range(1, 20_001)],
+            )
+        long_log = await checkpoints.checkpoint()
+        async with db.transaction() as conn:  # the bot's next write, after the restart
+            await conn.execute("UPDATE subscribers SET language = 'ru' WHERE chat_id = 1")
+            restarted = await conn.fetchone("SELECT restarted_at FROM log_restarts")
+        log, _ = await checkpoints._passive()
+    finally:
+        await checkpoints.stop()
+    assert long_log > 64
+    assert restarted is not None
+    assert log < 16  # the restart's frame and the update's, not the 20,000 rows' again

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Secret
+from bot.db import offers
 from bot.db.alerts import Audience
 from bot.db.cases import CaseRepository
-from bot.db.connection import Database
+from bot.db.connection import Connection, Database
 from bot.db.migrations import migrate
 from bot.db.offers import ChoiceRepository, case_offers, sweep_offers
 from bot.db.reminders import ReminderRepository
@@ -213,3 +215,29 @@ async def test_two_sweeps_at_once_offer_nobody_a_case_twice(database: Path | Sec
         if second is not first:
             await second.close()
         await first.close()
+
+
+async def test_slow_batches_of_a_sweep_shrink_and_offer_everyone_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a busy machine a batch of offers holds the database longer; the next ones shrink,
+    # so that a tap waits for a short batch, and nobody is offered a case twice or not at all.
+    subscribers = SubscriberRepository(db)
+    for chat_id in range(1, 21):
+        await subscribers.subscribe(chat_id, ChatType.PRIVATE, "en", MAY_20)
+    (case,) = await cases(db, "kz-one")
+    batches: list[int] = []
+    bulk = db.bulk
+
+    def counted() -> AbstractAsyncContextManager[Connection]:
+        batches.append(1)
+        return bulk()
+
+    monkeypatch.setattr(db, "bulk", counted)
+    monkeypatch.setattr(offers, "OFFER_HOLD", 0.0)  # every batch counts as slow
+    monkeypatch.setattr(offers, "OFFER_BATCH_LEAST", 2)
+    report = await sweep_offers(db, [case], alert, MAY_20, "UTC", batch=8)
+    assert report.offered == 20
+    # 8, 4, then 2 at a time: 8 + 4 + 2 * 4 = 20 in six batches, and one that finds nobody.
+    assert len(batches) == 6 + 1
+    assert await alerts_per_chat(db) == dict.fromkeys(range(1, 21), 1)

@@ -20,9 +20,12 @@ meanwhile waited on the same disk, hundreds of milliseconds inside a transaction
    progress, and the next batch for the checkpoint; a person's tap takes no turn;
 2. what taps wrote during the copy is copied again, still outside the writer's slot;
 3. then, in the writer's slot (the bot's connection lock), the last frames if any (usually
-   none, so no sync) and a one-row write (`log_restarts`) that starts the log again: the
-   sync of its new header, which SQLite makes when a log restarts, happens there, and not in
-   the next transaction of the bot's. `journal_size_limit` cuts the file back after a burst.
+   none, so no sync) and a one-row write on the bot's own connection (`log_restarts`) that
+   starts the log again: the sync of its new header, which SQLite makes when a log restarts,
+   happens there, between two transactions of the bot's and not inside one. (A write from the
+   checkpointer's connection would do it too, but the bot's connection then drops its page
+   cache, as it does whenever another connection wrote, and reads it again from the disk.)
+   `journal_size_limit` cuts the file back after a burst.
 The log stays near a second of writes.
 """
 
@@ -32,9 +35,8 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
@@ -50,8 +52,16 @@ SIZE_LIMIT = 64 * 2**20  # bytes a restarted log's file is cut back to
 Slot = Callable[[], AbstractAsyncContextManager[object]]
 
 
+# The write, on the writer's connection and in its slot, that starts the log again.
+Restart = Callable[[], Awaitable[None]]
+
+
 def _no_slot() -> AbstractAsyncContextManager[object]:
     return contextlib.nullcontext()
+
+
+async def _no_restart() -> None:
+    return None
 
 
 class Checkpointer:
@@ -65,11 +75,13 @@ class Checkpointer:
         slot: Slot = _no_slot,
         restart_pages: int = RESTART_PAGES,
         turn: Slot = _no_slot,
+        restart: Restart = _no_restart,
     ) -> None:
         self._connection = connection
         self._interval = interval
         self._slot = slot
         self._turn = turn
+        self._restart = restart
         self._restart_pages = restart_pages
         self._task: asyncio.Task[None] | None = None
 
@@ -81,10 +93,12 @@ class Checkpointer:
         slot: Slot = _no_slot,
         restart_pages: int = RESTART_PAGES,
         turn: Slot = _no_slot,
+        restart: Restart = _no_restart,
     ) -> Checkpointer:
         """Open the checkpointing connection to `path` and start checkpointing; `slot` is the
         writer's (held for the checkpoint that lets the log restart), `turn` bulk work's (held
-        for every checkpoint)."""
+        for every checkpoint), `restart` the writer's write that restarts the log, in the slot
+        (without it, the bot's next transaction restarts it)."""
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             await connection.execute(f"PRAGMA journal_size_limit={SIZE_LIMIT}")
@@ -94,7 +108,7 @@ class Checkpointer:
         except BaseException:
             await connection.close()
             raise
-        checkpointer = cls(connection, interval, slot, restart_pages, turn)
+        checkpointer = cls(connection, interval, slot, restart_pages, turn, restart)
         checkpointer._task = asyncio.create_task(checkpointer._run(), name="wal-checkpoints")
         return checkpointer
 
@@ -104,7 +118,7 @@ class Checkpointer:
 
         Bulk work waits meanwhile (`turn`), so only taps write: the copy is done again for what
         they wrote (up to `CATCH_UP` times) outside the writer's slot, and the slot is taken
-        for the rest (usually nothing) and the write that restarts the log (`_restart`)."""
+        for the rest (usually nothing) and the write that restarts the log (`restart`)."""
         async with self._turn():
             log, copied = await self._passive()
             frames = log
@@ -128,22 +142,6 @@ class Checkpointer:
         if row is None:
             return 0, 0
         return max(int(row[1]), 0), max(int(row[2]), 0)
-
-    async def _restart(self) -> None:
-        """Write one row, with everything in the log copied and the bot's connection waiting:
-        the log starts again from its beginning here, and its new header is synced here."""
-        try:
-            await self._connection.execute("BEGIN IMMEDIATE")
-            await self._connection.execute(
-                "INSERT INTO log_restarts (id, restarted_at) VALUES (1, ?)"
-                " ON CONFLICT (id) DO UPDATE SET restarted_at = excluded.restarted_at",
-                (datetime.now(UTC).isoformat(),),
-            )
-            await self._connection.execute("COMMIT")
-        except sqlite3.OperationalError:
-            # Not migrated yet (the table is missing): the bot's next write restarts the log.
-            if self._connection.in_transaction:
-                await self._connection.execute("ROLLBACK")
 
     async def _run(self) -> None:
         failing = False

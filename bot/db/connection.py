@@ -18,6 +18,7 @@ import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -205,7 +206,10 @@ class SQLiteDatabase(Database):
             database = cls(connection, path)
             if str(path) != ":memory:":
                 database._checkpoints = await Checkpointer.start(
-                    path, slot=database._writer, turn=database._bulk_turn
+                    path,
+                    slot=database._writer,
+                    turn=database._bulk_turn,
+                    restart=database._restart_log,
                 )
         except BaseException:
             # The connection's thread would keep the process alive after the error.
@@ -224,6 +228,22 @@ class SQLiteDatabase(Database):
         """The turn of bulk work: while it is held, no bulk transaction runs."""
         async with self._turn:
             yield None
+
+    async def _restart_log(self) -> None:
+        """In the writer's slot, with the whole log copied: a one-row write that starts the log
+        again, so that the sync of its new header lands here and not in a transaction of the
+        bot's (`bot.db.checkpoints`)."""
+        try:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            await self._connection.execute(
+                "INSERT INTO log_restarts (id, restarted_at) VALUES (1, ?)"
+                " ON CONFLICT (id) DO UPDATE SET restarted_at = excluded.restarted_at",
+                (datetime.now(UTC).isoformat(),),
+            )
+            await self._connection.execute("COMMIT")
+        except sqlite3.OperationalError:
+            # Not migrated yet (no such table): the bot's next write restarts the log.
+            await self._abandon()
 
     async def close(self) -> None:
         async with self._lock:
