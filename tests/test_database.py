@@ -217,3 +217,20 @@ async def test_the_log_starts_again_in_a_write_between_the_bots_transactions(
     assert long_log > 64
     assert restarted is not None
     assert log < 16  # the restart's frame and the update's, not the 20,000 rows' again
+
+
+async def test_a_restart_before_the_migrations_leaves_no_transaction_open(tmp_path: Path) -> None:
+    # The checkpointer starts with the connection, before the migrations made `log_restarts`:
+    # the write that restarts the log is then skipped, and the bot's next write restarts it.
+    db = await SQLiteDatabase.connect(tmp_path / "bot.sqlite3")
+    try:
+        await db._restart_log()
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE letters (body TEXT)")
+            await conn.execute("INSERT INTO letters VALUES ('to the prosecutor')")
+        async with db.read() as conn:
+            row = await conn.fetchone("SELECT count(*) FROM letters")
+    finally:
+        await db.close()
+    assert row is not None
+    assert row[0] == 1

@@ -241,9 +241,15 @@ class SQLiteDatabase(Database):
                 (datetime.now(UTC).isoformat(),),
             )
             await self._connection.execute("COMMIT")
-        except sqlite3.OperationalError:
-            # Not migrated yet (no such table): the bot's next write restarts the log.
+        except sqlite3.OperationalError as error:
             await self._abandon()
+            # Not migrated yet: the bot's next write restarts the log.
+            if "no such table" not in str(error):
+                raise
+        except BaseException:
+            # Left open, the transaction would be the next one of the bot's.
+            await self._abandon()
+            raise
 
     async def close(self) -> None:
         async with self._lock:
