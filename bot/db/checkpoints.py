@@ -102,9 +102,6 @@ class Checkpointer:
         connection = await aiosqlite.connect(path, isolation_level=None)
         try:
             await connection.execute(f"PRAGMA journal_size_limit={SIZE_LIMIT}")
-            # As the bot's connection: the log synced at checkpoints, not at every commit.
-            await connection.execute("PRAGMA synchronous=NORMAL")
-            await connection.execute("PRAGMA busy_timeout=5000")
         except BaseException:
             await connection.close()
             raise
