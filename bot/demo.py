@@ -186,7 +186,7 @@ async def _seed(settings: Settings, rehearsal: bool, now: datetime) -> tuple[Reh
 
 
 def _people(emulator: TelegramEmulator) -> None:
-    """The cast the demo starts with: volunteers in four languages, and an organizer."""
+    """The cast the demo starts with: volunteers in five languages, and an organizer."""
     emulator.create_person("Anna", language_code="en")
     emulator.create_person("Айгуль", language_code="ru")
     # The organizer's id is the one in BOT_ORGANIZERS.
@@ -194,6 +194,8 @@ def _people(emulator: TelegramEmulator) -> None:
     # Readers of two of Amnesty's other working languages, one of them right to left.
     emulator.create_person("Camille", language_code="fr")
     emulator.create_person("ليلى", language_code="ar")
+    # A reader of a section's language: the German-speaking sections run large letter networks.
+    emulator.create_person("Lena", language_code="de")
 
 
 def _page_routes(state: _PageState) -> Callable[[web.Application], None]:

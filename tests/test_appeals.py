@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import shutil
 from dataclasses import replace
 from datetime import date
 from email.message import EmailMessage
@@ -42,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "actions" / "kz-zhanbolat-mamay.toml"
 TODAY = date(2026, 11, 25)
 # The languages letters are written in, each a whole text by its translator.
-LANGUAGES = ("en", "ru", "fr", "es", "ar")
+LANGUAGES = ("en", "ru", "fr", "es", "ar", "de")
 ANNA = Signer(full_name="Anna Petrova")
 INITIALS = Signer(initials="A. K.", city="Toronto")
 
@@ -506,18 +505,19 @@ def test_openings_and_closings_vary_across_people_and_always_name_the_person(
 def test_available_languages_put_the_officials_language_first(
     case: UrgentAction, renderer: Renderer
 ) -> None:
-    others = ("fr", "es", "ar")
+    others = ("fr", "es", "ar", "de")
     assert available_languages(case, renderer) == ("en", "ru", *others)
     assert available_languages(case, renderer, "ru") == ("ru", "en", *others)
-    assert available_languages(case, renderer, "ar") == ("ar", "en", "ru", "fr", "es")
+    assert available_languages(case, renderer, "ar") == ("ar", "en", "ru", "fr", "es", "de")
     president, embassy = case.targets
     russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
     assert available_languages(russian_speaking, renderer, "en") == ("ru", "en", *others)
-    german = CaseText("Titel", "Kurz.", "Mehr.", ("Zhanbolat Mamay freilassen",))
-    with_german = replace(case, texts={**case.texts, "de": german})
-    assert available_languages(with_german, renderer, "de") == ("en", "ru", *others)
+    # A case text in a language the bot has no letter templates for is not offered.
+    italian = CaseText("Titolo", "Breve.", "Di più.", ("liberare Zhanbolat Mamay",))
+    with_italian = replace(case, texts={**case.texts, "it": italian})
+    assert available_languages(with_italian, renderer, "it") == ("en", "ru", *others)
     with pytest.raises(LanguageError):
-        compose(with_german, renderer, Channel.EMAIL, "de")
+        compose(with_italian, renderer, Channel.EMAIL, "it")
 
 
 @pytest.mark.parametrize(
@@ -678,21 +678,11 @@ def test_a_letter_in_another_language_keeps_the_guide_in_the_readers(
 
 
 def test_a_german_letter_keeps_the_capitals_of_its_nouns(
-    case: UrgentAction, tmp_path: Path
+    case: UrgentAction, renderer: Renderer
 ) -> None:
     """German writes every noun with a capital: the asks, the title and the salutation keep
     theirs in the letter ("Sehr geehrter Herr Generalstaatsanwalt"), where an English ask's
     first word ("Release ...") is lower-cased to continue "I urge you to"."""
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    # A German letter the way a translator adds one (README, "Adding a language"); its words
-    # here are the English ones, as only what the bot does to the case's words is looked at.
-    shutil.copytree(templates / "en" / "letters", templates / "de" / "letters")
-    frame = templates / "de" / "letters" / "letter.txt"
-    frame.write_text(
-        frame.read_text(encoding="utf-8").replace("en/letters/", "de/letters/"), encoding="utf-8"
-    )
-    renderer = Renderer(directory=templates)
     asks = (
         "Haftbedingungen von Zhanbolat Mamay unverzüglich zu verbessern.",
         "Herrn Mamay freizulassen",
@@ -719,6 +709,50 @@ def test_a_german_letter_keeps_the_capitals_of_its_nouns(
     ))})  # fmt: skip
     (letter,) = compose(english, renderer, Channel.EMAIL, "en", country=None).letters
     assert "to release Zhanbolat Mamay immediately" in letter.body
+
+
+# Every phrase of every list: a seed picks one of each, so enough seeds reach them all.
+SEEDS = tuple(f"person-{n}:kz-zhanbolat-mamay" for n in range(60))
+
+
+def test_german_letters_are_written_as_german_business_letters(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    """DIN 5008 and German usage: the date as DD.MM.YYYY, a subject line before the salutation,
+    a lower-case word after "Sehr geehrter Herr Präsident,", a closing without a comma, and no
+    English phrase left in any variant."""
+    openings, sign_offs = set(), set()
+    for seed in SEEDS:
+        appeal = compose(case, renderer, Channel.POST, "de", seed=seed)
+        letter = appeal.letters[0]
+        paragraphs = letter.body.split("\n\n")
+        assert paragraphs[0] == "25.11.2026"
+        assert paragraphs[1].splitlines()[:2] == [
+            "Kassym-Jomart Tokayev",
+            "Präsident der Republik Kasachstan",
+        ]
+        assert paragraphs[2] == letter.subject
+        assert paragraphs[3] == "Sehr geehrter Herr Präsident,"
+        assert paragraphs[4][0].islower(), paragraphs[4]
+        openings.add(paragraphs[4])
+        sign_off = letter.body.split("\n\n\n")[0].rsplit("\n\n", 1)[1]
+        assert not sign_off.endswith(","), sign_off
+        sign_offs.add(sign_off)
+        for english in ("I am", "I urge", "Dear", "Yours", "Copy:", "Respectfully", " to "):
+            assert english not in letter.body, (english, seed)
+        copy = appeal.letters[1]
+        assert "\nExzellenz,\n\nnachstehend erhalten Sie" in copy.body
+        assert "---------- Kopie meines Appells ----------" in copy.body
+        assert re.search(r"\nKopie an: [^\n]*, Botschafter", letter.body)
+    assert len(openings) == 5
+    assert sign_offs == {
+        "Mit freundlichen Grüßen",
+        "Hochachtungsvoll",
+        "Mit vorzüglicher Hochachtung",
+    }
+    # By email there is no date line: the mail app dates it.
+    (email_letter,) = compose(case, renderer, Channel.EMAIL, "de", country=None).letters
+    assert email_letter.body.startswith("Sehr geehrter Herr Präsident,\n\n")
 
 
 # --- The facts -----------------------------------------------------------------------------

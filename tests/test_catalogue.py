@@ -110,7 +110,7 @@ def test_the_seed_carries_the_sheets_case_and_person() -> None:
     assert description in sheet_text()
     assert person.description["ru"].startswith("журналист и лидер")
     assert case.original_language == "en"
-    assert case.languages == ("en", "ru", "fr", "es", "ar")
+    assert case.languages == ("en", "ru", "fr", "es", "ar", "de")
 
 
 def test_the_seed_writes_to_the_president() -> None:

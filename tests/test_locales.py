@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from bot.catalogue import load_case
 from bot.rendering import LOCALES_DIR, ROOT, Renderer
 
-SHIPPED = ("en", "ar", "es", "fr", "ru")
+SHIPPED = ("en", "ar", "de", "es", "fr", "ru")
 TRANSLATED = SHIPPED[1:]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -130,6 +130,7 @@ def test_country_and_language_names_come_from_cldr() -> None:
     assert [renderer.language_name(code) for code in SHIPPED] == [
         "English",
         "العربية",
+        "Deutsch",
         "Español",
         "Français",
         "Русский",
@@ -160,6 +161,7 @@ def test_a_catalogue_compiles_in_memory_from_its_po_file() -> None:
         ("fr", ("12 juin", "6 mai")),
         ("es", ("12 de junio", "6 de mayo")),
         ("ar", ("12 يونيو", "6 مايو")),
+        ("de", ("12. Juni", "6. Mai")),
     ],
 )
 def test_the_shipped_case_reads_in_full_in_each_language(

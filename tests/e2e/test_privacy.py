@@ -91,8 +91,8 @@ async def test_settings_switch_the_language_and_choose_countries(
     await person.say("/start", replies=2)
     (settings,) = await person.say("/settings")
     assert "Language: English" in settings.text
-    # The five languages, each by its own name, whatever the reader's language.
-    for name in ("✓ English", "Français", "Español", "العربية", "Русский"):
+    # The six languages, each by its own name, whatever the reader's language.
+    for name in ("✓ English", "Français", "Español", "العربية", "Русский", "Deutsch"):
         assert settings.button(name)
     answer, _ = await person.press(settings, "Русский")
     assert answer == "Сохранено."
