@@ -633,7 +633,7 @@ def multilingual(case: UrgentAction) -> UrgentAction:
     [
         ("fr", "Monsieur le Président,",
          "de libérer immédiatement Zhanbolat Mamay et d’abandonner",
-         "Président de la République du Kazakhstan", "25 novembre 2026"),
+         "Président de la République du Kazakhstan", "Le 25 novembre 2026"),
         ("es", "Señor Presidente:", "a poner en libertad de inmediato a Zhanbolat Mamay y a poner",
          "Presidente de la República de Kazajistán", "25 de noviembre de 2026"),
         ("ar", "فخامة الرئيس،", "الإفراج عن جانبولات ماماي فورًا، ووضع حد",
