@@ -169,7 +169,7 @@ async def test_the_whole_journey_in_russian(
     assert "12 июня 2022\u202fг." in card.text
     assert "осталось 23 дня" in card.text
     _, (channels,) = await person.press(card, "Написать обращение", replies=1)
-    assert "Ваше обращение в защиту: Жанболат Мамай" in channels.text
+    assert "Жанболат Мамай: ваше обращение" in channels.text
     _, (signing,) = await person.press(channels, "Эл. почта", replies=1)
     # A sentence that needs no grammatical case for the country's name.
     assert "связывает с этой страной (Казахстан)" in signing.text

@@ -70,10 +70,10 @@ def test_a_listing_in_russian_and_arabic_counts_its_cases_in_the_language() -> N
     two = [ListedCase("UA 1/20", "A"), ListedCase("UA 2/20", "B")]
     five = [ListedCase(f"UA {n}/20", "A") for n in range(5)]
     assert renderer.render("ru", "import_listing.txt", listed=two).startswith(
-        "На этой странице 2 «Срочных действия»"
+        "На этой странице 2 срочные акции"
     )
     assert renderer.render("ru", "import_listing.txt", listed=five).startswith(
-        "На этой странице 5 «Срочных действий»"
+        "На этой странице 5 срочных акций"
     )
     assert renderer.render("ar", "import_listing.txt", listed=two).startswith(
         "تعرض هذه الصفحة تحركين عاجلين"
