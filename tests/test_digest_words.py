@@ -50,5 +50,5 @@ def test_a_digest_line_follows_each_languages_punctuation() -> None:
     )
     # French puts a space before the colon.
     assert digest("fr", 1)[1] == (
-        "• <b>A &lt;b&gt; title</b> (Kazakhstan) : jusqu’au 20 décembre 2026"
+        "• <b>A &lt;b&gt; title</b> (Kazakhstan)\u00a0: jusqu’au 20 décembre 2026"
     )

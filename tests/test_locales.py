@@ -98,8 +98,8 @@ def test_plural_forms_follow_each_languages_rules() -> None:
         "Cancelled: 2 messages will not be sent.",
     ]
     # French treats 0 as singular.
-    assert say("fr", 0) == "Annulé : 0 message ne sera pas envoyé."
-    assert say("fr", 2) == "Annulé : 2 messages ne seront pas envoyés."
+    assert say("fr", 0) == "Annulé\u00a0: 0 message ne sera pas envoyé."
+    assert say("fr", 2) == "Annulé\u00a0: 2 messages ne seront pas envoyés."
     assert [say("ru", n).split(": ", 1)[1] for n in (1, 2, 5, 11, 21, 22)] == [
         "1 сообщение не будет отправлено.",
         "2 сообщения не будут отправлены.",

@@ -79,8 +79,8 @@ def test_the_day_lines_put_the_colon_as_each_language_writes_it() -> None:
         day = RENDERER.short_date(date(2026, 5, 20), language)
         return [line for line in lines if line.startswith(day)]
 
-    # French puts a space before a colon; English, Spanish and Russian do not.
-    assert day_lines("fr") == ["20 mai : 3 · 2 · 1", "20 mai : +4 −1 → 9"]
+    # French puts a no-break space before a colon; English, Spanish and Russian no space.
+    assert day_lines("fr") == ["20 mai\u00a0: 3 · 2 · 1", "20 mai\u00a0: +4 −1 → 9"]
     assert day_lines("en") == ["20 May: 3 · 2 · 1", "20 May: +4 −1 → 9"]
     assert day_lines("es")[0].endswith(": 3 · 2 · 1")
     assert " :" not in day_lines("es")[0] and " :" not in day_lines("ru")[0]
