@@ -17,13 +17,13 @@ def translations(language: str) -> list[tuple[str, str]]:
     """Every (message id, translated form) of a catalogue, each plural form on its own."""
     with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
         catalog = read_po(source)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for message in catalog:
         if not message.id:
             continue
         key = message.id[0] if isinstance(message.id, tuple) else message.id
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        pairs.extend((key, form) for form in forms)
+        pairs.extend((str(key), str(form)) for form in forms)
     return pairs
 
 
