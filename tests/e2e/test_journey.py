@@ -328,3 +328,34 @@ async def test_privacy_says_what_is_kept(
         assert kept in reply.text
     assert "/mydata" in reply.text
     assert "/forget" in reply.text
+
+
+async def test_the_whole_journey_in_german(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    someone = emulator.create_person("Lena", language_code="de")
+    person = Chatter(emulator, someone, someone.id)
+    welcome, card = await person.say("/start", replies=2)
+    assert "Willkommen im Urgent-Action-Netzwerk!" in welcome.text
+    assert "Zhanbolat Mamay, Journalist und Vorsitzender" in card.text
+    assert "📍 Kasachstan" in card.text
+    assert "Wir fordern die Behörden auf:" in card.text
+    assert "Frist: 12. Juni 2022 — noch 23 Tage." in card.text
+    _, (channels,) = await person.press(card, "Appell schreiben", replies=1)
+    assert "Ihr Appell für Zhanbolat Mamay" in channels.text
+    _, (signing,) = await person.press(channels, "E-Mail", replies=1)
+    assert "Wie möchten Sie unterschreiben?" in signing.text
+    _, _ = await person.press(signing, "Mein vollständiger Name", replies=1)
+    (personal,) = await person.say("Lena Hoffmann")
+    assert "Möchten Sie einen eigenen Satz hinzufügen?" in personal.text
+    _, (shown, draft) = await person.press(personal, "Überspringen", replies=2)
+    # A German letter: lower case after the salutation's comma, no comma after the closing.
+    assert "Sehr geehrter Herr Präsident,\n\n" in shown.text
+    assert "für die sofortige Freilassung von Zhanbolat Mamay einzusetzen" in shown.text
+    assert "Lena Hoffmann" in shown.text
+    assert "Ihre E-Mail, versandfertig" in shown.text
+    assert "An:" in shown.text and "Betreff:" in shown.text
+    assert draft.button("Brief auf Englisch")
+    answer, (checklist, _) = await person.press(draft, "Abgeschickt", replies=2)
+    assert answer == "Erfasst. Vielen Dank!"
+    assert "Präsident der Republik Kasachstan" in checklist.text
