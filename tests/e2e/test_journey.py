@@ -197,7 +197,7 @@ async def test_the_whole_journey_in_russian(
     assert "Кому:" in english.text and "Тема:" in english.text
     assert "Или откройте этот файл" in (file.caption or "")
     assert file.button("Письмо на русском")
-    answer, (checklist, _) = await person.press(file, "Я отправил", replies=2)
+    answer, (checklist, _) = await person.press(file, "Отправлено", replies=2)
     assert answer == "Записано. Спасибо!"
     # Officials by their titles in Russian, with the channel in Russian.
     assert "Президент Республики Казахстан: отправлено (эл. почта)" in checklist.text

@@ -88,7 +88,7 @@ async def test_a_person_in_france_types_their_country_and_is_told_how_to_find_th
         shown.text
     )
     # The checklist lists the officials this person wrote to: the president alone.
-    _, (checklist, _) = await person.press(draft, "Я отправил", replies=2)
+    _, (checklist, _) = await person.press(draft, "Отправлено", replies=2)
     assert "Ambassador" not in checklist.text and "Посол" not in checklist.text
 
     services = services_of(bot)
