@@ -636,7 +636,8 @@ def test_an_officials_title_going_on_over_the_next_line_stays_the_title() -> Non
 
 def test_a_german_sheet_keeps_its_nouns_capitals_in_title_description_and_deadline() -> None:
     """German nouns take a capital: "HAFT" in a heading is "Haft", a description read from the
-    summary stays "Umweltschützerin", and the sheet's own deadline words keep "Sie"."""
+    summary stays "Umweltschützerin". The bot speaks German, so the deadline takes the German
+    catalogue's label, as a French or Spanish sheet's takes theirs."""
     imported, case = read("de-briefaktion-aserbaidschan-2023.txt")
     assert case.texts["de"].title == "Umweltschützerin in Haft"
     assert case.country_code == "AZ"
@@ -645,7 +646,7 @@ def test_a_german_sheet_keeps_its_nouns_capitals_in_title_description_and_deadli
     ]
     deadline = next(d for d in imported.mapping["key_dates"] if d.get("deadline"))
     assert deadline["date"] == date(2023, 7, 12)
-    assert deadline["label"]["de"] == "Bitte schreiben Sie bis zum"
+    assert deadline["label"]["de"] == "Letzter Tag für Appelle"
     _, belarus = read("de-eilaktion-belarus-2019.txt")
     assert belarus.texts["de"].title == "Journalistin in Haft"
     assert [p.description["de"] for p in belarus.people] == ["Journalistin"]
