@@ -38,11 +38,14 @@ def test_dates_are_written_in_the_persons_language() -> None:
     assert renderer.long_date(date(2022, 6, 12), "fr") == "12 juin 2022"
     assert renderer.long_date(date(2022, 6, 12), "es") == "12 de junio de 2022"
     assert renderer.long_date(date(2022, 6, 12), "ar") == "12 يونيو 2022"
+    assert renderer.long_date(date(2022, 6, 12), "de") == "12. Juni 2022"
 
 
-@pytest.mark.parametrize("code", ["ru", "ru-RU", "en-GB", "de", None])
-def test_the_telegram_language_picks_a_supported_one(code: str | None) -> None:
-    expected = "ru" if code and code.startswith("ru") else "en"
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("ru", "ru"), ("ru-RU", "ru"), ("en-GB", "en"), ("de-AT", "de"), ("it", "en"), (None, "en")],
+)
+def test_the_telegram_language_picks_a_supported_one(code: str | None, expected: str) -> None:
     assert Renderer().language_for(code) == expected
 
 
