@@ -6,11 +6,15 @@ Each test reads a whole catalogue, so a string added or changed later is held to
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.rendering import LOCALES_DIR
+from bot.appeals import Signer, compose_appeal
+from bot.catalogue import load_case
+from bot.domain.cases import Channel
+from bot.rendering import LOCALES_DIR, ROOT, Renderer
 
 
 def translations(language: str) -> list[tuple[str, str]]:
@@ -68,3 +72,31 @@ def test_arabic_puts_a_left_to_right_mark_before_every_command(command: str) -> 
         for found in re.finditer(rf"(?<![\w<])/{command}\b", text):
             before = text[: found.start()].removesuffix("<code>")
             assert before.endswith("\u200e"), text
+
+
+def test_french_letters_keep_the_same_typography_in_every_variant() -> None:
+    case = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
+    renderer = Renderer()
+    for n in range(20):
+        appeal = compose_appeal(
+            case,
+            channel=Channel.POST,
+            language="fr",
+            signer=Signer(full_name="Camille Martin"),
+            personal_line=None,
+            today=date(2026, 11, 25),
+            variant_seed=f"person-{n}:{case.slug}",
+            renderer=renderer,
+            writer_country="CA",
+        )
+        for letter in appeal.letters:
+            assert not re.search(r" [:;!?]|« | »", letter.body + letter.subject), letter.body
+            assert letter.body.startswith("Le 25 novembre 2026\n")
+            assert "Copie\u00a0: " in letter.body or "Copie de mon appel" in letter.body
+
+
+def test_a_case_file_keeps_its_no_break_spaces_when_it_reflows_a_text() -> None:
+    case = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
+    facts = case.text("fr").facts or ""
+    assert "25 février 2022\u00a0: il avait" in facts
+    assert "2022 : il" not in facts

@@ -140,11 +140,14 @@ def reflow(text: str) -> str:
 
     Organizers wrap long texts in the file as they like; Telegram and letters reflow them anyway.
     """
-    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    paragraphs = (_WRAPPING.sub(" ", p).strip(" ") for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# Only the spaces a file wraps with: a no-break space (French "2022\u00a0:", "«\u202fnon\u202f»")
+# is typography and stays, where str.split() would turn it into a breakable one.
+_WRAPPING = re.compile(r"[ \t\r\n]+")
 
 
 def original_language(texts: Any) -> str:
