@@ -358,4 +358,4 @@ async def test_the_whole_journey_in_german(
     assert draft.button("Brief auf Englisch")
     answer, (checklist, _) = await person.press(draft, "Abgeschickt", replies=2)
     assert answer == "Erfasst. Vielen Dank!"
-    assert "Präsident der Republik Kasachstan" in checklist.text
+    assert "Präsident der Republik Kasachstan: per E-Mail gesendet" in checklist.text
