@@ -11,6 +11,7 @@ paragraph again when it reads them.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -121,7 +122,8 @@ def _string(text: str) -> str:
 
 def _prose(text: str) -> str:
     """A multi-line string: each paragraph wrapped, paragraphs apart by a blank line."""
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    # Only the spaces a file wraps with: no-break spaces are typography (French "2022\u00a0:").
+    paragraphs = [re.sub(r"[ \t\r\n]+", " ", p).strip(" ") for p in text.split("\n\n")]
     wrapped = [
         "\n".join(textwrap.wrap(p, WIDTH, break_long_words=False, break_on_hyphens=False))
         for p in paragraphs
