@@ -527,6 +527,8 @@ def test_available_languages_put_the_officials_language_first(
         ("Minister Example", "ru", "Уважаемые господа!"),
         ("Her Excellency Jane Example", "en", "Your Excellency,"),
         ("Her Excellency Jane Example", "ru", "Ваше Превосходительство!"),
+        ("Minister Example", "de", "Sehr geehrte Damen und Herren,"),
+        ("Her Excellency Jane Example", "de", "Exzellenz,"),
     ],
 )
 def test_an_official_without_a_salutation_is_addressed_respectfully(
