@@ -223,31 +223,34 @@ def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
 ) -> None:
     appeal = compose(case, renderer, Channel.POST, language)
     to_president, to_embassy = appeal.letters
-    # Officials' titles in the letter's language, as the case gives them.
-    president_title, ambassador = {
-        "en": ("President of Kazakhstan", "Ambassador"),
-        "ru": ("Президент Республики Казахстан", "Посол"),
+    # Officials' names, titles and embassy in the letter's language, as the case gives them;
+    # the postal address as the post needs it.
+    president_name, president_title, his_excellency, ambassador, embassy = {
+        "en": PRESIDENT_ADDRESS[:2] + EMBASSY_ADDRESS[:3],
+        "ru": (
+            "Касым-Жомарт Токаев",
+            "Президент Республики Казахстан",
+            "Его Превосходительство г-н Акылбек Камалдинов",
+            "Посол",
+            "Посольство Республики Казахстан в Канаде",
+        ),
     }[language]
-    president_address = [
-        president_title if line == PRESIDENT_ADDRESS[1] else line for line in PRESIDENT_ADDRESS
-    ]
-    embassy_address = [
-        ambassador if line == EMBASSY_ADDRESS[1] else line for line in EMBASSY_ADDRESS
-    ]
+    president_address = [president_name, president_title, *PRESIDENT_ADDRESS[2:]]
+    embassy_address = [his_excellency, ambassador, embassy, *EMBASSY_ADDRESS[3:]]
     assert not to_president.is_copy
     assert to_embassy.is_copy
     assert to_embassy.copy_of == to_president.recipient
     # The appeal: dated, addressed, saluted as the sheet says, the embassy named on a copy line.
     assert to_president.body.startswith(dated + "\n\n" + "\n".join(president_address) + "\n\n")
     assert president in to_president.body
-    assert f"{copy_line}His Excellency Akylbek Kamaldinov, {ambassador}" in to_president.body
+    assert f"{copy_line}{his_excellency}, {ambassador}, {embassy}" in to_president.body
     for ask in case.text(language).asks:
         assert ask in to_president.body
     # The copy: addressed to the embassy, with the appeal itself below, whole.
     assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(embassy_address) + "\n\n")
     assert excellency in to_embassy.body
     assert to_embassy.body.endswith(to_president.body)
-    assert f"Kassym-Jomart Tokayev, {president_title}" in to_embassy.body.split(dated)[1]
+    assert f"{president_name}, {president_title}" in to_embassy.body.split(dated)[1]
 
 
 def test_the_post_file_prints_each_letter_then_its_envelope_label(
@@ -345,7 +348,7 @@ def test_the_fax_cover_names_the_official_in_the_letters_language(
         to = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", page)[0]
         comma = "، " if language == "ar" else ", "  # Arabic's own comma
         title = letter.recipient.title_in(language)
-        assert to.startswith(f"{letter.recipient.name}{comma}{title}")
+        assert to.startswith(f"{letter.recipient.name_in(language)}{comma}{title}")
         assert f'<td class="number" dir="ltr">{letter.fax}</td>' in page
 
 
@@ -651,7 +654,8 @@ def test_letters_in_french_spanish_and_arabic_are_whole_texts_in_that_language(
 ) -> None:
     to_president, to_embassy = compose(multilingual, renderer, Channel.POST, language).letters
     body = to_president.body
-    assert body.startswith(dated + "\n\nKassym-Jomart Tokayev\n" + title + "\n")
+    president = multilingual.recipients[0].name_in(language)
+    assert body.startswith(f"{dated}\n\n{president}\n{title}\n")
     assert salutation in body
     assert asks in body
     assert ANNA.signature in body

@@ -85,9 +85,13 @@ class Signer:
     @property
     def signature(self) -> str:
         """The line under the letter: "Anna Petrova", or "A. P., Toronto"."""
+        return self.signed()
+
+    def signed(self, comma: str = ", ") -> str:
+        """The signature with initials and city joined by the letter's comma ("أ. ك.، ليون")."""
         if self.full_name:
             return self.full_name
-        return f"{self.initials}, {self.city}"
+        return f"{self.initials}{comma}{self.city}"
 
     def to_mapping(self) -> dict[str, str]:
         """The signer as stored when the person asks the bot to remember it."""

@@ -98,11 +98,15 @@ def _target_out(target: Target, original: str) -> dict[str, Any]:
     return _compact(
         {
             "role": str(target.role),
-            "name": target.name,
+            "name": _localized_out(target.names or {original: target.name}, original),
             "title": _localized_out(
                 target.titles or ({original: target.title} if target.title else {}), original
             ),
-            "organisation": target.organisation,
+            "organisation": _localized_out(
+                target.organisations
+                or ({original: target.organisation} if target.organisation else {}),
+                original,
+            ),
             "address": list(target.address),
             "emails": list(target.emails),
             "fax": target.fax,

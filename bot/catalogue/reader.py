@@ -193,10 +193,12 @@ class Reader(ValueReader):
             self.unknown(item, TARGET_FIELDS, where)
             role = self.role(item, where)
             roles.append(role)
-            name = self.draft_string(item, "name", where)
+            names = self.official_names(item, where, original)
+            name = names.get(original) if names is not None else None
             titles = self.localized(item, "title", where, original, required=False)
             title = titles.get(original) or next(iter(titles.values()), None)
-            organisation = self.string(item, "organisation", where, required=False)
+            organisations = self.localized(item, "organisation", where, original, required=False)
+            organisation = organisations.get(original) or next(iter(organisations.values()), None)
             address = self.strings(item, "address", where)
             emails = self.strings(item, "emails", where)
             for i, email in enumerate(emails):
@@ -229,11 +231,24 @@ class Reader(ValueReader):
                         salutations=salutations,
                         language=language,
                         titles=titles if len(titles) > 1 else {},
+                        names=names if names and len(names) > 1 else {},
+                        organisations=organisations if len(organisations) > 1 else {},
                         for_countries=for_countries,
                     )
                 )
         self.report(checks.someone_written_to(roles), gaps=True)
         return tuple(targets)
+
+    def official_names(
+        self, item: Mapping[str, Any], where: str, original: str
+    ) -> dict[str, str] | None:
+        """An official's name: one string, or one per language (`name.ru = "..."`); None if
+        wrong. A draft may leave it empty."""
+        if isinstance(item.get("name"), Mapping):
+            names = self.localized(item, "name", where, original, required=True)
+            return names if original in names else None
+        name = self.draft_string(item, "name", where)
+        return None if name is None else {original: name}
 
     def facts(self, table: Mapping[str, Any], where: str) -> str | None:
         """A text's optional statement of what happened, short enough for a letter."""

@@ -68,10 +68,23 @@ class Target:
     salutations: Mapping[str, str] = field(default_factory=dict)  # language -> salutation
     language: str | None = None  # the target's preferred language, ISO 639-1
     titles: Mapping[str, str] = field(default_factory=dict)  # language -> title, where given
+    # The name and the organisation as each language writes them ("Касым-Жомарт Токаев",
+    # "Ambassade de la République du Kazakhstan"), where the case gives them. The address is
+    # not among them: it stays as the post of the official's country needs it.
+    names: Mapping[str, str] = field(default_factory=dict)
+    organisations: Mapping[str, str] = field(default_factory=dict)
 
     def title_in(self, language: str) -> str | None:
         """The official's title in `language` where the case gives it, else as written."""
         return self.titles.get(language, self.title)
+
+    def name_in(self, language: str) -> str:
+        """The official's name as `language` writes it where the case gives it, else as written."""
+        return self.names.get(language, self.name)
+
+    def organisation_in(self, language: str) -> str | None:
+        """The official's organisation in `language` where the case gives it, else as written."""
+        return self.organisations.get(language, self.organisation)
 
     # For a copy target: the writers' countries (ISO 3166 alpha-2) it is meant for, as "the
     # embassy accredited to your country" is; empty means every writer copies it.

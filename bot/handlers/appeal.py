@@ -53,6 +53,9 @@ from bot.views.checklist import checklist
 log = logging.getLogger(__name__)
 
 MAX_SIGNATURE = 80
+# What separates initials from the city: the comma (or semicolon) of whichever keyboard typed
+# it: Latin ",", Arabic "،" and "؛", Chinese "，" and "；", Japanese "、".
+SIGNATURE_COMMA = re.compile("[,;\u060c\u061b\uff0c\uff1b\u3001]")
 # Room for the letter's heading lines in one message; a longer letter goes as a file only.
 MAX_LETTER_IN_MESSAGE = 3300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -341,10 +344,14 @@ def _parse_signer(how: str, typed_text: str) -> Signer | None:
         return None
     if how == "full":
         return Signer(full_name=typed_text)
-    initials, comma, city = typed_text.rpartition(",")
-    if not comma or not initials.strip() or not city.strip():
+    commas = list(SIGNATURE_COMMA.finditer(typed_text))
+    if not commas:
         return None
-    return Signer(initials=initials.strip(), city=city.strip())
+    last = commas[-1]
+    initials, city = typed_text[: last.start()].strip(), typed_text[last.end() :].strip()
+    if not initials or not city:
+        return None
+    return Signer(initials=initials, city=city)
 
 
 @guard(Right.PERSON)
