@@ -226,6 +226,15 @@ class UrgentAction:
         return tuple(c for c in Channel if any(t.reaches_by(c) for t in self.recipients))
 
     @property
+    def agreement(self) -> str | None:
+        """What a word about the people at risk agrees with: "he", "she", "they" (several
+        people), or None where the case does not say (a word that fits anyone is used)."""
+        if len(self.people) > 1:
+            return "they"
+        pronoun = self.people[0].pronoun if self.people else None
+        return pronoun if pronoun in ("he", "she") else None
+
+    @property
     def person_names(self) -> str:
         """The names of the people at risk, joined for a sentence."""
         return self.names_in(self.original_language)
