@@ -41,8 +41,13 @@ from bot.rendering import Renderer
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "actions" / "kz-zhanbolat-mamay.toml"
 TODAY = date(2026, 11, 25)
-# The languages letters are written in, each a whole text by its translator.
-LANGUAGES = ("en", "ru", "fr", "es", "ar")
+# The languages letters are written in, each a whole text by its writer: every language with
+# letter templates that the shipped case is written in.
+LANGUAGES = tuple(
+    lang
+    for lang in load_case(SEED).languages
+    if (ROOT / "templates" / lang / "letters" / "letter.txt").is_file()
+)
 ANNA = Signer(full_name="Anna Petrova")
 INITIALS = Signer(initials="A. K.", city="Toronto")
 
@@ -516,11 +521,12 @@ def test_available_languages_put_the_officials_language_first(
     president, embassy = case.targets
     russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
     assert available_languages(russian_speaking, renderer, "en") == ("ru", "en", *others)
-    german = CaseText("Titel", "Kurz.", "Mehr.", ("Zhanbolat Mamay freilassen",))
-    with_german = replace(case, texts={**case.texts, "de": german})
-    assert available_languages(with_german, renderer, "de") == ("en", "ru", *others)
+    # Kazakh texts, but no Kazakh letter templates: no letter in Kazakh.
+    kazakh = CaseText("Белсендінің қамауы ұзартылды", "Қысқаша.", "Толығырақ.", ("босату",))
+    with_kazakh = replace(case, texts={**case.texts, "kk": kazakh})
+    assert available_languages(with_kazakh, renderer, "kk") == ("en", "ru", *others)
     with pytest.raises(LanguageError):
-        compose(with_german, renderer, Channel.EMAIL, "de")
+        compose(with_kazakh, renderer, Channel.EMAIL, "kk")
 
 
 @pytest.mark.parametrize(
