@@ -31,6 +31,7 @@ from bot.appeals import (
     email_message_parts,
     fax_file,
     fax_file_name,
+    officials_read,
     post_file,
     post_file_name,
 )
@@ -514,17 +515,22 @@ def test_openings_and_closings_vary_across_people_and_always_name_the_person(
 def test_available_languages_put_the_officials_language_first(
     case: UrgentAction, renderer: Renderer
 ) -> None:
-    others = ("fr", "es", "ar")
-    assert available_languages(case, renderer) == ("en", "ru", *others)
-    assert available_languages(case, renderer, "ru") == ("ru", "en", *others)
-    assert available_languages(case, renderer, "ar") == ("ar", "en", "ru", "fr", "es")
+    # The President's office reads Russian, Kazakh and English (no Kazakh letters yet): a
+    # writer whose language it reads writes in theirs, any other in Russian, their own second.
+    assert officials_read(case) == ("ru", "kk", "en")
+    assert available_languages(case, renderer) == ("ru", "en", "fr", "es", "ar")
+    assert available_languages(case, renderer, "en") == ("en", "ru", "fr", "es", "ar")
+    assert available_languages(case, renderer, "ru") == ("ru", "en", "fr", "es", "ar")
+    assert available_languages(case, renderer, "fr") == ("ru", "fr", "en", "es", "ar")
+    assert available_languages(case, renderer, "ar") == ("ru", "ar", "en", "fr", "es")
     president, embassy = case.targets
-    russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
-    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en", *others)
+    unknown = replace(case, targets=(replace(president, language=None, languages=()), embassy))
+    assert available_languages(unknown, renderer, "fr") == ("fr", "en", "ru", "es", "ar")
+    others = ("fr", "es", "ar")
     # Kazakh texts, but no Kazakh letter templates: no letter in Kazakh.
     kazakh = CaseText("Белсендінің қамауы ұзартылды", "Қысқаша.", "Толығырақ.", ("босату",))
     with_kazakh = replace(case, texts={**case.texts, "kk": kazakh})
-    assert available_languages(with_kazakh, renderer, "kk") == ("en", "ru", *others)
+    assert available_languages(with_kazakh, renderer, "kk") == ("ru", "en", *others)
     with pytest.raises(LanguageError):
         compose(with_kazakh, renderer, Channel.EMAIL, "kk")
 

@@ -190,16 +190,27 @@ def available_languages(
 ) -> tuple[str, ...]:
     """The languages a letter can be written in: the case has texts and the bot templates.
 
-    Ordered as a letter is best written: the officials' preferred language first (Amnesty
-    advises writing in it), then the person's own, then the case's original, then the rest.
+    Ordered as a letter is best written: in a language the officials read (Amnesty advises
+    writing in theirs): the person's own if the officials read it, else the officials'
+    preferred one; then the person's own, the officials' other languages, the case's original,
+    and the rest.
     """
     possible = [lang for lang in case.languages if _has_letter_templates(renderer, lang)]
-    preferred = [t.language for t in case.recipients if t.language]
-    order = [*preferred, person_language, case.original_language, *possible]
+    read = [lang for lang in officials_read(case) if lang in possible]
+    first = [person_language] if person_language in read else read[:1]
+    order = [*first, person_language, *read, case.original_language, *possible]
     found: list[str] = []
     for language in order:
         if language in possible and language not in found:
             found.append(language)
+    return tuple(found)
+
+
+def officials_read(case: UrgentAction) -> tuple[str, ...]:
+    """The languages the officials written to read, each official's preferred first."""
+    found: list[str] = []
+    for target in case.recipients:
+        found.extend(lang for lang in target.reads if lang not in found)
     return tuple(found)
 
 

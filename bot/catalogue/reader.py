@@ -209,11 +209,20 @@ class Reader(ValueReader):
             fax = self.phone(item, "fax", where)
             phone = self.phone(item, "phone", where)
             salutations = self.localized(item, "salutation", where, original, required=False)
-            language = self.string(item, "language", where, required=False)
-            if language is not None and not LANGUAGE.match(language):
-                self.problem(
-                    path_of(where, "language"), f"{language!r} is not a two-letter language code"
-                )
+            # One language, or the list of those the official reads, the preferred first.
+            if isinstance(item.get("language"), list):
+                reads = self.strings(item, "language", where)
+            else:
+                one = self.string(item, "language", where, required=False)
+                reads = (one,) if one is not None else ()
+            for i, code in enumerate(reads):
+                if not LANGUAGE.match(code):
+                    at = path_of(where, "language")
+                    self.problem(
+                        path_of(at, i) if len(reads) > 1 else at,
+                        f"{code!r} is not a two-letter language code",
+                    )
+            language = reads[0] if reads else None
             for_countries = self.countries(item, where, role)
             self.report(checks.written_to_is_reachable(role, item, where), gaps=True)
             if role is not None and name is not None:
@@ -230,6 +239,7 @@ class Reader(ValueReader):
                         salutation=salutations.get(original),
                         salutations=salutations,
                         language=language,
+                        languages=reads if len(reads) > 1 else (),
                         titles=titles if len(titles) > 1 else {},
                         names=names if names and len(names) > 1 else {},
                         organisations=organisations if len(organisations) > 1 else {},

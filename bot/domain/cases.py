@@ -67,6 +67,9 @@ class Target:
     salutation: str | None = None  # as the sheet gives it, e.g. "Dear Mr President"
     salutations: Mapping[str, str] = field(default_factory=dict)  # language -> salutation
     language: str | None = None  # the target's preferred language, ISO 639-1
+    # Every language the official reads, the preferred first ("ru", "kk", "en"); empty: only
+    # `language`, if given.
+    languages: tuple[str, ...] = ()
     titles: Mapping[str, str] = field(default_factory=dict)  # language -> title, where given
     # The name and the organisation as each language writes them ("Касым-Жомарт Токаев",
     # "Ambassade de la République du Kazakhstan"), where the case gives them. The address is
@@ -77,6 +80,11 @@ class Target:
     def title_in(self, language: str) -> str | None:
         """The official's title in `language` where the case gives it, else as written."""
         return self.titles.get(language, self.title)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The languages the official reads, the preferred first; empty when not known."""
+        return self.languages or ((self.language,) if self.language else ())
 
     def name_in(self, language: str) -> str:
         """The official's name as `language` writes it where the case gives it, else as written."""

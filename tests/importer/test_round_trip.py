@@ -41,6 +41,8 @@ def english_facts(case: UrgentAction) -> UrgentAction:
                 titles={},
                 names={},
                 organisations={},
+                language=None,
+                languages=(),
                 for_countries=(),
             )
             for t in case.targets
