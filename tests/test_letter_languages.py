@@ -167,3 +167,14 @@ def test_initials_and_city_are_joined_by_the_letters_comma(
     )
     (letter,) = compose(case, renderer, Channel.EMAIL, language, signer=signer).letters
     assert letter.body.endswith(signed)
+
+
+def test_the_arabic_fax_cover_is_signed_as_the_letter_is(
+    case: UrgentAction, renderer: Renderer
+) -> None:
+    signer = Signer(initials="أ. ك.", city="ليون")
+    for letter in compose(case, renderer, Channel.FAX, "ar", signer=signer).letters:
+        cover = fax_file(letter, renderer).decode("utf-8")
+        rows = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", cover)
+        assert "أ. ك.، ليون" in rows  # the "From" row, with the Arabic comma
+        assert "أ. ك., ليون" not in cover

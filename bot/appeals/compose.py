@@ -115,6 +115,7 @@ class Letter:
     cc: tuple[Target, ...] = ()  # by email in Cc; by fax and post named on a "Copy:" line
     copy_of: Target | None = None  # set on the copy sent to a `copy` target: whom it copies
     writer_country: str | None = None  # ISO alpha-2 of where the writer lives, if they said
+    signature: str = ""  # the signature as the letter writes it; the signer's own when empty
 
     @property
     def is_copy(self) -> bool:
@@ -254,6 +255,8 @@ def compose_appeal(
         "asks": [_as_clause(ask, language) for ask in texts.asks],
         "personal_line": line,
         "signer": signer,
+        # As the letter's language writes it: "أ. ك.، ليون" (the fax cover's "From" too).
+        "signature": renderer.render(language, "letters/signature.txt", signer=signer),
         "variant": _variant(variant_seed),
     }
     subject = renderer.render(language, "letters/subject.txt", **context)
@@ -277,6 +280,7 @@ def compose_appeal(
             subject=subject,
             body=body,
             signer=signer,
+            signature=context["signature"],
             dated=today,
             cc=cc,
             copy_of=copy_of.recipient if copy_of else None,

@@ -583,7 +583,7 @@ async def _deliver(
             last = number == len(appeal.letters)
             await chat.send_document(
                 InputFile(
-                    fax_file(letter, renderer, appeal.signer.signature, reader=language),
+                    fax_file(letter, renderer, reader=language),
                     filename=fax_file_name(letter),
                 ),
                 caption=text(
