@@ -21,6 +21,7 @@ from bot.catalogue import load_case
 from bot.config import ConfigError, Settings
 from bot.domain.cases import Channel, PersonAtRisk
 from bot.rendering import FALLBACK_LANGUAGE, LOCALES_DIR, ROOT, Renderer
+from bot.views.callbacks import decode, encode
 
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # Every language with a catalogue: what the bot ships, whatever its number.
@@ -342,3 +343,28 @@ def test_the_catalogue_uses_the_glossarys_terms(language: str) -> None:
                     if not pattern.search(_plain(s))
                 ]
     assert not astray
+
+
+def test_a_region_reaches_the_settings_buttons_and_the_case_files() -> None:
+    assert decode(encode("lang", "pt_BR")) is not None
+    assert decode("lang:pt-br") is None
+    case = load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml")
+    portuguese = dataclasses.replace(case.texts["en"], title="Detenção de ativista prorrogada")
+    with_pt = dataclasses.replace(case, texts={**case.texts, "pt": portuguese})
+    # A reader in Brazil reads the case's Portuguese where it has no Brazilian text.
+    assert with_pt.text("pt_BR").title == "Detenção de ativista prorrogada"
+    assert with_pt.text("pt_PT") is with_pt.text("pt")
+    assert with_pt.text("de_AT") is with_pt.texts["en"]
+
+
+def test_a_case_file_may_be_written_for_a_region(tmp_path: Path) -> None:
+    shipped = (ROOT / "actions" / "kz-zhanbolat-mamay.toml").read_text(encoding="utf-8")
+    regional = shipped + (
+        '\n[text.pt_BR]\ntitle = "Detenção de ativista prorrogada"\nsummary = "Resumo."\n'
+        'background = "Contexto."\nasks = ["libertar Zhanbolat Mamay", "encerrar o processo"]\n'
+    )
+    path = tmp_path / "kz-zhanbolat-mamay.toml"
+    path.write_text(regional, encoding="utf-8")
+    case = load_case(path)
+    assert case.text("pt_BR").title == "Detenção de ativista prorrogada"
+    assert "pt_BR" in case.languages

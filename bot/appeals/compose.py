@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.domain.cases import Channel, PersonAtRisk, Target, UrgentAction
 from bot.domain.phones import dialled_from, display
-from bot.rendering import Renderer
+from bot.rendering import Renderer, base_language
 
 # Long enough for a sentence or two of one's own, short enough that the case's asks stay the
 # heart of the letter (and the whole letter still fits one chat message).
@@ -197,6 +197,9 @@ def available_languages(
     and the rest.
     """
     possible = [lang for lang in case.languages if _has_letter_templates(renderer, lang)]
+    if person_language and person_language not in possible:
+        # A reader in "pt_BR" reads a case written in "pt".
+        person_language = base_language(person_language)
     read = [lang for lang in officials_read(case) if lang in possible]
     first = [person_language] if person_language in read else read[:1]
     order = [*first, person_language, *read, case.original_language, *possible]

@@ -143,7 +143,10 @@ class Reader(ValueReader):
         for language, table in value.items():
             where = path_of("text", str(language))
             if not LANGUAGE.match(str(language)):
-                self.problem(where, "not a two-letter language code (ISO 639-1, like en)")
+                self.problem(
+                    where,
+                    "not a two-letter language code (ISO 639-1, like en; with a region, pt_BR)",
+                )
                 continue
             if not isinstance(table, Mapping):
                 self.problem(where, f"must be a table [{where}], not {kind_of(table)}")

@@ -188,8 +188,10 @@ class UrgentAction:
         return next(iter(self.texts))
 
     def text(self, language: str) -> CaseText:
-        """The case's texts in `language`, or in its original language."""
-        return self.texts.get(language) or self.texts[self.original_language]
+        """The case's texts in `language`, else in the language without its region ("pt" for
+        "pt_BR"), else in its original language."""
+        found = self.texts.get(language) or self.texts.get(language.split("_", maxsplit=1)[0])
+        return found or self.texts[self.original_language]
 
     @property
     def deadline(self) -> KeyDate | None:
