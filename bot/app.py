@@ -33,7 +33,7 @@ from bot.handlers import (
 )
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates
-from bot.rendering import Renderer
+from bot.rendering import Renderer, base_language
 
 log = logging.getLogger(__name__)
 # Connections for the handlers' calls, PTB's default: many taps are answered at once.
@@ -44,7 +44,7 @@ def build_application(
     settings: Settings, *, clock: Clock = system_clock, renderer: Renderer | None = None
 ) -> UrgentActionApp:
     """Build the bot: settings in, a ready Application out (not yet started)."""
-    renderer = renderer or Renderer()
+    renderer = renderer or Renderer(languages=settings.languages)
     # PTB 22 gives a 429's retry_after as a timedelta once opted in, and otherwise warns each
     # time it builds one; the bot reads either form (bot/delivery/replies.py).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -158,8 +158,13 @@ async def seed_cases(services: Services) -> None:
 
 async def set_commands(app: UrgentActionApp, renderer: Renderer) -> None:
     """Set the command menu in every language the templates speak, for chats and groups."""
+    menus: set[str | None] = set()
     for language in renderer.languages:
-        code = None if language == renderer.languages[0] else language
+        # Telegram takes a two-letter code: a region's menu ("pt_BR") is its language's, once.
+        code = None if language == renderer.languages[0] else base_language(language)
+        if code in menus:
+            continue
+        menus.add(code)
         private = [BotCommand(c, d) for c, d in renderer.commands(language, "private")]
         group = [BotCommand(c, d) for c, d in renderer.commands(language, "group")]
         await app.bot.set_my_commands(private, language_code=code)

@@ -12,6 +12,7 @@ from pathlib import Path
 DEFAULT_API_URL = "https://api.telegram.org"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 
 
 class ConfigError(Exception):
@@ -69,6 +70,8 @@ class Settings:
     reminder_check: timedelta = timedelta(seconds=60)
     # How often the offer sweep looks for people whose next case is due (bot.db.offers).
     offer_check: timedelta = timedelta(minutes=10)
+    # The languages offered (BOT_LANGUAGES), complete or not; None: those whose catalogue is.
+    languages: tuple[str, ...] | None = None
 
     @property
     def database(self) -> Path | Secret:
@@ -166,6 +169,7 @@ class Settings:
             reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),
             offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
+            languages=_languages(env, "BOT_LANGUAGES"),
         )
 
 
@@ -209,3 +213,16 @@ def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{name} is invalid: {raw!r} is not an IANA timezone.") from None
     return raw
+
+
+def _languages(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    codes = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for code in codes:
+        if not _LANGUAGE_CODE.match(code):
+            raise ConfigError(
+                f"{name} is invalid: {code!r} is not a catalogue's name like fr or pt_BR."
+            )
+    return codes

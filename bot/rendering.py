@@ -2,8 +2,10 @@
 
 Templates hold the layout and English message ids in `{% trans %}` blocks; translators work on
 `locales/<language>/LC_MESSAGES/messages.po`, extracted from them with Babel (see README.md,
-"Languages and translating"). A language is shipped once its catalogue is there: the `.po`
-files are compiled in memory when the bot starts, so there is no build step to forget.
+"Languages and translating"). A language is offered once its catalogue is complete (or it is
+listed in BOT_LANGUAGES): a catalogue just begun with `pybabel init` is not. The `.po` files
+are compiled in memory when the bot starts, so there is no build step to forget. A language
+may carry a region (`locales/pt_BR/`, beside `locales/pt_PT/` or `locales/pt/`).
 
 Layout of `templates/`:
 - `*.html`: chat messages in Telegram's HTML, autoescaped;
@@ -56,6 +58,30 @@ def list_of(items: Iterable[str], language: str) -> str:
     return _listed(tuple(str(item) for item in items), language)
 
 
+def catalogue_complete(po_file: Path) -> bool:
+    """Whether every message of the `.po` file is translated (every plural form) and none is
+    fuzzy: a language is offered to people only then, unless BOT_LANGUAGES lists it."""
+    return _complete(po_file, po_file.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _complete(po_file: Path, _mtime: int) -> bool:
+    with po_file.open("rb") as source:
+        catalog = read_po(source)
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            return False
+    return True
+
+
+def base_language(language: str) -> str:
+    """The language without its region: "pt" for "pt_BR"."""
+    return language.split("_", maxsplit=1)[0]
+
+
 def load_translations(po_file: Path) -> Translations:
     """A catalogue compiled from its `.po` file in memory (the `.mo` a build would write)."""
     with po_file.open("rb") as source:
@@ -69,31 +95,62 @@ def load_translations(po_file: Path) -> Translations:
 class Renderer:
     """Renders messages, letters and button labels in a person's language."""
 
-    def __init__(self, directory: Path = TEMPLATES_DIR, locales: Path = LOCALES_DIR) -> None:
+    def __init__(
+        self,
+        directory: Path = TEMPLATES_DIR,
+        locales: Path = LOCALES_DIR,
+        languages: Iterable[str] | None = None,
+    ) -> None:
         self.directory = directory
         self.locales = locales
+        # The languages BOT_LANGUAGES lists, offered however complete; None: the complete ones.
+        self.chosen = tuple(languages) if languages is not None else None
         self._loader = jinja2.FileSystemLoader(directory)
         self._environments: dict[str, jinja2.Environment] = {}
         self._templates: dict[tuple[str, str], jinja2.Template] = {}
 
     @cached_property
-    def languages(self) -> tuple[str, ...]:
-        """The languages shipped: English first, then each with a catalogue in `locales/`."""
-        found = sorted(
-            p.name
-            for p in self.locales.iterdir()
-            if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file() and p.name != FALLBACK_LANGUAGE
+    def catalogues(self) -> tuple[str, ...]:
+        """Every language with a catalogue in `locales/`, complete or not, sorted."""
+        return tuple(
+            sorted(
+                p.name
+                for p in self.locales.iterdir()
+                if self._po(p.name).is_file() and p.name != FALLBACK_LANGUAGE
+            )
         )
-        return (FALLBACK_LANGUAGE, *found)
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The languages offered: English first, then those listed in BOT_LANGUAGES, or, when
+        none is listed, each whose catalogue is complete (a half-translated one would show
+        people English under their language's name)."""
+        if self.chosen is not None:
+            missing = [code for code in self.chosen if code not in self.catalogues]
+            if any(code != FALLBACK_LANGUAGE for code in missing):
+                raise ValueError(f"BOT_LANGUAGES: no catalogue in locales/ for {missing}")
+            offered = [code for code in self.catalogues if code in self.chosen]
+        else:
+            offered = [code for code in self.catalogues if catalogue_complete(self._po(code))]
+        return (FALLBACK_LANGUAGE, *offered)
 
     def language_for(self, code: str | None) -> str:
-        """The supported language closest to a Telegram `language_code` such as "ru" or "en-GB"."""
-        base = (code or "").split("-")[0].lower()
-        return base if base in self.languages else FALLBACK_LANGUAGE
+        """The offered language closest to a Telegram `language_code` ("ru", "en-GB", "pt-br"):
+        the language with that region, else the language itself, else one of its regions."""
+        base, _, region = (code or "").replace("-", "_").partition("_")
+        base = base.lower()
+        for candidate in (f"{base}_{region.upper()}" if region else None, base):
+            if candidate in self.languages:
+                return candidate
+        regional = [lang for lang in self.languages if base_language(lang) == base]
+        return regional[0] if regional else FALLBACK_LANGUAGE
 
     def is_rtl(self, language: str) -> bool:
         """Whether `language` is written right to left."""
-        return language in _RTL
+        return base_language(language) in _RTL
+
+    def _po(self, language: str) -> Path:
+        return self.locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
     def environment(self, language: str) -> jinja2.Environment:
         """The jinja environment that renders in `language`: its catalogue and locale data.
@@ -201,7 +258,7 @@ class Renderer:
             keep_trailing_newline=False,
             extensions=["jinja2.ext.i18n"],
         )
-        po_file = self.locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        po_file = self._po(language)
         translations = load_translations(po_file) if po_file.is_file() else Translations()
         environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
 

@@ -30,6 +30,7 @@ from bot.appeals import (
     email_message_parts,
     fax_file,
     fax_file_name,
+    officials_read,
     post_file,
     post_file_name,
 )
@@ -40,8 +41,13 @@ from bot.rendering import Renderer
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "actions" / "kz-zhanbolat-mamay.toml"
 TODAY = date(2026, 11, 25)
-# The languages letters are written in, each a whole text by its translator.
-LANGUAGES = ("en", "ru", "fr", "es", "ar", "de")
+# The languages letters are written in, each a whole text by its writer: every language with
+# letter templates that the shipped case is written in.
+LANGUAGES = tuple(
+    lang
+    for lang in load_case(SEED).languages
+    if (ROOT / "templates" / lang / "letters" / "letter.txt").is_file()
+)
 ANNA = Signer(full_name="Anna Petrova")
 INITIALS = Signer(initials="A. K.", city="Toronto")
 
@@ -222,31 +228,34 @@ def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
 ) -> None:
     appeal = compose(case, renderer, Channel.POST, language)
     to_president, to_embassy = appeal.letters
-    # Officials' titles in the letter's language, as the case gives them.
-    president_title, ambassador = {
-        "en": ("President of Kazakhstan", "Ambassador"),
-        "ru": ("Президент Республики Казахстан", "Посол"),
+    # Officials' names, titles and embassy in the letter's language, as the case gives them;
+    # the postal address as the post needs it.
+    president_name, president_title, his_excellency, ambassador, embassy = {
+        "en": PRESIDENT_ADDRESS[:2] + EMBASSY_ADDRESS[:3],
+        "ru": (
+            "Касым-Жомарт Токаев",
+            "Президент Республики Казахстан",
+            "Его Превосходительство г-н Акылбек Камалдинов",
+            "Посол",
+            "Посольство Республики Казахстан в Канаде",
+        ),
     }[language]
-    president_address = [
-        president_title if line == PRESIDENT_ADDRESS[1] else line for line in PRESIDENT_ADDRESS
-    ]
-    embassy_address = [
-        ambassador if line == EMBASSY_ADDRESS[1] else line for line in EMBASSY_ADDRESS
-    ]
+    president_address = [president_name, president_title, *PRESIDENT_ADDRESS[2:]]
+    embassy_address = [his_excellency, ambassador, embassy, *EMBASSY_ADDRESS[3:]]
     assert not to_president.is_copy
     assert to_embassy.is_copy
     assert to_embassy.copy_of == to_president.recipient
     # The appeal: dated, addressed, saluted as the sheet says, the embassy named on a copy line.
     assert to_president.body.startswith(dated + "\n\n" + "\n".join(president_address) + "\n\n")
     assert president in to_president.body
-    assert f"{copy_line}His Excellency Akylbek Kamaldinov, {ambassador}" in to_president.body
+    assert f"{copy_line}{his_excellency}, {ambassador}, {embassy}" in to_president.body
     for ask in case.text(language).asks:
         assert ask in to_president.body
     # The copy: addressed to the embassy, with the appeal itself below, whole.
     assert to_embassy.body.startswith(dated + "\n\n" + "\n".join(embassy_address) + "\n\n")
     assert excellency in to_embassy.body
     assert to_embassy.body.endswith(to_president.body)
-    assert f"Kassym-Jomart Tokayev, {president_title}" in to_embassy.body.split(dated)[1]
+    assert f"{president_name}, {president_title}" in to_embassy.body.split(dated)[1]
 
 
 def test_the_post_file_prints_each_letter_then_its_envelope_label(
@@ -344,7 +353,7 @@ def test_the_fax_cover_names_the_official_in_the_letters_language(
         to = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", page)[0]
         comma = "، " if language == "ar" else ", "  # Arabic's own comma
         title = letter.recipient.title_in(language)
-        assert to.startswith(f"{letter.recipient.name}{comma}{title}")
+        assert to.startswith(f"{letter.recipient.name_in(language)}{comma}{title}")
         assert f'<td class="number" dir="ltr">{letter.fax}</td>' in page
 
 
@@ -505,19 +514,24 @@ def test_openings_and_closings_vary_across_people_and_always_name_the_person(
 def test_available_languages_put_the_officials_language_first(
     case: UrgentAction, renderer: Renderer
 ) -> None:
-    others = ("fr", "es", "ar", "de")
-    assert available_languages(case, renderer) == ("en", "ru", *others)
-    assert available_languages(case, renderer, "ru") == ("ru", "en", *others)
-    assert available_languages(case, renderer, "ar") == ("ar", "en", "ru", "fr", "es", "de")
+    # The President's office reads Russian, Kazakh and English (no Kazakh letters yet): a
+    # writer whose language it reads writes in theirs, any other in Russian, their own second.
+    assert officials_read(case) == ("ru", "kk", "en")
+    assert available_languages(case, renderer) == ("ru", "en", "fr", "es", "ar", "de")
+    assert available_languages(case, renderer, "en") == ("en", "ru", "fr", "es", "ar", "de")
+    assert available_languages(case, renderer, "ru") == ("ru", "en", "fr", "es", "ar", "de")
+    assert available_languages(case, renderer, "fr") == ("ru", "fr", "en", "es", "ar", "de")
+    assert available_languages(case, renderer, "ar") == ("ru", "ar", "en", "fr", "es", "de")
     president, embassy = case.targets
-    russian_speaking = replace(case, targets=(replace(president, language="ru"), embassy))
-    assert available_languages(russian_speaking, renderer, "en") == ("ru", "en", *others)
-    # A case text in a language the bot has no letter templates for is not offered.
-    italian = CaseText("Titolo", "Breve.", "Di più.", ("liberare Zhanbolat Mamay",))
-    with_italian = replace(case, texts={**case.texts, "it": italian})
-    assert available_languages(with_italian, renderer, "it") == ("en", "ru", *others)
+    unknown = replace(case, targets=(replace(president, language=None, languages=()), embassy))
+    assert available_languages(unknown, renderer, "fr") == ("fr", "en", "ru", "es", "ar", "de")
+    others = ("fr", "es", "ar", "de")
+    # Kazakh texts, but no Kazakh letter templates: no letter in Kazakh.
+    kazakh = CaseText("Белсендінің қамауы ұзартылды", "Қысқаша.", "Толығырақ.", ("босату",))
+    with_kazakh = replace(case, texts={**case.texts, "kk": kazakh})
+    assert available_languages(with_kazakh, renderer, "kk") == ("ru", "en", *others)
     with pytest.raises(LanguageError):
-        compose(with_italian, renderer, Channel.EMAIL, "it")
+        compose(with_kazakh, renderer, Channel.EMAIL, "kk")
 
 
 @pytest.mark.parametrize(
@@ -653,7 +667,8 @@ def test_letters_in_french_spanish_and_arabic_are_whole_texts_in_that_language(
 ) -> None:
     to_president, to_embassy = compose(multilingual, renderer, Channel.POST, language).letters
     body = to_president.body
-    assert body.startswith(dated + "\n\nKassym-Jomart Tokayev\n" + title + "\n")
+    president = multilingual.recipients[0].name_in(language)
+    assert body.startswith(f"{dated}\n\n{president}\n{title}\n")
     assert salutation in body
     assert asks in body
     assert ANNA.signature in body
@@ -730,7 +745,7 @@ def test_german_letters_are_written_as_german_business_letters(
         paragraphs = letter.body.split("\n\n")
         assert paragraphs[0] == "25.11.2026"
         assert paragraphs[1].splitlines()[:2] == [
-            "Kassym-Jomart Tokayev",
+            "Kassym-Schomart Tokajew",
             "Präsident der Republik Kasachstan",
         ]
         assert paragraphs[2] == letter.subject

@@ -135,7 +135,8 @@ def test_the_seed_writes_to_the_president() -> None:
     assert president.salutation == "Dear Mr President"
     assert president.salutation_in("ru") == "Уважаемый господин Президент"
     assert "Salutation: Dear Mr President:" in sheet_text()
-    assert president.language is None  # the sheet gives none
+    # The sheet gives no language; the case file says which the President's office reads.
+    assert president.reads == ("ru", "kk", "en")
     for part in (*president.address, *president.emails, president.name, president.title):
         assert part in sheet_text()
 

@@ -19,6 +19,7 @@ from bot.appeals.compose import (
     available_languages,
     clean_personal_line,
     compose_appeal,
+    officials_read,
 )
 from bot.appeals.files import (
     EmailParts,
@@ -52,6 +53,7 @@ __all__ = [
     "fax_file",
     "fax_file_name",
     "fax_pages",
+    "officials_read",
     "post_file",
     "post_file_name",
 ]

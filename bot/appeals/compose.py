@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.domain.cases import Channel, PersonAtRisk, Target, UrgentAction
 from bot.domain.phones import dialled_from, display
-from bot.rendering import Renderer
+from bot.rendering import Renderer, base_language
 
 # Long enough for a sentence or two of one's own, short enough that the case's asks stay the
 # heart of the letter (and the whole letter still fits one chat message).
@@ -85,9 +85,13 @@ class Signer:
     @property
     def signature(self) -> str:
         """The line under the letter: "Anna Petrova", or "A. P., Toronto"."""
+        return self.signed()
+
+    def signed(self, comma: str = ", ") -> str:
+        """The signature with initials and city joined by the letter's comma ("أ. ك.، ليون")."""
         if self.full_name:
             return self.full_name
-        return f"{self.initials}, {self.city}"
+        return f"{self.initials}{comma}{self.city}"
 
     def to_mapping(self) -> dict[str, str]:
         """The signer as stored when the person asks the bot to remember it."""
@@ -111,6 +115,7 @@ class Letter:
     cc: tuple[Target, ...] = ()  # by email in Cc; by fax and post named on a "Copy:" line
     copy_of: Target | None = None  # set on the copy sent to a `copy` target: whom it copies
     writer_country: str | None = None  # ISO alpha-2 of where the writer lives, if they said
+    signature: str = ""  # the signature as the letter writes it; the signer's own when empty
 
     @property
     def is_copy(self) -> bool:
@@ -186,16 +191,30 @@ def available_languages(
 ) -> tuple[str, ...]:
     """The languages a letter can be written in: the case has texts and the bot templates.
 
-    Ordered as a letter is best written: the officials' preferred language first (Amnesty
-    advises writing in it), then the person's own, then the case's original, then the rest.
+    Ordered as a letter is best written: in a language the officials read (Amnesty advises
+    writing in theirs): the person's own if the officials read it, else the officials'
+    preferred one; then the person's own, the officials' other languages, the case's original,
+    and the rest.
     """
     possible = [lang for lang in case.languages if _has_letter_templates(renderer, lang)]
-    preferred = [t.language for t in case.recipients if t.language]
-    order = [*preferred, person_language, case.original_language, *possible]
+    if person_language and person_language not in possible:
+        # A reader in "pt_BR" reads a case written in "pt".
+        person_language = base_language(person_language)
+    read = [lang for lang in officials_read(case) if lang in possible]
+    first = [person_language] if person_language in read else read[:1]
+    order = [*first, person_language, *read, case.original_language, *possible]
     found: list[str] = []
     for language in order:
         if language in possible and language not in found:
             found.append(language)
+    return tuple(found)
+
+
+def officials_read(case: UrgentAction) -> tuple[str, ...]:
+    """The languages the officials written to read, each official's preferred first."""
+    found: list[str] = []
+    for target in case.recipients:
+        found.extend(lang for lang in target.reads if lang not in found)
     return tuple(found)
 
 
@@ -239,6 +258,8 @@ def compose_appeal(
         "asks": [_as_clause(ask, language) for ask in texts.asks],
         "personal_line": line,
         "signer": signer,
+        # As the letter's language writes it: "أ. ك.، ليون" (the fax cover's "From" too).
+        "signature": renderer.render(language, "letters/signature.txt", signer=signer),
         "variant": _variant(variant_seed),
     }
     subject = renderer.render(language, "letters/subject.txt", **context)
@@ -262,6 +283,7 @@ def compose_appeal(
             subject=subject,
             body=body,
             signer=signer,
+            signature=context["signature"],
             dated=today,
             cc=cc,
             copy_of=copy_of.recipient if copy_of else None,

@@ -143,7 +143,7 @@ def fax_file(
         "letters/fax.html",
         letter=letter,
         guide=Markup(guide),  # noqa: S704 - rendered with autoescape from a template
-        sender=sender or letter.signer.signature,
+        sender=sender or letter.signature or letter.signer.signature,
         pages=fax_pages(letter),
         parts=printed_parts(letter),
     )

@@ -98,17 +98,21 @@ def _target_out(target: Target, original: str) -> dict[str, Any]:
     return _compact(
         {
             "role": str(target.role),
-            "name": target.name,
+            "name": _localized_out(target.names or {original: target.name}, original),
             "title": _localized_out(
                 target.titles or ({original: target.title} if target.title else {}), original
             ),
-            "organisation": target.organisation,
+            "organisation": _localized_out(
+                target.organisations
+                or ({original: target.organisation} if target.organisation else {}),
+                original,
+            ),
             "address": list(target.address),
             "emails": list(target.emails),
             "fax": target.fax,
             "phone": target.phone,
             "salutation": _localized_out(salutations, original),
-            "language": target.language,
+            "language": list(target.languages) if target.languages else target.language,
             "for_country": (
                 target.for_countries[0]
                 if len(target.for_countries) == 1

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot.domain.phones import display, from_dialled
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$")
-LANGUAGE = re.compile(r"^[a-z]{2}$")
+# ISO 639-1, with a region where a language has two ("pt_BR" beside "pt_PT").
+LANGUAGE = re.compile(r"^[a-z]{2}(?:_[A-Z]{2})?$")
 OFFSET = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 TIME = re.compile(r"^\d{2}:\d{2}$")
 # A letter's statement of what happened is a paragraph: with the opening, the asks and the

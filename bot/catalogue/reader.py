@@ -143,7 +143,10 @@ class Reader(ValueReader):
         for language, table in value.items():
             where = path_of("text", str(language))
             if not LANGUAGE.match(str(language)):
-                self.problem(where, "not a two-letter language code (ISO 639-1, like en)")
+                self.problem(
+                    where,
+                    "not a two-letter language code (ISO 639-1, like en; with a region, pt_BR)",
+                )
                 continue
             if not isinstance(table, Mapping):
                 self.problem(where, f"must be a table [{where}], not {kind_of(table)}")
@@ -193,10 +196,12 @@ class Reader(ValueReader):
             self.unknown(item, TARGET_FIELDS, where)
             role = self.role(item, where)
             roles.append(role)
-            name = self.draft_string(item, "name", where)
+            names = self.official_names(item, where, original)
+            name = names.get(original) if names is not None else None
             titles = self.localized(item, "title", where, original, required=False)
             title = titles.get(original) or next(iter(titles.values()), None)
-            organisation = self.string(item, "organisation", where, required=False)
+            organisations = self.localized(item, "organisation", where, original, required=False)
+            organisation = organisations.get(original) or next(iter(organisations.values()), None)
             address = self.strings(item, "address", where)
             emails = self.strings(item, "emails", where)
             for i, email in enumerate(emails):
@@ -207,11 +212,20 @@ class Reader(ValueReader):
             fax = self.phone(item, "fax", where)
             phone = self.phone(item, "phone", where)
             salutations = self.localized(item, "salutation", where, original, required=False)
-            language = self.string(item, "language", where, required=False)
-            if language is not None and not LANGUAGE.match(language):
-                self.problem(
-                    path_of(where, "language"), f"{language!r} is not a two-letter language code"
-                )
+            # One language, or the list of those the official reads, the preferred first.
+            if isinstance(item.get("language"), list):
+                reads = self.strings(item, "language", where)
+            else:
+                one = self.string(item, "language", where, required=False)
+                reads = (one,) if one is not None else ()
+            for i, code in enumerate(reads):
+                if not LANGUAGE.match(code):
+                    at = path_of(where, "language")
+                    self.problem(
+                        path_of(at, i) if len(reads) > 1 else at,
+                        f"{code!r} is not a two-letter language code",
+                    )
+            language = reads[0] if reads else None
             for_countries = self.countries(item, where, role)
             self.report(checks.written_to_is_reachable(role, item, where), gaps=True)
             if role is not None and name is not None:
@@ -228,12 +242,26 @@ class Reader(ValueReader):
                         salutation=salutations.get(original),
                         salutations=salutations,
                         language=language,
+                        languages=reads if len(reads) > 1 else (),
                         titles=titles if len(titles) > 1 else {},
+                        names=names if names and len(names) > 1 else {},
+                        organisations=organisations if len(organisations) > 1 else {},
                         for_countries=for_countries,
                     )
                 )
         self.report(checks.someone_written_to(roles), gaps=True)
         return tuple(targets)
+
+    def official_names(
+        self, item: Mapping[str, Any], where: str, original: str
+    ) -> dict[str, str] | None:
+        """An official's name: one string, or one per language (`name.ru = "..."`); None if
+        wrong. A draft may leave it empty."""
+        if isinstance(item.get("name"), Mapping):
+            names = self.localized(item, "name", where, original, required=True)
+            return names if original in names else None
+        name = self.draft_string(item, "name", where)
+        return None if name is None else {original: name}
 
     def facts(self, table: Mapping[str, Any], where: str) -> str | None:
         """A text's optional statement of what happened, short enough for a letter."""

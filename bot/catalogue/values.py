@@ -143,7 +143,10 @@ class ValueReader:
         for language, text in value.items():
             inner = path_of(path, str(language))
             if not LANGUAGE.match(str(language)):
-                self.problem(inner, "not a two-letter language code (ISO 639-1, like en)")
+                self.problem(
+                    inner,
+                    "not a two-letter language code (ISO 639-1, like en; with a region, pt_BR)",
+                )
             elif not isinstance(text, str):
                 self.problem(inner, f"must be a string, not {kind_of(text)}")
             elif not text.strip():

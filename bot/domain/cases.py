@@ -67,11 +67,32 @@ class Target:
     salutation: str | None = None  # as the sheet gives it, e.g. "Dear Mr President"
     salutations: Mapping[str, str] = field(default_factory=dict)  # language -> salutation
     language: str | None = None  # the target's preferred language, ISO 639-1
+    # Every language the official reads, the preferred first ("ru", "kk", "en"); empty: only
+    # `language`, if given.
+    languages: tuple[str, ...] = ()
     titles: Mapping[str, str] = field(default_factory=dict)  # language -> title, where given
+    # The name and the organisation as each language writes them ("Касым-Жомарт Токаев",
+    # "Ambassade de la République du Kazakhstan"), where the case gives them. The address is
+    # not among them: it stays as the post of the official's country needs it.
+    names: Mapping[str, str] = field(default_factory=dict)
+    organisations: Mapping[str, str] = field(default_factory=dict)
 
     def title_in(self, language: str) -> str | None:
         """The official's title in `language` where the case gives it, else as written."""
         return self.titles.get(language, self.title)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The languages the official reads, the preferred first; empty when not known."""
+        return self.languages or ((self.language,) if self.language else ())
+
+    def name_in(self, language: str) -> str:
+        """The official's name as `language` writes it where the case gives it, else as written."""
+        return self.names.get(language, self.name)
+
+    def organisation_in(self, language: str) -> str | None:
+        """The official's organisation in `language` where the case gives it, else as written."""
+        return self.organisations.get(language, self.organisation)
 
     # For a copy target: the writers' countries (ISO 3166 alpha-2) it is meant for, as "the
     # embassy accredited to your country" is; empty means every writer copies it.
@@ -167,8 +188,10 @@ class UrgentAction:
         return next(iter(self.texts))
 
     def text(self, language: str) -> CaseText:
-        """The case's texts in `language`, or in its original language."""
-        return self.texts.get(language) or self.texts[self.original_language]
+        """The case's texts in `language`, else in the language without its region ("pt" for
+        "pt_BR"), else in its original language."""
+        found = self.texts.get(language) or self.texts.get(language.split("_", maxsplit=1)[0])
+        return found or self.texts[self.original_language]
 
     @property
     def deadline(self) -> KeyDate | None:
@@ -211,6 +234,15 @@ class UrgentAction:
     def channels(self) -> tuple[Channel, ...]:
         """The channels through which at least one recipient can be reached."""
         return tuple(c for c in Channel if any(t.reaches_by(c) for t in self.recipients))
+
+    @property
+    def agreement(self) -> str | None:
+        """What a word about the people at risk agrees with: "he", "she", "they" (several
+        people), or None where the case does not say (a word that fits anyone is used)."""
+        if len(self.people) > 1:
+            return "they"
+        pronoun = self.people[0].pronoun if self.people else None
+        return pronoun if pronoun in ("he", "she") else None
 
     @property
     def person_names(self) -> str:

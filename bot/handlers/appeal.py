@@ -25,6 +25,7 @@ from bot.appeals import (
     PERSONAL_LIMIT,
     Appeal,
     AppealError,
+    Letter,
     PersonalLineError,
     Signer,
     available_languages,
@@ -33,6 +34,7 @@ from bot.appeals import (
     email_file_name,
     fax_file,
     fax_file_name,
+    officials_read,
     post_file,
     post_file_name,
 )
@@ -53,6 +55,9 @@ from bot.views.checklist import checklist
 log = logging.getLogger(__name__)
 
 MAX_SIGNATURE = 80
+# What separates initials from the city: the comma (or semicolon) of whichever keyboard typed
+# it: Latin ",", Arabic "،" and "؛", Chinese "，" and "；", Japanese "、".
+SIGNATURE_COMMA = re.compile("[,;\u060c\u061b\uff0c\uff1b\u3001]")
 # Room for the letter's heading lines in one message; a longer letter goes as a file only.
 MAX_LETTER_IN_MESSAGE = 3300
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -341,10 +346,14 @@ def _parse_signer(how: str, typed_text: str) -> Signer | None:
         return None
     if how == "full":
         return Signer(full_name=typed_text)
-    initials, comma, city = typed_text.rpartition(",")
-    if not comma or not initials.strip() or not city.strip():
+    commas = list(SIGNATURE_COMMA.finditer(typed_text))
+    if not commas:
         return None
-    return Signer(initials=initials.strip(), city=city.strip())
+    last = commas[-1]
+    initials, city = typed_text[: last.start()].strip(), typed_text[last.end() :].strip()
+    if not initials or not city:
+        return None
+    return Signer(initials=initials, city=city)
 
 
 @guard(Right.PERSON)
@@ -432,6 +441,7 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
         return
     letter_languages = available_languages(case, services.renderer, language)
     letter_language = draft.language if draft.language in letter_languages else letter_languages[0]
+    seed = f"{subscriber.actor}:{case.slug}"
     try:
         appeal = compose_appeal(
             case,
@@ -440,7 +450,7 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
             signer=draft.signer,
             personal_line=draft.personal_line,
             today=services.clock().date(),
-            variant_seed=f"{subscriber.actor}:{case.slug}",
+            variant_seed=seed,
             renderer=services.renderer,
             writer_country=subscriber.home_country,
         )
@@ -462,7 +472,40 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
     markup = _letter_buttons(
         context, case, draft.channel, language, letter_language, letter_languages, draft.key
     )
+    reading = _for_reading(context, case, appeal, language, letter_languages, seed)
+    if reading is not None:
+        await chat.send_message(text(context, language, "letter_reading.html", letter=reading))
     await _deliver(chat, context, case, appeal, language, markup)
+
+
+def _for_reading(
+    context: BotContext,
+    case: UrgentAction,
+    appeal: Appeal,
+    language: str,
+    letter_languages: tuple[str, ...],
+    seed: str,
+) -> Letter | None:
+    """The letter in the reader's language, to read beside the one in the officials' language
+    they send; None when they read the letter itself, or theirs is not written or too long."""
+    read = officials_read(case)
+    if appeal.language == language or language in read or appeal.language not in read:
+        return None
+    if language not in letter_languages:
+        return None
+    mirror = compose_appeal(
+        case,
+        channel=appeal.channel,
+        language=language,
+        signer=appeal.signer,
+        personal_line=appeal.personal_line,
+        today=appeal.letters[0].dated,
+        variant_seed=seed,
+        renderer=context.services.renderer,
+        writer_country=appeal.writer_country,
+    )
+    letter = mirror.letters[0]
+    return letter if len(letter.body) <= MAX_LETTER_IN_MESSAGE else None
 
 
 def _letter_buttons(
@@ -540,7 +583,7 @@ async def _deliver(
             last = number == len(appeal.letters)
             await chat.send_document(
                 InputFile(
-                    fax_file(letter, renderer, appeal.signer.signature, reader=language),
+                    fax_file(letter, renderer, reader=language),
                     filename=fax_file_name(letter),
                 ),
                 caption=text(

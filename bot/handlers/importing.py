@@ -388,7 +388,7 @@ async def decide(update: Update, context: BotContext) -> None:
             language,
             "import_close.html",
             case=case,
-            outcome=button(language, f"outcome_{outcome}"),
+            outcome=button(language, f"outcome_{outcome}", agreement=case.agreement),
         ),
         reply_markup=InlineKeyboardMarkup(rows),
     )

@@ -225,7 +225,7 @@ async def close(update: Update, context: BotContext) -> None:
         rows = [
             [
                 InlineKeyboardButton(
-                    button(language, f"outcome_{o}"),
+                    button(language, f"outcome_{o}", agreement=case.agreement),
                     callback_data=encode("ocl", case.slug, o, "ask"),
                 )
             ]
@@ -261,7 +261,7 @@ async def close(update: Update, context: BotContext) -> None:
                 language,
                 "org_close_ask.html",
                 case=case,
-                outcome=button(language, f"outcome_{outcome}"),
+                outcome=button(language, f"outcome_{outcome}", agreement=case.agreement),
             ),
             reply_markup=InlineKeyboardMarkup(rows),
         )
@@ -282,7 +282,7 @@ async def close(update: Update, context: BotContext) -> None:
             language,
             "org_closed.html",
             case=case,
-            outcome=button(language, f"outcome_{outcome}"),
+            outcome=button(language, f"outcome_{outcome}", agreement=case.agreement),
             told=told,
         ),
     )
@@ -299,7 +299,9 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
             "outcome.html",
             case=case,
             texts=case.text(language),
-            outcome=services.renderer.button(language, f"outcome_{outcome}"),
+            outcome=services.renderer.button(
+                language, f"outcome_{outcome}", agreement=case.agreement
+            ),
             acted=did_act,
         )
         return OutboundMessage.text(body)

@@ -13,7 +13,8 @@ from bot.views.callbacks import encode
 def target_label(target: Target, language: str, renderer: Renderer) -> str:
     """How a target is named on a button: its title (or name), marked when it is a copy."""
     key = "target_copy" if target.role is TargetRole.COPY else "target_to"
-    return renderer.button(language, key, name=target.title_in(language) or target.name)
+    name = target.title_in(language) or target.name_in(language)
+    return renderer.button(language, key, name=name)
 
 
 def checklist(

@@ -184,7 +184,13 @@ async def test_an_arabic_reader_gets_a_right_to_left_chat_and_letter(
     # where she lives, so she is told how to find her own.
     await expect(messages).to_contain_text("رسالتك جاهزة للطباعة")
     await expect(messages).to_contain_text("نسخة إلى السفارة")
+    # The President's office does not read Arabic: the letter that goes is in Russian, with
+    # the Arabic one above it to read; she chooses to send the Arabic one.
+    await expect(messages).to_contain_text("رسالتك لتقرأها")
     await shot(page, "ar-2-letter-in-chat")
+    await page.get_by_role("button", name="الرسالة بالعربية").last.click()
+    await expect(page.locator("a.file")).to_have_count(2, timeout=REPLY)
+    letter = page.locator("a.file").last
     async with page.expect_download() as download_info:
         await letter.click()
     download = await download_info.value

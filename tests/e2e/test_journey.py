@@ -348,14 +348,17 @@ async def test_the_whole_journey_in_german(
     _, _ = await person.press(signing, "Mein vollständiger Name", replies=1)
     (personal,) = await person.say("Lena Hoffmann")
     assert "Möchten Sie einen eigenen Satz hinzufügen?" in personal.text
-    _, (shown, draft) = await person.press(personal, "Überspringen", replies=2)
-    # A German letter: lower case after the salutation's comma, no comma after the closing.
-    assert "Sehr geehrter Herr Präsident,\n\n" in shown.text
-    assert "für die sofortige Freilassung von Zhanbolat Mamay einzusetzen" in shown.text
-    assert "Lena Hoffmann" in shown.text
+    _, (reading, shown, draft) = await person.press(personal, "Überspringen", replies=3)
+    # The President's office reads Russian: the German letter comes first, to read. A German
+    # letter: lower case after the salutation's comma, no comma after the closing.
+    assert "Ihr Brief zum Mitlesen" in reading.text
+    assert "Sehr geehrter Herr Präsident,\n\n" in reading.text
+    assert "für die sofortige Freilassung von Zhanbolat Mamay einzusetzen" in reading.text
+    assert "Lena Hoffmann" in reading.text
+    assert "Уважаемый господин Президент!" in shown.text
     assert "Ihre E-Mail, versandfertig" in shown.text
     assert "An:" in shown.text and "Betreff:" in shown.text
-    assert draft.button("Brief auf Englisch")
+    assert draft.button("Brief auf Deutsch")
     answer, (checklist, _) = await person.press(draft, "Abgeschickt", replies=2)
     assert answer == "Erfasst. Vielen Dank!"
     assert "Präsident der Republik Kasachstan: per E-Mail gesendet" in checklist.text

@@ -35,7 +35,16 @@ def english_facts(case: UrgentAction) -> UrgentAction:
         ),
         texts={"en": dataclasses.replace(case.texts["en"], facts=None)},
         targets=tuple(
-            dataclasses.replace(t, salutations=english(t.salutations), titles={}, for_countries=())
+            dataclasses.replace(
+                t,
+                salutations=english(t.salutations),
+                titles={},
+                names={},
+                organisations={},
+                language=None,
+                languages=(),
+                for_countries=(),
+            )
             for t in case.targets
         ),
         key_dates=tuple(dataclasses.replace(d, label={}) for d in case.key_dates),
