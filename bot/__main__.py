@@ -119,7 +119,16 @@ def _serve(settings: Settings) -> None:
     app = build_application(settings)
     eventloop.install()  # PTB's run_polling and run_webhook run on the current loop
     if settings.webhook_url and settings.webhook_secret:
-        # PTB's webhook server refuses requests without the right secret header (403).
+        from bot import webhook  # noqa: PLC0415
+
+        # Requests without the right secret header are refused (403) before their body is
+        # read, the header compared in constant time (bot/webhook.py).
+        webhook.install()
+        if settings.webhook_secret_generated:
+            log.info(
+                "BOT_WEBHOOK_SECRET is unset: a random one was generated for this run and given"
+                " to Telegram with the webhook"
+            )
         log.info(
             "starting in webhook mode on %s:%s (%s)",
             settings.webhook_listen,
@@ -135,7 +144,9 @@ def _serve(settings: Settings) -> None:
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        log.info("starting in polling mode against %s (%s)", settings.api_url, eventloop.NAME)
+        log.info(
+            "starting in polling mode against %s (%s)", settings.shown_api_url, eventloop.NAME
+        )
         app.run_polling(
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,

@@ -116,13 +116,15 @@ class RaisedErrorFilter(logging.Filter):
 def startup_failure(error: BaseException, settings: Settings) -> str:
     """One line for the operator when the bot cannot start, with every secret masked."""
     mask = Masker(secrets_of(settings))
-    detail = " ".join(mask(str(error)).split())
+    # The API URL's user name goes with its password (both only in a proxy's URL).
+    text = str(error).replace(settings.api_url, settings.shown_api_url)
+    detail = " ".join(mask(text).split())
     if len(detail) > 300:
         detail = detail[:300] + "…"
     if isinstance(error, InvalidToken):
         why = "Telegram refused the bot token: check BOT_TOKEN (from @BotFather)"
     elif isinstance(error, NetworkError):
-        why = f"Telegram could not be reached at {mask(settings.api_url)}: {detail}"
+        why = f"Telegram could not be reached at {mask(settings.shown_api_url)}: {detail}"
     else:
         why = f"{type(error).__name__}: {detail}"
     return f"start-up failed: {why}"
