@@ -622,6 +622,10 @@ def test_plausible_email_addresses(address: str) -> None:
         "udp@udp-rk.kz.",
         "udp@udp-rk.123",
         f"{'x' * 65}@example.org",
+        # A line break inside: every email appeal of the case would fail to build.
+        "x\n@evil.com",
+        "a@b\n.com",
+        "udp@udp-rk.kz\n",
     ],
 )
 def test_implausible_email_addresses(address: str) -> None:

@@ -70,7 +70,7 @@ def format_offset(offset: timedelta) -> str:
 def is_email(address: str) -> bool:
     """Whether `address` looks like a deliverable email address (a plain RFC 5322 addr-spec)."""
     local, at, domain = address.rpartition("@")
-    if not at or not local or len(local) > 64 or not _ATOMS.match(local):
+    if not at or not local or len(local) > 64 or not _ATOMS.fullmatch(local):
         return False
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
@@ -80,12 +80,13 @@ def is_email(address: str) -> bool:
     return (
         len(ascii_domain) <= 253
         and len(labels) >= 2
-        and all(_LABEL.match(label) for label in labels)
+        and all(_LABEL.fullmatch(label) for label in labels)
         and (labels[-1].isalpha() or labels[-1].startswith("xn--"))
     )
 
 
-# RFC 5322 dot-atoms without the quoted forms, which officials' addresses never use.
+# RFC 5322 dot-atoms without the quoted forms, which officials' addresses never use. Matched
+# whole (fullmatch): `$` alone would let a final line break through.
 _ATOMS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 

@@ -27,6 +27,7 @@ from bot.appeals import (
     AppealError,
     PersonalLineError,
     Signer,
+    SignerError,
     available_languages,
     compose_appeal,
     email_file,
@@ -55,7 +56,10 @@ log = logging.getLogger(__name__)
 MAX_SIGNATURE = 80
 # Room for the letter's heading lines in one message; a longer letter goes as a file only.
 MAX_LETTER_IN_MESSAGE = 3300
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, C1 included (U+0085 is a line break to some clients), are dropped from
+# what a person types; a signature is then one line, its breaks and tabs made spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 
 
 @dataclass(frozen=True)
@@ -308,7 +312,7 @@ async def typed(update: Update, context: BotContext) -> None:
         return
     typed_text = _CONTROL.sub("", message.text).strip()
     if draft.awaiting in ("full", "initials"):
-        signer = _parse_signer(draft.awaiting, typed_text)
+        signer = _parse_signer(draft.awaiting, one_line(message.text))
         if signer is None:
             await message.reply_text(
                 text(context, language, f"appeal_bad_{draft.awaiting}.html", limit=MAX_SIGNATURE)
@@ -336,15 +340,25 @@ async def typed(update: Update, context: BotContext) -> None:
     await _show_letter(update, context, draft, language)
 
 
+def one_line(typed_text: str) -> str:
+    """What a person typed, as one line: breaks and tabs made single spaces, control
+    characters dropped (a name and a city on two lines is a natural way to type them)."""
+    return " ".join(_CONTROL.sub("", _LINE_BREAKS.sub(" ", typed_text)).split())
+
+
 def _parse_signer(how: str, typed_text: str) -> Signer | None:
     if not typed_text or len(typed_text) > MAX_SIGNATURE:
         return None
-    if how == "full":
-        return Signer(full_name=typed_text)
-    initials, comma, city = typed_text.rpartition(",")
-    if not comma or not initials.strip() or not city.strip():
+    try:
+        if how == "full":
+            return Signer(full_name=typed_text)
+        initials, comma, city = typed_text.rpartition(",")
+        if not comma or not initials.strip() or not city.strip():
+            return None
+        return Signer(initials=initials.strip(), city=city.strip())
+    except SignerError:
+        # Whatever the rules refuse gets the same answer as a malformed signature.
         return None
-    return Signer(initials=initials.strip(), city=city.strip())
 
 
 @guard(Right.PERSON)
@@ -654,4 +668,7 @@ HANDLERS = [
     CallbackQueryHandler(sent, pattern=pattern("sent")),
 ]
 # Registered after every command handler, so commands are never taken for a signature.
-TEXT = MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
+# A forwarded command is text: commands count only when typed (bot/handlers/__init__.py).
+TEXT = MessageHandler(
+    filters.ChatType.PRIVATE & filters.TEXT & ~(filters.COMMAND & ~filters.FORWARDED), typed
+)

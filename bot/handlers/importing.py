@@ -43,6 +43,7 @@ from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
 from bot.importer.extract import SheetError, read_sheet
 from bot.importer.listing import ListedCase, cases_listed
+from bot.logs import pseudonym
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -236,7 +237,7 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
         if stored is not None and receiving is not None and receiving.read_on is None:
             with contextlib.suppress(DraftGoneError):
                 await services.drafts.take(stored)
-        log.info("page of %d cases sent by %s: not imported", len(listed), user.id)
+        log.info("page of %d cases sent by %s: not imported", len(listed), pseudonym(user.id))
         escaped = [ListedCase(html.escape(c.reference), html.escape(c.title)) for c in listed]
         await send(chat, Screen(text(context, language, "import_listing.txt", listed=escaped)))
         return
@@ -433,7 +434,9 @@ async def _store(
         {"case": case.slug, "update": imported.update_of is not None, "status": case.status},
         now,
     )
-    log.info("imported case %s stored as %s by %s", case.slug, case.status, organizer_id)
+    log.info(
+        "imported case %s stored as %s by %s", case.slug, case.status, pseudonym(organizer_id)
+    )
 
 
 HANDLERS = [
@@ -444,4 +447,7 @@ HANDLERS = [
 ]
 # Registered ahead of the other text handlers (in a group of its own), so that a sheet is never
 # taken for a signature or a personal line; what it does not take goes on to them.
-TEXT = MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
+# A forwarded command is text: commands count only when typed (bot/handlers/__init__.py).
+TEXT = MessageHandler(
+    filters.ChatType.PRIVATE & filters.TEXT & ~(filters.COMMAND & ~filters.FORWARDED), typed
+)

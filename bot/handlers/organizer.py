@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import logging
+import re
 from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -28,6 +29,7 @@ from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
+from bot.logs import pseudonym
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -190,7 +192,7 @@ async def publish(update: Update, context: BotContext) -> None:
         user.id, "case_published", {"case": case.slug, "alerts": count}, now
     )
     services.wake_delivery()
-    log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
+    log.info("case %s published by %s: %d alerts queued", case.slug, pseudonym(user.id), count)
     await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 
@@ -429,6 +431,10 @@ async def results_chart(update: Update, context: BotContext) -> None:
     )
 
 
+# A Telegram user id: ASCII digits only (str.isdigit() takes "²", which int() refuses).
+_USER_ID = re.compile(r"[0-9]{1,15}")
+
+
 @guard(Right.ORGANIZER)
 async def organizers(update: Update, context: BotContext) -> None:
     """List organizers; /organizers add ID or /organizers remove ID changes the list (audited)."""
@@ -439,7 +445,7 @@ async def organizers(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     repository = OrganizerRepository(services.db)
     args = context.args or []
-    if len(args) == 2 and args[0] in ("add", "remove") and args[1].isdigit():
+    if len(args) == 2 and args[0] in ("add", "remove") and _USER_ID.fullmatch(args[1]):
         target = int(args[1])
         now = services.clock()
         if args[0] == "add":
