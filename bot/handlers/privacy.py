@@ -141,6 +141,8 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     # And whatever an unfinished flow held (a typed signature), with the person's entry.
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
+    # The pages as they were before the deletion leave the database's log on disk too.
+    await services.db.erase_deleted()
     await query.answer()
     await edit_text(
         query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
