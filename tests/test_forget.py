@@ -14,6 +14,7 @@ from bot.db.actions import ActionRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database, SQLiteDatabase
 from bot.db.subscribers import SubscriberRepository
+from bot.domain.cases import Channel
 from bot.domain.subscribers import ChatType
 from tests.conftest import ROOT
 
@@ -27,7 +28,7 @@ async def two_cases(db: Database) -> None:
     await CaseRepository(db).seed([(case, "a.toml"), (second, "b.toml")], NOW)
 
 
-async def rows(db: Database) -> list[tuple[str, str, str, str]]:
+async def rows(db: Database) -> list[tuple[str, ...]]:
     """(table, case, actor, time) of every open and action."""
     async with db.read() as conn:
         opens = await conn.fetchall("SELECT case_slug, actor, opened_at FROM appeal_opens")
@@ -42,8 +43,8 @@ async def test_after_forget_no_two_appeals_are_linked_and_the_counts_stay(db: Da
     boris, _ = await subscribers.subscribe(1002, ChatType.PRIVATE, "en", NOW)
     for slug in CASES:
         await actions.record_open(slug, anna.actor, NOW)
-        await actions.record(slug, anna.actor, "email", 0, NOW + timedelta(seconds=3))
-        await actions.record(slug, anna.actor, "fax", 1, NOW + timedelta(seconds=5))
+        await actions.record(slug, anna.actor, Channel.EMAIL, 0, NOW + timedelta(seconds=3))
+        await actions.record(slug, anna.actor, Channel.FAX, 1, NOW + timedelta(seconds=5))
     await actions.record_open(CASES[0], boris.actor, NOW)
 
     assert await subscribers.forget(1001)

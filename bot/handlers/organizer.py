@@ -23,7 +23,7 @@ from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import queue_to_alerted
 from bot.db.offers import case_offers, preview_reach
 from bot.db.organizers import OrganizerRepository
-from bot.db.results import Day, funnel, timeline
+from bot.db.results import Day, Funnel, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance, menus
@@ -63,7 +63,18 @@ async def cases(update: Update, context: BotContext) -> None:
     lines = []
     button = services.renderer.button
     for case in shown:
-        numbers = await funnel(services.db, case.slug)
+        # Anyone may ask for the list, and sees only how many acted (as on the card): the
+        # whole funnel, a count over every subscriber, is for organizers.
+        numbers = (
+            await funnel(services.db, case.slug)
+            if organizer
+            else Funnel(
+                alerted=0,
+                opened=0,
+                acted=await services.actions.count_people(case.slug),
+                by_channel={},
+            )
+        )
         lines.append((case, numbers))
         if not organizer:
             rows.append(

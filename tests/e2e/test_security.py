@@ -167,3 +167,29 @@ async def test_a_refused_tap_is_logged_without_who_tapped(
     assert "refused tap 'lang'" in line
     assert str(erik.id) not in line
     assert str(admin.chat_id) not in line
+
+
+async def test_cases_from_anyone_counts_who_acted_without_the_organizers_funnel(
+    bot: UrgentActionApp,
+    emulator: TelegramEmulator,
+    person: Chatter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.db.connection import Database  # noqa: PLC0415
+    from bot.db.results import Funnel, funnel  # noqa: PLC0415
+
+    counted: list[str] = []
+
+    async def counting(db: Database, slug: str) -> Funnel:
+        counted.append(slug)
+        return await funnel(db, slug)
+
+    monkeypatch.setattr("bot.handlers.organizer.funnel", counting)
+    await person.say("/start", replies=2)
+    (listing,) = await person.say("/cases")
+    assert "0 people have acted" in listing.text
+    assert counted == []
+    olga = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    (organizers_listing,) = await Chatter(emulator, olga, olga.id).say("/cases")
+    assert "alerted" in organizers_listing.text
+    assert counted == [SLUG]
