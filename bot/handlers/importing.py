@@ -36,6 +36,7 @@ from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.handlers import broadcast
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
 from bot.handlers.organizer import publish, reach_preview
 from bot.handlers.rights import Right, guard, is_organizer
@@ -200,6 +201,9 @@ async def typed(update: Update, context: BotContext) -> None:
     pending = PendingImport.of(await draft_of(update, context, DraftKind.IMPORT))
     receiving = pending is not None and pending.read_on is None
     if not receiving and not looks_like_a_sheet(message.text):
+        return
+    if not receiving and await broadcast.awaits_text(update, context):
+        # After /broadcast, the organizer's long news about an urgent action is the broadcast.
         return
     if not await is_organizer(update, context):
         return

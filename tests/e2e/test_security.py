@@ -193,3 +193,16 @@ async def test_cases_from_anyone_counts_who_acted_without_the_organizers_funnel(
     (organizers_listing,) = await Chatter(emulator, olga, olga.id).say("/cases")
     assert "alerted" in organizers_listing.text
     assert counted == [SLUG]
+
+
+async def test_a_long_broadcast_about_an_urgent_action_is_not_taken_for_a_sheet(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = Chatter(emulator, emulator.create_person("Olga", user_id=ORGANIZER_ID), ORGANIZER_ID)
+    await olga.say("/start", replies=2)
+    await olga.say("/broadcast")
+    news = "Thank you all. " + "Your urgent action letters reached the ministry. " * 14
+    assert len(news) >= 600
+    (question,) = await olga.say(news)
+    preview, _ = await choose(olga, question, "Everyone subscribed")
+    assert preview.text == news.strip()
