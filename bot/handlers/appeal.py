@@ -48,7 +48,7 @@ from bot.handlers.flows import flow, keep_flow
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import decode, encode, pattern
-from bot.views.cards import deep_link
+from bot.views.cards import MESSAGE_CHARACTERS, deep_link
 from bot.views.checklist import checklist
 
 log = logging.getLogger(__name__)
@@ -539,10 +539,12 @@ async def _deliver(
     if appeal.channel is Channel.EMAIL:
         for number, letter in enumerate(appeal.letters, start=1):
             last = number == len(appeal.letters)
-            fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
-            await chat.send_message(
-                text(context, language, "letter_email.html", letter=letter, fits=fits)
-            )
+            shown = text(context, language, "letter_email.html", letter=letter, fits=True)
+            # The letter in the message only when the whole message fits Telegram's limit (its
+            # HTML is never shorter than what Telegram counts); else it is in the file only.
+            if len(letter.body) > MAX_LETTER_IN_MESSAGE or len(shown) > MESSAGE_CHARACTERS:
+                shown = text(context, language, "letter_email.html", letter=letter, fits=False)
+            await chat.send_message(shown)
             await chat.send_document(
                 InputFile(email_file(letter), filename=email_file_name(letter)),
                 caption=text(context, language, "letter_email_file.html", appeal=appeal)

@@ -32,7 +32,7 @@ from bot.handlers.rights import Right, guard, is_organizer
 from bot.logs import pseudonym
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
-from bot.views.cards import case_card
+from bot.views.cards import card_problems, case_card
 from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
 
 log = logging.getLogger(__name__)
@@ -187,7 +187,9 @@ async def publish(update: Update, context: BotContext) -> None:
     if case.status is CaseStatus.CLOSED:
         await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
         return
-    if missing := gaps(case):
+    # A card longer than a message would reach no one: its text is what to shorten.
+    too_long = bool(card_problems(case, services.renderer, services.clock()))
+    if missing := gaps(case) or (("text",) if too_long else ()):
         await query.answer(
             text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
         )
