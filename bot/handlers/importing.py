@@ -36,6 +36,7 @@ from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.contacts import ContactChange, contact_changes
 from bot.handlers import broadcast
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
 from bot.handlers.organizer import publish, reach_preview
@@ -326,6 +327,13 @@ async def _read(
     await send(chat, _review(context, language, imported, card_too_long=too_long))
 
 
+def _contact_changes(imported: Imported) -> list[ContactChange]:
+    """What a follow-up would change in where letters go (nothing for a new case)."""
+    if imported.update_of is None or imported.case is None:
+        return []
+    return contact_changes(imported.update_of, imported.case)
+
+
 def _review(
     context: BotContext, language: str, imported: Imported, *, card_too_long: bool = False
 ) -> Screen:
@@ -354,6 +362,7 @@ def _review(
             notes=notes[:shown],
             more=len(notes) - shown,
             card_too_long=card_too_long,
+            contact_changes=_contact_changes(imported),
         )
         # Long notes (a letter's facts, a sentence for a label) must not outgrow one message.
         if len(body) <= REVIEW_CHARACTERS or shown == 0:
@@ -486,10 +495,20 @@ async def _store(
     services = context.services
     now = services.clock()
     await services.cases.store_import(case, now, draft, update=imported.update_of is not None)
+    changed = [
+        {"official": c.official, "field": c.field, "before": c.before, "after": c.after}
+        for c in _contact_changes(dataclasses.replace(imported, case=case))
+    ]
     await OrganizerRepository(services.db).record(
         organizer_id,
         "case_imported",
-        {"case": case.slug, "update": imported.update_of is not None, "status": case.status},
+        {
+            "case": case.slug,
+            "update": imported.update_of is not None,
+            "status": case.status,
+            # Where letters go, before and after: the audit trail of a redirected case.
+            "contacts_changed": changed,
+        },
         now,
     )
     log.info(

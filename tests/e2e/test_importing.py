@@ -146,6 +146,37 @@ async def test_a_pasted_follow_up_updates_its_case(
     assert updated.deadline.on.isoformat() == "2022-08-12"
 
 
+async def test_a_follow_up_that_changes_where_letters_go_shows_every_change_first(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "kazakhstan-mamay-update.txt").read_text(encoding="utf-8")
+    forged = sheet.replace("udp@udp-rk.kz", "udp@udp-rk-kz.example")
+    _, review = await olga.say(forged, replies=2)
+    assert "Where people’s letters go would change:" in review.text
+    assert "email: udp@udp-rk.kz → udp@udp-rk-kz.example" in review.text
+    services = services_of(bot)
+    _, (_, confirm) = await olga.press(review, "Preview & publish", replies=2)
+    await olga.press(confirm, "Publish now")
+    await edited(emulator, confirm, "Published.")
+    log = await OrganizerRepository(services.db).log()
+    (detail,) = [detail for _, _, action, detail in log if action == "case_imported"]
+    (email,) = [c for c in detail["contacts_changed"] if c["field"] == "emails"]
+    assert (email["before"], email["after"]) == ("udp@udp-rk.kz", "udp@udp-rk-kz.example")
+
+
+async def test_a_genuine_follow_up_shows_only_what_it_changes_in_where_letters_go(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "kazakhstan-mamay-update.txt").read_text(encoding="utf-8")
+    _, review = await olga.say(sheet, replies=2)
+    assert "An update to" in review.text
+    # The follow-up sheet lists no embassy: the copy to it would go, and the review says so.
+    assert "His Excellency Akylbek Kamaldinov: removed (ottawa@mfa.kz;" in review.text
+    assert "email:" not in review.text
+
+
 async def test_a_follow_up_asking_for_no_further_action_closes_its_case(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
@@ -423,10 +454,14 @@ async def test_a_sheet_whose_card_outgrows_a_message_is_kept_as_a_draft_only(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
     olga = organizer(emulator)
+    # As many asks as a case may have (10), each within its limit, and the card still outgrows
+    # a message.
     asks = "".join(
         f"• ensure that the {i}th detained protester is given access to a lawyer of their own"
-        " choosing, to their family and to any medical care they need while they are held;\n"
-        for i in range(30)
+        " choosing, to their family and to any medical care they need while they are held;"
+        + " and that every one of them is protected from torture and other ill-treatment," * 4
+        + "\n"
+        for i in range(10)
     )
     sheet = (
         "TUNISIA\nPROTESTERS DETAINED\n\nActivist Leila Mansour was detained on 3 May 2024.\n\n"
