@@ -4,6 +4,7 @@ forwarded commands, typed signatures in the log, channels in groups, forged coun
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
 import pytest
@@ -206,3 +207,25 @@ async def test_a_long_broadcast_about_an_urgent_action_is_not_taken_for_a_sheet(
     (question,) = await olga.say(news)
     preview, _ = await choose(olga, question, "Everyone subscribed")
     assert preview.text == news.strip()
+
+
+async def test_an_organizers_record_is_in_mydata_and_privacy_says_it_outlives_forget(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    from tests.e2e.test_broadcast import broadcast, organizer  # noqa: PLC0415
+
+    await person.say("/start", replies=2)
+    olga = organizer(emulator)
+    await broadcast(olga, "The court hears the case <b>on Monday</b>.", "Everyone subscribed")
+    (done,) = await olga.say(f"/organizers add {person.id}")
+    assert "is now an organizer" in done.text
+    (file,) = await olga.say("/mydata")
+    assert file.document is not None
+    data = json.loads(file.document.data)
+    assert [b["text"] for b in data["organizer"]["broadcasts"]] == [
+        "The court hears the case <b>on Monday</b>."
+    ]
+    assert "organizer_added" in {e["action"] for e in data["organizer"]["audit_log"]}
+    (privacy,) = await olga.say("/privacy")
+    assert "if you are an organizer, what you did for the network" in privacy.text
+    assert "kept after /forget" in privacy.text
