@@ -79,8 +79,7 @@ class OrganizerRepository:
             )
         return {
             "audit_log": [
-                {"at": str(r[0]), "action": str(r[1]), "detail": json.loads(r[2])}
-                for r in entries
+                {"at": str(r[0]), "action": str(r[1]), "detail": json.loads(r[2])} for r in entries
             ],
             "broadcasts": [
                 {
