@@ -170,19 +170,29 @@ async def _migrate(settings: Settings, *, quiet: bool = False, polling: bool = F
 
 def _check() -> int:
     import os  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
     from bot.catalogue import gaps, load_catalogue  # noqa: PLC0415
+    from bot.rendering import Renderer  # noqa: PLC0415
+    from bot.views.cards import card_problems  # noqa: PLC0415
 
     directory = Path(os.environ.get("BOT_ACTIONS_DIR", "actions"))
     result = load_catalogue(directory)
-    for problem in result.problems:
+    problems = [str(problem) for problem in result.problems]
+    renderer, now = Renderer(), datetime.now(UTC)
+    for case, path in result.cases_with_paths():
+        # The bot refuses to load a case whose card outgrows a Telegram message.
+        problems += [
+            f"{path.relative_to(directory)}: {p}" for p in card_problems(case, renderer, now)
+        ]
+    for problem in problems:
         print(problem)
     for case, path in result.cases_with_paths():
         if missing := gaps(case):  # a draft may lack these; publishing it needs them
             print(f"{path.relative_to(directory)}: a draft, to complete: {', '.join(missing)}")
-    print(f"{len(result.cases)} case(s) valid, {len(result.problems)} problem(s)")
-    return 1 if result.problems else 0
+    print(f"{len(result.cases)} case(s) valid, {len(problems)} problem(s)")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
