@@ -163,3 +163,36 @@ async def test_webhook_mode_refuses_requests_without_the_secret(
     refused = [line for line in log.splitlines() if "webhook: refused" in line]
     assert refused and "WARNING" in refused[0]
     assert "guess" not in log and "127.0.0.1" not in " ".join(refused)
+
+
+async def test_webhook_mode_without_a_secret_makes_a_long_one_and_never_logs_it(
+    emulator: TelegramEmulator, database: Path | Secret
+) -> None:
+    port = free_port()
+    process = await start_bot(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": emulator.api_url,
+            **database_env(database),
+            "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "BOT_WEBHOOK_PORT": str(port),
+        }
+    )
+    try:
+        await until(lambda: emulator.bot.webhook_url is not None)
+        await until_listening(port)
+        secret = emulator.bot.webhook_secret
+        assert secret is not None and len(secret) >= 32
+        update = json.dumps({"update_id": 1}).encode()
+        assert await status_of(port, update, secret[:-1] + "!") == 403
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "a random one was generated" in log
+    assert secret not in log
