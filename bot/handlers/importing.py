@@ -53,6 +53,7 @@ from bot.views.cards import case_card
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is something else
+MAX_SHEET_CHARACTERS = 200_000  # a sheet pasted in parts: a long one is 20,000
 NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
 REVIEW_CHARACTERS = 3500  # and within Telegram's 4096 characters, whatever the notes say
 CARD_CHARACTERS = 4096  # Telegram's longest message: the card as subscribers would get it
@@ -210,6 +211,11 @@ async def typed(update: Update, context: BotContext) -> None:
         return
     if pending is not None and receiving:
         chunks = (*pending.chunks, message.text)
+        if sum(len(c) for c in chunks) > MAX_SHEET_CHARACTERS:
+            # What waits in the drafts table is bounded, as a file's size is.
+            language = await language_of(update, context)
+            await message.reply_text(text(context, language, "import_failed.txt", reason="size"))
+            raise ApplicationHandlerStop
         await _keep(context, user.id, PendingImport(chunks=chunks))
         language = await language_of(update, context)
         read = InlineKeyboardButton(

@@ -120,6 +120,22 @@ async def test_a_sheet_pasted_in_parts_after_import_is_kept_as_a_draft(
     assert await services_of(bot).cases.get("eg-karim-adel") == stored
 
 
+async def test_parts_past_a_sheets_size_are_refused_and_not_kept(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    await olga.say("/import")
+    part = "A long story. " * 292  # 4088 characters: a message's worth
+    for n in range(1, 49):
+        (received,) = await olga.say(part)
+        assert f"Received {n} part" in received.text
+    (refused,) = await olga.say(part)
+    assert "too large for an Urgent Action sheet" in refused.text
+    services = services_of(bot)
+    (draft,) = await services.drafts.of_person(olga.id, services.clock())
+    assert len(draft.body["chunks"]) == 48
+
+
 async def test_a_pasted_follow_up_updates_its_case(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
