@@ -119,7 +119,16 @@ def _serve(settings: Settings) -> None:
     app = build_application(settings)
     eventloop.install()  # PTB's run_polling and run_webhook run on the current loop
     if settings.webhook_url and settings.webhook_secret:
-        # PTB's webhook server refuses requests without the right secret header (403).
+        from bot import webhook  # noqa: PLC0415
+
+        # Requests without the right secret header are refused (403) before their body is
+        # read, the header compared in constant time (bot/webhook.py).
+        webhook.install()
+        if settings.webhook_secret_generated:
+            log.info(
+                "BOT_WEBHOOK_SECRET is unset: a random one was generated for this run and given"
+                " to Telegram with the webhook"
+            )
         log.info(
             "starting in webhook mode on %s:%s (%s)",
             settings.webhook_listen,
@@ -135,7 +144,9 @@ def _serve(settings: Settings) -> None:
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        log.info("starting in polling mode against %s (%s)", settings.api_url, eventloop.NAME)
+        log.info(
+            "starting in polling mode against %s (%s)", settings.shown_api_url, eventloop.NAME
+        )
         app.run_polling(
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,
@@ -159,19 +170,29 @@ async def _migrate(settings: Settings, *, quiet: bool = False, polling: bool = F
 
 def _check() -> int:
     import os  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
     from bot.catalogue import gaps, load_catalogue  # noqa: PLC0415
+    from bot.rendering import Renderer  # noqa: PLC0415
+    from bot.views.cards import card_problems  # noqa: PLC0415
 
     directory = Path(os.environ.get("BOT_ACTIONS_DIR", "actions"))
     result = load_catalogue(directory)
-    for problem in result.problems:
+    problems = [str(problem) for problem in result.problems]
+    renderer, now = Renderer(), datetime.now(UTC)
+    for case, path in result.cases_with_paths():
+        # The bot refuses to load a case whose card outgrows a Telegram message.
+        problems += [
+            f"{path.relative_to(directory)}: {p}" for p in card_problems(case, renderer, now)
+        ]
+    for problem in problems:
         print(problem)
     for case, path in result.cases_with_paths():
         if missing := gaps(case):  # a draft may lack these; publishing it needs them
             print(f"{path.relative_to(directory)}: a draft, to complete: {', '.join(missing)}")
-    print(f"{len(result.cases)} case(s) valid, {len(result.problems)} problem(s)")
-    return 1 if result.problems else 0
+    print(f"{len(result.cases)} case(s) valid, {len(problems)} problem(s)")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

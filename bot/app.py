@@ -34,6 +34,7 @@ from bot.handlers import (
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates
 from bot.rendering import Renderer, base_language
+from bot.views.cards import card_problems
 
 log = logging.getLogger(__name__)
 # Connections for the handlers' calls, PTB's default: many taps are answered at once.
@@ -149,9 +150,13 @@ async def seed_cases(services: Services) -> None:
     result = load_catalogue(services.settings.actions_dir)
     for problem in result.problems:
         log.warning("case file refused: %s", problem)
-    added = await services.cases.seed(
-        ((case, str(path)) for case, path in result.cases_with_paths()), services.clock()
-    )
+    fitting = []
+    for case, path in result.cases_with_paths():
+        if problems := card_problems(case, services.renderer, services.clock()):
+            log.warning("case file refused: %s: %s", path, "; ".join(problems))
+        else:
+            fitting.append((case, str(path)))
+    added = await services.cases.seed(fitting, services.clock())
     if added:
         log.info("cases added from %s: %s", services.settings.actions_dir, ", ".join(added))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -11,8 +12,11 @@ from pathlib import Path
 
 DEFAULT_API_URL = "https://api.telegram.org"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+# Telegram allows 1-256 of these characters; the bot asks for 32 or more, since anyone who
+# guesses it can send updates "from" an organizer.
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+SHORTEST_SECRET = 32
 
 
 class ConfigError(Exception):
@@ -56,6 +60,8 @@ class Settings:
     actions_dir: Path = Path("actions")
     webhook_url: str | None = None
     webhook_secret: Secret | None = field(default=None)
+    # True when BOT_WEBHOOK_SECRET was unset and the bot made one for this run.
+    webhook_secret_generated: bool = False
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a container listens on all interfaces
     webhook_port: int = 8443
     send_rate: float = 25.0  # messages a second, the whole bot
@@ -82,16 +88,25 @@ class Settings:
     def secrets(self) -> list[Secret]:
         """What the log must never show: the token, the webhook's secret, the database's
         password."""
+        from urllib.parse import unquote  # noqa: PLC0415
+
         found = [self.token]
         if self.webhook_secret is not None:
             found.append(self.webhook_secret)
+        # The database's password, and a proxy's in BOT_API_URL (http://user:pass@proxy).
+        urls = [self.api_url]
         if self.database_url is not None:
-            from urllib.parse import unquote, urlsplit  # noqa: PLC0415
-
-            password = urlsplit(self.database_url.reveal()).password
+            urls.append(self.database_url.reveal())
+        for url in urls:
+            password = urlsplit_password(url)
             if password:
                 found.extend({Secret(password), Secret(unquote(password))})
         return found
+
+    @property
+    def shown_api_url(self) -> str:
+        """BOT_API_URL as a log line may show it: without user name and password."""
+        return without_userinfo(self.api_url)
 
     @property
     def bot_base_url(self) -> str:
@@ -114,7 +129,9 @@ class Settings:
             raise ConfigError("BOT_TOKEN is invalid: expected the form 123456:ABC-DEF...")
         api_url = env.get("BOT_API_URL", DEFAULT_API_URL).strip().rstrip("/")
         if not re.match(r"^https?://[^\s/]+", api_url):
-            raise ConfigError(f"BOT_API_URL is invalid: {api_url!r} is not an http(s) URL.")
+            raise ConfigError(
+                f"BOT_API_URL is invalid: {without_userinfo(api_url)!r} is not an http(s) URL."
+            )
         organizers: set[int] = set()
         for part in env.get("BOT_ORGANIZERS", "").split(","):
             if part.strip():
@@ -125,15 +142,21 @@ class Settings:
                 organizers.add(int(part.strip()))
         webhook_url = env.get("BOT_WEBHOOK_URL", "").strip() or None
         webhook_secret: Secret | None = None
+        webhook_secret_generated = False
         if webhook_url is not None:
             if not webhook_url.startswith("https://"):
                 raise ConfigError("BOT_WEBHOOK_URL is invalid: Telegram calls https:// URLs only.")
             raw_secret = env.get("BOT_WEBHOOK_SECRET", "").strip()
             if not raw_secret:
-                raise ConfigError("BOT_WEBHOOK_SECRET is missing: webhook mode requires it.")
-            if not _SECRET.match(raw_secret):
+                # 43 random characters of A-Z a-z 0-9 _ -; the bot tells Telegram at start.
+                raw_secret = secrets.token_urlsafe(32)
+                webhook_secret_generated = True
+            if not _SECRET.match(raw_secret) or len(raw_secret) < SHORTEST_SECRET:
                 raise ConfigError(
-                    "BOT_WEBHOOK_SECRET is invalid: use 1-256 characters of A-Z a-z 0-9 _ -."
+                    f"BOT_WEBHOOK_SECRET is invalid: use {SHORTEST_SECRET}-256 random characters"
+                    " of A-Z a-z 0-9 _ - (for example: python3 -c 'import secrets;"
+                    " print(secrets.token_urlsafe(32))'), or leave it unset and the bot makes"
+                    " one at each start."
                 )
             webhook_secret = Secret(raw_secret)
         db_path = Path(env.get("BOT_DB_PATH", "data/bot.sqlite3"))
@@ -160,6 +183,7 @@ class Settings:
             actions_dir=Path(env.get("BOT_ACTIONS_DIR", "actions")),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
+            webhook_secret_generated=webhook_secret_generated,
             webhook_listen=env.get("BOT_WEBHOOK_LISTEN", "0.0.0.0"),  # noqa: S104
             webhook_port=_int(env, "BOT_WEBHOOK_PORT", 8443, 1, 65535),
             send_rate=_float(env, "BOT_SEND_RATE", 25.0, 0.1, 1000.0),
@@ -171,6 +195,21 @@ class Settings:
             offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
             languages=_languages(env, "BOT_LANGUAGES"),
         )
+
+
+def urlsplit_password(url: str) -> str | None:
+    """The password in a URL's userinfo, if it has one."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
+def without_userinfo(url: str) -> str:
+    """The URL with any `user:password@` removed."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", r"\1", url, flags=re.IGNORECASE)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import logging
+import secrets
 from collections.abc import Iterable
 
 from telegram.error import InvalidToken, NetworkError
@@ -18,6 +21,21 @@ _SHORTEST_PIECE = 8
 # polling the bot's ExtBot says it first, then the Updater says it again: the first goes.
 _UNREAD_UPDATE = "Received data was *not* processed!"
 _UNREAD_BATCH = "Error while parsing updates!"
+
+
+# A key for this process only, never written anywhere: a log line can say that two events
+# concern the same chat, but no one can tell which chat from the log once the process is gone.
+_PSEUDONYM_KEY = secrets.token_bytes(32)
+
+
+def pseudonym(telegram_id: object) -> str:
+    """A person's or chat's Telegram id as a log line may show it: a keyed hash, "#3f9a1c2e".
+
+    Telegram ids are stable identifiers of people, and logs outlive /forget (and are often
+    shipped elsewhere); the operator needs "the same chat again", not who.
+    """
+    digest = hmac.new(_PSEUDONYM_KEY, str(telegram_id).encode(), hashlib.sha256).hexdigest()
+    return f"#{digest[:8]}"
 
 
 def secrets_of(settings: Settings) -> list[Secret]:
@@ -116,13 +134,15 @@ class RaisedErrorFilter(logging.Filter):
 def startup_failure(error: BaseException, settings: Settings) -> str:
     """One line for the operator when the bot cannot start, with every secret masked."""
     mask = Masker(secrets_of(settings))
-    detail = " ".join(mask(str(error)).split())
+    # The API URL's user name goes with its password (both only in a proxy's URL).
+    text = str(error).replace(settings.api_url, settings.shown_api_url)
+    detail = " ".join(mask(text).split())
     if len(detail) > 300:
         detail = detail[:300] + "…"
     if isinstance(error, InvalidToken):
         why = "Telegram refused the bot token: check BOT_TOKEN (from @BotFather)"
     elif isinstance(error, NetworkError):
-        why = f"Telegram could not be reached at {mask(settings.api_url)}: {detail}"
+        why = f"Telegram could not be reached at {mask(settings.shown_api_url)}: {detail}"
     else:
         why = f"{type(error).__name__}: {detail}"
     return f"start-up failed: {why}"

@@ -418,6 +418,11 @@ BREAKAGES = [
      "text.ru.facts", "must be a string, not a list"),
     ("unknown-writers-country", 'for_country = ["GB", "IE"]', 'for_country = ["GB", "XX"]',
      "targets[1].for_country[1]", "'XX' is not an ISO 3166 country code like FR or KE"),
+    ("title-past-its-limit", 'title = "Teacher detained"', f'title = "{"Long " * 40}"',
+     "text.en.title", "has 199 characters; at most 150"),
+    ("too-many-emails", 'emails = ["minister@example.org"]',
+     f"emails = [{', '.join(f'{chr(34)}m{n}@example.org{chr(34)}' for n in range(11))}]",
+     "targets[0].emails", "has 11 entries; at most 10"),
     ("writers-country-in-lower-case", 'for_country = ["GB", "IE"]', 'for_country = "ie"',
      "targets[1].for_country", "'ie': write country codes in capitals (IE)"),
     ("writers-country-twice", 'for_country = ["GB", "IE"]', 'for_country = ["GB", "GB"]',
@@ -623,6 +628,10 @@ def test_plausible_email_addresses(address: str) -> None:
         "udp@udp-rk.kz.",
         "udp@udp-rk.123",
         f"{'x' * 65}@example.org",
+        # A line break inside: every email appeal of the case would fail to build.
+        "x\n@evil.com",
+        "a@b\n.com",
+        "udp@udp-rk.kz\n",
     ],
 )
 def test_implausible_email_addresses(address: str) -> None:

@@ -33,7 +33,7 @@ def test_every_variable_is_read() -> None:
             "BOT_ORGANIZERS": "11, 22,33",
             "BOT_ACTIONS_DIR": "cases",
             "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
-            "BOT_WEBHOOK_SECRET": "s3cret_token-1",
+            "BOT_WEBHOOK_SECRET": "s3cret_token-1_abcdefghijklmnopqrstuvwxyz",
         }
     )
     assert settings.bot_base_url == "http://127.0.0.1:8081/bot"
@@ -41,7 +41,7 @@ def test_every_variable_is_read() -> None:
     assert settings.organizers == frozenset({11, 22, 33})
     assert settings.actions_dir == Path("cases")
     assert settings.webhook_secret is not None
-    assert settings.webhook_secret.reveal() == "s3cret_token-1"
+    assert settings.webhook_secret.reveal() == "s3cret_token-1_abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.mark.parametrize(
@@ -52,8 +52,20 @@ def test_every_variable_is_read() -> None:
         ({"BOT_TOKEN": TOKEN, "BOT_API_URL": "ftp://x"}, "BOT_API_URL is invalid"),
         ({"BOT_TOKEN": TOKEN, "BOT_ORGANIZERS": "12,abc"}, "BOT_ORGANIZERS is invalid"),
         (
-            {"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t"},
-            "BOT_WEBHOOK_SECRET is missing",
+            {
+                "BOT_TOKEN": TOKEN,
+                "BOT_WEBHOOK_URL": "https://x.org/t",
+                "BOT_WEBHOOK_SECRET": "k",
+            },
+            "BOT_WEBHOOK_SECRET is invalid: use 32-256 random characters",
+        ),
+        (
+            {
+                "BOT_TOKEN": TOKEN,
+                "BOT_WEBHOOK_URL": "https://x.org/t",
+                "BOT_WEBHOOK_SECRET": "a" * 31,
+            },
+            "BOT_WEBHOOK_SECRET is invalid",
         ),
         (
             {
@@ -161,3 +173,39 @@ def test_a_database_that_cannot_be_used_is_one_line_without_the_password(
     assert err.count("\n") == 1
     assert "pa%40ss-word" not in err
     assert "pa@ss-word" not in err
+
+
+def test_a_missing_webhook_secret_is_generated_long_and_random() -> None:
+    env = {"BOT_TOKEN": TOKEN, "BOT_WEBHOOK_URL": "https://x.org/t"}
+    first, second = Settings.from_env(env), Settings.from_env(env)
+    assert first.webhook_secret is not None and second.webhook_secret is not None
+    assert first.webhook_secret_generated
+    assert len(first.webhook_secret.reveal()) >= 32
+    assert first.webhook_secret != second.webhook_secret
+    assert first.webhook_secret in first.secrets
+    given = Settings.from_env({**env, "BOT_WEBHOOK_SECRET": "x" * 32})
+    assert not given.webhook_secret_generated
+
+
+def test_a_proxy_password_in_the_api_url_is_never_shown(caplog: pytest.LogCaptureFixture) -> None:
+    url = "http://proxyuser:ProxyPass123@127.0.0.1:1"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_API_URL": url})
+    assert settings.shown_api_url == "http://127.0.0.1:1"
+    logger = logging.getLogger("test.config.proxy")
+    logger.addFilter(SecretFilter(settings.secrets))
+    with caplog.at_level(logging.INFO):
+        logger.info("reaching %s", url)
+    assert "ProxyPass123" not in caplog.text
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_API_URL": "ftp://u:ProxyPass123@host"})
+    assert "ProxyPass123" not in str(caught.value)
+
+
+def test_a_failed_start_shows_no_proxy_password() -> None:
+    from telegram.error import NetworkError  # noqa: PLC0415
+
+    url = "http://proxyuser:ProxyPass123@127.0.0.1:1"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_API_URL": url})
+    line = startup_failure(NetworkError(f"cannot connect to {url}"), settings)
+    assert "Telegram could not be reached at http://127.0.0.1:1" in line
+    assert "ProxyPass123" not in line and "proxyuser" not in line

@@ -75,7 +75,8 @@ class Signer:
     def __post_init__(self) -> None:
         for part in (self.full_name, self.initials, self.city):
             if part is not None and (_CONTROL.search(part) or part != part.strip()):
-                raise SignerError(f"{part!r}: a signature is one line, without outer spaces")
+                # Never the value itself: what a person typed stays out of errors and the log.
+                raise SignerError("a signature is one line, without outer spaces")
         if self.full_name:
             if self.initials or self.city:
                 raise SignerError("a signer has a full name, or initials and a city, not both")

@@ -24,6 +24,48 @@ TIME = re.compile(r"^\d{2}:\d{2}$")
 # A letter's statement of what happened is a paragraph: with the opening, the asks and the
 # person's own sentence the whole letter still fits one chat message (bot.handlers.appeal).
 FACTS_LIMIT = 1000
+# Telegram's limits are the case's rules too: every text has a length limit, so that no field
+# can grow a card, a button or a letter past what Telegram carries (4096 characters a message,
+# 64 bytes of a button's data, 100 buttons under a message). The card as a whole is checked
+# where a case enters or changes (bot.views.cards.card_problems): fields within their limits
+# can still add up past a message.
+TEXT_LIMITS = {
+    "title": 150,
+    "summary": 1000,
+    "facts": 20000,  # and FACTS_LIMIT, with its reason (a letter), in bot.catalogue.reader
+    "background": 20000,  # read in pages (bot.views.cards.background_pages)
+    "asks": 500,
+    "name": 150,
+    "description": 500,
+    "pronoun": 20,
+    "organisation": 300,
+    "address": 600,
+    "salutation": 150,
+    "label": 300,
+    "reference": 100,
+    "country": 100,
+    "outcome": 30,
+    "emails": 254,
+    "source_url": 2000,
+}
+TEXT_LIMIT = 300  # any other text
+# How many entries a list may hold.
+LIST_LIMITS = {
+    "people": 20,
+    "targets": 30,
+    "asks": 10,
+    "emails": 10,
+    "key_dates": 20,
+    "reminders": 10,
+    "themes": 20,
+}
+
+
+def text_limit(key: str) -> int:
+    """The most characters the field `key` may hold."""
+    return TEXT_LIMITS.get(key, TEXT_LIMIT)
+
+
 # Sheets come from Amnesty International Canada and write numbers for dialling from there; a
 # number not in international form is read that way to suggest what was meant.
 SHEET_REGION = "CA"
@@ -71,7 +113,7 @@ def format_offset(offset: timedelta) -> str:
 def is_email(address: str) -> bool:
     """Whether `address` looks like a deliverable email address (a plain RFC 5322 addr-spec)."""
     local, at, domain = address.rpartition("@")
-    if not at or not local or len(local) > 64 or not _ATOMS.match(local):
+    if not at or not local or len(local) > 64 or not _ATOMS.fullmatch(local):
         return False
     try:
         ascii_domain = domain.encode("idna").decode("ascii")
@@ -81,12 +123,13 @@ def is_email(address: str) -> bool:
     return (
         len(ascii_domain) <= 253
         and len(labels) >= 2
-        and all(_LABEL.match(label) for label in labels)
+        and all(_LABEL.fullmatch(label) for label in labels)
         and (labels[-1].isalpha() or labels[-1].startswith("xn--"))
     )
 
 
-# RFC 5322 dot-atoms without the quoted forms, which officials' addresses never use.
+# RFC 5322 dot-atoms without the quoted forms, which officials' addresses never use. Matched
+# whole (fullmatch): `$` alone would let a final line break through.
 _ATOMS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 

@@ -362,6 +362,8 @@ class Reader(ValueReader):
         if not isinstance(raw, list):
             self.problem(where, f'must be a list like ["7d", "2d", "0d"], not {kind_of(raw)}')
             return None
+        if not self.not_too_many(raw, "reminders", where):
+            return None
         self.report(checks.reminders_need_deadline(raw, has_deadline))
         offsets: dict[timedelta, int] = {}
         for i, item in enumerate(raw):

@@ -17,12 +17,14 @@ from typing import Any
 from bot.catalogue import checks
 from bot.catalogue.fields import (
     LANGUAGE,
+    LIST_LIMITS,
     TIME,
     is_timezone,
     kind_of,
     path_of,
     reflow,
     suggest_number,
+    text_limit,
 )
 from bot.catalogue.problems import Problem
 from bot.domain.phones import is_international, to_e164
@@ -81,7 +83,24 @@ class ValueReader:
         if not value.strip():
             self.problem(path, "is empty")
             return None
-        return reflow(value) if prose else value.strip()
+        found = reflow(value) if prose else value.strip()
+        return found if self.within(found, key, path) else None
+
+    def within(self, value: str, key: str, path: str) -> bool:
+        """Whether a text is within its field's length limit; a problem said when not."""
+        limit = text_limit(key)
+        if len(value) <= limit:
+            return True
+        self.problem(path, f"has {len(value)} characters; at most {limit}: shorten it")
+        return False
+
+    def not_too_many(self, value: list[Any], key: str, path: str) -> bool:
+        """Whether a list is within its field's limit; a problem said when not."""
+        limit = LIST_LIMITS.get(key)
+        if limit is None or len(value) <= limit:
+            return True
+        self.problem(path, f"has {len(value)} entries; at most {limit}")
+        return False
 
     def strings(
         self, data: Mapping[str, Any], key: str, where: str, *, prose: bool = False
@@ -91,14 +110,18 @@ class ValueReader:
         if not isinstance(value, list):
             self.problem(path, f'must be a list of strings, like ["..."], not {kind_of(value)}')
             return ()
+        if not self.not_too_many(value, key, path):
+            return ()
         found = []
         for i, item in enumerate(value):
             if not isinstance(item, str):
                 self.problem(path_of(path, i), f"must be a string, not {kind_of(item)}")
             elif not item.strip():
                 self.problem(path_of(path, i), "is empty")
-            else:
-                found.append(reflow(item) if prose else item.strip())
+            elif self.within(
+                text := reflow(item) if prose else item.strip(), key, path_of(path, i)
+            ):
+                found.append(text)
         return tuple(found)
 
     def table_list(self, data: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any]]]:
@@ -106,6 +129,8 @@ class ValueReader:
         value = data.get(key, [])
         if not isinstance(value, list):
             self.problem(key, f"must be a list of tables: write [[{key}]], not {kind_of(value)}")
+            return []
+        if not self.not_too_many(value, key, key):
             return []
         tables = []
         for i, item in enumerate(value):
@@ -132,7 +157,8 @@ class ValueReader:
             if not value.strip():
                 self.problem(path, "is empty")
                 return {}
-            return {original: reflow(value)}
+            text = reflow(value)
+            return {original: text} if self.within(text, key, path) else {}
         if not isinstance(value, Mapping) or not value:
             self.problem(
                 path,
@@ -151,7 +177,7 @@ class ValueReader:
                 self.problem(inner, f"must be a string, not {kind_of(text)}")
             elif not text.strip():
                 self.problem(inner, "is empty")
-            else:
+            elif self.within(reflow(text), key, inner):
                 texts[str(language)] = reflow(text)
         if texts and original not in texts:
             self.problem(path, f"has no {original} text (the case's original language)")

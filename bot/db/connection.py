@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
@@ -28,6 +29,8 @@ from bot.config import Secret
 from bot.db.checkpoints import SIZE_LIMIT as WAL_SIZE_LIMIT
 from bot.db.checkpoints import Checkpointer
 from bot.db.dialect import Dialect
+
+log = logging.getLogger(__name__)
 
 Parameters = Sequence[Any] | Mapping[str, Any]
 
@@ -104,6 +107,13 @@ class Database(ABC):
 
     async def schema_changed(self) -> None:  # noqa: B027 - SQLite needs nothing
         """Learn what migrations changed that the backend keeps in mind."""
+
+    async def erase_deleted(self) -> None:  # noqa: B027 - PostgreSQL: the server's own
+        """Make rows just deleted (a person's /forget) unreadable from the files on disk.
+
+        SQLite overwrites freed pages (`secure_delete`), but the pages as they were before the
+        delete stay in the write-ahead log until it starts again; this empties it. PostgreSQL
+        keeps dead rows until VACUUM and its WAL until recycled: its operator's (README)."""
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
@@ -198,6 +208,9 @@ class SQLiteDatabase(Database):
             await connection.execute("PRAGMA foreign_keys=ON")
             await connection.execute("PRAGMA synchronous=NORMAL")
             await connection.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows (a forgotten person's signature) are overwritten in the file, not
+            # left in free pages, whatever the SQLite build's default.
+            await connection.execute("PRAGMA secure_delete=ON")
             if str(path) != ":memory:":
                 # Checkpoints run on a connection of their own (bot.db.checkpoints); this one
                 # restarts the log, and cuts its file back to the limit then.
@@ -250,6 +263,19 @@ class SQLiteDatabase(Database):
             # Left open, the transaction would be the next one of the bot's.
             await self._abandon()
             raise
+
+    async def erase_deleted(self) -> None:
+        """Copy the log into the file and cut it to nothing (a TRUNCATE checkpoint), in the
+        writer's slot: the pages from before a delete leave the disk."""
+        if str(self.path) == ":memory:":
+            return
+        async with self._lock:
+            cursor = await self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = await cursor.fetchone()
+            await cursor.close()
+        if row is not None and int(row[0]) != 0:
+            # A reader held the log past the busy timeout: the next one tries again.
+            log.warning("database: the log could not be emptied after a deletion")
 
     async def close(self) -> None:
         async with self._lock:

@@ -64,6 +64,35 @@ class OrganizerRepository:
         async with self._db.transaction() as conn:
             await audit(conn, user_id, action, detail, now)
 
+    async def of_organizer(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """What the network keeps of an organizer's work, for /mydata: the audit entries of
+        what they did, and the broadcasts they sent (their text included)."""
+        async with self._db.read() as conn:
+            entries = await conn.fetchall(
+                "SELECT at, action, detail FROM audit_log WHERE user_id = ? ORDER BY id",
+                (user_id,),
+            )
+            sent = await conn.fetchall(
+                "SELECT created_at, audience, status, recipients, text FROM broadcasts"
+                " WHERE created_by = ? ORDER BY id",
+                (user_id,),
+            )
+        return {
+            "audit_log": [
+                {"at": str(r[0]), "action": str(r[1]), "detail": json.loads(r[2])} for r in entries
+            ],
+            "broadcasts": [
+                {
+                    "at": str(r[0]),
+                    "audience": str(r[1]),
+                    "status": str(r[2]),
+                    "recipients": int(r[3]),
+                    "text": str(r[4]),
+                }
+                for r in sent
+            ],
+        }
+
     async def log(self, limit: int = 20) -> list[tuple[datetime, int, str, dict[str, Any]]]:
         """The latest audit entries, newest first."""
         async with self._db.read() as conn:

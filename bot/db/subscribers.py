@@ -14,6 +14,9 @@ from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
 # them again at its next run (bot.db.offers), keeping the generation they were last looked at.
 LOOK_AGAIN = "offers_seen = -abs(offers_seen)"
 
+# A forgotten person's appeal times keep their day only (the results count by day).
+_MIDNIGHT = "T00:00:00+00:00"
+
 _SELECT = (
     "SELECT id, chat_id, chat_type, actor, language, countries, timezone, signature, status,"
     " subscribed_at, updated_at, home_country FROM subscribers"
@@ -129,8 +132,39 @@ class SubscriberRepository:
             return cursor.rowcount > 0
 
     async def forget(self, chat_id: int) -> bool:
-        """Delete the subscriber and what is linked to it; anonymous action counts remain."""
+        """Delete the subscriber and what is linked to it; anonymous action counts remain.
+
+        The person's appeals (opened, sent) stay as counts, but nothing links two of them to
+        one person any more: each case's rows get a fresh random key of their own, and their
+        times are cut to the day. Counts per case are unchanged (one key per case stands for
+        the one person there)."""
         async with self._db.transaction() as conn:
+            row = await conn.fetchone(
+                "SELECT actor FROM subscribers WHERE chat_id = ?", (chat_id,)
+            )
+            if row is None:
+                return False
+            actor = str(row["actor"])
+            cases = {
+                str(r[0])
+                for table in ("actions", "appeal_opens")
+                for r in await conn.fetchall(
+                    f"SELECT DISTINCT case_slug FROM {table} WHERE actor = ?",  # noqa: S608
+                    (actor,),
+                )
+            }
+            for case_slug in sorted(cases):
+                key = secrets.token_hex(16)
+                await conn.execute(
+                    "UPDATE actions SET actor = ?, acted_at = substr(acted_at, 1, 10) || ?"
+                    " WHERE actor = ? AND case_slug = ?",
+                    (key, _MIDNIGHT, actor, case_slug),
+                )
+                await conn.execute(
+                    "UPDATE appeal_opens SET actor = ?, opened_at = substr(opened_at, 1, 10) || ?"
+                    " WHERE actor = ? AND case_slug = ?",
+                    (key, _MIDNIGHT, actor, case_slug),
+                )
             cursor = await conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
             return cursor.rowcount > 0
 

@@ -36,6 +36,7 @@ from bot.delivery.limits import PAID_METHODS, ChatLimits, SendLimiter
 from bot.delivery.messages import Delivery, Payload, Result, Verdict
 from bot.delivery.outcomes import Outcome, judge
 from bot.delivery.transport import ApiResponse, BotApiClient, TransportError
+from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -433,7 +434,11 @@ class DeliveryEngine:
                 return Result(delivery, Verdict.SENT, now, message_id=judgement.message_id)
             case Outcome.UNREACHABLE:
                 self.stats.blocked += 1
-                log.info("outbox: chat %d is out of reach: %s", delivery.chat_id, judgement.error)
+                log.info(
+                    "outbox: chat %s is out of reach: %s",
+                    pseudonym(delivery.chat_id),
+                    judgement.error,
+                )
                 return Result(delivery, Verdict.BLOCKED, now, error=judgement.error)
             case Outcome.MIGRATED if not delivery.migrated:
                 assert judgement.migrate_to is not None

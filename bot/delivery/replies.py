@@ -29,6 +29,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.delivery.limits import MESSAGE_METHODS, SendLimiter
+from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ class ReplyTracker(BaseRateLimiter[None]):
                 waited += seconds
                 if waited > self._longest_wait:
                     raise
-                log.info("%s to chat %s: 429, again in %.0f s", endpoint, chat_id, seconds)
+                log.info(
+                    "%s to chat %s: 429, again in %.0f s", endpoint, pseudonym(chat_id), seconds
+                )
                 if chat is None:
                     await asyncio.sleep(seconds)
             finally:

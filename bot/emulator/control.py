@@ -50,10 +50,41 @@ def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None
         add(method, path, _guarded(handler))
 
 
+# The names the emulator (and the demo) answers to: it listens on the loopback interface only,
+# and a page from elsewhere that a DNS record points at 127.0.0.1 names another host.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def refusal(request: web.Request) -> str | None:
+    """Why a control request may not come from where it comes from, or None.
+
+    The demo runs on a person's own machine, beside their browser: a web page they visit must
+    neither drive it (a cross-site POST) nor read its chats (after DNS rebinding). So the Host
+    must be a loopback name, a browser's Origin (sent with every cross-site POST) must be this
+    server's own, and a JSON body must say so (a cross-site form cannot, without asking).
+    """
+    host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+    if host.lower() not in LOCAL_HOSTS:
+        return "unknown Host"
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.host}":
+        return "another origin"
+    if (
+        request.method in ("POST", "DELETE")
+        and request.can_read_body
+        and request.content_type not in ("application/json", "multipart/form-data")
+    ):
+        return "not JSON"
+    return None
+
+
 def _guarded(handler: Route) -> Route:
-    """Turn the emulator's KeyError and ValueError into 404 and 400 answers."""
+    """Refuse requests from other sites; turn the emulator's KeyError and ValueError into 404
+    and 400 answers."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
+        if (why := refusal(request)) is not None:
+            return web.json_response({"error": f"refused: {why}"}, status=403)
         try:
             return await handler(request)
         except KeyError as error:
@@ -323,6 +354,8 @@ def _optional_int(raw: Any) -> int | None:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise ValueError("expected a JSON body (Content-Type: application/json)")
     try:
         body = await request.json()
     except ValueError:

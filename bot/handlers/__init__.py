@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telegram.ext import CommandHandler, filters
+
 from bot.context import UrgentActionApp
 from bot.handlers import (
     acted,
@@ -57,3 +59,18 @@ def register_handlers(app: UrgentActionApp) -> None:
     # Last: buttons nobody claimed (old, malformed or forged), then the error handler.
     app.add_handler(errors.FALLBACK)
     app.add_error_handler(errors.on_error)
+    typed_commands_only(app)
+
+
+# A command counts only when the person typed it: a forwarded message (or a channel's post
+# forwarded into its group) keeps its entities, and its command would otherwise run with the
+# rights of whoever forwarded it. Forwarded, it is text (a broadcast's, say).
+TYPED = ~filters.FORWARDED & ~filters.IS_AUTOMATIC_FORWARD
+
+
+def typed_commands_only(app: UrgentActionApp) -> None:
+    """Make every command handler take typed commands only."""
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, CommandHandler):
+                handler.filters = handler.filters & TYPED

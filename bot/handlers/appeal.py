@@ -28,6 +28,7 @@ from bot.appeals import (
     Letter,
     PersonalLineError,
     Signer,
+    SignerError,
     available_languages,
     compose_appeal,
     email_file,
@@ -49,7 +50,7 @@ from bot.handlers.flows import flow, keep_flow
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
 from bot.views.callbacks import decode, encode, pattern
-from bot.views.cards import deep_link
+from bot.views.cards import MESSAGE_CHARACTERS, deep_link
 from bot.views.checklist import checklist
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,10 @@ MAX_SIGNATURE = 80
 SIGNATURE_COMMA = re.compile("[,;\u060c\u061b\uff0c\uff1b\u3001]")
 # Room for the letter's heading lines in one message; a longer letter goes as a file only.
 MAX_LETTER_IN_MESSAGE = 3300
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, C1 included (U+0085 is a line break to some clients), are dropped from
+# what a person types; a signature is then one line, its breaks and tabs made spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 
 
 @dataclass(frozen=True)
@@ -313,7 +317,7 @@ async def typed(update: Update, context: BotContext) -> None:
         return
     typed_text = _CONTROL.sub("", message.text).strip()
     if draft.awaiting in ("full", "initials"):
-        signer = _parse_signer(draft.awaiting, typed_text)
+        signer = _parse_signer(draft.awaiting, one_line(message.text))
         if signer is None:
             await message.reply_text(
                 text(context, language, f"appeal_bad_{draft.awaiting}.html", limit=MAX_SIGNATURE)
@@ -341,19 +345,29 @@ async def typed(update: Update, context: BotContext) -> None:
     await _show_letter(update, context, draft, language)
 
 
+def one_line(typed_text: str) -> str:
+    """What a person typed, as one line: breaks and tabs made single spaces, control
+    characters dropped (a name and a city on two lines is a natural way to type them)."""
+    return " ".join(_CONTROL.sub("", _LINE_BREAKS.sub(" ", typed_text)).split())
+
+
 def _parse_signer(how: str, typed_text: str) -> Signer | None:
     if not typed_text or len(typed_text) > MAX_SIGNATURE:
         return None
-    if how == "full":
-        return Signer(full_name=typed_text)
-    commas = list(SIGNATURE_COMMA.finditer(typed_text))
-    if not commas:
+    try:
+        if how == "full":
+            return Signer(full_name=typed_text)
+        commas = list(SIGNATURE_COMMA.finditer(typed_text))
+        if not commas:
+            return None
+        last = commas[-1]
+        initials, city = typed_text[: last.start()].strip(), typed_text[last.end() :].strip()
+        if not initials or not city:
+            return None
+        return Signer(initials=initials, city=city)
+    except SignerError:
+        # Whatever the rules refuse gets the same answer as a malformed signature.
         return None
-    last = commas[-1]
-    initials, city = typed_text[: last.start()].strip(), typed_text[last.end() :].strip()
-    if not initials or not city:
-        return None
-    return Signer(initials=initials, city=city)
 
 
 @guard(Right.PERSON)
@@ -568,10 +582,12 @@ async def _deliver(
     if appeal.channel is Channel.EMAIL:
         for number, letter in enumerate(appeal.letters, start=1):
             last = number == len(appeal.letters)
-            fits = len(letter.body) <= MAX_LETTER_IN_MESSAGE
-            await chat.send_message(
-                text(context, language, "letter_email.html", letter=letter, fits=fits)
-            )
+            shown = text(context, language, "letter_email.html", letter=letter, fits=True)
+            # The letter in the message only when the whole message fits Telegram's limit (its
+            # HTML is never shorter than what Telegram counts); else it is in the file only.
+            if len(letter.body) > MAX_LETTER_IN_MESSAGE or len(shown) > MESSAGE_CHARACTERS:
+                shown = text(context, language, "letter_email.html", letter=letter, fits=False)
+            await chat.send_message(shown)
             await chat.send_document(
                 InputFile(email_file(letter), filename=email_file_name(letter)),
                 caption=text(context, language, "letter_email_file.html", appeal=appeal)
@@ -697,4 +713,7 @@ HANDLERS = [
     CallbackQueryHandler(sent, pattern=pattern("sent")),
 ]
 # Registered after every command handler, so commands are never taken for a signature.
-TEXT = MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
+# A forwarded command is text: commands count only when typed (bot/handlers/__init__.py).
+TEXT = MessageHandler(
+    filters.ChatType.PRIVATE & filters.TEXT & ~(filters.COMMAND & ~filters.FORWARDED), typed
+)

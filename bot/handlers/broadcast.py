@@ -88,6 +88,13 @@ async def start(update: Update, context: BotContext) -> None:
     await message.reply_text(text(context, language, "broadcast_prompt.html"))
 
 
+async def awaits_text(update: Update, context: BotContext) -> bool:
+    """Whether the person's broadcast draft waits for its message (a long text that reads
+    like a sheet is then the broadcast, not a sheet to import)."""
+    draft = BroadcastDraft.of(await draft_of(update, context, DraftKind.BROADCAST))
+    return draft is not None and draft.html is None
+
+
 async def takes(update: Update, context: BotContext) -> bool:
     """Take the organizer's message as the broadcast text when a draft awaits one."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user

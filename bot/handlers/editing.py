@@ -22,6 +22,7 @@ from bot.handlers.common import language_of, text
 from bot.handlers.organizer import tapped_case
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
+from bot.views.cards import card_problems
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,12 @@ async def receive_file(update: Update, context: BotContext) -> None:
         log.info("case file %r refused: %s", document.file_name, reason)
         await message.reply_text(
             text(context, language, "org_edit_refused.html", problems=[], reason=reason)
+        )
+        return
+    if problems := card_problems(edited, services.renderer, services.clock()):
+        # Saved, such a case would break every /start and alert that shows it.
+        await message.reply_text(
+            text(context, language, "org_edit_refused.html", problems=problems)
         )
         return
     stored = await services.cases.get(edited.slug)

@@ -16,6 +16,7 @@ from bot.context import BotContext
 from bot.domain.subscribers import SubscriberStatus
 from bot.handlers.common import language_of, text
 from bot.handlers.rights import Right, guard
+from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ async def on_error(update: object, context: BotContext) -> None:
             # A tap is answered once: one the handler answered before failing gets a message.
             await chat.send_message(text(context, language, "error.html"))
     except (TelegramError, RuntimeError):
-        log.warning("could not apologise in chat %s", chat.id, exc_info=True)
+        log.warning("could not apologise in chat %s", pseudonym(chat.id), exc_info=True)
 
 
 def _answered(context: BotContext, query_id: str) -> bool:
@@ -96,7 +97,7 @@ async def _unreachable(context: BotContext, chat_id: int, error: Forbidden) -> N
     an expected event. They are marked inactive, as when Telegram tells of the block."""
     services = context.services
     await services.subscribers.set_status(chat_id, SubscriberStatus.BLOCKED, services.clock())
-    log.info("chat %s cannot be reached (%s): marked inactive", chat_id, error.message)
+    log.info("chat %s cannot be reached (%s): marked inactive", pseudonym(chat_id), error.message)
 
 
 @guard(Right.ANYONE)

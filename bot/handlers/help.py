@@ -52,4 +52,6 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 HANDLERS = [CommandHandler("help", help_command)]
 # After every command handler: a private chat's /command that none of them took.
-UNKNOWN = MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, unknown_command)
+UNKNOWN = MessageHandler(
+    filters.ChatType.PRIVATE & filters.COMMAND & ~filters.FORWARDED, unknown_command
+)

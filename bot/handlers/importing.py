@@ -12,7 +12,6 @@ loses none of it; no case is stored before.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import html
@@ -31,24 +30,30 @@ from telegram.ext import (
     filters,
 )
 
+from bot.catalogue import case_from_mapping, case_to_mapping
 from bot.context import BotContext
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.contacts import ContactChange, contact_changes
+from bot.handlers import broadcast
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
 from bot.handlers.organizer import publish, reach_preview
 from bot.handlers.rights import Right, guard, is_organizer
-from bot.importer.build import Imported, import_sheet
+from bot.importer import isolation
+from bot.importer.build import Imported
 from bot.importer.cli import deadline_labels
-from bot.importer.extract import SheetError, read_sheet
-from bot.importer.listing import ListedCase, cases_listed
+from bot.importer.listing import ListedCase
+from bot.importer.report import ImportReport
+from bot.logs import pseudonym
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a sheet is a few pages; anything larger is something else
+MAX_SHEET_CHARACTERS = 200_000  # a sheet pasted in parts: a long one is 20,000
 NOTES_SHOWN = 20  # the review stays one message; the rest is in the command line's report
 REVIEW_CHARACTERS = 3500  # and within Telegram's 4096 characters, whatever the notes say
 CARD_CHARACTERS = 4096  # Telegram's longest message: the card as subscribers would get it
@@ -68,12 +73,16 @@ _MIME_TYPES = ("text/plain", "application/pdf")
 class PendingImport:
     """A sheet being received (`chunks`), or read on `read_on` and awaiting a decision.
 
-    Only the text is kept, not what the importer made of it: the importer reads it again when a
-    decision needs the case, on the day it was first read, so the case is the one reviewed.
+    Once read, the sheet's text goes: what the importer made of it is kept instead (the case's
+    stored form, its slug, and the slug of the case it updates), so a decision stores the case
+    that was reviewed without reading the sheet again.
     """
 
     chunks: tuple[str, ...] = ()
     read_on: date | None = None
+    slug: str = ""
+    case: dict[str, Any] | None = None
+    update_of: str | None = None
 
     @property
     def sheet(self) -> str:
@@ -85,10 +94,15 @@ class PendingImport:
         """The pending import as the drafts table keeps it, or None."""
         if stored is None:
             return None
-        chunks, read_on = stored.body.get("chunks"), stored.body.get("read_on")
+        body = stored.body
+        chunks, read_on, case = body.get("chunks"), body.get("read_on"), body.get("case")
+        update_of = body.get("update_of")
         return cls(
             chunks=tuple(str(c) for c in chunks) if isinstance(chunks, list) else (),
             read_on=date.fromisoformat(read_on) if isinstance(read_on, str) else None,
+            slug=str(body.get("slug") or ""),
+            case=case if isinstance(case, dict) else None,
+            update_of=update_of if isinstance(update_of, str) else None,
         )
 
     def body(self) -> dict[str, Any]:
@@ -96,6 +110,9 @@ class PendingImport:
         return {
             "chunks": list(self.chunks),
             "read_on": self.read_on.isoformat() if self.read_on else None,
+            "slug": self.slug,
+            "case": self.case,
+            "update_of": self.update_of,
         }
 
 
@@ -104,16 +121,30 @@ async def _keep(context: BotContext, user_id: int, pending: PendingImport) -> No
     await services.drafts.save(user_id, DraftKind.IMPORT, pending.body(), services.clock())
 
 
-async def _imported(context: BotContext, pending: PendingImport) -> Imported:
-    """What the importer makes of the pending sheet."""
+async def _import(
+    context: BotContext, *, text: str | None = None, data: bytes | None = None, name: str = ""
+) -> isolation.Outcome:
+    """What the importer makes of a sheet (its file or its text), read once, in a process of
+    its own with limits on time and memory (bot/importer/isolation.py)."""
     services = context.services
-    return import_sheet(
-        pending.sheet,
+    job = isolation.Job(
+        text=text,
+        data=data,
+        filename=name,
         deadline_label=deadline_labels(services.renderer),
         existing=await services.cases.all(),
-        today=pending.read_on or services.clock().date(),
+        today=services.clock().date(),
         source="chat",
     )
+    return await isolation.run(job)
+
+
+async def _decided(context: BotContext, pending: PendingImport) -> Imported:
+    """The import as it was reviewed, from what the draft keeps."""
+    mapping = pending.case or {"slug": pending.slug}
+    case = case_from_mapping(mapping, source="import") if pending.case is not None else None
+    update_of = await context.services.cases.get(pending.update_of) if pending.update_of else None
+    return Imported(dict(mapping), case, ImportReport(), update_of)
 
 
 def looks_like_a_sheet(typed: str) -> bool:
@@ -154,14 +185,10 @@ async def document(update: Update, context: BotContext) -> None:
         return
     file = await sent.get_file()
     data = bytes(await file.download_as_bytearray())
-    try:
-        # pypdf takes a second or more on a long PDF: read it beside the loop, not on it.
-        sheet = await asyncio.to_thread(read_sheet, data, name)
-    except SheetError as error:
-        log.info("sheet %r not read: %s", sent.file_name, error)
-        await message.reply_text(text(context, language, "import_failed.txt", reason=error.reason))
+    if len(data) > MAX_FILE_BYTES:  # Telegram does not always say a file's size first
+        await message.reply_text(text(context, language, "import_failed.txt", reason="size"))
         return
-    await _read(update, context, (sheet,))
+    await _read(update, context, data=data, name=name)
 
 
 async def typed(update: Update, context: BotContext) -> None:
@@ -177,10 +204,18 @@ async def typed(update: Update, context: BotContext) -> None:
     receiving = pending is not None and pending.read_on is None
     if not receiving and not looks_like_a_sheet(message.text):
         return
+    if not receiving and await broadcast.awaits_text(update, context):
+        # After /broadcast, the organizer's long news about an urgent action is the broadcast.
+        return
     if not await is_organizer(update, context):
         return
     if pending is not None and receiving:
         chunks = (*pending.chunks, message.text)
+        if sum(len(c) for c in chunks) > MAX_SHEET_CHARACTERS:
+            # What waits in the drafts table is bounded, as a file's size is.
+            language = await language_of(update, context)
+            await message.reply_text(text(context, language, "import_failed.txt", reason="size"))
+            raise ApplicationHandlerStop
         await _keep(context, user.id, PendingImport(chunks=chunks))
         language = await language_of(update, context)
         read = InlineKeyboardButton(
@@ -218,16 +253,37 @@ async def read_received(update: Update, context: BotContext) -> None:
     await _read(update, context, pending.chunks)
 
 
-async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) -> None:
-    """Import the sheet; show the case as subscribers will see it, what to check, and choices."""
+async def _read(
+    update: Update,
+    context: BotContext,
+    chunks: tuple[str, ...] = (),
+    *,
+    data: bytes | None = None,
+    name: str = "",
+) -> None:
+    """Import the sheet (its text's parts, or its file); show the case as subscribers will see
+    it, what to check, and choices."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
     services = context.services
     language = await language_of(update, context)
     now = services.clock()
-    pending = PendingImport(chunks=chunks, read_on=now.date())
-    if listed := cases_listed(pending.sheet):
+    try:
+        outcome = await _import(
+            context, text="\n".join(chunks) if data is None else None, data=data, name=name
+        )
+    except isolation.ImportOverrunError as error:
+        log.warning("a sheet was not imported: %s", error)
+        await send(chat, Screen(text(context, language, "import_failed.txt", reason="overrun")))
+        return
+    if outcome.failed is not None:
+        log.info("sheet %r not read: %s", name, outcome.failed)
+        await send(
+            chat, Screen(text(context, language, "import_failed.txt", reason=outcome.failed))
+        )
+        return
+    if listed := outcome.listed:
         # A page listing several cases makes no case: each needs its own sheet. Parts received
         # after /import are let go, so that "Read it" does not read the page again; a sheet
         # read earlier and awaiting its decision is kept.
@@ -236,15 +292,25 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
         if stored is not None and receiving is not None and receiving.read_on is None:
             with contextlib.suppress(DraftGoneError):
                 await services.drafts.take(stored)
-        log.info("page of %d cases sent by %s: not imported", len(listed), user.id)
+        log.info("page of %d cases sent by %s: not imported", len(listed), pseudonym(user.id))
         escaped = [ListedCase(html.escape(c.reference), html.escape(c.title)) for c in listed]
         await send(chat, Screen(text(context, language, "import_listing.txt", listed=escaped)))
         return
-    imported = await _imported(context, pending)
-    await _keep(context, user.id, pending)
+    imported = outcome.imported
+    assert imported is not None
+    await _keep(
+        context,
+        user.id,
+        PendingImport(
+            read_on=now.date(),
+            slug=imported.slug,
+            case=case_to_mapping(imported.case) if imported.case is not None else None,
+            update_of=imported.update_of.slug if imported.update_of is not None else None,
+        ),
+    )
     log.info(
         "sheet imported by %s: %s%s, %d notes",
-        user.id,
+        pseudonym(user.id),
         imported.slug,
         f" (update to {imported.update_of.slug})" if imported.update_of else "",
         len(imported.report.notes),
@@ -265,6 +331,13 @@ async def _read(update: Update, context: BotContext, chunks: tuple[str, ...]) ->
             # Without the card's buttons: they act on stored cases, and this one is not yet.
             await send(chat, Screen(card.text))
     await send(chat, _review(context, language, imported, card_too_long=too_long))
+
+
+def _contact_changes(imported: Imported) -> list[ContactChange]:
+    """What a follow-up would change in where letters go (nothing for a new case)."""
+    if imported.update_of is None or imported.case is None:
+        return []
+    return contact_changes(imported.update_of, imported.case)
 
 
 def _review(
@@ -295,6 +368,7 @@ def _review(
             notes=notes[:shown],
             more=len(notes) - shown,
             card_too_long=card_too_long,
+            contact_changes=_contact_changes(imported),
         )
         # Long notes (a letter's facts, a sentence for a label) must not outgrow one message.
         if len(body) <= REVIEW_CHARACTERS or shown == 0:
@@ -323,7 +397,7 @@ async def decide(update: Update, context: BotContext) -> None:
     if stored is None or pending is None or pending.read_on is None:
         await query.answer(expired, show_alert=True)
         return
-    imported = await _imported(context, pending)
+    imported = await _decided(context, pending)
     if _data(imported.slug, action) != query.data:
         await query.answer(expired, show_alert=True)
         return
@@ -427,13 +501,25 @@ async def _store(
     services = context.services
     now = services.clock()
     await services.cases.store_import(case, now, draft, update=imported.update_of is not None)
+    changed = [
+        {"official": c.official, "field": c.field, "before": c.before, "after": c.after}
+        for c in _contact_changes(dataclasses.replace(imported, case=case))
+    ]
     await OrganizerRepository(services.db).record(
         organizer_id,
         "case_imported",
-        {"case": case.slug, "update": imported.update_of is not None, "status": case.status},
+        {
+            "case": case.slug,
+            "update": imported.update_of is not None,
+            "status": case.status,
+            # Where letters go, before and after: the audit trail of a redirected case.
+            "contacts_changed": changed,
+        },
         now,
     )
-    log.info("imported case %s stored as %s by %s", case.slug, case.status, organizer_id)
+    log.info(
+        "imported case %s stored as %s by %s", case.slug, case.status, pseudonym(organizer_id)
+    )
 
 
 HANDLERS = [
@@ -444,4 +530,7 @@ HANDLERS = [
 ]
 # Registered ahead of the other text handlers (in a group of its own), so that a sheet is never
 # taken for a signature or a personal line; what it does not take goes on to them.
-TEXT = MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, typed)
+# A forwarded command is text: commands count only when typed (bot/handlers/__init__.py).
+TEXT = MessageHandler(
+    filters.ChatType.PRIVATE & filters.TEXT & ~(filters.COMMAND & ~filters.FORWARDED), typed
+)

@@ -10,6 +10,7 @@ from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot.context import BotContext
 from bot.domain.subscribers import SubscriberStatus
+from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ async def bot_membership(update: Update, context: BotContext) -> None:
         if await services.subscribers.set_status(
             change.chat.id, SubscriberStatus.BLOCKED, services.clock()
         ):
-            log.info("chat %s blocked the bot or removed it: marked inactive", change.chat.id)
+            log.info(
+                "chat %s blocked the bot or removed it: marked inactive", pseudonym(change.chat.id)
+            )
 
 
 async def group_migrated(update: Update, context: BotContext) -> None:
@@ -38,7 +41,11 @@ async def group_migrated(update: Update, context: BotContext) -> None:
     if await services.subscribers.migrate_chat(
         message.chat.id, message.migrate_to_chat_id, services.clock()
     ):
-        log.info("group %s became supergroup %s", message.chat.id, message.migrate_to_chat_id)
+        log.info(
+            "group %s became supergroup %s",
+            pseudonym(message.chat.id),
+            pseudonym(message.migrate_to_chat_id),
+        )
 
 
 HANDLERS = [

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.context import UrgentActionApp
 from bot.db.organizers import OrganizerRepository
+from bot.logs import pseudonym
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ async def show_organizer_menu(bot: Bot, renderer: Renderer, user_id: int) -> Non
     except (BadRequest, Forbidden) as error:
         # Telegram knows no private chat with someone who never wrote to the bot; their /help
         # sets the menu once they do.
-        log.info("no organizer menu for user %s yet: %s", user_id, error.message)
+        log.info("no organizer menu for user %s yet: %s", pseudonym(user_id), error.message)
 
 
 async def hide_organizer_menu(bot: Bot, renderer: Renderer, user_id: int) -> None:
@@ -45,7 +46,7 @@ async def hide_organizer_menu(bot: Bot, renderer: Renderer, user_id: int) -> Non
             code = None if language == renderer.languages[0] else language
             await bot.delete_my_commands(scope=scope, language_code=code)
     except (BadRequest, Forbidden) as error:
-        log.info("no organizer menu to remove for user %s: %s", user_id, error.message)
+        log.info("no organizer menu to remove for user %s: %s", pseudonym(user_id), error.message)
 
 
 async def show_organizer_menus(app: UrgentActionApp) -> None:

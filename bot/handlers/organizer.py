@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import logging
+import re
 from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -22,15 +23,16 @@ from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import queue_to_alerted
 from bot.db.offers import case_offers, preview_reach
 from bot.db.organizers import OrganizerRepository
-from bot.db.results import Day, funnel, timeline
+from bot.db.results import Day, Funnel, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
+from bot.logs import pseudonym
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
-from bot.views.cards import case_card
+from bot.views.cards import card_problems, case_card
 from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,18 @@ async def cases(update: Update, context: BotContext) -> None:
     lines = []
     button = services.renderer.button
     for case in shown:
-        numbers = await funnel(services.db, case.slug)
+        # Anyone may ask for the list, and sees only how many acted (as on the card): the
+        # whole funnel, a count over every subscriber, is for organizers.
+        numbers = (
+            await funnel(services.db, case.slug)
+            if organizer
+            else Funnel(
+                alerted=0,
+                opened=0,
+                acted=await services.actions.count_people(case.slug),
+                by_channel={},
+            )
+        )
         lines.append((case, numbers))
         if not organizer:
             rows.append(
@@ -174,7 +187,9 @@ async def publish(update: Update, context: BotContext) -> None:
     if case.status is CaseStatus.CLOSED:
         await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
         return
-    if missing := gaps(case):
+    # A card longer than a message would reach no one: its text is what to shorten.
+    too_long = bool(card_problems(case, services.renderer, services.clock()))
+    if missing := gaps(case) or (("text",) if too_long else ()):
         await query.answer(
             text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
         )
@@ -190,7 +205,7 @@ async def publish(update: Update, context: BotContext) -> None:
         user.id, "case_published", {"case": case.slug, "alerts": count}, now
     )
     services.wake_delivery()
-    log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
+    log.info("case %s published by %s: %d alerts queued", case.slug, pseudonym(user.id), count)
     await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 
@@ -431,6 +446,10 @@ async def results_chart(update: Update, context: BotContext) -> None:
     )
 
 
+# A Telegram user id: ASCII digits only (str.isdigit() takes "²", which int() refuses).
+_USER_ID = re.compile(r"[0-9]{1,15}")
+
+
 @guard(Right.ORGANIZER)
 async def organizers(update: Update, context: BotContext) -> None:
     """List organizers; /organizers add ID or /organizers remove ID changes the list (audited)."""
@@ -441,7 +460,7 @@ async def organizers(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     repository = OrganizerRepository(services.db)
     args = context.args or []
-    if len(args) == 2 and args[0] in ("add", "remove") and args[1].isdigit():
+    if len(args) == 2 and args[0] in ("add", "remove") and _USER_ID.fullmatch(args[1]):
         target = int(args[1])
         now = services.clock()
         if args[0] == "add":

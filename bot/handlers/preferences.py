@@ -268,13 +268,14 @@ async def choose(update: Update, context: BotContext) -> None:
         await _choose_country(context, update, subscriber, value, now)
         return
     if callback.verb == "tz" and value == "pick":
-        await query.answer()
-        # Reminders are private: only a person's own chat is asked for a place's name.
+        # Reminders are private: only a person's own chat is asked for a place's name. Waiting
+        # before answering, as for the country: the name may follow the tap at once.
         private = chat.type == TelegramChatType.PRIVATE
-        picker = zone_picker(context, language, typing=private)
-        await edit_text(query, picker.text, reply_markup=picker.markup)
         if private:
             _await_typed(context, now)
+        await query.answer()
+        picker = zone_picker(context, language, typing=private)
+        await edit_text(query, picker.text, reply_markup=picker.markup)
         return
     if callback.verb == "tzn":
         # One of the places a typed name matched: saved, and the time there said.
@@ -301,6 +302,9 @@ async def choose(update: Update, context: BotContext) -> None:
         await services.subscribers.set_countries(chat.id, None, now)
     else:
         chosen = set(subscriber.countries or ())
+        if value not in chosen and not is_country(value):
+            await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
+            return
         chosen ^= {value}
         await services.subscribers.set_countries(chat.id, sorted(chosen) or None, now)
     updated = await services.subscribers.get(chat.id)

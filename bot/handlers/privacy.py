@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.db.drafts import MAX_AGE, Draft
+from bot.db.organizers import OrganizerRepository
 from bot.domain.subscribers import Subscriber
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, subscriber_of, text
 from bot.handlers.rights import Right, guard
@@ -38,11 +39,15 @@ async def my_data(update: Update, context: BotContext) -> None:
     subscriber = await subscriber_of(update, context)
     # An organizer's unfinished broadcast or sheet is theirs, subscribed or not.
     drafts = await services.drafts.of_person(user.id, services.clock())
-    if subscriber is None and not drafts:
+    # An organizer's record of what they did, which outlives /forget (the network's audit).
+    work = await OrganizerRepository(services.db).of_organizer(user.id)
+    if subscriber is None and not drafts and not any(work.values()):
         await message.reply_text(text(context, language, "no_data.html"))
         return
     data = await _subscriber_data(context, subscriber) if subscriber is not None else {}
     data["drafts"] = [_draft_data(draft) for draft in drafts]
+    if any(work.values()):
+        data["organizer"] = work
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
     await message.reply_document(
         InputFile(body, filename="my-urgent-action-data.json"),
@@ -141,6 +146,8 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     # And whatever an unfinished flow held (a typed signature), with the person's entry.
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
+    # The pages as they were before the deletion leave the database's log on disk too.
+    await services.db.erase_deleted()
     await query.answer()
     await edit_text(
         query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)

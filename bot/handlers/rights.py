@@ -48,7 +48,11 @@ class Right(StrEnum):
 # group admin (GroupAnonymousBot), and a channel's post in its discussion group (Telegram).
 GROUP_ANONYMOUS_BOT = 1087968824
 TELEGRAM = 777000
-_STAND_INS = frozenset({GROUP_ANONYMOUS_BOT, TELEGRAM})
+# Channel_Bot: someone writing "as their own channel" in a group.
+CHANNEL_BOT = 136817688
+_STAND_INS = frozenset({GROUP_ANONYMOUS_BOT, TELEGRAM, CHANNEL_BOT})
+# The reason for a refusal that gets no answer at all: nobody is there to read it.
+_UNANSWERED = "unanswered"
 
 
 def sent_as_the_group(update: Update) -> bool:
@@ -98,6 +102,10 @@ async def missing(right: Right, update: Update, context: BotContext) -> str | No
         return "button_invalid" if right is not Right.ANYONE else None
     if right is Right.ANYONE:
         return None
+    if update.effective_user.id in _STAND_INS and not sent_as_the_group(update):
+        # A channel's post forwarded into its discussion group, or someone writing as their
+        # own channel: a chat, not a person, and Telegram knows no membership to ask about.
+        return _UNANSWERED
     if right is Right.ORGANIZER:
         if not await is_organizer(update, context):
             return "not_organizer"
@@ -119,6 +127,8 @@ async def refuse(update: Update, context: BotContext, reason: str = "not_organiz
     Anyone who is not an organizer gets what any unknown command or button gets (the help, or
     "this button no longer works"), so organizers' tools are not advertised.
     """
+    if reason == _UNANSWERED:
+        return
     language = await language_of(update, context)
     query = update.callback_query
     if query is not None:
@@ -170,12 +180,13 @@ def guard(right: Right) -> Callable[[HandlerCallback], HandlerCallback]:
             if reason is None:
                 await handler(update, context)
                 return
-            user, chat = update.effective_user, update.effective_chat
+            # What was refused and where, not who: Telegram ids are personal data, and the log
+            # outlives /forget.
+            chat = update.effective_chat
             log.info(
-                "refused %s from user %s in chat %s: needs %s",
+                "refused %s in a %s chat: needs %s",
                 _what(update),
-                user.id if user else None,
-                chat.id if chat else None,
+                chat.type if chat else "unknown",
                 right.value,
             )
             await refuse(update, context, reason)

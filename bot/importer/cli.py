@@ -11,9 +11,8 @@ from pathlib import Path
 
 from bot.casefile import case_file
 from bot.catalogue import SHEET_REGION, case_to_mapping, load_catalogue
-from bot.importer.build import Imported, import_sheet
-from bot.importer.extract import SheetError, read_sheet
-from bot.importer.listing import cases_listed
+from bot.importer import isolation
+from bot.importer.build import Imported
 from bot.importer.report import found_fields
 from bot.rendering import Renderer
 
@@ -48,26 +47,37 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
     renderer = Renderer()
     try:
-        text = read_sheet(args.file.read_bytes(), args.file.name)
+        data = args.file.read_bytes()
     except OSError as error:
         print(f"{args.file}: {error.strerror or error}", file=sys.stderr)
         return 2
-    except SheetError as error:
-        print(renderer.render(LANGUAGE, "import_failed.txt", reason=error.reason), file=sys.stderr)
-        return 2
-    if listed := cases_listed(text):
-        # A page listing several cases: each needs its own sheet, and nothing is written.
-        print(renderer.render(LANGUAGE, "import_listing.txt", listed=listed), file=sys.stderr)
-        return 1
     catalogue = load_catalogue(args.catalogue or args.out)
-    imported = import_sheet(
-        text,
+    # Read in a process of its own, with limits on time and memory (bot/importer/isolation.py).
+    job = isolation.Job(
+        data=data,
+        filename=args.file.name,
         deadline_label=deadline_labels(renderer),
         existing=catalogue.cases,
         dialled_from=args.dialled_from,
         today=date.today(),
         source=args.file.name,
     )
+    try:
+        outcome = isolation.run_blocking(job)
+    except isolation.ImportOverrunError:
+        outcome = isolation.Outcome(failed="overrun")
+    if outcome.failed is not None:
+        print(
+            renderer.render(LANGUAGE, "import_failed.txt", reason=outcome.failed), file=sys.stderr
+        )
+        return 2
+    if outcome.listed:
+        # A page listing several cases: each needs its own sheet, and nothing is written.
+        listed = list(outcome.listed)
+        print(renderer.render(LANGUAGE, "import_listing.txt", listed=listed), file=sys.stderr)
+        return 1
+    imported = outcome.imported
+    assert imported is not None
     paths = {case.slug: path for case, path in catalogue.cases_with_paths()}
     update = imported.update_of
     target = paths[update.slug] if update and update.slug in paths else None

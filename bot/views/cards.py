@@ -85,6 +85,38 @@ def case_card(
     return Screen(text, InlineKeyboardMarkup(rows))
 
 
+# Telegram's longest message.
+MESSAGE_CHARACTERS = 4096
+
+
+def card_problems(case: UrgentAction, renderer: Renderer, now: datetime) -> list[str]:
+    """What keeps the case's card from going out: in each language the bot speaks, the card
+    as subscribers would get it (in a private chat and in a group, with a six-figure count of
+    people who acted) must fit one Telegram message. Empty when it fits."""
+    problems = []
+    for language in renderer.languages:
+        longest = max(
+            len(
+                case_card(
+                    case,
+                    language=language,
+                    renderer=renderer,
+                    now=now,
+                    acted=999_999,
+                    bot_username="a" * 32,
+                    in_group=in_group,
+                ).text
+            )
+            for in_group in (False, True)
+        )
+        if longest > MESSAGE_CHARACTERS:
+            problems.append(
+                f"the card in {language} has {longest} characters; Telegram carries at most"
+                f" {MESSAGE_CHARACTERS}: shorten the summary, the people or the asks"
+            )
+    return problems
+
+
 def background_pages(text: str, size: int = PAGE_CHARACTERS) -> list[str]:
     """Split a long text into pages at paragraph (else sentence, else word) boundaries."""
     pages: list[str] = []

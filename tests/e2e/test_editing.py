@@ -130,3 +130,32 @@ async def test_an_organizer_edits_the_facts_and_adds_an_embassy_for_writers_in_f
     assert "targets[2].for_country[1]: 'FX' is not an ISO 3166 country code" in refused.text
     assert "text.en.facts: has " in refused.text
     assert "a letter's facts are at most 1000" in refused.text
+
+
+async def test_an_edit_that_would_outgrow_a_telegram_message_is_refused_and_start_still_works(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    olga_account = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    olga = Chatter(emulator, olga_account, olga_account.id)
+    original = (await case_file(olga)).decode()
+    before = await services_of(bot).cases.get(SLUG)
+    # A summary past its field's limit.
+    long_summary = original.replace('summary = """\n', 'summary = """\n' + "Long. " * 740, 1)
+    answer = await send_file(olga, f"{SLUG}.toml", long_summary.encode())
+    assert "not saved" in answer.text
+    assert "text.en.summary: has 4" in answer.text and "at most 1000" in answer.text
+    # Every field within its limit, but many people described at length: a card longer than
+    # one message.
+    people = "".join(
+        f'[[people]]\nname = "Person {n}"\ndescription = "'
+        + "a journalist held for her reporting, " * 12
+        + '"\n\n'
+        for n in range(10)
+    )
+    long_card = original.replace("[text.en]", people + "[text.en]", 1)
+    answer = await send_file(olga, f"{SLUG}.toml", long_card.encode())
+    assert "not saved" in answer.text
+    assert "the card in en has" in answer.text
+    assert await services_of(bot).cases.get(SLUG) == before
+    _, card = await person.say("/start", replies=2)
+    assert "went wrong" not in card.text

@@ -14,8 +14,7 @@ from bot.db.drafts import DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
-from bot.handlers import importing
-from bot.importer.extract import read_sheet
+from bot.importer import build, extract, isolation
 from tests.conftest import (
     HUMAN_PACE,
     ORGANIZER_ID,
@@ -121,6 +120,22 @@ async def test_a_sheet_pasted_in_parts_after_import_is_kept_as_a_draft(
     assert await services_of(bot).cases.get("eg-karim-adel") == stored
 
 
+async def test_parts_past_a_sheets_size_are_refused_and_not_kept(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    await olga.say("/import")
+    part = "A long story. " * 292  # 4088 characters: a message's worth
+    for n in range(1, 49):
+        (received,) = await olga.say(part)
+        assert f"Received {n} part" in received.text
+    (refused,) = await olga.say(part)
+    assert "too large for an Urgent Action sheet" in refused.text
+    services = services_of(bot)
+    (draft,) = await services.drafts.of_person(olga.id, services.clock())
+    assert len(draft.body["chunks"]) == 48
+
+
 async def test_a_pasted_follow_up_updates_its_case(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
@@ -145,6 +160,37 @@ async def test_a_pasted_follow_up_updates_its_case(
     assert updated.texts["en"].title == "Activist’s detention extended again"
     assert updated.deadline is not None
     assert updated.deadline.on.isoformat() == "2022-08-12"
+
+
+async def test_a_follow_up_that_changes_where_letters_go_shows_every_change_first(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "kazakhstan-mamay-update.txt").read_text(encoding="utf-8")
+    forged = sheet.replace("udp@udp-rk.kz", "udp@udp-rk-kz.example")
+    _, review = await olga.say(forged, replies=2)
+    assert "Where people’s letters go would change:" in review.text
+    assert "email: udp@udp-rk.kz → udp@udp-rk-kz.example" in review.text
+    services = services_of(bot)
+    _, (_, confirm) = await olga.press(review, "Preview & publish", replies=2)
+    await olga.press(confirm, "Publish now")
+    await edited(emulator, confirm, "Published.")
+    log = await OrganizerRepository(services.db).log()
+    (detail,) = [detail for _, _, action, detail in log if action == "case_imported"]
+    (email,) = [c for c in detail["contacts_changed"] if c["field"] == "emails"]
+    assert (email["before"], email["after"]) == ("udp@udp-rk.kz", "udp@udp-rk-kz.example")
+
+
+async def test_a_genuine_follow_up_shows_only_what_it_changes_in_where_letters_go(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    olga = organizer(emulator)
+    sheet = (SHEETS / "kazakhstan-mamay-update.txt").read_text(encoding="utf-8")
+    _, review = await olga.say(sheet, replies=2)
+    assert "An update to" in review.text
+    # The follow-up sheet lists no embassy: the copy to it would go, and the review says so.
+    assert "His Excellency Akylbek Kamaldinov: removed (ottawa@mfa.kz;" in review.text
+    assert "email:" not in review.text
 
 
 async def test_a_follow_up_asking_for_no_further_action_closes_its_case(
@@ -284,24 +330,66 @@ async def test_a_sheet_whose_slug_another_case_holds_never_overwrites_it(
     assert imported.people[0].name == "Ana Ruiz"
 
 
-async def test_a_pdf_is_read_beside_the_event_loop(
+async def test_a_sheet_is_read_once_in_a_process_of_its_own(
     bot: UrgentActionApp, emulator: TelegramEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    loops: list[bool] = []
+    """The importer never runs in the bot's process (where a crafted sheet froze every chat),
+    and a sheet is read once: the decision uses what the review showed."""
 
-    def reading(data: bytes, filename: str = "") -> str:
-        try:
-            asyncio.get_running_loop()
-            loops.append(True)
-        except RuntimeError:  # no loop runs in this thread: the bot goes on answering
-            loops.append(False)
-        return read_sheet(data, filename)
+    def not_here(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the importer ran in the bot's own process")
 
-    monkeypatch.setattr(importing, "read_sheet", reading)
+    monkeypatch.setattr(build, "import_sheet", not_here)
+    monkeypatch.setattr(extract, "read_sheet", not_here)
+    runs: list[isolation.Job] = []
+    child = isolation.run
+
+    async def counted(job: isolation.Job, limits: isolation.Limits | None = None) -> object:
+        runs.append(job)
+        return await child(job, limits)
+
+    monkeypatch.setattr(isolation, "run", counted)
     olga = organizer(emulator)
-    card, _ = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
+    card, review = await send_sheet(olga, "mexico-ruiz.pdf", mime_type="application/pdf")
     assert "Ana Ruiz" in card.text
-    assert loops == [False]
+    await olga.press(review, "Keep as draft")
+    await edited(emulator, review, "Kept as a draft")
+    assert len(runs) == 1
+    stored = await services_of(bot).cases.get("mx-ana-ruiz")
+    assert stored is not None and stored.people[0].name == "Ana Ruiz"
+
+
+async def test_while_a_sheet_is_read_everyone_else_is_answered_and_an_overrun_is_said(
+    bot: UrgentActionApp,
+    emulator: TelegramEmulator,
+    person: Chatter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sheet that takes long to read (here a child that sleeps, standing for the crafted
+    sheets that froze the bot) keeps no one else waiting, and past its limit the organizer is
+    told why nothing came."""
+    release = asyncio.Event()
+    child = isolation.run
+
+    async def slow(job: isolation.Job, limits: isolation.Limits | None = None) -> object:
+        await release.wait()
+        return await child(job, isolation.Limits(seconds=0.001))
+
+    monkeypatch.setattr(isolation, "run", slow)
+    olga = organizer(emulator)
+    await person.say("/start", replies=2)
+    mark = emulator.last_id(olga.chat_id)
+    await emulator.send_document(olga.id, "sheet.txt", (SHEETS / "egypt-adel.txt").read_bytes())
+    try:
+        (help_,) = await person.say("/help")
+        assert "/start" in help_.text
+        # The sheet is still being read: nothing has come to the organizer yet.
+        assert [m for m in emulator.bot_messages(olga.chat_id) if m.message_id > mark] == []
+    finally:
+        release.set()
+    (answer,) = await emulator.replies(olga.chat_id, after=mark)
+    assert "took too long or needed too much memory" in answer.text
+    assert await services_of(bot).drafts.of_person(olga.id, services_of(bot).clock()) == []
 
 
 async def test_a_cut_off_sheet_is_kept_as_a_draft_that_cannot_be_published_until_complete(
@@ -382,10 +470,14 @@ async def test_a_sheet_whose_card_outgrows_a_message_is_kept_as_a_draft_only(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
     olga = organizer(emulator)
+    # As many asks as a case may have (10), each within its limit, and the card still outgrows
+    # a message.
     asks = "".join(
         f"• ensure that the {i}th detained protester is given access to a lawyer of their own"
-        " choosing, to their family and to any medical care they need while they are held;\n"
-        for i in range(30)
+        " choosing, to their family and to any medical care they need while they are held;"
+        + " and that every one of them is protected from torture and other ill-treatment," * 4
+        + "\n"
+        for i in range(10)
     )
     sheet = (
         "TUNISIA\nPROTESTERS DETAINED\n\nActivist Leila Mansour was detained on 3 May 2024.\n\n"

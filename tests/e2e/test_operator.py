@@ -61,7 +61,7 @@ async def test_an_error_page_that_echoes_the_url_is_one_line_without_the_token(
             "BOT_TOKEN": TOKEN,
             "BOT_API_URL": emulator.api_url,
             "BOT_DB_PATH": str(tmp_path / "b.sqlite3"),
-            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
+            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1-0123456789abcdefghij",
         }
     )
     assert emulator.stats.errors[502] >= 1  # the page was served, and echoed the token
@@ -82,7 +82,7 @@ async def test_an_update_that_cannot_be_read_is_one_log_line_without_personal_da
             "BOT_API_URL": emulator.api_url,
             "BOT_DB_PATH": str(tmp_path / "b.sqlite3"),
             "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
-            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
+            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1-0123456789abcdefghij",
             "BOT_WEBHOOK_LISTEN": "127.0.0.1",
             "BOT_WEBHOOK_PORT": str(port),
         }
@@ -92,7 +92,7 @@ async def test_an_update_that_cannot_be_read_is_one_log_line_without_personal_da
         await until_listening(port)
         person = emulator.create_person("Anastasia", last_name="Quibblesworth")
         update = await emulator.send_unreadable(person.id, "my address is 12 Elm Street")
-        headers = {"X-Telegram-Bot-Api-Secret-Token": "the-webhook-secret_1"}
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "the-webhook-secret_1-0123456789abcdefghij"}
         async with aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{port}/telegram"
             async with http.post(url, json=update, headers=headers) as response:

@@ -46,7 +46,7 @@ def environment(
         "BOT_API_URL": emulator.api_url,
         **database_env(database),
         "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
-        "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
+        "BOT_WEBHOOK_SECRET": "the-webhook-secret_1-0123456789abcdefghij",
         "BOT_WEBHOOK_LISTEN": "127.0.0.1",
         "BOT_WEBHOOK_PORT": str(free_port()),
         "BOT_SEND_RATE": "25",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -15,6 +16,8 @@ from bot import eventloop
 from bot.config import Secret
 from bot.emulator import TelegramEmulator
 from tests.conftest import ROOT, TOKEN, database_env
+
+SECRET = "the-webhook-secret_1-0123456789abcdefghij"
 
 
 def free_port() -> int:
@@ -57,6 +60,23 @@ async def until_listening(port: int, timeout: float = 20.0) -> None:
         await writer.wait_closed()
         return
     raise TimeoutError("the webhook server did not start listening in time")
+
+
+async def status_of(port: int, body: bytes, secret: str | None, length: int = 0) -> int:
+    """The status of a webhook POST, read as soon as the server answers (the body may not
+    have been sent whole: a refused request is answered on its headers)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = (
+        "POST /telegram HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length or len(body)}\r\n"
+    )
+    if secret is not None:
+        head += f"X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"
+    writer.write(head.encode() + b"\r\n" + body)
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), 10)
+    writer.close()
+    return int(status.split()[1])
 
 
 async def test_sigterm_stops_the_bot_cleanly_and_the_token_never_reaches_the_log(
@@ -102,7 +122,7 @@ async def test_webhook_mode_refuses_requests_without_the_secret(
             "BOT_API_URL": emulator.api_url,
             **database_env(database),
             "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
-            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1",
+            "BOT_WEBHOOK_SECRET": SECRET,
             "BOT_WEBHOOK_LISTEN": "127.0.0.1",
             "BOT_WEBHOOK_PORT": str(port),
         }
@@ -110,20 +130,23 @@ async def test_webhook_mode_refuses_requests_without_the_secret(
     try:
         await until(lambda: emulator.bot.webhook_url is not None)
         assert emulator.bot.webhook_url == "https://bot.example.org/telegram"
-        assert emulator.bot.webhook_secret == "the-webhook-secret_1"
+        assert emulator.bot.webhook_secret == SECRET
         await until_listening(port)
         person = emulator.create_person("Anna")
         await emulator.send_text(person.id, "/start")  # opens the chat for replies
         update = emulator.updates[-1]
         url = f"http://127.0.0.1:{port}/telegram"
+        body = json.dumps(update).encode()
+        assert await status_of(port, body, None) == 403
+        assert await status_of(port, body, "guess") == 403
+        near = "the-webhook-secret_1-0123456789abcdefghiX"
+        assert await status_of(port, body, near) == 403
+        assert emulator.bot_messages(person.id) == []
+        # A 64 MiB body without the secret is refused on its headers: the server answers
+        # before the body is sent (it used to read all of it first).
+        assert await status_of(port, b"{", "guess", length=64 * 1024 * 1024) == 403
         async with aiohttp.ClientSession() as http:
-            async with http.post(url, json=update) as response:
-                assert response.status == 403
-            wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
-            async with http.post(url, json=update, headers=wrong) as response:
-                assert response.status == 403
-            assert emulator.bot_messages(person.id) == []
-            right = {"X-Telegram-Bot-Api-Secret-Token": "the-webhook-secret_1"}
+            right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
             async with http.post(url, json=update, headers=right) as response:
                 assert response.status == 200
         await emulator.replies(person.id, after=0, count=2, timeout=20)
@@ -134,4 +157,42 @@ async def test_webhook_mode_refuses_requests_without_the_secret(
             process.kill()
             await process.wait()
     assert process.returncode == 0
-    assert "the-webhook-secret_1" not in stderr.decode()
+    log = stderr.decode()
+    assert SECRET not in log
+    # The operator sees that requests were refused, without who sent them or what.
+    refused = [line for line in log.splitlines() if "webhook: refused" in line]
+    assert refused and "WARNING" in refused[0]
+    assert "guess" not in log and "127.0.0.1" not in " ".join(refused)
+
+
+async def test_webhook_mode_without_a_secret_makes_a_long_one_and_never_logs_it(
+    emulator: TelegramEmulator, database: Path | Secret
+) -> None:
+    port = free_port()
+    process = await start_bot(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": emulator.api_url,
+            **database_env(database),
+            "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "BOT_WEBHOOK_PORT": str(port),
+        }
+    )
+    try:
+        await until(lambda: emulator.bot.webhook_url is not None)
+        await until_listening(port)
+        secret = emulator.bot.webhook_secret
+        assert secret is not None and len(secret) >= 32
+        update = json.dumps({"update_id": 1}).encode()
+        assert await status_of(port, update, secret[:-1] + "!") == 403
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "a random one was generated" in log
+    assert secret not in log

@@ -11,6 +11,7 @@ import pytest
 from bot.context import UrgentActionApp
 from bot.domain.subscribers import SubscriberStatus
 from bot.emulator import CallbackAnswer, RecordedMessage, TelegramEmulator
+from bot.logs import pseudonym
 from tests.conftest import Chatter, services_of
 from tests.e2e.test_journey import open_card, write_appeal
 
@@ -141,7 +142,8 @@ async def test_a_person_who_blocked_the_bot_mid_flow_is_marked_inactive_without_
         for r in caplog.records
         if r.name == "bot.handlers.errors" and r.levelno == logging.INFO
     ]
-    assert f"chat {person.chat_id}" in line
+    assert str(person.chat_id) not in line  # a keyed hash stands for the chat in the log
+    assert f"chat {pseudonym(person.chat_id)}" in line
     assert "blocked" in line
 
 

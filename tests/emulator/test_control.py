@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -187,7 +188,8 @@ async def test_mistakes_are_answered_with_a_reason(control: Control) -> None:
     anna = await control.post("/people", {"first_name": "Anna"})
     empty = await control.post("/send", {"user_id": anna["id"], "text": " "}, 400)
     assert "empty" in empty["error"]
-    async with control.http.post(f"{control.root}/send", data=b"[") as response:
+    json_type = {"Content-Type": "application/json"}
+    async with control.http.post(f"{control.root}/send", data=b"[", headers=json_type) as response:
         assert response.status == 400
 
 
@@ -208,3 +210,34 @@ async def test_a_gateway_page_echoes_the_path_and_an_unreadable_update_lacks_a_c
     assert emu.updates[-1] == update
     with pytest.raises(TypeError):
         Update.de_json(update, None)
+
+
+async def test_a_web_page_elsewhere_can_neither_drive_nor_read_the_demo(
+    http: aiohttp.ClientSession, control: Control, emu: TelegramEmulator
+) -> None:
+    """What a hostile page in the same browser could send: a "simple" cross-site POST
+    (text/plain, or a form), and after DNS rebinding any request under its own host name."""
+    anna = await control.post("/people", {"first_name": "Anna"})
+    send = {"user_id": anna["id"], "text": "/organizers add 31337"}
+    port = emu.api_url.rsplit(":", 1)[1]
+    hostile = [
+        {"Content-Type": "text/plain", "Origin": "https://evil.example"},
+        {"Content-Type": "text/plain"},
+        {"Content-Type": "application/json", "Origin": "https://evil.example"},
+        {"Content-Type": "application/json", "Host": f"rebind.evil.example:{port}"},
+    ]
+    for headers in hostile:
+        async with http.post(
+            f"{control.root}/send", data=json.dumps(send), headers=headers
+        ) as response:
+            assert response.status in (400, 403), headers
+    assert emu.updates == []
+    rebound = {"Host": f"rebind.evil.example:{port}"}
+    async with http.get(f"{control.root}/chats", headers=rebound) as response:
+        assert response.status == 403
+    # The demo's own page: same origin, JSON.
+    own = {"Origin": f"http://127.0.0.1:{port}"}
+    async with http.post(f"{control.root}/send", json=send, headers=own) as response:
+        assert response.status == 200
+    async with http.get(f"{control.root}/chats", headers={"Host": f"localhost:{port}"}) as got:
+        assert got.status == 200
