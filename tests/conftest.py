@@ -8,10 +8,11 @@ The database is a SQLite file, or, when BOT_TEST_DATABASE_URL names a PostgreSQL
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -117,6 +118,43 @@ async def emulator(limits: EmulatorLimits) -> AsyncIterator[TelegramEmulator]:
     await emu.start()
     yield emu
     await emu.stop()
+
+
+class _Apologies(logging.Handler):
+    """Collects what the error handler logs each time the bot apologises to someone."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.failures.append(f"{record.getMessage()}: {record.exc_info and record.exc_info[1]!r}")
+
+
+@pytest.fixture(autouse=True)
+def nothing_refused_nobody_apologised(request: pytest.FixtureRequest) -> Iterator[None]:
+    """An end-to-end test fails when the emulator refused one of the bot's calls (an error
+    answer the test did not inject) or the bot apologised to someone, so that a reply a test
+    waits for is never the bot's apology. A test that means it says so with the markers
+    `refusals_expected` / `apology_expected`."""
+    if "emulator" not in request.fixturenames or "emulator" in request.path.parts:
+        yield
+        return
+    emulator: TelegramEmulator = request.getfixturevalue("emulator")
+    apologies = _Apologies()
+    errors_logger = logging.getLogger("bot.handlers.errors")
+    errors_logger.addHandler(apologies)
+    try:
+        yield
+    finally:
+        errors_logger.removeHandler(apologies)
+    # When a bot stops, PTB confirms the last update with one more getUpdates while its long
+    # poll is still open, and Telegram answers that with a 409: part of every stop.
+    refusals = [r for r in emulator.stats.refusals if not r.startswith("getUpdates: 409")]
+    if request.node.get_closest_marker("refusals_expected") is None:
+        assert not refusals, f"Telegram refused the bot: {refusals}"
+    if request.node.get_closest_marker("apology_expected") is None:
+        assert not apologies.failures, f"the bot apologised: {apologies.failures}"
 
 
 @pytest.fixture
