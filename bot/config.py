@@ -69,6 +69,8 @@ class Settings:
     reminder_check: timedelta = timedelta(seconds=60)
     # How often the offer sweep looks for people whose next case is due (bot.db.offers).
     offer_check: timedelta = timedelta(minutes=10)
+    # How long a message sent (or given up) stays in the outbox before the daily purge.
+    outbox_keep: timedelta = timedelta(days=30)
 
     @property
     def database(self) -> Path | Secret:
@@ -166,6 +168,7 @@ class Settings:
             reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),
             offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
+            outbox_keep=timedelta(days=_float(env, "BOT_OUTBOX_KEEP_DAYS", 30, 1, 3650)),
         )
 
 

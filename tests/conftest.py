@@ -192,6 +192,14 @@ async def bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentAc
         yield app
 
 
+async def run_job(app: UrgentActionApp, name: str) -> None:
+    """Run the bot's scheduled job `name` now, as its schedule would: a sweep on the test's
+    word instead of a wait for its interval."""
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name(name)
+    await job.run(app)
+
+
 def services_of(app: UrgentActionApp) -> Services:
     """The running bot's services."""
     services = app.bot_data.services
