@@ -53,7 +53,7 @@ async def test_the_bot_purges_what_it_sent_once_the_time_kept_is_over(
     assert services.settings.outbox_keep == timedelta(days=30)
     assert bot.job_queue is not None
     (job,) = bot.job_queue.get_jobs_by_name(retention.JOB_NAME)
-    assert job.job.trigger.interval == timedelta(days=1)  # type: ignore[attr-defined]
+    assert job.job.trigger.interval == timedelta(days=1)
     db = services.db
     await queue(db, [Recipient(1), Recipient(2)], now=clock())
     repository = OutboxRepository(db)
