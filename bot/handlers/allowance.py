@@ -16,7 +16,6 @@ from typing import Protocol
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import sweeps
 from bot.context import BotContext, Services, UrgentActionApp
 from bot.db.alerts import Audience
 from bot.db.offers import (
@@ -381,7 +380,8 @@ def schedule_sweeps(app: UrgentActionApp) -> None:
     assert app.job_queue is not None
     services = app.bot_data.services
     assert services is not None
-    sweeps.every(app, sweep, services.settings.offer_check, JOB_NAME)
+    interval = services.settings.offer_check.total_seconds()
+    app.job_queue.run_repeating(sweep, interval=interval, first=0.0, name=JOB_NAME)
 
 
 HANDLERS = [
