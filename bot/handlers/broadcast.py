@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType as TelegramChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
@@ -461,12 +462,13 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     if not known:
         await chat.send_message(text(context, language, "not_subscribed.html"))
         return
+    group = chat.type != TelegramChatType.PRIVATE
     undo = InlineKeyboardButton(
-        services.renderer.button(language, "undo_stop"), callback_data=encode("sub")
+        services.renderer.button(language, "undo_stop_group" if group else "undo_stop"),
+        callback_data=encode("sub"),
     )
-    await send(
-        chat, Screen(text(context, language, "stopped.html"), InlineKeyboardMarkup([[undo]]))
-    )
+    body = text(context, language, "stopped.html", group=group)
+    await send(chat, Screen(body, InlineKeyboardMarkup([[undo]])))
 
 
 HANDLERS = [
