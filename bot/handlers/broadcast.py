@@ -392,6 +392,9 @@ async def _progress(context: BotContext) -> None:
     if done:
         job.schedule_removal()
         await repository.finish(broadcast_id, services.clock())
+        # Read again: a cancel that landed after the first read has the last word, or the
+        # report would say "finished" above its cancelled rows.
+        broadcast = await repository.get(broadcast_id) or broadcast
     await _show(context, broadcast, progress, done)
     if done:
         await leases.end(lease)
