@@ -8,8 +8,6 @@ import asyncio
 import sqlite3
 from collections.abc import Sequence
 
-import pytest
-
 from bot.db.connection import Database
 from bot.delivery.messages import Kind, Result
 from bot.emulator import TelegramEmulator
@@ -17,7 +15,6 @@ from tests.delivery.conftest import queue, subscribe
 from tests.delivery.test_engine import chats_with, sending
 
 
-@pytest.mark.refusals_expected  # sends beyond the limits are refused with 429
 async def test_failed_writes_keep_their_send_slots_and_every_row_is_recorded_after(
     db: Database, emulator: TelegramEmulator
 ) -> None:

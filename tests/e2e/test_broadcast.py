@@ -23,7 +23,6 @@ from bot.delivery.messages import OutboundMessage, Status
 from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType, SubscriberStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
-from bot.handlers import broadcast as broadcast_handlers
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
 
 SLUG = "kz-zhanbolat-mamay"
@@ -33,13 +32,6 @@ FINISHED = "— finished"
 CANCELLED = "— cancelled"
 NO_BUTTON = "This button no longer works. Send /start to see the open cases."
 NO_DRAFT = "This broadcast draft is gone. Send /broadcast to start again."
-
-
-@pytest.fixture(autouse=True)
-def quick_status_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Status messages refreshed every second, not every three: a report is final sooner, and
-    a second keeps the edits within a chat's limits."""
-    monkeypatch.setattr(broadcast_handlers, "PROGRESS_EVERY", 1.0)
 
 
 def organizer(emulator: TelegramEmulator) -> Chatter:

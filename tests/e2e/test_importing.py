@@ -121,7 +121,6 @@ async def test_a_sheet_pasted_in_parts_after_import_is_kept_as_a_draft(
     assert await services_of(bot).cases.get("eg-karim-adel") == stored
 
 
-@pytest.mark.refusals_expected  # edits outpace a chat's limit: Telegram answers 429, retried
 async def test_a_pasted_follow_up_updates_its_case(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:

@@ -142,7 +142,6 @@ async def settle(app: UrgentActionApp) -> None:
     raise TimeoutError("the delivery engine did not send what was due")
 
 
-@pytest.mark.refusals_expected  # edits outpace a chat's limit: Telegram answers 429, retried
 async def test_one_a_week_gets_one_of_three_cases_now_and_the_next_a_week_later(
     bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
 ) -> None:
@@ -191,7 +190,6 @@ async def test_an_urgent_case_reaches_everyone_whose_filters_accept_it_whatever_
     assert alerts(chen) == []  # it is not about the countries Chen follows
 
 
-@pytest.mark.refusals_expected  # edits outpace a chat's limit: Telegram answers 429, retried
 async def test_the_weekly_digest_lists_the_open_cases_that_fit_with_a_button_each(
     bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
 ) -> None:
@@ -364,7 +362,6 @@ def _current(person: Chatter, message: RecordedMessage) -> RecordedMessage:
     return found
 
 
-@pytest.mark.refusals_expected  # edits outpace a chat's limit: Telegram answers 429, retried
 async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choice(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
@@ -478,7 +475,6 @@ async def test_start_shows_again_only_the_open_cases_that_fit_the_persons_themes
     assert alerts(anna) == ["Second case", "Second case"]
 
 
-@pytest.mark.refusals_expected  # edits outpace a chat's limit: Telegram answers 429, retried
 async def test_start_and_the_sweep_agree_on_countries_and_channels(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
