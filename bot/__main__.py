@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         return _check()
     if args.command == "demo":
-        from bot.demo import serve_demo  # noqa: PLC0415
+        from bot.demo import PortBusyError, serve_demo  # noqa: PLC0415
         from bot.logs import configure_logging  # noqa: PLC0415
 
         configure_logging([], level=logging.WARNING)
@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return eventloop.run(serve_demo(args.port, not args.no_rehearsal, args.time_lapse))
         except UnusableDatabaseError as error:
             return _failed(error)
+        except PortBusyError as error:
+            print(f"demo: {error}", file=sys.stderr)
+            return 2
     try:
         settings = Settings.from_env()
     except ConfigError as error:

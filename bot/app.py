@@ -30,6 +30,7 @@ from bot.handlers import (
     organizer,
     register_handlers,
     reminders,
+    retention,
 )
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates
@@ -87,6 +88,7 @@ def build_application(
         reminders.schedule_sweeps(app)
         allowance.schedule_sweeps(app)
         flows.schedule_sweeps(app)
+        retention.schedule_purges(app)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services

@@ -26,7 +26,7 @@ _DATES = frozenset({"issued", "date"})
 _PROSE = frozenset({"summary", "facts", "background"})
 _TOP = (
     "slug", "reference", "country", "country_code", "status", "outcome", "issued", "timezone",
-    "source_url",
+    "source_url", "themes", "urgent",
 )  # fmt: skip
 
 

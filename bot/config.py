@@ -78,6 +78,8 @@ class Settings:
     offer_check: timedelta = timedelta(minutes=10)
     # The languages offered (BOT_LANGUAGES), complete or not; None: those whose catalogue is.
     languages: tuple[str, ...] | None = None
+    # How long a message sent (or given up) stays in the outbox before the daily purge.
+    outbox_keep: timedelta = timedelta(days=30)
 
     @property
     def database(self) -> Path | Secret:
@@ -194,6 +196,7 @@ class Settings:
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),
             offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
             languages=_languages(env, "BOT_LANGUAGES"),
+            outbox_keep=timedelta(days=_float(env, "BOT_OUTBOX_KEEP_DAYS", 30, 1, 3650)),
         )
 
 

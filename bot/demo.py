@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import errno
 import logging
 import signal
 import tempfile
@@ -31,7 +32,10 @@ from bot.db.startup import open_database
 from bot.domain.cases import UrgentAction
 from bot.domain.deadlines import countdown
 from bot.emulator import TelegramEmulator
-from bot.rendering import TEMPLATES_DIR
+from bot.rendering import ROOT, TEMPLATES_DIR
+
+# The shipped cases, found beside the package whatever folder the demo is started from.
+SHIPPED_ACTIONS = ROOT / "actions"
 
 log = logging.getLogger(__name__)
 
@@ -127,16 +131,25 @@ class _PageState:
         }
 
 
+class PortBusyError(Exception):
+    """Another program listens on the port the demo's web chat asked for."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(f"port {port} is busy: try another one, such as --port {port + 1}")
+        self.port = port
+
+
 @asynccontextmanager
 async def demo(
     *,
     port: int = 8080,
     rehearsal: bool = True,
     time_lapse: float | None = None,
-    actions_dir: Path = Path("actions"),
+    actions_dir: Path = SHIPPED_ACTIONS,
     data_dir: Path | None = None,
 ) -> AsyncIterator[Demo]:
-    """Start the emulator with the web chat, and the bot against it, on a fresh database."""
+    """Start the emulator with the web chat, and the bot against it, on a fresh database;
+    PortBusyError if the web chat's port is taken."""
     with contextlib.ExitStack() as stack:
         folder = data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         real: Clock = lambda: datetime.now(UTC)  # noqa: E731
@@ -144,7 +157,13 @@ async def demo(
         emulator = TelegramEmulator()
         emulator.create_bot(DEMO_TOKEN, "UrgentActionBot")
         state = _PageState(clock, time_lapse)
-        url = await emulator.start(port=port, extra_routes=_page_routes(state))
+        try:
+            url = await emulator.start(port=port, extra_routes=_page_routes(state))
+        except OSError as error:
+            await emulator.stop()
+            if error.errno == errno.EADDRINUSE:
+                raise PortBusyError(port) from error
+            raise
         try:
             settings = Settings(
                 token=Secret(DEMO_TOKEN),

@@ -8,10 +8,11 @@ The database is a SQLite file, or, when BOT_TEST_DATABASE_URL names a PostgreSQL
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -119,6 +120,52 @@ async def emulator(limits: EmulatorLimits) -> AsyncIterator[TelegramEmulator]:
     await emu.stop()
 
 
+class _Apologies(logging.Handler):
+    """Collects what the error handler logs each time the bot apologises to someone."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.failures.append(f"{record.getMessage()}: {record.exc_info and record.exc_info[1]!r}")
+
+
+@pytest.fixture(autouse=True)
+def nothing_refused_nobody_apologised(request: pytest.FixtureRequest) -> Iterator[None]:
+    """An end-to-end test fails when the emulator refused one of the bot's calls (an error
+    answer the test did not inject) or the bot apologised to someone, so that a reply a test
+    waits for is never the bot's apology. A test that means it says so with the markers
+    `refusals_expected` / `apology_expected`."""
+    if "emulator" not in request.fixturenames or "emulator" in request.path.parts:
+        yield
+        return
+    emulator: TelegramEmulator = request.getfixturevalue("emulator")
+    apologies = _Apologies()
+    errors_logger = logging.getLogger("bot.handlers.errors")
+    errors_logger.addHandler(apologies)
+    try:
+        yield
+    finally:
+        errors_logger.removeHandler(apologies)
+    # Three answers are part of the bot's normal course, not refusals: when a bot stops, PTB
+    # confirms the last update with one more getUpdates while its long poll is still open
+    # (409); an edit that changes nothing, which the bot takes as done (a status message
+    # whose numbers have not moved); and a 429, which says "later", not "no": the bot waits
+    # and sends again (tests of the limits count 429s themselves).
+    refusals = [
+        r
+        for r in emulator.stats.refusals
+        if not r.startswith("getUpdates: 409")
+        and "message is not modified" not in r
+        and ": 429 " not in r
+    ]
+    if request.node.get_closest_marker("refusals_expected") is None:
+        assert not refusals, f"Telegram refused the bot: {refusals}"
+    if request.node.get_closest_marker("apology_expected") is None:
+        assert not apologies.failures, f"the bot apologised: {apologies.failures}"
+
+
 @pytest.fixture
 def clock() -> MovableClock:
     """The bot's clock: 20 May 2022, 09:00 UTC, 23 days before the seed case's deadline."""
@@ -152,6 +199,14 @@ async def bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentAc
     """The real bot, polling the emulator."""
     async with running_bot(settings, clock) as app:
         yield app
+
+
+async def run_job(app: UrgentActionApp, name: str) -> None:
+    """Run the bot's scheduled job `name` now, as its schedule would: a sweep on the test's
+    word instead of a wait for its interval."""
+    assert app.job_queue is not None
+    (job,) = app.job_queue.get_jobs_by_name(name)
+    await job.run(app)
 
 
 def services_of(app: UrgentActionApp) -> Services:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
 
 from bot.casefile import case_file
 from bot.catalogue import case_from_mapping, case_to_mapping, load_case
+from bot.domain.cases import CaseStatus
 from tests.test_catalogue import EXAMPLE, SEED
 
 
@@ -57,3 +60,57 @@ def test_facts_and_embassies_per_country_are_written_as_an_organizer_would() -> 
     assert 'for_country = "CA"' in shipped  # one country: a string, as in the shipped file
     assert shipped.index('summary = """') < shipped.index('facts = """')
     assert shipped.index('facts = """') < shipped.index('background = """')
+
+
+def _unset_fields(value: object, seen: dict[type, set[str]]) -> None:
+    """Note, per dataclass, the fields that hold something other than their default."""
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _unset_fields(item, seen)
+    elif isinstance(value, tuple):
+        for item in value:
+            _unset_fields(item, seen)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        held = seen.setdefault(type(value), set())
+        for spec in dataclasses.fields(value):
+            current = getattr(value, spec.name)
+            if spec.default is not dataclasses.MISSING:
+                default: object = spec.default
+            elif spec.default_factory is not dataclasses.MISSING:
+                default = spec.default_factory()
+            else:
+                default = dataclasses.MISSING
+            if current != default:
+                held.add(spec.name)
+            _unset_fields(current, seen)
+
+
+def test_every_field_a_case_holds_survives_its_file_written_and_read_again() -> None:
+    example = load_case(EXAMPLE)
+    person = dataclasses.replace(
+        example.people[0], names={"en": "Kari Example", "ru": "Кари Экзампл"}
+    )
+    minister = dataclasses.replace(
+        example.targets[0],
+        salutations={"en": "Dear Minister", "ru": "Уважаемый министр"},
+        titles={"en": "Minister of Justice", "ru": "Министр юстиции"},
+    )
+    case = dataclasses.replace(
+        example,
+        people=(person,),
+        targets=(minister, *example.targets[1:]),
+        status=CaseStatus.CLOSED,
+        outcome="released",
+        themes=("prisoners-of-conscience", "torture"),
+        urgent=True,
+    )
+    seen: dict[type, set[str]] = {}
+    _unset_fields(case, seen)
+    # The case above sets every field of every part of a case, so none can be lost unseen.
+    for kind, held in seen.items():
+        assert held == {spec.name for spec in dataclasses.fields(kind)}, kind.__name__
+
+    written = case_file(case_to_mapping(case))
+    assert "urgent = true" in written
+    assert 'themes = ["prisoners-of-conscience", "torture"]' in written
+    assert case_from_mapping(tomllib.loads(written)) == case

@@ -151,3 +151,22 @@ async def test_a_failing_migration_rolls_back_and_leaves_the_database_as_it_was(
         row = await cursor.fetchone()
     assert row is not None and row[0] == number - 1
     await db.close()
+
+
+async def columns(db: Database, table: str) -> set[str]:
+    async with db.read() as conn:
+        if conn.dialect is Dialect.POSTGRESQL:
+            cursor = await conn.execute(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = ?",
+                (table,),
+            )
+        else:
+            cursor = await conn.execute(f"SELECT name FROM pragma_table_info('{table}')")
+        return {row[0] for row in await cursor.fetchall()}
+
+
+async def test_cases_keep_no_progress_columns_of_the_old_way_of_alerting(db: Database) -> None:
+    held = await columns(db, "cases")
+    assert {"slug", "status"} <= held
+    assert not held & {"alerts_after", "alerts_done_at"}

@@ -71,15 +71,6 @@ class ActionRepository:
             rows = await cursor.fetchall()
         return [(row[0], datetime.fromisoformat(row[1])) for row in rows]
 
-    async def actors(self, case_slug: str) -> set[str]:
-        """The actor keys of everyone who acted on the case."""
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT DISTINCT actor FROM actions WHERE case_slug = ?", (case_slug,)
-            )
-            rows = await cursor.fetchall()
-        return {str(row[0]) for row in rows}
-
     async def record_open(self, case_slug: str, actor: str, now: datetime) -> None:
         """Note that this person opened the case's appeal (once)."""
         async with self._db.transaction() as conn:

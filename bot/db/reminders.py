@@ -169,11 +169,6 @@ class ReminderRepository:
         self._db = db
         self.default_timezone = default_timezone
 
-    async def reschedule(self, case: UrgentAction, now: datetime) -> int:
-        """The case's key dates or plan changed: plan its pending reminders anew."""
-        async with self._db.transaction() as conn:
-            return await replan(conn, case, now, self.default_timezone)
-
     async def replan_person(
         self, subscriber_id: int, cases: Iterable[UrgentAction], now: datetime
     ) -> int:
@@ -196,16 +191,6 @@ class ReminderRepository:
                 "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = ?"
                 " WHERE case_slug = ? AND status = 'pending'",
                 (timestamp(now), note, case_slug),
-            )
-            return cursor.rowcount
-
-    async def cancel_subscriber(self, subscriber_id: int, now: datetime, note: str) -> int:
-        """Cancel every pending reminder of one subscriber (they used /stop)."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE reminders SET status = 'cancelled', settled_at = ?, note = ?"
-                " WHERE subscriber_id = ? AND status = 'pending'",
-                (timestamp(now), note, subscriber_id),
             )
             return cursor.rowcount
 

@@ -133,11 +133,6 @@ class KeyDate:
         local = datetime.combine(self.on, self.time or time(23, 59), tzinfo=tz)
         return local.astimezone(UTC)
 
-    def label_in(self, language: str, fallback: str) -> str:
-        """The label in `language`, else in `fallback`, else any."""
-        found = self.label.get(language) or self.label.get(fallback)
-        return found or next(iter(self.label.values()))
-
 
 @dataclass(frozen=True)
 class CaseText:
@@ -243,11 +238,6 @@ class UrgentAction:
             return "they"
         pronoun = self.people[0].pronoun if self.people else None
         return pronoun if pronoun in ("he", "she") else None
-
-    @property
-    def person_names(self) -> str:
-        """The names of the people at risk, joined for a sentence."""
-        return self.names_in(self.original_language)
 
     def names_in(self, language: str) -> str:
         """The names of the people at risk in `language`, joined for a sentence as the language

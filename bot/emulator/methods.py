@@ -89,10 +89,6 @@ _MISSING = {
     "photo": "there is no photo in the request",
     "callback_query_id": errors.QUERY_TOO_OLD,
 }
-# The sends that count against the flood limits of the chat and of the whole bot.
-SENDING_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
-# Edits count against the chat's limit only.
-EDITING_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 
 
 @dataclass(frozen=True)

@@ -234,13 +234,18 @@ class TelegramEmulator(SimulatedPeople):
         self.stats.requests[method.name if method else name] += 1
         if method is None:
             return self._error(ApiError(404, errors.NOT_FOUND))
+        injected = False
         try:
             params = await self._params(request)
             if self._faults:
+                injected = True
                 await self._inject(method.name, params)
+                injected = False
             result = await self.api.call(bot, method, params)
         except ApiError as error:
             log.debug("%s answered %s: %s", method.name, error.code, error.description)
+            if not injected:
+                self.stats.refusals.append(f"{method.name}: {error.code} {error.description}")
             return self._error(error)
         except _GatewayPageError as page:
             self.stats.errors[page.status] += 1

@@ -245,6 +245,8 @@ class Stats:
     too_many_by_scope: Counter[str] = field(default_factory=Counter)  # 429s: chat/group/bot/...
     errors: Counter[int] = field(default_factory=Counter)  # answers with ok=false, per status
     faults_injected: int = 0
+    # The calls the service itself refused (not an injected fault): "method: code description".
+    refusals: list[str] = field(default_factory=list)
 
     def reset(self) -> None:
         """Start every counter again from zero (between phases of a benchmark)."""
@@ -270,4 +272,5 @@ class Stats:
             "too_many_by_scope": dict(self.too_many_by_scope),
             "errors": {str(code): count for code, count in self.errors.items()},
             "faults_injected": self.faults_injected,
+            "refusals": list(self.refusals),
         }

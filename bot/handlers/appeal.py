@@ -59,6 +59,8 @@ MAX_SIGNATURE = 80
 # What separates initials from the city: the comma (or semicolon) of whichever keyboard typed
 # it: Latin ",", Arabic "،" and "؛", Chinese "，" and "；", Japanese "、".
 SIGNATURE_COMMA = re.compile("[,;\u060c\u061b\uff0c\uff1b\u3001]")
+# "I've sent it" under a letter written by someone who had not said where they live.
+NO_COUNTRY = "-"
 # Room for the letter's heading lines in one message; a longer letter goes as a file only.
 MAX_LETTER_IN_MESSAGE = 3300
 # Control characters, C1 included (U+0085 is a line break to some clients), are dropped from
@@ -484,7 +486,14 @@ async def _show_letter(update: Update, context: BotContext, draft: Draft, langua
         await chat.send_message(text(context, language, "appeal_expired.html"))
         return
     markup = _letter_buttons(
-        context, case, draft.channel, language, letter_language, letter_languages, draft.key
+        context,
+        case,
+        draft.channel,
+        language,
+        letter_language,
+        letter_languages,
+        draft.key,
+        subscriber.home_country,
     )
     reading = _for_reading(context, case, appeal, language, letter_languages, seed)
     if reading is not None:
@@ -530,15 +539,13 @@ def _letter_buttons(
     shown: str,
     languages: tuple[str, ...],
     key: str,
+    writer_country: str | None,
 ) -> InlineKeyboardMarkup:
     button = context.services.renderer.button
-    rows = [
-        [
-            InlineKeyboardButton(
-                button(language, "sent_it"), callback_data=encode("sent", case.slug, channel)
-            )
-        ]
-    ]
+    # The button names the country the letter was written from: the embassy it copied, if
+    # any, is the one recorded, whatever the person says about where they live later.
+    sent_it = encode("snt", case.slug, channel, writer_country or NO_COUNTRY)
+    rows = [[InlineKeyboardButton(button(language, "sent_it"), callback_data=sent_it)]]
     others = [
         InlineKeyboardButton(
             button(language, "letter_in", code=code),
@@ -661,8 +668,11 @@ async def sent(update: Update, context: BotContext) -> None:
     before = await services.actions.done(case.slug, subscriber.actor)
     now = services.clock()
     recorded = False
-    # The officials this person's letters went to: their country's embassy, not every one.
-    for index, target in case.targets_for(subscriber.home_country):
+    # The officials the letter under the button went to: the embassy of the country it was
+    # written from. A button from before letters named it says no country: no embassy copy
+    # is counted that the letter may not have had.
+    written_from = callback.arg(2) if callback.verb == "snt" else NO_COUNTRY
+    for index, target in case.targets_for(None if written_from == NO_COUNTRY else written_from):
         if target.reaches_by(channel):
             recorded |= await services.actions.record(
                 case.slug, subscriber.actor, channel, index, now
@@ -710,6 +720,7 @@ HANDLERS = [
     CallbackQueryHandler(remember_signature, pattern=pattern("rem")),
     CallbackQueryHandler(skip_personal, pattern=pattern("pl")),
     CallbackQueryHandler(letter_language, pattern=pattern("lt")),
+    CallbackQueryHandler(sent, pattern=pattern("snt")),
     CallbackQueryHandler(sent, pattern=pattern("sent")),
 ]
 # Registered after every command handler, so commands are never taken for a signature.

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType as TelegramChatType
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
@@ -398,6 +399,9 @@ async def _progress(context: BotContext) -> None:
     if done:
         job.schedule_removal()
         await repository.finish(broadcast_id, services.clock())
+        # Read again: a cancel that landed after the first read has the last word, or the
+        # report would say "finished" above its cancelled rows.
+        broadcast = await repository.get(broadcast_id) or broadcast
     await _show(context, broadcast, progress, done)
     if done:
         await leases.end(lease)
@@ -468,12 +472,13 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     if not known:
         await chat.send_message(text(context, language, "not_subscribed.html"))
         return
+    group = chat.type != TelegramChatType.PRIVATE
     undo = InlineKeyboardButton(
-        services.renderer.button(language, "undo_stop"), callback_data=encode("sub")
+        services.renderer.button(language, "undo_stop_group" if group else "undo_stop"),
+        callback_data=encode("sub"),
     )
-    await send(
-        chat, Screen(text(context, language, "stopped.html"), InlineKeyboardMarkup([[undo]]))
-    )
+    body = text(context, language, "stopped.html", group=group)
+    await send(chat, Screen(body, InlineKeyboardMarkup([[undo]])))
 
 
 HANDLERS = [

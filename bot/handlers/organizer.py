@@ -26,6 +26,7 @@ from bot.db.organizers import OrganizerRepository
 from bot.db.results import Day, Funnel, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.publishing import why_it_reaches_nobody
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
@@ -44,6 +45,16 @@ SHOWN_DAYS = 14
 @guard(Right.ANYONE)
 async def cases(update: Update, context: BotContext) -> None:
     """The case list: status and counts, with what an organizer can do next."""
+    await _case_list(update, context)
+
+
+@guard(Right.ORGANIZER)
+async def results_command(update: Update, context: BotContext) -> None:
+    """/results: the organizers' case list, where each case has its 📊 Results button."""
+    await _case_list(update, context)
+
+
+async def _case_list(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -63,6 +74,12 @@ async def cases(update: Update, context: BotContext) -> None:
     lines = []
     button = services.renderer.button
     for case in shown:
+        names = case.names_in(language)
+
+        def named(label: str, names: str = names) -> str:
+            # Each button names its case: rows of identical buttons invite the wrong tap.
+            return button(language, "for_case", label=label, case=names)
+
         # Anyone may ask for the list, and sees only how many acted (as on the card): the
         # whole funnel, a count over every subscriber, is for organizers.
         numbers = (
@@ -89,25 +106,25 @@ async def cases(update: Update, context: BotContext) -> None:
         if case.status is CaseStatus.DRAFT:
             actions.append(
                 InlineKeyboardButton(
-                    button(language, "org_publish"), callback_data=encode("op", case.slug)
+                    named(button(language, "org_publish")), callback_data=encode("op", case.slug)
                 )
             )
         if case.status is CaseStatus.ACTIVE:
             actions.append(
                 InlineKeyboardButton(
-                    button(language, "org_close"),
+                    named(button(language, "org_close")),
                     callback_data=encode("ocl", case.slug, "choose", "ask"),
                 )
             )
         if case.status is not CaseStatus.CLOSED:
             actions.append(
                 InlineKeyboardButton(
-                    button(language, "org_edit"), callback_data=encode("oed", case.slug)
+                    named(button(language, "org_edit")), callback_data=encode("oed", case.slug)
                 )
             )
         actions.append(
             InlineKeyboardButton(
-                button(language, "org_results"), callback_data=encode("ors", case.slug)
+                named(button(language, "org_results")), callback_data=encode("ors", case.slug)
             )
         )
         rows.append(actions)
@@ -172,6 +189,7 @@ async def reach_preview(context: BotContext, language: str, case: UrgentAction) 
         people=reach.people,
         groups=reach.groups,
         estimate=not reach.exact,
+        nobody=why_it_reaches_nobody(case, services.clock()),
     )
 
 
@@ -187,6 +205,11 @@ async def publish(update: Update, context: BotContext) -> None:
     if case.status is CaseStatus.CLOSED:
         await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
         return
+    # An old "Publish now" under a preview, tapped once the case is out. (A follow-up sheet
+    # published from the importer keeps its case's status and comes here too: it is offered.)
+    if case.status is CaseStatus.ACTIVE and (query.data or "").startswith("opc:"):
+        await query.answer(text(context, language, "already_published.txt"), show_alert=True)
+        return
     # A card longer than a message would reach no one: its text is what to shorten.
     too_long = bool(card_problems(case, services.renderer, services.clock()))
     if missing := gaps(case) or (("text",) if too_long else ()):
@@ -196,6 +219,7 @@ async def publish(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     now = services.clock()
+    nobody = why_it_reaches_nobody(case, now)
     active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
     await services.cases.save(active, now)
     # Offered within each person's allowance: those on "every case" get it now, the rest at
@@ -206,7 +230,10 @@ async def publish(update: Update, context: BotContext) -> None:
     )
     services.wake_delivery()
     log.info("case %s published by %s: %d alerts queued", case.slug, pseudonym(user.id), count)
-    await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
+    await edit_text(
+        query,
+        text(context, language, "org_published.html", case=case, count=count, nobody=nobody),
+    )
 
 
 async def finish_publishing(app: UrgentActionApp) -> None:
@@ -515,6 +542,7 @@ async def tapped_case(update: Update, context: BotContext) -> UrgentAction | Non
 
 HANDLERS = [
     CommandHandler("cases", cases),
+    CommandHandler("results", results_command),
     CommandHandler("organizers", organizers),
     CallbackQueryHandler(preview, pattern=pattern("op")),
     CallbackQueryHandler(publish, pattern=pattern("opc")),

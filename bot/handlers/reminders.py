@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot import sweeps
 from bot.context import BotContext, UrgentActionApp
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -35,8 +36,7 @@ def schedule_sweeps(app: UrgentActionApp) -> None:
     assert app.job_queue is not None
     services = app.bot_data.services
     assert services is not None
-    interval = services.settings.reminder_check.total_seconds()
-    app.job_queue.run_repeating(sweep, interval=interval, first=0.0, name=JOB_NAME)
+    sweeps.every(app, sweep, services.settings.reminder_check, JOB_NAME)
 
 
 async def sweep(context: BotContext) -> None:

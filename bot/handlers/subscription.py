@@ -100,11 +100,16 @@ async def stop(update: Update, context: BotContext) -> None:
     if not known:
         await message.reply_text(text(context, language, "not_subscribed.html"))
         return
+    group = chat.type != TelegramChatType.PRIVATE
     undo = InlineKeyboardButton(
-        services.renderer.button(language, "undo_stop"), callback_data=encode("sub")
+        services.renderer.button(language, "undo_stop_group" if group else "undo_stop"),
+        callback_data=encode("sub"),
     )
     await send(
-        chat, Screen(text(context, language, "stopped.html"), InlineKeyboardMarkup([[undo]]))
+        chat,
+        Screen(
+            text(context, language, "stopped.html", group=group), InlineKeyboardMarkup([[undo]])
+        ),
     )
 
 

@@ -37,7 +37,9 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ck": (SLUG, CHANNEL, APPEAL_KEY),  # the same letter by another channel
     "ac": (SLUG,),  # "I've acted": the checklist
     "rec": (SLUG, CHANNEL, r"\d{1,2}"),  # record an appeal to target n by channel
-    "sent": (SLUG, CHANNEL),  # record the appeal just written, to all its officials
+    "snt": (SLUG, CHANNEL, r"[A-Z]{2}|-"),  # record the appeal just written, to its officials
+    # (the writer's country when it was written, "-" for none: which embassy it copied)
+    "sent": (SLUG, CHANNEL),  # the same, from before letters named the country
     "nn": (SLUG,),  # not now
     "sub": (),  # subscribe again (undo /stop)
     "lang": (LANGUAGE,),  # preferred language

@@ -11,7 +11,7 @@ import pytest
 from bot.context import UrgentActionApp
 from bot.emulator import TelegramEmulator
 
-BURST = 240  # people sending /start within a moment: 480 replies, 16 s of the bot's budget
+BURST = 120  # people sending /start within a moment: 240 replies, 8 s of the bot's budget
 
 
 async def test_a_burst_of_starts_is_answered_in_full_within_the_limits(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from bot.context import UrgentActionApp
 from bot.emulator import RecordedMessage, TelegramEmulator
@@ -159,3 +160,38 @@ async def test_an_edit_that_would_outgrow_a_telegram_message_is_refused_and_star
     assert await services_of(bot).cases.get(SLUG) == before
     _, card = await person.say("/start", replies=2)
     assert "went wrong" not in card.text
+
+
+async def test_a_case_file_sent_back_unchanged_keeps_every_field_the_case_holds(
+    bot: UrgentActionApp, emulator: TelegramEmulator
+) -> None:
+    services = services_of(bot)
+    shipped = await services.cases.get(SLUG)
+    assert shipped is not None
+    # Every field a case can hold, urgency and themes included, set in the database.
+    marked = replace(
+        shipped,
+        themes=("prisoners-of-conscience", "freedom-of-expression"),
+        urgent=True,
+        source_url="https://example.org/ua-41-22",
+        reminder_offsets=(timedelta(days=3), timedelta(0)),
+    )
+    await services.cases.save(marked, services.clock())
+    olga_account = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    olga = Chatter(emulator, olga_account, olga_account.id)
+    original = await case_file(olga)
+    assert b"urgent = true" in original
+    assert b'themes = ["prisoners-of-conscience", "freedom-of-expression"]' in original
+
+    same = await send_file(olga, f"{SLUG}.toml", original)
+    assert "nothing to save" in same.text
+    assert await services.cases.get(SLUG) == marked
+    # A deadline moved by hand changes the deadline only.
+    moved = original.replace(b"date = 2022-06-12", b"date = 2022-07-12")
+    answer = await send_file(olga, f"{SLUG}.toml", moved)
+    assert "saved" in answer.text
+    kept = await services.cases.get(SLUG)
+    assert kept is not None
+    assert kept.urgent
+    assert kept.themes == marked.themes
+    assert replace(kept, key_dates=marked.key_dates) == marked

@@ -19,11 +19,21 @@ from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.offers import Choice, ChoiceRepository
 from bot.db.outbox import OutboxRepository
+from bot.delivery.messages import Status
 from bot.domain.allowance import Allowance
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.emulator import RecordedMessage, TelegramEmulator
+from bot.handlers import allowance as allowance_handlers
+from bot.handlers import reminders as reminders_handlers
 from bot.handlers.allowance import labels
-from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
+from tests.conftest import (
+    ORGANIZER_ID,
+    Chatter,
+    MovableClock,
+    run_job,
+    running_bot,
+    services_of,
+)
 from tests.reminders.test_plan import SEED
 
 TITLES = {"kz-first": "First case", "kz-second": "Second case", "kz-third": "Third case"}
@@ -115,9 +125,21 @@ async def choose(person: Chatter, *labels: str) -> RecordedMessage:
     return screen
 
 
-async def settle(emulator: TelegramEmulator) -> None:
-    """Let several sweeps run and the delivery engine drain what they queued."""
-    await asyncio.sleep(2.0)
+async def settle(app: UrgentActionApp) -> None:
+    """Run the offer and reminder sweeps (twice: what one sweep leaves due, the next takes),
+    and let the delivery engine send all they queued that is due now."""
+    services = services_of(app)
+    outbox = OutboxRepository(services.db)
+    for _ in range(2):
+        await run_job(app, allowance_handlers.JOB_NAME)
+        await run_job(app, reminders_handlers.JOB_NAME)
+    for _ in range(400):
+        services.wake_delivery()
+        due = await outbox.next_due()
+        if Status.SENDING not in await outbox.counts() and (due is None or due > services.clock()):
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the delivery engine did not send what was due")
 
 
 async def test_one_a_week_gets_one_of_three_cases_now_and_the_next_a_week_later(
@@ -132,17 +154,17 @@ async def test_one_a_week_gets_one_of_three_cases_now_and_the_next_a_week_later(
                   case_named("kz-third"))  # fmt: skip
     await emulator.wait_for(lambda: len(alerts(boris)) == 3, timeout=10)
     await emulator.wait_for(lambda: len(alerts(anna)) == 1, timeout=10)
-    await settle(emulator)
+    await settle(bot)
     assert len(alerts(anna)) == 1  # the other two wait for her next slot
     first = alerts(anna)[0]
 
     clock.advance(timedelta(days=6))
-    await settle(emulator)
+    await settle(bot)
     assert len(alerts(anna)) == 1  # six days on: not yet
 
     clock.advance(timedelta(days=1))
     await emulator.wait_for(lambda: len(alerts(anna)) == 2, timeout=10)
-    await settle(emulator)
+    await settle(bot)
     assert len(alerts(anna)) == 2
     assert alerts(anna)[1] != first
     assert len(alerts(boris)) == 3  # nobody gets a case twice
@@ -164,7 +186,7 @@ async def test_an_urgent_case_reaches_everyone_whose_filters_accept_it_whatever_
     await publish(bot, emulator, case_named("kz-second", urgent=True))
     # Her week's case is spent, and the urgent one still comes.
     await emulator.wait_for(lambda: alerts(anna) == ["First case", "Second case"], timeout=10)
-    await settle(emulator)
+    await settle(bot)
     assert alerts(chen) == []  # it is not about the countries Chen follows
 
 
@@ -202,7 +224,7 @@ async def test_the_weekly_digest_lists_the_open_cases_that_fit_with_a_button_eac
     assert alerts(dana) == ["First case"]  # the digest instead of single cases
 
     clock.advance(timedelta(days=3))
-    await settle(emulator)
+    await settle(bot)
     assert len(digests()) == 1
     clock.advance(timedelta(days=4))
     await emulator.wait_for(lambda: len(digests()) == 2, timeout=10)
@@ -260,7 +282,7 @@ async def test_organizers_set_the_networks_default_allowance(
     # Those who have not chosen now get two a month: one of two cases now.
     await publish(bot, emulator, case_named("kz-first"), case_named("kz-second"))
     await emulator.wait_for(lambda: len(alerts(anna)) == 1, timeout=10)
-    await settle(emulator)
+    await settle(bot)
     assert len(alerts(anna)) == 1
 
 
@@ -323,11 +345,11 @@ async def test_one_reminder_a_day_across_cases(
         ]
 
     await emulator.wait_for(lambda: len(reminded()) == 1, timeout=10)
-    await settle(emulator)
+    await settle(bot)
     assert len(reminded()) == 1
     # The other waits a day, and by then its deadline has passed: it is dropped, not sent.
     clock.advance(timedelta(days=1))
-    await settle(emulator)
+    await settle(bot)
     assert len(reminded()) == 1
 
 
@@ -366,7 +388,7 @@ async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choic
         case_named("kz-third"),  # about nothing in particular: reaches every theme
     )
     await emulator.wait_for(lambda: len(alerts(anna)) == 2, timeout=10)
-    await settle(emulator)
+    await settle(bot)
     assert sorted(alerts(anna)) == ["Second case", "Third case"]
 
     (ask,) = await anna.say("/forget")
@@ -404,7 +426,7 @@ async def test_a_case_offered_in_the_persons_night_arrives_in_their_morning(
     # 09:00 UTC is 02:00 in Los Angeles.
     await services.subscribers.set_timezone(fay.chat_id, "America/Los_Angeles", clock())
     await publish(bot, emulator, case_named("kz-first"))
-    await settle(emulator)
+    await settle(bot)
     assert alerts(fay) == []
     # It waits in the outbox for 08:00 there.
     morning = datetime(2022, 5, 20, 15, 0, tzinfo=UTC)
@@ -449,7 +471,7 @@ async def test_start_shows_again_only_the_open_cases_that_fit_the_persons_themes
     # Asked again, the bot shows the open case that fits her, and only that one.
     _, card = await anna.say("/start", replies=2)
     assert "Second case" in card.text
-    await settle(emulator)
+    await settle(bot)
     assert alerts(anna) == ["Second case", "Second case"]
 
 
@@ -472,7 +494,7 @@ async def test_start_and_the_sweep_agree_on_countries_and_channels(
     # Asked again, /start shows what the sweep offered her, nothing it did not.
     _, card = await anna.say("/start", replies=2)
     assert "Third case" in card.text
-    await settle(emulator)
+    await settle(bot)
     assert alerts(anna) == ["Third case", "Third case"]
 
 

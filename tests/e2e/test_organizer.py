@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from bot.context import UrgentActionApp
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
@@ -87,6 +89,7 @@ async def _added(bot: UrgentActionApp) -> list[int]:
     return await OrganizerRepository(services_of(bot).db).added()
 
 
+@pytest.mark.refusals_expected  # deleteMyCommands for a chat never seen: 400
 async def test_organizers_add_and_remove_organizers_in_the_audit_log(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 from datetime import UTC, datetime, time, timedelta
@@ -14,7 +13,8 @@ from bot.context import UrgentActionApp
 from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import Subscriber
 from bot.emulator import RecordedMessage, TelegramEmulator
-from tests.conftest import Chatter, MovableClock, services_of
+from bot.handlers import reminders as reminders_handlers
+from tests.conftest import Chatter, MovableClock, run_job, services_of
 from tests.reminders.test_plan import SEED
 
 REMINDER = "last day to help Zhanbolat Mamay"
@@ -68,11 +68,13 @@ async def test_each_reminder_arrives_exactly_once_across_a_restart(
     )
     empty = tmp_path / "actions"
     empty.mkdir()
-    settings = dataclasses.replace(
-        settings, actions_dir=empty, reminder_check=timedelta(seconds=0.5)
-    )
+    # The sweep runs at each start, and then when the test says (an hour is never waited).
+    settings = dataclasses.replace(settings, actions_dir=empty, reminder_check=timedelta(hours=1))
     anna = emulator.create_person("Anna")
     person = Chatter(emulator, anna, anna.id)
+
+    def reminded() -> list[RecordedMessage]:
+        return [m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]
 
     first_run = build_application(settings, clock=clock)
     async with running(first_run, poll_timeout=timedelta(seconds=1)):
@@ -85,23 +87,29 @@ async def test_each_reminder_arrives_exactly_once_across_a_restart(
             datetime(2022, 5, 20, 9, 0, 42, tzinfo=UTC),
             datetime(2022, 5, 20, 9, 0, 52, tzinfo=UTC),
         ]
+        await run_job(first_run, reminders_handlers.JOB_NAME)
+        assert not reminded()  # nothing is due yet
     # The bot is down when the first reminder falls due.
-    first_due = pending[0].due
-    await asyncio.sleep((first_due - clock()).total_seconds() + 1.0)
-    assert not [m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]
+    clock.advance(pending[0].due - clock() + timedelta(seconds=1))
 
     second_run = build_application(settings, clock=clock)
     async with running(second_run, poll_timeout=timedelta(seconds=1)):
-        # What fell due while the bot was down comes at start; the next one on time.
-        await emulator.wait_for(
-            lambda: len([m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]) == 2,
-            timeout=(pending[1].due - clock()).total_seconds() + 10,
-        )
-        # A few more sweeps: nothing more comes.
-        await asyncio.sleep(2.0)
-    reminders = [m for m in emulator.bot_messages(anna.id) if REMINDER in m.text]
+        delivery = services_of(second_run).delivery
+        assert delivery is not None
+        # What fell due while the bot was down comes at start; the next one on time, not before.
+        await emulator.wait_for(lambda: len(reminded()) == 1)
+        await run_job(second_run, reminders_handlers.JOB_NAME)
+        await delivery.wait_drained(timeout=5)
+        assert len(reminded()) == 1
+        clock.advance(pending[1].due - clock() + timedelta(seconds=1))
+        await run_job(second_run, reminders_handlers.JOB_NAME)
+        await emulator.wait_for(lambda: len(reminded()) == 2)
+        # More sweeps: nothing more comes.
+        for _ in range(3):
+            await run_job(second_run, reminders_handlers.JOB_NAME)
+        await delivery.wait_drained(timeout=5)
+    reminders = reminded()
     assert len(reminders) == 2
-    assert reminders[1].date - reminders[0].date >= 5
     labels = [button["text"] for button in reminders[0].buttons]
     assert "✍️ Write the appeal" in labels
     assert "✅ I've acted" in labels

@@ -73,7 +73,7 @@ async def test_taps_on_the_email_file_are_answered_once_each_without_an_error(
     # "I've sent it" twice at once, then buttons of other messages forged on the file: the
     # checklist's record button and a background page edit the message they are tapped on.
     mark = emulator.last_id(person.chat_id)
-    replies = await twice(emulator, person, draft, f"sent:{SLUG}:email")
+    replies = await twice(emulator, person, draft, f"snt:{SLUG}:email:-")
     # Each tap shows the checklist; the first also thanks.
     await emulator.replies(person.chat_id, after=mark, count=3)
     assert sorted(a.text or "" for a in replies if a is not None) == [
@@ -100,6 +100,7 @@ async def test_taps_on_the_email_file_are_answered_once_each_without_an_error(
     assert errors(caplog) == []
 
 
+@pytest.mark.refusals_expected  # she blocked the bot: Telegram answers 403
 async def test_a_person_who_blocked_the_bot_mid_flow_is_marked_inactive_without_an_error(
     bot: UrgentActionApp,
     emulator: TelegramEmulator,
@@ -147,6 +148,7 @@ async def test_a_person_who_blocked_the_bot_mid_flow_is_marked_inactive_without_
     assert "blocked" in line
 
 
+@pytest.mark.apology_expected  # the handler fails on purpose
 async def test_a_tap_whose_handler_fails_after_answering_is_not_answered_again(
     bot: UrgentActionApp,
     emulator: TelegramEmulator,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 from bot.context import UrgentActionApp
+from bot.domain.cases import Channel
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import Chatter, services_of
-from tests.e2e.test_journey import edited_text, eml, open_card, write_appeal
+from tests.e2e.test_journey import edited_text, eml, live_in, open_card, write_appeal
 
 SLUG = "kz-zhanbolat-mamay"
 
@@ -150,3 +151,32 @@ async def test_someone_who_has_not_said_where_they_live_copies_no_embassy_and_is
     assert "A copy for the embassy: tell the bot where you live (/settings)" in letter.caption
     assert "“embassy of Kazakhstan in your country”" in letter.caption
     assert len(letter.caption) <= 1024
+
+
+async def test_a_stale_sent_button_records_only_the_officials_its_letter_went_to(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    card = await open_card(person)
+    personal = await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
+    _, (_, draft) = await person.press(personal, "Skip", replies=2)
+    assert eml(draft)["Cc"] is None  # written before she said where she lives: no embassy
+    # She says she lives in Canada, then taps "I've sent it" under the letter written before.
+    await live_in(person, "Canada")
+    answer, (checklist, _) = await person.press(draft, "I've sent it", replies=2)
+    assert answer == "Recorded. Thank you!"
+    assert "President of Kazakhstan: email sent" in checklist.text
+    assert "Ambassador (copy): email sent" not in checklist.text
+    services = services_of(bot)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    assert await services.actions.done(SLUG, subscriber.actor) == {(Channel.EMAIL, 0)}
+
+    # A letter written from Canada copies the embassy, and its button records both.
+    again = await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
+    _, (_, copied) = await person.press(again, "Skip", replies=2)
+    assert eml(copied)["Cc"] == "ottawa@mfa.kz"
+    await person.press(copied, "I've sent it", replies=1)
+    assert await services.actions.done(SLUG, subscriber.actor) == {
+        (Channel.EMAIL, 0),
+        (Channel.EMAIL, 1),
+    }
