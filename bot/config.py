@@ -69,6 +69,11 @@ class Settings:
     reminder_check: timedelta = timedelta(seconds=60)
     # How often the offer sweep looks for people whose next case is due (bot.db.offers).
     offer_check: timedelta = timedelta(minutes=10)
+    # The organizers' console (bot/console/): its public https address, or None when it is off.
+    console_url: str | None = None
+    # Where the bot's own web server listens for it when no other server carries it.
+    console_listen: str = "127.0.0.1"
+    console_port: int = 8090
 
     @property
     def database(self) -> Path | Secret:
@@ -133,6 +138,9 @@ class Settings:
                     "BOT_WEBHOOK_SECRET is invalid: use 1-256 characters of A-Z a-z 0-9 _ -."
                 )
             webhook_secret = Secret(raw_secret)
+        console_url = env.get("BOT_CONSOLE_URL", "").strip().rstrip("/") or None
+        if console_url is not None and not re.match(r"^https://[^\s/]+", console_url):
+            raise ConfigError("BOT_CONSOLE_URL is invalid: Telegram opens https:// Mini Apps.")
         db_path = Path(env.get("BOT_DB_PATH", "data/bot.sqlite3"))
         database_url: Secret | None = None
         raw_url = env.get("BOT_DATABASE_URL", "").strip()
@@ -166,6 +174,9 @@ class Settings:
             reminder_grace=timedelta(hours=_float(env, "BOT_REMINDER_GRACE_HOURS", 12, 0, 720)),
             reminder_check=timedelta(seconds=_float(env, "BOT_REMINDER_CHECK", 60, 0.1, 3600)),
             offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
+            console_url=console_url,
+            console_listen=env.get("BOT_CONSOLE_LISTEN", "127.0.0.1").strip() or "127.0.0.1",
+            console_port=_int(env, "BOT_CONSOLE_PORT", 8090, 1, 65535),
         )
 
 

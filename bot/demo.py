@@ -25,7 +25,8 @@ from bot.app import build_application, running
 from bot.catalogue import load_catalogue
 from bot.clock import Clock
 from bot.config import Secret, Settings
-from bot.context import UrgentActionApp
+from bot.console.web import mount
+from bot.context import Services, UrgentActionApp
 from bot.db.cases import CaseRepository
 from bot.db.startup import open_database
 from bot.domain.cases import UrgentAction
@@ -40,6 +41,8 @@ DEMO_TOKEN = "100200300:DEMO-token-local-emulator-only"  # noqa: S105
 DEMO_ORGANIZER = 900001
 # In rehearsal, the deadline of each case lies this far ahead.
 REHEARSAL_DAYS_AHEAD = 10
+# Where the organizers' console is served, beside the emulator and the web chat.
+CONSOLE_PATH = "/console"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,11 @@ class _PageState:
     clock: Clock
     time_lapse: float | None
     rehearsals: tuple[Rehearsal, ...] = ()
+    bot: UrgentActionApp | None = None  # the bot, once built: the console reads its services
+
+    def services(self) -> Services | None:
+        """The running bot's services, for the console (None until it has started)."""
+        return self.bot.bot_data.services if self.bot is not None else None
 
     def as_json(self) -> dict[str, object]:
         """The answer to /_demo/info, with the bot's clock read now."""
@@ -154,10 +162,15 @@ async def demo(
                 actions_dir=actions_dir,
                 # A demo day may pass in seconds (--time-lapse): look for due reminders often.
                 reminder_check=timedelta(seconds=1),
+                # The organizers' console, beside the emulator on its own server (port 0: the
+                # bot serves none of its own); Olga opens it from her chat's menu button.
+                console_url=f"{url}{CONSOLE_PATH}",
+                console_port=0,
             )
             state.rehearsals = await _seed(settings, rehearsal, clock())
             _people(emulator)
             app = build_application(settings, clock=clock)
+            state.bot = app
             async with running(app, poll_timeout=timedelta(seconds=10)):
                 yield Demo(url, emulator, app, state.rehearsals)
         finally:
@@ -208,6 +221,7 @@ def _page_routes(state: _PageState) -> Callable[[web.Application], None]:
     def add(app: web.Application) -> None:
         app.router.add_get("/", index)
         app.router.add_get("/_demo/info", info)
+        mount(app, CONSOLE_PATH, state.services)
 
     return add
 

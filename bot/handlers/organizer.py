@@ -444,8 +444,15 @@ async def organizers(update: Update, context: BotContext) -> None:
         now = services.clock()
         if args[0] == "add":
             changed = await repository.add(target, user.id, now)
-            if changed and await services.subscribers.get(target) is not None:
-                await menus.show_organizer_menu(context.bot, services.renderer, target)
+            added = await services.subscribers.get(target)
+            if changed and added is not None:
+                await menus.show_organizer_menu(
+                    context.bot,
+                    services.renderer,
+                    target,
+                    console_url=services.settings.console_url,
+                    language=added.language,
+                )
         elif target in services.settings.organizers:
             await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
             return
