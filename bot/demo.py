@@ -202,8 +202,11 @@ def _people(emulator: TelegramEmulator) -> None:
     """The cast the demo starts with: volunteers in four languages, and an organizer."""
     emulator.create_person("Anna", language_code="en")
     emulator.create_person("Айгуль", language_code="ru")
-    # The organizer's id is the one in BOT_ORGANIZERS.
-    emulator.create_person("Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER)
+    # The organizer's id is the one in BOT_ORGANIZERS. She has written to the bot before (her
+    # chat exists), so the bot gives it the console's menu button as it starts.
+    emulator.create_person(
+        "Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER, started=True
+    )
     # Readers of two of Amnesty's other working languages, one of them right to left.
     emulator.create_person("Camille", language_code="fr")
     emulator.create_person("ليلى", language_code="ar")

@@ -137,7 +137,9 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 def _secured(response: web.StreamResponse, site: ConsoleSite) -> web.StreamResponse:
     response.headers["Content-Security-Policy"] = site.content_security_policy()
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms, and the
+    # same-origin check would refuse them. Other sites get no address at all.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -16,9 +16,10 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden
 
+from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.organizers import OrganizerRepository
-from bot.rendering import Renderer
+from bot.rendering import FALLBACK_LANGUAGE, Renderer
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +89,22 @@ async def show_organizer_menus(app: UrgentActionApp) -> None:
                 console_url=services.settings.console_url,
                 language=subscriber.language,
             )
+        elif services.settings.console_url is not None:
+            # The console's button is tried all the same: an organizer who wrote to the bot
+            # without subscribing (or the demo's Olga) finds it at once.
+            await show_console_button(app.bot, services.renderer, user_id, services.settings)
+
+
+async def show_console_button(
+    bot: Bot, renderer: Renderer, user_id: int, settings: Settings
+) -> None:
+    """The menu button that opens the console, in English: nothing is known of the person."""
+    if settings.console_url is None:
+        return
+    button = MenuButtonWebApp(
+        renderer.button(FALLBACK_LANGUAGE, "console_menu"), WebAppInfo(f"{settings.console_url}/")
+    )
+    try:
+        await bot.set_chat_menu_button(chat_id=user_id, menu_button=button)
+    except (BadRequest, Forbidden) as error:
+        log.info("no console button for user %s yet: %s", user_id, error.message)
