@@ -25,7 +25,7 @@ from bot.app import build_application, running
 from bot.catalogue import load_catalogue
 from bot.clock import Clock
 from bot.config import Secret, Settings
-from bot.console.web import mount
+from bot.console.routes import mount
 from bot.context import Services, UrgentActionApp
 from bot.db.cases import CaseRepository
 from bot.db.startup import open_database

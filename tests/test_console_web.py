@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from aiohttp import ClientResponse, DummyCookieJar, web
+from aiohttp import ClientResponse, DummyCookieJar, FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.catalogue import load_catalogue
@@ -199,3 +199,123 @@ async def test_text_from_a_case_is_shown_as_text_never_run(browser: Browser) -> 
     _, page = await browser.get("/console/")
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;b&gt;t&lt;/b&gt;" in page
+
+
+SHEET = (ROOT / "tests" / "fixtures" / "sheets" / "console-tunisia-no-title.txt").read_text(
+    encoding="utf-8"
+)
+IMPORTED = "tn-samia-ben-salah"
+
+
+async def form_of(browser: Browser, path: str) -> dict[str, str]:
+    """The values a browser would post back from the page's form, unchanged."""
+    import html as html_module  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    _, page = await browser.get(path)
+    form: dict[str, str] = {}
+    for name, value in re.findall(r'<input id="[^"]*" name="(f:[^"]+)" value="([^"]*)"', page):
+        form[html_module.unescape(name)] = html_module.unescape(value)
+    for name, value in re.findall(
+        r'<textarea id="[^"]*" name="(f:[^"]+)"[^>]*>([^<]*)</textarea>', page
+    ):
+        form[html_module.unescape(name)] = html_module.unescape(value)
+    for name in re.findall(r'<input type="checkbox" name="(f:[^"]+)" value="true" checked>', page):
+        form[html_module.unescape(name)] = "true"
+    form["csrf"] = await browser.csrf()
+    return form
+
+
+async def test_a_pasted_sheet_becomes_a_draft_shown_beside_its_sheet(browser: Browser) -> None:
+    await browser.sign_in()
+    status, _ = await browser.post(
+        "/console/import", {"csrf": await browser.csrf(), "sheet": SHEET}
+    )
+    assert status == 303
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None
+    assert case.status == "draft"
+    _, page = await browser.get(f"/console/cases/{IMPORTED}")
+    assert "Samia Ben Salah has taught mathematics in Sfax" in page  # the sheet, beside
+    assert 'name="f:text.en.title" value=""' in page
+    title = page[page.index('name="f:text.en.title"') - 600 : page.index('name="f:text.en.title"')]
+    assert "not on the sheet: to complete" in title
+    fax = page[page.index('name="f:targets[0].fax"') - 600 : page.index('name="f:targets[0].fax"')]
+    assert "guessed: check it" in fax
+    assert "read from the sheet" in page
+    assert "Before it can be published, 1 field must be completed" in page
+    log = await OrganizerRepository(browser.services.db).log()
+    assert (log[0][1], log[0][2]) == (ORGANIZER_ID, "case_imported")
+
+
+async def test_completing_a_missing_title_and_adding_a_french_text(browser: Browser) -> None:
+    await browser.sign_in()
+    await browser.post("/console/import", {"csrf": await browser.csrf(), "sheet": SHEET})
+    form = await form_of(browser, f"/console/cases/{IMPORTED}")
+    form["f:text.en.title"] = "Teacher held for a post about pay"
+    status, _ = await browser.post(f"/console/cases/{IMPORTED}", form)
+    assert status == 303
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None
+    assert case.texts["en"].title == "Teacher held for a post about pay"
+    assert case.status == "draft"  # an edit never publishes
+
+    form = await form_of(browser, f"/console/cases/{IMPORTED}?add=fr")
+    asks = len(case.texts["en"].asks)
+    assert form["f:text.fr.title"] == ""
+    assert [f"f:text.fr.asks[{i}]" in form for i in range(asks + 1)] == [True] * asks + [False]
+    french = {
+        "f:text.fr.title": "Une enseignante détenue pour un message sur les salaires",
+        "f:text.fr.summary": "Samia Ben Salah, syndicaliste et enseignante à Sfax, est détenue.",
+        "f:text.fr.background": "Samia Ben Salah enseigne les mathématiques à Sfax.",
+        **{f"f:text.fr.asks[{i}]": f"demande {i + 1} en français" for i in range(asks)},
+    }
+    status, _ = await browser.post(f"/console/cases/{IMPORTED}", {**form, **french})
+    assert status == 303
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None
+    assert case.texts["fr"].title.startswith("Une enseignante")
+    assert len(case.texts["fr"].asks) == asks
+    log = await OrganizerRepository(browser.services.db).log()
+    assert log[0][2] == "case_edited"
+    assert log[0][3] == {"case": IMPORTED, "fields": ["text"]}
+
+
+async def test_a_field_that_breaks_the_rules_is_shown_where_it_is_and_nothing_is_saved(
+    browser: Browser,
+) -> None:
+    await browser.sign_in()
+    await browser.post("/console/import", {"csrf": await browser.csrf(), "sheet": SHEET})
+    before = await browser.services.cases.get(IMPORTED)
+    form = await form_of(browser, f"/console/cases/{IMPORTED}")
+    form["f:targets[0].emails[0]"] = "not an address"
+    status, page = await browser.post(f"/console/cases/{IMPORTED}", form)
+    assert status == 400
+    assert "Nothing was saved: 1 field needs changing" in page
+    where = page.index('name="f:targets[0].emails[0]"')
+    assert 'aria-invalid="true"' in page[where : where + 200]
+    assert 'class="error"' in page[where : where + 600]
+    assert await browser.services.cases.get(IMPORTED) == before
+
+
+async def test_an_uploaded_sheet_is_imported_as_a_pasted_one(browser: Browser) -> None:
+    await browser.sign_in()
+    form = aiohttp_form(await browser.csrf())
+    response = await browser.client.post(
+        "/console/import",
+        data=form,
+        headers={"Cookie": f"{COOKIE}={browser.cookie}", "Origin": ORIGIN},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    assert response.headers["Location"] == f"/console/cases/{IMPORTED}"
+
+
+def aiohttp_form(csrf: str) -> FormData:
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("sheet", "")
+    form.add_field(
+        "file", SHEET.encode(), filename="sheet.txt", content_type="text/plain; charset=utf-8"
+    )
+    return form

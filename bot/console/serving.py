@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.console.web import ConsoleSite, console_application
+from bot.console.routes import console_application
+from bot.console.web import ConsoleSite
 from bot.context import UrgentActionApp
 
 log = logging.getLogger(__name__)

@@ -96,6 +96,11 @@ def _site(request: web.Request) -> ConsoleSite:
     return site
 
 
+def services_of(request: web.Request) -> Services:
+    """The running bot's services (503 while it starts)."""
+    return _services(request)
+
+
 def _services(request: web.Request) -> Services:
     services = _site(request).services()
     if services is None:
@@ -270,20 +275,3 @@ async def static(request: web.Request) -> web.StreamResponse:
 
 
 SITE = web.AppKey("console_site", ConsoleSite)
-
-
-def console_application(site: ConsoleSite) -> web.Application:
-    """The console as an aiohttp application, to serve alone or mount under its path."""
-    app = web.Application(middlewares=[guard], client_max_size=4 * 1024 * 1024)
-    app[SITE] = site
-    app.router.add_get("/", index, name="console.index")
-    app.router.add_post("/signin", signin, name="console.signin")
-    app.router.add_get("/link/{secret}", link, name="console.link")
-    app.router.add_post("/signout", signout, name="console.signout")
-    app.router.add_get("/static/{name}", static, name="console.static")
-    return app
-
-
-def mount(parent: web.Application, path: str, services: ServicesSource) -> None:
-    """Serve the console under `path` (BOT_CONSOLE_URL's path) on another aiohttp application."""
-    parent.add_subapp(path.rstrip("/"), console_application(ConsoleSite(services)))

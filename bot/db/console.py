@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.db.connection import Database
 from bot.db.outbox import timestamp
@@ -42,3 +45,51 @@ class ConsoleLinkRepository:
                 "SELECT user_id FROM console_links WHERE token_hash = ?", (token_hash,)
             )
         return None if row is None else int(row["user_id"])
+
+
+@dataclass(frozen=True)
+class CaseSheet:
+    """The sheet a case was imported from, and what the importer noted reading it."""
+
+    slug: str
+    sheet: str
+    notes: list[dict[str, Any]]
+    imported_by: int
+    imported_at: datetime
+
+
+class CaseSheetRepository:
+    """The sheets cases were imported from (the console's inbox shows them beside the case)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def keep(
+        self, slug: str, sheet: str, notes: list[dict[str, Any]], by: int, now: datetime
+    ) -> None:
+        """Keep the sheet of case `slug` (a later import of it replaces the earlier one)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM case_sheets WHERE slug = ?", (slug,))
+            await conn.execute(
+                "INSERT INTO case_sheets (slug, sheet, notes, imported_by, imported_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (slug, sheet, json.dumps(notes, ensure_ascii=False), by, timestamp(now)),
+            )
+
+    async def get(self, slug: str) -> CaseSheet | None:
+        """The sheet case `slug` was imported from, or None (a case file, or an older import)."""
+        async with self._db.read() as conn:
+            row = await conn.fetchone(
+                "SELECT slug, sheet, notes, imported_by, imported_at FROM case_sheets"
+                " WHERE slug = ?",
+                (slug,),
+            )
+        if row is None:
+            return None
+        return CaseSheet(
+            slug=str(row["slug"]),
+            sheet=str(row["sheet"]),
+            notes=json.loads(row["notes"]),
+            imported_by=int(row["imported_by"]),
+            imported_at=datetime.fromisoformat(row["imported_at"]),
+        )

@@ -34,7 +34,6 @@ from telegram.ext import (
 from bot.context import BotContext
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
-from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers.common import decoded_tap, draft_of, language_of, send, text
 from bot.handlers.organizer import publish, reach_preview
@@ -43,6 +42,7 @@ from bot.importer.build import Imported, import_sheet
 from bot.importer.cli import deadline_labels
 from bot.importer.extract import SheetError, read_sheet
 from bot.importer.listing import ListedCase, cases_listed
+from bot.operations.cases import store_imported
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -422,18 +422,16 @@ async def _preview(update: Update, context: BotContext, language: str, case: Urg
 async def _store(
     context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction, draft: Draft
 ) -> None:
-    """Store the imported case and finish its draft: a new one is added, a follow-up (or a case
-    of that slug stored meanwhile) saved over its case."""
-    services = context.services
-    now = services.clock()
-    await services.cases.store_import(case, now, draft, update=imported.update_of is not None)
-    await OrganizerRepository(services.db).record(
+    """Store the imported case and finish its draft (bot.operations.cases.store_imported)."""
+    sheet = PendingImport.of(draft)
+    await store_imported(
+        context.services,
         organizer_id,
-        "case_imported",
-        {"case": case.slug, "update": imported.update_of is not None, "status": case.status},
-        now,
+        imported,
+        case,
+        draft=draft,
+        sheet=sheet.sheet if sheet is not None else None,
     )
-    log.info("imported case %s stored as %s by %s", case.slug, case.status, organizer_id)
 
 
 HANDLERS = [

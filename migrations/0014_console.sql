@@ -10,3 +10,14 @@ CREATE TABLE console_links (
     used_at    TEXT
 );
 CREATE INDEX console_links_by_expiry ON console_links (expires_at);
+
+-- The sheet a case was imported from, kept for the console's inbox: the sheet's text beside
+-- each fact read from it, and the importer's notes (JSON: kind, field, values), so that what
+-- was read, guessed or missing stays visible after the import. One row per case, the latest.
+CREATE TABLE case_sheets (
+    slug        TEXT PRIMARY KEY,       -- the case's slug
+    sheet       TEXT NOT NULL,          -- the sheet's text as read (a PDF's text too)
+    notes       TEXT NOT NULL,          -- JSON list of the importer's notes
+    imported_by INTEGER NOT NULL,       -- the organizer's Telegram user id
+    imported_at TEXT NOT NULL
+);

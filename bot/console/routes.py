@@ -1,0 +1,39 @@
+"""The console's routes, each behind the middleware of bot/console/web.py."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.console import inbox
+from bot.console.web import (
+    SITE,
+    ConsoleSite,
+    ServicesSource,
+    guard,
+    index,
+    link,
+    signin,
+    signout,
+    static,
+)
+
+
+def console_application(site: ConsoleSite) -> web.Application:
+    """The console as an aiohttp application, to serve alone or mount under its path."""
+    app = web.Application(middlewares=[guard], client_max_size=4 * 1024 * 1024)
+    app[SITE] = site
+    app.router.add_get("/", index, name="console.index")
+    app.router.add_post("/signin", signin, name="console.signin")
+    app.router.add_get("/link/{secret}", link, name="console.link")
+    app.router.add_post("/signout", signout, name="console.signout")
+    app.router.add_get("/static/{name}", static, name="console.static")
+    app.router.add_get("/import", inbox.import_page, name="console.import_form")
+    app.router.add_post("/import", inbox.import_sheet, name="console.import_sheet")
+    app.router.add_get("/cases/{slug}", inbox.case_page, name="console.case")
+    app.router.add_post("/cases/{slug}", inbox.save_case, name="console.save_case")
+    return app
+
+
+def mount(parent: web.Application, path: str, services: ServicesSource) -> None:
+    """Serve the console under `path` (BOT_CONSOLE_URL's path) on another aiohttp application."""
+    parent.add_subapp(path.rstrip("/"), console_application(ConsoleSite(services)))
