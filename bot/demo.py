@@ -122,6 +122,10 @@ class _PageState:
     rehearsals: tuple[Rehearsal, ...] = ()
     bot: UrgentActionApp | None = None  # the bot, once built: the console reads its services
 
+    def bot_username(self) -> str:
+        """The bot's @username, for the console's previews of cards."""
+        return self.bot.bot.username if self.bot is not None else "bot"
+
     def services(self) -> Services | None:
         """The running bot's services, for the console (None until it has started)."""
         return self.bot.bot_data.services if self.bot is not None else None
@@ -224,7 +228,7 @@ def _page_routes(state: _PageState) -> Callable[[web.Application], None]:
     def add(app: web.Application) -> None:
         app.router.add_get("/", index)
         app.router.add_get("/_demo/info", info)
-        mount(app, CONSOLE_PATH, state.services)
+        mount(app, CONSOLE_PATH, state.services, state.bot_username)
 
     return add
 

@@ -12,6 +12,8 @@ import pytest
 from aiohttp import ClientResponse, DummyCookieJar, FormData, web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.appeals.compose import Signer, compose_appeal
+from bot.appeals.files import post_file
 from bot.catalogue import load_catalogue
 from bot.config import Secret, Settings
 from bot.console.links import issue_link
@@ -20,8 +22,10 @@ from bot.console.web import COOKIE, ConsoleSite
 from bot.context import Services
 from bot.db.connection import Database
 from bot.db.organizers import OrganizerRepository
+from bot.domain.cases import Channel
 from bot.emulator.webapps import init_data
 from bot.rendering import Renderer
+from bot.views.cards import case_card
 from tests.conftest import ORGANIZER_ID, ROOT, TOKEN, MovableClock
 
 URL = "https://console.example.org/console"
@@ -319,3 +323,57 @@ def aiohttp_form(csrf: str) -> FormData:
         "file", SHEET.encode(), filename="sheet.txt", content_type="text/plain; charset=utf-8"
     )
     return form
+
+
+async def test_the_preview_shows_the_card_and_letters_exactly_as_the_bot_renders_them(
+    browser: Browser,
+) -> None:
+    import html as html_module  # noqa: PLC0415
+
+    services = browser.services
+    case = await services.cases.get(SEED)
+    assert case is not None
+    await browser.sign_in()
+    status, page = await browser.get(
+        f"/console/cases/{SEED}/preview?language=fr&channel=email&country=CA"
+    )
+    assert status == 200
+    now = services.clock()
+    card = case_card(
+        case, language="fr", renderer=services.renderer, now=now, acted=0, bot_username="bot"
+    )
+    assert card.text in page  # Telegram's HTML, as sent
+    appeal = compose_appeal(
+        case,
+        channel=Channel.EMAIL,
+        language="fr",
+        signer=Signer(full_name="Votre nom"),  # the sample signature, in French
+        personal_line=None,
+        today=now.date(),
+        variant_seed=f"preview:{SEED}",
+        renderer=services.renderer,
+        writer_country="CA",
+    )
+    assert html_module.escape(appeal.letters[0].body, quote=True) in page
+    assert "Monsieur le Président" in page
+
+    status, printed = await browser.get(f"/console/cases/{SEED}/print/post?language=fr&country=CA")
+    assert status == 200
+    post = compose_appeal(
+        case,
+        channel=Channel.POST,
+        language="fr",
+        signer=Signer(full_name="Votre nom"),  # the sample signature, in French
+        personal_line=None,
+        today=now.date(),
+        variant_seed=f"preview:{SEED}",
+        renderer=services.renderer,
+        writer_country="CA",
+    )
+    assert printed == post_file(post, services.renderer, reader="en").decode()
+    response = await browser.client.get(
+        f"/console/cases/{SEED}/print/post",
+        headers={"Cookie": f"{COOKIE}={browser.cookie}"},
+    )
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src" not in policy and "default-src 'none'" in policy

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 
-from bot.console import inbox
+from bot.console import inbox, preview
 from bot.console.web import (
     SITE,
     ConsoleSite,
@@ -31,9 +33,15 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_post("/import", inbox.import_sheet, name="console.import_sheet")
     app.router.add_get("/cases/{slug}", inbox.case_page, name="console.case")
     app.router.add_post("/cases/{slug}", inbox.save_case, name="console.save_case")
+    app.router.add_get("/cases/{slug}/preview", preview.preview_page, name="console.preview")
+    app.router.add_get(
+        "/cases/{slug}/print/{channel:fax|post}", preview.printable, name="console.printable"
+    )
     return app
 
 
-def mount(parent: web.Application, path: str, services: ServicesSource) -> None:
+def mount(
+    parent: web.Application, path: str, services: ServicesSource, username: Callable[[], str]
+) -> None:
     """Serve the console under `path` (BOT_CONSOLE_URL's path) on another aiohttp application."""
-    parent.add_subapp(path.rstrip("/"), console_application(ConsoleSite(services)))
+    parent.add_subapp(path.rstrip("/"), console_application(ConsoleSite(services, username)))

@@ -23,7 +23,11 @@ def site_of(app: UrgentActionApp) -> ConsoleSite | None:
     """The console of this bot, or None when BOT_CONSOLE_URL is not set."""
     services = app.bot_data.services
     url = services.settings.console_url if services is not None else None
-    return None if url is None else ConsoleSite(lambda: app.bot_data.services)
+    return (
+        None
+        if url is None
+        else ConsoleSite(lambda: app.bot_data.services, lambda: app.bot.username)
+    )
 
 
 def root_application(site: ConsoleSite) -> web.Application:

@@ -54,6 +54,8 @@ class ConsoleSite:
     (read at each request, since the demo learns its port only once its server runs)."""
 
     services: ServicesSource
+    # The bot's @username, for the cards' links (known once the bot has started).
+    bot_username: Callable[[], str] = lambda: "bot"
 
     @property
     def url(self) -> str:
@@ -85,10 +87,15 @@ class ConsoleSite:
         return (
             "default-src 'none'; "
             f"script-src {script}; style-src 'self'; img-src 'self' data:; "
-            "connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-src 'self'; "
             # Telegram Web shows Mini Apps in a frame of its own pages; the demo beside its chat.
             "frame-ancestors 'self' https://web.telegram.org"
         )
+
+
+def site_of(request: web.Request) -> ConsoleSite:
+    """The console the request came to."""
+    return _site(request)
 
 
 def _site(request: web.Request) -> ConsoleSite:
@@ -140,7 +147,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 def _secured(response: web.StreamResponse, site: ConsoleSite) -> web.StreamResponse:
-    response.headers["Content-Security-Policy"] = site.content_security_policy()
+    # A page may set a stricter policy of its own (the printable letters: styles, no script).
+    response.headers.setdefault("Content-Security-Policy", site.content_security_policy())
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Not "no-referrer": Chromium then sends `Origin: null` with the page's own forms, and the
     # same-origin check would refuse them. Other sites get no address at all.
