@@ -83,7 +83,15 @@ async def case_page(request: web.Request) -> web.StreamResponse:
     adding = request.query.get("add", "")
     if adding in services_of(request).renderer.languages:
         mapping = with_translation(mapping, adding)
-    return await _page(request, case, mapping, refused=None, saved="saved" in request.query)
+    published = request.query.get("published", "")
+    return await _page(
+        request,
+        case,
+        mapping,
+        refused=None,
+        saved="saved" in request.query,
+        published=int(published) if published.isdigit() else None,
+    )
 
 
 async def save_case(request: web.Request) -> web.StreamResponse:
@@ -114,6 +122,7 @@ async def _page(
     refused: EditRefused | None,
     saved: bool,
     status: int = 200,
+    published: int | None = None,
 ) -> web.StreamResponse:
     services = services_of(request)
     renderer = services.renderer
@@ -144,6 +153,7 @@ async def _page(
         groups=_grouped(rows),
         sheet=sheet,
         saved=saved,
+        published=published,
         refused=refused,
         elsewhere=elsewhere,
         labels=renderer.labels(language, "console/labels.txt"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.console import inbox, preview
+from bot.console import inbox, preview, publishing
 from bot.console.web import (
     SITE,
     ConsoleSite,
@@ -33,6 +33,8 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_post("/import", inbox.import_sheet, name="console.import_sheet")
     app.router.add_get("/cases/{slug}", inbox.case_page, name="console.case")
     app.router.add_post("/cases/{slug}", inbox.save_case, name="console.save_case")
+    app.router.add_get("/cases/{slug}/publish", publishing.publish_page, name="console.reach")
+    app.router.add_post("/cases/{slug}/publish", publishing.publish, name="console.publish")
     app.router.add_get("/cases/{slug}/preview", preview.preview_page, name="console.preview")
     app.router.add_get(
         "/cases/{slug}/print/{channel:fax|post}", preview.printable, name="console.printable"

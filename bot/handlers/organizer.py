@@ -20,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import queue_to_alerted
-from bot.db.offers import case_offers, preview_reach
+from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import OutboundMessage
@@ -28,6 +28,7 @@ from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
+from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -142,15 +143,7 @@ async def preview(update: Update, context: BotContext) -> None:
 async def reach_preview(context: BotContext, language: str, case: UrgentAction) -> str:
     """Whom publishing `case` now would reach, within their allowances (the others at their
     next slot), as the organizers' preview says it: the count the offer sweep would make."""
-    services = context.services
-    opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    reach = await preview_reach(
-        services.db,
-        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
-        case.slug,
-        services.clock(),
-        services.settings.default_timezone,
-    )
+    reach = await reach_of(context.services, case)
     return text(
         context,
         language,
@@ -169,28 +162,18 @@ async def publish(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if case is None or query is None or user is None:
         return
-    services = context.services
     language = await language_of(update, context)
-    if case.status is CaseStatus.CLOSED:
-        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
-        return
-    if missing := gaps(case):
-        await query.answer(
-            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
-        )
+    try:
+        published = await publish_case(context.services, user.id, case, context.bot.username)
+    except PublishRefusedError as refused:
+        if refused.reason == "closed":
+            answer = text(context, language, "case_closed.txt")
+        else:
+            answer = text(context, language, "case_incomplete.txt", gaps=refused.gaps)
+        await query.answer(answer, show_alert=True)
         return
     await query.answer()
-    now = services.clock()
-    active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
-    await services.cases.save(active, now)
-    # Offered within each person's allowance: those on "every case" get it now, the rest at
-    # their next slot (bot.handlers.allowance).
-    count = (await allowance.offer_now(services, context.bot.username)).by_case.get(case.slug, 0)
-    await OrganizerRepository(services.db).record(
-        user.id, "case_published", {"case": case.slug, "alerts": count}, now
-    )
-    services.wake_delivery()
-    log.info("case %s published by %s: %d alerts queued", case.slug, user.id, count)
+    count = published.alerts
     await edit_text(query, text(context, language, "org_published.html", case=case, count=count))
 
 

@@ -4,6 +4,8 @@ link, against the real bot and its own web server; and a chat without the consol
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import socket
 from urllib.parse import urlsplit
 
@@ -11,7 +13,8 @@ import aiohttp
 
 from bot.config import Settings
 from bot.emulator import TelegramEmulator
-from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot
+from bot.emulator.webapps import init_data
+from tests.conftest import ORGANIZER_ID, ROOT, TOKEN, Chatter, MovableClock, running_bot
 
 URL = "https://console.example.org/console"
 
@@ -64,3 +67,77 @@ async def test_without_a_console_url_the_console_is_off_and_the_chat_says_so(
     (answer,) = await olga.say("/console")
     assert "not set up on this bot" in answer.text
     assert emulator.menu_button_of(ORGANIZER_ID) == {"type": "commands"}
+
+
+SHEET = (ROOT / "tests" / "fixtures" / "sheets" / "console-tunisia-no-title.txt").read_text(
+    encoding="utf-8"
+)
+
+
+class ConsoleBrowser:
+    """A browser at the running bot's console: a session cookie, the page's own origin."""
+
+    def __init__(self, session: aiohttp.ClientSession, root: str) -> None:
+        self.session, self.root = session, root
+        self.origin = root.split("/console", maxsplit=1)[0]
+
+    async def get(self, path: str) -> tuple[int, str]:
+        async with self.session.get(f"{self.root}{path}") as response:
+            return response.status, await response.text()
+
+    async def post(self, path: str, form: dict[str, str]) -> tuple[int, str, str]:
+        async with self.session.post(
+            f"{self.root}{path}", data=form, headers={"Origin": self.origin}
+        ) as response:
+            return response.status, str(response.url), await response.text()
+
+    async def form(self, path: str) -> dict[str, str]:
+        _, page = await self.get(path)
+        found = {
+            html.unescape(n): html.unescape(v)
+            for n, v in re.findall(r'<input id="[^"]*" name="(f:[^"]+)" value="([^"]*)"', page)
+        }
+        textareas = re.findall(
+            r'<textarea id="[^"]*" name="(f:[^"]+)"[^>]*>([^<]*)</textarea>', page
+        )
+        found.update({html.unescape(n): html.unescape(v) for n, v in textareas})
+        found["csrf"] = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+        return found
+
+
+async def test_a_sheet_imported_completed_and_published_in_the_console_reaches_a_chat(
+    settings: Settings, clock: MovableClock, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    port = free_port()
+    root = f"http://127.0.0.1:{port}/console"
+    with_console = dataclasses.replace(settings, console_url=root, console_port=port)
+    olga = emulator.create_person("Olga", user_id=ORGANIZER_ID, started=True)
+    # unsafe: the jar keeps cookies of a numeric address (127.0.0.1), as a browser does.
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with running_bot(with_console, clock), aiohttp.ClientSession(cookie_jar=jar) as session:
+        await person.say("/start", replies=2)
+        browser = ConsoleBrowser(session, root)
+        launch = init_data(TOKEN, olga.as_user(), auth_date=int(clock().timestamp()))
+        status, _, _ = await browser.post("/signin", {"init_data": launch})
+        assert status == 200  # followed to the console's first page
+        _, home = await browser.get("/")
+        csrf = re.findall(r'name="csrf" value="([^"]+)"', home)[0]
+        status, url, page = await browser.post("/import", {"csrf": csrf, "sheet": SHEET})
+        assert url.endswith("/console/cases/tn-samia-ben-salah")
+        assert "not on the sheet: to complete" in page
+
+        form = await browser.form("/cases/tn-samia-ben-salah")
+        form["f:text.en.title"] = "Teacher held for a post about pay"
+        status, url, _ = await browser.post("/cases/tn-samia-ben-salah", form)
+        assert status == 200 and url.endswith("?saved=1")
+
+        _, reach = await browser.get("/cases/tn-samia-ben-salah/publish")
+        assert "1 person now" in reach
+        csrf = re.findall(r'name="csrf" value="([^"]+)"', reach)[0]
+        mark = emulator.last_id(person.id)
+        status, url, page = await browser.post("/cases/tn-samia-ben-salah/publish", {"csrf": csrf})
+        assert url.endswith("?published=1")
+        assert "Published: 1 alert is on the way now" in page
+        (alert,) = await emulator.replies(person.id, after=mark, count=1, timeout=10)
+        assert "Teacher held for a post about pay" in alert.text
+        assert "Samia Ben Salah" in alert.text
