@@ -18,6 +18,9 @@ from typing import Any
 _LONG_KEYS = frozenset({"summary", "background", "facts", "description", "asks", "label"})
 _PART = re.compile(r"^([A-Za-z_]+)((?:\[\d+\])*)$")
 PREFIX = "f:"  # form inputs are named f:<path>, apart from the CSRF token
+# The case's name in links and its status are not edited in the form: publishing and closing
+# change the status, and the name stays what links and buttons already carry.
+_FIXED = frozenset({"slug", "status"})
 # Yes-or-no fields a case file leaves out when they are no: the form shows them all the same.
 _FLAGS = {"urgent": False}
 
@@ -87,7 +90,7 @@ def fields_of(
     mapping: Mapping[str, Any], gaps: tuple[str, ...], languages: set[str]
 ) -> list[Field]:
     """The form of a case: each field it has, and an empty one for each it lacks (`gaps`)."""
-    found = [_field(path, value, languages) for path, value in leaves(mapping)]
+    found = [_field(p, v, languages) for p, v in leaves(mapping) if p not in _FIXED]
     have = {f.path for f in found}
     found += [_field(p, v, languages) for p, v in _FLAGS.items() if p not in have]
     for gap in gaps:

@@ -65,7 +65,8 @@ async def preview_page(request: web.Request) -> web.StreamResponse:
     card = case_card(
         case, language=language, renderer=renderer, now=now, acted=0, bot_username=username
     )
-    reminder = reminder_screen(case, language, renderer, now)
+    # Reminders count down to the deadline: a case without one has none.
+    reminder = reminder_screen(case, language, renderer, now) if case.deadline else None
     letters = []
     refused = None
     try:
@@ -96,7 +97,7 @@ async def preview_page(request: web.Request) -> web.StreamResponse:
         card_buttons=[b.text for row in card.markup.inline_keyboard for b in row]
         if card.markup
         else [],
-        reminder=reminder.text,
+        reminder=reminder.text if reminder is not None else None,
         letters=letters,
         refused=refused,
         session_language=request[SESSION].language,

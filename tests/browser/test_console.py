@@ -117,3 +117,98 @@ async def test_the_console_at_each_width_theme_and_direction(
     await expect(page.locator("form.signout button")).to_be_focused()
     await shot(page, f"console-3-{width}-{scheme}-{language}")
     await context.close()
+
+
+SHEET = (ROOT / "tests" / "fixtures" / "sheets" / "console-tunisia-no-title.txt").read_text(
+    encoding="utf-8"
+)
+ANNA = 100001
+
+
+async def test_an_organizer_takes_a_sheet_from_paste_to_published_in_two_languages(
+    running_demo: Demo, browser: Browser
+) -> None:
+    """The newcomer's path, counted: each click or typed field is one step."""
+    context = await browser.new_context(viewport=DESKTOP)
+    await offline(context)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(running_demo.url + "/")
+    # Anna subscribes in her chat, so the alert has somewhere to go.
+    await page.click(f"#person-{ANNA}")
+    await page.fill("#text", "/start")
+    await page.press("#text", "Enter")
+    await expect(page.locator("#messages")).to_contain_text("Zhanbolat Mamay", timeout=REPLY)
+
+    console = await context.new_page()
+    console.on("pageerror", lambda error: errors.append(str(error)))
+    await console.goto(await launch(running_demo, DEMO_ORGANIZER, "light"))
+    steps = 0
+    await console.get_by_role("link", name="Import a sheet").click()
+    steps += 1
+    await console.get_by_label("The sheet's text, pasted").fill(SHEET)
+    steps += 1
+    await console.get_by_role("button", name="Read the sheet").click()
+    steps += 1
+    await expect(console.locator(".sheet pre")).to_contain_text("Samia Ben Salah has taught")
+    title = console.locator('input[name="f:text.en.title"]')
+    await expect(title.locator("xpath=..")).to_contain_text("not on the sheet: to complete")
+    await shot(console, "console-4-desktop-imported-draft")
+    await title.fill("Teacher held for a post about pay")
+    steps += 1
+    await console.get_by_role("button", name="Save").click()
+    steps += 1
+    await expect(console.locator(".saved")).to_be_visible()
+
+    # A French text beside the English one.
+    await console.get_by_role("link", name="Add a text in French").click()
+    steps += 1
+    french = {
+        "title": "Une enseignante détenue pour un message sur les salaires",
+        "summary": "Samia Ben Salah, syndicaliste et enseignante à Sfax, est détenue.",
+        "facts": "Samia Ben Salah est détenue depuis le 2 juin pour un message sur les salaires.",
+        "background": "Samia Ben Salah enseigne les mathématiques à Sfax depuis vingt ans.",
+    }
+    for key, value in french.items():
+        await console.locator(f'[name="f:text.fr.{key}"]').fill(value)
+        steps += 1
+    asks = console.locator('[name^="f:text.fr.asks"]')
+    for i in range(await asks.count()):
+        await asks.nth(i).fill(f"demande {i + 1} : libérer Samia Ben Salah")
+        steps += 1
+    await console.get_by_role("button", name="Save").click()
+    steps += 1
+    await expect(console.locator(".saved")).to_be_visible()
+    await expect(console.locator(".languages")).to_contain_text("French")
+
+    await console.get_by_role("link", name="What people get").click()
+    steps += 1
+    await console.select_option("#language", "fr")
+    await console.get_by_role("button", name="Show").click()
+    steps += 2
+    await expect(console.locator(".letter pre").first).to_contain_text("Samia Ben Salah")
+    await expect(console.locator(".bubble").first).to_contain_text("Une enseignante détenue")
+    await shot(console, "console-5-desktop-french-preview")
+
+    await console.get_by_role("link", name="Back to the case").click()
+    await console.get_by_role("link", name="Publish…").click()
+    steps += 2
+    await expect(console.locator(".reach")).to_contain_text("1 person now")
+    await shot(console, "console-6-desktop-publish-reach")
+    await console.get_by_role("button", name="Publish now").click()
+    steps += 1
+    await expect(console.locator(".saved")).to_contain_text("Published: 1 alert")
+
+    # The alert reaches Anna's chat in the emulator.
+    await page.bring_to_front()
+    await expect(page.locator("#messages")).to_contain_text(
+        "Teacher held for a post about pay", timeout=REPLY
+    )
+    await shot(page, "console-7-the-alert-in-annas-chat")
+    STEPS.write_text(f"{steps}\n", encoding="utf-8")
+    await context.close()
+    assert errors == []
+
+
+STEPS = ARTIFACTS / "console-steps.txt"
