@@ -93,3 +93,13 @@ class CaseSheetRepository:
             imported_by=int(row["imported_by"]),
             imported_at=datetime.fromisoformat(row["imported_at"]),
         )
+
+
+async def subscribers_by_language(db: Database) -> dict[str, int]:
+    """How many subscribers receive alerts, by the language they read the bot in (counts)."""
+    async with db.read() as conn:
+        rows = await conn.fetchall(
+            "SELECT language, count(*) AS people FROM subscribers WHERE status = 'active'"
+            " GROUP BY language ORDER BY language"
+        )
+    return {str(row["language"]): int(row["people"]) for row in rows}

@@ -7,11 +7,8 @@ gets the ordinary answer and changes nothing.
 from __future__ import annotations
 
 import asyncio
-import csv
 import dataclasses
-import io
 import logging
-from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
@@ -22,13 +19,14 @@ from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import queue_to_alerted
 from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
-from bot.db.results import Day, funnel, timeline
+from bot.db.results import funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
+from bot.operations.results import results_csv as case_results_csv
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -351,34 +349,8 @@ async def results_csv(update: Update, context: BotContext) -> None:
     if case is None or query is None or chat is None:
         return
     await query.answer()
-    services = context.services
-    numbers = await funnel(services.db, case.slug)
-    days = await timeline(services.db, case.slug, services.clock())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["case", "measure", "key", "count"])
-    writer.writerow([case.slug, "alerted", "", numbers.alerted])
-    writer.writerow([case.slug, "opened_appeal", "", numbers.opened])
-    writer.writerow([case.slug, "acted", "", numbers.acted])
-    for channel, count in numbers.by_channel.items():
-        writer.writerow([case.slug, "acted_by_channel", channel, count])
-    # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.
-    for measure, value in _DAILY_MEASURES:
-        for day in days:
-            writer.writerow([case.slug, measure, day.day.isoformat(), value(day)])
-    await chat.send_document(
-        InputFile(out.getvalue().encode(), filename=f"results-{case.slug}.csv")
-    )
-
-
-_DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
-    ("alerted_on_day", lambda d: d.alerted),
-    ("opened_appeal_on_day", lambda d: d.opened),
-    ("first_acted_on_day", lambda d: d.acted),
-    ("subscribed_on_day", lambda d: d.joined),
-    ("left_on_day", lambda d: d.left),
-    ("active_at_end_of_day", lambda d: d.active),
-)
+    data = await case_results_csv(context.services, case)
+    await chat.send_document(InputFile(data, filename=f"results-{case.slug}.csv"))
 
 
 @guard(Right.ORGANIZER)

@@ -141,3 +141,16 @@ async def test_a_sheet_imported_completed_and_published_in_the_console_reaches_a
         (alert,) = await emulator.replies(person.id, after=mark, count=1, timeout=10)
         assert "Teacher held for a post about pay" in alert.text
         assert "Samia Ben Salah" in alert.text
+
+        # The results, as counts and a chart; the CSV is the chat's.
+        _, results = await browser.get("/cases/tn-samia-ben-salah/results")
+        assert re.search(r"<dt>Offered</dt><dd>1</dd>", results)
+        assert "<svg" in results and 'class="bar-alerted"' in results
+        async with session.get(f"{root}/cases/tn-samia-ben-salah/results.csv") as response:
+            rows = (await response.text()).splitlines()
+        assert rows[0] == "case,measure,key,count"
+        assert "tn-samia-ben-salah,alerted,,1" in rows
+        _, network = await browser.get("/results")
+        assert "Teacher held for a post about pay" in network
+        assert "English: 1" in network  # Anna, counted, never named
+        assert "Anna" not in network and "Anna" not in results
