@@ -5,6 +5,7 @@ asked over HTTP, as a browser asks it."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from bot.context import Services
 from bot.db.connection import Database
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import Channel
+from bot.domain.subscribers import ChatType
 from bot.emulator.webapps import init_data
 from bot.rendering import Renderer
 from bot.views.cards import case_card
@@ -377,3 +379,31 @@ async def test_the_preview_shows_the_card_and_letters_exactly_as_the_bot_renders
     )
     policy = response.headers["Content-Security-Policy"]
     assert "script-src" not in policy and "default-src 'none'" in policy
+
+
+async def test_each_language_shows_its_texts_and_who_would_get_the_case_in_which(
+    browser: Browser,
+) -> None:
+    services = browser.services
+    now = services.clock()
+    for chat_id, language in ((501, "fr"), (502, "fr"), (503, "es")):
+        await services.subscribers.subscribe(chat_id, ChatType.PRIVATE, language, now)
+    await browser.sign_in()
+    await browser.post("/console/import", {"csrf": await browser.csrf(), "sheet": SHEET})
+    _, page = await browser.get(f"/console/cases/{IMPORTED}")
+    table = page[
+        page.index('id="languages-h"') : page.index("</table>", page.index("languages-h"))
+    ]
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (
+            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]
+        )
+    }
+    english = next(v for k, v in rows.items() if k.startswith("English"))
+    assert "Title" in english[0]  # incomplete: the sheet had no title
+    french = rows["French"]
+    assert "Add a text in French" in french[0]
+    assert french[1:] == ["2", "English"]  # two readers of French get it in English
+    assert rows["Spanish"][1:] == ["1", "English"]

@@ -14,7 +14,7 @@ from bot.catalogue.document import case_to_mapping
 from bot.console.casefields import Field, fields_of, mapping_from_form, with_translation
 from bot.console.web import SESSION, render, services_of
 from bot.db.cases import SlugTakenError
-from bot.db.console import CaseSheetRepository
+from bot.db.console import CaseSheetRepository, subscribers_by_language
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.importer.extract import SheetError, read_sheet
 from bot.importer.report import NoteKind
@@ -158,8 +158,38 @@ async def _page(
         elsewhere=elsewhere,
         labels=renderer.labels(language, "console/labels.txt"),
         missing_languages=[code for code in renderer.languages if code not in case.texts],
+        language_rows=_languages(
+            case, renderer.languages, await subscribers_by_language(services.db)
+        ),
         gaps=gaps(case),
     )
+
+
+def _languages(
+    case: UrgentAction, shipped: tuple[str, ...], readers: Mapping[str, int]
+) -> list[dict[str, Any]]:
+    """Each language the bot speaks: the case's texts in it (what is missing), how many
+    subscribers read the bot in it, and the language they get the case in."""
+    rows = []
+    for code in shipped:
+        texts = case.texts.get(code)
+        missing = (
+            [key for key in ("title", "summary", "background") if not getattr(texts, key)]
+            + ([] if texts.asks else ["asks"])
+            if texts is not None
+            else []
+        )
+        rows.append(
+            {
+                "code": code,
+                "has": texts is not None,
+                "missing": missing,
+                "readers": readers.get(code, 0),
+                # The bot's rule (UrgentAction.text): their language's texts, else the original.
+                "gets": code if texts is not None else case.original_language,
+            }
+        )
+    return rows
 
 
 def _inside(field: str, path: str) -> bool:
