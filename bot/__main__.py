@@ -118,7 +118,13 @@ def _serve(settings: Settings) -> None:
 
     app = build_application(settings)
     eventloop.install()  # PTB's run_polling and run_webhook run on the current loop
-    if settings.webhook_url and settings.webhook_secret:
+    if settings.webhook_url and settings.webhook_secret and settings.console_url:
+        # One server for Telegram's updates and the organizers' console (bot/console/).
+        from bot.console import webhook  # noqa: PLC0415
+
+        log.info("starting in webhook mode with the console (%s)", eventloop.NAME)
+        eventloop.run(webhook.serve(app, settings, ALLOWED_UPDATES))
+    elif settings.webhook_url and settings.webhook_secret:
         # PTB's webhook server refuses requests without the right secret header (403).
         log.info(
             "starting in webhook mode on %s:%s (%s)",

@@ -141,6 +141,19 @@ class Settings:
         console_url = env.get("BOT_CONSOLE_URL", "").strip().rstrip("/") or None
         if console_url is not None and not re.match(r"^https://[^\s/]+", console_url):
             raise ConfigError("BOT_CONSOLE_URL is invalid: Telegram opens https:// Mini Apps.")
+        # With a webhook, the console shares its server: it needs a path beside /telegram.
+        if (
+            console_url is not None
+            and webhook_url is not None
+            and (
+                not re.match(r"^https://[^\s/]+/[^\s]*[^/\s]", console_url)
+                or re.match(r"^https://[^\s/]+/telegram(/|$)", console_url)
+            )
+        ):
+            raise ConfigError(
+                "BOT_CONSOLE_URL is invalid: with a webhook it needs a path of its own, "
+                "such as https://bot.example.org/console."
+            )
         db_path = Path(env.get("BOT_DB_PATH", "data/bot.sqlite3"))
         database_url: Secret | None = None
         raw_url = env.get("BOT_DATABASE_URL", "").strip()

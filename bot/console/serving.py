@@ -46,6 +46,8 @@ async def start(app: UrgentActionApp) -> web.AppRunner | None:
     site = site_of(app)
     if services is None or site is None or services.settings.console_port == 0:
         return None
+    if services.settings.webhook_url is not None:
+        return None  # the webhook's own server carries the console (bot/console/webhook.py)
     settings = services.settings
     runner = web.AppRunner(root_application(site), access_log=None, shutdown_timeout=2.0)
     await runner.setup()
