@@ -407,3 +407,30 @@ async def test_each_language_shows_its_texts_and_who_would_get_the_case_in_which
     assert "Add a text in French" in french[0]
     assert french[1:] == ["2", "English"]  # two readers of French get it in English
     assert rows["Spanish"][1:] == ["1", "English"]
+
+
+async def test_closing_asks_the_outcome_and_goes_through_the_chats_own_operation(
+    browser: Browser,
+) -> None:
+    await browser.sign_in()
+    _, page = await browser.get(f"/console/cases/{SEED}/close")
+    assert "Released" in page and "No further action" in page
+    csrf = await browser.csrf()
+    status, page = await browser.post(f"/console/cases/{SEED}/close", {"csrf": csrf})
+    assert status == 400
+    assert "Choose what became of the people at risk" in page
+    case = await browser.services.cases.get(SEED)
+    assert case is not None
+    assert case.status == "active"
+    status, _ = await browser.post(
+        f"/console/cases/{SEED}/close", {"csrf": csrf, "outcome": "released", "notify": "no"}
+    )
+    assert status == 303
+    case = await browser.services.cases.get(SEED)
+    assert case is not None
+    assert (case.status, case.outcome) == ("closed", "released")
+    log = await OrganizerRepository(browser.services.db).log()
+    assert (log[0][2], log[0][3]) == (
+        "case_closed",
+        {"case": SEED, "outcome": "released", "told": 0},
+    )

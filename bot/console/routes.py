@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.console import inbox, preview, publishing, results
+from bot.console import closing, inbox, preview, publishing, results
 from bot.console.web import (
     SITE,
     ConsoleSite,
@@ -35,6 +35,8 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_post("/cases/{slug}", inbox.save_case, name="console.save_case")
     app.router.add_get("/cases/{slug}/publish", publishing.publish_page, name="console.reach")
     app.router.add_post("/cases/{slug}/publish", publishing.publish, name="console.publish")
+    app.router.add_get("/cases/{slug}/close", closing.close_page, name="console.close_form")
+    app.router.add_post("/cases/{slug}/close", closing.close, name="console.close")
     app.router.add_get("/results", results.network_results, name="console.network")
     app.router.add_get("/cases/{slug}/results", results.case_results, name="console.results")
     app.router.add_get("/cases/{slug}/results.csv", results.case_csv, name="console.csv")

@@ -7,7 +7,6 @@ gets the ordinary answer and changes nothing.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -16,15 +15,14 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import queue_to_alerted
 from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
 from bot.db.results import funnel, timeline
-from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
+from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
 from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
 from bot.operations.results import results_csv as case_results_csv
 from bot.views import Screen
@@ -33,7 +31,6 @@ from bot.views.cards import case_card
 from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
 
 log = logging.getLogger(__name__)
-OUTCOMES = ("released", "sentenced", "nfa")
 # The results message lists at most this many days of each kind; the CSV and chart have all.
 SHOWN_DAYS = 14
 
@@ -247,15 +244,11 @@ async def close(update: Update, context: BotContext) -> None:
             reply_markup=InlineKeyboardMarkup(rows),
         )
         return
-    now = services.clock()
-    closed = dataclasses.replace(case, status=CaseStatus.CLOSED, outcome=outcome)
-    await services.cases.save(closed, now)
-    # Reminders stop with the case (a sweep would cancel them too; this keeps the table tidy).
-    await services.reminders.cancel_case(case.slug, now, "the case closed")
-    told = await _tell_outcome(context, closed, outcome) if mode == "notify" else 0
-    await OrganizerRepository(services.db).record(
-        user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now
-    )
+    try:
+        done = await close_case(services, user.id, case, outcome, notify=mode == "notify")
+    except CloseRefusedError:
+        log.info("close of %s refused: outcome %r", case.slug, outcome)
+        return
     await edit_text(
         query,
         text(
@@ -264,29 +257,8 @@ async def close(update: Update, context: BotContext) -> None:
             "org_closed.html",
             case=case,
             outcome=button(language, f"outcome_{outcome}"),
-            told=told,
+            told=done.told,
         ),
-    )
-
-
-async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -> int:
-    """Queue the outcome for everyone the case reached, with thanks to those who acted."""
-    services = context.services
-
-    def message_for(language: str, did_act: bool) -> OutboundMessage:
-        body = text(
-            context,
-            language,
-            "outcome.html",
-            case=case,
-            texts=case.text(language),
-            outcome=services.renderer.button(language, f"outcome_{outcome}"),
-            acted=did_act,
-        )
-        return OutboundMessage.text(body)
-
-    return await queue_to_alerted(
-        services.db, case.slug, message_for, services.clock(), wake=services.wake_delivery
     )
 
 
