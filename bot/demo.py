@@ -26,12 +26,14 @@ from bot.catalogue import load_catalogue
 from bot.clock import Clock
 from bot.config import Secret, Settings
 from bot.console.routes import mount
+from bot.console.web import ConsoleSite
 from bot.context import Services, UrgentActionApp
 from bot.db.cases import CaseRepository
 from bot.db.startup import open_database
 from bot.domain.cases import UrgentAction
 from bot.domain.deadlines import countdown
 from bot.emulator import TelegramEmulator
+from bot.handlers import broadcast
 from bot.rendering import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,11 @@ class _PageState:
     def bot_username(self) -> str:
         """The bot's @username, for the console's previews of cards."""
         return self.bot.bot.username if self.bot is not None else "bot"
+
+    def follow_broadcast(self, broadcast_id: int) -> None:
+        """Follow a broadcast queued in the console to its end, as the chat's are."""
+        if self.bot is not None:
+            broadcast.follow(self.bot.job_queue, broadcast_id)
 
     def services(self) -> Services | None:
         """The running bot's services, for the console (None until it has started)."""
@@ -228,7 +235,11 @@ def _page_routes(state: _PageState) -> Callable[[web.Application], None]:
     def add(app: web.Application) -> None:
         app.router.add_get("/", index)
         app.router.add_get("/_demo/info", info)
-        mount(app, CONSOLE_PATH, state.services, state.bot_username)
+        mount(
+            app,
+            CONSOLE_PATH,
+            ConsoleSite(state.services, state.bot_username, state.follow_broadcast),
+        )
 
     return add
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aiohttp import web
 
-from bot.console import closing, inbox, preview, publishing, results
+from bot.console import broadcasting, closing, inbox, preview, publishing, results
 from bot.console.web import (
     SITE,
     ConsoleSite,
-    ServicesSource,
     guard,
     index,
     link,
@@ -37,6 +34,10 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_post("/cases/{slug}/publish", publishing.publish, name="console.publish")
     app.router.add_get("/cases/{slug}/close", closing.close_page, name="console.close_form")
     app.router.add_post("/cases/{slug}/close", closing.close, name="console.close")
+    app.router.add_get("/broadcasts", broadcasting.broadcasts_page, name="console.broadcasts")
+    app.router.add_post("/broadcasts", broadcasting.send, name="console.broadcast")
+    app.router.add_get("/broadcasts/count", broadcasting.audience_count, name="console.count")
+    app.router.add_post("/broadcasts/{id:\\d+}/cancel", broadcasting.cancel, name="console.cancel")
     app.router.add_get("/results", results.network_results, name="console.network")
     app.router.add_get("/cases/{slug}/results", results.case_results, name="console.results")
     app.router.add_get("/cases/{slug}/results.csv", results.case_csv, name="console.csv")
@@ -47,8 +48,6 @@ def console_application(site: ConsoleSite) -> web.Application:
     return app
 
 
-def mount(
-    parent: web.Application, path: str, services: ServicesSource, username: Callable[[], str]
-) -> None:
+def mount(parent: web.Application, path: str, site: ConsoleSite) -> None:
     """Serve the console under `path` (BOT_CONSOLE_URL's path) on another aiohttp application."""
-    parent.add_subapp(path.rstrip("/"), console_application(ConsoleSite(services, username)))
+    parent.add_subapp(path.rstrip("/"), console_application(site))

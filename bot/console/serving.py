@@ -15,19 +15,25 @@ from aiohttp import web
 from bot.console.routes import console_application
 from bot.console.web import ConsoleSite
 from bot.context import UrgentActionApp
+from bot.handlers import broadcast
 
 log = logging.getLogger(__name__)
+
+
+def site_for(app: UrgentActionApp) -> ConsoleSite:
+    """The console of this bot: its services, its @username, its job queue for broadcasts."""
+
+    def follow_broadcast(broadcast_id: int) -> None:
+        broadcast.follow(app.job_queue, broadcast_id)
+
+    return ConsoleSite(lambda: app.bot_data.services, lambda: app.bot.username, follow_broadcast)
 
 
 def site_of(app: UrgentActionApp) -> ConsoleSite | None:
     """The console of this bot, or None when BOT_CONSOLE_URL is not set."""
     services = app.bot_data.services
     url = services.settings.console_url if services is not None else None
-    return (
-        None
-        if url is None
-        else ConsoleSite(lambda: app.bot_data.services, lambda: app.bot.username)
-    )
+    return None if url is None else site_for(app)
 
 
 def root_application(site: ConsoleSite) -> web.Application:

@@ -56,6 +56,9 @@ class ConsoleSite:
     services: ServicesSource
     # The bot's @username, for the cards' links (known once the bot has started).
     bot_username: Callable[[], str] = lambda: "bot"
+    # Follows a broadcast queued here to its end, as the chat's status message does (the bot's
+    # job queue); nothing where no bot runs (the tests of the pages alone).
+    follow_broadcast: Callable[[int], None] = lambda _broadcast_id: None
 
     @property
     def url(self) -> str:

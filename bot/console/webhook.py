@@ -20,7 +20,7 @@ from telegram import Update
 
 from bot.config import Settings
 from bot.console.routes import console_application
-from bot.console.web import ConsoleSite
+from bot.console.serving import site_for
 from bot.context import UrgentActionApp
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,7 @@ def webhook_application(app: UrgentActionApp, settings: Settings) -> web.Applica
 
     root = web.Application()
     root.router.add_post(WEBHOOK_PATH, receive)
-    site = ConsoleSite(lambda: app.bot_data.services, lambda: app.bot.username)
-    root.add_subapp(site_path(settings.console_url), console_application(site))
+    root.add_subapp(site_path(settings.console_url), console_application(site_for(app)))
     return root
 
 

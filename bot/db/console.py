@@ -103,3 +103,10 @@ async def subscribers_by_language(db: Database) -> dict[str, int]:
             " GROUP BY language ORDER BY language"
         )
     return {str(row["language"]): int(row["people"]) for row in rows}
+
+
+async def recent_broadcasts(db: Database, limit: int = 10) -> list[int]:
+    """The ids of the latest broadcasts, newest first (the console lists them)."""
+    async with db.read() as conn:
+        rows = await conn.fetchall("SELECT id FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,))
+    return [int(row["id"]) for row in rows]

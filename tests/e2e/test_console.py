@@ -12,9 +12,18 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.config import Settings
+from bot.db.organizers import OrganizerRepository
 from bot.emulator import TelegramEmulator
 from bot.emulator.webapps import init_data
-from tests.conftest import ORGANIZER_ID, ROOT, TOKEN, Chatter, MovableClock, running_bot
+from tests.conftest import (
+    ORGANIZER_ID,
+    ROOT,
+    TOKEN,
+    Chatter,
+    MovableClock,
+    running_bot,
+    services_of,
+)
 
 URL = "https://console.example.org/console"
 
@@ -154,3 +163,47 @@ async def test_a_sheet_imported_completed_and_published_in_the_console_reaches_a
         assert "Teacher held for a post about pay" in network
         assert "English: 1" in network  # Anna, counted, never named
         assert "Anna" not in network and "Anna" not in results
+
+
+async def test_a_broadcast_from_the_console_with_its_count_and_a_cancelled_one(
+    settings: Settings, clock: MovableClock, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    port = free_port()
+    root = f"http://127.0.0.1:{port}/console"
+    with_console = dataclasses.replace(settings, console_url=root, console_port=port)
+    olga = emulator.create_person("Olga", user_id=ORGANIZER_ID, started=True)
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with (
+        running_bot(with_console, clock) as app,
+        aiohttp.ClientSession(cookie_jar=jar) as session,
+    ):
+        await person.say("/start", replies=2)
+        browser = ConsoleBrowser(session, root)
+        launch = init_data(TOKEN, olga.as_user(), auth_date=int(clock().timestamp()))
+        await browser.post("/signin", {"init_data": launch})
+        async with session.get(f"{root}/broadcasts/count?audience=all") as response:
+            assert await response.json() == {"count": 1, "text": "1 chat would get it now."}
+        async with session.get(f"{root}/broadcasts/count?audience=lang:fr") as response:
+            assert (await response.json())["count"] == 0
+        _, page = await browser.get("/broadcasts")
+        csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+        mark = emulator.last_id(person.id)
+        words = "Thank you all: <Samia> is free!"
+        form = {"csrf": csrf, "text": words, "audience": "all", "when": "now"}
+        status, url, _ = await browser.post("/broadcasts", form)
+        assert status == 200 and url.endswith("/console/broadcasts")
+        (message,) = await emulator.replies(person.id, after=mark, count=1, timeout=10)
+        assert message.text == words  # the organizer's text, shown as text
+        form = {"csrf": csrf, "text": "Later", "audience": "all", "when": "1h"}
+        _, _, page = await browser.post("/broadcasts", form)
+        assert "Scheduled for 1 chat" in page
+        later = int(re.findall(r'broadcasts/(\d+)/cancel"', page)[0])
+        status, _, page = await browser.post(f"/broadcasts/{later}/cancel", {"csrf": csrf})
+        assert status == 200
+        assert f"Broadcast #{later}</b> — cancelled" in page
+        log = await OrganizerRepository(services_of(app).db).log()
+        assert [entry[2] for entry in log[:3]] == [
+            "broadcast_cancelled",
+            "broadcast_queued",
+            "broadcast_queued",
+        ]

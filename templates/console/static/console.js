@@ -85,7 +85,24 @@
     }
   }
 
+  // The broadcast form: how many chats the chosen audience is, asked as it changes.
+  function liveCount() {
+    var select = document.getElementById("audience");
+    var out = document.getElementById("count");
+    if (!select || !out) return;
+    function ask() {
+      var url = select.getAttribute("data-count") + "?audience=" + encodeURIComponent(select.value);
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) { if (answer) out.textContent = answer.text; })
+        .catch(function () { out.textContent = ""; });
+    }
+    select.addEventListener("change", ask);
+    ask();
+  }
+
   themeFromFragment();
+  document.addEventListener("DOMContentLoaded", liveCount);
   document.addEventListener("DOMContentLoaded", function () {
     // Launch data arrives in the fragment even when Telegram's script is slow or absent.
     if (document.body.getAttribute("data-page") === "signin" && fragment().get("tgWebAppData")) {
