@@ -206,6 +206,13 @@ async def test_an_organizer_takes_a_sheet_from_paste_to_published_in_two_languag
         "Teacher held for a post about pay", timeout=REPLY
     )
     await shot(page, "console-7-the-alert-in-annas-chat")
+    # The results: the alert counted, drawn, and downloadable.
+    await console.bring_to_front()
+    await console.get_by_role("link", name="Results").click()
+    await expect(console.locator(".numbers")).to_contain_text("Offered")
+    await expect(console.locator(".numbers div").first).to_contain_text("1")
+    await expect(console.locator(".chart svg rect.bar-alerted")).to_have_count(1)
+    await shot(console, "console-8-desktop-results")
     STEPS.write_text(f"{steps}\n", encoding="utf-8")
     await context.close()
     assert errors == []
