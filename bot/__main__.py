@@ -121,17 +121,23 @@ def _serve(settings: Settings) -> None:
 
     app = build_application(settings)
     eventloop.install()  # PTB's run_polling and run_webhook run on the current loop
-    if settings.webhook_url and settings.webhook_secret:
+    if settings.webhook_url and settings.webhook_secret and settings.webhook_secret_generated:
+        log.info(
+            "BOT_WEBHOOK_SECRET is unset: a random one was generated for this run and given"
+            " to Telegram with the webhook"
+        )
+    if settings.webhook_url and settings.webhook_secret and settings.console_url:
+        # One server for Telegram's updates and the organizers' console (bot/console/).
+        from bot.console import webhook as served  # noqa: PLC0415
+
+        log.info("starting in webhook mode with the console (%s)", eventloop.NAME)
+        eventloop.run(served.serve(app, settings, ALLOWED_UPDATES))
+    elif settings.webhook_url and settings.webhook_secret:
         from bot import webhook  # noqa: PLC0415
 
         # Requests without the right secret header are refused (403) before their body is
         # read, the header compared in constant time (bot/webhook.py).
         webhook.install()
-        if settings.webhook_secret_generated:
-            log.info(
-                "BOT_WEBHOOK_SECRET is unset: a random one was generated for this run and given"
-                " to Telegram with the webhook"
-            )
         log.info(
             "starting in webhook mode on %s:%s (%s)",
             settings.webhook_listen,

@@ -15,6 +15,7 @@ from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.console import serving as console
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
 from bot.db.dialect import Dialect
 from bot.db.startup import open_migrated, polling_lock
@@ -54,7 +55,7 @@ def build_application(
     config = DeliveryConfig.from_settings(settings)
     limiter = SendLimiter(config.rate, chats=config.chats)
     replies = ReplyTracker(limiter)
-    held = AsyncExitStack()  # what the running bot holds on the database (the polling lock)
+    held = AsyncExitStack()  # what the running bot holds: the polling lock, the console's server
 
     async def post_init(app: UrgentActionApp) -> None:
         db, applied = await open_migrated(settings.database)
@@ -89,6 +90,8 @@ def build_application(
         allowance.schedule_sweeps(app)
         flows.schedule_sweeps(app)
         retention.schedule_purges(app)
+        if (runner := await console.start(app)) is not None:
+            held.push_async_callback(runner.cleanup)
 
     async def post_shutdown(app: UrgentActionApp) -> None:
         services = app.bot_data.services

@@ -80,6 +80,11 @@ class Settings:
     languages: tuple[str, ...] | None = None
     # How long a message sent (or given up) stays in the outbox before the daily purge.
     outbox_keep: timedelta = timedelta(days=30)
+    # The organizers' console (bot/console/): its public https address, or None when it is off.
+    console_url: str | None = None
+    # Where the bot's own web server listens for it when no other server carries it.
+    console_listen: str = "127.0.0.1"
+    console_port: int = 8090
 
     @property
     def database(self) -> Path | Secret:
@@ -161,6 +166,22 @@ class Settings:
                     " one at each start."
                 )
             webhook_secret = Secret(raw_secret)
+        console_url = env.get("BOT_CONSOLE_URL", "").strip().rstrip("/") or None
+        if console_url is not None and not re.match(r"^https://[^\s/]+", console_url):
+            raise ConfigError("BOT_CONSOLE_URL is invalid: Telegram opens https:// Mini Apps.")
+        # With a webhook, the console shares its server: it needs a path beside /telegram.
+        if (
+            console_url is not None
+            and webhook_url is not None
+            and (
+                not re.match(r"^https://[^\s/]+/[^\s]*[^/\s]", console_url)
+                or re.match(r"^https://[^\s/]+/telegram(/|$)", console_url)
+            )
+        ):
+            raise ConfigError(
+                "BOT_CONSOLE_URL is invalid: with a webhook it needs a path of its own, "
+                "such as https://bot.example.org/console."
+            )
         db_path = Path(env.get("BOT_DB_PATH", "data/bot.sqlite3"))
         database_url: Secret | None = None
         raw_url = env.get("BOT_DATABASE_URL", "").strip()
@@ -197,6 +218,9 @@ class Settings:
             offer_check=timedelta(seconds=_float(env, "BOT_OFFER_CHECK", 600, 0.1, 86400)),
             languages=_languages(env, "BOT_LANGUAGES"),
             outbox_keep=timedelta(days=_float(env, "BOT_OUTBOX_KEEP_DAYS", 30, 1, 3650)),
+            console_url=console_url,
+            console_listen=env.get("BOT_CONSOLE_LISTEN", "127.0.0.1").strip() or "127.0.0.1",
+            console_port=_int(env, "BOT_CONSOLE_PORT", 8090, 1, 65535),
         )
 
 

@@ -26,12 +26,15 @@ from bot.app import build_application, running
 from bot.catalogue import load_catalogue
 from bot.clock import Clock
 from bot.config import Secret, Settings
-from bot.context import UrgentActionApp
+from bot.console.routes import mount
+from bot.console.web import ConsoleSite
+from bot.context import Services, UrgentActionApp
 from bot.db.cases import CaseRepository
 from bot.db.startup import open_database
 from bot.domain.cases import UrgentAction
 from bot.domain.deadlines import countdown
 from bot.emulator import TelegramEmulator
+from bot.handlers import broadcast
 from bot.rendering import ROOT, TEMPLATES_DIR
 
 # The shipped cases, found beside the package whatever folder the demo is started from.
@@ -44,6 +47,8 @@ DEMO_TOKEN = "100200300:DEMO-token-local-emulator-only"  # noqa: S105
 DEMO_ORGANIZER = 900001
 # In rehearsal, the deadline of each case lies this far ahead.
 REHEARSAL_DAYS_AHEAD = 10
+# Where the organizers' console is served, beside the emulator and the web chat.
+CONSOLE_PATH = "/console"
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,20 @@ class _PageState:
     clock: Clock
     time_lapse: float | None
     rehearsals: tuple[Rehearsal, ...] = ()
+    bot: UrgentActionApp | None = None  # the bot, once built: the console reads its services
+
+    def bot_username(self) -> str:
+        """The bot's @username, for the console's previews of cards."""
+        return self.bot.bot.username if self.bot is not None else "bot"
+
+    def follow_broadcast(self, broadcast_id: int) -> None:
+        """Follow a broadcast queued in the console to its end, as the chat's are."""
+        if self.bot is not None:
+            broadcast.follow(self.bot.job_queue, broadcast_id)
+
+    def services(self) -> Services | None:
+        """The running bot's services, for the console (None until it has started)."""
+        return self.bot.bot_data.services if self.bot is not None else None
 
     def as_json(self) -> dict[str, object]:
         """The answer to /_demo/info, with the bot's clock read now."""
@@ -173,10 +192,15 @@ async def demo(
                 actions_dir=actions_dir,
                 # A demo day may pass in seconds (--time-lapse): look for due reminders often.
                 reminder_check=timedelta(seconds=1),
+                # The organizers' console, beside the emulator on its own server (port 0: the
+                # bot serves none of its own); Olga opens it from her chat's menu button.
+                console_url=f"{url}{CONSOLE_PATH}",
+                console_port=0,
             )
             state.rehearsals = await _seed(settings, rehearsal, clock())
             _people(emulator)
             app = build_application(settings, clock=clock)
+            state.bot = app
             async with running(app, poll_timeout=timedelta(seconds=10)):
                 yield Demo(url, emulator, app, state.rehearsals)
         finally:
@@ -208,8 +232,11 @@ def _people(emulator: TelegramEmulator) -> None:
     """The cast the demo starts with: volunteers in five languages, and an organizer."""
     emulator.create_person("Anna", language_code="en")
     emulator.create_person("Айгуль", language_code="ru")
-    # The organizer's id is the one in BOT_ORGANIZERS.
-    emulator.create_person("Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER)
+    # The organizer's id is the one in BOT_ORGANIZERS. She has written to the bot before (her
+    # chat exists), so the bot gives it the console's menu button as it starts.
+    emulator.create_person(
+        "Olga (organizer)", language_code="en", user_id=DEMO_ORGANIZER, started=True
+    )
     # Readers of two of Amnesty's other working languages, one of them right to left.
     emulator.create_person("Camille", language_code="fr")
     emulator.create_person("ليلى", language_code="ar")
@@ -229,6 +256,11 @@ def _page_routes(state: _PageState) -> Callable[[web.Application], None]:
     def add(app: web.Application) -> None:
         app.router.add_get("/", index)
         app.router.add_get("/_demo/info", info)
+        mount(
+            app,
+            CONSOLE_PATH,
+            ConsoleSite(state.services, state.bot_username, state.follow_broadcast),
+        )
 
     return add
 

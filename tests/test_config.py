@@ -209,3 +209,23 @@ def test_a_failed_start_shows_no_proxy_password() -> None:
     line = startup_failure(NetworkError(f"cannot connect to {url}"), settings)
     assert "Telegram could not be reached at http://127.0.0.1:1" in line
     assert "ProxyPass123" not in line and "proxyuser" not in line
+
+
+def test_the_console_is_off_without_its_url_and_needs_https() -> None:
+    assert Settings.from_env({"BOT_TOKEN": TOKEN}).console_url is None
+    on = Settings.from_env(
+        {"BOT_TOKEN": TOKEN, "BOT_CONSOLE_URL": "https://bot.example.org/console/"}
+    )
+    assert on.console_url == "https://bot.example.org/console"
+    assert (on.console_listen, on.console_port) == ("127.0.0.1", 8090)
+    with pytest.raises(ConfigError, match="BOT_CONSOLE_URL is invalid"):
+        Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_CONSOLE_URL": "http://bot.example.org/c"})
+    webhook = {
+        "BOT_TOKEN": TOKEN,
+        "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "BOT_WEBHOOK_SECRET": "s3cret-" + "x" * 32,
+    }
+    for shared in ("https://bot.example.org", "https://bot.example.org/telegram"):
+        with pytest.raises(ConfigError, match="needs a path of its own"):
+            Settings.from_env({**webhook, "BOT_CONSOLE_URL": shared})
+    assert Settings.from_env({**webhook, "BOT_CONSOLE_URL": "https://bot.example.org/console"})

@@ -68,7 +68,7 @@ class CaseRepository:
             await self._save(conn, case, now)
 
     async def store_import(
-        self, case: UrgentAction, now: datetime, draft: Draft, *, update: bool
+        self, case: UrgentAction, now: datetime, draft: Draft | None, *, update: bool
     ) -> bool:
         """Store a case read from a sheet and finish the organizer's import `draft`, at once.
 
@@ -78,7 +78,8 @@ class CaseRepository:
         stored, if a new case's slug was taken meanwhile: another case is never overwritten.
         """
         async with self._db.transaction() as conn:
-            await take(conn, draft)
+            if draft is not None:  # the chat's import waits in a draft; the console's does not
+                await take(conn, draft)
             added = await _insert(conn, case, "import", now)
             if not added and not update:
                 raise SlugTakenError(case.slug)

@@ -15,6 +15,7 @@ from aiohttp import BodyPartReader, web
 
 if TYPE_CHECKING:
     from bot.emulator.server import TelegramEmulator
+from bot.emulator.webapps import launch_url
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _LONGEST_WAIT = 30.0
@@ -44,6 +45,7 @@ def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None
         ("GET", "/_emulator/chats/{chat_id}/messages", routes.messages),
         ("GET", "/_emulator/events", routes.events),
         ("GET", "/_emulator/files/{file_id}", routes.file),
+        ("POST", "/_emulator/webapp", routes.web_app),
         ("POST", "/_emulator/faults", routes.add_fault),
         ("DELETE", "/_emulator/faults", routes.clear_faults),
     ):
@@ -326,6 +328,18 @@ class _Routes:
         self.emulator.clear_faults()
         return web.json_response({"ok": True})
 
+    async def web_app(self, request: web.Request) -> web.Response:
+        """Open a Mini App as a person: the address with launch data signed as Telegram signs
+        it. The URL must be one the bot gave that person (its menu button or a web_app button)."""
+        body = await _body(request)
+        person = self.emulator.person(int(body["user_id"]))
+        url = str(body["url"])
+        if url not in self.emulator.web_apps_of(person.id):
+            raise ValueError("the bot gave this person no Mini App at that address")
+        scheme = "dark" if body.get("scheme") == "dark" else "light"
+        token = self.emulator.bot.token
+        return web.json_response({"url": launch_url(token, person.as_user(), url, scheme=scheme)})
+
 
 def _person(emulator: TelegramEmulator, user_id: int) -> dict[str, Any]:
     person = emulator.person(user_id)
@@ -346,6 +360,7 @@ def _chat(emulator: TelegramEmulator, chat_id: int) -> dict[str, Any]:
         "migrated_to": chat.migrated_to,
         "migrated_from": chat.migrated_from,
         "last_message_id": chat.next_message_id - 1,
+        "menu_button": emulator.menu_button_of(chat_id),
     }
 
 

@@ -193,6 +193,16 @@ class BotApi:
                 self.delete_my_commands,
             ),
             Method(
+                "setChatMenuButton",
+                Signature(optional=("chat_id", "menu_button")),
+                self.set_chat_menu_button,
+            ),
+            Method(
+                "getChatMenuButton",
+                Signature(optional=("chat_id",)),
+                self.get_chat_menu_button,
+            ),
+            Method(
                 "sendMessage",
                 _with(
                     _SEND_COMMON,
@@ -365,6 +375,52 @@ class BotApi:
         """deleteMyCommands."""
         bot.commands.pop(self._commands_key(params), None)
         return True
+
+    async def set_chat_menu_button(self, bot: BotAccount, params: Params) -> Any:
+        """setChatMenuButton: a private chat's menu button, or the default for all."""
+        button = _json_object(params, "menu_button") or {"type": "default"}
+        kind = button.get("type")
+        if kind == "web_app":
+            text = button.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise bad_request("BUTTON_TEXT_INVALID")
+            button = {"type": kind, "text": text, "web_app": self._web_app(button.get("web_app"))}
+        elif kind in ("commands", "default"):
+            button = {"type": kind}
+        else:
+            raise bad_request("can't parse MenuButton JSON object")
+        chat_id = 0
+        if params.get("chat_id") not in (None, ""):
+            chat = self._chat(params, sending=False)
+            if chat.type != "private":
+                raise bad_request("menu button can be set only in private chats")
+            chat_id = chat.id
+        if kind == "default":
+            bot.menu_buttons.pop(chat_id, None)
+        else:
+            bot.menu_buttons[chat_id] = button
+        return True
+
+    async def get_chat_menu_button(self, bot: BotAccount, params: Params) -> Any:
+        """getChatMenuButton: the chat's own button, else the bot's default, else commands."""
+        chat_id = 0
+        if params.get("chat_id") not in (None, ""):
+            chat_id = self._chat(params, sending=False).id
+        return bot.menu_buttons.get(chat_id) or bot.menu_buttons.get(0) or {"type": "commands"}
+
+    def _web_app(self, web_app: Any) -> dict[str, str]:
+        """A WebAppInfo: Telegram opens https pages only; the emulator also loopback http ones,
+        the demo's own page (bot/console/ beside the emulator)."""
+        url = web_app.get("url") if isinstance(web_app, dict) else None
+        parts = urlsplit(url) if isinstance(url, str) else None
+        loopback = parts is not None and parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if (
+            parts is None
+            or not parts.netloc
+            or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
+        ):
+            raise bad_request(errors.BUTTON_URL_INVALID)
+        return {"url": str(url)}
 
     def _commands_key(self, params: Params) -> str:
         scope = _json(params, "scope") or {"type": "default"}
@@ -903,6 +959,8 @@ class BotApi:
             valid = isinstance(value, str) and value.lower().startswith(_BUTTON_SCHEMES)
             if not valid or not urlsplit(value).netloc:
                 raise bad_request(errors.BUTTON_URL_INVALID)
+        elif kind == "web_app":
+            value = self._web_app(value)
         # Keep what a client shows: the label, the action, the style.
         kept = {"text": text, kind: value}
         for extra in ("style", "icon_custom_emoji_id"):

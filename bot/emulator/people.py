@@ -503,6 +503,23 @@ class SimulatedPeople(World):
         """The bot's messages in the chat with an id above `after`."""
         return [m for m in self.messages(chat_id) if m.from_bot and m.message_id > after]
 
+    def menu_button_of(self, chat_id: int) -> dict[str, Any]:
+        """The menu button a chat shows (getChatMenuButton's answer)."""
+        bot = self.bot
+        return bot.menu_buttons.get(chat_id) or bot.menu_buttons.get(0) or {"type": "commands"}
+
+    def web_apps_of(self, user_id: int) -> set[str]:
+        """The Mini Apps the bot offers in a person's private chat: its menu button's and those
+        of web_app buttons under its messages."""
+        found = set()
+        menu = self.menu_button_of(user_id)
+        if menu.get("type") == "web_app":
+            found.add(str(menu["web_app"]["url"]))
+        for message in self.bot_messages(user_id):
+            for row in (message.reply_markup or {}).get("inline_keyboard", []):
+                found.update(str(b["web_app"]["url"]) for b in row if "web_app" in b)
+        return found
+
     def last_id(self, chat_id: int) -> int:
         """The id of the newest message in the chat (0 if none)."""
         return self.chat(chat_id).next_message_id - 1

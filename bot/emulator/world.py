@@ -48,6 +48,8 @@ class BotAccount:
     updates: UpdateQueue
     webhook: WebhookSender
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # setChatMenuButton: a chat's own button by chat id, the bot's default under 0.
+    menu_buttons: dict[int, dict[str, Any]] = field(default_factory=dict)
     _user: dict[str, Any] | None = field(default=None, repr=False)
 
     def as_user(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from bot.handlers import (
     appeal,
     broadcast,
     cases,
+    console,
     editing,
     errors,
     help,
@@ -45,6 +46,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(editing.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)
     app.add_handlers(importing.HANDLERS)
+    app.add_handlers(console.HANDLERS)
     # An organizer's pasted sheet, in a group of its own ahead of all: taken, it goes no
     # further (no other handler sees it); anything else it lets through to the handlers below.
     app.add_handler(importing.TEXT, group=-1)

@@ -25,7 +25,6 @@ from bot.context import BotContext, UrgentActionApp
 from bot.db.broadcasts import Broadcast, BroadcastRepository
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.leases import LeaseRepository
-from bot.db.organizers import OrganizerRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
 from bot.domain.subscribers import SubscriberStatus
@@ -40,6 +39,7 @@ from bot.handlers.common import (
     text,
 )
 from bot.handlers.rights import Right, guard, is_organizer
+from bot.operations.broadcasting import broadcast_message, cancel_broadcast, queue_broadcast
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -174,9 +174,7 @@ def _message(context: BotContext, html: str, language: str) -> OutboundMessage:
 
 
 def _rendered(renderer: Renderer, html: str, language: str) -> OutboundMessage:
-    label = renderer.button(language, "unsubscribe")
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=encode("unsub"))]])
-    return OutboundMessage.text(html, reply_markup=markup.to_dict())
+    return broadcast_message(renderer, html, language)
 
 
 @guard(Right.ORGANIZER)
@@ -264,41 +262,23 @@ async def confirm(update: Update, context: BotContext) -> None:
         send_at = datetime.combine(
             local.date() + timedelta(days=1), time(9, 0), tzinfo=zone
         ).astimezone(now.tzinfo)
-    repository = BroadcastRepository(services.db)
+
+    async def recorded() -> None:
+        await query.answer()
+        # Sent: the confirmation keeps its words and loses its buttons; the status message
+        # below carries the only button left (cancel).
+        await _drop_buttons(query)
+
     try:
         # The draft goes in the transaction that queues the broadcast: a second tap on "Send
         # now" (taps are handled concurrently) finds it gone instead of queueing it twice.
-        broadcast = await repository.create(
-            created_by=user.id,
-            text=html,
-            audience=audience,
-            send_at=send_at,
-            now=now,
-            draft=stored,
+        broadcast = await queue_broadcast(
+            services, user.id, html, audience, send_at, draft=stored, recorded=recorded
         )
     except DraftGoneError:
         await query.answer(gone, show_alert=True)
         await _drop_buttons(query)
         return
-    await query.answer()
-    # Sent: the confirmation keeps its words and loses its buttons; the status message below
-    # carries the only button left (cancel).
-    await _drop_buttons(query)
-    # In batches: the engine sends the first while the rest are queued.
-    broadcast = await repository.fill(
-        broadcast.id, lambda lang: _message(context, html, lang), now, wake=services.wake_delivery
-    )
-    await OrganizerRepository(services.db).record(
-        user.id,
-        "broadcast_queued",
-        {
-            "broadcast": broadcast.id,
-            "audience": broadcast.audience,
-            "recipients": broadcast.recipients,
-        },
-        now,
-    )
-    services.wake_delivery()
     status = await chat.send_message(
         text(
             context,
@@ -311,7 +291,9 @@ async def confirm(update: Update, context: BotContext) -> None:
         ),
         reply_markup=_cancel_markup(context, language, broadcast.id),
     )
-    await repository.set_status_message(broadcast.id, chat.id, status.message_id)
+    await BroadcastRepository(services.db).set_status_message(
+        broadcast.id, chat.id, status.message_id
+    )
     # PTB types the context's job queue with its own type variable, not BotContext.
     follow(context.application.job_queue, broadcast.id)  # type: ignore[arg-type]
 
@@ -443,17 +425,7 @@ async def cancel(update: Update, context: BotContext) -> None:
         return
     services = context.services
     language = await language_of(update, context)
-    broadcast_id = int(callback.arg(0))
-    cancelled = await BroadcastRepository(services.db).cancel(broadcast_id, services.clock())
-    if services.delivery is not None:
-        # Rows the engine already took from the outbox are dropped before they are sent.
-        services.delivery.drop_broadcast(broadcast_id)
-    await OrganizerRepository(services.db).record(
-        user.id,
-        "broadcast_cancelled",
-        {"broadcast": broadcast_id, "unsent": cancelled},
-        services.clock(),
-    )
+    cancelled = await cancel_broadcast(services, user.id, int(callback.arg(0)))
     await query.answer(text(context, language, "broadcast_cancelled.txt", count=cancelled))
 
 

@@ -27,7 +27,13 @@ async def help_command(update: Update, context: BotContext) -> None:
     if private and await is_organizer(update, context):
         organizer_commands = renderer.commands(language, "organizer")
         # The menu too, in case the organizer was added before the bot last started.
-        await show_organizer_menu(context.bot, renderer, chat.id)
+        await show_organizer_menu(
+            context.bot,
+            renderer,
+            chat.id,
+            console_url=context.services.settings.console_url,
+            language=language,
+        )
     await message.reply_text(
         text(
             context,

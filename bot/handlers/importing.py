@@ -34,7 +34,6 @@ from bot.catalogue import case_from_mapping, case_to_mapping
 from bot.context import BotContext
 from bot.db.cases import SlugTakenError
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
-from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.contacts import ContactChange, contact_changes
 from bot.handlers import broadcast
@@ -43,10 +42,10 @@ from bot.handlers.organizer import publish, reach_preview
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.importer import isolation
 from bot.importer.build import Imported
-from bot.importer.cli import deadline_labels
 from bot.importer.listing import ListedCase
 from bot.importer.report import ImportReport
 from bot.logs import pseudonym
+from bot.operations.cases import read_sheet, store_imported
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -126,17 +125,7 @@ async def _import(
 ) -> isolation.Outcome:
     """What the importer makes of a sheet (its file or its text), read once, in a process of
     its own with limits on time and memory (bot/importer/isolation.py)."""
-    services = context.services
-    job = isolation.Job(
-        text=text,
-        data=data,
-        filename=name,
-        deadline_label=deadline_labels(services.renderer),
-        existing=await services.cases.all(),
-        today=services.clock().date(),
-        source="chat",
-    )
-    return await isolation.run(job)
+    return await read_sheet(context.services, text=text, data=data, filename=name, source="chat")
 
 
 async def _decided(context: BotContext, pending: PendingImport) -> Imported:
@@ -496,29 +485,15 @@ async def _preview(update: Update, context: BotContext, language: str, case: Urg
 async def _store(
     context: BotContext, organizer_id: int, imported: Imported, case: UrgentAction, draft: Draft
 ) -> None:
-    """Store the imported case and finish its draft: a new one is added, a follow-up (or a case
-    of that slug stored meanwhile) saved over its case."""
-    services = context.services
-    now = services.clock()
-    await services.cases.store_import(case, now, draft, update=imported.update_of is not None)
-    changed = [
-        {"official": c.official, "field": c.field, "before": c.before, "after": c.after}
-        for c in _contact_changes(dataclasses.replace(imported, case=case))
-    ]
-    await OrganizerRepository(services.db).record(
+    """Store the imported case and finish its draft (bot.operations.cases.store_imported)."""
+    pending = PendingImport.of(draft)
+    await store_imported(
+        context.services,
         organizer_id,
-        "case_imported",
-        {
-            "case": case.slug,
-            "update": imported.update_of is not None,
-            "status": case.status,
-            # Where letters go, before and after: the audit trail of a redirected case.
-            "contacts_changed": changed,
-        },
-        now,
-    )
-    log.info(
-        "imported case %s stored as %s by %s", case.slug, case.status, pseudonym(organizer_id)
+        imported,
+        case,
+        draft=draft,
+        sheet=pending.sheet or None if pending is not None else None,
     )
 
 

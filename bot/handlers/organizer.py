@@ -7,12 +7,8 @@ gets the ordinary answer and changes nothing.
 from __future__ import annotations
 
 import asyncio
-import csv
-import dataclasses
-import io
 import logging
 import re
-from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ChatType
@@ -20,24 +16,23 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import queue_to_alerted
-from bot.db.offers import case_offers, preview_reach
+from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
-from bot.db.results import Day, Funnel, funnel, timeline
-from bot.delivery.messages import OutboundMessage
+from bot.db.results import Funnel, funnel, timeline
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.publishing import why_it_reaches_nobody
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
-from bot.logs import pseudonym
+from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
+from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
+from bot.operations.results import results_csv as case_results_csv
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
-from bot.views.cards import card_problems, case_card
+from bot.views.cards import case_card
 from bot.views.charts import ResultsChartLabels, ResultsSeries, draw_results
 
 log = logging.getLogger(__name__)
-OUTCOMES = ("released", "sentenced", "nfa")
 # The results message lists at most this many days of each kind; the CSV and chart have all.
 SHOWN_DAYS = 14
 
@@ -172,15 +167,7 @@ async def preview(update: Update, context: BotContext) -> None:
 async def reach_preview(context: BotContext, language: str, case: UrgentAction) -> str:
     """Whom publishing `case` now would reach, within their allowances (the others at their
     next slot), as the organizers' preview says it: the count the offer sweep would make."""
-    services = context.services
-    opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    reach = await preview_reach(
-        services.db,
-        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
-        case.slug,
-        services.clock(),
-        services.settings.default_timezone,
-    )
+    reach = await reach_of(context.services, case)
     return text(
         context,
         language,
@@ -189,7 +176,7 @@ async def reach_preview(context: BotContext, language: str, case: UrgentAction) 
         people=reach.people,
         groups=reach.groups,
         estimate=not reach.exact,
-        nobody=why_it_reaches_nobody(case, services.clock()),
+        nobody=why_it_reaches_nobody(case, context.services.clock()),
     )
 
 
@@ -200,39 +187,32 @@ async def publish(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if case is None or query is None or user is None:
         return
-    services = context.services
     language = await language_of(update, context)
-    if case.status is CaseStatus.CLOSED:
-        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
-        return
     # An old "Publish now" under a preview, tapped once the case is out. (A follow-up sheet
     # published from the importer keeps its case's status and comes here too: it is offered.)
     if case.status is CaseStatus.ACTIVE and (query.data or "").startswith("opc:"):
         await query.answer(text(context, language, "already_published.txt"), show_alert=True)
         return
-    # A card longer than a message would reach no one: its text is what to shorten.
-    too_long = bool(card_problems(case, services.renderer, services.clock()))
-    if missing := gaps(case) or (("text",) if too_long else ()):
-        await query.answer(
-            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
-        )
+    try:
+        published = await publish_case(context.services, user.id, case, context.bot.username)
+    except PublishRefusedError as refused:
+        if refused.reason == "closed":
+            answer = text(context, language, "case_closed.txt")
+        else:
+            answer = text(context, language, "case_incomplete.txt", gaps=refused.gaps)
+        await query.answer(answer, show_alert=True)
         return
     await query.answer()
-    now = services.clock()
-    nobody = why_it_reaches_nobody(case, now)
-    active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
-    await services.cases.save(active, now)
-    # Offered within each person's allowance: those on "every case" get it now, the rest at
-    # their next slot (bot.handlers.allowance).
-    count = (await allowance.offer_now(services, context.bot.username)).by_case.get(case.slug, 0)
-    await OrganizerRepository(services.db).record(
-        user.id, "case_published", {"case": case.slug, "alerts": count}, now
-    )
-    services.wake_delivery()
-    log.info("case %s published by %s: %d alerts queued", case.slug, pseudonym(user.id), count)
     await edit_text(
         query,
-        text(context, language, "org_published.html", case=case, count=count, nobody=nobody),
+        text(
+            context,
+            language,
+            "org_published.html",
+            case=case,
+            count=published.alerts,
+            nobody=published.nobody,
+        ),
     )
 
 
@@ -308,15 +288,11 @@ async def close(update: Update, context: BotContext) -> None:
             reply_markup=InlineKeyboardMarkup(rows),
         )
         return
-    now = services.clock()
-    closed = dataclasses.replace(case, status=CaseStatus.CLOSED, outcome=outcome)
-    await services.cases.save(closed, now)
-    # Reminders stop with the case (a sweep would cancel them too; this keeps the table tidy).
-    await services.reminders.cancel_case(case.slug, now, "the case closed")
-    told = await _tell_outcome(context, closed, outcome) if mode == "notify" else 0
-    await OrganizerRepository(services.db).record(
-        user.id, "case_closed", {"case": case.slug, "outcome": outcome, "told": told}, now
-    )
+    try:
+        done = await close_case(services, user.id, case, outcome, notify=mode == "notify")
+    except CloseRefusedError:
+        log.info("close of %s refused: outcome %r", case.slug, outcome)
+        return
     await edit_text(
         query,
         text(
@@ -325,31 +301,8 @@ async def close(update: Update, context: BotContext) -> None:
             "org_closed.html",
             case=case,
             outcome=button(language, f"outcome_{outcome}", agreement=case.agreement),
-            told=told,
+            told=done.told,
         ),
-    )
-
-
-async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -> int:
-    """Queue the outcome for everyone the case reached, with thanks to those who acted."""
-    services = context.services
-
-    def message_for(language: str, did_act: bool) -> OutboundMessage:
-        body = text(
-            context,
-            language,
-            "outcome.html",
-            case=case,
-            texts=case.text(language),
-            outcome=services.renderer.button(
-                language, f"outcome_{outcome}", agreement=case.agreement
-            ),
-            acted=did_act,
-        )
-        return OutboundMessage.text(body)
-
-    return await queue_to_alerted(
-        services.db, case.slug, message_for, services.clock(), wake=services.wake_delivery
     )
 
 
@@ -412,34 +365,8 @@ async def results_csv(update: Update, context: BotContext) -> None:
     if case is None or query is None or chat is None:
         return
     await query.answer()
-    services = context.services
-    numbers = await funnel(services.db, case.slug)
-    days = await timeline(services.db, case.slug, services.clock())
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["case", "measure", "key", "count"])
-    writer.writerow([case.slug, "alerted", "", numbers.alerted])
-    writer.writerow([case.slug, "opened_appeal", "", numbers.opened])
-    writer.writerow([case.slug, "acted", "", numbers.acted])
-    for channel, count in numbers.by_channel.items():
-        writer.writerow([case.slug, "acted_by_channel", channel, count])
-    # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.
-    for measure, value in _DAILY_MEASURES:
-        for day in days:
-            writer.writerow([case.slug, measure, day.day.isoformat(), value(day)])
-    await chat.send_document(
-        InputFile(out.getvalue().encode(), filename=f"results-{case.slug}.csv")
-    )
-
-
-_DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
-    ("alerted_on_day", lambda d: d.alerted),
-    ("opened_appeal_on_day", lambda d: d.opened),
-    ("first_acted_on_day", lambda d: d.acted),
-    ("subscribed_on_day", lambda d: d.joined),
-    ("left_on_day", lambda d: d.left),
-    ("active_at_end_of_day", lambda d: d.active),
-)
+    data = await case_results_csv(context.services, case)
+    await chat.send_document(InputFile(data, filename=f"results-{case.slug}.csv"))
 
 
 @guard(Right.ORGANIZER)
@@ -492,8 +419,15 @@ async def organizers(update: Update, context: BotContext) -> None:
         now = services.clock()
         if args[0] == "add":
             changed = await repository.add(target, user.id, now)
-            if changed and await services.subscribers.get(target) is not None:
-                await menus.show_organizer_menu(context.bot, services.renderer, target)
+            added = await services.subscribers.get(target)
+            if changed and added is not None:
+                await menus.show_organizer_menu(
+                    context.bot,
+                    services.renderer,
+                    target,
+                    console_url=services.settings.console_url,
+                    language=added.language,
+                )
         elif target in services.settings.organizers:
             await message.reply_text(text(context, language, "org_fixed.html", user_id=target))
             return

@@ -26,7 +26,7 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.db.organizers import OrganizerRepository
 from bot.handlers.common import is_group_admin, language_of, text
 
@@ -79,10 +79,14 @@ async def is_organizer(update: Update, context: BotContext) -> bool:
     if user is None or user.id in _STAND_INS:
         # Organizers are people: a message "as the group" is no one's in particular.
         return False
-    services = context.services
-    if user.id in services.settings.organizers:
+    return await is_organizer_id(context.services, user.id)
+
+
+async def is_organizer_id(services: Services, user_id: int) -> bool:
+    """Whether this user is an organizer now (the chat's guard and the console's ask this)."""
+    if user_id in services.settings.organizers:
         return True
-    return await OrganizerRepository(services.db).is_added(user.id)
+    return await OrganizerRepository(services.db).is_added(user_id)
 
 
 def _in_own_chat(update: Update) -> bool:

@@ -46,6 +46,7 @@ ORGANIZER_INPUTS = {
     "obx": "obx:1",
     "/allowance": "/allowance",
     "oal": "oal:1-week",
+    "/console": "/console",
 }
 # The person's own buttons, forged in a group.
 PERSON_TAPS = {

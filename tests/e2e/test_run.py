@@ -196,3 +196,49 @@ async def test_webhook_mode_without_a_secret_makes_a_long_one_and_never_logs_it(
     assert process.returncode == 0, log
     assert "a random one was generated" in log
     assert secret not in log
+
+
+async def test_webhook_mode_serves_the_console_on_the_webhooks_own_server(
+    emulator: TelegramEmulator, database: Path | Secret
+) -> None:
+    port = free_port()
+    process = await start_bot(
+        {
+            "BOT_TOKEN": TOKEN,
+            "BOT_API_URL": emulator.api_url,
+            **database_env(database),
+            "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "BOT_WEBHOOK_SECRET": "the-webhook-secret_1-long-enough-to-guard",
+            "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "BOT_WEBHOOK_PORT": str(port),
+            "BOT_CONSOLE_URL": "https://bot.example.org/console",
+        }
+    )
+    try:
+        await until(lambda: emulator.bot.webhook_url is not None)
+        await until_listening(port)
+        person = emulator.create_person("Anna")
+        await emulator.send_text(person.id, "/start")
+        update = emulator.updates[-1]
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/telegram"
+            async with http.post(url, json=update) as response:
+                assert response.status == 403
+            right = {
+                "X-Telegram-Bot-Api-Secret-Token": "the-webhook-secret_1-long-enough-to-guard"
+            }
+            async with http.post(url, json=update, headers=right) as response:
+                assert response.status == 200
+            async with http.get(f"http://127.0.0.1:{port}/console/") as response:
+                assert response.status == 200
+                assert "Signing you in with Telegram" in await response.text()
+                assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+        await emulator.replies(person.id, after=0, count=2, timeout=20)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    assert "the-webhook-secret_1-long-enough-to-guard" not in stderr.decode()

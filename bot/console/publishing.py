@@ -1,0 +1,51 @@
+"""Publishing from the console: the reach first, then the act (bot/operations/publishing.py)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.console.web import SESSION, render, services_of, site_of
+from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
+
+
+async def publish_page(request: web.Request) -> web.StreamResponse:
+    """Whom publishing reaches now, a clear warning at nobody, and the button."""
+    services = services_of(request)
+    case = await services.cases.get(request.match_info["slug"])
+    if case is None:
+        raise web.HTTPNotFound
+    reach = await reach_of(services, case)
+    moment = case.deadline_moment()
+    return render(
+        request,
+        "publish.html",
+        case=case,
+        reach=reach,
+        deadline_passed=moment is not None and moment <= services.clock(),
+        refused=None,
+    )
+
+
+async def publish(request: web.Request) -> web.StreamResponse:
+    """Publish the case, as the chat's ✅ Publish now does; back to the case with the count."""
+    services = services_of(request)
+    case = await services.cases.get(request.match_info["slug"])
+    if case is None:
+        raise web.HTTPNotFound
+    try:
+        done = await publish_case(
+            services, request[SESSION].user_id, case, site_of(request).bot_username()
+        )
+    except PublishRefusedError as refused:
+        reach = await reach_of(services, case)
+        return render(
+            request,
+            "publish.html",
+            status=409,
+            case=case,
+            reach=reach,
+            deadline_passed=False,
+            refused=refused,
+        )
+    url = request.app.router["console.case"].url_for(slug=case.slug)
+    raise web.HTTPSeeOther(str(url.with_query(published=str(done.alerts))))

@@ -1,0 +1,77 @@
+"""Publishing a case: its reach shown before, and the act itself, for the chat and the console."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from bot.catalogue import gaps
+from bot.context import Services
+from bot.db.offers import Reach, preview_reach
+from bot.db.organizers import OrganizerRepository
+from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.publishing import NoReach, why_it_reaches_nobody
+from bot.handlers import allowance
+from bot.logs import pseudonym
+from bot.views.cards import card_problems
+
+log = logging.getLogger(__name__)
+
+
+class PublishRefusedError(Exception):
+    """The case cannot be published: `reason` is "closed" or "incomplete" (then `gaps`)."""
+
+    def __init__(self, reason: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.gaps = missing
+
+
+@dataclass(frozen=True)
+class Published:
+    """A case published: the case as stored, how many alerts were queued at once, and why it
+    reaches nobody where it cannot, else None."""
+
+    case: UrgentAction
+    alerts: int
+    nobody: NoReach | None = None
+
+
+async def reach_of(services: Services, case: UrgentAction) -> Reach:
+    """Whom publishing `case` now would reach, within their allowances (the others at their
+    next slot): the count the offer sweep would make. Nothing is written."""
+    opening = [c for c in await services.cases.active() if c.slug != case.slug]
+    return await preview_reach(
+        services.db,
+        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
+        case.slug,
+        services.clock(),
+        services.settings.default_timezone,
+    )
+
+
+async def publish_case(
+    services: Services, actor: int, case: UrgentAction, bot_username: str
+) -> Published:
+    """The case becomes active and its alert is offered to every matching subscriber within
+    their allowance; audited. PublishRefusedError for a closed or incomplete case."""
+    if case.status is CaseStatus.CLOSED:
+        raise PublishRefusedError("closed")
+    # A card longer than a message would reach no one: its text is what to shorten.
+    too_long = bool(card_problems(case, services.renderer, services.clock()))
+    if missing := gaps(case) or (("text",) if too_long else ()):
+        raise PublishRefusedError("incomplete", missing)
+    now = services.clock()
+    nobody = why_it_reaches_nobody(case, now)
+    active = dataclasses.replace(case, status=CaseStatus.ACTIVE)
+    await services.cases.save(active, now)
+    # Offered within each person's allowance: those on "every case" get it now, the rest at
+    # their next slot (bot.handlers.allowance).
+    count = (await allowance.offer_now(services, bot_username)).by_case.get(case.slug, 0)
+    await OrganizerRepository(services.db).record(
+        actor, "case_published", {"case": case.slug, "alerts": count}, now
+    )
+    services.wake_delivery()
+    log.info("case %s published by %s: %d alerts queued", case.slug, pseudonym(actor), count)
+    return Published(active, count, nobody)
