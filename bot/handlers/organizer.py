@@ -22,6 +22,7 @@ from bot.context import BotContext, UrgentActionApp
 from bot.db.alerts import queue_to_alerted
 from bot.db.offers import case_offers, preview_reach
 from bot.db.organizers import OrganizerRepository
+from bot.db.plans import PlanRepository
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -349,6 +350,7 @@ async def results(update: Update, context: BotContext) -> None:
                 texts=case.text(language),
                 funnel=numbers,
                 offers=await case_offers(services.db, case.slug),
+                plans=await PlanRepository(services.db).counts(case.slug),
                 urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],
                 subscriber_days=subscriber_days[-SHOWN_DAYS:],
@@ -377,6 +379,10 @@ async def results_csv(update: Update, context: BotContext) -> None:
     writer.writerow([case.slug, "alerted", "", numbers.alerted])
     writer.writerow([case.slug, "opened_appeal", "", numbers.opened])
     writer.writerow([case.slug, "acted", "", numbers.acted])
+    plans = await PlanRepository(services.db).counts(case.slug)
+    writer.writerow([case.slug, "planned", "", plans.planned])
+    writer.writerow([case.slug, "planned_and_acted", "", plans.done])
+    writer.writerow([case.slug, "passed_on", "", plans.passed_on])
     for channel, count in numbers.by_channel.items():
         writer.writerow([case.slug, "acted_by_channel", channel, count])
     # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.

@@ -38,7 +38,8 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ac": (SLUG,),  # "I've acted": the checklist
     "rec": (SLUG, CHANNEL, r"\d{1,2}"),  # record an appeal to target n by channel
     "sent": (SLUG, CHANNEL),  # record the appeal just written, to all its officials
-    "nn": (SLUG,),  # not now
+    "nn": (SLUG,),  # not now (cards sent before "When will you write?")
+    "wp": (SLUG, r"tn|tm|we|no"),  # when will you write: tonight, tomorrow, weekend, can't
     "sub": (),  # subscribe again (undo /stop)
     "lang": (LANGUAGE,),  # preferred language
     "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
