@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
-from bot.db.alerts import queue_to_alerted
+from bot.db.news import Letter, queue_outcome, totals
 from bot.db.offers import case_offers, preview_reach
 from bot.db.organizers import OrganizerRepository
 from bot.db.plans import PlanRepository
@@ -290,10 +290,17 @@ async def close(update: Update, context: BotContext) -> None:
 
 
 async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -> int:
-    """Queue the outcome for everyone the case reached, with thanks to those who acted."""
+    """Queue the outcome for everyone the case reached; those who acted also read their own
+    part beside the network's totals."""
     services = context.services
+    done = await totals(services.db, case.slug)
 
-    def message_for(language: str, did_act: bool) -> OutboundMessage:
+    def message_for(language: str, letters: tuple[Letter, ...]) -> OutboundMessage:
+        part = [
+            (case.targets[index].title_in(language) or case.targets[index].name, channel)
+            for index, channel in letters
+            if index < len(case.targets)
+        ]
         body = text(
             context,
             language,
@@ -301,11 +308,13 @@ async def _tell_outcome(context: BotContext, case: UrgentAction, outcome: str) -
             case=case,
             texts=case.text(language),
             outcome=services.renderer.button(language, f"outcome_{outcome}"),
-            acted=did_act,
+            acted=bool(letters),
+            part=part,
+            totals=done,
         )
         return OutboundMessage.text(body)
 
-    return await queue_to_alerted(
+    return await queue_outcome(
         services.db, case.slug, message_for, services.clock(), wake=services.wake_delivery
     )
 
