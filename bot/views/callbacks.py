@@ -61,7 +61,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ochart": (SLUG,),  # the case's results as a chart
     "oir": (),  # read the sheet received in parts since /import
     "oim": (SLUG, r"publish|now|draft|close|drop"),  # what to do with the sheet just imported
-    "oba": (r"all|lang|case|acted|notacted", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
+    "oba": (r"all|lang|case|acted|notacted|news", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
     "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)
     "obx": (r"\d{1,12}",),  # cancel broadcast n
     "unsub": (),  # a broadcast's unsubscribe button

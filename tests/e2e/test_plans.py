@@ -15,6 +15,7 @@ import pytest
 
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.broadcasts import BroadcastRepository
 from bot.db.offers import ChoiceRepository
 from bot.db.plans import PlanCounts, PlanRepository
 from bot.domain.allowance import Allowance
@@ -159,6 +160,9 @@ async def test_organizers_see_who_planned_who_of_them_acted_and_who_passed_it_on
     await anna.press(checklist, "President of Kazakhstan · email", replies=1)
     await boris.press(boris_card, "🗓 This weekend")
     await chen.press(chen_card, "🙅 I can't take this one")
+    # Case news goes to those who acted or planned, not to those who passed the case on.
+    news = await BroadcastRepository(services_of(bot).db).audience_size(f"news:{SEED.slug}")
+    assert news == 2
 
     for language, results_label, expected in (
         ("en", "Results", "🗓 Planned a time to write: 2, of whom acted: 1. Passed it on: 1."),
