@@ -10,3 +10,11 @@ CREATE TABLE case_plans (
     PRIMARY KEY (case_slug, subscriber_id)
 );
 CREATE INDEX case_plans_by_subscriber ON case_plans (subscriber_id);
+
+-- When a person asked for fewer cases (a smaller allowance than they had): what organizers see
+-- per reminder step, beside those who stopped or blocked the bot after it.
+CREATE TABLE allowance_cuts (
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    cut_at        TEXT NOT NULL
+);
+CREATE INDEX allowance_cuts_by_subscriber ON allowance_cuts (subscriber_id, cut_at);

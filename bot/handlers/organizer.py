@@ -23,6 +23,7 @@ from bot.db.news import Letter, queue_outcome, totals
 from bot.db.offers import case_offers, preview_reach
 from bot.db.organizers import OrganizerRepository
 from bot.db.plans import PlanRepository
+from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Day, funnel, timeline
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -360,6 +361,7 @@ async def results(update: Update, context: BotContext) -> None:
                 funnel=numbers,
                 offers=await case_offers(services.db, case.slug),
                 plans=await PlanRepository(services.db).counts(case.slug),
+                costs=await reminder_costs(services.db, case.slug),
                 urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],
                 subscriber_days=subscriber_days[-SHOWN_DAYS:],
@@ -392,6 +394,10 @@ async def results_csv(update: Update, context: BotContext) -> None:
     writer.writerow([case.slug, "planned", "", plans.planned])
     writer.writerow([case.slug, "planned_and_acted", "", plans.done])
     writer.writerow([case.slug, "passed_on", "", plans.passed_on])
+    # Per reminder step (seconds before the deadline, "snooze" or "plan"): what followed it.
+    for cost in await reminder_costs(services.db, case.slug):
+        for measure in ("sent", "acted", "stopped", "blocked", "fewer", "muted"):
+            writer.writerow([case.slug, f"reminder_{measure}", cost.step, getattr(cost, measure)])
     for channel, count in numbers.by_channel.items():
         writer.writerow([case.slug, "acted_by_channel", channel, count])
     # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.
