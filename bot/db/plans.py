@@ -89,6 +89,27 @@ class PlanRepository:
                 (subscriber_id,),
             )
 
+    async def of_subscriber(self, subscriber_id: int) -> list[dict[str, str | None]]:
+        """One person's plans and the moments they asked for fewer cases, for /mydata."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT case_slug, choice, chosen_at, remind_at FROM case_plans"
+                " WHERE subscriber_id = ? ORDER BY chosen_at",
+                (subscriber_id,),
+            )
+            plans: list[dict[str, str | None]] = [
+                {"case": r[0], "answer": r[1], "at": r[2], "reminder_at": r[3]}
+                for r in await cursor.fetchall()
+            ]
+            cursor = await conn.execute(
+                "SELECT cut_at FROM allowance_cuts WHERE subscriber_id = ? ORDER BY cut_at",
+                (subscriber_id,),
+            )
+            cuts: list[dict[str, str | None]] = [
+                {"answer": "fewer cases", "at": r[0]} for r in await cursor.fetchall()
+            ]
+        return plans + cuts
+
     async def counts(self, case_slug: str) -> PlanCounts:
         """How many planned to write, how many of them did, and how many passed it on."""
         async with self._db.read() as conn:

@@ -7,13 +7,14 @@ case on gives the person's allowance back, and the offer sweep offers them anoth
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from bot.db.plans import PlanRepository
 from bot.domain.cases import CaseStatus
 from bot.domain.plans import PlanChoice, planned_reminder
@@ -78,6 +79,15 @@ async def when(update: Update, context: BotContext) -> None:
             if not any(str(b.callback_data or "").startswith("wp:") for b in row)
         ]
         await edit_markup(query, InlineKeyboardMarkup(keep) if keep else None)
+
+
+def exporter(services: Services) -> Callable[[int], Awaitable[list[dict[str, str | None]]]]:
+    """What /mydata shows of a person's plans, cases passed on and requests for fewer cases."""
+
+    async def export(subscriber_id: int) -> list[dict[str, str | None]]:
+        return await PlanRepository(services.db).of_subscriber(subscriber_id)
+
+    return export
 
 
 def _local(moment: datetime, timezone: str, context: BotContext, language: str) -> str:

@@ -7,6 +7,7 @@ sweeps run as the scheduler wakes them (twice a second here).
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,6 +98,15 @@ async def test_tomorrow_brings_one_reminder_tomorrow_evening_instead_of_the_plan
     assert await services.reminders.pending(subscriber.id) == []
     counts = await PlanRepository(services.db).counts(SEED.slug)
     assert counts == PlanCounts(planned=1, done=0, passed_on=0)
+    # The plan is the person's own: /mydata shows it and /forget deletes it.
+    (file,) = await person.say("/mydata")
+    assert file.document is not None
+    (plan,) = json.loads(file.document.data)["plans"]
+    assert (plan["case"], plan["answer"]) == (SEED.slug, "tomorrow")
+    (ask,) = await person.say("/forget")
+    await person.press(ask, "Yes, delete everything")
+    await edited(person, ask)
+    assert await PlanRepository(services.db).counts(SEED.slug) == PlanCounts()
 
 
 async def test_tonight_after_ten_waits_for_the_morning_in_the_persons_zone(
