@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext, Services
@@ -20,7 +18,8 @@ from bot.domain.cases import CaseStatus
 from bot.domain.plans import PlanChoice, planned_reminder
 from bot.handlers import allowance
 from bot.handlers.cases import case_of
-from bot.handlers.common import edit_markup, language_of, subscriber_of, text
+from bot.handlers.common import language_of, subscriber_of, text
+from bot.handlers.reminders import drop_buttons, local_moment
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 
@@ -61,24 +60,17 @@ async def when(update: Update, context: BotContext) -> None:
                 context,
                 language,
                 "snooze_after_deadline.txt",
-                deadline=_local(deadline, timezone, context, language),
+                deadline=local_moment(deadline, timezone, services.renderer, language),
             ),
             show_alert=True,
         )
         return
     else:
         await plans.plan(case.slug, subscriber.id, choice, remind_at, now)
-        when_text = _local(remind_at, timezone, context, language)
+        when_text = local_moment(remind_at, timezone, services.renderer, language)
         await query.answer(text(context, language, "plan_set.txt", when=when_text))
     # The question is answered: its buttons leave the card.
-    message = query.message
-    if isinstance(message, Message) and message.reply_markup is not None:
-        keep = [
-            row
-            for row in message.reply_markup.inline_keyboard
-            if not any(str(b.callback_data or "").startswith("wp:") for b in row)
-        ]
-        await edit_markup(query, InlineKeyboardMarkup(keep) if keep else None)
+    await drop_buttons(query, "wp")
 
 
 def exporter(services: Services) -> Callable[[int], Awaitable[list[dict[str, str | None]]]]:
@@ -88,11 +80,6 @@ def exporter(services: Services) -> Callable[[int], Awaitable[list[dict[str, str
         return await PlanRepository(services.db).of_subscriber(subscriber_id)
 
     return export
-
-
-def _local(moment: datetime, timezone: str, context: BotContext, language: str) -> str:
-    """A moment as the person reads it, in their time zone."""
-    return context.services.renderer.moment(moment.astimezone(ZoneInfo(timezone)), language)
 
 
 HANDLERS = [CallbackQueryHandler(when, pattern=pattern("wp"))]
