@@ -55,6 +55,11 @@ class PlanRepository:
                 " AND step != ?",
                 (timestamp(now), case_slug, subscriber_id, PLAN_STEP),
             )
+            # Asking for a reminder undoes an earlier "stop reminding me about this case".
+            await conn.execute(
+                "DELETE FROM reminder_stops WHERE case_slug = ? AND subscriber_id = ?",
+                (case_slug, subscriber_id),
+            )
             await conn.execute(
                 "INSERT INTO reminders (case_slug, subscriber_id, step, due_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (case_slug, subscriber_id, step)"

@@ -188,3 +188,20 @@ async def test_organizers_see_who_planned_who_of_them_acted_and_who_passed_it_on
         (listing,) = await olga.say("/cases")
         _, (results,) = await olga.press(listing, results_label, replies=1)
         assert expected in results.text.splitlines()
+
+
+async def test_a_plan_after_stop_reminding_me_brings_its_reminder_back(
+    bot: UrgentActionApp, person: Chatter, clock: MovableClock
+) -> None:
+    services = services_of(bot)
+    await services.cases.seed([(SEED_ACTIVE, "test")], clock())
+    _, card = await person.say("/start", replies=2)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    await services.reminders.stop(SEED.slug, subscriber.id, clock())
+    assert await services.reminders.pending(subscriber.id) == []
+
+    await person.press(card, "🌙 Tonight")
+    (planned,) = await services.reminders.pending(subscriber.id)
+    assert planned.due == datetime(2022, 5, 20, 19, 0, tzinfo=UTC)
+    assert await services.reminders.stopped(subscriber.id) == []
