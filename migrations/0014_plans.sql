@@ -18,3 +18,6 @@ CREATE TABLE allowance_cuts (
     cut_at        TEXT NOT NULL
 );
 CREATE INDEX allowance_cuts_by_subscriber ON allowance_cuts (subscriber_id, cut_at);
+
+-- /results reads a case's sent reminders per step (bot.db.reminder_costs).
+CREATE INDEX reminders_by_case ON reminders (case_slug, status);

@@ -23,25 +23,35 @@ async def reminder_costs(db: Database, case_slug: str) -> list[StepCost]:
         ]
         if not sent:
             return []
-        # Only those who got a reminder about the case, each once.
+        reminded = {r.subscriber_id for r in sent}
+        # Each read walks the case's rows once by its own index; a correlated min() per person
+        # took a minute at 20,000 people, this takes a fraction of a second.
         cursor = await conn.execute(
-            "SELECT s.id, s.status, s.updated_at,"
-            " (SELECT min(x.acted_at) FROM actions x WHERE x.case_slug = ?"
-            "   AND x.actor = s.actor),"
-            " (SELECT t.stopped_at FROM reminder_stops t WHERE t.case_slug = ?"
-            "   AND t.subscriber_id = s.id)"
-            " FROM subscribers s WHERE s.id IN (SELECT DISTINCT subscriber_id FROM reminders"
-            "   WHERE case_slug = ? AND status = 'sent')",
-            (case_slug, case_slug, case_slug),
+            "SELECT s.id, min(x.acted_at) FROM actions x JOIN subscribers s ON s.actor = x.actor"
+            " WHERE x.case_slug = ? GROUP BY s.id",
+            (case_slug,),
         )
+        acted = {int(r[0]): _moment(r[1]) for r in await cursor.fetchall()}
+        cursor = await conn.execute(
+            "SELECT subscriber_id, stopped_at FROM reminder_stops WHERE case_slug = ?",
+            (case_slug,),
+        )
+        muted = {int(r[0]): _moment(r[1]) for r in await cursor.fetchall()}
+        cursor = await conn.execute(
+            "SELECT s.id, s.status, s.updated_at FROM subscribers s"
+            " WHERE s.status != 'active' AND s.id IN (SELECT DISTINCT subscriber_id"
+            "   FROM reminders WHERE case_slug = ? AND status = 'sent')",
+            (case_slug,),
+        )
+        left = {int(r[0]): (str(r[1]), _moment(r[2])) for r in await cursor.fetchall()}
         people = {
-            int(r[0]): Aftermath(
-                acted_at=_moment(r[3]),
-                left_at=_moment(r[2]) if r[1] != "active" else None,
-                blocked=r[1] == "blocked",
-                muted_at=_moment(r[4]),
+            person: Aftermath(
+                acted_at=acted.get(person),
+                left_at=left[person][1] if person in left else None,
+                blocked=person in left and left[person][0] == "blocked",
+                muted_at=muted.get(person),
             )
-            for r in await cursor.fetchall()
+            for person in reminded
         }
         cursor = await conn.execute(
             "SELECT c.subscriber_id, c.cut_at FROM allowance_cuts c"
