@@ -61,21 +61,31 @@ def step_of(key: str) -> str:
     return key.split("s@", 1)[0] if "s@" in key else key
 
 
-def step_costs(sent: Iterable[SentReminder], people: Mapping[int, Aftermath]) -> list[StepCost]:
-    """Per step, earliest first (then snoozes, then plans): what followed its reminders."""
+def step_costs(
+    sent: Iterable[SentReminder],
+    people: Mapping[int, Aftermath],
+    totals: Mapping[str, int] | None = None,
+) -> list[StepCost]:
+    """Per step, earliest first (then snoozes, then plans): what followed its reminders.
+
+    `totals` gives the reminders sent per step key when `sent` holds only those of the people
+    something happened to (the others only count as sent).
+    """
     by_person: dict[int, list[SentReminder]] = {}
     for reminder in sent:
         by_person.setdefault(reminder.subscriber_id, []).append(reminder)
     counts: dict[str, dict[str, int]] = {}
+    for key, number in (totals or {}).items():
+        counts.setdefault(step_of(key), dict.fromkeys(_MEASURES, 0))["sent"] += number
     for subscriber_id, reminders in by_person.items():
-        reminders.sort(key=lambda r: r.at)
         after = people.get(subscriber_id, Aftermath())
+        reminders.sort(key=lambda r: r.at)
         for index, reminder in enumerate(reminders):
             end = reminder.at + WINDOW
             if index + 1 < len(reminders):
                 end = min(end, reminders[index + 1].at)
             tally = counts.setdefault(step_of(reminder.step), dict.fromkeys(_MEASURES, 0))
-            tally["sent"] += 1
+            tally["sent"] += int(totals is None)
             for measure, happened in _followed(after, reminder.at, end).items():
                 tally[measure] += int(happened)
     return sorted((StepCost(step, **tally) for step, tally in counts.items()), key=_order)
