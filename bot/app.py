@@ -29,6 +29,7 @@ from bot.handlers import (
     flows,
     menus,
     organizer,
+    plans,
     register_handlers,
     reminders,
     retention,
@@ -84,6 +85,7 @@ def build_application(
             replies.shared = engine.outbox.take_for_reply
         services.personal_data_exporters["reminders"] = reminders_of(services)
         services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
+        services.personal_data_exporters["plans"] = plans.exporter(services)
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import load_case
-from bot.db.alerts import queue_to_alerted
 from bot.db.broadcasts import BroadcastRepository
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
+from bot.db.news import Letter, Totals, queue_outcome, totals
 from bot.db.offers import ChoiceRepository, Reach, preview_reach, sweep_offers
 from bot.db.subscribers import SubscriberRepository
 from bot.delivery.messages import OutboundMessage
@@ -186,18 +186,30 @@ async def test_a_closed_case_tells_everyone_it_reached_once_in_batches(
             " SELECT ?, actor, 'email', 0, ? FROM subscribers WHERE chat_id IN (1, 7)",
             (case.slug, T0.isoformat()),
         )
-    rendered: list[tuple[str, bool]] = []
+        # Chat 7 also wrote by post, to the same official.
+        await conn.execute(
+            "INSERT INTO actions (case_slug, actor, channel, target, acted_at)"
+            " SELECT ?, actor, 'post', 0, ? FROM subscribers WHERE chat_id = 7",
+            (case.slug, T0.isoformat()),
+        )
+    rendered: list[tuple[str, tuple[Letter, ...]]] = []
 
-    def outcome(language: str, acted: bool) -> OutboundMessage:
-        rendered.append((language, acted))
-        return OutboundMessage.text(f"Outcome ({language}){' thank you' if acted else ''}")
+    def outcome(language: str, letters: tuple[Letter, ...]) -> OutboundMessage:
+        rendered.append((language, letters))
+        return OutboundMessage.text(f"Outcome ({language}) {letters}")
 
-    assert await queue_to_alerted(db, case.slug, outcome, T0, batch=3) == 9
+    assert await queue_outcome(db, case.slug, outcome, T0, batch=3) == 9
     counts = await rows_per_chat(db, "outcome")
     assert set(counts) == {1, 2, 3, 6, 7, 8, 9, -5, -10}  # all reached but the stopped one
     assert set(counts.values()) == {1}
-    # Rendered once per language and "acted", whatever the number of batches.
-    assert sorted(rendered) == [("en", False), ("en", True), ("ru", False)]
+    # Rendered once per language and part, whatever the number of batches.
+    assert sorted(rendered) == [
+        ("en", ()),
+        ("en", ((0, "email"),)),
+        ("en", ((0, "email"), (0, "post"))),
+        ("ru", ()),
+    ]
+    assert await totals(db, case.slug) == Totals(people=2, letters=3)
 
 
 async def test_the_preview_estimates_from_a_sample_those_on_a_limited_allowance(

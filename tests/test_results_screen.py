@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.db.plans import PlanCounts
+from bot.domain.reminder_costs import StepCost
 from bot.rendering import Renderer
 
 RENDERER = Renderer()
@@ -30,6 +32,8 @@ def results(language: str, *, urgent: bool = False) -> list[str]:
         subscriber_days=[],
         last_day=None,
         earlier=False,
+        plans=PlanCounts(),
+        costs=[],
     ).splitlines()
 
 
@@ -75,6 +79,12 @@ def test_the_day_lines_put_the_colon_as_each_language_writes_it() -> None:
             subscriber_days=[SimpleNamespace(day=date(2026, 5, 20), joined=4, left=1, active=9)],
             last_day=SimpleNamespace(day=date(2026, 5, 20), active=9),
             earlier=False,
+            plans=PlanCounts(planned=4, done=2, passed_on=1),
+            costs=[
+                StepCost("604800", 5, 1, 1, 0, 1, 0),
+                StepCost("54000", 3),
+                StepCost("plan", 2),
+            ],
         ).splitlines()
         day = RENDERER.short_date(date(2026, 5, 20), language)
         return [line for line in lines if line.startswith(day)]
@@ -84,3 +94,34 @@ def test_the_day_lines_put_the_colon_as_each_language_writes_it() -> None:
     assert day_lines("en") == ["20 May: 3 · 2 · 1", "20 May: +4 −1 → 9"]
     assert day_lines("es")[0].endswith(": 3 · 2 · 1")
     assert " :" not in day_lines("es")[0] and " :" not in day_lines("ru")[0]
+
+
+def test_the_reminder_steps_put_the_colon_as_each_language_writes_it() -> None:
+    def lines(language: str) -> list[str]:
+        return RENDERER.render(
+            language,
+            "org_results.html",
+            case=SimpleNamespace(slug="kz-case"),
+            texts=SimpleNamespace(title="A case"),
+            funnel=SimpleNamespace(alerted=3, opened=2, acted=1, by_channel={}),
+            offers=SimpleNamespace(offered=3, not_offered={}, swept_at=None),
+            urgent=False,
+            funnel_days=[],
+            subscriber_days=[],
+            last_day=None,
+            earlier=False,
+            plans=PlanCounts(planned=4, done=2, passed_on=1),
+            costs=[
+                StepCost("604800", 5, 1, 1, 0, 1, 0),
+                StepCost("54000", 3),
+                StepCost("plan", 2),
+            ],
+        ).splitlines()
+
+    assert "7 days before the deadline: 5 · 1 · 1 · 0 · 1 · 0" in lines("en")
+    assert "15 hours before the deadline: 3 · 0 · 0 · 0 · 0 · 0" in lines("en")
+    assert "At the time they chose: 2 · 0 · 0 · 0 · 0 · 0" in lines("en")
+    assert "7 jours avant l’échéance : 5 · 1 · 1 · 0 · 1 · 0" in lines("fr")
+    assert "За 15 часов до срока: 3 · 0 · 0 · 0 · 0 · 0" in lines("ru")
+    assert "15 horas antes del plazo: 3 · 0 · 0 · 0 · 0 · 0" in lines("es")
+    assert "قبل 7 أيام من انتهاء المهلة: 5 · 1 · 1 · 0 · 1 · 0" in lines("ar")

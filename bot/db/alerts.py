@@ -1,22 +1,14 @@
 """The case_alerts table: which case reached which subscriber (the offer sweep in
-bot.db.offers writes it), and a message to everyone a case reached."""
+bot.db.offers writes it). A message to everyone a case reached goes through bot.db.news."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Database
-from bot.db.outbox import add_payload, enqueue
 from bot.db.reminders import plan
-from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
-
-# People told per transaction when a closed case's outcome goes to everyone it reached: each
-# gets an outbox row, so a batch is a few tens of milliseconds (bench/README.md), well under the
-# 250 ms a tap may wait for the database. (Publishing goes through bot.db.offers.)
-ALERT_BATCH = 250
 
 
 class AlertRepository:
@@ -61,48 +53,3 @@ class Audience:
 
     language: str
     in_group: bool
-
-
-async def queue_to_alerted(
-    db: Database,
-    case_slug: str,
-    message_for: Callable[[str, bool], OutboundMessage],
-    now: datetime,
-    *,
-    kind: Kind = Kind.OUTCOME,
-    batch: int = ALERT_BATCH,
-    wake: Callable[[], None] | None = None,
-) -> int:
-    """Queue a message for everyone the case reached who is still active; return how many.
-
-    `message_for(language, acted)` renders it once per language and whether the person acted.
-    In keyset batches over the case's alerts, each its own transaction, as publishing goes.
-    """
-    payloads: dict[tuple[str, bool], int] = {}
-    after = 0
-    total = 0
-    while True:
-        async with db.bulk() as conn:
-            cursor = await conn.execute(
-                "SELECT s.id, s.chat_id, s.language, EXISTS (SELECT 1 FROM actions x"
-                "   WHERE x.case_slug = a.case_slug AND x.actor = s.actor)"
-                " FROM case_alerts a JOIN subscribers s ON s.id = a.subscriber_id"
-                " WHERE a.case_slug = ? AND a.subscriber_id > ? AND s.status = 'active'"
-                " ORDER BY a.subscriber_id LIMIT ?",
-                (case_slug, after, batch),
-            )
-            rows = list(await cursor.fetchall())
-            if not rows:
-                return total
-            after = int(rows[-1][0])
-            groups: dict[tuple[str, bool], list[Recipient]] = {}
-            for subscriber_id, chat_id, language, acted in rows:
-                key = (str(language), bool(acted))
-                groups.setdefault(key, []).append(Recipient(int(chat_id), int(subscriber_id)))
-            for key, recipients in groups.items():
-                if key not in payloads:
-                    payloads[key] = await add_payload(conn, message_for(*key), now)
-                await enqueue(conn, payloads[key], recipients, kind=kind, now=now)
-            total += len(rows)
-        if wake is not None:
-            wake()

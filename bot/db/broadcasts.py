@@ -14,7 +14,7 @@ from bot.db.outbox import add_payload, cancel_broadcast, enqueue
 from bot.db.pacing import Pacing
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 
-AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted):[a-z0-9][a-z0-9-]{0,31})$")
+AUDIENCE = re.compile(r"^(all|lang:[a-z]{2}|(case|acted|notacted|news):[a-z0-9][a-z0-9-]{0,31})$")
 
 # Broadcasts queue this many recipients per transaction, and count this many ids per read, so
 # that each transaction stays well under the 250 ms a tap may wait (bench/README.md).
@@ -40,6 +40,12 @@ _AUDIENCES = {
     " (SELECT 1 FROM case_alerts a WHERE a.case_slug = :value AND a.subscriber_id = s.id)"
     " AND NOT EXISTS"
     " (SELECT 1 FROM actions x WHERE x.case_slug = :value AND x.actor = s.actor)",
+    # News of a case that is not closed: those who acted, and those who planned to write
+    # (bot.db.plans; not those who passed it on).
+    "news": " FROM subscribers s WHERE s.status = 'active' AND (EXISTS"
+    " (SELECT 1 FROM actions x WHERE x.case_slug = :value AND x.actor = s.actor)"
+    " OR EXISTS (SELECT 1 FROM case_plans p WHERE p.case_slug = :value"
+    "   AND p.subscriber_id = s.id AND p.choice != 'passed'))",
 }
 
 

@@ -97,10 +97,25 @@ class ChoiceRepository:
     async def set_allowance(
         self, chat_id: int, allowance: Allowance | None, now: datetime
     ) -> None:
-        """Remember how many cases the subscriber wants (None: the network's default)."""
-        await self._update(
-            chat_id, "allowance", None if allowance is None else str(allowance), now
-        )
+        """Remember how many cases the subscriber wants (None: the network's default); a smaller
+        allowance than they had is also kept as a cut, which organizers see per reminder."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT id, allowance FROM subscribers WHERE chat_id = ?", (chat_id,)
+            )
+            row = await cursor.fetchone()
+            default = await network_allowance(conn)
+            before = Allowance(row[1]) if row is not None and row[1] else default
+            if row is not None and (allowance or default).fewer_than(before):
+                await conn.execute(
+                    "INSERT INTO allowance_cuts (subscriber_id, cut_at) VALUES (?, ?)",
+                    (row[0], timestamp(now)),
+                )
+            await conn.execute(
+                f"UPDATE subscribers SET allowance = ?, updated_at = ?, {LOOK_AGAIN}"  # noqa: S608
+                " WHERE chat_id = ?",
+                (None if allowance is None else str(allowance), now.isoformat(), chat_id),
+            )
 
     async def set_themes(self, chat_id: int, themes: Sequence[str] | None, now: datetime) -> None:
         """Remember the themes the subscriber follows (None: every theme)."""

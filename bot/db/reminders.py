@@ -20,6 +20,7 @@ from bot.domain.allowance import DueReminder as DayReminder
 from bot.domain.allowance import one_reminder_a_day
 from bot.domain.cases import UrgentAction
 from bot.domain.reminders import (
+    PLAN_STEP,
     SNOOZE_STEP,
     Decision,
     DueReminder,
@@ -87,6 +88,9 @@ async def plan(
                 "   AND t.subscriber_id = s.id)"
                 " AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.case_slug = a.case_slug"
                 "   AND x.actor = s.actor)"
+                # A person's own plan (bot.db.plans) replaces the case's steps.
+                " AND NOT EXISTS (SELECT 1 FROM case_plans p WHERE p.case_slug = a.case_slug"
+                "   AND p.subscriber_id = s.id)"
                 " ON CONFLICT DO NOTHING",
                 (step.key, timestamp(step.due), case.slug, default_timezone, zone, *extra),
             )
@@ -123,10 +127,10 @@ async def replan(
 ) -> int:
     """Plan the case's pending reminders anew (its deadline or plan changed), in the caller's
     transaction. Steps already sent stay sent; a step is keyed by its deadline, so the same step
-    for the same deadline never comes twice. A person's snooze stays as it is."""
+    for the same deadline never comes twice. A person's snooze or plan stays as it is."""
     await conn.execute(
-        "DELETE FROM reminders WHERE case_slug = ? AND status = 'pending' AND step != ?",
-        (case.slug, SNOOZE_STEP),
+        "DELETE FROM reminders WHERE case_slug = ? AND status = 'pending' AND step NOT IN (?, ?)",
+        (case.slug, SNOOZE_STEP, PLAN_STEP),
     )
     return await plan(conn, case, now, default_timezone)
 
@@ -176,8 +180,8 @@ class ReminderRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "DELETE FROM reminders WHERE subscriber_id = ? AND status = 'pending'"
-                " AND step != ?",
-                (subscriber_id, SNOOZE_STEP),
+                " AND step NOT IN (?, ?)",
+                (subscriber_id, SNOOZE_STEP, PLAN_STEP),
             )
             planned = 0
             for case in cases:

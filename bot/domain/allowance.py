@@ -48,6 +48,10 @@ class Allowance(enum.StrEnum):
         """How many cases fit in one window; None: every case."""
         return _COUNTS[self]
 
+    def fewer_than(self, other: Allowance) -> bool:
+        """Whether this allowance lets fewer cases through than `other` does."""
+        return _rate(self) < _rate(other)
+
     @property
     def spacing(self) -> timedelta:
         """The least time between two cases, so an allowance is spread over its window."""
@@ -61,6 +65,12 @@ _COUNTS: Mapping[Allowance, int | None] = {
     Allowance.ONE_A_WEEK: 1,
     Allowance.TWO_A_MONTH: 2,
 }
+
+
+def _rate(allowance: Allowance) -> float:
+    """Cases a day the allowance lets through; every case counts as unlimited."""
+    count = allowance.per_window
+    return float("inf") if count is None else count / allowance.window.days
 
 
 class NotOffered(enum.StrEnum):

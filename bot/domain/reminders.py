@@ -26,6 +26,8 @@ NIGHT_STARTS = time(22, 0)
 # The latest moment before the night: a reminder that cannot wait for the morning comes then.
 LAST_CALL = time(21, 0)
 SNOOZE_STEP = "snooze"
+# The one reminder of a person's own plan (bot.domain.plans): it replaces the case's steps.
+PLAN_STEP = "plan"
 
 
 class Snooze(enum.StrEnum):

@@ -19,6 +19,7 @@ from bot.handlers import (
     membership,
     network,
     organizer,
+    plans,
     preferences,
     privacy,
     reminders,
@@ -40,6 +41,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(allowance.HANDLERS)
     app.add_handlers(privacy.HANDLERS)
     app.add_handlers(reminders.HANDLERS)
+    app.add_handlers(plans.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
     app.add_handlers(network.HANDLERS)

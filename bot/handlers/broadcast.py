@@ -27,6 +27,7 @@ from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.db.leases import LeaseRepository
 from bot.db.outbox import OutboxRepository
 from bot.delivery.messages import OutboundMessage, Progress
+from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import SubscriberStatus
 from bot.domain.timezones import zone_label
 from bot.handlers.common import (
@@ -165,6 +166,15 @@ async def _audience_screen(context: BotContext, language: str) -> Screen:
                 ),
             ]
         )
+        # News of a case still open: to those who acted and those who planned to write.
+        if case.status is CaseStatus.ACTIVE:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        button(language, "bc_news"), callback_data=encode("oba", "news", case.slug)
+                    )
+                ]
+            )
     return Screen(text(context, language, "broadcast_audience.html"), InlineKeyboardMarkup(rows))
 
 

@@ -18,6 +18,8 @@ from bot.catalogue import gaps
 from bot.context import BotContext, UrgentActionApp
 from bot.db.offers import case_offers
 from bot.db.organizers import OrganizerRepository
+from bot.db.plans import PlanRepository
+from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Funnel, funnel, timeline
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.publishing import why_it_reaches_nobody
@@ -346,6 +348,8 @@ async def results(update: Update, context: BotContext) -> None:
                 texts=case.text(language),
                 funnel=numbers,
                 offers=await case_offers(services.db, case.slug),
+                plans=await PlanRepository(services.db).counts(case.slug),
+                costs=await reminder_costs(services.db, case.slug),
                 urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],
                 subscriber_days=subscriber_days[-SHOWN_DAYS:],

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import sweeps
@@ -99,22 +99,27 @@ async def snooze(update: Update, context: BotContext) -> None:
                 context,
                 language,
                 "snooze_after_deadline.txt",
-                deadline=_local(deadline, timezone, services.renderer, language),
+                deadline=local_moment(deadline, timezone, services.renderer, language),
             ),
             show_alert=True,
         )
         return
     else:
         await services.reminders.snooze(case, subscriber.id, until, now)
-        when = _local(until, timezone, services.renderer, language)
+        when = local_moment(until, timezone, services.renderer, language)
         await query.answer(text(context, language, "snoozed.txt", when=when))
     # The snooze buttons have done their work on this message.
+    await drop_buttons(query, "sz")
+
+
+async def drop_buttons(query: CallbackQuery, verb: str) -> None:
+    """Take the rows holding `verb`'s buttons off the tapped message: they have done their work."""
     message = query.message
     if isinstance(message, Message) and message.reply_markup is not None:
         keep = [
             row
             for row in message.reply_markup.inline_keyboard
-            if not any(str(b.callback_data or "").startswith("sz:") for b in row)
+            if not any(str(b.callback_data or "").startswith(f"{verb}:") for b in row)
         ]
         await edit_markup(query, InlineKeyboardMarkup(keep) if keep else None)
 
@@ -140,7 +145,9 @@ async def not_now(update: Update, context: BotContext) -> None:
     upcoming = [
         p for p in await services.reminders.pending(subscriber.id) if p.case_slug == case.slug
     ]
-    next_at = _local(upcoming[0].due, timezone, services.renderer, language) if upcoming else None
+    next_at = (
+        local_moment(upcoming[0].due, timezone, services.renderer, language) if upcoming else None
+    )
     body = text(context, language, "not_now.html", case=case, next_at=next_at)
     await send(
         chat,
@@ -148,7 +155,7 @@ async def not_now(update: Update, context: BotContext) -> None:
     )
 
 
-def _local(moment: datetime, timezone: str, renderer: Renderer, language: str) -> str:
+def local_moment(moment: datetime, timezone: str, renderer: Renderer, language: str) -> str:
     """A moment as the person reads it: "5 June 2022, 09:00" in their timezone."""
     return renderer.moment(moment.astimezone(ZoneInfo(timezone)), language)
 

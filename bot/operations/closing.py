@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.context import Services
-from bot.db.alerts import queue_to_alerted
+from bot.db.news import Letter, queue_outcome, totals
 from bot.db.organizers import OrganizerRepository
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -53,20 +53,32 @@ async def close_case(
 
 
 async def _tell_outcome(services: Services, case: UrgentAction, outcome: str) -> int:
-    """Queue the outcome for everyone the case reached, with thanks to those who acted."""
+    """Queue the outcome for everyone the case reached; those who acted also read their own
+    part beside the network's totals."""
     renderer = services.renderer
+    done = await totals(services.db, case.slug)
 
-    def message_for(language: str, did_act: bool) -> OutboundMessage:
+    def message_for(language: str, letters: tuple[Letter, ...]) -> OutboundMessage:
+        part = [
+            (
+                case.targets[index].title_in(language) or case.targets[index].name_in(language),
+                channel,
+            )
+            for index, channel in letters
+            if index < len(case.targets)
+        ]
         body = renderer.render(
             language,
             "outcome.html",
             case=case,
             texts=case.text(language),
             outcome=renderer.button(language, f"outcome_{outcome}", agreement=case.agreement),
-            acted=did_act,
+            acted=bool(letters),
+            part=part,
+            totals=done,
         )
         return OutboundMessage.text(body)
 
-    return await queue_to_alerted(
+    return await queue_outcome(
         services.db, case.slug, message_for, services.clock(), wake=services.wake_delivery
     )

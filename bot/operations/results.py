@@ -7,6 +7,8 @@ import io
 from collections.abc import Callable
 
 from bot.context import Services
+from bot.db.plans import PlanRepository
+from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Day, funnel, timeline
 from bot.domain.cases import UrgentAction
 
@@ -30,6 +32,14 @@ async def results_csv(services: Services, case: UrgentAction) -> bytes:
     writer.writerow([case.slug, "alerted", "", numbers.alerted])
     writer.writerow([case.slug, "opened_appeal", "", numbers.opened])
     writer.writerow([case.slug, "acted", "", numbers.acted])
+    plans = await PlanRepository(services.db).counts(case.slug)
+    writer.writerow([case.slug, "planned", "", plans.planned])
+    writer.writerow([case.slug, "planned_and_acted", "", plans.done])
+    writer.writerow([case.slug, "passed_on", "", plans.passed_on])
+    # Per reminder step (seconds before the deadline, "snooze" or "plan"): what followed it.
+    for cost in await reminder_costs(services.db, case.slug):
+        for measure in ("sent", "acted", "stopped", "blocked", "fewer", "muted"):
+            writer.writerow([case.slug, f"reminder_{measure}", cost.step, getattr(cost, measure)])
     for channel, count in numbers.by_channel.items():
         writer.writerow([case.slug, "acted_by_channel", channel, count])
     # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.

@@ -40,7 +40,8 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "snt": (SLUG, CHANNEL, r"[A-Z]{2}|-"),  # record the appeal just written, to its officials
     # (the writer's country when it was written, "-" for none: which embassy it copied)
     "sent": (SLUG, CHANNEL),  # the same, from before letters named the country
-    "nn": (SLUG,),  # not now
+    "nn": (SLUG,),  # not now (cards sent before "When will you write?")
+    "wp": (SLUG, r"tn|tm|we|no"),  # when will you write: tonight, tomorrow, weekend, can't
     "sub": (),  # subscribe again (undo /stop)
     "lang": (LANGUAGE,),  # preferred language
     "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
@@ -62,7 +63,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "ochart": (SLUG,),  # the case's results as a chart
     "oir": (),  # read the sheet received in parts since /import
     "oim": (SLUG, r"publish|now|draft|close|drop"),  # what to do with the sheet just imported
-    "oba": (r"all|lang|case|acted|notacted", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
+    "oba": (r"all|lang|case|acted|notacted|news", r"[a-z0-9-]{0,32}"),  # a broadcast's audience
     "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)
     "obx": (r"\d{1,12}",),  # cancel broadcast n
     "unsub": (),  # a broadcast's unsubscribe button

@@ -11,6 +11,7 @@ from bot.domain.deadlines import countdown
 from bot.rendering import Renderer
 from bot.views import Screen
 from bot.views.callbacks import encode
+from bot.views.plans import plan_rows
 
 # Room left in a 4096-character message for the page's heading and counter.
 PAGE_CHARACTERS = 3500
@@ -76,11 +77,7 @@ def case_card(
                     button(language, "acted"), callback_data=encode("ac", case.slug)
                 ),
             ],
-            [
-                InlineKeyboardButton(
-                    button(language, "not_now"), callback_data=encode("nn", case.slug)
-                )
-            ],
+            *plan_rows(renderer, language, case.slug),
         ]
     return Screen(text, InlineKeyboardMarkup(rows))
 

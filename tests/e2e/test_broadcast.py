@@ -223,12 +223,15 @@ async def test_each_audience_reaches_exactly_its_people(
     card = emulator.bot_messages(anna.chat_id)[-1]
     _, (checklist,) = await anna.press(card, "I've acted", replies=1)
     await anna.press(checklist, "President of Kazakhstan · email", replies=1)
+    # Chen plans to write tomorrow.
+    await chen.press(emulator.bot_messages(chen.chat_id)[-1], "📅 Tomorrow")
     olga = organizer(emulator)
 
     expected = {
         "Received:": {anna.chat_id, boris.chat_id, chen.chat_id},
         "…who acted": {anna.chat_id},
         "…who have not acted": {boris.chat_id, chen.chat_id},
+        "…who acted or planned to": {anna.chat_id, chen.chat_id},
         "Language: Russian": {boris.chat_id},
     }
     everyone = [anna, boris, chen, Chatter(emulator, zoe, zoe.id)]

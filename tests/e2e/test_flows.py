@@ -37,7 +37,7 @@ async def test_people_who_read_and_tap_leave_nothing_in_memory(
         card = await open_card(chatter)
         await chatter.say("/help")
         await chatter.press(card, "Background", replies=1)
-        await chatter.press(card, "Not now", replies=1)
+        await chatter.press(card, "Tomorrow")
         (settings,) = await chatter.say("/settings")
         await chatter.press(settings, "Русский")
         await chatter.say("hello")

@@ -134,7 +134,7 @@ async def test_taps_are_answered_within_a_second_and_count_once(
         started = time.monotonic()
         await person.press(checklist, "President of Kazakhstan · email")
         slowest = max(slowest, time.monotonic() - started)
-    for label in ("Write", "Background", "Not now"):
+    for label in ("Write", "Background", "Tomorrow"):
         started = time.monotonic()
         await person.press(card, label)
         slowest = max(slowest, time.monotonic() - started)

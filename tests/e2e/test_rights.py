@@ -67,6 +67,7 @@ PERSON_TAPS = {
     "rec": f"rec:{SLUG}:email:0",
     "sz": f"sz:{SLUG}:off",
     "nn": f"nn:{SLUG}",
+    "wp": f"wp:{SLUG}:tm",
 }
 PERSON_COMMANDS = ("/mydata", "/forget")
 # What speaks for a whole group, tapped by a member who is not an admin.

@@ -20,7 +20,10 @@ async def test_start_welcomes_and_shows_the_active_case(
         "✍️ Write the appeal",
         "📖 Background",
         "✅ I've acted",
-        "Not now",
+        "🌙 Tonight",
+        "📅 Tomorrow",
+        "🗓 This weekend",
+        "🙅 I can't take this one",
     ]
     subscriber = await services_of(bot).subscribers.get(person.chat_id)
     assert subscriber is not None and subscriber.is_active

@@ -14,6 +14,7 @@ from bot.emulator import CallbackAnswer, RecordedMessage, TelegramEmulator
 from bot.logs import pseudonym
 from tests.conftest import Chatter, services_of
 from tests.e2e.test_journey import open_card, write_appeal
+from tests.e2e.test_reminders import not_now_on_an_older_card
 
 SLUG = "kz-zhanbolat-mamay"
 
@@ -50,7 +51,7 @@ async def test_snooze_tapped_twice_is_answered_twice_without_an_error(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     card = await open_card(person)
-    _, (choice,) = await person.press(card, "Not now", replies=1)
+    choice = await not_now_on_an_older_card(person, card)
     first, second = await twice(emulator, person, choice, f"sz:{SLUG}:1d")
     assert first is not None
     assert second is not None
