@@ -158,8 +158,23 @@ _ASKED_WHO = re.compile(
 )
 # A German sentence's asks, each an infinitive with "zu": "Ana Ruiz freizulassen und sie vor
 # Folter zu schützen" holds two.
-_ZU_AND = re.compile(r"(?<=\wen)\s+und\s+(?=(?:\S+\s+){0,8}?(?:zu\s+\S+en|\S+zu\S+en)\b)")
-_ZU_END = re.compile(r"(?:\bzu\s+\S+en|\S+zu\S+en)$")
+# Words are bounded (no German word is longer), so a crafted endless word costs a bounded look.
+_ZU_AND = re.compile(
+    r"(?<=\wen)\s+und\s+(?=(?:\S{1,40}\s+){0,8}?(?:zu\s+\S{1,40}en|\S{1,40}zu\S{1,40}en)\b)"
+)
+
+
+def _zu_end(text: str) -> bool:
+    """Whether `text` ends in an infinitive with "zu": "zu schützen", "freizulassen"."""
+    words = text.split()
+    if not words or not words[-1].endswith("en") or text[-1:].isspace():
+        return False
+    last = words[-1]
+    if last.find("zu", 1, len(last) - 3) != -1:
+        return True
+    return len(words) > 1 and re.search(r"(?:^|\W)zu$", words[-2]) is not None
+
+
 # What ends an ask sentence and is not an ask: its full stop, a pointer ("see attachment").
 _ASK_END = re.compile(
     r"(?:,\s*see\b[^,;]*?|\s*\((?:see|voir|ver|siehe)\b[^;]*?)?\s*[.!)]?\s*$", re.IGNORECASE
@@ -650,7 +665,7 @@ def _split_asks(sentence: str, *, again: bool = False) -> list[str]:
     for part in parts:
         cut = 0
         for match in _ZU_AND.finditer(part):
-            if _ZU_END.search(part[cut : match.start()]):
+            if _zu_end(part[cut : match.start()]):
                 asks.append(part[cut : match.start()])
                 cut = match.end()
         asks.append(part[cut:])

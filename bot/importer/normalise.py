@@ -64,7 +64,9 @@ _MONTH_DAY = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_EMAIL = re.compile(r"[^\s,;:<>()\[\]]+@[^\s,;:<>()\[\]]+")
+# An address starts where a word does, and its local part holds no "@": a long run of
+# characters with no "@" is passed over once, not once from each of its characters.
+_EMAIL = re.compile(r"(?<![^\s,;:<>()\[\]])[^\s,;:<>()\[\]@]++@[^\s,;:<>()\[\]]+")
 _SMALL_WORDS = frozenset({"and", "of", "the", "in", "on", "for", "to", "at", "a", "an", "or"})
 # ISO 639-1 codes of the languages sheets name as a target's preferred one.
 LANGUAGES = {
@@ -236,9 +238,11 @@ _COMMON_WORDS = frozenset({"reunion", "la reunion", "turkey", "jersey"})
 
 def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
     plain = unidecode(_plain_quotes(text))
+    lowered = plain.lower()
     counts: dict[str, tuple[int, int, str]] = {}
     for name, code in names.items():
-        if len(name) < 4:
+        # A plain search first: most of the thousand names are nowhere in the text.
+        if len(name) < 4 or name not in lowered:
             continue
         if name in _COMMON_WORDS:
             # "une réunion publique", "una reunión": the island only as a name, capitalised.

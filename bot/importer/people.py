@@ -20,11 +20,13 @@ from bot.importer.normalise import country_code
 
 # A word of a person's name: capitalised ("Abdulhadi", "Al-Khawaja", "'Ali"), or an Arabic
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
-_CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]*"
-_ARTICLE = r"(?:al|el|ad|ar|as|ash|az|an|at)-[‘'ʿ’]?\w[\w‘’'ʿ-]*"
+# Every run is bounded and a name starts only where a word does: a crafted text of one endless
+# word, or of thousands of names, is then read in time that grows with its length, not faster.
+_CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]{0,40}"
+_ARTICLE = r"(?:al|el|ad|ar|as|ash|az|an|at)-[‘'ʿ’]?\w[\w‘’'ʿ-]{0,40}"
 _PARTICLE = r"(?:bin|ibn|bint|de|da|del|della|dos|das|van|von|der|la|le|y|e|abu|ben|el|al)"
 _WORD = rf"(?:{_CAP}|{_ARTICLE})"
-NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{1,4}}"
+NAME = rf"(?<![\w-]){_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{1,4}}"
 _ONE_NAME = re.compile(rf"(?P<name>{NAME})")
 # What people at risk are: the nouns sheets put before or after a name.
 _WHAT = (
@@ -47,12 +49,12 @@ _WHAT = (
 _FILLER = (
     r"(?:\s+(?:de|des|del|los|las|la|of|the|for|human|rights|derechos|humanos|droits|humains"
     r"|l'homme|de l'homme|für|menschenrechte|environmental|indigenous|ind[íi]genas?|forense"
-    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?))*"
+    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?)){0,8}"
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
 _BEFORE = re.compile(
-    rf"\b(?P<what>(?i:(?:{_WHAT})(?:\s+(?:{_WHAT}))*{_FILLER}))\s*,?\s+(?P<names>{NAME}(?:\s*,\s*{_TITLE}?"
-    rf"{NAME})*(?:\s*,?\s+(?:and|y|et|und|e)\s+{_TITLE}?{NAME})?)"
+    rf"\b(?P<what>(?i:(?:{_WHAT})(?:\s+(?:{_WHAT})){{0,3}}{_FILLER}))\s*,?\s+(?P<names>{NAME}"
+    rf"(?:\s*,\s*{_TITLE}?{NAME}){{0,30}}(?:\s*,?\s+(?:and|y|et|und|e)\s+{_TITLE}?{NAME})?)"
 )
 _AFTER = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*(?:\(\d+\))?,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?"
@@ -75,8 +77,8 @@ _CONCERN = re.compile(
     r"|situation|disappearance|abduction|assault|execution|release|arrestation|d[ée]tention"
     r"|emprisonnement|condamnation|disparition|detenci[óo]n|encarcelamiento|desaparici[óo]n"
     r"|procesamiento|inhaftierung|festnahme|verhaftung|verurteilung|haft)"
-    r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]*\s+){0,5}?)"
-    rf"(?P<names>{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
+    r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]{0,40}\s+){0,5}?)"
+    rf"(?P<names>{NAME}(?:\s*,\s*{NAME}){{0,30}}(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
     # "the case of Nabeel Rajab, the prominent human rights activist who ...".
     r"(?:,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?|der|die)\s+(?P<after>[^,.;]{3,90}?)"
     r"(?=,|\s+(?:who|was|is|has|had|were|qui|est|a|fue|es|ha|wurde|ist|hat)\b))?"
@@ -102,7 +104,7 @@ _HEADED = re.compile(
 # more, or two after a word asking for them: "release Ana Ruiz and Pablo Soto").
 _AND = r"(?:and|y|et|und|e|ve|и)"
 _LIST = re.compile(
-    rf"(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{1,}}\s*,?\s+{_AND}\s+{_TITLE}?{NAME})"
+    rf"(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{1,30}}\s*,?\s+{_AND}\s+{_TITLE}?{NAME})"
 )
 # A paragraph that opens on a name and what the person is, with no article: "Lucía Cárcamo,
 # integrante de un consejo comunitario lenca, recibió": a description for a name found
