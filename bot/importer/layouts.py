@@ -224,80 +224,141 @@ def _meta(lines: list[str], sheet: Sheet) -> list[str]:
     return _squeeze(rest)
 
 
+# What a labelled line's rule says: whether the line was read (and leaves the story), and
+# whether its value was on the following line. None: the line is not the rule's.
+Taken = tuple[bool, bool] | None
+
+
 def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, bool]:
     """Whether `line` is a labelled line (read into `sheet`), and whether its value was on the
-    following line."""
+    following line: the first of the rules that knows the line says."""
+    for rule in _RULES:
+        taken = rule(line, following, sheet, top)
+        if taken is not None:
+            return taken
+    return False, False
+
+
+def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "UA: 166/14 Index: MDE 11/034/2014 Bahrain Date: 29 August 2014", "UA 88/05 Fear of
+    torture", "Further information on UA 79/11"."""
     reference = find_reference(line)
     index = _INDEX.search(line)
-    if reference and (
-        index
-        or _ISSUED.search(line)
-        or reference.first
-        or reference.follow_up
-        or (top and len(line) < 60)
+    issued = _ISSUED.search(line)
+    if not reference or not (
+        index or issued or reference.first or reference.follow_up or (top and len(line) < 60)
     ):
-        sheet.reference = sheet.reference or reference.reference
-        sheet.follow_up = sheet.follow_up or reference.follow_up
-        if index:
-            sheet.index = sheet.index or " ".join(index["index"].split())
-            after = re.split(r"\b(?:date|fecha|datum)\b", line[index.end() :], flags=re.I)
-            for chunk in re.split(r"[|]", after[0]) + re.split(r"[|]", after[-1]):
-                if sheet.country is None and country_code(chunk.strip(" :|")):
-                    sheet.country = chunk.strip(" :|")
-        if (issued := _ISSUED.search(line)) and one_date(issued["date"]):
-            sheet.issued = sheet.issued or issued["date"].strip()
-        ends = REFERENCE_END.search(line)
-        concern = line[ends.end() :] if ends else ""
-        # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
-        # Arbitrary detention": the dates of the earlier sheets are not the concern.
-        concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
-        if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
-            # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
-            sheet.title = sheet.title or concern.strip(" :-")
-            sheet.concern = sheet.concern or concern.strip(" :-")
-        if title := _TITLE_COUNTRY.search(line):
-            sheet.country = sheet.country or title["country"].strip()
-            return False, False  # a web page's title: the heading, read again there
-        return True, False
+        return None
+    sheet.reference = sheet.reference or reference.reference
+    sheet.follow_up = sheet.follow_up or reference.follow_up
+    if index:
+        _index_and_country(line, index, sheet)
+    if issued and one_date(issued["date"]):
+        sheet.issued = sheet.issued or issued["date"].strip()
+    _concern(line, sheet, top=top, index=index is not None, issued=issued is not None)
+    if title := _TITLE_COUNTRY.search(line):
+        sheet.country = sheet.country or title["country"].strip()
+        return False, False  # a web page's title: the heading, read again there
+    if len(line) > 120:
+        # A web page runs the header into the story and the deadline: both are read too.
+        _deadline_line(line, following, sheet, top)
+        return False, False
+    return True, False
+
+
+def _index_and_country(line: str, index: re.Match[str], sheet: Sheet) -> None:
+    sheet.index = sheet.index or " ".join(index["index"].split())
+    after = re.split(r"\b(?:date|fecha|datum)\b", line[index.end() :], flags=re.I)
+    for chunk in re.split(r"[|]", after[0]) + re.split(r"[|]", after[-1]):
+        if sheet.country is None and country_code(chunk.strip(" :|")):
+            sheet.country = chunk.strip(" :|")
+
+
+def _concern(line: str, sheet: Sheet, *, top: bool, index: bool, issued: bool) -> None:
+    """The older mailings' header after the reference: "UA 88/05 Fear of torture"."""
+    ends = REFERENCE_END.search(line)
+    concern = line[ends.end() :] if ends else ""
+    # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
+    # Arbitrary detention": the dates of the earlier sheets are not the concern.
+    concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
+    if top and not index and len(concern.split()) >= 2 and not issued:
+        sheet.title = sheet.title or concern.strip(" :-")
+        sheet.concern = sheet.concern or concern.strip(" :-")
+
+
+def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "PLEASE SEND APPEALS BEFORE 10 OCTOBER 2014 TO:", "Deadline: 12 June"."""
     match = labels.DEADLINE.search(line) or labels.DEADLINE_LINE.match(line)
-    if match and one_date(match["date"]):
-        if sheet.deadline is None:
-            sheet.deadline = match["date"].strip()
-            words = line[: match.start("date")]
-            if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
-                # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
-                # label starts at its words.
-                words = line[match.start() : match.start("date")]
-            sheet.deadline_words = words.strip(" :")
-        # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
-        # and a sentence of the story stays in the story.
-        keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
-        return not keep, False
+    if not (match and one_date(match["date"])):
+        return None
+    if sheet.deadline is None:
+        sheet.deadline = match["date"].strip()
+        words = line[: match.start("date")]
+        if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
+            # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
+            # label starts at its words.
+            words = line[match.start() : match.start("date")]
+        sheet.deadline_words = words.strip(" :")
+    # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
+    # and a sentence of the story stays in the story.
+    keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
+    return not keep, False
+
+
+def _themes_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if (topics := labels.THEMES.match(line)) and len(line) < 200:
         sheet.themes.append(topics["value"].strip())
         return True, False
-    if labels.BOILERPLATE.match(line) or _GENDER.match(line):
-        return True, False
-    if top and (index := _INDEX.search(line)):  # "PUBLIC AI Index: ASA 33/021/2005"
+    return None
+
+
+def _furniture(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    return (True, False) if labels.BOILERPLATE.match(line) or _GENDER.match(line) else None
+
+
+def _index_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "PUBLIC AI Index: ASA 33/021/2005" at the top."""
+    if top and (index := _INDEX.search(line)):
         sheet.index = sheet.index or " ".join(index["index"].split())
         return True, False
-    # The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist".
+    return None
+
+
+def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist"."""
+    if not top:
+        return None
     country, _, rest = line.partition(" ")
-    if top and _is_caps(country) and country_code(country) and LISTED.match(rest):
+    if _is_caps(country) and country_code(country) and LISTED.match(rest):
         sheet.country = sheet.country or country
         line = rest
-    if top and (listed := LISTED.match(line)):
+    if listed := LISTED.match(line):
         sheet.people.append((listed["name"], None))
         if listed["what"]:
             sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
+    return None
+
+
+def _names_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if names := names_in_line(line):
         sheet.people = sheet.people or [(name, None) for name in names if name]
         return True, False
+    return None
+
+
+def _date_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """A web page's date under its title."""
     mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
-    if mention and mention.year:  # a web page's date under its title
+    if mention and mention.year:
         sheet.issued = line.strip()
         return True, False
+    return None
+
+
+def _labelled_value(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """The preferred language, names and pronouns, the link to the previous sheet: the value
+    on the label's line or on the next."""
     for pattern in (labels.PREFERRED_LANGUAGE, labels.NAME_PRONOUN, labels.PREVIOUS):
         if match := pattern.match(line):
             value = match["value"].strip() or following.strip()
@@ -312,7 +373,20 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
             else:
                 sheet.previous = value if value.lower().startswith("http") else None
             return True, not match["value"].strip()
-    return False, False
+    return None
+
+
+_RULES: tuple[Callable[[str, str, Sheet, bool], Taken], ...] = (
+    _reference_line,
+    _deadline_line,
+    _themes_line,
+    _furniture,
+    _index_line,
+    _listed_line,
+    _names_line,
+    _date_line,
+    _labelled_value,
+)
 
 
 def _names_and_pronouns(value: str) -> list[tuple[str, str | None]]:
