@@ -25,6 +25,7 @@ from bot.catalogue import (
 )
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
+from bot.importer import sections
 from bot.importer.extract import clean_lines
 from bot.importer.labels import NO_FURTHER_ACTION
 from bot.importer.layouts import Sheet, parse_sheet
@@ -106,6 +107,10 @@ def import_sheet(
     """
     sheet = parse_sheet(clean_lines(text))
     report = ImportReport(layout=sheet.layout)
+    if dialled_from == SHEET_REGION:
+        # Not told otherwise: a section's sheet writes numbers as dialled from its country.
+        words = language_of(" ".join([*sheet.story, *sheet.letter, *sheet.asks]))
+        dialled_from = sections.dialled_from(sheet, words) or dialled_from
     reader = _Reader(sheet, report, dialled_from, today or date.today())
     mapping = reader.mapping(deadline_label)
     original = _match(sheet, mapping, existing)
@@ -371,7 +376,9 @@ class _Reader:
                 number = self.number(numbers[0], f"{where}.{key}", country)
                 if number:
                     target[key] = number
-        if block.salutation:
+        if block.salutations:
+            target["salutation"] = dict(block.salutations)
+        elif block.salutation:
             target["salutation"] = block.salutation
         elif block.role is TargetRole.TO:
             note(NoteKind.MISSING, f"{where}.salutation")
@@ -724,8 +731,11 @@ def _keep_translations(
     for known in original.targets:
         if known.name == target["name"] and len(known.salutations) > 1:
             salutations = dict(known.salutations)
-            if target.get("salutation"):
-                salutations[language] = target["salutation"]
+            written = target.get("salutation")
+            if isinstance(written, dict):  # the follow-up's own, in several languages
+                salutations.update(written)
+            elif written:
+                salutations[language] = written
             return {**target, "salutation": salutations}
     return target
 

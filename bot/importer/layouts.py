@@ -491,11 +491,64 @@ def _country_heading(lines: list[str], i: int, sheet: Sheet) -> int:
     return k + 1
 
 
+def _short_heading(lines: list[str], i: int, sheet: Sheet) -> int:
+    """A heading in ordinary case on lines of its own, the country in capitals above or below
+    it (German sections: "Gewerkschafter in Haft" / "VIETNAM"). Where the story starts."""
+    k = i
+    while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
+        k += 1
+    if not any(labels.URGENT_ACTION.match(line.strip()) for line in lines[:k]):
+        return i  # no sheet's heading above: a letter's addressee, a page's first line
+    title: str | None = None
+    start = k
+    while k < len(lines) and k < start + 3 and _a_heading_line(lines[k]):
+        line = lines[k].strip()
+        if sheet.country is None and country_code(line):
+            sheet.country = line
+        elif title is None and not _is_caps(line):
+            title = line
+        else:
+            break
+        k += 1
+    if title is None:
+        return i
+    sheet.title = title
+    return k
+
+
+def _a_heading_line(line: str) -> bool:
+    text = line.strip()
+    return (
+        3 <= len(text) <= 100
+        and not _TERMINAL.search(text)
+        and not text.endswith(",")
+        and not text.startswith(BULLET)
+        and not labels.CONTACT.match(text)
+        and not labels.DEAR.match(text)
+        and not any(
+            pattern.match(text)
+            for pattern in (
+                labels.TAKE_ACTION,
+                labels.ASK_INTRO,
+                labels.WRITE_TO,
+                labels.COPY,
+                labels.SAMPLE_LETTER,
+                labels.INSTRUCTION,
+                labels.ADDITIONAL,
+            )
+        )
+        and not any(c.isdigit() for c in text)
+        and len(text.split()) <= 14
+    )
+
+
 def _section(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, 0)
     _title_and_country(heading, sheet)
     if sheet.title is None:
         i = _country_heading(lines, i, sheet)
+    if sheet.title is None:
+        i = _short_heading(lines, i, sheet)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)
@@ -588,6 +641,8 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         _title_and_country(heading, sheet)
     elif sheet.title is None:
         i = _country_heading(lines, i, sheet)
+    if sheet.title is None:
+        i = _short_heading(lines, i, sheet)
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)

@@ -41,6 +41,11 @@ MONTH_NUMBERS: dict[str, int] = {
     "dezember": 12,
     # Dutch sections' pages ("Schrijf vóór 1 mei 2020"): the names German does not share.
     "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+    # Italian and Portuguese sections ("Firmate entro il 15 novembre", "até 10 de março").
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+    "janeiro": 1, "fevereiro": 2, **dict.fromkeys(("março", "marco"), 3), "maio": 5,
+    "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
     # Arabic: the names of Egypt and the Maghreb, and of the Levant and Iraq; Amnesty's
     # Arabic sheets write both ("3 مايو/أيار 2024").
     "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
@@ -62,6 +67,11 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?",
     re.IGNORECASE,
+)
+# "06.03.2018", "6-3-2018": day first, as every section outside the Americas writes it. The
+# slash ("03/06/2018") is left alone: American pages put the month first.
+_NUMERIC = re.compile(
+    r"(?<![\d.])(?P<day>[0-3]?\d)(?P<sep>[.-])(?P<month>[01]?\d)(?P=sep)(?P<year>\d{4})(?!\d)"
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # An address starts where a word does, and its local part holds no "@": a long run of
@@ -125,6 +135,12 @@ def dates_in(text: str) -> list[DateMention]:
             found[match.start()] = DateMention(
                 int(match["day"]), month, year, match.start(), match.end(), match.group(0)
             )
+    for match in _NUMERIC.finditer(text):
+        day, month = int(match["day"]), int(match["month"])
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found[match.start()] = DateMention(
+                day, month, int(match["year"]), match.start(), match.end(), match.group(0)
+            )
     return [found[k] for k in sorted(found)]
 
 
@@ -178,7 +194,9 @@ def country_code(name: str) -> str | None:
     if _arabic(name):
         return _arabic_codes().get(name.strip(" :.,،"))
     key = _ascii_key(name).strip(" :.,")
-    codes = _all_codes()
+    # A name standing alone (a heading, "Turchia: ...") is safe to read in more languages
+    # than a story's words are.
+    codes = _all_codes((*SHEET_LANGUAGES, "it", "nl", "pt"))
     return codes.get(key.removeprefix("the ")) or codes.get(key)
 
 
@@ -278,6 +296,9 @@ _LANGUAGE_WORDS = {
     "fr": {"le", "la", "les", "et", "des", "est", "du", "une", "dans", "pour", "qui", "au"},
     "es": {"el", "la", "los", "las", "y", "del", "que", "en", "una", "por", "con", "su"},
     "de": {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "sie", "zu", "den", "ein"},
+    "it": {"il", "di", "che", "della", "per", "non", "sono", "gli", "nel", "alla", "è", "delle"},
+    "nl": {"het", "een", "van", "niet", "zijn", "werd", "voor", "naar", "dat", "wordt", "heeft"},
+    "pt": {"os", "do", "da", "dos", "das", "não", "uma", "em", "ao", "foi", "pelo", "são"},
 }
 
 
@@ -362,6 +383,7 @@ def phone_number(
     in `country`."""
     text = raw.strip().rstrip(".;,")
     text = re.sub(r"^\(\+(\d{1,3})\)", r"+\1", text)  # "(+973) 1766 4587"
+    text = re.sub(r"\s*[–—]\s*", " ", text)  # "0084 – 24 3823 1872": a dash between groups
     if text.startswith("+"):
         try:
             return to_e164(text), None

@@ -44,6 +44,12 @@ _WHAT = (
     r"|menschenrechtsverteidiger(?:in|innen)?|aktivist(?:in|innen|en)?|journalist(?:in|innen)?"
     r"|anw[äa]lt(?:in|innen)?|rechtsanw[äa]lt(?:in|innen)?|gewissensgefangene[rn]?"
     r"|student(?:in|innen)?|syndicalistes?|sindicalistas?|gewerkschafter(?:in|innen)?"
+    r"|frauenrechtler(?:in|innen)?|menschenrechtler(?:in|innen)?|umweltsch[üu]tzer(?:in|innen)?"
+    r"|blogger(?:in|innen)?|k[üu]nstler(?:in|innen)?|oppositionelle[rn]?|regierungskritiker(?:in)?"
+    # Dutch, Italian and Portuguese sections' words.
+    r"|mensenrechtenverdedigers?|mensenrechtenactivist(?:en)?|journalisten?|advocaa?t(?:en)?"
+    r"|giornalist[ai]|attivist[ai]|difensor[ei]|difensora|avvocat[oaie]|sindacalist[ai]"
+    r"|jornalistas?|ativistas?|defensor(?:a|as|es)?|advogad[oa]s?|l[íi]deres?"
 )
 # Words between the noun and the name: "defensoras de los derechos humanos", "of conscience".
 _FILLER = (
