@@ -26,6 +26,7 @@ from bot.catalogue import (
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
 from bot.importer import sections
+from bot.importer.asks import letter_ready
 from bot.importer.extract import clean_lines
 from bot.importer.labels import NO_FURTHER_ACTION
 from bot.importer.layouts import Sheet, parse_sheet
@@ -185,7 +186,8 @@ class _Reader:
         for where, value in (("summary", summary), ("background", background)):
             if not value:
                 note(NoteKind.MISSING, f"text.{lang}.{where}")
-        if not sheet.asks:
+        asks = self.asks(lang)
+        if not asks:
             note(NoteKind.MISSING, f"text.{lang}.asks")
         facts = self.facts()
         issued = self.issued()
@@ -212,7 +214,7 @@ class _Reader:
                 "title": title,
                 "summary": summary,
                 "background": background,
-                "asks": sheet.asks,
+                "asks": asks,
                 **({"facts": facts} if facts else {}),
             }
         }
@@ -223,6 +225,16 @@ class _Reader:
         if themes := self.themes():
             data["themes"] = themes
         return data
+
+    def asks(self, language: str) -> list[str]:
+        """The sheet's asks as the letters can use them; those they cannot, flagged."""
+        asks = []
+        for i, written in enumerate(self.sheet.asks):
+            ask, ready = letter_ready(written, language)
+            if not ready:
+                self.report.note(NoteKind.ASK_NOT_READY, f"text.{language}.asks[{i}]", written=ask)
+            asks.append(ask)
+        return asks
 
     def themes(self) -> list[str]:
         """The themes the sheet labels, else those its words name outright (noted as inferred,

@@ -33,6 +33,7 @@ class NoteKind(enum.StrEnum):
     TRANSLATION_DROPPED = "translation_dropped"  # an update's translation no longer matches
     THEMES_INFERRED = "themes_inferred"  # no labelled topics: themes the sheet's words name
     THEME_UNKNOWN = "theme_unknown"  # a labelled topic that is none of the bot's themes
+    ASK_NOT_READY = "ask_not_ready"  # an ask a letter cannot use as written ("Expressing ...")
     PROBLEM = "problem"  # the case file does not load: the catalogue's own message
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.cases import TargetRole, UrgentAction
-from bot.importer.build import Imported
+from bot.importer.build import Imported, import_sheet
 from bot.importer.report import NoteKind
-from tests.importer.conftest import import_fixture
+from bot.rendering import Renderer
+from tests.importer.conftest import LABELS, SHEETS, import_fixture
 
 
 def read(name: str, existing: tuple[UrgentAction, ...] = ()) -> tuple[Imported, UrgentAction]:
@@ -113,3 +114,39 @@ def test_a_portuguese_page_reads_envie_apelos_ate_and_tratamento() -> None:
     assert deadline(case) == date(2021, 3, 10)
     (governor,) = case.targets
     assert governor.salutation == "Excelentíssimo Senhor Governador"
+
+
+def test_asks_written_as_the_readers_instruction_become_what_the_letter_asks() -> None:
+    imported, case = read("en-calling-on-bahrain-2013.txt")
+    # "Calling on the authorities to release ...", "Urging them to allow ...": letters say "I
+    # urge you to release ...", never "I urge you to calling on ...".
+    assert case.text("en").asks == (
+        "Release Yusuf Salman immediately and unconditionally",
+        "Allow him access to his lawyer and family",
+        "Ensure that he is protected from torture and other ill-treatment",
+    )
+    assert not [n for n in imported.report.notes if n.kind is NoteKind.ASK_NOT_READY]
+    # "PLEASE SEND APPEALS BEFORE 29 JANUARY" on a sheet of 12 December 2013: next January.
+    assert deadline(case) == date(2014, 1, 29)
+
+
+def test_an_ask_no_rule_can_make_letter_ready_is_flagged_for_the_organizer() -> None:
+    text = (SHEETS / "en-calling-on-bahrain-2013.txt").read_text(encoding="utf-8")
+    text = text.replace(
+        "- Ensure that he is protected", "- Expressing concern that he is not protected"
+    )
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2014, 1, 2))
+    flagged = [n for n in imported.report.notes if n.kind is NoteKind.ASK_NOT_READY]
+    assert [(n.field, n.values["written"][:18]) for n in flagged] == [
+        ("text.en.asks[2]", "Expressing concern")
+    ]
+    said = Renderer().render(
+        "en",
+        "import_report.txt",
+        source="sheet.txt",
+        imported=imported,
+        found=[],
+        written=None,
+        refused=None,
+    )
+    assert "is not something a letter can ask for" in said
