@@ -150,3 +150,22 @@ def test_an_ask_no_rule_can_make_letter_ready_is_flagged_for_the_organizer() -> 
         refused=None,
     )
     assert "is not something a letter can ask for" in said
+
+
+def test_a_deadline_without_a_year_on_an_undated_sheet_follows_the_storys_latest_date() -> None:
+    text = (
+        "URGENT ACTION\nJOURNALIST DETAINED\nTURKEY\n"
+        "Journalist Deniz Aral was arrested in Istanbul on 10 December 2023 for his reporting.\n"
+        "He has not been allowed to see his lawyer.\n"
+        "Please write immediately in Turkish, English or your own language:\n"
+        "- Release Deniz Aral immediately and unconditionally.\n"
+        "PLEASE SEND APPEALS BEFORE 29 JANUARY TO:\n"
+        "Minister of Justice\nYilmaz Tunc\nMinistry of Justice\n06659 Ankara, Turkey\n"
+        "Email: info@example-adalet.gov.tr\nSalutation: Dear Minister\n"
+    )
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2024, 6, 1))
+    assert imported.case is not None, imported.problems
+    # The sheet gives no date of its own; its story runs to December 2023, so "29 January"
+    # is January 2024, not a January already past when the sheet was written.
+    assert deadline(imported.case) == date(2024, 1, 29)
+    assert any(n.kind is NoteKind.YEAR_INFERRED for n in imported.report.notes)
