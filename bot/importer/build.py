@@ -46,7 +46,14 @@ from bot.importer.normalise import (
     timezone_for,
 )
 from bot.importer.officials import TargetBlock, address_block
-from bot.importer.people import FoundPerson, joined, people_asked_for, people_in, people_listed
+from bot.importer.people import (
+    FoundPerson,
+    joined,
+    people_asked_for,
+    people_in,
+    people_listed,
+    people_named_again,
+)
 from bot.importer.report import ImportReport, Note, NoteKind
 from bot.importer.themes import read_themes
 
@@ -324,6 +331,7 @@ class _Reader:
             found,
             people_listed(told, not_people=officials),
             people_asked_for(sheet.asks, told, not_people=officials),
+            people_named_again(told, not_people=officials),
         )
 
     def people(self) -> list[dict[str, Any]]:

@@ -377,3 +377,79 @@ def _description(what: str) -> str | None:
 
 def _plain(text: str) -> str:
     return text.replace("–", ",").replace("—", ",")
+
+
+# Words of a capitalised run that make it a place, a body or an office, wherever they stand in it:
+# "Ninoy Aquino International Airport", "Padre Faura Street", "Revolutionary Court".
+_NOT_IN_A_NAME = re.compile(
+    r"^(?:airport|street|road|avenue|square|building|court|prison|jail|police|party|republic"
+    r"|ministry|office|department|embassy|council|committee|commission|agency|international"
+    r"|national|university|city|province|region|district|state|government|guard|army|forces?"
+    r"|tribunal|gefängnis|straße|strasse|platz|ministerium|botschaft|gericht|partei|rue|place"
+    r"|calle|avenida|plaza|c[áa]rcel|prisi[óo]n|penal|ministerio|embajada|corte|juzgado"
+    r"|organisation|organization|network|union|movement|foundation|campaign|award|prize)$",
+    re.IGNORECASE,
+)
+# An official named with their office: "President Rodrigo Duterte", "CEO Stephen Kaufer".
+_TITLED = re.compile(
+    r"\b(?i:president|minister|secretary|judge|prosecutor|king|queen|governor|ambassador|ceo"
+    r"|director|chief|commissioner|mayor|senator|sheikh|shaikh|general|head|officer|chairman"
+    r"|pr[äa]sident(?:in)?|minister(?:in)?|ministro|ministre|pr[ée]sident(?:e)?|fiscal"
+    r"|procureur|staatsanwalt|richter(?:in)?|juez|juge|gouverneur|gobernador)\.?\s+"
+    rf"(?P<name>{NAME})"
+)
+
+
+_GERMAN_DONE = (
+    r"festgenommen|verhaftet|verurteilt|inhaftiert|freigelassen|entf[üu]hrt|bedroht|angeklagt"
+    r"|gefoltert|hingerichtet|verschleppt|misshandelt"
+)
+# German puts the name after the verb: "Am 3. Mai wurde Jana Novak in Minsk festgenommen".
+_GERMAN_BEFORE = re.compile(r"\bwurden?\s+$")
+_GERMAN_AFTER = re.compile(rf"^(?:\s+\S+){{0,6}}?\s+(?:{_GERMAN_DONE})\b", re.IGNORECASE)
+# What happens to a person at risk, said right after the name: "Maria Ressa was arrested",
+# "Ahmadreza Djalali was sentenced", "wurde festgenommen", "fue detenida", "a été arrêté".
+_AT_RISK_AFTER = re.compile(
+    r"^(?:[’']s\s+(?:arrest|detention|death sentence|trial|release|family|lawyer|health)\b"
+    r"|,?\s+(?:who\s+)?(?:was|were|has been|had been|is being|remains|is still|had)\s+"
+    r"(?:\w+\s+){0,2}?(?:arrested|detained|sentenced|charged|released|held|transferred"
+    r"|tortured|abducted|killed|threatened|convicted|executed|summoned|beaten|accused|jailed"
+    r"|imprisoned|disappeared|taken|questioned|interrogated|prosecuted|attacked|harassed)\b"
+    rf"|,?\s+(?:wurde|ist|war)\s+(?:\S+\s+){{0,6}}?(?:{_GERMAN_DONE})\b"
+    r"|,?\s+(?:fue|ha sido|est[áa])\s+(?:\w+\s+){0,2}?(?:detenid|arrestad|condenad|liberad"
+    r"|secuestrad|amenazad|desaparecid|acusad)[oa]s?\b"
+    r"|,?\s+(?:a été|est|avait été)\s+(?:\w+\s+){0,2}?(?:arr[êe]t[ée]|d[ée]tenu|condamn[ée]"
+    r"|lib[ée]r[ée]|enlev[ée]|menac[ée]|inculp[ée]|accus[ée])e?s?\b)",
+    re.IGNORECASE,
+)
+
+
+def people_named_again(
+    texts: Iterable[str], *, not_people: Iterable[str] = ()
+) -> list[FoundPerson]:
+    """The people a story names by their full name in running text, with no word that says
+    what they are, where the story says what was done to them ("On 24 November, Ahmadreza
+    Djalali was told ...", "Maria Ressa was arrested"): an official named with their office,
+    a place or a body is none of them."""
+    excluded = {_key(n) for n in not_people}
+    officials: set[str] = set()
+    at_risk: list[str] = []
+    for text in texts:
+        plain = _plain(text)
+        officials.update(_key(m["name"]) for m in _TITLED.finditer(plain))
+        for match in _ONE_NAME.finditer(plain):
+            name = _clean(_trim(match["name"]))
+            words = name.split()
+            if not _a_name(name) or any(_NOT_IN_A_NAME.match(w.strip("‘'’,.")) for w in words):
+                continue
+            if any(_NOT_A_PERSON.match(w.strip("‘'’,.")) for w in words if w[:1].isupper()):
+                continue
+            after = plain[match.end() : match.end() + 80]
+            german = _GERMAN_BEFORE.search(plain[max(0, match.start() - 8) : match.start()])
+            if _AT_RISK_AFTER.match(after) or (german and _GERMAN_AFTER.match(after)):
+                at_risk.append(name)
+    found: list[FoundPerson] = []
+    for name in at_risk:
+        if not any(_same(_key(name), o) for o in officials):
+            _add(found, name, None, excluded)
+    return found

@@ -169,3 +169,16 @@ def test_a_deadline_without_a_year_on_an_undated_sheet_follows_the_storys_latest
     # is January 2024, not a January already past when the sheet was written.
     assert deadline(imported.case) == date(2024, 1, 29)
     assert any(n.kind is NoteKind.YEAR_INFERRED for n in imported.report.notes)
+
+
+def test_people_named_only_in_running_text_are_the_cases_people() -> None:
+    story = (
+        "Am 3. Mai 2021 wurde Jana Novak in Minsk festgenommen, nachdem sie an einer Mahnwache"
+        " teilgenommen hatte. Ihr Anwalt durfte sie nicht besuchen. Präsident Aljaksandr"
+        " Lukaschenka hat die Proteste verurteilt; das Oktjabrski-Bezirksgericht tagt am"
+        " 10. Mai."
+    )
+    text = f"URGENT ACTION\nMahnwache endet in Haft\nBELARUS\n{story}\n"
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2021, 5, 5))
+    # The person the story says was arrested; not the president it names with his office.
+    assert [p["name"] for p in imported.mapping["people"]] == ["Jana Novak"]
