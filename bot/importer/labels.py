@@ -1,13 +1,17 @@
 """The words sheets label their parts with, in the languages Amnesty's sections write: English,
-French, Spanish and German, and Arabic (the International Secretariat's "تحرك عاجل" sheets).
+French, Spanish, German, Dutch, Italian, Portuguese and Arabic.
 
 Each pattern matches a cleaned line (`bot.importer.extract.clean_lines`) with its quotes made
-plain; a new language is a few more alternatives here, not a new reader.
+plain. The plain phrases of each language are data (`bot.importer.words`: one file per
+language in `bot/importer/languages/`), joined to the patterns below; a new language is a new
+file there, not a new reader.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.importer.words import alternatives
 
 # The label of a contact line ("Fax: ...", "Correo-e: ...", "Formule d'appel : ..."), by what
 # the value is. Social accounts are read so that they are not taken for address lines.
@@ -18,6 +22,7 @@ CONTACT_LABELS: dict[str, str] = {
     "email": r"e-?mail|courriel|correo(?:-e| electr[óo]nico)?|mail|(?:ال)?بريد ال[إا]لكتروني",
     "salutation": r"salutation|formule d'appel|tratamiento|(?:korrekte |bevorzugte )?anrede|saludo"
     r"|aanhef|aanspreekvorm|formula di saluto|saluto|appellativo|tratamento|sauda[çc][ãa]o"
+    rf"|{alternatives('salutation')}"
     r"|(?:صيغة )?المخاطبة|التحية",
     "social": r"twitter|x|facebook|instagram|website|web|site web|sitio web|internet|telegram"
     r"|bluesky|threads|تويتر|إكس|فيسبوك|الموقع ال[إا]لكتروني",
@@ -62,7 +67,9 @@ DEADLINE = re.compile(
     r"\s+at[ée](?: (?:o dia|dia))?|prazo(?: para envio)?(?: de apelos)?"
     # Arabic: "يرجى التحرك في أسرع وقت ممكن حتى: 20 يونيو/حزيران 2024", "أرسلوا مناشداتكم قبل".
     r"|يرجى التحرك(?: في أسرع وقت ممكن)? (?:حتى|قبل)(?: تاريخ)?"
-    r"|(?:يرجى )?(?:إرسال|أرسلوا) (?:ال)?مناشدات(?:كم)? قبل(?: تاريخ)?)\s*:?\s*(?P<date>.+)$",
+    r"|(?:يرجى )?(?:إرسال|أرسلوا) (?:ال)?مناشدات(?:كم)? قبل(?: تاريخ)?"
+    # And each language's data file's words before the date.
+    rf"|{alternatives('deadline')})\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 # Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:
@@ -85,6 +92,7 @@ WRITE_TO = re.compile(
     r"|^schrijf\b.*\b(?:naar|aan)\b.*:$"
     r"|^(?:scrivete|scrivi|inviate appelli|appell[oi]) (?:a|al|alla|ai|alle)\s*:?$"
     r"|^(?:escreva|escrevam|envie apelos|apelos) (?:a|ao|à|para)\s*:?$"
+    rf"|^(?:{alternatives('write_to')})\s*:?$"
     r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
     # A sentence ending in where the letter goes: "Signez la lettre ... et envoyez-la à :",
     # "Print it and send it to:", "Firme la carta y envíela a:", "... und schicken Sie ihn an:".
@@ -111,6 +119,7 @@ COPY = re.compile(
     r"|^(?:stuur\s+)?(?:ook\s+)?(?:een\s+)?kopie(?:[ëe]n)?\s+(?:naar|aan)\b.*$"
     r"|^(?:inviate\s+|invia\s+)?(?:anche\s+)?(?:una\s+)?copi[ae]\s+(?:a|al|alla|ai|per)\b.*$"
     r"|^(?:envie\s+)?(?:tamb[ée]m\s+)?c[óo]pias?\s+(?:a|ao|à|para)\b.*$"
+    rf"|^(?:{alternatives('copy_to')})\b.*$"
     r"|^(?:and\s+)?(?:to\s+)?(?:the\s+)?diplomatic representatives?\b.*$",
     re.IGNORECASE,
 )
@@ -164,7 +173,7 @@ ADDITIONAL = re.compile(
 )
 URGENT_ACTION = re.compile(
     r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion|azione urgente"
-    r"|a[çc][ãa]o urgente|تحرك عاجل)$",
+    rf"|a[çc][ãa]o urgente|تحرك عاجل|{alternatives('urgent_action')})$",
     re.IGNORECASE,
 )
 # "SAMPLE LETTER", "MODEL LETTER", "Lettre type", "Carta modelo", "Musterbrief".
@@ -271,6 +280,7 @@ NO_FURTHER_ACTION = re.compile(
     r"|\bn[ãa]o (?:s[ãa]o|[ée]) (?:mais )?necess[áa]ri[ao]s? (?:mais )?"
     r"(?:a[çc](?:[õo]es|[ãa]o)|apelos)\b"
     r"|\baction (?:urgente )?termin[ée]e\b|\bacci[óo]n (?:urgente )?(?:finalizada|cerrada)\b"
+    rf"|\b(?:{alternatives('no_further_action')})\b"
     r"|لا (?:حاجة|داعي) (?:إلى|ل)(?:مزيد من )?(?:ال)?تحرك"
     r"|لا يلزم (?:اتخاذ )?(?:أي )?(?:إجراء|تحرك) (?:آخر|إضافي)",
     re.IGNORECASE,

@@ -18,42 +18,16 @@ from unidecode import unidecode
 
 from bot.catalogue import is_email
 from bot.domain.phones import from_dialled, to_e164
+from bot.importer import words
 from bot.importer.countries import CODES
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-# Month names as sheets write them in English, French, Spanish, German and Dutch (with and
-# without accents, and the usual abbreviations), to the month's number.
-MONTH_NUMBERS: dict[str, int] = {
-    **{name: i for i, name in enumerate(MONTHS, 1)},
-    **{name[:3]: i for i, name in enumerate(MONTHS, 1)},
-    "sept": 9,
-    **dict.fromkeys(("janvier", "janv"), 1), **dict.fromkeys(("février", "fevrier", "févr"), 2),
-    "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, **dict.fromkeys(("décembre", "decembre"), 12),
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, **dict.fromkeys(("septiembre", "setiembre"), 9), "octubre": 10,
-    "noviembre": 11, "diciembre": 12,
-    **dict.fromkeys(("januar", "jänner", "janner"), 1), "februar": 2,
-    **dict.fromkeys(("märz", "maerz", "marz"), 3), "juni": 6, "juli": 7, "oktober": 10,
-    "dezember": 12,
-    # Dutch sections' pages ("Schrijf vóór 1 mei 2020"): the names German does not share.
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
-    # Italian and Portuguese sections ("Firmate entro il 15 novembre", "até 10 de março").
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "settembre": 9, "ottobre": 10, "dicembre": 12,
-    "janeiro": 1, "fevereiro": 2, **dict.fromkeys(("março", "marco"), 3), "maio": 5,
-    "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
-    # Arabic: the names of Egypt and the Maghreb, and of the Levant and Iraq; Amnesty's
-    # Arabic sheets write both ("3 مايو/أيار 2024").
-    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
-    "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
-    "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5,
-    "حزيران": 6, "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11,
-    "كانون الأول": 12,
-}  # fmt: skip
+# Month names as sheets write them, in every language with a data file
+# (bot/importer/languages/<code>.toml), with and without accents, and the usual abbreviations.
+MONTH_NUMBERS: dict[str, int] = words.months()
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 # "12 June", "12th June 2022", "1er mars 2015", "22 de abril de 2015", "14. Juni 2019", and the
 # American "June 12, 2022".
