@@ -77,7 +77,7 @@ def test_an_austrian_page_places_a_deadline_without_a_year_after_the_sheets_dece
 def test_a_german_follow_up_numbered_after_its_sheet_closes_the_case() -> None:
     _, first = read("at-briefe-an-iran-2019.txt")
     imported = import_fixture("de-beendet-iran-2020.txt", (first,))
-    # "UA-074/2019-2" follows UA 074/2019; "Diese Urgent Action ist beendet".
+    # "UA-074/2019-1" follows UA 074/2019; "Diese Urgent Action ist beendet".
     assert imported.update_of is not None and imported.update_of.slug == first.slug
     kinds = {n.kind for n in imported.report.notes}
     assert {NoteKind.UPDATE, NoteKind.CLOSES} <= kinds
