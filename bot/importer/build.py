@@ -51,6 +51,7 @@ from bot.importer.people import (
     joined,
     people_asked_for,
     people_in,
+    people_introduced,
     people_listed,
     people_named_again,
 )
@@ -332,6 +333,7 @@ class _Reader:
             people_listed(told, not_people=officials),
             people_asked_for(sheet.asks, told, not_people=officials),
             people_named_again(told, not_people=officials),
+            people_introduced(told, not_people=officials),
         )
 
     def people(self) -> list[dict[str, Any]]:

@@ -161,7 +161,8 @@ ASK_SENTENCE = re.compile(
 )
 # A heading that starts the action part: "TAKE ACTION", "Actúa:", "Agissez", "Handeln Sie".
 TAKE_ACTION = re.compile(
-    r"^(?:take action|act now|actúa|actuad|act[úu]en|agissez|agir|passez [àa] l'action"
+    r"^(?:take action|urgent action letter|act now|actúa|actuad|act[úu]en|agissez|agir"
+    r"|passez [àa] l'action"
     r"|handeln sie|werden sie aktiv)\b|^(?:اتخذوا إجراء|اتخذ إجراء|تحركوا)",
     re.IGNORECASE,
 )

@@ -729,9 +729,14 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
         recipients[0].salutation = salutation_of(dear)
     closing = _find(lines, labels.CLOSING, opening + 1)
     body = ([rest.strip()] if rest.strip() else []) + lines[opening + 1 : closing]
-    copies = _find(lines, labels.COPY, closing + 1) if closing is not None else None
+    after = closing + 1 if closing is not None else None
+    contacts = _find(lines, _CONTACT_DETAILS, after) if after is not None else None
+    copies = _find(lines, labels.COPY, after) if after is not None else None
+    if contacts is not None and not sheet.targets:
+        # "TARGET'S CONTACT DETAILS & "COPIES TO"" after the letter: the officials written to.
+        sheet.targets = read_targets(lines[contacts + 1 : copies])
     if copies is not None:  # "And copies to:" after the letter's closing
-        sheet.targets += read_targets(lines[copies:])
+        sheet.targets += read_targets(lines[copies : _find(lines, _BACKGROUND, copies + 1)])
     sheet.letter = paragraphs(body)
     if sheet.asks:
         return
@@ -744,6 +749,11 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
             found = next(g for g in match.groups() if g)
             sheet.asks = _split_asks(found)
             return
+
+
+_BACKGROUND = re.compile(r"^(?:additional|background) information\b", re.IGNORECASE)
+# The 2017 template's heading of the officials' block after its model letter.
+_CONTACT_DETAILS = re.compile(r"^target'?s'? contact details\b", re.IGNORECASE)
 
 
 def _letter_opening(lines: list[str]) -> int | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.domain.cases import TargetRole
 from bot.importer.extract import BULLET
 from bot.importer.labels import (
+    ADDITIONAL,
     BOILERPLATE,
     BRACKETED,
     CONTACT,
@@ -219,10 +220,15 @@ def _head(line: str) -> list[str]:
     return [line]
 
 
+_SECTION_HEADING = re.compile(r"^(?:additional|background) information\b", re.IGNORECASE)
+
+
 def _not_an_address(line: str) -> bool:
     """An instruction ("Click here..."), a bullet point, a heading or a sentence of prose."""
     if line.startswith(BULLET) or INSTRUCTION.match(line) or SAMPLE_LETTER.match(line):
         return True
+    if line.startswith("[") or ADDITIONAL.match(line) or _SECTION_HEADING.match(line):
+        return True  # "[Sections to add when relevant]", "BACKGROUND INFORMATION (400 WORDS"
     words = line.split()
     lower = sum(1 for w in words if w[:1].islower())
     return len(words) >= 9 and lower >= len(words) / 2 and not any(c.isdigit() for c in line)

@@ -255,6 +255,36 @@ def _before(name: str, texts: Iterable[str]) -> list[str]:
     ]
 
 
+# A list a sentence introduces, with no "and" before its last name: "They are Ana Ruiz, Pablo
+# Soto, Inés Vega, ..." (a sheet cut off mid-list ends it anywhere).
+_INTRODUCED = re.compile(
+    r"\b(?i:they are|these are|namely|their names are|sie hei(?:ß|ss)en|ce sont|ils s'appellent"
+    rf"|son|sono|zijn)\s+(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{2,40}})(?P<end>\s*[.;]|\s*$)?"
+)
+
+
+def people_introduced(
+    story: Iterable[str], *, not_people: Iterable[str] = ()
+) -> list[FoundPerson]:
+    """The people a sentence lists after "They are ...", three or more; a name the text's
+    end cuts off is left out."""
+    excluded = {_key(n) for n in not_people}
+    found: list[FoundPerson] = []
+    for paragraph in story:
+        text = _plain(paragraph)
+        for match in _INTRODUCED.finditer(text):
+            names = [_clean(n) for n in _split_names(match["names"])]
+            if match.end() == len(text.rstrip()) and not match["end"]:
+                names = names[:-1]  # "..., Mohammad Ghobadl": the page ends mid-name
+            if match["end"] is None and match.end() < len(text.rstrip()):
+                names = names[:-1]  # the list goes on past what the pattern takes
+            if len(names) < 3 or not all(_a_name(n) for n in names):
+                continue
+            for name in names:
+                _add(found, name, None, excluded)
+    return found
+
+
 def people_listed(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:
     """The people a story lists by name, three or more together: "the Honorary Members Ana
     Ruiz, Pablo Soto, Inés Vega and Luis Mora". A list of places is not one."""

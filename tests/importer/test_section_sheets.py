@@ -182,3 +182,19 @@ def test_people_named_only_in_running_text_are_the_cases_people() -> None:
     imported = import_sheet(text, deadline_label=LABELS, today=date(2021, 5, 5))
     # The person the story says was arrested; not the president it names with his office.
     assert [p["name"] for p in imported.mapping["people"]] == ["Jana Novak"]
+
+
+def test_a_list_of_people_a_sentence_introduces_is_read_up_to_where_the_page_is_cut() -> None:
+    text = (
+        "URGENT ACTION\nPROTESTERS AT RISK OF EXECUTION\nIRAN\n"
+        "Several young men are at risk of execution after unfair trials. They are Ali Karimi,"
+        " Reza Tavana, Omid Sadri, Hamid Jalali, Saeed Moradi"
+    )
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2023, 5, 1))
+    # The page ends in the middle of the last name: it is left out, the others are read.
+    assert [p["name"] for p in imported.mapping["people"]] == [
+        "Ali Karimi",
+        "Reza Tavana",
+        "Omid Sadri",
+        "Hamid Jalali",
+    ]
