@@ -562,12 +562,23 @@ def _section(lines: list[str], sheet: Sheet) -> None:
         target_end = _first(additional, after=write_to)
         _targets_and_letter(lines[write_to + 1 : target_end], sheet)
     elif headed is not None:
-        block_start, opening = headed
-        block = [line for line in lines[block_start:opening] if not _PLACE_AND_DATE.match(line)]
-        _targets_and_letter(block + lines[opening : _first(additional, after=opening)], sheet)
+        _headed_letter(lines, headed, _first(additional, after=headed[1]), sheet)
     if additional is not None:
         end = _first(write_to, ask_intro, after=additional)
         sheet.additional = paragraphs(lines[additional + 1 : end])
+
+
+def _headed_letter(
+    lines: list[str], headed: tuple[int, int], end: int | None, sheet: Sheet
+) -> None:
+    """The official's block written at the head of a model letter, and the letter."""
+    block_start, opening = headed
+    block = [
+        line.rstrip(",").strip()
+        for line in lines[block_start:opening]
+        if not _PLACE_AND_DATE.match(line)
+    ]
+    _targets_and_letter(block + lines[opening:end], sheet)
 
 
 # The line between a letter's addressee and its opening: "Apeldoorn, April 2020.", "[Date]",
@@ -603,7 +614,10 @@ def _addressed_letter(lines: list[str], start: int) -> tuple[int, int] | None:
             above
             and len(above) < 60
             and not re.search(r"[.!?:]$", above)
-            and not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in below)
+            and (
+                above.endswith(",")  # each line of one address ends in a comma
+                or not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in below)
+            )
         ):
             begin -= 1
             continue
@@ -646,7 +660,12 @@ def _international(lines: list[str], sheet: Sheet) -> None:
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
-    sheet.story = paragraphs(lines[i : _first(take_action, additional, ask_intro) or len(lines)])
+    # No "TAKE ACTION": a page may write the letter with its addressee at its head.
+    headed = _addressed_letter(lines, i) if take_action is None else None
+    story_end = _first(take_action, additional, ask_intro, headed[0] if headed else None)
+    sheet.story = paragraphs(lines[i : story_end or len(lines)])
+    if headed is not None:
+        _headed_letter(lines, headed, _first(additional, after=headed[1]), sheet)
     if ask_intro is not None and (take_action is None or ask_intro < take_action):
         sheet.asks = _asks(lines[ask_intro + 1 : _first(take_action, additional, after=ask_intro)])
     if take_action is not None:
