@@ -449,7 +449,11 @@ _AT_RISK_AFTER = re.compile(
     r"|,?\s+(?:fue|ha sido|est[áa])\s+(?:\w+\s+){0,2}?(?:detenid|arrestad|condenad|liberad"
     r"|secuestrad|amenazad|desaparecid|acusad)[oa]s?\b"
     r"|,?\s+(?:a été|est|avait été)\s+(?:\w+\s+){0,2}?(?:arr[êe]t[ée]|d[ée]tenu|condamn[ée]"
-    r"|lib[ée]r[ée]|enlev[ée]|menac[ée]|inculp[ée]|accus[ée])e?s?\b)",
+    r"|lib[ée]r[ée]|enlev[ée]|menac[ée]|inculp[ée]|accus[ée])e?s?\b"
+    # What the person is, then what they received: "Diego Martínez, secrétaire exécutif du
+    # CPDH, a reçu un appel", "Ana Ruiz, a lawyer, received death threats".
+    r"|,\s+[a-zà-ÿ(][^.;:,]{2,100}(?:,[^.;:,]{2,60})?,\s+(?:a reçu|a été|avait reçu|received"
+    r"|was|has been|had been|fue|recibi[óo]|ha recibido|ha sido|wurde|erhielt|hat)\s)",
     re.IGNORECASE,
 )
 
@@ -474,7 +478,7 @@ def people_named_again(
                 continue
             if any(_NOT_A_PERSON.match(w.strip("‘'’,.")) for w in words if w[:1].isupper()):
                 continue
-            after = plain[match.end() : match.end() + 80]
+            after = plain[match.end() : match.end() + 200]
             german = _GERMAN_BEFORE.search(plain[max(0, match.start() - 8) : match.start()])
             if _AT_RISK_AFTER.match(after) or (german and _GERMAN_AFTER.match(after)):
                 at_risk.append(name)
