@@ -93,7 +93,8 @@ WRITE_TO = re.compile(
     r"|^(?:scrivete|scrivi|inviate appelli|appell[oi]) (?:a|al|alla|ai|alle)\s*:?$"
     r"|^(?:escreva|escrevam|envie apelos|apelos) (?:a|ao|à|para)\s*:?$"
     rf"|^(?:{alternatives('write_to')})\s*:?$"
-    r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
+    r"|^contact(?:s| information| details)?\s*:?$"
+    r"|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
     # A sentence ending in where the letter goes: "Signez la lettre ... et envoyez-la à :",
     # "Print it and send it to:", "Firme la carta y envíela a:", "... und schicken Sie ihn an:".
     # A copy's line ("ENVÍEN COPIAS A:") is not one of these.
