@@ -220,7 +220,16 @@ BOILERPLATE = re.compile(
     # A Swiss or German section's postage: "Port : Fr. 2.00 (courrier A)", "Porto: CHF 2.50".
     r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b"
     # A letter form's headings between the addressee and the letter: "INHALT" (the content).
-    r"|inhalt$|contenu$|contenido$)",
+    r"|inhalt$|contenu$|contenido$"
+    # A web page's furniture: donation banners, navigation, cookie and newsletter notices.
+    r"|(?:donate|spenden sie|jetzt spenden|spenden|faire un don|doneer"
+    r"|doe een gift|fai una donazione|doe agora)"
+    r"(?: now| jetzt| maintenant| ahora| ora| nu)?\b.{0,60}$"
+    r"|skip to (?:main )?content$|zum inhalt springen$|aller au contenu$|ir al contenido$"
+    r"|(?:main )?menu$|men[üu]$|search$|suche$|rechercher$|buscar$|home$|accueil$|startseite$"
+    r"|inicio$|toutes les (?:infos|actions)$|all (?:news|actions)$|alle (?:aktionen|news)$"
+    r"|(?:we use )?cookies?\b.*$|newsletter\b.{0,80}$"
+    r"|(?:subscribe|abonnieren|abonnez-vous)\b.{0,80}$)",
     re.IGNORECASE,
 )
 # A labelled line of topics: "Issues: Death Penalty, Torture", a page's "Tags: Iran, Death

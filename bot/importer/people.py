@@ -364,6 +364,8 @@ def _add(found: list[FoundPerson], name: str, what: str | None, excluded: set[st
     words = name.split()
     if len(words) < 2 or name.isupper() or _NOT_A_PERSON.match(words[0].strip("‘'’")):
         return
+    if any(_NOT_IN_A_NAME.match(w.strip("‘'’,.")) for w in words[1:]):
+        return  # "Yet Kieu Street", "Civic Council": an address line or a body
     key = _key(name)
     if key in excluded or any(_same(key, _key(p.name)) for p in found):
         return

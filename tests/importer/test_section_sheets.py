@@ -198,3 +198,20 @@ def test_a_list_of_people_a_sentence_introduces_is_read_up_to_where_the_page_is_
         "Omid Sadri",
         "Hamid Jalali",
     ]
+
+
+def test_page_furniture_is_never_the_title_or_the_summary() -> None:
+    text = (
+        "Skip to main content\nDonate now\nMenu\n"
+        "URGENT ACTION\nJournalist detained\nTURKEY\n"
+        "Journalist Deniz Aral was arrested in Istanbul on 10 October 2021 for his reporting.\n"
+        "Jetzt spenden\nNewsletter: subscribe for our Urgent Actions\n"
+        "He has not been allowed to see his lawyer.\n"
+    )
+    imported = import_sheet(text, deadline_label=LABELS, today=date(2021, 11, 1))
+    words = imported.mapping["text"]["en"]
+    assert words["title"] == "Journalist detained"
+    assert words["summary"].startswith("Journalist Deniz Aral was arrested")
+    told = " ".join([words["summary"], words["background"]])
+    for furniture in ("Donate", "spenden", "Newsletter", "Skip to", "Menu"):
+        assert furniture not in told
