@@ -690,7 +690,9 @@ async def sweep_offers(
         return await _sweep(db, cases, message_for, now, default_timezone, batch, report)
 
 
-async def _sweep(
+# Past the complexity limit on purpose: one transaction and its retries; the branches
+# share its state.
+async def _sweep(  # noqa: C901
     db: Database,
     cases: Sequence[UrgentAction],
     message_for: MessageFor,

@@ -20,18 +20,17 @@ from bot.catalogue import (
     CatalogueError,
     Problem,
     case_from_mapping,
-    case_to_mapping,
     gaps,
 )
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
+from bot.importer import followups, sections
+from bot.importer.asks import letter_ready
+from bot.importer.dates import APPOSITIVE, NOUNS_CAPITALISED, KeyDates
 from bot.importer.extract import clean_lines
-from bot.importer.labels import NO_FURTHER_ACTION
 from bot.importer.layouts import Sheet, parse_sheet
 from bot.importer.normalise import (
-    DateMention,
     country_code,
-    dates_in,
     emails_in,
     english_name,
     find_country,
@@ -45,24 +44,24 @@ from bot.importer.normalise import (
     region_of,
     slug_for,
     timezone_for,
-    years_in,
 )
 from bot.importer.officials import TargetBlock, address_block
-from bot.importer.people import FoundPerson, joined, people_asked_for, people_in, people_listed
+from bot.importer.people import (
+    FoundPerson,
+    joined,
+    people_asked_for,
+    people_in,
+    people_introduced,
+    people_listed,
+    people_named_again,
+)
 from bot.importer.report import ImportReport, Note, NoteKind
 from bot.importer.themes import read_themes
 
-_NAME = r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+"
-_APPOSITIVE = re.compile(
-    rf"^(?P<name>{_NAME}),\s+(?P<description>[^,]+?)(?:,|\s+(?:will|is|has|had|was|were"
-    r"|remains|faces|could|may|must|continues)\b)"
-)
-_UNTIL_WORDS = re.compile(r"\b(?:until|by|before)\s*$", re.IGNORECASE)
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 # The International Secretariat's index ("MDE 12/6743/2023") names the sheet's web page.
 _DOCUMENT_URL = "https://www.amnesty.org/en/documents/{region}{number}/{serial}/{year}/en/"
-LABEL_WORDS = 14
 # The summary's room on the case's card, which is one message with the people and the asks.
 SUMMARY_CHARACTERS = 700
 
@@ -106,12 +105,16 @@ def import_sheet(
     """
     sheet = parse_sheet(clean_lines(text))
     report = ImportReport(layout=sheet.layout)
+    if dialled_from == SHEET_REGION:
+        # Not told otherwise: a section's sheet writes numbers as dialled from its country.
+        words = language_of(" ".join([*sheet.story, *sheet.letter, *sheet.asks]))
+        dialled_from = sections.dialled_from(sheet, words) or dialled_from
     reader = _Reader(sheet, report, dialled_from, today or date.today())
     mapping = reader.mapping(deadline_label)
-    original = _match(sheet, mapping, existing)
+    original = followups.known_case(sheet, mapping, existing)
     if original is not None:
         report.note(NoteKind.UPDATE, "slug", slug=original.slug)
-        mapping = _update(original, mapping, sheet, report)
+        mapping = followups.updated(original, mapping, sheet, report)
         if mapping.get("themes"):
             # The case it updates has its themes: the follow-up not labelling any is no gap.
             missing = Note(NoteKind.MISSING, "themes")
@@ -120,7 +123,7 @@ def import_sheet(
         mapping["slug"] = unique_slug(mapping["slug"], {c.slug for c in existing})
         if sheet.follow_up:
             report.note(NoteKind.FOLLOW_UP, "reference", reference=sheet.reference or "")
-            mapping = _closed_if_whole(mapping, sheet, report, source)
+            mapping = followups.closed_if_whole(mapping, sheet, report, source)
     try:
         case = case_from_mapping(mapping, source=source)
     except CatalogueError as error:
@@ -144,28 +147,7 @@ class _Reader:
         story = " ".join(sheet.story + sheet.additional)
         country, code = self.country(story)
         targets = [self.target(block, i, code) for i, block in enumerate(sheet.targets)]
-        to_numbers = [
-            number
-            for target in targets
-            if target["role"] == TargetRole.TO
-            for number in (target.get("fax"), target.get("phone"))
-            if number
-        ]
-        if code is None and to_numbers:
-            code = region_of(to_numbers[0])
-            if code:
-                note(NoteKind.GUESSED, "country_code", value=code)
-        elif code and to_numbers and region_of(to_numbers[0]) not in (code, None):
-            note(NoteKind.GUESSED, "country_code", value=code)
-        if code is None:
-            note(NoteKind.MISSING, "country_code")
-        # An embassy's numbers tell where the embassy is, not where the case is.
-        local = [n for n in to_numbers if code is None or region_of(n) == code]
-        timezone, certain = timezone_for(local, code)
-        if timezone is None:
-            note(NoteKind.MISSING, "timezone")
-        elif not certain:
-            note(NoteKind.GUESSED, "timezone", value=timezone)
+        code, timezone = self.place(code, targets)
         lang = self.language
         title = self.title(story)
         people = self.people()
@@ -180,7 +162,8 @@ class _Reader:
         for where, value in (("summary", summary), ("background", background)):
             if not value:
                 note(NoteKind.MISSING, f"text.{lang}.{where}")
-        if not sheet.asks:
+        asks = self.asks(lang)
+        if not asks:
             note(NoteKind.MISSING, f"text.{lang}.asks")
         facts = self.facts()
         issued = self.issued()
@@ -207,17 +190,59 @@ class _Reader:
                 "title": title,
                 "summary": summary,
                 "background": background,
-                "asks": sheet.asks,
+                "asks": asks,
                 **({"facts": facts} if facts else {}),
             }
         }
         data["targets"] = targets
         if not targets:
             note(NoteKind.MISSING, "targets")
-        data["key_dates"] = self.key_dates(issued, deadline_label)
+        data["key_dates"] = KeyDates(sheet, self.report, self.today, lang).read(
+            issued, deadline_label
+        )
         if themes := self.themes():
             data["themes"] = themes
         return data
+
+    def asks(self, language: str) -> list[str]:
+        """The sheet's asks as the letters can use them; those they cannot, flagged."""
+        asks = []
+        for i, written in enumerate(self.sheet.asks):
+            ask, ready = letter_ready(written, language)
+            if not ready:
+                self.report.note(NoteKind.ASK_NOT_READY, f"text.{language}.asks[{i}]", written=ask)
+            asks.append(ask)
+        return asks
+
+    def place(
+        self, code: str | None, targets: list[dict[str, Any]]
+    ) -> tuple[str | None, str | None]:
+        """The case's country code (from the officials' numbers where the story names none)
+        and its time zone."""
+        note = self.report.note
+        to_numbers = [
+            number
+            for target in targets
+            if target["role"] == TargetRole.TO
+            for number in (target.get("fax"), target.get("phone"))
+            if number
+        ]
+        if code is None and to_numbers:
+            code = region_of(to_numbers[0])
+            if code:
+                note(NoteKind.GUESSED, "country_code", value=code)
+        elif code and to_numbers and region_of(to_numbers[0]) not in (code, None):
+            note(NoteKind.GUESSED, "country_code", value=code)
+        if code is None:
+            note(NoteKind.MISSING, "country_code")
+        # An embassy's numbers tell where the embassy is, not where the case is.
+        local = [n for n in to_numbers if code is None or region_of(n) == code]
+        timezone, certain = timezone_for(local, code)
+        if timezone is None:
+            note(NoteKind.MISSING, "timezone")
+        elif not certain:
+            note(NoteKind.GUESSED, "timezone", value=timezone)
+        return code, timezone
 
     def themes(self) -> list[str]:
         """The themes the sheet labels, else those its words name outright (noted as inferred,
@@ -307,6 +332,8 @@ class _Reader:
             found,
             people_listed(told, not_people=officials),
             people_asked_for(sheet.asks, told, not_people=officials),
+            people_named_again(told, not_people=officials),
+            people_introduced(told, not_people=officials),
         )
 
     def people(self) -> list[dict[str, Any]]:
@@ -359,22 +386,32 @@ class _Reader:
         if organisation:
             target["organisation"] = organisation
         target["address"] = address
+        target["emails"] = self.emails(block, where)
+        for key, numbers in (("fax", block.faxes), ("phone", block.phones)):
+            if numbers:
+                target[key] = self.number(numbers[0], f"{where}.{key}", country)
+        if block.salutations:
+            target["salutation"] = dict(block.salutations)
+        elif block.salutation:
+            target["salutation"] = block.salutation
+        elif block.role is TargetRole.TO:
+            note(NoteKind.MISSING, f"{where}.salutation")
+        self.language_of_target(block, target, where)
+        return {k: v for k, v in target.items() if v not in (None, [], "") or k == "name"}
+
+    def emails(self, block: TargetBlock, where: str) -> list[str]:
+        """An official's addresses, each once; what is no address is noted."""
         emails: list[str] = []
         for written in block.emails:
             good, bad = emails_in(written)
             emails.extend(e for e in good if e not in emails)
             for address_text in bad or ([] if good else [written]):
-                note(NoteKind.EMAIL_INVALID, f"{where}.emails", written=address_text)
-        target["emails"] = emails
-        for key, numbers in (("fax", block.faxes), ("phone", block.phones)):
-            if numbers:
-                number = self.number(numbers[0], f"{where}.{key}", country)
-                if number:
-                    target[key] = number
-        if block.salutation:
-            target["salutation"] = block.salutation
-        elif block.role is TargetRole.TO:
-            note(NoteKind.MISSING, f"{where}.salutation")
+                self.report.note(NoteKind.EMAIL_INVALID, f"{where}.emails", written=address_text)
+        return emails
+
+    def language_of_target(self, block: TargetBlock, target: dict[str, Any], where: str) -> None:
+        """The language an official is written to in, where the sheet names one."""
+        note = self.report.note
         if block.role is TargetRole.TO and self.sheet.languages:
             code = language_code(self.sheet.languages[0])
             if code:
@@ -385,7 +422,6 @@ class _Reader:
                     f"{where}.language",
                     value=", ".join(self.sheet.languages),
                 )
-        return {k: v for k, v in target.items() if v not in (None, [], "") or k == "name"}
 
     def number(self, written: str, where: str, country: str | None) -> str | None:
         e164, problem = phone_number(written, dialled_from=self.dialled_from, country=country)
@@ -415,88 +451,6 @@ class _Reader:
         self.report.note(NoteKind.GUESSED, "source_url", value=url)
         return url
 
-    def context_year(self, issued: date | None) -> int:
-        """The year a date without one is in: the sheet's, else the latest the text names."""
-        if issued:
-            return issued.year
-        sheet = self.sheet
-        years = years_in(" ".join([*sheet.story, *sheet.additional, sheet.deadline or ""]))
-        return max(years) if years else self.today.year
-
-    def key_dates(
-        self, issued: date | None, deadline_label: Mapping[str, str]
-    ) -> list[dict[str, Any]]:
-        sheet, note = self.sheet, self.report.note
-        year = self.context_year(issued)
-        dates: list[dict[str, Any]] = []
-        deadline: date | None = None
-        deadline_mention: DateMention | None = None
-        if sheet.deadline and (mention := one_date(sheet.deadline)):
-            deadline = self.resolve(mention, year, issued, "key_dates", after=True)
-        elif sheet.story:
-            for mention in dates_in(sheet.story[0]):
-                if _UNTIL_WORDS.search(sheet.story[0][: mention.start]):
-                    deadline_mention = mention
-                    deadline = self.resolve(mention, year, issued, "key_dates", after=True)
-                    note(NoteKind.DEADLINE_GUESSED, "key_dates", written=mention.written)
-                    break
-        if deadline is None:
-            note(NoteKind.MISSING, "key_dates.deadline")
-        latest: tuple[date, str, DateMention] | None = None
-        for paragraph in sheet.story:
-            for mention in dates_in(paragraph):
-                if mention == deadline_mention:
-                    continue
-                on = self.resolve(mention, year, issued, "", after=False, quiet=True)
-                limit = issued or deadline
-                if on is None or (limit and on > limit) or on == deadline:
-                    continue
-                if latest is None or on > latest[0]:
-                    latest = (on, paragraph, mention)
-        if latest is not None:
-            on, paragraph, mention = latest
-            self.resolve(mention, year, issued, "key_dates", after=False)
-            label = _label(paragraph, mention)
-            dates.append({"date": on, "label": label})
-            note(NoteKind.LABEL_WRITTEN, "key_dates", date=on.isoformat(), value=label)
-        if deadline is not None:
-            # The case's own language first: the catalogue falls back to it.
-            language = self.language
-            own = deadline_label.get(language)
-            if own is None:
-                # A language the bot does not speak: the sheet's own words label the date.
-                words = sheet.deadline_words or sheet.deadline or ""
-                own = _sentence_case(words, language)
-                note(NoteKind.GUESSED, "key_dates.label", value=own)
-            labels = {language: own, **deadline_label}
-            dates.append({"date": deadline, "label": labels, "deadline": True})
-        return dates
-
-    def resolve(
-        self,
-        mention: DateMention,
-        year: int,
-        issued: date | None,
-        where: str,
-        *,
-        after: bool,
-        quiet: bool = False,
-    ) -> date | None:
-        """The date of a mention; a year it lacks is the sheet's, moved so that a deadline
-        falls after the sheet's date and an event before it."""
-        on = mention.on(year)
-        if on is None or mention.year is not None:
-            return on
-        if issued and after and on < issued:
-            on = mention.on(year + 1)
-        elif issued and not after and on > issued:
-            on = mention.on(year - 1)
-        if on is not None and not quiet:
-            self.report.note(
-                NoteKind.YEAR_INFERRED, where, written=mention.written, value=on.isoformat()
-            )
-        return on
-
 
 def _within(text: str, limit: int) -> str:
     """The text's first sentences that fit `limit` characters (at least the first, cut)."""
@@ -508,10 +462,6 @@ def _within(text: str, limit: int) -> str:
             break
         kept = f"{kept} {sentence}".strip()
     return kept or text[: limit - 1].rstrip() + "…"
-
-
-# Languages whose nouns are written with a capital: their words are never lower-cased.
-NOUNS_CAPITALISED = frozenset({"de", "lb"})
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:
@@ -528,19 +478,10 @@ def unique_slug(slug: str, taken: set[str]) -> str:
         n += 1
 
 
-def _sentence_case(words: str, language: str) -> str:
-    """A sheet's words as a label: its first letter a capital. Words written in capitals are
-    lower-cased, except in a language whose nouns are capitalised (German), where the
-    capitals a reader cannot restore are kept; words in mixed case stay as written."""
-    if words.isupper() and language not in NOUNS_CAPITALISED:
-        words = words.lower()
-    return words[:1].upper() + words[1:]
-
-
 def _description(summary: str, name: str, story: str, language: str = "en") -> str | None:
     """What the summary says the person is: "Zhanbolat Mamay, journalist and ..., will" or
     "Journalist Karim Adel has"."""
-    match = _APPOSITIVE.match(summary)
+    match = APPOSITIVE.match(summary)
     if match and match["name"] == name:
         found = match["description"]
     else:
@@ -571,177 +512,3 @@ def _pronoun(text: str) -> str | None:
     if she > 2 * he and she >= 2:
         return "she"
     return None
-
-
-def _label(paragraph: str, mention: DateMention) -> str:
-    """The clause the date is written in, without the person's description, cut short."""
-    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
-    sentence = next((s for s in sentences if mention.written in s), mention.written)
-    if appositive := _APPOSITIVE.match(sentence):
-        sentence = appositive["name"] + sentence[appositive.end("description") :].lstrip(",")
-    clauses = re.split(r"[:;]\s+", sentence)
-    clause = next((c for c in clauses if mention.written in c), sentence)
-    words = clause.rstrip(".!?").split()
-    label = " ".join(words[:LABEL_WORDS]).rstrip(",;:")
-    if len(words) > LABEL_WORDS:
-        label += "…"
-    return label[:1].upper() + label[1:]
-
-
-def _match(
-    sheet: Sheet, mapping: Mapping[str, Any], existing: Sequence[UrgentAction]
-) -> UrgentAction | None:
-    """The known case this sheet continues: by reference, previous link, or person."""
-    if not sheet.follow_up and not any(c.slug == mapping.get("slug") for c in existing):
-        return None
-    for case in existing:
-        if sheet.reference and case.reference == sheet.reference:
-            return case
-        if sheet.previous and case.source_url and _same_url(case.source_url, sheet.previous):
-            return case
-    names = {_plain_name(p["name"]) for p in mapping.get("people", [])}
-    for case in existing:
-        known = {_plain_name(n) for p in case.people for n in (p.name, *p.names.values())}
-        if names & known and case.country_code == mapping.get("country_code"):
-            return case
-    return None
-
-
-def _same_url(a: str, b: str) -> bool:
-    return a.rstrip("/").lower() == b.rstrip("/").lower()
-
-
-def _plain_name(name: str) -> str:
-    return " ".join(name.lower().split())
-
-
-def _update(
-    original: UrgentAction, new: dict[str, Any], sheet: Sheet, report: ImportReport
-) -> dict[str, Any]:
-    """The known case with the follow-up's facts: its texts, officials, dates and status."""
-    data = case_to_mapping(original)
-    language = original.original_language
-    old_text = data["text"][language]
-    written_in, new_text = next(iter(new["text"].items()))
-    text = dict(new_text) if written_in == language else dict(old_text)
-    if written_in != language:
-        # The case's texts stay: a translation of the follow-up is for an organizer to make.
-        report.note(NoteKind.OTHER_LANGUAGE, f"text.{written_in}", language=written_in)
-    for key in ("title", "summary", "background", "asks"):
-        if not text.get(key):
-            text[key] = old_text[key]
-    if _words(text) != _words(old_text):
-        for other in data["text"]:
-            if other != language:
-                report.note(NoteKind.TRANSLATION_DROPPED, f"text.{other}", language=other)
-        data["text"] = {language: text}
-    if new.get("themes") and not data.get("themes"):
-        data["themes"] = new["themes"]
-    if new["targets"]:
-        data["targets"] = [_keep_translations(t, original, language) for t in new["targets"]]
-    people = data["people"]
-    for person, found in zip(people, new["people"], strict=False):
-        if "pronoun" not in person and "pronoun" in found:
-            person["pronoun"] = found["pronoun"]
-    new_dates = new["key_dates"]
-    dates = [
-        {**d, "deadline": False} if any(n.get("deadline") for n in new_dates) else d
-        for d in data["key_dates"]
-    ]
-    known = {d["date"] for d in dates}
-    dates.extend(
-        {**d, "date": d["date"].isoformat()}
-        for d in new_dates
-        if d["date"].isoformat() not in known
-    )
-    dates.sort(key=lambda d: str(d["date"]))
-    data["key_dates"] = [{k: v for k, v in d.items() if v is not False} for d in dates]
-    data.setdefault("reference", new.get("reference"))
-    if data.get("reference") is None:
-        data.pop("reference")
-    if "source_url" not in data and new.get("source_url"):
-        data["source_url"] = new["source_url"]
-    # What the follow-up lacks, the case already has: those are no longer missing.
-    report.notes = [
-        n
-        for n in report.notes
-        if not (n.kind is NoteKind.MISSING and _has(data, n.field))
-        and not (n.field == "source_url" and data.get("source_url") != new.get("source_url"))
-    ]
-    story = " ".join(sheet.story)
-    if NO_FURTHER_ACTION.search(story):
-        outcome = _outcome(" ".join([sheet.title or "", story]))
-        data["status"] = str(CaseStatus.CLOSED)
-        data["outcome"] = outcome
-        report.note(NoteKind.CLOSES, "status", outcome=outcome)
-    return data
-
-
-def _closed_if_whole(
-    mapping: dict[str, Any], sheet: Sheet, report: ImportReport, source: str
-) -> dict[str, Any]:
-    """A follow-up that asks for no further action, of a case no catalogue holds: closed with
-    its outcome when it is whole enough to be a closed case; else a draft, the outcome noted."""
-    story = " ".join(sheet.story)
-    if not NO_FURTHER_ACTION.search(story):
-        return mapping
-    outcome = _outcome(" ".join([sheet.title or "", story]))
-    report.note(NoteKind.CLOSES, "status", outcome=outcome)
-    closed = {**mapping, "status": str(CaseStatus.CLOSED), "outcome": outcome}
-    try:
-        case_from_mapping(closed, source=source)
-    except CatalogueError:
-        return mapping
-    return closed
-
-
-def _has(data: Mapping[str, Any], where: str) -> bool:
-    """Whether the case file's mapping holds a value at `where` ("text.en.asks", "people[0]")."""
-    if where == "key_dates.deadline":
-        return any(d.get("deadline") for d in data.get("key_dates", []))
-    value: Any = data
-    for part in re.findall(r"[^.\[\]]+", where):
-        if isinstance(value, Mapping):
-            value = value.get(part)
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return False
-    return value not in (None, "", [], {})
-
-
-def _words(text: Mapping[str, Any]) -> list[str]:
-    """A text's words, however its lines are broken: what tells a changed text."""
-    return " ".join(str(text[k]) for k in ("title", "summary", "background")).split() + [
-        " ".join(ask.split()) for ask in text["asks"]
-    ]
-
-
-def _keep_translations(
-    target: dict[str, Any], original: UrgentAction, language: str
-) -> dict[str, Any]:
-    """A follow-up's official, with the salutation's translations if the case had them."""
-    for known in original.targets:
-        if known.name == target["name"] and len(known.salutations) > 1:
-            salutations = dict(known.salutations)
-            if target.get("salutation"):
-                salutations[language] = target["salutation"]
-            return {**target, "salutation": salutations}
-    return target
-
-
-_RELEASED = re.compile(r"\b(?:released|lib[ée]r[ée]e?s?|liberad[oa]s?|freigelassen)\b", re.I)
-_NOT_RELEASED = re.compile(
-    r"\bnot (?:been )?released\b|\bpas (?:été )?lib[ée]r|\bno (?:ha sido )?liberad"
-    r"|nicht freigelassen",
-    re.I,
-)
-_SENTENCED = re.compile(r"\b(?:sentenced|condamn[ée]e?s?|condenad[oa]s?|verurteilt)\b", re.I)
-
-
-def _outcome(text: str) -> str:
-    if _RELEASED.search(text) and not _NOT_RELEASED.search(text):
-        return "released"
-    if _SENTENCED.search(text):
-        return "sentenced"
-    return "nfa"

@@ -12,8 +12,8 @@ import logging
 import re
 from collections import Counter
 
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, PyPdfError
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 
 from bot.importer.labels import CLOSING, CONTACT, DEAR
 
@@ -42,11 +42,20 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d{1,3}|-\s*\d{1,3}\s
 # A labelled line ("Email: ...") may well repeat: two officials can share an address.
 _LABELLED = re.compile(r"^[\w -]{2,40}:\s*\S")
 
+# What a sheet can be at most. The longest real sheets are five pages and some 20,000
+# characters; a few kilobytes of PDF can unpack into millions of characters and hold up the bot
+# and its database, so reading stops as soon as a file goes past either limit.
+MAX_PAGES = 30
+MAX_CHARS = 200_000
+# No stream a sheet holds needs more than this once unpacked (pypdf's own default is 75 MB).
+_MAX_STREAM_BYTES = 8_000_000
+
 
 class SheetError(Exception):
     """The file holds no text we can read; `reason` names why, for the template to say.
 
-    Reasons: "not_text" (neither text nor PDF), "unreadable_pdf", "no_text" (a PDF of images).
+    Reasons: "not_text" (neither text nor PDF), "unreadable_pdf", "no_text" (a PDF of images),
+    "too_many_pages" and "too_long" (far more than any sheet: a decompression bomb, a book).
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -55,7 +64,10 @@ class SheetError(Exception):
 
 
 def read_sheet(data: bytes, filename: str = "") -> str:
-    """The text of a sheet file: a PDF (by its signature or name) or UTF-8 / Windows text."""
+    """The text of a sheet file: a PDF (by its signature or name) or UTF-8 / Windows text.
+
+    Raises `SheetError` for a file that is no sheet, or holds more than `MAX_PAGES` pages or
+    `MAX_CHARS` characters of text."""
     if data.startswith(b"%PDF") or filename.lower().endswith(".pdf"):
         return _pdf_text(data)
     for encoding in ("utf-8-sig", "cp1252"):
@@ -65,14 +77,48 @@ def read_sheet(data: bytes, filename: str = "") -> str:
             continue
         # Windows' code page decodes almost any bytes; a picture or an archive holds NULs.
         if "\x00" not in text:
-            return text
+            return within_limits(text)
     raise SheetError("not_text")
 
 
+def within_limits(text: str) -> str:
+    """`text`, if it is no longer than a sheet can be; raises `SheetError("too_long")`."""
+    if len(text) > MAX_CHARS:
+        raise SheetError("too_long", f"{len(text)} characters")
+    return text
+
+
+class _TooLongError(Exception):
+    """Raised from inside pypdf's extraction to stop it once the text is past the limit."""
+
+
 def _pdf_text(data: bytes) -> str:
+    read = 0
+
+    def count(text: str, *_: object) -> None:
+        nonlocal read
+        read += len(text)
+        if read > MAX_CHARS:
+            raise _TooLongError
+
     try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with apply_configuration(
+            zlib_maximum_output_length=_MAX_STREAM_BYTES,
+            lzw_maximum_output_length=_MAX_STREAM_BYTES,
+            run_length_maximum_output_length=_MAX_STREAM_BYTES,
+            brotli_maximum_output_length=_MAX_STREAM_BYTES,
+            array_based_stream_maximum_output_length=_MAX_STREAM_BYTES,
+            stream_decoding_work_maximum_length=4 * _MAX_STREAM_BYTES,
+        ):
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) > MAX_PAGES:
+                raise SheetError("too_many_pages", f"{len(reader.pages)} pages")
+            # The count stops pypdf inside a page that unpacks into more than a sheet holds.
+            pages = [page.extract_text(visitor_text=count) or "" for page in reader.pages]
+    except _TooLongError:
+        raise SheetError("too_long", f"over {MAX_CHARS} characters") from None
+    except LimitReachedError as error:
+        raise SheetError("too_long", str(error)) from None
     except (
         PyPdfError,
         DependencyError,
@@ -89,7 +135,7 @@ def _pdf_text(data: bytes) -> str:
     if not "".join(pages).strip():
         raise SheetError("no_text")
     # Pages end in a blank line; a paragraph a page break cuts is mended as in a text file.
-    return "\n\f\n".join(pages)
+    return within_limits("\n\f\n".join(pages))
 
 
 def clean_lines(text: str) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot.domain.cases import UrgentAction
 from bot.importer.build import Imported, import_sheet
-from bot.importer.extract import SheetError, read_sheet
+from bot.importer.extract import SheetError, read_sheet, within_limits
 from bot.importer.listing import ListedCase, cases_listed
 
 # A sheet is read in well under a second; these leave room for a slow machine and a long PDF.
@@ -79,7 +79,10 @@ def carry_out(job: Job) -> Outcome:
         except SheetError as error:
             return Outcome(failed=error.reason)
     else:
-        text = job.text or ""
+        try:
+            text = within_limits(job.text or "")
+        except SheetError as error:
+            return Outcome(failed=error.reason)
     if listed := cases_listed(text):
         return Outcome(text=text, listed=tuple(listed))
     options = {} if job.dialled_from is None else {"dialled_from": job.dialled_from}

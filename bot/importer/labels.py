@@ -1,13 +1,17 @@
 """The words sheets label their parts with, in the languages Amnesty's sections write: English,
-French, Spanish and German, and Arabic (the International Secretariat's "تحرك عاجل" sheets).
+French, Spanish, German, Dutch, Italian, Portuguese and Arabic.
 
 Each pattern matches a cleaned line (`bot.importer.extract.clean_lines`) with its quotes made
-plain; a new language is a few more alternatives here, not a new reader.
+plain. The plain phrases of each language are data (`bot.importer.words`: one file per
+language in `bot/importer/languages/`), joined to the patterns below; a new language is a new
+file there, not a new reader.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.importer.words import alternatives
 
 # The label of a contact line ("Fax: ...", "Correo-e: ...", "Formule d'appel : ..."), by what
 # the value is. Social accounts are read so that they are not taken for address lines.
@@ -16,13 +20,18 @@ CONTACT_LABELS: dict[str, str] = {
     "phone": r"tel\.?|t[ée]l\.?|t[ée]l[ée]phone|telephone|phone|mobile|tel[ée]fono|telefon|handy"
     r"|(?:ال)?هاتف|(?:ال)?تليفون",
     "email": r"e-?mail|courriel|correo(?:-e| electr[óo]nico)?|mail|(?:ال)?بريد ال[إا]لكتروني",
-    "salutation": r"salutation|formule d'appel|tratamiento|anrede|saludo"
+    "salutation": r"salutation|formule d'appel|tratamiento|(?:korrekte |bevorzugte )?anrede|saludo"
+    r"|aanhef|aanspreekvorm|formula di saluto|saluto|appellativo|tratamento|sauda[çc][ãa]o"
+    rf"|{alternatives('salutation')}"
     r"|(?:صيغة )?المخاطبة|التحية",
     "social": r"twitter|x|facebook|instagram|website|web|site web|sitio web|internet|telegram"
     r"|bluesky|threads|تويتر|إكس|فيسبوك|الموقع ال[إا]لكتروني",
 }
 _ANY_LABEL = "|".join(f"(?P<{kind}>{words})" for kind, words in CONTACT_LABELS.items())
 CONTACT = re.compile(rf"^(?:{_ANY_LABEL})\s*:\s*(?P<value>.*)$", re.IGNORECASE)
+# German sections put the salutation in brackets, in several languages: "(korrekte Anrede: Dear
+# Minister / Sehr geehrter Herr Minister)".
+BRACKETED = re.compile(r"^\((?P<inner>[^()]{3,300})\)$")
 # A label inside a line: "Phone: 212 687-2020 I Fax: 212 867 7086 Email: ..." holds three.
 INLINE_CONTACT = re.compile(rf"(?:(?<=\s)|^)(?:{_ANY_LABEL})\s*:\s*", re.IGNORECASE)
 
@@ -41,21 +50,34 @@ DEADLINE = re.compile(
     r"|(?:escribir|enviar) llamamientos hasta el|no m[áa]s tarde del?"
     r"|act[úu]en lo antes posible(?: y)? (?:hasta el|antes del)"
     r"|bitte schreiben sie (?:bis(?: zum)?|vor dem)|schreiben sie bis(?: zum)?"
+    # German and Austrian pages: "Bitte schreiben Sie Ihre Appelle möglichst sofort, spätestens
+    # bis 06.03.2018", "Appelle bis 6. März", "nach dem 9. Januar keine Appelle mehr".
+    r"|sp[äa]testens (?:bis )?(?:zum )?|nach dem(?= [^!?]{4,30} keine (?:appelle|briefe))"
     r"|appelle bis(?: zum)?|bitte bis zum|handeln sie bis zum|d[ée]lai d'envoi"
     r"|date limite d'envoi|fecha l[íi]mite de env[íi]o|einsendeschluss"
     # Dutch sections: "Schrijf vóór 1 mei 2020 naar de openbaar aanklager".
     r"|schrijf (?:v[óo]{2}r|uiterlijk)(?: de| op)?|stuur (?:je|uw) (?:brief|brieven|appel)"
-    r" (?:v[óo]{2}r|uiterlijk)(?: de| op)?"
+    r" (?:v[óo]{2}r|uiterlijk)(?: de| op)?|(?:komt )?in actie (?:tot|v[óo]{2}r)|actie loopt tot"
+    r"|(?:schrijf|stuur) (?:een |uw |je )?(?:brief|brieven|e-?mail|appel) v[óo]{2}r"
+    # Italian and Portuguese sections: "Firmate entro il 15 novembre", "Scrivete entro il ...",
+    # "Envie apelos até 10 de março de 2021", "Escreva até ...".
+    r"|(?:firma(?:te)?|scriv(?:ete|i)|invia(?:te)?(?: (?:il tuo |gli |un )?appell[oi])?"
+    r"|agisci|partecipa(?:te)?)\s+entro(?: il| l')?|entro e non oltre(?: il)?"
+    r"|(?:envie|enviem|escreva|escrevam|assine|aja|ajam|atue)(?: (?:os |seus |o seu )?apelos?)?"
+    r"\s+at[ée](?: (?:o dia|dia))?|prazo(?: para envio)?(?: de apelos)?"
     # Arabic: "يرجى التحرك في أسرع وقت ممكن حتى: 20 يونيو/حزيران 2024", "أرسلوا مناشداتكم قبل".
     r"|يرجى التحرك(?: في أسرع وقت ممكن)? (?:حتى|قبل)(?: تاريخ)?"
-    r"|(?:يرجى )?(?:إرسال|أرسلوا) (?:ال)?مناشدات(?:كم)? قبل(?: تاريخ)?)\s*:?\s*(?P<date>.+)$",
+    r"|(?:يرجى )?(?:إرسال|أرسلوا) (?:ال)?مناشدات(?:كم)? قبل(?: تاريخ)?"
+    # And each language's data file's words before the date.
+    rf"|{alternatives('deadline')})\s*:?\s*(?P<date>.+)$",
     re.IGNORECASE,
 )
 # Words that label a deadline only as a line of their own ("Deadline: 12 June", "Fecha límite:
 # ..."): in a sentence, "jusqu'au 12 juin" or "bis zum 14. Juni" is a date in the story.
 DEADLINE_LINE = re.compile(
     r"^(?:deadline|date limite(?: d'envoi)?|jusqu'au|fecha l[íi]mite|hasta el|antes del"
-    r"|einsendeschluss|frist|bis zum)\s*:?\s*(?P<date>.{4,40})$",
+    r"|einsendeschluss|frist|bis zum|bis|uiterlijk|deadline appelli|scadenza|entro il|prazo"
+    r"|at[ée])\s*:?\s*(?P<date>.{4,40})$",
     re.IGNORECASE,
 )
 
@@ -65,8 +87,14 @@ WRITE_TO = re.compile(
     r"|^(?:please\s+)?send appeals\b.*\bto\s*:$|^appeals? to\s*:?$"
     r"|^envoy(?:ez|er) vos appels\b.*(?:à|a)\s*:$|^appels? (?:à|a)\s*:?$"
     r"|^env[íi]en (?:sus )?llamamientos\b.*\ba\s*:$|^llamamientos a\s*:?$"
-    r"|^(?:bitte )?schreiben sie\b.*\ban\s*:$|^appelle an\s*:?$|^(?:briefe|schreiben) an\s*:?$"
-    r"|^contact\s*:?$|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
+    r"|^(?:bitte )?schreiben sie\b.*\ban\s*:$|^appelle? an\s*:?$|^(?:briefe|schreiben) an\s*:?$"
+    r"|^(?:schrijf|stuur uw brief) (?:naar|aan)\s*:?$|^brieven? (?:naar|aan)\s*:?$"
+    r"|^schrijf\b.*\b(?:naar|aan)\b.*:$"
+    r"|^(?:scrivete|scrivi|inviate appelli|appell[oi]) (?:a|al|alla|ai|alle)\s*:?$"
+    r"|^(?:escreva|escrevam|envie apelos|apelos) (?:a|ao|à|para)\s*:?$"
+    rf"|^(?:{alternatives('write_to')})\s*:?$"
+    r"|^contact(?:s| information| details)?\s*:?$"
+    r"|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
     # A sentence ending in where the letter goes: "Signez la lettre ... et envoyez-la à :",
     # "Print it and send it to:", "Firme la carta y envíela a:", "... und schicken Sie ihn an:".
     # A copy's line ("ENVÍEN COPIAS A:") is not one of these.
@@ -85,6 +113,14 @@ COPY = re.compile(
     r"(?:\s+(?:to|of your appeals(?: to)?))?\b.*:?$"
     r"|^(?:et\s+)?(?:envoyez\s+)?(?:des\s+)?copies?\s+(?:à|a)\b.*$"
     r"|^(?:y\s+)?(?:env[íi]en\s+)?copias?\s+a\b.*$|^kopien?\s+an\b.*$"
+    # "Sende eine Kopie an", "Schicken Sie bitte eine Kopie an", "Stuur een kopie naar",
+    # "Inviate una copia a", "Envie cópias para".
+    r"|^(?:bitte\s+)?(?:sende|senden sie|schicke|schicken sie)\s+(?:bitte\s+)?(?:auch\s+)?"
+    r"(?:eine\s+)?kopien?\b.*$"
+    r"|^(?:stuur\s+)?(?:ook\s+)?(?:een\s+)?kopie(?:[ëe]n)?\s+(?:naar|aan)\b.*$"
+    r"|^(?:inviate\s+|invia\s+)?(?:anche\s+)?(?:una\s+)?copi[ae]\s+(?:a|al|alla|ai|per)\b.*$"
+    r"|^(?:envie\s+)?(?:tamb[ée]m\s+)?c[óo]pias?\s+(?:a|ao|à|para)\b.*$"
+    rf"|^(?:{alternatives('copy_to')})\b.*$"
     r"|^(?:and\s+)?(?:to\s+)?(?:the\s+)?diplomatic representatives?\b.*$",
     re.IGNORECASE,
 )
@@ -95,7 +131,13 @@ ASK_INTRO = re.compile(
     r"|^recommended action\s*:.*$|^acci[óo]n recomendada\s*:.*$|^action recommand[ée]e\s*:.*$"
     r"|^(?:veuillez |merci d'|merci de )?[ée]cri(?:re|vez)\b.*:$"
     r"|^(?:por favor,?\s+)?escrib(?:an|e|id)\b.*:$"
-    r"|^(?:bitte\s+)?schreiben sie\b.*:$|^(?:in )?(?:ihren|den) (?:appellen|schreiben)\b.*:$",
+    r"|^(?:bitte\s+)?schreiben sie\b.*:$|^(?:in )?(?:ihren|den) (?:appellen|schreiben)\b.*:$"
+    # German sections: "HANDLUNGSBEDARF: BITTE SCHREIBEN SIE", "... MIT FOLGENDEN
+    # FORDERUNGEN", "Amnesty fordert:"; Dutch "Wat kunt u doen?", Italian "Chiediamo di:".
+    r"|^handlungsbedarf\b.*$|^.*\bmit (?:den )?folgenden forderungen\s*:?$"
+    r"|^(?:amnesty (?:international )?fordert|forderungen)\s*:?$"
+    r"|^(?:vraag|roep) (?:de |het )?.{0,60}\b(?:om|op)\s*:$|^(?:chiediamo|chiedete|chiedi)\b.*:$"
+    r"|^(?:pe[çc]a|pe[çc]am|exija|exijam)\b.*:$",
     re.IGNORECASE,
 )
 # Asks written as one sentence, with no colon and no bullets: "Please write immediately to the
@@ -120,7 +162,8 @@ ASK_SENTENCE = re.compile(
 )
 # A heading that starts the action part: "TAKE ACTION", "Actúa:", "Agissez", "Handeln Sie".
 TAKE_ACTION = re.compile(
-    r"^(?:take action|act now|actúa|actuad|act[úu]en|agissez|agir|passez [àa] l'action"
+    r"^(?:take action|urgent action letter|act now|actúa|actuad|act[úu]en|agissez|agir"
+    r"|passez [àa] l'action"
     r"|handeln sie|werden sie aktiv)\b|^(?:اتخذوا إجراء|اتخذ إجراء|تحركوا)",
     re.IGNORECASE,
 )
@@ -131,7 +174,8 @@ ADDITIONAL = re.compile(
     re.IGNORECASE,
 )
 URGENT_ACTION = re.compile(
-    r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion|تحرك عاجل)$",
+    r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion|azione urgente"
+    rf"|a[çc][ãa]o urgente|تحرك عاجل|{alternatives('urgent_action')})$",
     re.IGNORECASE,
 )
 # "SAMPLE LETTER", "MODEL LETTER", "Lettre type", "Carta modelo", "Musterbrief".
@@ -176,7 +220,16 @@ BOILERPLATE = re.compile(
     # A Swiss or German section's postage: "Port : Fr. 2.00 (courrier A)", "Porto: CHF 2.50".
     r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b"
     # A letter form's headings between the addressee and the letter: "INHALT" (the content).
-    r"|inhalt$|contenu$|contenido$)",
+    r"|inhalt$|contenu$|contenido$"
+    # A web page's furniture: donation banners, navigation, cookie and newsletter notices.
+    r"|(?:donate|spenden sie|jetzt spenden|spenden|faire un don|doneer"
+    r"|doe een gift|fai una donazione|doe agora)"
+    r"(?: now| jetzt| maintenant| ahora| ora| nu)?\b.{0,60}$"
+    r"|skip to (?:main )?content$|zum inhalt springen$|aller au contenu$|ir al contenido$"
+    r"|(?:main )?menu$|men[üu]$|search$|suche$|rechercher$|buscar$|home$|accueil$|startseite$"
+    r"|inicio$|toutes les (?:infos|actions)$|all (?:news|actions)$|alle (?:aktionen|news)$"
+    r"|(?:we use )?cookies?\b.*$|newsletter\b.{0,80}$"
+    r"|(?:subscribe|abonnieren|abonnez-vous)\b.{0,80}$)",
     re.IGNORECASE,
 )
 # A labelled line of topics: "Issues: Death Penalty, Torture", a page's "Tags: Iran, Death
@@ -212,6 +265,9 @@ FOLLOW_UP = re.compile(
     r"|action compl[ée]mentaire|compl[ée]ment d'information|(?:deuxi[èe]me|troisi[èe]me) au"
     r"|m[áa]s informaci[óo]n|informaci[óo]n complementaria sobre|actualizaci[óo]n"
     r"|(?:segunda|tercera|cuarta) au|weitere informationen zu|folge-?ua"
+    r"|(?:zweite|dritte|vierte) (?:urgent action|ua)|aktualisierung|update zu"
+    r"|vervolg op|(?:tweede|derde) (?:urgent action|ua)|aggiornamento|seconda azione"
+    r"|(?:segunda|terceira) a[çc][ãa]o|atualiza[çc][ãa]o"
     r"|التحرك العاجل (?:الثاني|الثالث|الرابع|الخامس)|تحرك عاجل إضافي|معلومات إضافية بشأن)\b",
     re.IGNORECASE,
 )
@@ -219,6 +275,23 @@ FOLLOW_UP = re.compile(
 NO_FURTHER_ACTION = re.compile(
     r"\bno further action is (?:requested|required|needed)\b|\baucune action compl[ée]mentaire"
     r"|\bno se requieren m[áa]s acciones\b|\bkeine weiteren appelle\b"
+    # "No further action is requested", "Diese Urgent Action ist beendet", "Weitere Appelle
+    # sind nicht (mehr) nötig", "Deze Urgent Action is afgesloten", "Non sono necessarie
+    # ulteriori azioni", "Não são necessárias mais ações", "Action terminée".
+    r"|\bno further (?:appeals|action) (?:are|is) (?:requested|required|needed|necessary)\b"
+    r"|\bno further action (?:is )?(?:requested|required|needed)\b"
+    r"|\bthis urgent action (?:has )?(?:is )?(?:now )?(?:ended|closed)\b"
+    r"|\bdiese (?:urgent action|eilaktion|ua) ist (?:beendet|abgeschlossen)\b"
+    r"|\bweitere appelle sind (?:nicht|nicht mehr|derzeit nicht) (?:n[öo]tig|erforderlich)\b"
+    r"|\bkeine weiteren (?:aktionen|schreiben|briefe)\b|\bbitte keine (?:appelle|briefe) mehr\b"
+    r"|\bdeze (?:urgent action|actie) is (?:afgesloten|be[ëe]indigd|gestopt)\b"
+    r"|\bverdere acties? (?:is|zijn) niet (?:meer )?nodig\b"
+    r"|\bnon (?:sono|è) (?:pi[ùu] )?necessari[ae]? (?:ulteriori )?(?:azioni|appelli)\b"
+    r"|\bl'azione urgente [èe] (?:conclusa|chiusa)\b"
+    r"|\bn[ãa]o (?:s[ãa]o|[ée]) (?:mais )?necess[áa]ri[ao]s? (?:mais )?"
+    r"(?:a[çc](?:[õo]es|[ãa]o)|apelos)\b"
+    r"|\baction (?:urgente )?termin[ée]e\b|\bacci[óo]n (?:urgente )?(?:finalizada|cerrada)\b"
+    rf"|\b(?:{alternatives('no_further_action')})\b"
     r"|لا (?:حاجة|داعي) (?:إلى|ل)(?:مزيد من )?(?:ال)?تحرك"
     r"|لا يلزم (?:اتخاذ )?(?:أي )?(?:إجراء|تحرك) (?:آخر|إضافي)",
     re.IGNORECASE,

@@ -158,8 +158,23 @@ _ASKED_WHO = re.compile(
 )
 # A German sentence's asks, each an infinitive with "zu": "Ana Ruiz freizulassen und sie vor
 # Folter zu schützen" holds two.
-_ZU_AND = re.compile(r"(?<=\wen)\s+und\s+(?=(?:\S+\s+){0,8}?(?:zu\s+\S+en|\S+zu\S+en)\b)")
-_ZU_END = re.compile(r"(?:\bzu\s+\S+en|\S+zu\S+en)$")
+# Words are bounded (no German word is longer), so a crafted endless word costs a bounded look.
+_ZU_AND = re.compile(
+    r"(?<=\wen)\s+und\s+(?=(?:\S{1,40}\s+){0,8}?(?:zu\s+\S{1,40}en|\S{1,40}zu\S{1,40}en)\b)"
+)
+
+
+def _zu_end(text: str) -> bool:
+    """Whether `text` ends in an infinitive with "zu": "zu schützen", "freizulassen"."""
+    words = text.split()
+    if not words or not words[-1].endswith("en") or text[-1:].isspace():
+        return False
+    last = words[-1]
+    if last.find("zu", 1, len(last) - 3) != -1:
+        return True
+    return len(words) > 1 and re.search(r"(?:^|\W)zu$", words[-2]) is not None
+
+
 # What ends an ask sentence and is not an ask: its full stop, a pointer ("see attachment").
 _ASK_END = re.compile(
     r"(?:,\s*see\b[^,;]*?|\s*\((?:see|voir|ver|siehe)\b[^;]*?)?\s*[.!)]?\s*$", re.IGNORECASE
@@ -209,80 +224,141 @@ def _meta(lines: list[str], sheet: Sheet) -> list[str]:
     return _squeeze(rest)
 
 
+# What a labelled line's rule says: whether the line was read (and leaves the story), and
+# whether its value was on the following line. None: the line is not the rule's.
+Taken = tuple[bool, bool] | None
+
+
 def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, bool]:
     """Whether `line` is a labelled line (read into `sheet`), and whether its value was on the
-    following line."""
+    following line: the first of the rules that knows the line says."""
+    for rule in _RULES:
+        taken = rule(line, following, sheet, top)
+        if taken is not None:
+            return taken
+    return False, False
+
+
+def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "UA: 166/14 Index: MDE 11/034/2014 Bahrain Date: 29 August 2014", "UA 88/05 Fear of
+    torture", "Further information on UA 79/11"."""
     reference = find_reference(line)
     index = _INDEX.search(line)
-    if reference and (
-        index
-        or _ISSUED.search(line)
-        or reference.first
-        or reference.follow_up
-        or (top and len(line) < 60)
+    issued = _ISSUED.search(line)
+    if not reference or not (
+        index or issued or reference.first or reference.follow_up or (top and len(line) < 60)
     ):
-        sheet.reference = sheet.reference or reference.reference
-        sheet.follow_up = sheet.follow_up or reference.follow_up
-        if index:
-            sheet.index = sheet.index or " ".join(index["index"].split())
-            after = re.split(r"\b(?:date|fecha|datum)\b", line[index.end() :], flags=re.I)
-            for chunk in re.split(r"[|]", after[0]) + re.split(r"[|]", after[-1]):
-                if sheet.country is None and country_code(chunk.strip(" :|")):
-                    sheet.country = chunk.strip(" :|")
-        if (issued := _ISSUED.search(line)) and one_date(issued["date"]):
-            sheet.issued = sheet.issued or issued["date"].strip()
-        ends = REFERENCE_END.search(line)
-        concern = line[ends.end() :] if ends else ""
-        # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
-        # Arbitrary detention": the dates of the earlier sheets are not the concern.
-        concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
-        if top and not index and len(concern.split()) >= 2 and not _ISSUED.search(line):
-            # The older mailings: "UA 88/05 Fear of torture / Incommunicado detention".
-            sheet.title = sheet.title or concern.strip(" :-")
-            sheet.concern = sheet.concern or concern.strip(" :-")
-        if title := _TITLE_COUNTRY.search(line):
-            sheet.country = sheet.country or title["country"].strip()
-            return False, False  # a web page's title: the heading, read again there
-        return True, False
+        return None
+    sheet.reference = sheet.reference or reference.reference
+    sheet.follow_up = sheet.follow_up or reference.follow_up
+    if index:
+        _index_and_country(line, index, sheet)
+    if issued and one_date(issued["date"]):
+        sheet.issued = sheet.issued or issued["date"].strip()
+    _concern(line, sheet, top=top, index=index is not None, issued=issued is not None)
+    if title := _TITLE_COUNTRY.search(line):
+        sheet.country = sheet.country or title["country"].strip()
+        return False, False  # a web page's title: the heading, read again there
+    if len(line) > 120:
+        # A web page runs the header into the story and the deadline: both are read too.
+        _deadline_line(line, following, sheet, top)
+        return False, False
+    return True, False
+
+
+def _index_and_country(line: str, index: re.Match[str], sheet: Sheet) -> None:
+    sheet.index = sheet.index or " ".join(index["index"].split())
+    after = re.split(r"\b(?:date|fecha|datum)\b", line[index.end() :], flags=re.I)
+    for chunk in re.split(r"[|]", after[0]) + re.split(r"[|]", after[-1]):
+        if sheet.country is None and country_code(chunk.strip(" :|")):
+            sheet.country = chunk.strip(" :|")
+
+
+def _concern(line: str, sheet: Sheet, *, top: bool, index: bool, issued: bool) -> None:
+    """The older mailings' header after the reference: "UA 88/05 Fear of torture"."""
+    ends = REFERENCE_END.search(line)
+    concern = line[ends.end() :] if ends else ""
+    # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
+    # Arbitrary detention": the dates of the earlier sheets are not the concern.
+    concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
+    if top and not index and len(concern.split()) >= 2 and not issued:
+        sheet.title = sheet.title or concern.strip(" :-")
+        sheet.concern = sheet.concern or concern.strip(" :-")
+
+
+def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "PLEASE SEND APPEALS BEFORE 10 OCTOBER 2014 TO:", "Deadline: 12 June"."""
     match = labels.DEADLINE.search(line) or labels.DEADLINE_LINE.match(line)
-    if match and one_date(match["date"]):
-        if sheet.deadline is None:
-            sheet.deadline = match["date"].strip()
-            words = line[: match.start("date")]
-            if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
-                # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
-                # label starts at its words.
-                words = line[match.start() : match.start("date")]
-            sheet.deadline_words = words.strip(" :")
-        # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
-        # and a sentence of the story stays in the story.
-        keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
-        return not keep, False
+    if not (match and one_date(match["date"])):
+        return None
+    if sheet.deadline is None:
+        sheet.deadline = match["date"].strip()
+        words = line[: match.start("date")]
+        if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
+            # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
+            # label starts at its words.
+            words = line[match.start() : match.start("date")]
+        sheet.deadline_words = words.strip(" :")
+    # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
+    # and a sentence of the story stays in the story.
+    keep = labels.WRITE_TO.match(line) or _STEP.match(line) or len(line) > 120
+    return not keep, False
+
+
+def _themes_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if (topics := labels.THEMES.match(line)) and len(line) < 200:
         sheet.themes.append(topics["value"].strip())
         return True, False
-    if labels.BOILERPLATE.match(line) or _GENDER.match(line):
-        return True, False
-    if top and (index := _INDEX.search(line)):  # "PUBLIC AI Index: ASA 33/021/2005"
+    return None
+
+
+def _furniture(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    return (True, False) if labels.BOILERPLATE.match(line) or _GENDER.match(line) else None
+
+
+def _index_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "PUBLIC AI Index: ASA 33/021/2005" at the top."""
+    if top and (index := _INDEX.search(line)):
         sheet.index = sheet.index or " ".join(index["index"].split())
         return True, False
-    # The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist".
+    return None
+
+
+def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist"."""
+    if not top:
+        return None
     country, _, rest = line.partition(" ")
-    if top and _is_caps(country) and country_code(country) and LISTED.match(rest):
+    if _is_caps(country) and country_code(country) and LISTED.match(rest):
         sheet.country = sheet.country or country
         line = rest
-    if top and (listed := LISTED.match(line)):
+    if listed := LISTED.match(line):
         sheet.people.append((listed["name"], None))
         if listed["what"]:
             sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
+    return None
+
+
+def _names_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if names := names_in_line(line):
         sheet.people = sheet.people or [(name, None) for name in names if name]
         return True, False
+    return None
+
+
+def _date_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """A web page's date under its title."""
     mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
-    if mention and mention.year:  # a web page's date under its title
+    if mention and mention.year:
         sheet.issued = line.strip()
         return True, False
+    return None
+
+
+def _labelled_value(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """The preferred language, names and pronouns, the link to the previous sheet: the value
+    on the label's line or on the next."""
     for pattern in (labels.PREFERRED_LANGUAGE, labels.NAME_PRONOUN, labels.PREVIOUS):
         if match := pattern.match(line):
             value = match["value"].strip() or following.strip()
@@ -297,7 +373,20 @@ def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, 
             else:
                 sheet.previous = value if value.lower().startswith("http") else None
             return True, not match["value"].strip()
-    return False, False
+    return None
+
+
+_RULES: tuple[Callable[[str, str, Sheet, bool], Taken], ...] = (
+    _reference_line,
+    _deadline_line,
+    _themes_line,
+    _furniture,
+    _index_line,
+    _listed_line,
+    _names_line,
+    _date_line,
+    _labelled_value,
+)
 
 
 def _names_and_pronouns(value: str) -> list[tuple[str, str | None]]:
@@ -402,11 +491,64 @@ def _country_heading(lines: list[str], i: int, sheet: Sheet) -> int:
     return k + 1
 
 
+def _short_heading(lines: list[str], i: int, sheet: Sheet) -> int:
+    """A heading in ordinary case on lines of its own, the country in capitals above or below
+    it (German sections: "Gewerkschafter in Haft" / "VIETNAM"). Where the story starts."""
+    k = i
+    while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
+        k += 1
+    if not any(labels.URGENT_ACTION.match(line.strip()) for line in lines[:k]):
+        return i  # no sheet's heading above: a letter's addressee, a page's first line
+    title: str | None = None
+    start = k
+    while k < len(lines) and k < start + 3 and _a_heading_line(lines[k]):
+        line = lines[k].strip()
+        if sheet.country is None and country_code(line):
+            sheet.country = line
+        elif title is None and not _is_caps(line):
+            title = line
+        else:
+            break
+        k += 1
+    if title is None:
+        return i
+    sheet.title = title
+    return k
+
+
+def _a_heading_line(line: str) -> bool:
+    text = line.strip()
+    return (
+        3 <= len(text) <= 100
+        and not _TERMINAL.search(text)
+        and not text.endswith(",")
+        and not text.startswith(BULLET)
+        and not labels.CONTACT.match(text)
+        and not labels.DEAR.match(text)
+        and not any(
+            pattern.match(text)
+            for pattern in (
+                labels.TAKE_ACTION,
+                labels.ASK_INTRO,
+                labels.WRITE_TO,
+                labels.COPY,
+                labels.SAMPLE_LETTER,
+                labels.INSTRUCTION,
+                labels.ADDITIONAL,
+            )
+        )
+        and not any(c.isdigit() for c in text)
+        and len(text.split()) <= 14
+    )
+
+
 def _section(lines: list[str], sheet: Sheet) -> None:
     heading, i = _heading(lines, 0)
     _title_and_country(heading, sheet)
     if sheet.title is None:
         i = _country_heading(lines, i, sheet)
+    if sheet.title is None:
+        i = _short_heading(lines, i, sheet)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
     write_to = _find(lines, labels.WRITE_TO, i)
     additional = _find(lines, labels.ADDITIONAL, i)
@@ -420,12 +562,23 @@ def _section(lines: list[str], sheet: Sheet) -> None:
         target_end = _first(additional, after=write_to)
         _targets_and_letter(lines[write_to + 1 : target_end], sheet)
     elif headed is not None:
-        block_start, opening = headed
-        block = [line for line in lines[block_start:opening] if not _PLACE_AND_DATE.match(line)]
-        _targets_and_letter(block + lines[opening : _first(additional, after=opening)], sheet)
+        _headed_letter(lines, headed, _first(additional, after=headed[1]), sheet)
     if additional is not None:
         end = _first(write_to, ask_intro, after=additional)
         sheet.additional = paragraphs(lines[additional + 1 : end])
+
+
+def _headed_letter(
+    lines: list[str], headed: tuple[int, int], end: int | None, sheet: Sheet
+) -> None:
+    """The official's block written at the head of a model letter, and the letter."""
+    block_start, opening = headed
+    block = [
+        line.rstrip(",").strip()
+        for line in lines[block_start:opening]
+        if not _PLACE_AND_DATE.match(line)
+    ]
+    _targets_and_letter(block + lines[opening:end], sheet)
 
 
 # The line between a letter's addressee and its opening: "Apeldoorn, April 2020.", "[Date]",
@@ -461,7 +614,10 @@ def _addressed_letter(lines: list[str], start: int) -> tuple[int, int] | None:
             above
             and len(above) < 60
             and not re.search(r"[.!?:]$", above)
-            and not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in below)
+            and (
+                above.endswith(",")  # each line of one address ends in a comma
+                or not any(TITLE_WORDS.search(line) or ORGANISATION.search(line) for line in below)
+            )
         ):
             begin -= 1
             continue
@@ -499,10 +655,17 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         _title_and_country(heading, sheet)
     elif sheet.title is None:
         i = _country_heading(lines, i, sheet)
+    if sheet.title is None:
+        i = _short_heading(lines, i, sheet)
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
-    sheet.story = paragraphs(lines[i : _first(take_action, additional, ask_intro) or len(lines)])
+    # No "TAKE ACTION": a page may write the letter with its addressee at its head.
+    headed = _addressed_letter(lines, i) if take_action is None else None
+    story_end = _first(take_action, additional, ask_intro, headed[0] if headed else None)
+    sheet.story = paragraphs(lines[i : story_end or len(lines)])
+    if headed is not None:
+        _headed_letter(lines, headed, _first(additional, after=headed[1]), sheet)
     if ask_intro is not None and (take_action is None or ask_intro < take_action):
         sheet.asks = _asks(lines[ask_intro + 1 : _first(take_action, additional, after=ask_intro)])
     if take_action is not None:
@@ -585,9 +748,14 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
         recipients[0].salutation = salutation_of(dear)
     closing = _find(lines, labels.CLOSING, opening + 1)
     body = ([rest.strip()] if rest.strip() else []) + lines[opening + 1 : closing]
-    copies = _find(lines, labels.COPY, closing + 1) if closing is not None else None
+    after = closing + 1 if closing is not None else None
+    contacts = _find(lines, _CONTACT_DETAILS, after) if after is not None else None
+    copies = _find(lines, labels.COPY, after) if after is not None else None
+    if contacts is not None and not sheet.targets:
+        # "TARGET'S CONTACT DETAILS & "COPIES TO"" after the letter: the officials written to.
+        sheet.targets = read_targets(lines[contacts + 1 : copies])
     if copies is not None:  # "And copies to:" after the letter's closing
-        sheet.targets += read_targets(lines[copies:])
+        sheet.targets += read_targets(lines[copies : _find(lines, _BACKGROUND, copies + 1)])
     sheet.letter = paragraphs(body)
     if sheet.asks:
         return
@@ -600,6 +768,11 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
             found = next(g for g in match.groups() if g)
             sheet.asks = _split_asks(found)
             return
+
+
+_BACKGROUND = re.compile(r"^(?:additional|background) information\b", re.IGNORECASE)
+# The 2017 template's heading of the officials' block after its model letter.
+_CONTACT_DETAILS = re.compile(r"^target'?s'? contact details\b", re.IGNORECASE)
 
 
 def _letter_opening(lines: list[str]) -> int | None:
@@ -650,7 +823,7 @@ def _split_asks(sentence: str, *, again: bool = False) -> list[str]:
     for part in parts:
         cut = 0
         for match in _ZU_AND.finditer(part):
-            if _ZU_END.search(part[cut : match.start()]):
+            if _zu_end(part[cut : match.start()]):
                 asks.append(part[cut : match.start()])
                 cut = match.end()
         asks.append(part[cut:])

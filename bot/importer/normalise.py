@@ -18,37 +18,16 @@ from unidecode import unidecode
 
 from bot.catalogue import is_email
 from bot.domain.phones import from_dialled, to_e164
+from bot.importer import words
 from bot.importer.countries import CODES
 
 MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 )  # fmt: skip
-# Month names as sheets write them in English, French, Spanish, German and Dutch (with and
-# without accents, and the usual abbreviations), to the month's number.
-MONTH_NUMBERS: dict[str, int] = {
-    **{name: i for i, name in enumerate(MONTHS, 1)},
-    **{name[:3]: i for i, name in enumerate(MONTHS, 1)},
-    "sept": 9,
-    **dict.fromkeys(("janvier", "janv"), 1), **dict.fromkeys(("février", "fevrier", "févr"), 2),
-    "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "aout": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, **dict.fromkeys(("décembre", "decembre"), 12),
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, **dict.fromkeys(("septiembre", "setiembre"), 9), "octubre": 10,
-    "noviembre": 11, "diciembre": 12,
-    **dict.fromkeys(("januar", "jänner", "janner"), 1), "februar": 2,
-    **dict.fromkeys(("märz", "maerz", "marz"), 3), "juni": 6, "juli": 7, "oktober": 10,
-    "dezember": 12,
-    # Dutch sections' pages ("Schrijf vóór 1 mei 2020"): the names German does not share.
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
-    # Arabic: the names of Egypt and the Maghreb, and of the Levant and Iraq; Amnesty's
-    # Arabic sheets write both ("3 مايو/أيار 2024").
-    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "ابريل": 4, "مايو": 5, "يونيو": 6,
-    "يوليو": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9, "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11,
-    "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "آذار": 3, "نيسان": 4, "أيار": 5,
-    "حزيران": 6, "تموز": 7, "آب": 8, "أيلول": 9, "تشرين الأول": 10, "تشرين الثاني": 11,
-    "كانون الأول": 12,
-}  # fmt: skip
+# Month names as sheets write them, in every language with a data file
+# (bot/importer/languages/<code>.toml), with and without accents, and the usual abbreviations.
+MONTH_NUMBERS: dict[str, int] = words.months()
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTH_NUMBERS), key=len, reverse=True))
 # "12 June", "12th June 2022", "1er mars 2015", "22 de abril de 2015", "14. Juni 2019", and the
 # American "June 12, 2022".
@@ -63,8 +42,15 @@ _MONTH_DAY = re.compile(
     rf"\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?",
     re.IGNORECASE,
 )
+# "06.03.2018", "6-3-2018": day first, as every section outside the Americas writes it. The
+# slash ("03/06/2018") is left alone: American pages put the month first.
+_NUMERIC = re.compile(
+    r"(?<![\d.])(?P<day>[0-3]?\d)(?P<sep>[.-])(?P<month>[01]?\d)(?P=sep)(?P<year>\d{4})(?!\d)"
+)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_EMAIL = re.compile(r"[^\s,;:<>()\[\]]+@[^\s,;:<>()\[\]]+")
+# An address starts where a word does, and its local part holds no "@": a long run of
+# characters with no "@" is passed over once, not once from each of its characters.
+_EMAIL = re.compile(r"(?<![^\s,;:<>()\[\]])[^\s,;:<>()\[\]@]++@[^\s,;:<>()\[\]]+")
 _SMALL_WORDS = frozenset({"and", "of", "the", "in", "on", "for", "to", "at", "a", "an", "or"})
 # ISO 639-1 codes of the languages sheets name as a target's preferred one.
 LANGUAGES = {
@@ -123,6 +109,12 @@ def dates_in(text: str) -> list[DateMention]:
             found[match.start()] = DateMention(
                 int(match["day"]), month, year, match.start(), match.end(), match.group(0)
             )
+    for match in _NUMERIC.finditer(text):
+        day, month = int(match["day"]), int(match["month"])
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found[match.start()] = DateMention(
+                day, month, int(match["year"]), match.start(), match.end(), match.group(0)
+            )
     return [found[k] for k in sorted(found)]
 
 
@@ -176,7 +168,9 @@ def country_code(name: str) -> str | None:
     if _arabic(name):
         return _arabic_codes().get(name.strip(" :.,،"))
     key = _ascii_key(name).strip(" :.,")
-    codes = _all_codes()
+    # A name standing alone (a heading, "Turchia: ...") is safe to read in more languages
+    # than a story's words are.
+    codes = _all_codes((*SHEET_LANGUAGES, "it", "nl", "pt"))
     return codes.get(key.removeprefix("the ")) or codes.get(key)
 
 
@@ -236,9 +230,11 @@ _COMMON_WORDS = frozenset({"reunion", "la reunion", "turkey", "jersey"})
 
 def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
     plain = unidecode(_plain_quotes(text))
+    lowered = plain.lower()
     counts: dict[str, tuple[int, int, str]] = {}
     for name, code in names.items():
-        if len(name) < 4:
+        # A plain search first: most of the thousand names are nowhere in the text.
+        if len(name) < 4 or name not in lowered:
             continue
         if name in _COMMON_WORDS:
             # "une réunion publique", "una reunión": the island only as a name, capitalised.
@@ -274,6 +270,9 @@ _LANGUAGE_WORDS = {
     "fr": {"le", "la", "les", "et", "des", "est", "du", "une", "dans", "pour", "qui", "au"},
     "es": {"el", "la", "los", "las", "y", "del", "que", "en", "una", "por", "con", "su"},
     "de": {"der", "die", "das", "und", "ist", "nicht", "mit", "von", "sie", "zu", "den", "ein"},
+    "it": {"il", "di", "che", "della", "per", "non", "sono", "gli", "nel", "alla", "è", "delle"},
+    "nl": {"het", "een", "van", "niet", "zijn", "werd", "voor", "naar", "dat", "wordt", "heeft"},
+    "pt": {"os", "do", "da", "dos", "das", "não", "uma", "em", "ao", "foi", "pelo", "são"},
 }
 
 
@@ -358,6 +357,7 @@ def phone_number(
     in `country`."""
     text = raw.strip().rstrip(".;,")
     text = re.sub(r"^\(\+(\d{1,3})\)", r"+\1", text)  # "(+973) 1766 4587"
+    text = re.sub(r"\s*[–—]\s*", " ", text)  # "0084 – 24 3823 1872": a dash between groups
     if text.startswith("+"):
         try:
             return to_e164(text), None

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from bot.domain.cases import TargetRole
 from bot.importer.extract import BULLET
 from bot.importer.labels import (
+    ADDITIONAL,
     BOILERPLATE,
+    BRACKETED,
     CONTACT,
     CONTACT_LABELS,
     COPY,
@@ -37,7 +39,9 @@ TITLE_WORDS = re.compile(
     r"|ambassadeur|gouverneur|gobernador|juez|juge|jefe|directeur|director|secretario"
     r"|pr[äa]sident(?:in)?|minister(?:in)?|botschafter(?:in)?|generalstaatsanwalt|staatsanwalt"
     r"|innenminister(?:in)?|justizminister(?:in)?|bundespr[äa]sident|defensor del pueblo"
-    r"|responsable|chef|cheffe|leiter(?:in)?|oberste[rn]?|titular|comandante|commandant)\b",
+    r"|responsable|chef|cheffe|leiter(?:in)?|oberste[rn]?|titular|comandante|commandant"
+    r"|oberhaupt|aanklager|ambassadeur|procuratore|ambasciatore|ministro|governador"
+    r"|procurador(?:a)?|embaixador(?:a)?|presidente)\b",
     re.IGNORECASE,
 )
 ORGANISATION = re.compile(
@@ -84,10 +88,15 @@ class TargetBlock:
     phones: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     salutation: str | None = None
+    # A salutation the sheet gives in several languages at once ("Dear Minister / Sehr
+    # geehrter Herr Minister"), by language, in the sheet's order.
+    salutations: dict[str, str] = field(default_factory=dict)
     contacts: int = 0  # how many contact lines it had, social accounts included
 
 
-def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:
+# Past the complexity limit on purpose: one pass over the lines with a branch per kind of line
+# (heading, copy, salutation, contact, address), all sharing the block being read.
+def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:  # noqa: C901
     """Officials' blocks from the lines where a layout keeps them."""
     blocks: list[TargetBlock] = []
     current: TargetBlock | None = None
@@ -97,7 +106,9 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
     # A web page's one-line block (name, organisation and address on one line) is an official
     # of its own: the index of its first piece.
     one_liners: set[int] = set()
-    for written in lines:
+    for line in lines:
+        bracketed = BRACKETED.match(line.strip())
+        written = bracketed["inner"] if bracketed and CONTACT.match(bracketed["inner"]) else line
         parts = [written] if _not_an_address(written) else _pieces(written)
         if len(parts) > 1 and not CONTACT.match(written):
             one_liners.add(len(pieces))
@@ -180,7 +191,8 @@ def _contact(block: TargetBlock, kind: str, value: str) -> None:
     elif kind == "email":
         block.emails.append(value)
     elif kind == "salutation":
-        block.salutation = salutation_of(value)
+        block.salutations = salutations_by_language(value)
+        block.salutation = salutation_of(value.split(" / ")[0] if block.salutations else value)
 
 
 def _pieces(line: str) -> list[str]:
@@ -208,13 +220,48 @@ def _head(line: str) -> list[str]:
     return [line]
 
 
+_SECTION_HEADING = re.compile(r"^(?:additional|background) information\b", re.IGNORECASE)
+
+
 def _not_an_address(line: str) -> bool:
     """An instruction ("Click here..."), a bullet point, a heading or a sentence of prose."""
     if line.startswith(BULLET) or INSTRUCTION.match(line) or SAMPLE_LETTER.match(line):
         return True
+    if line.startswith("[") or ADDITIONAL.match(line) or _SECTION_HEADING.match(line):
+        return True  # "[Sections to add when relevant]", "BACKGROUND INFORMATION (400 WORDS"
     words = line.split()
     lower = sum(1 for w in words if w[:1].islower())
     return len(words) >= 9 and lower >= len(words) / 2 and not any(c.isdigit() for c in line)
+
+
+# How a salutation opens, by the language it is in.
+_OPENINGS = {
+    "en": r"dear|your (?:excellency|majesty|highness)|excellency|sir|madam",
+    "de": r"sehr geehrte[rn]?|exzellenz|hochverehrte[rn]?",
+    "fr": r"monsieur|madame|excellence|ma[îi]tre",
+    "es": r"se[ñn]or[a]?|estimad[oa]|excelent[íi]sim[oa]|excelencia",
+    "it": r"egregi[oa]|gentile|eccellenza|illustrissim[oa]|signor[a]?",
+    "nl": r"geachte|excellentie|hooggeachte",
+    "pt": r"excelent[íi]ssim[oa]|prezad[oa]|senhor[a]?|vossa excel[êe]ncia",
+    "ru": r"уважаем\w*|ваше превосходительство",
+    "ar": r"معالي|سيادة|فخامة|سعادة|حضرة|صاحب",
+}
+_OPENING_LANGUAGE = re.compile(
+    "|".join(rf"(?P<{lang}>^(?:{words})\b)" for lang, words in _OPENINGS.items()), re.IGNORECASE
+)
+
+
+def salutations_by_language(value: str) -> dict[str, str]:
+    """A salutation written in several languages at once ("Dear Minister / Sehr geehrter Herr
+    Minister"), by language; {} when it is written in one."""
+    parts = [p.strip() for p in re.split(r"\s+/\s+|\s*;\s*", value) if p.strip()]
+    found: dict[str, str] = {}
+    for part in parts:
+        match = _OPENING_LANGUAGE.match(part)
+        if match is None or match.lastgroup is None:
+            return {}
+        found.setdefault(match.lastgroup, salutation_of(part))
+    return found if len(found) > 1 else {}
 
 
 def salutation_of(line: str) -> str:

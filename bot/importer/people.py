@@ -20,11 +20,13 @@ from bot.importer.normalise import country_code
 
 # A word of a person's name: capitalised ("Abdulhadi", "Al-Khawaja", "'Ali"), or an Arabic
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
-_CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]*"
-_ARTICLE = r"(?:al|el|ad|ar|as|ash|az|an|at)-[‘'ʿ’]?\w[\w‘’'ʿ-]*"
+# Every run is bounded and a name starts only where a word does: a crafted text of one endless
+# word, or of thousands of names, is then read in time that grows with its length, not faster.
+_CAP = r"[‘'ʿ’]?[A-ZÀ-ÖØ-ÞĀ-ſ][\w‘’'ʿ-]{0,40}"
+_ARTICLE = r"(?:al|el|ad|ar|as|ash|az|an|at)-[‘'ʿ’]?\w[\w‘’'ʿ-]{0,40}"
 _PARTICLE = r"(?:bin|ibn|bint|de|da|del|della|dos|das|van|von|der|la|le|y|e|abu|ben|el|al)"
 _WORD = rf"(?:{_CAP}|{_ARTICLE})"
-NAME = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{1,4}}"
+NAME = rf"(?<![\w-]){_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{1,4}}"
 _ONE_NAME = re.compile(rf"(?P<name>{NAME})")
 # What people at risk are: the nouns sheets put before or after a name.
 _WHAT = (
@@ -42,17 +44,23 @@ _WHAT = (
     r"|menschenrechtsverteidiger(?:in|innen)?|aktivist(?:in|innen|en)?|journalist(?:in|innen)?"
     r"|anw[äa]lt(?:in|innen)?|rechtsanw[äa]lt(?:in|innen)?|gewissensgefangene[rn]?"
     r"|student(?:in|innen)?|syndicalistes?|sindicalistas?|gewerkschafter(?:in|innen)?"
+    r"|frauenrechtler(?:in|innen)?|menschenrechtler(?:in|innen)?|umweltsch[üu]tzer(?:in|innen)?"
+    r"|blogger(?:in|innen)?|k[üu]nstler(?:in|innen)?|oppositionelle[rn]?|regierungskritiker(?:in)?"
+    # Dutch, Italian and Portuguese sections' words.
+    r"|mensenrechtenverdedigers?|mensenrechtenactivist(?:en)?|journalisten?|advocaa?t(?:en)?"
+    r"|giornalist[ai]|attivist[ai]|difensor[ei]|difensora|avvocat[oaie]|sindacalist[ai]"
+    r"|jornalistas?|ativistas?|defensor(?:a|as|es)?|advogad[oa]s?|l[íi]deres?"
 )
 # Words between the noun and the name: "defensoras de los derechos humanos", "of conscience".
 _FILLER = (
     r"(?:\s+(?:de|des|del|los|las|la|of|the|for|human|rights|derechos|humanos|droits|humains"
     r"|l'homme|de l'homme|für|menschenrechte|environmental|indigenous|ind[íi]genas?|forense"
-    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?))*"
+    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?)){0,8}"
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
 _BEFORE = re.compile(
-    rf"\b(?P<what>(?i:(?:{_WHAT})(?:\s+(?:{_WHAT}))*{_FILLER}))\s*,?\s+(?P<names>{NAME}(?:\s*,\s*{_TITLE}?"
-    rf"{NAME})*(?:\s*,?\s+(?:and|y|et|und|e)\s+{_TITLE}?{NAME})?)"
+    rf"\b(?P<what>(?i:(?:{_WHAT})(?:\s+(?:{_WHAT})){{0,3}}{_FILLER}))\s*,?\s+(?P<names>{NAME}"
+    rf"(?:\s*,\s*{_TITLE}?{NAME}){{0,30}}(?:\s*,?\s+(?:and|y|et|und|e)\s+{_TITLE}?{NAME})?)"
 )
 _AFTER = re.compile(
     rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*(?:\(\d+\))?,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?"
@@ -75,8 +83,8 @@ _CONCERN = re.compile(
     r"|situation|disappearance|abduction|assault|execution|release|arrestation|d[ée]tention"
     r"|emprisonnement|condamnation|disparition|detenci[óo]n|encarcelamiento|desaparici[óo]n"
     r"|procesamiento|inhaftierung|festnahme|verhaftung|verurteilung|haft)"
-    r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]*\s+){0,5}?)"
-    rf"(?P<names>{NAME}(?:\s*,\s*{NAME})*(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
+    r"\s+(?:of|de|d'|del|von|der)\s+(?P<what>(?:[a-zà-ÿ][\w-]{0,40}\s+){0,5}?)"
+    rf"(?P<names>{NAME}(?:\s*,\s*{NAME}){{0,30}}(?:\s*,?\s+(?:and|y|et|und)\s+{NAME})?)"
     # "the case of Nabeel Rajab, the prominent human rights activist who ...".
     r"(?:,\s+(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?|der|die)\s+(?P<after>[^,.;]{3,90}?)"
     r"(?=,|\s+(?:who|was|is|has|had|were|qui|est|a|fue|es|ha|wurde|ist|hat)\b))?"
@@ -102,7 +110,7 @@ _HEADED = re.compile(
 # more, or two after a word asking for them: "release Ana Ruiz and Pablo Soto").
 _AND = r"(?:and|y|et|und|e|ve|и)"
 _LIST = re.compile(
-    rf"(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{1,}}\s*,?\s+{_AND}\s+{_TITLE}?{NAME})"
+    rf"(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{1,30}}\s*,?\s+{_AND}\s+{_TITLE}?{NAME})"
 )
 # A paragraph that opens on a name and what the person is, with no article: "Lucía Cárcamo,
 # integrante de un consejo comunitario lenca, recibió": a description for a name found
@@ -158,7 +166,11 @@ def names_in_line(line: str) -> list[str]:
     return [n for n in names if n and n[:1].isupper() and not any(c.isdigit() for c in n)]
 
 
-def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:
+# Past the complexity limit on purpose: each way a story names someone (before, after, listed,
+# together, in a heading) is one branch over the same paragraph and the same list found.
+def people_in(  # noqa: C901
+    story: Iterable[str], *, not_people: Iterable[str] = ()
+) -> list[FoundPerson]:
     """Everyone the paragraphs of a story name as at risk, in the order they are named."""
     excluded = {_key(n) for n in not_people}
     found: list[FoundPerson] = []
@@ -243,6 +255,36 @@ def _before(name: str, texts: Iterable[str]) -> list[str]:
     ]
 
 
+# A list a sentence introduces, with no "and" before its last name: "They are Ana Ruiz, Pablo
+# Soto, Inés Vega, ..." (a sheet cut off mid-list ends it anywhere).
+_INTRODUCED = re.compile(
+    r"\b(?i:they are|these are|namely|their names are|sie hei(?:ß|ss)en|ce sont|ils s'appellent"
+    rf"|son|sono|zijn)\s+(?P<names>{NAME}(?:\s*,\s*{_TITLE}?{NAME}){{2,40}})(?P<end>\s*[.;]|\s*$)?"
+)
+
+
+def people_introduced(
+    story: Iterable[str], *, not_people: Iterable[str] = ()
+) -> list[FoundPerson]:
+    """The people a sentence lists after "They are ...", three or more; a name the text's
+    end cuts off is left out."""
+    excluded = {_key(n) for n in not_people}
+    found: list[FoundPerson] = []
+    for paragraph in story:
+        text = _plain(paragraph)
+        for match in _INTRODUCED.finditer(text):
+            names = [_clean(n) for n in _split_names(match["names"])]
+            if match.end() == len(text.rstrip()) and not match["end"]:
+                names = names[:-1]  # "..., Mohammad Ghobadl": the page ends mid-name
+            if match["end"] is None and match.end() < len(text.rstrip()):
+                names = names[:-1]  # the list goes on past what the pattern takes
+            if len(names) < 3 or not all(_a_name(n) for n in names):
+                continue
+            for name in names:
+                _add(found, name, None, excluded)
+    return found
+
+
 def people_listed(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:
     """The people a story lists by name, three or more together: "the Honorary Members Ana
     Ruiz, Pablo Soto, Inés Vega and Luis Mora". A list of places is not one."""
@@ -322,6 +364,8 @@ def _add(found: list[FoundPerson], name: str, what: str | None, excluded: set[st
     words = name.split()
     if len(words) < 2 or name.isupper() or _NOT_A_PERSON.match(words[0].strip("‘'’")):
         return
+    if any(_NOT_IN_A_NAME.match(w.strip("‘'’,.")) for w in words[1:]):
+        return  # "Yet Kieu Street", "Civic Council": an address line or a body
     key = _key(name)
     if key in excluded or any(_same(key, _key(p.name)) for p in found):
         return
@@ -365,3 +409,83 @@ def _description(what: str) -> str | None:
 
 def _plain(text: str) -> str:
     return text.replace("–", ",").replace("—", ",")
+
+
+# Words of a capitalised run that make it a place, a body or an office, wherever they stand in it:
+# "Ninoy Aquino International Airport", "Padre Faura Street", "Revolutionary Court".
+_NOT_IN_A_NAME = re.compile(
+    r"^(?:airport|street|road|avenue|square|building|court|prison|jail|police|party|republic"
+    r"|ministry|office|department|embassy|council|committee|commission|agency|international"
+    r"|national|university|city|province|region|district|state|government|guard|army|forces?"
+    r"|tribunal|gefängnis|straße|strasse|platz|ministerium|botschaft|gericht|partei|rue|place"
+    r"|calle|avenida|plaza|c[áa]rcel|prisi[óo]n|penal|ministerio|embajada|corte|juzgado"
+    r"|organisation|organization|network|union|movement|foundation|campaign|award|prize)$",
+    re.IGNORECASE,
+)
+# An official named with their office: "President Rodrigo Duterte", "CEO Stephen Kaufer".
+_TITLED = re.compile(
+    r"\b(?i:president|minister|secretary|judge|prosecutor|king|queen|governor|ambassador|ceo"
+    r"|director|chief|commissioner|mayor|senator|sheikh|shaikh|general|head|officer|chairman"
+    r"|pr[äa]sident(?:in)?|minister(?:in)?|ministro|ministre|pr[ée]sident(?:e)?|fiscal"
+    r"|procureur|staatsanwalt|richter(?:in)?|juez|juge|gouverneur|gobernador)\.?\s+"
+    rf"(?P<name>{NAME})"
+)
+
+
+_GERMAN_DONE = (
+    r"festgenommen|verhaftet|verurteilt|inhaftiert|freigelassen|entf[üu]hrt|bedroht|angeklagt"
+    r"|gefoltert|hingerichtet|verschleppt|misshandelt"
+)
+# German puts the name after the verb: "Am 3. Mai wurde Jana Novak in Minsk festgenommen".
+_GERMAN_BEFORE = re.compile(r"\bwurden?\s+$")
+_GERMAN_AFTER = re.compile(rf"^(?:\s+\S+){{0,6}}?\s+(?:{_GERMAN_DONE})\b", re.IGNORECASE)
+# What happens to a person at risk, said right after the name: "Maria Ressa was arrested",
+# "Ahmadreza Djalali was sentenced", "wurde festgenommen", "fue detenida", "a été arrêté".
+_AT_RISK_AFTER = re.compile(
+    r"^(?:[’']s\s+(?:arrest|detention|death sentence|trial|release|family|lawyer|health)\b"
+    r"|,?\s+(?:who\s+)?(?:was|were|has been|had been|is being|remains|is still|had)\s+"
+    r"(?:\w+\s+){0,2}?(?:arrested|detained|sentenced|charged|released|held|transferred"
+    r"|tortured|abducted|killed|threatened|convicted|executed|summoned|beaten|accused|jailed"
+    r"|imprisoned|disappeared|taken|questioned|interrogated|prosecuted|attacked|harassed)\b"
+    rf"|,?\s+(?:wurde|ist|war)\s+(?:\S+\s+){{0,6}}?(?:{_GERMAN_DONE})\b"
+    r"|,?\s+(?:fue|ha sido|est[áa])\s+(?:\w+\s+){0,2}?(?:detenid|arrestad|condenad|liberad"
+    r"|secuestrad|amenazad|desaparecid|acusad)[oa]s?\b"
+    r"|,?\s+(?:a été|est|avait été)\s+(?:\w+\s+){0,2}?(?:arr[êe]t[ée]|d[ée]tenu|condamn[ée]"
+    r"|lib[ée]r[ée]|enlev[ée]|menac[ée]|inculp[ée]|accus[ée])e?s?\b"
+    # What the person is, then what they received: "Diego Martínez, secrétaire exécutif du
+    # CPDH, a reçu un appel", "Ana Ruiz, a lawyer, received death threats".
+    r"|,\s+[a-zà-ÿ(][^.;:,]{2,100}(?:,[^.;:,]{2,60})?,\s+(?:a reçu|a été|avait reçu|received"
+    r"|was|has been|had been|fue|recibi[óo]|ha recibido|ha sido|wurde|erhielt|hat)\s)",
+    re.IGNORECASE,
+)
+
+
+def people_named_again(
+    texts: Iterable[str], *, not_people: Iterable[str] = ()
+) -> list[FoundPerson]:
+    """The people a story names by their full name in running text, with no word that says
+    what they are, where the story says what was done to them ("On 24 November, Ahmadreza
+    Djalali was told ...", "Maria Ressa was arrested"): an official named with their office,
+    a place or a body is none of them."""
+    excluded = {_key(n) for n in not_people}
+    officials: set[str] = set()
+    at_risk: list[str] = []
+    for text in texts:
+        plain = _plain(text)
+        officials.update(_key(m["name"]) for m in _TITLED.finditer(plain))
+        for match in _ONE_NAME.finditer(plain):
+            name = _clean(_trim(match["name"]))
+            words = name.split()
+            if not _a_name(name) or any(_NOT_IN_A_NAME.match(w.strip("‘'’,.")) for w in words):
+                continue
+            if any(_NOT_A_PERSON.match(w.strip("‘'’,.")) for w in words if w[:1].isupper()):
+                continue
+            after = plain[match.end() : match.end() + 200]
+            german = _GERMAN_BEFORE.search(plain[max(0, match.start() - 8) : match.start()])
+            if _AT_RISK_AFTER.match(after) or (german and _GERMAN_AFTER.match(after)):
+                at_risk.append(name)
+    found: list[FoundPerson] = []
+    for name in at_risk:
+        if not any(_same(_key(name), o) for o in officials):
+            _add(found, name, None, excluded)
+    return found

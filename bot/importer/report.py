@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ class NoteKind(enum.StrEnum):
     TRANSLATION_DROPPED = "translation_dropped"  # an update's translation no longer matches
     THEMES_INFERRED = "themes_inferred"  # no labelled topics: themes the sheet's words name
     THEME_UNKNOWN = "theme_unknown"  # a labelled topic that is none of the bot's themes
+    ASK_NOT_READY = "ask_not_ready"  # an ask a letter cannot use as written ("Expressing ...")
     PROBLEM = "problem"  # the case file does not load: the catalogue's own message
 
 
@@ -43,6 +45,60 @@ class Note:
     kind: NoteKind
     field: str = ""
     values: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def place(self) -> tuple[str, int, str]:
+        """Where the note points, for the organizer's words (`import_notes.txt`): what it is
+        ("official_salutation"), whose (1 for the first official or person; 0 for none), and
+        the language of a text ("de"). ("", 0, "") for a field no phrase names."""
+        return place_of(self.field)
+
+
+# A case file's field paths, as the organizer's words name them: "targets[1].salutation" is the
+# second official's salutation.
+_PLACES = (
+    (r"country|country_code", "country"),
+    (r"reference", "reference"),
+    (r"issued", "issued"),
+    (r"timezone", "timezone"),
+    (r"source_url", "source_url"),
+    (r"slug", "slug"),
+    (r"status", "status"),
+    (r"themes", "themes"),
+    (r"people", "people"),
+    (r"people\[(\d+)\]\.name", "person_name"),
+    (r"people\[(\d+)\]\.pronoun", "person_pronoun"),
+    (r"people\[(\d+)\]\.description", "person_description"),
+    (r"targets", "officials"),
+    (r"targets\[(\d+)\]\.name", "official_name"),
+    (r"targets\[(\d+)\]\.title", "official_title"),
+    (r"targets\[(\d+)\]\.salutation", "official_salutation"),
+    (r"targets\[(\d+)\]\.fax", "official_fax"),
+    (r"targets\[(\d+)\]\.phone", "official_phone"),
+    (r"targets\[(\d+)\]\.emails(?:\[\d+\])?", "official_emails"),
+    (r"targets\[(\d+)\]\.language", "official_language"),
+    (r"key_dates", "key_dates"),
+    (r"key_dates\.deadline", "deadline"),
+    (r"key_dates\.label", "deadline_label"),
+    (r"text\.(\w+)", "text"),
+    (r"text\.(\w+)\.title", "title"),
+    (r"text\.(\w+)\.summary", "summary"),
+    (r"text\.(\w+)\.background", "background"),
+    (r"text\.(\w+)\.facts", "facts"),
+    (r"text\.(\w+)\.asks", "asks"),
+    (r"text\.(\w+)\.asks\[(\d+)\]", "ask"),
+)
+
+
+def place_of(field: str) -> tuple[str, int, str]:
+    """What a field path names, whose it is (counted from 1) and its text's language."""
+    for pattern, what in _PLACES:
+        if found := re.fullmatch(pattern, field):
+            groups = found.groups()
+            numbers = [int(g) + 1 for g in groups if g.isdigit()]
+            languages = [g for g in groups if not g.isdigit()]
+            return what, numbers[0] if numbers else 0, languages[0] if languages else ""
+    return "", 0, ""
 
 
 @dataclass

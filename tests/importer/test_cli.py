@@ -79,11 +79,11 @@ def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_load
     code = main(["import", str(SHEETS / "egypt-adel-released.txt"), "--out", str(tmp_path)])
     assert code == 0
     out = capsys.readouterr().out
-    assert "reference: a follow-up of UA 41/23, but no known case matches it" in out
-    assert "text.en.asks: not found on the sheet" in out
+    assert "UA reference: a follow-up of UA 41/23, but no known case matches it" in out
+    assert "Asks: not found on the sheet" in out
     assert "Before it is published, complete: text.en.asks and targets" in out
     written = tmp_path / "eg-karim-adel.toml"
-    assert "# - text.en.asks: not found on the sheet" in written.read_text(encoding="utf-8")
+    assert "# - Asks: not found on the sheet" in written.read_text(encoding="utf-8")
     case = load_case(written)  # what `python -m bot check` reads
     assert case.status is CaseStatus.DRAFT
     assert gaps(case) == ("text.en.asks", "targets")

@@ -21,8 +21,11 @@ def test_every_kind_of_note_has_its_own_phrase(language: str, kind: NoteKind) ->
         language, "import_review.html", imported=imported, notes=imported.report.notes, more=0
     )
     line = review.split("• ", 1)[1]
-    # Each kind says something of its own; "problem" is the catalogue's message itself.
-    assert line.startswith("targets[0].fax: ") or kind is NoteKind.UPDATE
+    # Each kind says something of its own; "problem" is the catalogue's message itself. The
+    # field is named in the organizer's words, never as the file's path.
+    named = {"en": "Official 1: fax: ", "ru": "Должностное лицо 1: факс: "}[language]
+    assert line.startswith(named) or kind is NoteKind.UPDATE
+    assert "targets[0]" not in line
     assert ("the catalogue’s words" in line) == (kind is NoteKind.PROBLEM)
 
 
@@ -78,3 +81,25 @@ def test_a_listing_in_russian_and_arabic_counts_its_cases_in_the_language() -> N
     assert renderer.render("ar", "import_listing.txt", listed=two).startswith(
         "تعرض هذه الصفحة تحركين عاجلين"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar", "ru"])
+def test_the_notes_name_each_field_in_the_organizers_words(language: str) -> None:
+    imported = import_fixture("egypt-adel.txt")
+    fields = [
+        "country_code", "reference", "issued", "timezone", "source_url", "themes", "people",
+        "people[1].name", "people[0].pronoun", "people[0].description", "targets",
+        "targets[1].salutation", "targets[0].title", "targets[0].emails[2]", "targets[0].phone",
+        "targets[0].language", "key_dates", "key_dates.deadline", "key_dates.label",
+        "text.de.title", "text.en.summary", "text.en.background", "text.en.facts",
+        "text.en.asks", "text.en.asks[2]", "text.fr",
+    ]  # fmt: skip
+    imported.report.notes[:] = [Note(NoteKind.MISSING, field) for field in fields]
+    review = Renderer().render(
+        language, "import_review.html", imported=imported, notes=imported.report.notes, more=99
+    )
+    lines = review.split("• ")[1:]
+    assert len(lines) == len(fields)
+    for field, line in zip(fields, lines, strict=True):
+        assert ("." not in field and "[" not in field) or field not in line, (field, line)
+        assert not any(c in line.split(":")[0] for c in "[]_"), (field, line)
