@@ -22,6 +22,7 @@ from bot.catalogue import (
     case_from_mapping,
     gaps,
 )
+from bot.catalogue.fields import TEXT_LIMITS
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
 from bot.importer import followups, sections
@@ -313,6 +314,11 @@ class _Reader:
         title = recase_title(written, story, nouns_capitalised=self.language in NOUNS_CAPITALISED)
         if title != written:
             self.report.note(NoteKind.RECASED, where, written=written, value=title)
+        if len(title) > TEXT_LIMITS["title"]:
+            # A page whose heading is a paragraph: its first sentence, or its first words, as a
+            # title to check; the case's rules would refuse it whole.
+            title = shortened_title(title, TEXT_LIMITS["title"])
+            self.report.note(NoteKind.GUESSED, where, value=title)
         return title
 
     @property
@@ -512,3 +518,13 @@ def _pronoun(text: str) -> str | None:
     if she > 2 * he and she >= 2:
         return "she"
     return None
+
+
+def shortened_title(title: str, limit: int) -> str:
+    """A heading too long for a title: its first sentence if that fits, else its first words
+    within `limit`, ending in an ellipsis."""
+    sentence = re.split(r"(?<=[.!?])\s", title, maxsplit=1)[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
