@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.logs import SecretFilter, startup_failure
+from bot.logs import Masker, SecretFilter, startup_failure
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
 
@@ -161,3 +161,19 @@ def test_a_database_that_cannot_be_used_is_one_line_without_the_password(
     assert err.count("\n") == 1
     assert "pa%40ss-word" not in err
     assert "pa@ss-word" not in err
+
+
+def test_a_database_url_without_a_password_is_shown_whole_and_a_password_alone_is_masked() -> None:
+    from bot.logs import secrets_of  # noqa: PLC0415
+
+    bare = "postgresql://postgres@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": bare})
+    line = startup_failure(ConnectionError(f"cannot connect to {bare}: refused"), settings)
+    assert bare in line, line
+    assert "********" not in line
+    with_password = "postgresql://bot:hunter2-pass@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": with_password})
+    mask = Masker(secrets_of(settings))
+    assert mask(f"cannot connect to {with_password}") == (
+        "cannot connect to postgresql://bot:********@db.example.org:5432/urgent"
+    )

@@ -141,6 +141,7 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     # And whatever an unfinished flow held (a typed signature), with the person's entry.
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
+    context.bot_data.languages.forget(chat.id)
     await query.answer()
     await edit_text(
         query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)
