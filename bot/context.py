@@ -102,6 +102,17 @@ class BotData:
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """The context of every handler and job in this bot."""
 
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        # The person's unfinished steps (bot.handlers.flows), read from the database once per
+        # update: PTB builds one context for all the handlers of an update.
+        self.steps: dict[str, Any] | None = None
+
     @property
     def services(self) -> Services:
         """The bot's services; they exist from post_init to post_shutdown."""

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.db.drafts import MAX_AGE, Draft
 from bot.domain.subscribers import Subscriber
+from bot.handlers import flows
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, subscriber_of, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
@@ -139,6 +140,7 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     # An organizer's unfinished broadcast or sheet goes too.
     drafts = await services.drafts.forget(user.id)
     # And whatever an unfinished flow held (a typed signature), with the person's entry.
+    await flows.forget(context, user.id)
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
     context.bot_data.languages.forget(chat.id)
