@@ -84,6 +84,7 @@ def build_application(
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
+        broadcast.schedule_sweeps(app)
         allowance.schedule_sweeps(app)
         flows.schedule_sweeps(app)
 
