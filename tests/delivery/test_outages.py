@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Sequence
 
 import pytest
@@ -48,14 +47,15 @@ async def test_results_are_recorded_as_soon_as_the_database_answers_again(
         failing = True
         failed = asyncio.Event()
 
-        async def full_disk(results: Sequence[Result]) -> None:
+        async def gone(results: Sequence[Result]) -> None:
             if failing:
                 failed.set()
                 async with db.transaction():
-                    raise sqlite3.OperationalError("database or disk is full")
+                    # What either database says when it went away mid-transaction.
+                    raise ConnectionResetError(104, "Connection reset by peer")
             await record(results)
 
-        engine.outbox.record = full_disk  # type: ignore[method-assign]
+        engine.outbox.record = gone  # type: ignore[method-assign]
         async with asyncio.timeout(20):
             await failed.wait()
         failing = False
