@@ -111,6 +111,9 @@ class Database(ABC):
         statement): the server went away, stopped answering in time, or the disk failed."""
         return isinstance(error, OSError)
 
+    async def connections_lost(self) -> None:  # noqa: B027 - SQLite has one, kept
+        """The server went away: connections opened before are of no more use."""
+
     @asynccontextmanager
     async def watched(self) -> AsyncIterator[None]:
         """Note whether the database answered the block's statements (`outage`)."""
@@ -119,6 +122,7 @@ class Database(ABC):
         except BaseException as error:
             if self.unreachable(error):
                 self.outage.failed(error)
+                await self.connections_lost()
             elif isinstance(error, Exception):
                 self.outage.answered()
             raise

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -29,6 +30,8 @@ from bot.config import Secret
 from bot.db.connection import Connection, Cursor, Database, Parameters, Row
 from bot.db.dialect import Dialect, Statement, bulk_insert, to_postgresql
 from bot.outages import Outage
+
+log = logging.getLogger(__name__)
 
 # Connections per process: one for the statement in turn, the rest for advisory locks.
 POOL_SIZE = 6
@@ -220,6 +223,11 @@ class PostgresDatabase(Database):
     def unreachable(self, error: BaseException) -> bool:
         return isinstance(error, _UNREACHABLE)
 
+    async def connections_lost(self) -> None:
+        # After a restart every pooled connection is dead, and each would fail one more tap:
+        # the pool opens new ones instead, at their next use.
+        await self._pool.expire_connections()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         async with (
@@ -279,3 +287,63 @@ class PostgresDatabase(Database):
             finally:
                 with contextlib.suppress(*_UNREACHABLE):
                     await raw.execute("RESET statement_timeout")
+
+
+class HeldLock:
+    """An advisory lock held for a process's whole life (the right to poll Telegram), on a
+    connection of its own: a server restart takes the connection and the lock with it, so the
+    holder checks it (`check`) and takes it again, unless another process took it meanwhile."""
+
+    def __init__(self, database: PostgresDatabase, name: str) -> None:
+        self._url = database._url
+        self._key = lock_key(name, database.schema)
+        self._connection: asyncpg.Connection | None = None
+
+    async def take(self) -> bool:
+        """Take the lock on a new connection; False if another process holds it."""
+        connection = await asyncpg.connect(
+            self._url.reveal().replace("postgres://", "postgresql://", 1),
+            timeout=CONNECT_TIMEOUT,
+            command_timeout=COMMAND_TIMEOUT,
+        )
+        try:
+            taken = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", self._key))
+        except BaseException:
+            connection.terminate()
+            raise
+        if not taken:
+            await connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    async def check(self) -> bool | None:
+        """True while the lock is held (taken again if its connection was lost); False once
+        another process holds it; None while the server cannot be reached to tell."""
+        connection = self._connection
+        if connection is not None and not connection.is_closed():
+            try:
+                await connection.fetchval("SELECT 1")
+            except _UNREACHABLE:
+                connection.terminate()
+            else:
+                return True
+        self._connection = None
+        try:
+            taken = await self.take()
+        except _UNREACHABLE:
+            return None
+        if taken:
+            log.warning(
+                "the advisory lock %d went with its connection; it is held again", self._key
+            )
+        return taken
+
+    async def release(self) -> None:
+        """Let the lock go (closing its connection does); a lost connection has nothing left."""
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            try:
+                await connection.close(timeout=CONNECT_TIMEOUT)
+            except _UNREACHABLE:
+                connection.terminate()

@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden
-from telegram.ext import BaseRateLimiter, CallbackQueryHandler
+from telegram.ext import ApplicationHandlerStop, BaseRateLimiter, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.subscribers import SubscriberStatus
@@ -77,11 +77,18 @@ async def on_error(update: object, context: BotContext) -> None:
         what = f"the background job {job.name!r}" if job is not None else "a background task"
         log.error("%s failed", what, exc_info=context.error)
         return
+    await _answer_failure(update, context)
+    # The update goes no further: PTB would hand it to the handlers of the next groups, and a
+    # failing database would fail each of them, with an apology each.
+    raise ApplicationHandlerStop
+
+
+async def _answer_failure(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if isinstance(context.error, Forbidden) and chat is not None:
         await _unreachable(context, chat.id, context.error)
         return
-    log.error("handling an update failed", exc_info=context.error)
+    log.error("handling an update failed (update %d)", update.update_id, exc_info=context.error)
     if chat is None:
         return
     try:

@@ -57,8 +57,13 @@ async def test_a_newcomer_during_an_outage_is_answered_in_their_apps_language(
     bot: UrgentActionApp, person: Chatter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cut_off(bot, monkeypatch)
+    mark = person.emulator.last_id(person.id)
     (reply,) = await person.say("/start")
     assert reply.text == SORRY_EN
+    # One apology for each tap: the failed update goes to no further handler, to fail again.
+    await person.say("/help")
+    said = [m.text for m in person.emulator.bot_messages(person.id, mark)]
+    assert said == [SORRY_EN, SORRY_EN]
 
 
 async def test_a_failed_background_job_is_named_as_a_job(
