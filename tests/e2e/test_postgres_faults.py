@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 import pytest
@@ -18,9 +19,11 @@ from bot.context import UrgentActionApp
 from bot.db.connection import Database
 from bot.db.postgres import CONNECT_TIMEOUT
 from bot.db.startup import DatabaseInUseError, polling_lock
+from bot.emulator import TelegramEmulator
 from bot.polling import JOB_NAME as POLLING_JOB
-from tests.conftest import Chatter, MovableClock, running_bot
+from tests.conftest import TOKEN, Chatter, MovableClock, running_bot
 from tests.e2e.test_outages import SORRY_EN
+from tests.e2e.test_run import start_bot, until
 from tests.pgcluster import OwnPostgres, needs_postgresql_binaries, own_postgres
 
 pytestmark = needs_postgresql_binaries()
@@ -160,3 +163,40 @@ async def test_a_server_that_never_answers_is_one_clear_reason_at_start() -> Non
         f"cannot connect to postgresql://bot@127.0.0.1:{port}/urgent:"
         f" no answer within {CONNECT_TIMEOUT:g}s"
     )
+
+
+async def test_a_polling_process_lives_through_a_restart_and_a_sigterm_then_exits_0(
+    emulator: TelegramEmulator, server: OwnPostgres
+) -> None:
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": emulator.api_url,
+        "BOT_DATABASE_URL": server.url.reveal(),
+    }
+    first = await start_bot(env)
+    try:
+        await until(lambda: emulator.stats.requests.get("getUpdates", 0) > 0)
+        await server.restart("fast")
+        person = emulator.create_person("Anna")
+        # Its right to poll taken again, a second process is refused as before the restart.
+        for _ in range(3):
+            second = await start_bot(env)
+            _, refused = await asyncio.wait_for(second.communicate(), 30)
+            if second.returncode == 2:
+                break
+        assert second.returncode == 2, refused.decode()
+        assert "another bot process is polling" in refused.decode()
+        mark = emulator.last_id(person.id)
+        await emulator.send_text(person.id, "/start")
+        await emulator.replies(person.id, after=mark, count=2, timeout=20)
+        conflicts = emulator.stats.errors.get(409, 0)  # two pollers at once
+        first.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(first.communicate(), 30)
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
+    log = stderr.decode()
+    assert first.returncode == 0, log
+    assert "start-up failed" not in log
+    assert conflicts == 0
