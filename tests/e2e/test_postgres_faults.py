@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 
 from bot.config import Secret, Settings
@@ -175,20 +176,24 @@ async def test_a_polling_process_lives_through_a_restart_and_a_sigterm_then_exit
     }
     first = await start_bot(env)
     try:
-        await until(lambda: emulator.stats.requests.get("getUpdates", 0) > 0)
+        await until(lambda: emulator.stats.requests.get("getUpdates", 0) > 0, timeout=60)
         await server.restart("fast")
         person = emulator.create_person("Anna")
-        # Its right to poll taken again, a second process is refused as before the restart.
-        for _ in range(3):
-            second = await start_bot(env)
-            _, refused = await asyncio.wait_for(second.communicate(), 30)
-            if second.returncode == 2:
-                break
+        # Its right to poll taken again (within its 2 s check), a second process is refused as
+        # before the restart.
+        await until_right_held(server)
+        second = await start_bot(env)
+        try:
+            _, refused = await asyncio.wait_for(second.communicate(), 60)
+        finally:
+            if second.returncode is None:
+                second.kill()
+                await second.wait()
         assert second.returncode == 2, refused.decode()
         assert "another bot process is polling" in refused.decode()
         mark = emulator.last_id(person.id)
         await emulator.send_text(person.id, "/start")
-        await emulator.replies(person.id, after=mark, count=2, timeout=20)
+        await emulator.replies(person.id, after=mark, count=2, timeout=60)
         conflicts = emulator.stats.errors.get(409, 0)  # two pollers at once
         first.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(first.communicate(), 30)
@@ -200,3 +205,18 @@ async def test_a_polling_process_lives_through_a_restart_and_a_sigterm_then_exit
     assert first.returncode == 0, log
     assert "start-up failed" not in log
     assert conflicts == 0
+
+
+async def until_right_held(server: OwnPostgres) -> None:
+    """Wait until some process holds an advisory lock (the right to poll) on the server."""
+    connection = await asyncpg.connect(server.url.reveal())
+    try:
+        for _ in range(600):
+            if await connection.fetchval(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            ):
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+    raise TimeoutError("no process took the right to poll again")
