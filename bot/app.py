@@ -12,13 +12,14 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, LinkPreviewOption
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
+from bot import polling
 from bot.catalogue import load_catalogue
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.console import serving as console
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
 from bot.db.dialect import Dialect
-from bot.db.startup import open_migrated, polling_lock
+from bot.db.startup import PollingRight, open_migrated
 from bot.delivery.engine import DeliveryConfig, DeliveryEngine
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
@@ -64,12 +65,16 @@ def build_application(
             settings.webhook_url and settings.webhook_secret
         ):
             # One process polls over a PostgreSQL database (webhook mode may run several);
-            # held until shutdown. A SQLite file is held by its lock file (bot/__main__.py).
+            # held until shutdown, and taken again after a server restart (bot/polling.py).
+            # A SQLite file is held by its lock file (bot/__main__.py).
+            right = PollingRight(db)
             try:
-                await held.enter_async_context(polling_lock(db))
+                await right.take()
             except BaseException:
                 await db.close()
                 raise
+            held.push_async_callback(right.release)
+            polling.keep(app, right)
         if applied:
             log.info("applied migrations: %s", ", ".join(f"{m.version:04d}" for m in applied))
         services = Services.over(settings, clock, renderer, db)
@@ -89,6 +94,7 @@ def build_application(
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
+        broadcast.schedule_sweeps(app)
         allowance.schedule_sweeps(app)
         flows.schedule_sweeps(app)
         retention.schedule_purges(app)

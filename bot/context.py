@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,16 +65,53 @@ class Services:
         )
 
 
+class KnownLanguages:
+    """The language of the chats the process has spoken with lately, kept in memory: what the
+    error handler speaks when the database cannot be asked (an outage), without asking it."""
+
+    KEPT = 100_000  # chats remembered; the least recently seen are forgotten first
+
+    def __init__(self) -> None:
+        self._by_chat: OrderedDict[int, str] = OrderedDict()
+
+    def note(self, chat_id: int, language: str) -> None:
+        """Remember the language spoken in a chat."""
+        self._by_chat[chat_id] = language
+        self._by_chat.move_to_end(chat_id)
+        while len(self._by_chat) > self.KEPT:
+            self._by_chat.popitem(last=False)
+
+    def of(self, chat_id: int) -> str | None:
+        """The language last spoken in a chat, if the process knows it."""
+        return self._by_chat.get(chat_id)
+
+    def forget(self, chat_id: int) -> None:
+        """Forget a chat (/forget)."""
+        self._by_chat.pop(chat_id, None)
+
+
 class BotData:
     """The application-wide data: the services, once post_init has opened them."""
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.languages = KnownLanguages()
 
 
 # ExtBot[None]: the rate limiter (bot.delivery.replies) takes no per-request argument.
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     """The context of every handler and job in this bot."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        # The person's unfinished steps (bot.handlers.flows), read from the database once per
+        # update: PTB builds one context for all the handlers of an update.
+        self.steps: dict[str, Any] | None = None
 
     @property
     def services(self) -> Services:

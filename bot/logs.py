@@ -39,9 +39,12 @@ def pseudonym(telegram_id: object) -> str:
 
 
 def secrets_of(settings: Settings) -> list[Secret]:
-    """Every secret among the settings (the token, the webhook secret, the database URL, any
-    added later), and the database's password on its own."""
-    found = (getattr(settings, f.name) for f in dataclasses.fields(settings))
+    """Every secret among the settings (the token, the webhook secret, any added later), and
+    of the database URL its password only: the host, port and database name are what an
+    operator needs to read in an error, and a URL without a password hides nothing."""
+    found = (
+        getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name != "database_url"
+    )
     return list(dict.fromkeys([*settings.secrets, *(v for v in found if isinstance(v, Secret))]))
 
 

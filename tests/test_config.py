@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.logs import SecretFilter, startup_failure
+from bot.logs import Masker, SecretFilter, startup_failure
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
 
@@ -229,3 +229,19 @@ def test_the_console_is_off_without_its_url_and_needs_https() -> None:
         with pytest.raises(ConfigError, match="needs a path of its own"):
             Settings.from_env({**webhook, "BOT_CONSOLE_URL": shared})
     assert Settings.from_env({**webhook, "BOT_CONSOLE_URL": "https://bot.example.org/console"})
+
+
+def test_a_database_url_without_a_password_is_shown_whole_and_a_password_alone_is_masked() -> None:
+    from bot.logs import secrets_of  # noqa: PLC0415
+
+    bare = "postgresql://postgres@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": bare})
+    line = startup_failure(ConnectionError(f"cannot connect to {bare}: refused"), settings)
+    assert bare in line, line
+    assert "********" not in line
+    with_password = "postgresql://bot:hunter2-pass@db.example.org:5432/urgent"
+    settings = Settings.from_env({"BOT_TOKEN": TOKEN, "BOT_DATABASE_URL": with_password})
+    mask = Masker(secrets_of(settings))
+    assert mask(f"cannot connect to {with_password}") == (
+        "cannot connect to postgresql://bot:********@db.example.org:5432/urgent"
+    )

@@ -31,12 +31,16 @@ class AlertRepository:
 
     async def record(self, case: UrgentAction, subscriber_id: int, now: datetime) -> bool:
         """Record the alert and plan its reminders; return False when this subscriber already
-        had it."""
+        had it, or is gone (a /forget handled between their /start and this record)."""
         async with self._db.transaction() as conn:
+            # Only for a subscriber and a case still there: taps are handled concurrently, and
+            # an insert naming a row deleted meanwhile fails its foreign key.
             cursor = await conn.execute(
-                "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at) VALUES (?, ?, ?)"
+                "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at)"
+                " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM subscribers WHERE id = ?)"
+                " AND EXISTS (SELECT 1 FROM cases WHERE slug = ?)"
                 " ON CONFLICT DO NOTHING",
-                (case.slug, subscriber_id, now.isoformat()),
+                (case.slug, subscriber_id, now.isoformat(), subscriber_id, case.slug),
             )
             if cursor.rowcount <= 0:
                 return False

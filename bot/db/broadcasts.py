@@ -269,6 +269,20 @@ class BroadcastRepository:
         found = [await self.get(i) for i in ids]
         return [b for b in found if b is not None]
 
+    async def stranded(self, before: datetime) -> list[Broadcast]:
+        """Broadcasts still under way, recorded before `before`, whose recipients are not all
+        queued or whose organizer was never shown its status message: the process that saved
+        it stopped short (its answer to the tap failed, it crashed, the database went away)."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT id FROM broadcasts WHERE status = 'queued' AND created_at < ?"
+                " AND (queued_at IS NULL OR status_message_id IS NULL)",
+                (before.isoformat(),),
+            )
+            ids = [int(r[0]) for r in await cursor.fetchall()]
+        found = [await self.get(i) for i in ids]
+        return [b for b in found if b is not None]
+
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The broadcast `broadcast_id`, or None."""
         async with self._db.read() as conn:

@@ -29,6 +29,7 @@ from bot.config import Secret
 from bot.db.checkpoints import SIZE_LIMIT as WAL_SIZE_LIMIT
 from bot.db.checkpoints import Checkpointer
 from bot.db.dialect import Dialect
+from bot.outages import Outage
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,9 @@ class Database(ABC):
     """The bot's database, whichever backend holds it."""
 
     dialect: Dialect
+    # Whether the server (or the disk) answers: one WARNING when it stops, one when it is back,
+    # and a wake-up for the delivery engine's retries (`bot.outages`).
+    outage: Outage
 
     @staticmethod
     async def open(target: Path | str | Secret) -> Database:
@@ -105,6 +109,28 @@ class Database(ABC):
     async def close(self) -> None:
         """Close the database; pending work is already committed."""
 
+    def unreachable(self, error: BaseException) -> bool:
+        """Whether `error` says the database cannot be reached (rather than refusing a
+        statement): the server went away, stopped answering in time, or the disk failed."""
+        return isinstance(error, OSError)
+
+    async def connections_lost(self) -> None:  # noqa: B027 - SQLite has one, kept
+        """The server went away: connections opened before are of no more use."""
+
+    @asynccontextmanager
+    async def watched(self) -> AsyncIterator[None]:
+        """Note whether the database answered the block's statements (`outage`)."""
+        try:
+            yield
+        except BaseException as error:
+            if self.unreachable(error):
+                self.outage.failed(error)
+                await self.connections_lost()
+            elif isinstance(error, Exception):
+                self.outage.answered()
+            raise
+        self.outage.answered()
+
     async def schema_changed(self) -> None:  # noqa: B027 - SQLite needs nothing
         """Learn what migrations changed that the backend keeps in mind."""
 
@@ -118,6 +144,11 @@ class Database(ABC):
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """Run statements in one transaction: all of them land, or none."""
+
+    def schema_transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """A transaction that changes the schema (a migration): free of the time limit on
+        statements, since an index over a big table takes what it takes."""
+        return self.transaction()
 
     def bulk(self) -> AbstractAsyncContextManager[Connection]:
         """A transaction of background work over many rows (a batch of offers, of a
@@ -195,6 +226,7 @@ class SQLiteDatabase(Database):
         self._checkpoints: Checkpointer | None = None
         self._named: dict[str, asyncio.Lock] = {}
         self.path = path
+        self.outage = Outage("the database")
 
     @classmethod
     async def connect(cls, path: Path) -> SQLiteDatabase:
@@ -284,9 +316,16 @@ class SQLiteDatabase(Database):
                 self._checkpoints = None
             await self._connection.close()
 
+    def unreachable(self, error: BaseException) -> bool:
+        """A full disk, a failing one, a file locked past the busy timeout, or read-only."""
+        if isinstance(error, sqlite3.OperationalError):
+            text = str(error).lower()
+            return any(word in text for word in ("disk", "locked", "readonly", "unable to open"))
+        return super().unreachable(error)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self._lock:
+        async with self._lock, self.watched():
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._wrapped
@@ -315,7 +354,7 @@ class SQLiteDatabase(Database):
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
-        async with self._lock:
+        async with self._lock, self.watched():
             yield self._wrapped
 
     @asynccontextmanager

@@ -99,7 +99,7 @@ async def _migrate(db: Database, migrations: list[Migration]) -> list[Migration]
         if migration.version in applied:
             continue
         try:
-            async with db.transaction() as conn:
+            async with db.schema_transaction() as conn:
                 # Another process may have applied it since it was read (a SQLite file opened
                 # by two processes; PostgreSQL's runners wait for each other's lock).
                 if await conn.fetchone(

@@ -15,7 +15,9 @@ rows (`FOR UPDATE SKIP LOCKED`) and jobs that must run once take an advisory loc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -27,9 +29,32 @@ import asyncpg
 from bot.config import Secret
 from bot.db.connection import Connection, Cursor, Database, Parameters, Row
 from bot.db.dialect import Dialect, Statement, bulk_insert, to_postgresql
+from bot.outages import Outage
+
+log = logging.getLogger(__name__)
 
 # Connections per process: one for the statement in turn, the rest for advisory locks.
 POOL_SIZE = 6
+# Time limits, so that a server that stops answering (frozen, a network cut) costs a tap a few
+# seconds and a WARNING rather than an unbounded wait: connecting (and taking a pooled
+# connection), a statement as the server counts it, and a statement as the bot waits for it
+# (a little longer, so the server's own cancel, which keeps the connection, comes first).
+# Each of the bot's statements is small (bulk work goes in batches); migrations and waits for
+# an advisory lock are exempt.
+CONNECT_TIMEOUT = 5.0
+STATEMENT_TIMEOUT = 10.0
+COMMAND_TIMEOUT = 12.0
+UNBOUNDED = 24 * 3600.0  # a migration's statement, a wait for another process's lock
+# What says the server cannot be reached, rather than refusing a statement.
+_UNREACHABLE = (
+    OSError,  # refused, reset, and TimeoutError (no answer in time)
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,  # a connection that was lost, or closed under the bot
+    asyncpg.CannotConnectNowError,  # starting up, shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.QueryCanceledError,  # statement_timeout
+    asyncpg.TooManyConnectionsError,
+)
 _COUNT = re.compile(r"(\d+)$")
 
 
@@ -72,20 +97,25 @@ class _PostgresConnection:
         connection: asyncpg.Connection,
         tables: frozenset[str],
         columns: frozenset[tuple[str, str, str]],
+        *,
+        timeout: float | None = None,
     ) -> None:
         self._connection = connection
         self._tables = tables
         self._columns = columns
+        self._timeout = timeout  # None: the pool's command_timeout
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> Cursor:
         statement = to_postgresql(sql, self._tables)
         arguments = statement.arguments(parameters)
         if statement.returns_rows:
-            rows: list[Row] = list(await self._connection.fetch(statement.sql, *arguments))
+            rows: list[Row] = list(
+                await self._connection.fetch(statement.sql, *arguments, timeout=self._timeout)
+            )
             lastrowid = int(rows[0]["id"]) if statement.returns_id and rows else None
             count = len(rows) if statement.sql.lstrip()[:6].upper() != "SELECT" else -1
             return _Result(rows, count, lastrowid)
-        status = await self._connection.execute(statement.sql, *arguments)
+        status = await self._connection.execute(statement.sql, *arguments, timeout=self._timeout)
         found = _COUNT.search(status or "")
         return _Result([], int(found[1]) if found else -1, None)
 
@@ -108,7 +138,9 @@ class _PostgresConnection:
 
     async def run(self, statement: Statement, arguments: Sequence[Any]) -> str:
         """Run an already translated statement (the migration runner's DDL)."""
-        return str(await self._connection.execute(statement.sql, *arguments))
+        return str(
+            await self._connection.execute(statement.sql, *arguments, timeout=self._timeout)
+        )
 
 
 class PostgresDatabase(Database):
@@ -124,6 +156,7 @@ class PostgresDatabase(Database):
         self._columns: frozenset[tuple[str, str, str]] = frozenset()
         self.schema = ""  # the bot's schema (`connect`), its advisory locks' namespace
         self.label = redacted(url.reveal())  # for log lines: the password replaced
+        self.outage = Outage("the database")
 
     @classmethod
     async def connect(cls, url: Secret, *, size: int = POOL_SIZE) -> PostgresDatabase:
@@ -137,9 +170,15 @@ class PostgresDatabase(Database):
                 max_inactive_connection_lifetime=300,
                 # Every statement of the bot stays prepared (it has about a hundred).
                 statement_cache_size=500,
+                timeout=CONNECT_TIMEOUT,
+                command_timeout=COMMAND_TIMEOUT,
+                server_settings={"statement_timeout": str(int(STATEMENT_TIMEOUT * 1000))},
             )
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             message = str(error).replace(url.reveal(), redacted(url.reveal()))
+            if not message.strip():
+                # A timeout says nothing of itself.
+                message = f"no answer within {CONNECT_TIMEOUT:g}s"
             raise ConnectionError(
                 f"cannot connect to {redacted(url.reveal())}: {message}"
             ) from None
@@ -181,34 +220,130 @@ class PostgresDatabase(Database):
         self._tables = frozenset(str(row[0]) for row in rows)
         self._columns = frozenset((str(r[0]), str(r[1]), str(r[2])) for r in columns)
 
+    def unreachable(self, error: BaseException) -> bool:
+        return isinstance(error, _UNREACHABLE)
+
+    async def connections_lost(self) -> None:
+        # After a restart every pooled connection is dead, and each would fail one more tap:
+        # the pool opens new ones instead, at their next use.
+        await self._pool.expire_connections()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self._lock, self._pool.acquire() as raw, raw.transaction():
+        async with (
+            self._lock,
+            self.watched(),
+            self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw,
+            raw.transaction(),
+        ):
             yield _PostgresConnection(raw, self._tables, self._columns)
+
+    @asynccontextmanager
+    async def schema_transaction(self) -> AsyncIterator[Connection]:
+        async with (
+            self._lock,
+            self.watched(),
+            self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw,
+            raw.transaction(),
+        ):
+            await raw.execute("SET LOCAL statement_timeout = 0")
+            yield _PostgresConnection(raw, self._tables, self._columns, timeout=UNBOUNDED)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
         # Reads take their turn too, as on SQLite: a read that follows a write in the bot's
         # order of events (a reply, then its record) sees that write.
-        async with self._lock, self._pool.acquire() as raw:
+        async with self._lock, self.watched(), self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw:
             yield _PostgresConnection(raw, self._tables, self._columns)
 
     @asynccontextmanager
     async def exclusive(self, name: str, *, wait: bool) -> AsyncIterator[bool]:
         key = lock_key(name, self.schema)
-        async with self._pool.acquire() as raw:
+        async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw:
             if wait:
-                await raw.execute("SELECT pg_advisory_lock($1)", key)
+                # Another process may hold it for a long piece of work: no time limit here.
+                await raw.execute("SET statement_timeout = 0")
+                await raw.execute("SELECT pg_advisory_lock($1)", key, timeout=UNBOUNDED)
+                await raw.execute("RESET statement_timeout")
             elif not await raw.fetchval("SELECT pg_try_advisory_lock($1)", key):
                 yield False
                 return
             try:
                 yield True
             finally:
-                await raw.execute("SELECT pg_advisory_unlock($1)", key)
+                # A connection that died took the lock with it: nothing is left to release.
+                if not raw.is_closed():
+                    with contextlib.suppress(*_UNREACHABLE):
+                        await raw.execute("SELECT pg_advisory_unlock($1)", key)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[_PostgresConnection]:
-        """One connection outside any transaction, for the migration runner."""
-        async with self._pool.acquire() as raw:
-            yield _PostgresConnection(raw, self._tables, self._columns)
+        """One connection outside any transaction, for the migration runner: its statements
+        (an index over a big table) take the time they need."""
+        async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw:
+            await raw.execute("SET statement_timeout = 0")
+            try:
+                yield _PostgresConnection(raw, self._tables, self._columns, timeout=UNBOUNDED)
+            finally:
+                with contextlib.suppress(*_UNREACHABLE):
+                    await raw.execute("RESET statement_timeout")
+
+
+class HeldLock:
+    """An advisory lock held for a process's whole life (the right to poll Telegram), on a
+    connection of its own: a server restart takes the connection and the lock with it, so the
+    holder checks it (`check`) and takes it again, unless another process took it meanwhile."""
+
+    def __init__(self, database: PostgresDatabase, name: str) -> None:
+        self._url = database._url
+        self._key = lock_key(name, database.schema)
+        self._connection: asyncpg.Connection | None = None
+
+    async def take(self) -> bool:
+        """Take the lock on a new connection; False if another process holds it."""
+        connection = await asyncpg.connect(
+            self._url.reveal().replace("postgres://", "postgresql://", 1),
+            timeout=CONNECT_TIMEOUT,
+            command_timeout=COMMAND_TIMEOUT,
+        )
+        try:
+            taken = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", self._key))
+        except BaseException:
+            connection.terminate()
+            raise
+        if not taken:
+            await connection.close()
+            return False
+        self._connection = connection
+        return True
+
+    async def check(self) -> bool | None:
+        """True while the lock is held (taken again if its connection was lost); False once
+        another process holds it; None while the server cannot be reached to tell."""
+        connection = self._connection
+        if connection is not None and not connection.is_closed():
+            try:
+                await connection.fetchval("SELECT 1")
+            except _UNREACHABLE:
+                connection.terminate()
+            else:
+                return True
+        self._connection = None
+        try:
+            taken = await self.take()
+        except _UNREACHABLE:
+            return None
+        if taken:
+            log.warning(
+                "the advisory lock %d went with its connection; it is held again", self._key
+            )
+        return taken
+
+    async def release(self) -> None:
+        """Let the lock go (closing its connection does); a lost connection has nothing left."""
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            try:
+                await connection.close(timeout=CONNECT_TIMEOUT)
+            except _UNREACHABLE:
+                connection.terminate()

@@ -241,6 +241,35 @@ async def polling_lock(database: Database) -> AsyncIterator[None]:
         yield
 
 
+class PollingRight:
+    """The right to poll Telegram over a PostgreSQL database, held for the process's life and
+    kept across the server's restarts (`bot.db.postgres.HeldLock`)."""
+
+    def __init__(self, database: Database) -> None:
+        from bot.db.postgres import HeldLock, PostgresDatabase  # noqa: PLC0415
+
+        assert isinstance(database, PostgresDatabase)
+        self._label = database.label
+        self._lock = HeldLock(database, POLLING_LOCK)
+
+    async def take(self) -> None:
+        """Take the right; DatabaseInUseError if another process polls."""
+        if not await self._lock.take():
+            raise DatabaseInUseError(
+                f"{self._label}: another bot process is polling Telegram over this database;"
+                " stop it first, or run every process in webhook mode (BOT_WEBHOOK_URL)"
+            )
+
+    async def still_held(self) -> bool | None:
+        """True while held (taken again after a lost connection); False once another process
+        took it; None while the database cannot be reached to tell."""
+        return await self._lock.check()
+
+    async def release(self) -> None:
+        """Let it go, at the end; never an error."""
+        await self._lock.release()
+
+
 def _damaged(error: sqlite3.Error) -> bool:
     return isinstance(error, sqlite3.DatabaseError) and not isinstance(
         error, sqlite3.OperationalError | sqlite3.IntegrityError

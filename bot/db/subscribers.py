@@ -66,9 +66,12 @@ class SubscriberRepository:
         async with self._db.transaction() as conn:
             existing = await fetch_by_chat(conn, chat_id)
             if existing is None:
+                # Another process may subscribe the chat at the same moment (the same /start
+                # posted to two): its row wins, and this one is the same subscription.
                 await conn.execute(
                     "INSERT INTO subscribers (chat_id, chat_type, actor, language, status,"
-                    " subscribed_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
+                    " subscribed_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?)"
+                    " ON CONFLICT (chat_id) DO NOTHING",
                     (
                         chat_id,
                         chat_type,

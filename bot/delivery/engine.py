@@ -37,6 +37,7 @@ from bot.delivery.messages import Delivery, Payload, Result, Verdict
 from bot.delivery.outcomes import Outcome, judge
 from bot.delivery.transport import ApiResponse, BotApiClient, TransportError
 from bot.logs import pseudonym
+from bot.outages import Outage
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,9 @@ class DeliveryConfig:
     # After a failed write of results (a full disk, a locked file), wait this long, doubling to
     # `retry_cap`, and write them again; their send slots stay taken until they are written.
     record_retry: float = 1.0
+    # The longest wait before trying the database again after it failed (the claim loop, the
+    # writer); a call that gets through wakes the waits at once (`bot.outages`).
+    db_retry_cap: float = 2.0
     batch_size: int | None = None  # rows claimed at once; default about a second of sending
     retry_base: float = 1.0  # seconds before the first retry of a transient failure
     retry_cap: float = 300.0  # the longest wait between retries
@@ -153,6 +157,9 @@ class DeliveryEngine:
             chats=self.config.chats,
             lease=timedelta(seconds=self.config.lease),
         )
+        self._db = db
+        # Telegram out of reach (5xx, no answer): one WARNING when it starts and when it ends.
+        self.telegram = Outage("Telegram")
         self._sender = sender
         self._owned_client: BotApiClient | None = None
         self._clock = clock
@@ -265,18 +272,28 @@ class DeliveryEngine:
     # ---- the loop --------------------------------------------------------------------------
 
     async def _run(self) -> None:
+        failures = 0
         try:
             while not self._stopping.is_set():
                 try:
                     if not self._buffer and not await self._claim():
+                        failures = 0
                         continue
                     if not await self._dispatch_next():
+                        failures = 0
                         continue
-                except Exception:
-                    # The database failed (disk full, say): keep trying, loudly, not hot.
-                    log.exception("outbox: the delivery engine hit an error; retrying in 5s")
-                    await self._nap(5.0)
+                except Exception as error:
+                    # The database failed (disk full, a restart): keep trying, not hot, and
+                    # again as soon as any call gets through.
+                    delay = self._db_retry(failures)
+                    if failures == 0 or not self._db.unreachable(error):
+                        log.exception(
+                            "outbox: the delivery engine hit an error; retrying in %.1fs", delay
+                        )
+                    failures += 1
+                    await self._nap_until_back(delay)
                     continue
+                failures = 0
                 # Let handlers' coroutines run between sends, whatever the rate.
                 await asyncio.sleep(0)
         finally:
@@ -391,6 +408,20 @@ class DeliveryEngine:
         # Acquired as it was being cancelled: the caller sees the stop and releases it.
         return not slot.cancelled()
 
+    def _db_retry(self, failures: int) -> float:
+        """The wait before the database is tried again after `failures` failures in a row."""
+        return min(0.1 * 2.0 ** min(failures, 10), self.config.db_retry_cap)
+
+    async def _nap_until_back(self, seconds: float) -> None:
+        """Wait `seconds`, less if the engine stops or the database answers again."""
+        back = asyncio.ensure_future(self._db.outage.wait_back(seconds))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({back, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in (back, stop):
+                waiting.cancel()
+
     async def _nap(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):
@@ -406,6 +437,7 @@ class DeliveryEngine:
             try:
                 response = await self._sender.post(payload.method, body)
             except TransportError as error:
+                self.telegram.failed(str(error))
                 self._emit(self._retry(delivery, str(error)), holds_slot=True)
             else:
                 self._emit(self._conclude(delivery, response), holds_slot=True)
@@ -428,6 +460,10 @@ class DeliveryEngine:
         """What to record for Telegram's answer, and what it means for the other sends."""
         judgement = judge(response)
         now = self._clock()
+        if judgement.outcome is Outcome.TRANSIENT:
+            self.telegram.failed(judgement.error or "transient failure")
+        else:
+            self.telegram.answered()
         match judgement.outcome:
             case Outcome.SENT:
                 self.stats.sent += 1
@@ -581,19 +617,20 @@ class DeliveryEngine:
             for _ in range(held):
                 self._slots.release()
             return False
-        delay = min(self.config.record_retry * 2**failures, self.config.retry_cap)
-        log.exception(
-            "outbox: %d results could not be recorded; sending waits, trying again in %.0fs",
-            len(batch),
-            delay,
-        )
+        delay = min(self.config.record_retry * 2**failures, self.config.db_retry_cap)
+        if failures == 0:
+            log.exception(
+                "outbox: %d results could not be recorded; sending waits, trying again in %.1fs",
+                len(batch),
+                delay,
+            )
         self._results[:0] = batch
         self._held += held
         if self._stopping.is_set():
             # stop() waits for the sends in flight, then closes the writer: try until then.
             await asyncio.sleep(min(delay, 0.2))
         else:
-            await self._nap(delay)
+            await self._nap_until_back(delay)
         self._results_ready.set()
         self._record_now.set()
         return True

@@ -23,6 +23,7 @@ from bot.handlers import (
     preferences,
     privacy,
     reminders,
+    repeats,
     subscription,
 )
 
@@ -55,6 +56,9 @@ def register_handlers(app: UrgentActionApp) -> None:
     # Ahead even of that: while the time-zone screen waits for a typed place, the person's text
     # is the zone; a command or a tap ends the wait and goes on to its own handler.
     app.add_handler(preferences.ZONE_TYPING, group=-2)
+    # First of all: an update that arrives again (a webhook's retry, two processes) goes no
+    # further than this.
+    app.add_handler(repeats.REPEATS, group=-3)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)

@@ -1,8 +1,9 @@
 """The appeal, step by step: channel, signature, a personal sentence, then the ready letter.
 
 The steps live in buttons, so an old message keeps working; what the person types (their
-signature, their sentence) is held in `user_data` until the letter is shown. After a restart a
-tap that needs it says so. Each appeal in progress has a key that its later buttons carry
+signature, their sentence) is held in the database (`bot.handlers.flows`) until the letter is
+shown, so any process continues the appeal, and a restart loses none of it. Each appeal in
+progress has a key that its later buttons carry
 (skip, remember, the letter in another language or by another channel): a button left from an
 earlier appeal finds a different key, or none held, and says the message is from an earlier
 letter, offering the case's appeal afresh; the appeal in progress, if any, stays as it is.
@@ -14,7 +15,7 @@ import json
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -81,14 +82,36 @@ class Draft:
     awaiting: str | None = None  # "full" / "initials": a signature; "personal": the sentence
     language: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The draft as the flows table holds it."""
+        held = asdict(self)
+        held["channel"] = str(self.channel)
+        return held
 
-def _draft(context: BotContext) -> Draft | None:
-    found = flow(context, "appeal")
-    return found if isinstance(found, Draft) else None
+    @classmethod
+    def from_json(cls, held: Any) -> Draft | None:
+        """The draft the flows table holds, or None if it is not one (an older shape)."""
+        try:
+            signer = held.get("signer")
+            return cls(
+                slug=str(held["slug"]),
+                channel=Channel(held["channel"]),
+                key=str(held["key"]),
+                signer=Signer(**signer) if signer else None,
+                personal_line=held.get("personal_line"),
+                awaiting=held.get("awaiting"),
+                language=held.get("language"),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError, AppealError):
+            return None
 
 
-def _keep(context: BotContext, draft: Draft | None) -> None:
-    keep_flow(context, "appeal", draft)
+async def _draft(context: BotContext) -> Draft | None:
+    return Draft.from_json(await flow(context, "appeal"))
+
+
+async def _keep(context: BotContext, draft: Draft | None) -> None:
+    await keep_flow(context, "appeal", draft.to_json() if draft is not None else None)
 
 
 async def _person(update: Update, context: BotContext) -> Subscriber | None:
@@ -188,7 +211,7 @@ async def choose_channel(update: Update, context: BotContext) -> None:
         )
         return
     await query.answer()
-    _keep(context, Draft(case.slug, channel))
+    await _keep(context, Draft(case.slug, channel))
     await send(chat, _signature_screen(context, subscriber, case, channel))
 
 
@@ -252,11 +275,11 @@ async def choose_signature(update: Update, context: BotContext) -> None:
         signer = _saved_signer(subscriber)
         if signer is not None:
             draft = Draft(case.slug, channel, signer=signer, awaiting="personal")
-            _keep(context, draft)
+            await _keep(context, draft)
             await send(chat, _personal_screen(context, language, draft, remembered=True))
             return
         how = "full"
-    _keep(context, Draft(case.slug, channel, awaiting=how))
+    await _keep(context, Draft(case.slug, channel, awaiting=how))
     await chat.send_message(text(context, language, f"appeal_type_{how}.html", case=case))
 
 
@@ -313,7 +336,7 @@ async def typed(update: Update, context: BotContext) -> None:
     if await broadcast.takes(update, context) or message.text is None:
         return
     language = await language_of(update, context)
-    draft = _draft(context)
+    draft = await _draft(context)
     if draft is None or draft.awaiting is None:
         await message.reply_text(text(context, language, "typed_unexpected.html"))
         return
@@ -326,7 +349,7 @@ async def typed(update: Update, context: BotContext) -> None:
             )
             return
         draft = replace(draft, signer=signer, awaiting="personal")
-        _keep(context, draft)
+        await _keep(context, draft)
         subscriber = await context.services.subscribers.get(chat.id)
         remembered = subscriber is not None and _saved_signer(subscriber) == signer
         await send(chat, _personal_screen(context, language, draft, remembered=remembered))
@@ -343,7 +366,7 @@ async def typed(update: Update, context: BotContext) -> None:
         )
         return
     draft = replace(draft, personal_line=typed_text, awaiting=None)
-    _keep(context, draft)
+    await _keep(context, draft)
     await _show_letter(update, context, draft, language)
 
 
@@ -376,7 +399,7 @@ def _parse_signer(how: str, typed_text: str) -> Signer | None:
 async def remember_signature(update: Update, context: BotContext) -> None:
     """Keep the signature just typed for the next appeal (the person asked)."""
     query, chat = update.callback_query, update.effective_chat
-    draft = _draft(context)
+    draft = await _draft(context)
     if query is None or chat is None:
         return
     language = await language_of(update, context)
@@ -424,7 +447,7 @@ async def _letter_from_tap(update: Update, context: BotContext, language: str | 
         return
     callback, case = found
     channel = Channel(callback.arg(1))
-    draft = _draft(context)
+    draft = await _draft(context)
     if (
         draft is None
         or draft.slug != case.slug
@@ -440,7 +463,7 @@ async def _letter_from_tap(update: Update, context: BotContext, language: str | 
         return
     await query.answer()
     draft = replace(draft, channel=channel, awaiting=None, language=language or draft.language)
-    _keep(context, draft)
+    await _keep(context, draft)
     await _show_letter(update, context, draft, subscriber.language)
 
 
@@ -680,9 +703,9 @@ async def sent(update: Update, context: BotContext) -> None:
     language = subscriber.language
     # The appeal is sent: what was typed for it is no longer needed. A letter begun since for
     # another case stays.
-    draft = _draft(context)
+    draft = await _draft(context)
     if draft is not None and draft.slug == case.slug:
-        _keep(context, None)
+        await _keep(context, None)
     await query.answer(text(context, language, "recorded.txt", recorded=recorded))
     done = await services.actions.done(case.slug, subscriber.actor)
     await send(

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType as TelegramChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, JobQueue, MessageHandler, filters
 
 from bot.context import BotContext, UrgentActionApp
@@ -47,6 +47,11 @@ from bot.views.callbacks import encode, pattern
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between edits of the status message
+# A broadcast saved this long ago and not queued, or with no status message, was stranded by
+# the process that saved it; every STRANDED_CHECK, any process finishes such broadcasts.
+STRANDED_AFTER = timedelta(minutes=2)
+STRANDED_CHECK = timedelta(seconds=30)
+STRANDED_JOB = "broadcast-stranded"
 # How long the process editing it keeps the job without renewing (it renews at every edit).
 PROGRESS_LEASE = timedelta(seconds=PROGRESS_EVERY * 3)
 
@@ -274,10 +279,15 @@ async def confirm(update: Update, context: BotContext) -> None:
         ).astimezone(now.tzinfo)
 
     async def recorded() -> None:
-        await query.answer()
-        # Sent: the confirmation keeps its words and loses its buttons; the status message
-        # below carries the only button left (cancel).
-        await _drop_buttons(query)
+        try:
+            await query.answer()
+            # Sent: the confirmation keeps its words and loses its buttons; the status message
+            # below carries the only button left (cancel).
+            await _drop_buttons(query)
+        except TelegramError as error:
+            # The tap came too late to answer (a repeat, a stall): the broadcast is saved, so
+            # it goes all the same, and the status message below tells the organizer.
+            log.info("a broadcast's tap could not be answered (%s)", error)
 
     try:
         # The draft goes in the transaction that queues the broadcast: a second tap on "Send
@@ -289,7 +299,16 @@ async def confirm(update: Update, context: BotContext) -> None:
         await query.answer(gone, show_alert=True)
         await _drop_buttons(query)
         return
-    status = await chat.send_message(
+    await _show_status(context, broadcast, chat.id, language, scheduled=send_at > now)
+
+
+async def _show_status(
+    context: BotContext, broadcast: Broadcast, chat_id: int, language: str, *, scheduled: bool
+) -> None:
+    """Send the organizer the broadcast's status message (with its cancel button), and follow
+    the broadcast from now on."""
+    status = await context.bot.send_message(
+        chat_id,
         text(
             context,
             language,
@@ -297,12 +316,12 @@ async def confirm(update: Update, context: BotContext) -> None:
             broadcast=broadcast,
             progress=None,
             done=False,
-            scheduled=send_at > now,
+            scheduled=scheduled,
         ),
         reply_markup=_cancel_markup(context, language, broadcast.id),
     )
-    await BroadcastRepository(services.db).set_status_message(
-        broadcast.id, chat.id, status.message_id
+    await BroadcastRepository(context.services.db).set_status_message(
+        broadcast.id, chat_id, status.message_id
     )
     # PTB types the context's job queue with its own type variable, not BotContext.
     follow(context.application.job_queue, broadcast.id)  # type: ignore[arg-type]
@@ -358,6 +377,46 @@ async def follow_unfinished(app: UrgentActionApp) -> None:
         )
     for broadcast in await repository.unfinished():
         follow(app.job_queue, broadcast.id)
+
+
+async def finish_stranded(context: BotContext) -> None:
+    """The job: finish the broadcasts a process saved and then stopped short of queueing, or
+    of telling the organizer (a failed answer to the tap, a crash, the database gone). Any
+    process does it; queueing takes turns per broadcast and resumes where it stopped."""
+    services = context.services
+    now = services.clock()
+    repository = BroadcastRepository(services.db)
+    for found in await repository.stranded(now - STRANDED_AFTER):
+        broadcast = found
+        if not found.queued:
+            log.warning("broadcast %d: its queueing stopped short; queueing the rest", found.id)
+            broadcast = await repository.fill(
+                found.id,
+                functools.partial(_rendered, services.renderer, found.text),
+                now,
+                wake=services.wake_delivery,
+            )
+        if broadcast.status_message_id is not None:
+            follow(context.application.job_queue, broadcast.id)  # type: ignore[arg-type]
+            continue
+        # One process tells the organizer: the first to take the broadcast's turn.
+        lock = f"urgent-action-bot:broadcast-status:{broadcast.id}"
+        async with services.db.exclusive(lock, wait=False) as taken:
+            current = await repository.get(broadcast.id) if taken else None
+            if current is None or current.status_message_id is not None:
+                continue
+            subscriber = await services.subscribers.get(current.created_by)
+            language = subscriber.language if subscriber else services.renderer.languages[0]
+            await _show_status(
+                context, current, current.created_by, language, scheduled=current.send_at > now
+            )
+
+
+def schedule_sweeps(app: UrgentActionApp) -> None:
+    """Look for stranded broadcasts every STRANDED_CHECK."""
+    assert app.job_queue is not None
+    every = STRANDED_CHECK.total_seconds()
+    app.job_queue.run_repeating(finish_stranded, interval=every, first=every, name=STRANDED_JOB)
 
 
 async def _progress(context: BotContext) -> None:

@@ -19,7 +19,13 @@ async def language_of(update: Update, context: BotContext) -> str:
     if chat is not None:
         subscriber = await context.services.subscribers.get(chat.id)
         if subscriber is not None:
+            context.bot_data.languages.note(chat.id, subscriber.language)
             return subscriber.language
+    return app_language(update, context)
+
+
+def app_language(update: Update, context: BotContext) -> str:
+    """The language of the person's Telegram app, among those the bot speaks."""
     user = update.effective_user
     return context.services.renderer.language_for(user.language_code if user else None)
 

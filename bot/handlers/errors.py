@@ -9,12 +9,12 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import BaseRateLimiter, CallbackQueryHandler
+from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop, BaseRateLimiter, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.subscribers import SubscriberStatus
-from bot.handlers.common import language_of, text
+from bot.handlers.common import app_language, language_of, text
 from bot.handlers.rights import Right, guard
 from bot.logs import pseudonym
 
@@ -67,23 +67,40 @@ class TapAnswers(BaseRateLimiter[None]):
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the failure for the operator and apologise to the person."""
-    chat = update.effective_chat if isinstance(update, Update) else None
+    """Log the failure for the operator and apologise to the person.
+
+    Nothing here asks the database: when the failure is the database's (an outage), the
+    apology must still go out, in the language the process last heard in the chat.
+    """
+    if not isinstance(update, Update):
+        # A job's failure, not a person's: named as what it is.
+        job = context.job
+        what = f"the background job {job.name!r}" if job is not None else "a background task"
+        log.error("%s failed", what, exc_info=context.error)
+        return
+    await _answer_failure(update, context)
+    # The update goes no further: PTB would hand it to the handlers of the next groups, and a
+    # failing database would fail each of them, with an apology each.
+    raise ApplicationHandlerStop
+
+
+async def _answer_failure(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
     if isinstance(context.error, Forbidden) and chat is not None:
         await _unreachable(context, chat.id, context.error)
         return
-    log.error("handling an update failed", exc_info=context.error)
-    if not isinstance(update, Update) or chat is None:
+    log.error("handling an update failed (update %d)", update.update_id, exc_info=context.error)
+    if chat is None:
         return
     try:
-        language = await language_of(update, context)
+        language = context.bot_data.languages.of(chat.id) or app_language(update, context)
         query = update.callback_query
         if query is not None and not _answered(context, query.id):
             await query.answer(text(context, language, "error.txt"), show_alert=True)
         else:
             # A tap is answered once: one the handler answered before failing gets a message.
             await chat.send_message(text(context, language, "error.html"))
-    except (TelegramError, RuntimeError):
+    except Exception:
         log.warning("could not apologise in chat %s", pseudonym(chat.id), exc_info=True)
 
 
@@ -96,7 +113,13 @@ async def _unreachable(context: BotContext, chat_id: int, error: Forbidden) -> N
     """A person who blocked the bot (or a group that removed it) while a reply was on its way:
     an expected event. They are marked inactive, as when Telegram tells of the block."""
     services = context.services
-    await services.subscribers.set_status(chat_id, SubscriberStatus.BLOCKED, services.clock())
+    try:
+        await services.subscribers.set_status(chat_id, SubscriberStatus.BLOCKED, services.clock())
+    except Exception:
+        log.warning(
+            "chat %s cannot be reached, and could not be marked inactive", pseudonym(chat_id)
+        )
+        return
     log.info("chat %s cannot be reached (%s): marked inactive", pseudonym(chat_id), error.message)
 
 

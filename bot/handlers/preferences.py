@@ -5,7 +5,7 @@ The time zone is whole hours from UTC (a button), or, in a private chat, a place
 ("Berlin", "new york") that then follows its daylight saving time. The time-zone screen waits
 for that name while it is the last thing the person opened: a command, a tap on any button, or
 ZONE_TYPING_FOR without a word ends the wait, so no later message is taken for a zone. The wait
-lives in `user_data` only; after a restart the buttons still work and typing asks again.
+lives in the database (`bot.handlers.flows`), so any process takes the typed name.
 Where a person lives is chosen the same way: a country's name typed in their language, or
 tapped in a list of every country, a page at a time.
 """
@@ -196,21 +196,23 @@ _ZONE_TYPING = "zone_typing"  # user_data: when the person opened the time-zone 
 _COUNTRY_TYPING = "country_typing"  # user_data: when the person opened the country screen
 
 
-def _typing_since(context: BotContext, key: str = _ZONE_TYPING) -> datetime | None:
-    since = flow(context, key)
-    return since if isinstance(since, datetime) else None
+async def _typing_since(context: BotContext, key: str = _ZONE_TYPING) -> datetime | None:
+    since = await flow(context, key)
+    try:
+        return datetime.fromisoformat(since) if isinstance(since, str) else None
+    except ValueError:
+        return None
 
 
-def _await_typed(context: BotContext, now: datetime, key: str = _ZONE_TYPING) -> None:
+async def _await_typed(context: BotContext, now: datetime, key: str = _ZONE_TYPING) -> None:
     """Wait for a typed zone (or, with `key` _COUNTRY_TYPING, a country) from `now` on; one
     screen waits at a time: the last one opened."""
-    end_flow(context, _COUNTRY_TYPING if key == _ZONE_TYPING else _ZONE_TYPING)
-    keep_flow(context, key, now)
+    await end_flow(context, _COUNTRY_TYPING if key == _ZONE_TYPING else _ZONE_TYPING)
+    await keep_flow(context, key, now.isoformat())
 
 
-def _stop_awaiting(context: BotContext) -> None:
-    end_flow(context, _ZONE_TYPING)
-    end_flow(context, _COUNTRY_TYPING)
+async def _stop_awaiting(context: BotContext) -> None:
+    await end_flow(context, _ZONE_TYPING, _COUNTRY_TYPING)
 
 
 async def _set_zone(
@@ -273,7 +275,7 @@ async def choose(update: Update, context: BotContext) -> None:  # noqa: C901
         # before answering, as for the country: the name may follow the tap at once.
         private = chat.type == TelegramChatType.PRIVATE
         if private:
-            _await_typed(context, now)
+            await _await_typed(context, now)
         await query.answer()
         picker = zone_picker(context, language, typing=private)
         await edit_text(query, picker.text, reply_markup=picker.markup)
@@ -333,7 +335,7 @@ async def _choose_country(
     if value == "pick" or value.startswith("p"):
         # Waiting before answering: updates are handled concurrently, and the name may follow
         # the tap at once.
-        _await_typed(context, now, _COUNTRY_TYPING)
+        await _await_typed(context, now, _COUNTRY_TYPING)
         await query.answer()
         page = 0 if value == "pick" else int(value[1:])
         picker = country_picker(context, language, page)
@@ -350,13 +352,13 @@ async def watch_zone_typing(update: Update, context: BotContext) -> None:
     """While the time-zone (or country) screen waits: the person's next text is the zone (or
     country), taken from every other handler; a command or a tap ends the wait and goes on to
     its own handler."""
-    country_since = _typing_since(context, _COUNTRY_TYPING)
-    since = _typing_since(context) or country_since
+    country_since = await _typing_since(context, _COUNTRY_TYPING)
+    since = await _typing_since(context) or country_since
     if since is None:
         return
     message, chat = update.message, update.effective_chat
     if update.callback_query is not None:
-        _stop_awaiting(context)
+        await _stop_awaiting(context)
         return
     if message is None or message.text is None or chat is None:
         return
@@ -364,11 +366,11 @@ async def watch_zone_typing(update: Update, context: BotContext) -> None:
         return
     now = context.services.clock()
     if message.text.startswith("/") or now - since > ZONE_TYPING_FOR:
-        _stop_awaiting(context)
+        await _stop_awaiting(context)
         return
     subscriber = await context.services.subscribers.get(chat.id)
     if subscriber is None:  # gone since (/forget): nothing to set a zone on
-        _stop_awaiting(context)
+        await _stop_awaiting(context)
         return
     if country_since is not None:
         await _take_country(context, message, subscriber, now)
@@ -388,10 +390,10 @@ async def _take_country(
     # the other chats need not wait for.
     found = await asyncio.to_thread(matching_countries, typed, context.services.renderer.languages)
     if len(found) == 1:
-        _stop_awaiting(context)
+        await _stop_awaiting(context)
         await message.reply_text(await _set_home_country(context, subscriber, found[0], now))
         return
-    _await_typed(context, now, _COUNTRY_TYPING)
+    await _await_typed(context, now, _COUNTRY_TYPING)
     if found:
         rows = [
             [InlineKeyboardButton(country_name(code, language), callback_data=encode("hc", code))]
@@ -420,12 +422,12 @@ async def _take_zone(
     zones = await asyncio.to_thread(matching_zones, typed, None, languages)
     if len(zones) == 1:
         (zone,) = zones
-        _stop_awaiting(context)
+        await _stop_awaiting(context)
         await _set_zone(context, subscriber, zone, now)
         await message.reply_text(_zone_set(context, language, zone, now))
         return
     # The screen stays open for another try, from now.
-    _await_typed(context, now)
+    await _await_typed(context, now)
     if zones:
         rows = [
             [InlineKeyboardButton(zone_label(zone, now), callback_data=encode("tzn", zone))]

@@ -12,6 +12,7 @@ from bot.context import BotContext
 from bot.db.drafts import MAX_AGE, Draft
 from bot.db.organizers import OrganizerRepository
 from bot.domain.subscribers import Subscriber
+from bot.handlers import flows
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, subscriber_of, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
@@ -144,10 +145,12 @@ async def forget_answer(update: Update, context: BotContext) -> None:
     # An organizer's unfinished broadcast or sheet goes too.
     drafts = await services.drafts.forget(user.id)
     # And whatever an unfinished flow held (a typed signature), with the person's entry.
+    await flows.forget(context, user.id)
     context.application.drop_user_data(user.id)
     context.application.drop_chat_data(chat.id)
     # The pages as they were before the deletion leave the database's log on disk too.
     await services.db.erase_deleted()
+    context.bot_data.languages.forget(chat.id)
     await query.answer()
     await edit_text(
         query, text(context, language, "forgotten.html", deleted=deleted or drafts > 0)

@@ -1,38 +1,47 @@
-"""What the bot holds in memory about a person: only an unfinished flow (a typed signature, a
-time zone being typed), until it ends or the person asks to be forgotten."""
+"""A person's unfinished step (a typed signature, a time zone being typed) is held in the
+database until it ends or the person asks to be forgotten, and nothing about them in memory."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from bot.context import UrgentActionApp
+from bot.db.flows import FlowRepository
 from bot.emulator import TelegramEmulator
 from bot.handlers import flows
-from tests.conftest import Chatter, MovableClock
+from tests.conftest import Chatter, MovableClock, services_of
 from tests.e2e.test_journey import open_card, write_appeal
 
 
-async def soon(condition: Callable[[], bool]) -> None:
-    """Wait until the bot's memory meets `condition` (it changes after the reply it goes with)."""
+async def steps_of(bot: UrgentActionApp, user_id: int) -> dict[str, Any]:
+    """The person's unfinished steps, as the database holds them."""
+    services = services_of(bot)
+    return await FlowRepository(services.db).of_person(user_id, services.clock())
+
+
+async def soon(bot: UrgentActionApp, user_id: int, *, held: bool) -> None:
+    """Wait until the person has steps held (or none): they are written after the reply."""
     for _ in range(100):
-        if condition():
+        if bool(await steps_of(bot, user_id)) is held:
             return
         await asyncio.sleep(0.05)
-    raise TimeoutError("the bot's memory did not change")
+    raise TimeoutError("the person's steps did not change")
 
 
-def held(bot: UrgentActionApp) -> tuple[dict[int, object], dict[int, object]]:
+def in_memory(bot: UrgentActionApp) -> tuple[dict[int, object], dict[int, object]]:
     """The per-person and per-chat data the bot holds in memory."""
     return dict(bot.user_data), dict(bot.chat_data)
 
 
-async def test_people_who_read_and_tap_leave_nothing_in_memory(
+async def test_people_who_read_and_tap_leave_nothing_in_memory_or_unfinished(
     bot: UrgentActionApp, emulator: TelegramEmulator
 ) -> None:
+    people = []
     for name in ("Anna", "Boris", "Chen"):
         someone = emulator.create_person(name)
+        people.append(someone.id)
         chatter = Chatter(emulator, someone, someone.id)
         card = await open_card(chatter)
         await chatter.say("/help")
@@ -41,7 +50,8 @@ async def test_people_who_read_and_tap_leave_nothing_in_memory(
         (settings,) = await chatter.say("/settings")
         await chatter.press(settings, "Русский")
         await chatter.say("hello")
-    assert held(bot) == ({}, {})
+    assert in_memory(bot) == ({}, {})
+    assert [await steps_of(bot, person) for person in people] == [{}, {}, {}]
 
 
 async def test_a_typed_signature_is_held_until_the_appeal_is_sent(
@@ -49,23 +59,25 @@ async def test_a_typed_signature_is_held_until_the_appeal_is_sent(
 ) -> None:
     card = await open_card(person)
     personal = await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
-    assert person.id in bot.user_data
+    held = await steps_of(bot, person.id)
+    assert held["appeal"]["signer"]["full_name"] == "Anna Petrova"
     _, (_, draft) = await person.press(personal, "Skip", replies=2)
-    assert person.id in bot.user_data  # the letter in another language still needs it
+    assert "appeal" in await steps_of(bot, person.id)  # the letter in another language needs it
     await person.press(draft, "I've sent it", replies=2)
-    assert held(bot) == ({}, {})
+    await soon(bot, person.id, held=False)
+    assert in_memory(bot) == ({}, {})
 
 
 async def test_a_time_zone_being_typed_is_held_until_it_is_typed(
-    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+    bot: UrgentActionApp, person: Chatter
 ) -> None:
     await open_card(person)
     (settings,) = await person.say("/settings")
     await person.press(settings, "Time zone")
-    await soon(lambda: person.id in bot.user_data)  # set once the screen is shown
+    await soon(bot, person.id, held=True)  # kept once the screen is shown
     (confirmed,) = await person.say("Berlin")
     assert "Berlin" in confirmed.text
-    assert held(bot) == ({}, {})
+    assert await steps_of(bot, person.id) == {}
 
 
 async def test_forget_drops_what_an_unfinished_flow_held(
@@ -73,11 +85,11 @@ async def test_forget_drops_what_an_unfinished_flow_held(
 ) -> None:
     card = await open_card(person)
     await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
-    assert person.id in bot.user_data
+    assert await steps_of(bot, person.id)
     (ask,) = await person.say("/forget")
     await person.press(ask, "Yes, delete everything")
-    await soon(lambda: person.id not in bot.user_data)
-    assert held(bot) == ({}, {})
+    await soon(bot, person.id, held=False)
+    assert in_memory(bot) == ({}, {})
 
 
 async def test_an_appeal_left_half_written_is_forgotten_after_a_day(
@@ -89,7 +101,10 @@ async def test_an_appeal_left_half_written_is_forgotten_after_a_day(
     (job,) = bot.job_queue.get_jobs_by_name(flows.JOB_NAME)
     clock.advance(timedelta(hours=23))
     await job.run(bot)
-    assert person.id in bot.user_data  # still being written, perhaps
+    assert "appeal" in await steps_of(bot, person.id)  # still being written, perhaps
     clock.advance(timedelta(hours=2))
     await job.run(bot)
-    assert held(bot) == ({}, {})
+    services = services_of(bot)
+    async with services.db.read() as conn:
+        left = await conn.fetchall("SELECT user_id FROM flows")
+    assert left == []

@@ -119,7 +119,8 @@ async def database(bot: UrgentActionApp) -> list[str]:
         held = []
         # The send rate the processes share (PostgreSQL) counts every message, a refusal too,
         # as the limiter in memory does on SQLite: bookkeeping, not anything a person owns.
-        for table in (t for t in tables if t != "send_capacity"):
+        # So are the ids of the updates handled, each recorded to be handled once.
+        for table in (t for t in tables if t not in ("send_capacity", "handled_updates")):
             cursor = await conn.execute(f"SELECT * FROM {table}")
             held += sorted(f"{table}: {tuple(row)!r}" for row in await cursor.fetchall())
     return held
