@@ -94,6 +94,10 @@ def test_every_field_a_case_holds_survives_its_file_written_and_read_again() -> 
         example.targets[0],
         salutations={"en": "Dear Minister", "ru": "Уважаемый министр"},
         titles={"en": "Minister of Justice", "ru": "Министр юстиции"},
+        names={"en": example.targets[0].name, "ru": "Кари Министр"},
+        organisations={"en": "Ministry of Justice", "ru": "Министерство юстиции"},
+        language="ru",
+        languages=("ru", "en"),
     )
     case = dataclasses.replace(
         example,

@@ -121,7 +121,7 @@ def test_the_reminder_steps_put_the_colon_as_each_language_writes_it() -> None:
     assert "7 days before the deadline: 5 · 1 · 1 · 0 · 1 · 0" in lines("en")
     assert "15 hours before the deadline: 3 · 0 · 0 · 0 · 0 · 0" in lines("en")
     assert "At the time they chose: 2 · 0 · 0 · 0 · 0 · 0" in lines("en")
-    assert "7 jours avant l’échéance : 5 · 1 · 1 · 0 · 1 · 0" in lines("fr")
+    assert "7 jours avant l’échéance\u00a0: 5 · 1 · 1 · 0 · 1 · 0" in lines("fr")
     assert "За 15 часов до срока: 3 · 0 · 0 · 0 · 0 · 0" in lines("ru")
     assert "15 horas antes del plazo: 3 · 0 · 0 · 0 · 0 · 0" in lines("es")
     assert "قبل 7 أيام من انتهاء المهلة: 5 · 1 · 1 · 0 · 1 · 0" in lines("ar")

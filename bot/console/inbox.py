@@ -17,7 +17,7 @@ from bot.db.cases import SlugTakenError
 from bot.db.console import CaseSheetRepository, subscribers_by_language
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.importer import isolation
-from bot.importer.report import NoteKind
+from bot.importer.report import Note, NoteKind
 from bot.operations.cases import EditRefused, edit_case, read_sheet, store_imported
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024  # as in the chat: a sheet is a few pages
@@ -144,7 +144,8 @@ async def _page(
         {
             "field": f,
             "state": _state(f, notes) if sheet is not None else None,
-            "notes": [n for n in notes if _about(n, f)],
+            # As the importer made them, so the phrases can say where each points.
+            "notes": [_note(n) for n in notes if _about(n, f)],
             "problems": refused.at(f.path) if refused is not None else [],
         }
         for f in fields
@@ -229,3 +230,13 @@ def _grouped(rows: list[dict[str, Any]]) -> list[tuple[tuple[str, Any], list[dic
             groups.append((group, []))
         groups[-1][1].append(row)
     return groups
+
+
+def _note(stored: dict[str, Any]) -> Note:
+    """An importer's note as the case's sheet keeps it (bot.operations.cases.store_imported)."""
+    values = stored.get("values")
+    return Note(
+        kind=NoteKind(str(stored.get("kind"))),
+        field=str(stored.get("field") or ""),
+        values={str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {},
+    )

@@ -39,7 +39,8 @@ async def test_an_organizer_gets_the_menu_button_and_a_link_that_signs_in_once(
 ) -> None:
     port = free_port()
     with_console = dataclasses.replace(settings, console_url=URL, console_port=port)
-    olga_person = emulator.create_person("Olga", user_id=ORGANIZER_ID)
+    # Olga has written to the bot before, so her chat exists for its menu button at start.
+    olga_person = emulator.create_person("Olga", user_id=ORGANIZER_ID, started=True)
     olga = Chatter(emulator, olga_person, olga_person.id)
     async with running_bot(with_console, clock):
         await olga.say("/help")

@@ -37,9 +37,11 @@ async def test_a_letter_too_long_for_a_message_is_sent_whole_as_a_file(
     services = services_of(bot)
     case = await services.cases.get(SLUG)
     assert case is not None
-    # Four asks of some 650 characters: the card still fits a message, the letter does not.
+    # Six asks of some 490 characters, each within an ask's limit: the card still fits a
+    # message, the letter does not.
     asks = [
-        f"consider request number {n}, " + "which needs saying at length, " * 24 for n in range(4)
+        f"consider request number {n} with due care, " + "which needs saying at length, " * 15
+        for n in range(6)
     ]
     texts = {
         language: replace(written, asks=(*written.asks, *asks))

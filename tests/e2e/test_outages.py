@@ -15,6 +15,9 @@ from tests.conftest import Chatter, services_of
 SORRY_RU = "Извините, у нас что-то пошло не так. Попробуйте ещё раз чуть позже."
 SORRY_EN = "Sorry, something went wrong on our side. Please try again in a moment."
 
+# The database is cut off on purpose: the bot's apologies are the point.
+pytestmark = pytest.mark.apology_expected
+
 
 def cut_off(app: UrgentActionApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every use of the bot's database fail as a server that went away does."""

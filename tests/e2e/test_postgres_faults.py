@@ -27,7 +27,8 @@ from tests.e2e.test_outages import SORRY_EN
 from tests.e2e.test_run import start_bot, until
 from tests.pgcluster import OwnPostgres, needs_postgresql_binaries, own_postgres
 
-pytestmark = needs_postgresql_binaries()
+# The database is stopped, frozen or restarted on purpose: the bot's apologies are the point.
+pytestmark = [needs_postgresql_binaries(), pytest.mark.apology_expected]
 
 
 @pytest.fixture
