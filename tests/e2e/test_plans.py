@@ -182,7 +182,8 @@ async def test_organizers_see_who_planned_who_of_them_acted_and_who_passed_it_on
         (
             "ru",
             "Итоги",
-            "🗓 Запланировали, когда написать: 2, из них уже откликнулись: 1. Передали дело другим: 1.",
+            "🗓 Запланировали, когда написать: 2, из них уже откликнулись: 1."
+            " Передали дело другим: 1.",
         ),
     ):
         user_id = RUSSIAN_ORGANIZER_ID if language == "ru" else ORGANIZER_ID
