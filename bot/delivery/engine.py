@@ -349,8 +349,9 @@ class DeliveryEngine:
                 return False
         else:
             await self._slots.acquire()
-        # A 429 may have arrived while every slot was busy.
-        if self.limiter.wait() > 0 or self._stopping.is_set():
+        # A 429 may have arrived while every slot was busy, or a reply taken the chat's moment.
+        busy = self.limiter.chat_wait(delivery.chat_id) > 0
+        if busy or self.limiter.wait() > 0 or self._stopping.is_set():
             self._slots.release()
             return False
         self._buffer.popleft()
@@ -453,12 +454,18 @@ class DeliveryEngine:
                 )
             case Outcome.FLOOD:
                 self.stats.floods += 1
-                self.limiter.pause(judgement.retry_after)
-                log.warning(
-                    "outbox: Telegram asked to slow down (chat %d); pausing all sends for %gs",
-                    delivery.chat_id,
-                    judgement.retry_after,
-                )
+                # One chat's 429 holds that chat; only the whole bot's pauses every send.
+                if self.limiter.flood(delivery.chat_id, judgement.retry_after):
+                    log.warning(
+                        "outbox: Telegram asked the whole bot to slow down; pausing all sends"
+                        " for %gs",
+                        judgement.retry_after,
+                    )
+                else:
+                    log.info(
+                        "outbox: Telegram asked to slow down for one chat; it waits %gs",
+                        judgement.retry_after,
+                    )
                 return Result(
                     delivery,
                     Verdict.RELEASE,

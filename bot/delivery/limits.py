@@ -2,7 +2,13 @@
 
 One `SendLimiter` per bot: the engine asks it before every send; the bot's direct replies go at
 once but are noted here (through `ReplyTracker`), so the engine leaves room for them and keeps
-away from a chat that was just answered. A 429 from anyone pauses the engine.
+away from a chat that was just answered.
+
+A 429 does not say which limit was reached (LIMITS.md: the same "Too Many Requests: retry after
+N" for one chat's limit and for the whole bot's), so the limiter reads it from who was refused:
+a 429 for a send to one chat holds that chat alone for its retry_after; only refusals for
+several chats at once (`WHOLE_BOT_REFUSALS` within `REFUSAL_SPAN` seconds), or one for a call
+to no chat, pause every send. One person flooding their own chat thus never holds anyone else.
 """
 
 from __future__ import annotations
@@ -38,13 +44,18 @@ PAID_METHODS = frozenset(
 MESSAGE_METHODS = PAID_METHODS | {"forwardMessage"}
 _EPSILON = 1e-9
 _PRUNE_EVERY = 4096  # notes between sweeps of per-chat entries that no longer constrain
+# Refusals for this many different chats within REFUSAL_SPAN seconds mean the whole bot's limit
+# was reached, not one chat's: every send pauses. One chat refused again and again never does.
+WHOLE_BOT_REFUSALS = 3
+REFUSAL_SPAN = 2.0
 
 
 @dataclass(frozen=True)
 class ChatLimits:
     """How often one chat may receive: a private chat, and a group (or channel)."""
 
-    private_interval: float = 1.0  # seconds between two messages to one person
+    private_interval: float = 1.0  # seconds between two messages to one person ...
+    private_burst: int = 3  # ... after a short burst of replies (Telegram tolerates one)
     group_messages: int = 20  # messages to one group ...
     group_window: float = 60.0  # ... within this many seconds
 
@@ -73,11 +84,30 @@ class SendLimiter:
         self._paused_until = 0.0
         self._private: dict[int, float] = {}  # chat -> when it may receive again
         self._groups: dict[int, deque[float]] = {}  # chat -> times of its recent messages
+        self._held: dict[int, float] = {}  # chat -> end of the wait a 429 for it asked for
+        self._refusals: deque[tuple[float, int]] = deque()  # (when, chat) of recent 429s
         self._notes = 0
 
     def pause(self, seconds: float) -> None:
         """Stop the engine's sends for `seconds` (Telegram said 429: retry after)."""
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    def flood(self, chat_id: int | None, seconds: float) -> bool:
+        """Telegram answered 429 "retry after `seconds`" to a call for `chat_id` (None: a call
+        to no chat). Hold that chat; pause every send only when the whole bot's limit is what
+        was reached. Return whether every send is paused."""
+        now = self._monotonic()
+        if chat_id is None:
+            self.pause(seconds)
+            return True
+        self._held[chat_id] = max(self._held.get(chat_id, 0.0), now + seconds)
+        self._refusals.append((now, chat_id))
+        while self._refusals and self._refusals[0][0] < now - REFUSAL_SPAN:
+            self._refusals.popleft()
+        if len({chat for _, chat in self._refusals}) < WHOLE_BOT_REFUSALS:
+            return False
+        self.pause(seconds)
+        return True
 
     def paused_for(self) -> float:
         """Seconds left of the pause, 0 when none."""
@@ -95,31 +125,60 @@ class SendLimiter:
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until `chat_id` may receive another message."""
         now = self._monotonic()
+        return max(0.0, self._next_free(chat_id, now) - now)
+
+    def reserve_chat(self, chat_id: int) -> float:
+        """Take `chat_id`'s next free moment, in one step with no wait between the look and the
+        taking (so replies queued at once each get their own moment); return that moment, a
+        `monotonic` time, for `note` and `answered`."""
+        now = self._monotonic()
         if chat_id > 0:
-            return max(0.0, self._private.get(chat_id, 0.0) - now)
+            # A person's replies may come a few at once (a welcome and a card), then one a
+            # second: `_private` holds when the chat's line of replies ends.
+            interval = self.chats.private_interval
+            tolerance = (self.chats.private_burst - 1) * interval
+            line = max(now, self._private.get(chat_id, 0.0))
+            at = max(now, line - tolerance, self._held.get(chat_id, 0.0))
+            self._private[chat_id] = max(line, at) + interval
+            return at
+        at = max(now, self._next_free(chat_id, now))
+        self._group(chat_id).append(at)
+        return at
+
+    def _next_free(self, chat_id: int, now: float) -> float:
+        """The moment `chat_id` may receive again (now or earlier when it may at once)."""
+        held = self._held.get(chat_id, 0.0)
+        if chat_id > 0:
+            return max(held, self._private.get(chat_id, 0.0))
         times = self._groups.get(chat_id)
         if times is None or len(times) < self.chats.group_messages:
-            return 0.0
+            return held
         # After `answered`, the times are no longer in order: the window starts at the earliest.
-        return max(0.0, min(times) + self.chats.group_window - now)
+        return max(held, min(times) + self.chats.group_window)
 
-    def note(self, chat_id: int) -> float:
+    def _group(self, chat_id: int) -> deque[float]:
+        times = self._groups.get(chat_id)
+        if times is None:
+            times = self._groups[chat_id] = deque(maxlen=self.chats.group_messages)
+        return times
+
+    def note(self, chat_id: int, reserved: float | None = None) -> float:
         """A message to `chat_id` goes out now; it takes its share of the whole bot's rate.
 
-        Return the moment noted, for `answered`.
+        `reserved`: the chat's moment was taken already (`reserve_chat`). Return the moment
+        noted, for `answered`.
         """
         now = self._monotonic()
         self._refill(now)
         # A direct reply is never delayed, so the bucket may go below zero: the engine then
         # waits until the replies are paid for, keeping the sum within the rate.
         self._level -= 1.0
-        if chat_id > 0:
+        if reserved is not None:
+            now = reserved
+        elif chat_id > 0:
             self._private[chat_id] = now + self.chats.private_interval
         else:
-            times = self._groups.get(chat_id)
-            if times is None:
-                times = self._groups[chat_id] = deque(maxlen=self.chats.group_messages)
-            times.append(now)
+            self._group(chat_id).append(now)
         self._notes += 1
         if self._notes % _PRUNE_EVERY == 0:
             self._prune(now)
@@ -143,6 +202,7 @@ class SendLimiter:
 
     def _prune(self, now: float) -> None:
         self._private = {chat: until for chat, until in self._private.items() if until > now}
+        self._held = {chat: until for chat, until in self._held.items() if until > now}
         window = self.chats.group_window
         self._groups = {
             chat: times for chat, times in self._groups.items() if max(times) + window > now

@@ -13,6 +13,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseRateLimiter, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.delivery.replies import ChatThrottledError
 from bot.domain.subscribers import SubscriberStatus
 from bot.handlers.common import language_of, text
 from bot.handlers.rights import Right, guard
@@ -68,6 +69,10 @@ class TapAnswers(BaseRateLimiter[None]):
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure for the operator and apologise to the person."""
     chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(context.error, ChatThrottledError):
+        # A chat flooding the bot: its extra replies are not sent, and neither is an apology.
+        log.debug("a reply was not sent: %s", context.error)
+        return
     if isinstance(context.error, Forbidden) and chat is not None:
         await _unreachable(context, chat.id, context.error)
         return
