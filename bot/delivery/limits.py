@@ -190,9 +190,16 @@ class SendLimiter:
         A group's window counts from here: Telegram counts a message when it reaches the group,
         and the first of a bunch can reach it some milliseconds after it was sent. Counted from
         the sending, the 21st message of a window could arrive inside it and meet a 429, which
-        holds every send.
+        holds every send. A person's line of replies moves back by as long as the answer
+        took, for the same reason.
         """
-        times = self._groups.get(chat_id) if chat_id < 0 else None
+        if chat_id > 0:
+            line = self._private.get(chat_id)
+            late = self._monotonic() - noted
+            if line is not None and line > noted and late > 0:
+                self._private[chat_id] = line + late
+            return
+        times = self._groups.get(chat_id)
         if times is not None and noted in times:
             times[times.index(noted)] = max(noted, self._monotonic())
 

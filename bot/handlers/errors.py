@@ -34,6 +34,11 @@ class TapAnswers(BaseRateLimiter[None]):
         self._inner = inner
         self._answered: OrderedDict[str, None] = OrderedDict()
 
+    @property
+    def inner(self) -> BaseRateLimiter[None]:
+        """The limiter that does the pacing."""
+        return self._inner
+
     def answered(self, query_id: str) -> bool:
         """Whether the bot has answered this tap."""
         return query_id in self._answered
