@@ -79,6 +79,7 @@ def build_application(
         if db.dialect is Dialect.POSTGRESQL:
             # Several processes may reply at once: their replies share the bot's rate too.
             replies.shared = engine.outbox.take_for_reply
+            replies.pause_all = engine.outbox.pause_all
         replies.migrated = lambda old, new: services.subscribers.migrate_chat(old, new, clock())
         services.personal_data_exporters["reminders"] = reminders_of(services)
         services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)

@@ -158,8 +158,10 @@ class DeliveryEngine:
         self._buffer: deque[Delivery] = deque()
         self._payloads: OrderedDict[int, Payload] = OrderedDict()
         self._moved: dict[int, int] = {}  # group id -> its supergroup's id, for claimed rows
+        self._pause_all = 0.0  # seconds every process is to pause (a 429 for the whole bot)
         self._dropped: set[int] = set()  # cancelled broadcasts
         self._cancels_seen = 0.0  # when the outbox was last asked which broadcasts were cancelled
+        self._pause_seen = 0.0  # when the outbox was last asked for a pause of the whole bot
         self._results: list[Result] = []
         self._held = 0  # send slots held by results not yet recorded
         self._results_ready = asyncio.Event()
@@ -339,6 +341,7 @@ class DeliveryEngine:
                 )
             )
             return True
+        await self._see_pause()
         if self.limiter.wait() > 0:
             await self._nap(self.limiter.wait(self.config.rate * self.config.wake_interval))
             return False
@@ -376,6 +379,18 @@ class DeliveryEngine:
         if held - self._dropped:
             self._dropped |= await self.outbox.cancelled_broadcasts(held - self._dropped)
 
+    async def _see_pause(self) -> None:
+        """Pause when another process was told to slow the whole bot down (PostgreSQL), seen
+        within `CANCEL_CHECK`; its claims are held by the shared rate already, this holds the
+        rows this process claimed before."""
+        now = time.monotonic()
+        if now - self._pause_seen < CANCEL_CHECK:
+            return
+        self._pause_seen = now
+        paused = await self.outbox.paused_for()
+        if paused > self.limiter.paused_for():
+            self.limiter.pause(paused)
+
     async def _slot_or_stop(self) -> bool:
         """Wait for a send slot; False if the engine stops first (the writer may be failing to
         record the results that hold every slot)."""
@@ -409,6 +424,7 @@ class DeliveryEngine:
                 self._emit(self._retry(delivery, str(error)), holds_slot=True)
             else:
                 self._emit(self._conclude(delivery, response), holds_slot=True)
+                await self._pause_other_processes()
         except asyncio.CancelledError:
             # Stopped mid-call: the message may or may not have arrived; send it again later.
             now = self._clock()
@@ -423,6 +439,16 @@ class DeliveryEngine:
             self._emit(result, holds_slot=True)
         finally:
             self.limiter.answered(delivery.chat_id, noted)
+
+    async def _pause_other_processes(self) -> None:
+        """A 429 for the whole bot: the bot's other processes pause too (PostgreSQL)."""
+        seconds, self._pause_all = self._pause_all, 0.0
+        if seconds <= 0:
+            return
+        try:
+            await self.outbox.pause_all(seconds)
+        except Exception as error:  # they find out with a 429 of their own
+            log.warning("outbox: the other processes could not be paused (%s)", error)
 
     def _conclude(self, delivery: Delivery, response: ApiResponse) -> Result:
         """What to record for Telegram's answer, and what it means for the other sends."""
@@ -456,6 +482,7 @@ class DeliveryEngine:
                 self.stats.floods += 1
                 # One chat's 429 holds that chat; only the whole bot's pauses every send.
                 if self.limiter.flood(delivery.chat_id, judgement.retry_after):
+                    self._pause_all = max(self._pause_all, judgement.retry_after)
                     log.warning(
                         "outbox: Telegram asked the whole bot to slow down; pausing all sends"
                         " for %gs",

@@ -41,9 +41,10 @@ from bot.delivery.limits import MESSAGE_METHODS, SendLimiter
 
 log = logging.getLogger(__name__)
 
-# Telegram allows about 30 messages a second for the whole bot; replies keep a little under.
-REPLY_RATE = 28.0
-REPLY_BURST = 5.0
+# Telegram allows about 30 messages a second for the whole bot, counted in any one second: the
+# burst and a second's rate together stay under it, with room for a late arrival or two.
+REPLY_RATE = 25.0
+REPLY_BURST = 3.0
 # A chat booked further ahead than this gets no more replies until it slows down: ten
 # messages queued for one person, or a group's whole minute spent.
 CHAT_BACKLOG = 10.0
@@ -84,6 +85,8 @@ class ReplyTracker(BaseRateLimiter[None]):
         # Moves what the bot keeps about a group to its supergroup's id (set once the database
         # is open); a reply that met the move has already gone to the supergroup.
         self.migrated: Callable[[int, int], Awaitable[object]] | None = None
+        # PostgreSQL: pauses every process's sends after a 429 for the whole bot.
+        self.pause_all: Callable[[float], Awaitable[None]] | None = None
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -165,6 +168,8 @@ class ReplyTracker(BaseRateLimiter[None]):
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 everyone = self._limiter.flood(target, seconds)
+                if everyone:
+                    await self._pause_all(seconds)
                 waited += seconds
                 if waited > self._longest_wait:
                     raise
@@ -185,6 +190,14 @@ class ReplyTracker(BaseRateLimiter[None]):
                 # A group counts its window from when the reply reached it.
                 if chat is not None and noted is not None:
                     self._limiter.answered(chat, noted)
+
+    async def _pause_all(self, seconds: float) -> None:
+        if self.pause_all is None:
+            return
+        try:
+            await self.pause_all(seconds)
+        except Exception as error:  # they find out with a 429 of their own
+            log.warning("replies: the other processes could not be paused (%s)", error)
 
     async def _follow(
         self, old: int, new: int, data: dict[str, Any], chat: int | None
