@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from telegram.error import RetryAfter
+from telegram.error import ChatMigrated, RetryAfter
 
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
@@ -177,3 +177,39 @@ async def test_replies_the_database_lets_through_together_still_leave_at_the_rep
     await asyncio.gather(*replies)
     # One at once, then one every fiftieth of a second: ten intervals, 0.2 s.
     assert sent[-1] - sent[0] >= 0.18
+
+
+async def test_a_reply_to_a_group_that_became_a_supergroup_follows_it_once() -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+    moved: list[tuple[int, int]] = []
+
+    async def migrated(old: int, new: int) -> None:
+        moved.append((old, new))
+
+    tracker.migrated = migrated
+    data: dict[str, Any] = {"chat_id": -5, "text": "hi"}
+    posted_to: list[int] = []
+
+    async def send(endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+        posted_to.append(params["chat_id"])
+        if params["chat_id"] == -5:
+            raise ChatMigrated(-1009)
+        return {"message_id": 1}
+
+    result = await tracker.process_request(
+        send, ("sendMessage", data), {}, "sendMessage", data, None
+    )
+    assert result == {"message_id": 1}
+    assert posted_to == [-5, -1009]
+    assert moved == [(-5, -1009)]
+
+
+async def test_a_reply_that_meets_a_second_move_gives_up() -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+    data: dict[str, Any] = {"chat_id": -5, "text": "hi"}
+
+    async def send(endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+        raise ChatMigrated(params["chat_id"] - 1000)
+
+    with pytest.raises(ChatMigrated):
+        await tracker.process_request(send, ("sendMessage", data), {}, "sendMessage", data, None)
