@@ -32,7 +32,7 @@ from bot.handlers import (
     reminders,
 )
 from bot.handlers.errors import TapAnswers
-from bot.inbound import ReadableUpdates
+from bot.inbound import ReadableUpdates, TapsFirst
 from bot.rendering import Renderer
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,9 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Several people tap at once; each update is handled on its own task.
-        .concurrent_updates(True)
+        # Several people tap at once; each update is handled on its own task, and taps have
+        # places of their own, so a burst of messages never holds up a tap's answer.
+        .concurrent_updates(TapsFirst())
         # Direct replies go at once and take their share of the limits the engine keeps; a
         # short 429 is waited out and retried instead of failing the person's tap. The taps
         # answered are noted, so the error handler never answers one twice.
