@@ -8,8 +8,10 @@ python -m bench.flood --taps 10 --json out.json
 
 The real bot (SQLite, polling) runs against the in-repo emulator with the service's limits, in
 one process. Bob, a subscriber, taps his card's "Background" button again and again (one tap at
-a time, each once the last was answered); a tap's time is from the tap to the bot's answer to
-it (`answerCallbackQuery`: the end of the spinner). Scenarios, each on a fresh bot:
+a time, each once the last page came, a second apart); a tap's time is from the tap to the
+bot's answer to it (`answerCallbackQuery`: the end of the spinner), its page's time from the tap
+to the page of background it asked for (a message: what the review's floods held up).
+Scenarios, each on a fresh bot:
 
 - quiet: nobody else;
 - group flood: Mallory, in a group of her own, sends 25 `/help@bot` every 5 s (the security
@@ -141,16 +143,20 @@ async def scenario_run(scenario: str, taps: int) -> dict[str, Any]:
             task = asyncio.create_task(repeat(5.0, flood)) if flood is not None else None
             await asyncio.sleep(1.0)  # the flood under way
             times: list[float] = []
+            pages: list[float] = []
             unanswered = 0
             try:
                 for _ in range(taps):
                     emulator.elapse(1.5)  # Bob taps at a person's pace
+                    mark = emulator.last_id(bob.id)
                     started = time.perf_counter()
                     answer = await emulator.press(bob.id, card, "Background", timeout=70)
                     if answer is None:
                         unanswered += 1
                     times.append(time.perf_counter() - started)
-                    await asyncio.sleep(0.5)
+                    await emulator.wait_for_messages(bob.id, 1, after=mark, timeout=130)
+                    pages.append(time.perf_counter() - started)
+                    await asyncio.sleep(1.0)
             finally:
                 if task is not None:
                     task.cancel()
@@ -164,6 +170,9 @@ async def scenario_run(scenario: str, taps: int) -> dict[str, Any]:
                 "median_ms": round(statistics.median(times) * 1000, 1),
                 "p95_ms": round(percentile(times, 0.95) * 1000, 1),
                 "max_ms": round(max(times) * 1000, 1),
+                "page_median_ms": round(statistics.median(pages) * 1000, 1),
+                "page_p95_ms": round(percentile(pages, 0.95) * 1000, 1),
+                "page_max_ms": round(max(pages) * 1000, 1),
                 "too_many_by_scope": dict(stats.too_many_by_scope),
             }
 
