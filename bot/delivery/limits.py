@@ -13,6 +13,7 @@ to no chat, pause every send. One person flooding their own chat thus never hold
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -48,6 +49,11 @@ _PRUNE_EVERY = 4096  # notes between sweeps of per-chat entries that no longer c
 # was reached, not one chat's: every send pauses. One chat refused again and again never does.
 WHOLE_BOT_REFUSALS = 3
 REFUSAL_SPAN = 2.0
+# Telegram counts the whole bot's 30 a second in any one second. Besides its rate, a process
+# keeps the messages it actually posted (engine and replies together) to this share of its
+# rate in any one second: 28 at the default 25, two under Telegram's 30 for messages that
+# arrive bunched after a busy moment of the event loop.
+WINDOW_SHARE = 1.12
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,8 @@ class SendLimiter:
         self._groups: dict[int, deque[float]] = {}  # chat -> times of its recent messages
         self._held: dict[int, float] = {}  # chat -> end of the wait a 429 for it asked for
         self._refusals: deque[tuple[float, int]] = deque()  # (when, chat) of recent 429s
+        self.window_cap = max(1, math.floor(rate * WINDOW_SHARE))
+        self._posted: deque[float] = deque()  # when the messages of the last second went
         self._notes = 0
 
     def pause(self, seconds: float) -> None:
@@ -120,7 +128,20 @@ class SendLimiter:
         needed = min(max(count, 1.0), self.burst)
         # A level a rounding error short of what is needed counts as enough.
         deficit = (needed - self._level) / self.rate if self._level < needed - _EPSILON else 0.0
-        return max(deficit, self._paused_until - now, 0.0)
+        return max(deficit, self._paused_until - now, self._window_wait(now, needed), 0.0)
+
+    def window_wait(self) -> float:
+        """Seconds until one more message fits in the last second's messages."""
+        return self._window_wait(self._monotonic(), 1.0)
+
+    def _window_wait(self, now: float, needed: float) -> float:
+        posted = self._posted
+        while posted and posted[0] <= now - 1.0:
+            posted.popleft()
+        excess = len(posted) + min(math.ceil(needed), self.window_cap) - self.window_cap
+        if excess <= 0:
+            return 0.0
+        return posted[excess - 1] + 1.0 - now
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until `chat_id` may receive another message."""
@@ -173,6 +194,7 @@ class SendLimiter:
         # A direct reply is never delayed, so the bucket may go below zero: the engine then
         # waits until the replies are paid for, keeping the sum within the rate.
         self._level -= 1.0
+        self._posted.append(now)
         if reserved is not None:
             now = reserved
         elif chat_id > 0:

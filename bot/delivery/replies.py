@@ -125,7 +125,8 @@ class ReplyTracker(BaseRateLimiter[None]):
             await asyncio.sleep(await self._share())
         while True:
             await asyncio.sleep(self.reserve())
-            paused = self._limiter.paused_for()
+            # A pause after a 429, or the last second already full of the process's messages.
+            paused = max(self._limiter.paused_for(), self._limiter.window_wait())
             if paused <= 0:
                 return moment
             # Telegram said wait: this place is given back and a new one taken after the

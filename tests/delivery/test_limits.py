@@ -169,3 +169,22 @@ def test_429s_for_three_chats_within_moments_pause_every_send() -> None:
     assert limiter.paused_for() == pytest.approx(5.0)
     assert limiter.flood(None, 9.0) is True  # a call to no chat: the whole bot's limit
     assert limiter.paused_for() == pytest.approx(9.0)
+
+
+def test_no_second_holds_more_than_the_windows_share_of_messages() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, monotonic=ticks)
+    assert limiter.window_cap == 28  # Telegram's 30 in any second, less two for bunching
+    # Replies are never refused by the bucket, but the last second's count holds them.
+    for chat in range(1, 15):
+        limiter.note(chat)
+    ticks.now += 0.5
+    for chat in range(15, 29):
+        limiter.note(chat)
+    assert limiter.window_wait() == pytest.approx(0.5)
+    assert limiter.wait() >= 0.5
+    ticks.now += 0.5  # the first fourteen leave the window
+    assert limiter.window_wait() == 0
+    for chat in range(29, 43):
+        limiter.note(chat)
+    assert limiter.window_wait() == pytest.approx(0.5)
