@@ -11,7 +11,8 @@ from bot.context import UrgentActionApp
 from bot.emulator import TelegramEmulator
 from tests.conftest import Chatter
 
-CROWD = 300  # more than the 256 updates handled at once
+CROWD = 400  # far more than the 256 updates PTB handles at once
+ALLOWANCE = 256
 
 
 async def test_a_tap_is_answered_before_the_replies_queued_ahead_of_it(
@@ -24,6 +25,7 @@ async def test_a_tap_is_answered_before_the_replies_queued_ahead_of_it(
     # The crowd's replies are under way, most of them still queued.
     await emulator.wait_for(lambda: emulator.stats.delivered >= 10, timeout=10)
     mark = emulator.last_event
+    before = emulator.stats.delivered
     emulator.elapse(1.5)
     answer = await emulator.press(person.id, card, "Background", timeout=30)
     assert answer is not None
@@ -33,8 +35,13 @@ async def test_a_tap_is_answered_before_the_replies_queued_ahead_of_it(
     sent_between = [
         e for e in events[tapped:answered] if e["kind"] == "message" and e["message"].from_bot
     ]
-    # At most the few sends already on their way: not the queue of replies ahead of the tap.
-    assert len(sent_between) <= 5
+    # Behind one allowance for all updates, the tap would start only once CROWD - ALLOWANCE of
+    # the crowd's handlers had sent their replies: it would wait for well over a hundred. Only
+    # the sends made while the tap's own handler ran (its reads of the database, on a busy
+    # machine) may come first.
+    queued_ahead = CROWD - ALLOWANCE - before
+    assert queued_ahead > 100
+    assert len(sent_between) < queued_ahead / 3
     replied = sum(1 for someone in crowd if emulator.bot_messages(someone.id))
     assert replied < CROWD  # the crowd's queue was still there when the tap was answered
     await emulator.wait_for(
