@@ -16,7 +16,7 @@ Scenarios, each on a fresh bot:
 - quiet: nobody else;
 - group flood: Mallory, in a group of her own, sends 25 `/help@bot` every 5 s (the security
   review's proof 1);
-- settings flood: 60 members of a group each send `/settings@bot` once, every 10 s (proof 2);
+- settings flood: 60 members of a group each send `/settings@bot` once, every 5 s (proof 2);
 - private flood: Mallory sends 60 `/help` in private every 5 s (proof 3);
 - queue full: 5,000 alerts queued for the engine and 300 people starting the bot at once, so
   the replies' queue and the engine both run at the whole bot's limit (issue 22.11).
