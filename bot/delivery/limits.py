@@ -195,8 +195,11 @@ class SendLimiter:
         # waits until the replies are paid for, keeping the sum within the rate.
         self._level -= 1.0
         self._posted.append(now)
+        noted = now
         if reserved is not None:
-            now = reserved
+            # A group's window holds its reserved moment, found again by `answered`; a person's
+            # line moves by how long the answer took from now, when the message is posted.
+            noted = reserved if chat_id < 0 else now
         elif chat_id > 0:
             self._private[chat_id] = now + self.chats.private_interval
         else:
@@ -204,7 +207,7 @@ class SendLimiter:
         self._notes += 1
         if self._notes % _PRUNE_EVERY == 0:
             self._prune(now)
-        return now
+        return noted
 
     def answered(self, chat_id: int, noted: float) -> None:
         """Telegram answered the message to `chat_id` noted at `noted` (or gave up on it).
