@@ -36,7 +36,7 @@ from bot.handlers import (
     retention,
 )
 from bot.handlers.errors import TapAnswers
-from bot.inbound import ReadableUpdates
+from bot.inbound import ReadableUpdates, TapsFirst
 from bot.rendering import Renderer, base_language
 from bot.views.cards import card_problems
 
@@ -88,6 +88,8 @@ def build_application(
         if db.dialect is Dialect.POSTGRESQL:
             # Several processes may reply at once: their replies share the bot's rate too.
             replies.shared = engine.outbox.take_for_reply
+            replies.pause_all = engine.outbox.pause_all
+        replies.migrated = lambda old, new: services.subscribers.migrate_chat(old, new, clock())
         services.personal_data_exporters["reminders"] = reminders_of(services)
         services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
         services.personal_data_exporters["plans"] = plans.exporter(services)
@@ -130,8 +132,9 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Several people tap at once; each update is handled on its own task.
-        .concurrent_updates(True)
+        # Several people tap at once; each update is handled on its own task, and taps have
+        # places of their own, so a burst of messages never holds up a tap's answer.
+        .concurrent_updates(TapsFirst())
         # Direct replies go at once and take their share of the limits the engine keeps; a
         # short 429 is waited out and retried instead of failing the person's tap. The taps
         # answered are noted, so the error handler never answers one twice.

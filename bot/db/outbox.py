@@ -314,7 +314,10 @@ class OutboxRepository:
         """PostgreSQL: the tokens in the bot's shared send bucket now (below zero while direct
         replies are being paid for), the bucket locked until the transaction commits."""
         rate = float(self._rate or 0)
-        burst = max(1.0, rate)  # a second's worth
+        # A fifth of a second's worth, as each process's own limiter allows: a second's worth
+        # here came on top of the rate, and two processes then sent up to twice the rate in one
+        # second. With BOT_SEND_RATE at 25, any second holds at most 30 claims.
+        burst = max(1.0, rate / 5)
         await conn.execute(
             "INSERT INTO send_capacity (name, tokens, stamp) VALUES ('bot', ?, ?)"
             " ON CONFLICT (name) DO NOTHING",
@@ -347,6 +350,41 @@ class OutboxRepository:
                 (tokens, timestamp(self._wall())),
             )
         return max(0.0, -tokens / float(self._rate))
+
+    async def pause_all(self, seconds: float) -> None:
+        """PostgreSQL: Telegram asked the whole bot to wait `seconds`; every process waits.
+
+        The shared bucket goes that many seconds of the rate below zero, so no process claims
+        and no reply goes until it has refilled. SQLite's one process pauses in memory.
+        """
+        if not self._rate or seconds <= 0:
+            return
+        async with self._db.transaction() as conn:
+            if conn.dialect is not Dialect.POSTGRESQL:
+                return
+            tokens = min(await self._bucket(conn), -seconds * float(self._rate))
+            now = self._wall()
+            row = await conn.fetchone("SELECT paused_until FROM send_capacity WHERE name = 'bot'")
+            until = now + timedelta(seconds=seconds)
+            if row is not None and row["paused_until"] is not None:
+                until = max(until, datetime.fromisoformat(row["paused_until"]))
+            await conn.execute(
+                "UPDATE send_capacity SET tokens = ?, stamp = ?, paused_until = ?"
+                " WHERE name = 'bot'",
+                (tokens, timestamp(now), timestamp(until)),
+            )
+
+    async def paused_for(self) -> float:
+        """PostgreSQL: seconds left of a pause another process (or this one) set for the whole
+        bot (`pause_all`); 0 when none, and always on SQLite."""
+        if self._db.dialect is not Dialect.POSTGRESQL:
+            return 0.0
+        async with self._db.read() as conn:
+            row = await conn.fetchone("SELECT paused_until FROM send_capacity WHERE name = 'bot'")
+        if row is None or row["paused_until"] is None:
+            return 0.0
+        left = datetime.fromisoformat(row["paused_until"]) - self._wall()
+        return max(0.0, left.total_seconds())
 
     async def payloads(self, ids: Iterable[int]) -> dict[int, Payload]:
         """The stored payloads with these ids."""

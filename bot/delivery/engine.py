@@ -166,8 +166,10 @@ class DeliveryEngine:
         self._buffer: deque[Delivery] = deque()
         self._payloads: OrderedDict[int, Payload] = OrderedDict()
         self._moved: dict[int, int] = {}  # group id -> its supergroup's id, for claimed rows
+        self._pause_all = 0.0  # seconds every process is to pause (a 429 for the whole bot)
         self._dropped: set[int] = set()  # cancelled broadcasts
         self._cancels_seen = 0.0  # when the outbox was last asked which broadcasts were cancelled
+        self._pause_seen = 0.0  # when the outbox was last asked for a pause of the whole bot
         self._results: list[Result] = []
         self._held = 0  # send slots held by results not yet recorded
         self._results_ready = asyncio.Event()
@@ -357,6 +359,7 @@ class DeliveryEngine:
                 )
             )
             return True
+        await self._see_pause()
         if self.limiter.wait() > 0:
             await self._nap(self.limiter.wait(self.config.rate * self.config.wake_interval))
             return False
@@ -367,8 +370,9 @@ class DeliveryEngine:
                 return False
         else:
             await self._slots.acquire()
-        # A 429 may have arrived while every slot was busy.
-        if self.limiter.wait() > 0 or self._stopping.is_set():
+        # A 429 may have arrived while every slot was busy, or a reply taken the chat's moment.
+        busy = self.limiter.chat_wait(delivery.chat_id) > 0
+        if busy or self.limiter.wait() > 0 or self._stopping.is_set():
             self._slots.release()
             return False
         self._buffer.popleft()
@@ -392,6 +396,18 @@ class DeliveryEngine:
         held = {d.broadcast_id for d in self._buffer if d.broadcast_id is not None}
         if held - self._dropped:
             self._dropped |= await self.outbox.cancelled_broadcasts(held - self._dropped)
+
+    async def _see_pause(self) -> None:
+        """Pause when another process was told to slow the whole bot down (PostgreSQL), seen
+        within `CANCEL_CHECK`; its claims are held by the shared rate already, this holds the
+        rows this process claimed before."""
+        now = time.monotonic()
+        if now - self._pause_seen < CANCEL_CHECK:
+            return
+        self._pause_seen = now
+        paused = await self.outbox.paused_for()
+        if paused > self.limiter.paused_for():
+            self.limiter.pause(paused)
 
     async def _slot_or_stop(self) -> bool:
         """Wait for a send slot; False if the engine stops first (the writer may be failing to
@@ -441,6 +457,7 @@ class DeliveryEngine:
                 self._emit(self._retry(delivery, str(error)), holds_slot=True)
             else:
                 self._emit(self._conclude(delivery, response), holds_slot=True)
+                await self._pause_other_processes()
         except asyncio.CancelledError:
             # Stopped mid-call: the message may or may not have arrived; send it again later.
             now = self._clock()
@@ -455,6 +472,16 @@ class DeliveryEngine:
             self._emit(result, holds_slot=True)
         finally:
             self.limiter.answered(delivery.chat_id, noted)
+
+    async def _pause_other_processes(self) -> None:
+        """A 429 for the whole bot: the bot's other processes pause too (PostgreSQL)."""
+        seconds, self._pause_all = self._pause_all, 0.0
+        if seconds <= 0:
+            return
+        try:
+            await self.outbox.pause_all(seconds)
+        except Exception as error:  # they find out with a 429 of their own
+            log.warning("outbox: the other processes could not be paused (%s)", error)
 
     def _conclude(self, delivery: Delivery, response: ApiResponse) -> Result:
         """What to record for Telegram's answer, and what it means for the other sends."""
@@ -494,12 +521,19 @@ class DeliveryEngine:
                 )
             case Outcome.FLOOD:
                 self.stats.floods += 1
-                self.limiter.pause(judgement.retry_after)
-                log.warning(
-                    "outbox: Telegram asked to slow down (chat %d); pausing all sends for %gs",
-                    delivery.chat_id,
-                    judgement.retry_after,
-                )
+                # One chat's 429 holds that chat; only the whole bot's pauses every send.
+                if self.limiter.flood(delivery.chat_id, judgement.retry_after):
+                    self._pause_all = max(self._pause_all, judgement.retry_after)
+                    log.warning(
+                        "outbox: Telegram asked the whole bot to slow down; pausing all sends"
+                        " for %gs",
+                        judgement.retry_after,
+                    )
+                else:
+                    log.info(
+                        "outbox: Telegram asked to slow down for one chat; it waits %gs",
+                        judgement.retry_after,
+                    )
                 return Result(
                     delivery,
                     Verdict.RELEASE,

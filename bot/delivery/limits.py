@@ -2,11 +2,18 @@
 
 One `SendLimiter` per bot: the engine asks it before every send; the bot's direct replies go at
 once but are noted here (through `ReplyTracker`), so the engine leaves room for them and keeps
-away from a chat that was just answered. A 429 from anyone pauses the engine.
+away from a chat that was just answered.
+
+A 429 does not say which limit was reached (LIMITS.md: the same "Too Many Requests: retry after
+N" for one chat's limit and for the whole bot's), so the limiter reads it from who was refused:
+a 429 for a send to one chat holds that chat alone for its retry_after; only refusals for
+several chats at once (`WHOLE_BOT_REFUSALS` within `REFUSAL_SPAN` seconds), or one for a call
+to no chat, pause every send. One person flooding their own chat thus never holds anyone else.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -38,13 +45,23 @@ PAID_METHODS = frozenset(
 MESSAGE_METHODS = PAID_METHODS | {"forwardMessage"}
 _EPSILON = 1e-9
 _PRUNE_EVERY = 4096  # notes between sweeps of per-chat entries that no longer constrain
+# Refusals for this many different chats within REFUSAL_SPAN seconds mean the whole bot's limit
+# was reached, not one chat's: every send pauses. One chat refused again and again never does.
+WHOLE_BOT_REFUSALS = 3
+REFUSAL_SPAN = 2.0
+# Telegram counts the whole bot's 30 a second in any one second. Besides its rate, a process
+# keeps the messages it actually posted (engine and replies together) to this share of its
+# rate in any one second: 28 at the default 25, two under Telegram's 30 for messages that
+# arrive bunched after a busy moment of the event loop.
+WINDOW_SHARE = 1.12
 
 
 @dataclass(frozen=True)
 class ChatLimits:
     """How often one chat may receive: a private chat, and a group (or channel)."""
 
-    private_interval: float = 1.0  # seconds between two messages to one person
+    private_interval: float = 1.0  # seconds between two messages to one person ...
+    private_burst: int = 3  # ... after a short burst of replies (Telegram tolerates one)
     group_messages: int = 20  # messages to one group ...
     group_window: float = 60.0  # ... within this many seconds
 
@@ -73,11 +90,32 @@ class SendLimiter:
         self._paused_until = 0.0
         self._private: dict[int, float] = {}  # chat -> when it may receive again
         self._groups: dict[int, deque[float]] = {}  # chat -> times of its recent messages
+        self._held: dict[int, float] = {}  # chat -> end of the wait a 429 for it asked for
+        self._refusals: deque[tuple[float, int]] = deque()  # (when, chat) of recent 429s
+        self.window_cap = max(1, math.floor(rate * WINDOW_SHARE))
+        self._posted: deque[float] = deque()  # when the messages of the last second went
         self._notes = 0
 
     def pause(self, seconds: float) -> None:
         """Stop the engine's sends for `seconds` (Telegram said 429: retry after)."""
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    def flood(self, chat_id: int | None, seconds: float) -> bool:
+        """Telegram answered 429 "retry after `seconds`" to a call for `chat_id` (None: a call
+        to no chat). Hold that chat; pause every send only when the whole bot's limit is what
+        was reached. Return whether every send is paused."""
+        now = self._monotonic()
+        if chat_id is None:
+            self.pause(seconds)
+            return True
+        self._held[chat_id] = max(self._held.get(chat_id, 0.0), now + seconds)
+        self._refusals.append((now, chat_id))
+        while self._refusals and self._refusals[0][0] < now - REFUSAL_SPAN:
+            self._refusals.popleft()
+        if len({chat for _, chat in self._refusals}) < WHOLE_BOT_REFUSALS:
+            return False
+        self.pause(seconds)
+        return True
 
     def paused_for(self) -> float:
         """Seconds left of the pause, 0 when none."""
@@ -90,40 +128,86 @@ class SendLimiter:
         needed = min(max(count, 1.0), self.burst)
         # A level a rounding error short of what is needed counts as enough.
         deficit = (needed - self._level) / self.rate if self._level < needed - _EPSILON else 0.0
-        return max(deficit, self._paused_until - now, 0.0)
+        return max(deficit, self._paused_until - now, self._window_wait(now, needed), 0.0)
+
+    def window_wait(self) -> float:
+        """Seconds until one more message fits in the last second's messages."""
+        return self._window_wait(self._monotonic(), 1.0)
+
+    def _window_wait(self, now: float, needed: float) -> float:
+        posted = self._posted
+        while posted and posted[0] <= now - 1.0:
+            posted.popleft()
+        excess = len(posted) + min(math.ceil(needed), self.window_cap) - self.window_cap
+        if excess <= 0:
+            return 0.0
+        return posted[excess - 1] + 1.0 - now
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until `chat_id` may receive another message."""
         now = self._monotonic()
+        return max(0.0, self._next_free(chat_id, now) - now)
+
+    def reserve_chat(self, chat_id: int) -> float:
+        """Take `chat_id`'s next free moment, in one step with no wait between the look and the
+        taking (so replies queued at once each get their own moment); return that moment, a
+        `monotonic` time, for `note` and `answered`."""
+        now = self._monotonic()
         if chat_id > 0:
-            return max(0.0, self._private.get(chat_id, 0.0) - now)
+            # A person's replies may come a few at once (a welcome and a card), then one a
+            # second: `_private` holds when the chat's line of replies ends.
+            interval = self.chats.private_interval
+            tolerance = (self.chats.private_burst - 1) * interval
+            line = max(now, self._private.get(chat_id, 0.0))
+            at = max(now, line - tolerance, self._held.get(chat_id, 0.0))
+            self._private[chat_id] = max(line, at) + interval
+            return at
+        at = max(now, self._next_free(chat_id, now))
+        self._group(chat_id).append(at)
+        return at
+
+    def _next_free(self, chat_id: int, now: float) -> float:
+        """The moment `chat_id` may receive again (now or earlier when it may at once)."""
+        held = self._held.get(chat_id, 0.0)
+        if chat_id > 0:
+            return max(held, self._private.get(chat_id, 0.0))
         times = self._groups.get(chat_id)
         if times is None or len(times) < self.chats.group_messages:
-            return 0.0
+            return held
         # After `answered`, the times are no longer in order: the window starts at the earliest.
-        return max(0.0, min(times) + self.chats.group_window - now)
+        return max(held, min(times) + self.chats.group_window)
 
-    def note(self, chat_id: int) -> float:
+    def _group(self, chat_id: int) -> deque[float]:
+        times = self._groups.get(chat_id)
+        if times is None:
+            times = self._groups[chat_id] = deque(maxlen=self.chats.group_messages)
+        return times
+
+    def note(self, chat_id: int, reserved: float | None = None) -> float:
         """A message to `chat_id` goes out now; it takes its share of the whole bot's rate.
 
-        Return the moment noted, for `answered`.
+        `reserved`: the chat's moment was taken already (`reserve_chat`). Return the moment
+        noted, for `answered`.
         """
         now = self._monotonic()
         self._refill(now)
         # A direct reply is never delayed, so the bucket may go below zero: the engine then
         # waits until the replies are paid for, keeping the sum within the rate.
         self._level -= 1.0
-        if chat_id > 0:
+        self._posted.append(now)
+        noted = now
+        if reserved is not None:
+            # A group's window holds its reserved moment, found again by `answered`; a person's
+            # line moves by how long the answer took from now, when the message is posted.
+            noted = reserved if chat_id < 0 else now
+        elif chat_id > 0:
             self._private[chat_id] = now + self.chats.private_interval
         else:
-            times = self._groups.get(chat_id)
-            if times is None:
-                times = self._groups[chat_id] = deque(maxlen=self.chats.group_messages)
-            times.append(now)
+            self._group(chat_id).append(now)
         self._notes += 1
         if self._notes % _PRUNE_EVERY == 0:
             self._prune(now)
-        return now
+        return noted
 
     def answered(self, chat_id: int, noted: float) -> None:
         """Telegram answered the message to `chat_id` noted at `noted` (or gave up on it).
@@ -131,9 +215,16 @@ class SendLimiter:
         A group's window counts from here: Telegram counts a message when it reaches the group,
         and the first of a bunch can reach it some milliseconds after it was sent. Counted from
         the sending, the 21st message of a window could arrive inside it and meet a 429, which
-        holds every send.
+        holds every send. A person's line of replies moves back by as long as the answer
+        took, for the same reason.
         """
-        times = self._groups.get(chat_id) if chat_id < 0 else None
+        if chat_id > 0:
+            line = self._private.get(chat_id)
+            late = self._monotonic() - noted
+            if line is not None and line > noted and late > 0:
+                self._private[chat_id] = line + late
+            return
+        times = self._groups.get(chat_id)
         if times is not None and noted in times:
             times[times.index(noted)] = max(noted, self._monotonic())
 
@@ -143,6 +234,7 @@ class SendLimiter:
 
     def _prune(self, now: float) -> None:
         self._private = {chat: until for chat, until in self._private.items() if until > now}
+        self._held = {chat: until for chat, until in self._held.items() if until > now}
         window = self.chats.group_window
         self._groups = {
             chat: times for chat, times in self._groups.items() if max(times) + window > now

@@ -28,7 +28,7 @@ def limits_from(args: argparse.Namespace) -> EmulatorLimits:
         callback_timeout=args.callback_timeout,
     )
     if args.bot_rate is not None:
-        limits = dataclasses.replace(limits, whole_bot=Rate(args.bot_rate, args.bot_rate))
+        limits = dataclasses.replace(limits, whole_bot=Rate.in_any_second(args.bot_rate))
     if args.paid_rate is not None:
         limits = dataclasses.replace(limits, paid_broadcast=Rate(args.paid_rate, args.paid_rate))
     return limits

@@ -13,6 +13,7 @@ from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop, BaseRateLimiter, CallbackQueryHandler
 
 from bot.context import BotContext
+from bot.delivery.replies import ChatThrottledError
 from bot.domain.subscribers import SubscriberStatus
 from bot.handlers.common import app_language, language_of, text
 from bot.handlers.rights import Right, guard
@@ -33,6 +34,11 @@ class TapAnswers(BaseRateLimiter[None]):
     def __init__(self, inner: BaseRateLimiter[None]) -> None:
         self._inner = inner
         self._answered: OrderedDict[str, None] = OrderedDict()
+
+    @property
+    def inner(self) -> BaseRateLimiter[None]:
+        """The limiter that does the pacing."""
+        return self._inner
 
     def answered(self, query_id: str) -> bool:
         """Whether the bot has answered this tap."""
@@ -72,6 +78,10 @@ async def on_error(update: object, context: BotContext) -> None:
     Nothing here asks the database: when the failure is the database's (an outage), the
     apology must still go out, in the language the process last heard in the chat.
     """
+    if isinstance(context.error, ChatThrottledError):
+        # A chat flooding the bot: its extra replies are not sent, and neither is an apology.
+        log.debug("a reply was not sent: %s", context.error)
+        return
     if not isinstance(update, Update):
         # A job's failure, not a person's: named as what it is.
         job = context.job

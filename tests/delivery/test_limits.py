@@ -121,3 +121,70 @@ def test_the_engine_may_wait_for_a_bunch_of_sends_up_to_the_burst() -> None:
     assert limiter.wait(50) == pytest.approx(0.2)  # never more than the burst
     ticks.now += 0.2
     assert limiter.wait(5) == 0
+
+
+def test_replies_queued_at_once_to_a_group_each_take_their_own_moment() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(1000.0, monotonic=ticks)
+    # Twenty-five replies to one group, all queued before any goes: no two share a moment of
+    # the group's window, so the 21st waits the window's minute instead of meeting a 429.
+    moments = [limiter.reserve_chat(-5) for _ in range(25)]
+    assert moments[:20] == [100.0] * 20
+    assert moments[20:] == [160.0] * 5
+    assert limiter.chat_wait(-5) == pytest.approx(60.0)
+
+
+def test_a_persons_replies_come_a_few_at_once_then_one_a_second() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(1000.0, monotonic=ticks)
+    moments = [limiter.reserve_chat(7) - 100.0 for _ in range(6)]
+    assert moments == pytest.approx([0.0, 0.0, 0.0, 1.0, 2.0, 3.0])
+    assert limiter.reserve_chat(8) == 100.0  # another person's line is their own
+    ticks.now += 30.0
+    assert limiter.reserve_chat(7) == 130.0  # a person who slowed down is answered at once
+
+
+def test_a_429_for_one_chat_holds_that_chat_only() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, monotonic=ticks)
+    assert limiter.flood(-5, 30.0) is False
+    assert limiter.flood(-5, 30.0) is False  # the same chat again is still one chat's limit
+    assert limiter.chat_wait(-5) == pytest.approx(30.0)
+    assert limiter.reserve_chat(-5) == pytest.approx(130.0)
+    assert limiter.chat_wait(-6) == 0
+    assert limiter.reserve_chat(7) == 100.0
+    assert limiter.wait() == 0
+    assert limiter.paused_for() == 0
+
+
+def test_429s_for_three_chats_within_moments_pause_every_send() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, monotonic=ticks)
+    assert limiter.flood(7, 5.0) is False
+    ticks.now += 3.0
+    assert limiter.flood(8, 5.0) is False  # the first is too old to count with it
+    ticks.now += 0.5
+    assert limiter.flood(9, 5.0) is False
+    assert limiter.flood(10, 5.0) is True
+    assert limiter.paused_for() == pytest.approx(5.0)
+    assert limiter.flood(None, 9.0) is True  # a call to no chat: the whole bot's limit
+    assert limiter.paused_for() == pytest.approx(9.0)
+
+
+def test_no_second_holds_more_than_the_windows_share_of_messages() -> None:
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, monotonic=ticks)
+    assert limiter.window_cap == 28  # Telegram's 30 in any second, less two for bunching
+    # Replies are never refused by the bucket, but the last second's count holds them.
+    for chat in range(1, 15):
+        limiter.note(chat)
+    ticks.now += 0.5
+    for chat in range(15, 29):
+        limiter.note(chat)
+    assert limiter.window_wait() == pytest.approx(0.5)
+    assert limiter.wait() >= 0.5
+    ticks.now += 0.5  # the first fourteen leave the window
+    assert limiter.window_wait() == 0
+    for chat in range(29, 43):
+        limiter.note(chat)
+    assert limiter.window_wait() == pytest.approx(0.5)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from telegram.error import RetryAfter
+from telegram.error import ChatMigrated, RetryAfter
 
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
@@ -65,7 +65,7 @@ async def test_a_reply_gives_up_past_the_longest_wait() -> None:
     assert calls == 3  # 20 + 20 ms waited, the third refusal would pass 50 ms
 
 
-async def test_a_429_on_a_reply_pauses_the_engine() -> None:
+async def test_a_429_for_one_chat_holds_that_chat_and_no_other() -> None:
     limiter = SendLimiter(25.0)
     tracker = ReplyTracker(limiter, longest_wait=0.0)
 
@@ -73,7 +73,41 @@ async def test_a_429_on_a_reply_pauses_the_engine() -> None:
         raise refusal(3)
 
     with pytest.raises(RetryAfter):
-        await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 7}, None)
+        await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": -7}, None)
+    assert 2.0 < limiter.chat_wait(-7) <= 3.0
+    assert limiter.paused_for() == 0
+    assert limiter.chat_wait(8) == 0
+    assert limiter.wait() == 0
+
+
+async def test_429s_for_several_chats_at_once_pause_every_send() -> None:
+    limiter = SendLimiter(25.0)
+    tracker = ReplyTracker(limiter, longest_wait=0.0)
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise refusal(3)
+
+    for chat in (7, 8):
+        with pytest.raises(RetryAfter):
+            await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": chat}, None)
+        assert limiter.paused_for() == 0
+    # A third chat refused within moments: the whole bot's limit, not one chat's.
+    with pytest.raises(RetryAfter):
+        await tracker.process_request(send, (), {}, "sendMessage", {"chat_id": 9}, None)
+    assert 2.0 < limiter.paused_for() <= 3.0
+
+
+async def test_a_429_for_a_call_to_no_chat_pauses_every_send() -> None:
+    limiter = SendLimiter(25.0)
+    tracker = ReplyTracker(limiter, longest_wait=0.0)
+
+    async def send(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise refusal(3)
+
+    with pytest.raises(RetryAfter):
+        await tracker.process_request(
+            send, (), {}, "answerCallbackQuery", {"callback_query_id": "1"}, None
+        )
     assert 2.0 < limiter.paused_for() <= 3.0
 
 
@@ -143,3 +177,39 @@ async def test_replies_the_database_lets_through_together_still_leave_at_the_rep
     await asyncio.gather(*replies)
     # One at once, then one every fiftieth of a second: ten intervals, 0.2 s.
     assert sent[-1] - sent[0] >= 0.18
+
+
+async def test_a_reply_to_a_group_that_became_a_supergroup_follows_it_once() -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+    moved: list[tuple[int, int]] = []
+
+    async def migrated(old: int, new: int) -> None:
+        moved.append((old, new))
+
+    tracker.migrated = migrated
+    data: dict[str, Any] = {"chat_id": -5, "text": "hi"}
+    posted_to: list[int] = []
+
+    async def send(endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+        posted_to.append(params["chat_id"])
+        if params["chat_id"] == -5:
+            raise ChatMigrated(-1009)
+        return {"message_id": 1}
+
+    result = await tracker.process_request(
+        send, ("sendMessage", data), {}, "sendMessage", data, None
+    )
+    assert result == {"message_id": 1}
+    assert posted_to == [-5, -1009]
+    assert moved == [(-5, -1009)]
+
+
+async def test_a_reply_that_meets_a_second_move_gives_up() -> None:
+    tracker = ReplyTracker(SendLimiter(25.0))
+    data: dict[str, Any] = {"chat_id": -5, "text": "hi"}
+
+    async def send(endpoint: str, params: dict[str, Any]) -> dict[str, Any]:
+        raise ChatMigrated(params["chat_id"] - 1000)
+
+    with pytest.raises(ChatMigrated):
+        await tracker.process_request(send, ("sendMessage", data), {}, "sendMessage", data, None)

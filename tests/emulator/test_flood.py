@@ -95,6 +95,25 @@ async def test_the_whole_bot_is_held_to_30_a_second(emu: TelegramEmulator, api: 
     assert await send(api, people[30].id) == (200, None)
 
 
+async def test_the_whole_bot_counts_30_in_any_one_second_window(
+    emu: TelegramEmulator, api: Api
+) -> None:
+    people = [emu.create_person(f"P{i}", started=True) for i in range(61)]
+    for person in people[:15]:
+        assert await send(api, person.id) == (200, None)
+    emu.elapse(0.6)
+    for person in people[15:30]:
+        assert await send(api, person.id) == (200, None)
+    # 0.9 s after the first fifteen: a bucket refilling at 30 a second would have room for
+    # more, but the last second already holds 30.
+    emu.elapse(0.3)
+    assert await send(api, people[30].id) == (429, 1)
+    emu.elapse(1.0)  # the refused scope stays shut for its whole retry_after
+    for person in people[31:46]:
+        assert await send(api, person.id) == (200, None)
+    assert emu.stats.too_many_by_scope == {"bot": 1}
+
+
 async def test_paid_broadcasts_have_their_own_higher_limit(
     make_emulator: MakeEmulator, http: aiohttp.ClientSession
 ) -> None:
