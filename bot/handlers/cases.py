@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
-from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.domain.subscribers import Subscriber
+from bot.handlers.common import (
+    decoded_tap,
+    edit_text,
+    language_of,
+    send,
+    subscriber_of,
+    text,
+)
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import Callback, pattern
 from bot.views.cards import background_page, case_card
@@ -33,6 +43,37 @@ async def case_of(update: Update, context: BotContext) -> tuple[Callback, Urgent
         await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
         return None
     return callback, case
+
+
+@dataclass(frozen=True)
+class PersonalTap:
+    """A person's own tap on an open case's button: what the tap says, the case, the person
+    and the language they read."""
+
+    callback: Callback
+    case: UrgentAction
+    subscriber: Subscriber
+    language: str
+
+
+async def personal_tap(update: Update, context: BotContext) -> PersonalTap | None:
+    """`case_of` for the buttons that plan a person's own reminders (a plan, a snooze): a group
+    or an unknown chat is told the button is not for it, a closed case that it has closed;
+    the tap is answered then, and None returned."""
+    found = await case_of(update, context)
+    query = update.callback_query
+    if found is None or query is None:
+        return None
+    callback, case = found
+    language = await language_of(update, context)
+    subscriber = await subscriber_of(update, context)
+    if subscriber is None or subscriber.is_group:
+        await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
+        return None
+    if case.status is CaseStatus.CLOSED:
+        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
+        return None
+    return PersonalTap(callback, case, subscriber, language)
 
 
 @guard(Right.ANYONE)

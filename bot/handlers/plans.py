@@ -14,11 +14,10 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext, Services
 from bot.db.plans import PlanRepository
-from bot.domain.cases import CaseStatus
 from bot.domain.plans import PlanChoice, planned_reminder
 from bot.handlers import allowance
-from bot.handlers.cases import case_of
-from bot.handlers.common import language_of, subscriber_of, text
+from bot.handlers.cases import personal_tap
+from bot.handlers.common import text
 from bot.handlers.reminders import drop_buttons, local_moment
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
@@ -29,20 +28,12 @@ log = logging.getLogger(__name__)
 @guard(Right.PERSON)
 async def when(update: Update, context: BotContext) -> None:
     """Tonight, tomorrow, this weekend: one reminder then. "I can't": the case goes back."""
-    found = await case_of(update, context)
+    tap = await personal_tap(update, context)
     query = update.callback_query
-    if found is None or query is None:
+    if tap is None or query is None:
         return
-    callback, case = found
+    callback, case, subscriber, language = tap.callback, tap.case, tap.subscriber, tap.language
     services = context.services
-    language = await language_of(update, context)
-    subscriber = await subscriber_of(update, context)
-    if subscriber is None or subscriber.is_group:
-        await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
-        return
-    if case.status is CaseStatus.CLOSED:
-        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
-        return
     now = services.clock()
     choice = PlanChoice(callback.arg(1))
     plans = PlanRepository(services.db)

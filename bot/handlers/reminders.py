@@ -18,7 +18,7 @@ from bot.context import BotContext, UrgentActionApp
 from bot.delivery.messages import OutboundMessage
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.reminders import Snooze, snoozed_until
-from bot.handlers.cases import case_of
+from bot.handlers.cases import case_of, personal_tap
 from bot.handlers.common import edit_markup, language_of, send, subscriber_of, text
 from bot.handlers.rights import Right, guard
 from bot.rendering import Renderer
@@ -71,20 +71,12 @@ async def sweep(context: BotContext) -> None:
 @guard(Right.PERSON)
 async def snooze(update: Update, context: BotContext) -> None:
     """Remind me tomorrow, in 3 days, or stop reminding me about this case."""
-    found = await case_of(update, context)
+    tap = await personal_tap(update, context)
     query = update.callback_query
-    if found is None or query is None:
+    if tap is None or query is None:
         return
-    callback, case = found
+    callback, case, subscriber, language = tap.callback, tap.case, tap.subscriber, tap.language
     services = context.services
-    language = await language_of(update, context)
-    subscriber = await subscriber_of(update, context)
-    if subscriber is None or subscriber.is_group:
-        await query.answer(text(context, language, "button_invalid.txt"), show_alert=True)
-        return
-    if case.status is CaseStatus.CLOSED:
-        await query.answer(text(context, language, "case_closed.txt"), show_alert=True)
-        return
     now = services.clock()
     choice = Snooze(callback.arg(1))
     timezone = subscriber.timezone or services.settings.default_timezone
