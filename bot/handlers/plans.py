@@ -18,7 +18,7 @@ from bot.domain.plans import PlanChoice, planned_reminder
 from bot.handlers import allowance
 from bot.handlers.cases import personal_tap
 from bot.handlers.common import text
-from bot.handlers.reminders import drop_buttons, local_moment
+from bot.handlers.reminders import drop_buttons, local_moment, refuse_after_deadline
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import pattern
 
@@ -46,15 +46,7 @@ async def when(update: Update, context: BotContext) -> None:
         report = await allowance.offer_now(services, context.bot.username)
         log.info("case %s passed on; %d new offers queued", case.slug, report.offered)
     elif deadline is not None and remind_at >= deadline:
-        await query.answer(
-            text(
-                context,
-                language,
-                "snooze_after_deadline.txt",
-                deadline=local_moment(deadline, timezone, services.renderer, language),
-            ),
-            show_alert=True,
-        )
+        await refuse_after_deadline(query, context, language, deadline, timezone)
         return
     else:
         await plans.plan(case.slug, subscriber.id, choice, remind_at, now)

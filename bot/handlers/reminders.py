@@ -86,15 +86,7 @@ async def snooze(update: Update, context: BotContext) -> None:
         await services.reminders.stop(case.slug, subscriber.id, now)
         await query.answer(text(context, language, "reminders_off.txt", case=case))
     elif deadline is not None and until >= deadline:
-        await query.answer(
-            text(
-                context,
-                language,
-                "snooze_after_deadline.txt",
-                deadline=local_moment(deadline, timezone, services.renderer, language),
-            ),
-            show_alert=True,
-        )
+        await refuse_after_deadline(query, context, language, deadline, timezone)
         return
     else:
         await services.reminders.snooze(case, subscriber.id, until, now)
@@ -102,6 +94,16 @@ async def snooze(update: Update, context: BotContext) -> None:
         await query.answer(text(context, language, "snoozed.txt", when=when))
     # The snooze buttons have done their work on this message.
     await drop_buttons(query, "sz")
+
+
+async def refuse_after_deadline(
+    query: CallbackQuery, context: BotContext, language: str, deadline: datetime, timezone: str
+) -> None:
+    """Answer a tap that asks to be reminded after the case's deadline: it says when that is."""
+    when = local_moment(deadline, timezone, context.services.renderer, language)
+    await query.answer(
+        text(context, language, "snooze_after_deadline.txt", deadline=when), show_alert=True
+    )
 
 
 async def drop_buttons(query: CallbackQuery, verb: str) -> None:
