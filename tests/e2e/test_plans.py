@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -209,3 +209,28 @@ async def test_a_plan_after_stop_reminding_me_brings_its_reminder_back(
     (planned,) = await services.reminders.pending(subscriber.id)
     assert planned.due == datetime(2022, 5, 20, 19, 0, tzinfo=UTC)
     assert await services.reminders.stopped(subscriber.id) == []
+
+
+async def test_a_plan_past_the_deadline_is_refused_and_says_when_the_deadline_is(
+    bot: UrgentActionApp, person: Chatter, clock: MovableClock
+) -> None:
+    # The deadline is tomorrow at noon in Almaty: "Tomorrow" (19:00 where the person is) and
+    # "This weekend" come after it; the person is told so, and nothing is planned.
+    tomorrow = (clock() + timedelta(days=1)).date()
+    deadline = dataclasses.replace(
+        next(d for d in SEED_ACTIVE.key_dates if d.deadline), on=tomorrow, time=time(12, 0)
+    )
+    others = tuple(d for d in SEED_ACTIVE.key_dates if not d.deadline)
+    close = dataclasses.replace(SEED_ACTIVE, key_dates=(*others, deadline))
+    services = services_of(bot)
+    await services.cases.seed([(close, "test")], clock())
+    _, card = await person.say("/start", replies=2)
+    subscriber = await services.subscribers.get(person.chat_id)
+    assert subscriber is not None
+    before = await services.reminders.pending(subscriber.id)
+
+    answer, _ = await person.press(card, "📅 Tomorrow")
+    assert answer is not None
+    assert answer.startswith("The deadline, ") and "comes before then" in answer
+    assert await services.reminders.pending(subscriber.id) == before
+    assert await PlanRepository(services.db).counts(close.slug) == PlanCounts(0, 0, 0)
