@@ -13,6 +13,7 @@ import pytest
 from bot.importer.build import import_sheet
 from bot.importer.extract import MAX_CHARS, MAX_PAGES, SheetError, read_sheet
 from bot.rendering import Renderer
+from tests.fixtures.sheets.write_pdf import document
 from tests.importer.conftest import LABELS
 
 
@@ -34,21 +35,7 @@ def pdf(streams: list[bytes], *, compress: bool = True) -> bytes:
             b" /Resources << /Font << /F1 3 0 R >> >> >>" % len(objects)
         )
         kids.append(len(objects))
-    refs = b" ".join(b"%d 0 R" % k for k in kids)
-    objects[1] = b"<< /Type /Pages /Kids [" + refs + b"] /Count %d >>" % len(kids)
-    body = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for index, obj in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % index + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(body)
+    return document(objects, kids)
 
 
 def text_page(line: str, times: int = 1) -> bytes:
