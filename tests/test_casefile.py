@@ -99,8 +99,12 @@ def test_every_field_a_case_holds_survives_its_file_written_and_read_again() -> 
         language="ru",
         languages=("ru", "en"),
     )
+    english = dataclasses.replace(
+        example.texts["en"], card_asks=("release Kari Example", "protect her from ill-treatment")
+    )
     case = dataclasses.replace(
         example,
+        texts={**example.texts, "en": english},
         people=(person,),
         targets=(minister, *example.targets[1:]),
         status=CaseStatus.CLOSED,

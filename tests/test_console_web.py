@@ -434,3 +434,38 @@ async def test_closing_asks_the_outcome_and_goes_through_the_chats_own_operation
         "case_closed",
         {"case": SEED, "outcome": "released", "told": 0},
     )
+
+
+async def test_the_form_offers_the_cards_asks_and_the_card_then_shows_them(
+    browser: Browser,
+) -> None:
+    await browser.sign_in()
+    await browser.post("/console/import", {"csrf": await browser.csrf(), "sheet": SHEET})
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None and not case.texts["en"].card_asks
+    asks = len(case.texts["en"].asks)
+    _, page = await browser.get(f"/console/cases/{IMPORTED}")
+    assert "The same ask, as subscribers read it" in page
+    form = await form_of(browser, f"/console/cases/{IMPORTED}")
+    assert [form.get(f"f:text.en.card_asks[{i}]") for i in range(asks + 1)] == [""] * asks + [None]
+    form["f:text.en.title"] = "Teacher held for a post about pay"
+    told = [f"ask number {i + 1} of the authorities, told to the reader" for i in range(asks)]
+    status, _ = await browser.post(
+        f"/console/cases/{IMPORTED}",
+        {**form, **{f"f:text.en.card_asks[{i}]": t for i, t in enumerate(told)}},
+    )
+    assert status == 303
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None
+    assert list(case.texts["en"].card_asks) == told
+    card = case_card(
+        case,
+        language="en",
+        renderer=browser.services.renderer,
+        now=browser.services.clock(),
+        acted=0,
+        bot_username="bot",
+    )
+    assert "<b>What we ask the authorities:</b>\n• ask number 1 of the authorities" in card.text
+    form = await form_of(browser, f"/console/cases/{IMPORTED}")
+    assert form[f"f:text.en.card_asks[{asks - 1}]"] == told[-1]

@@ -45,6 +45,18 @@ def translations_keep_asks(texts: Mapping[str, CaseText]) -> Iterator[Finding]:
             )
 
 
+def card_asks_match(
+    asks: Sequence[str], card_asks: Sequence[str], where: str
+) -> Iterator[Finding]:
+    """The card's asks say the letters' asks again, to the reader: one for each."""
+    if card_asks and len(card_asks) != len(asks):
+        yield (
+            f"{where}.card_asks",
+            f"has {len(card_asks)} asks, the letters' asks have {len(asks)}: "
+            "write each ask once for the card",
+        )
+
+
 def for_country_on_a_copy(role: TargetRole | None, path: str) -> Iterator[Finding]:
     """Only an embassy copied is per writer's country; whom the appeal is to is everyone's."""
     if role is TargetRole.TO:

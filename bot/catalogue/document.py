@@ -57,6 +57,7 @@ def case_to_mapping(case: UrgentAction) -> dict[str, Any]:
             **({"facts": t.facts} if t.facts else {}),
             "background": t.background,
             "asks": list(t.asks),
+            **({"card_asks": list(t.card_asks)} if t.card_asks else {}),
         }
         for language, t in case.texts.items()
     }

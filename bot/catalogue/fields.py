@@ -35,6 +35,7 @@ TEXT_LIMITS = {
     "facts": 20000,  # and FACTS_LIMIT, with its reason (a letter), in bot.catalogue.reader
     "background": 20000,  # read in pages (bot.views.cards.background_pages)
     "asks": 500,
+    "card_asks": 500,
     "name": 150,
     "description": 500,
     "pronoun": 20,
@@ -54,6 +55,7 @@ LIST_LIMITS = {
     "people": 20,
     "targets": 30,
     "asks": 10,
+    "card_asks": 10,
     "emails": 10,
     "key_dates": 20,
     "reminders": 10,
@@ -76,7 +78,7 @@ TOP_FIELDS = (
     "source_url", "people", "text", "targets", "key_dates", "reminders", "themes", "urgent",
 )  # fmt: skip
 PERSON_FIELDS = ("name", "pronoun", "description")
-TEXT_FIELDS = ("title", "summary", "facts", "background", "asks")
+TEXT_FIELDS = ("title", "summary", "facts", "background", "asks", "card_asks")
 TARGET_FIELDS = (
     "role", "name", "title", "organisation", "address", "emails", "fax", "phone", "salutation",
     "language", "for_country",

@@ -161,9 +161,11 @@ class Reader(ValueReader):
                 self.gap(path_of(where, "asks"), 'missing: add asks = ["..."]')
             elif not asks and isinstance(table["asks"], list) and not table["asks"]:
                 self.gap(path_of(where, "asks"), "is empty: what are the officials urged to do?")
+            card_asks = self.strings(table, "card_asks", where, prose=True)
+            self.report(checks.card_asks_match(asks, card_asks, where))
             if None not in (title, summary, background) and (asks or self.draft):
                 texts[str(language)] = CaseText(
-                    title or "", summary or "", background or "", asks, facts
+                    title or "", summary or "", background or "", asks, facts, card_asks
                 )
         self.report(checks.translations_keep_asks(texts))
         return texts

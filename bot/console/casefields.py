@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 # Texts longer than a line get a text area.
-_LONG_KEYS = frozenset({"summary", "background", "facts", "description", "asks", "label"})
+_LONG_KEYS = frozenset(
+    {"summary", "background", "facts", "description", "asks", "card_asks", "label"}
+)
 _PART = re.compile(r"^([A-Za-z_]+)((?:\[\d+\])*)$")
 PREFIX = "f:"  # form inputs are named f:<path>, apart from the CSRF token
 # The case's name in links and its status are not edited in the form: publishing and closing
@@ -97,7 +99,29 @@ def fields_of(
         path = f"{gap}[0]" if gap.endswith(".asks") else gap
         if path not in have and not re.search(r"\]$", gap) and gap not in ("people", "targets"):
             found.append(_field(path, "", languages))
+    for extra in _card_asks_to_write(mapping, have, languages):
+        # In its text's fieldset: after that text's last field.
+        last = max(i for i, f in enumerate(found) if f.group == extra.group)
+        found.insert(last + 1, extra)
     return found
+
+
+def _card_asks_to_write(
+    mapping: Mapping[str, Any], have: set[str], languages: set[str]
+) -> Iterator[Field]:
+    """An empty card ask beside each ask of a text that has none: the card then tells the
+    subscriber what the authorities are asked, instead of quoting the letters."""
+    texts = mapping.get("text")
+    if not isinstance(texts, Mapping):
+        return
+    for language, text in texts.items():
+        asks = text.get("asks") if isinstance(text, Mapping) else None
+        if not isinstance(asks, list) or text.get("card_asks"):
+            continue
+        for i in range(len(asks)):
+            path = f"text.{language}.card_asks[{i}]"
+            if path not in have:
+                yield _field(path, "", languages)
 
 
 def with_translation(mapping: Mapping[str, Any], language: str) -> dict[str, Any]:

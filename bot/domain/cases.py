@@ -145,6 +145,10 @@ class CaseText:
     # What happened, in a few sentences a letter states between its opening and its asks:
     # who, what, when and where, so that the official can identify the case.
     facts: str | None = None
+    # The asks as the card tells the subscriber what is asked of the officials ("that the
+    # authorities release him"); `asks` are written to the official ("release him") for the
+    # letters. Empty: the card shows the letters' asks as what the letters ask.
+    card_asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
