@@ -163,7 +163,7 @@ class _Reader:
         for where, value in (("summary", summary), ("background", background)):
             if not value:
                 note(NoteKind.MISSING, f"text.{lang}.{where}")
-        asks = self.asks(lang)
+        asks, card_asks = self.asks(lang), self.card_asks(lang)
         if not asks:
             note(NoteKind.MISSING, f"text.{lang}.asks")
         facts = self.facts()
@@ -192,6 +192,7 @@ class _Reader:
                 "summary": summary,
                 "background": background,
                 "asks": asks,
+                **({"card_asks": card_asks} if card_asks else {}),
                 **({"facts": facts} if facts else {}),
             }
         }
@@ -205,10 +206,27 @@ class _Reader:
             data["themes"] = themes
         return data
 
+    def _told_apart(self) -> bool:
+        """Whether the sheet lists its asks to the reader in other words than its model letter
+        asks them of the official, one for one."""
+        sheet = self.sheet
+        return len(sheet.letter_asks) == len(sheet.asks) > 0 and [
+            _plain_ask(a) for a in sheet.letter_asks
+        ] != [_plain_ask(a) for a in sheet.asks]
+
+    def card_asks(self, language: str) -> list[str]:
+        """The sheet's own list of asks for the card, where its model letter words them for
+        the official; none where the two say the same."""
+        if not self._told_apart():
+            return []
+        return [letter_ready(written, language)[0] for written in self.sheet.asks]
+
     def asks(self, language: str) -> list[str]:
-        """The sheet's asks as the letters can use them; those they cannot, flagged."""
+        """The sheet's asks as the letters can use them; those they cannot, flagged. Where the
+        model letter words them for the official, the letter's."""
         asks = []
-        for i, written in enumerate(self.sheet.asks):
+        written_asks = self.sheet.letter_asks if self._told_apart() else self.sheet.asks
+        for i, written in enumerate(written_asks):
             ask, ready = letter_ready(written, language)
             if not ready:
                 self.report.note(NoteKind.ASK_NOT_READY, f"text.{language}.asks[{i}]", written=ask)
@@ -528,3 +546,8 @@ def shortened_title(title: str, limit: int) -> str:
         return sentence
     cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
     return cut + "…"
+
+
+def _plain_ask(ask: str) -> str:
+    """An ask without its case, punctuation and spacing, to tell two wordings apart."""
+    return " ".join(re.sub(r"[^\w\s]", " ", ask.casefold()).split())

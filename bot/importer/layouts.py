@@ -97,6 +97,9 @@ class Sheet:
     title: str | None = None
     story: list[str] = field(default_factory=list)  # paragraphs before the asks: summary first
     asks: list[str] = field(default_factory=list)
+    # The model letter's asks where the sheet lists its own too: the letters', written to the
+    # official ("in your power"), beside the sheet's, told to the reader.
+    letter_asks: list[str] = field(default_factory=list)
     targets: list[TargetBlock] = field(default_factory=list)
     additional: list[str] = field(default_factory=list)  # "Additional Information"
     letter: list[str] = field(default_factory=list)  # the model letter's paragraphs
@@ -758,16 +761,22 @@ def _targets_and_letter(lines: list[str], sheet: Sheet) -> None:
         sheet.targets += read_targets(lines[copies : _find(lines, _BACKGROUND, copies + 1)])
     sheet.letter = paragraphs(body)
     if sheet.asks:
-        return
+        # The sheet's own list tells the reader what is asked; the letter asks the official.
+        sheet.letter_asks = _letters_asks(body, sheet.letter)
+    else:
+        sheet.asks = _letters_asks(body, sheet.letter)
+
+
+def _letters_asks(body: list[str], letter: list[str]) -> list[str]:
+    """The model letter's asks: its bullets, or what its "I urge you to ..." sentence asks."""
     bullets = [k for k, line in enumerate(body) if line.startswith(BULLET)]
     if bullets:
-        sheet.asks = _asks(body[bullets[0] :])
-        return
-    for paragraph in sheet.letter:
+        return _asks(body[bullets[0] :])
+    for paragraph in letter:
         if match := _URGE.search(paragraph):
             found = next(g for g in match.groups() if g)
-            sheet.asks = _split_asks(found)
-            return
+            return _split_asks(found)
+    return []
 
 
 _BACKGROUND = re.compile(r"^(?:additional|background) information\b", re.IGNORECASE)

@@ -20,7 +20,9 @@ def english_facts(case: UrgentAction) -> UrgentAction:
     - the key dates' labels: the shipped ones are an editor's words. Their dates, times,
       timezones and which one is the deadline are compared;
     - the facts the letters state, and the country the embassy is for: the shipped ones are an
-      editor's words and choice, from the sheet's facts.
+      editor's words and choice, from the sheet's facts;
+    - the card's asks: the sheet words its asks once, to the President ("in your power"), and
+      the shipped file's words for the reader ("in their power") are an editor's.
     """
 
     def english(texts: Mapping[str, str]) -> dict[str, str]:
@@ -33,7 +35,7 @@ def english_facts(case: UrgentAction) -> UrgentAction:
             dataclasses.replace(p, description=english(p.description), names=english(p.names))
             for p in case.people
         ),
-        texts={"en": dataclasses.replace(case.texts["en"], facts=None)},
+        texts={"en": dataclasses.replace(case.texts["en"], facts=None, card_asks=())},
         targets=tuple(
             dataclasses.replace(
                 t,

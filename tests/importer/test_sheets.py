@@ -194,3 +194,14 @@ def test_a_pdf_protected_against_editing_reads_as_any_pdf() -> None:
     protected = io.BytesIO()
     writer.write(protected)
     assert read_sheet(protected.getvalue(), "sheet.pdf") == read_sheet(plain, "sheet.pdf")
+
+
+def test_a_sheet_that_lists_its_asks_and_words_them_again_in_its_letter_gives_both() -> None:
+    # The sheet tells the reader what the prosecutor is urged to do ("in his power"); its model
+    # letter asks him ("in your power"): the letters take the letter's, the card the sheet's.
+    text = import_fixture("egypt-adel-asks-told-apart.txt").case.texts["en"]  # type: ignore[union-attr]
+    assert text.asks[0].startswith("take all steps in your power to ensure that Karim Adel")
+    assert text.card_asks[0].startswith("take all steps in his power to ensure that Karim Adel")
+    assert len(text.card_asks) == len(text.asks) == 2
+    # One wording for both (the sheet's asks read from its letter): no card asks of its own.
+    assert import_fixture("egypt-adel.txt").case.texts["en"].card_asks == ()  # type: ignore[union-attr]
