@@ -34,6 +34,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot.casing import mid_sentence
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
 LOCALES_DIR = ROOT / "locales"
@@ -271,6 +273,8 @@ class Renderer:
         environment.filters["number"] = bound(self.number)
         environment.filters["listed"] = bound(self.listed)
         environment.filters["country"] = bound(self.country_name)
+        # A button's label inside a sentence: "Combien de dossiers : tous les dossiers".
+        environment.filters["midsentence"] = bound(mid_sentence)
         # In a sentence a language's name keeps CLDR's case ("Язык: русский"); alone on a button
         # it is capitalised (Renderer.language_name).
         environment.globals["name_of_language"] = lambda code: self.language_name(

@@ -263,8 +263,8 @@ def test_outcomes_agree_with_the_person(pronoun: str | None, french: str, russia
             outcome=label,
             acted=False,
         )
-        assert f"<b>{word}</b>." in page
-    assert "Zhanbolat Mamay\xa0: <b>Libération</b>" in renderer.render(
+        assert f"<b>{word[0].lower() + word[1:]}</b>." in page  # mid-sentence: lower case
+    assert "Zhanbolat Mamay\xa0: <b>libération</b>" in renderer.render(
         "fr", "outcome.html", case=case, texts=case.text("fr"), outcome="Libération", acted=False
     )
     several = dataclasses.replace(case, people=(person, PersonAtRisk("Inga Imanbay")))

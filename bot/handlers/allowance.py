@@ -16,6 +16,7 @@ from typing import Protocol
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.casing import mid_sentence
 from bot.context import BotContext, Services, UrgentActionApp
 from bot.db.alerts import Audience
 from bot.db.offers import (
@@ -69,7 +70,9 @@ async def settings_row(context: BotContext, subscriber: Subscriber) -> list[Inli
     choice = await ChoiceRepository(services.db).of(subscriber.chat_id)
     words = labels(services, subscriber.language)
     allowance = choice.allowance or await ChoiceRepository(services.db).network_allowance()
-    label = words["settings_button"].format(allowance=words[str(allowance)])
+    label = words["settings_button"].format(
+        allowance=mid_sentence(words[str(allowance)], subscriber.language)
+    )
     return [InlineKeyboardButton(label, callback_data=encode("alw", "show"))]
 
 
@@ -157,7 +160,7 @@ async def choice_screen(context: BotContext, subscriber: Subscriber) -> Screen:
             InlineKeyboardButton(
                 ticked(
                     choice.allowance is None,
-                    words["default"].format(allowance=words[str(network)]),
+                    words["default"].format(allowance=mid_sentence(words[str(network)], language)),
                 ),
                 callback_data=encode("alw", "default"),
             )

@@ -212,7 +212,7 @@ async def test_a_follow_up_asking_for_no_further_action_closes_its_case(
     assert saved is not None
     assert (saved.status, saved.outcome) == (CaseStatus.DRAFT, None)  # until the choice
     await olga.press(review, "Close quietly")
-    await edited(emulator, review, "is closed: Released")
+    await edited(emulator, review, "is closed: released")
     closed = await services.cases.get("eg-karim-adel")
     assert closed is not None
     assert (closed.status, closed.outcome) == (CaseStatus.CLOSED, "released")

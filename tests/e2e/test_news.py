@@ -60,8 +60,8 @@ async def test_closing_tells_each_person_their_own_part_beside_everyones(
     )
     await olga.press(emulator.bot_messages(olga.chat_id)[-1], "tell everyone")
 
-    anna_news = await news_for(emulator, anna, "Released")
-    assert "Zhanbolat Mamay: Released." in anna_news
+    anna_news = await news_for(emulator, anna, "released")
+    assert "Zhanbolat Mamay: released." in anna_news
     assert (
         "Your letters:\n• President of Kazakhstan — by email\n• President of Kazakhstan — by post"
         in anna_news
@@ -69,14 +69,14 @@ async def test_closing_tells_each_person_their_own_part_beside_everyones(
     assert "2 people wrote, 3 letters in all." in anna_news
     assert "Thank you: your appeal was part of this." in anna_news
 
-    irina_news = await news_for(emulator, irina, "Освобожд")
+    irina_news = await news_for(emulator, irina, "освобожд")
     assert "Ваши письма:" in irina_news
     assert "— по электронной почте" in irina_news
     assert "обычной почтой" not in irina_news
     assert "Написали 2 человека, всего 3 письма." in irina_news
 
     # Alerted, not acted: the short version, with no part and no thanks for a letter.
-    boris_news = await news_for(emulator, boris, "Released")
+    boris_news = await news_for(emulator, boris, "released")
     assert "Your letters" not in boris_news
     assert "Thank you" not in boris_news
     assert "The case is closed; no more appeals are needed." in boris_news

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.casing import mid_sentence
 from bot.config import Settings
 from bot.context import UrgentActionApp
 from bot.db.offers import Choice, ChoiceRepository
@@ -270,7 +271,7 @@ async def test_organizers_set_the_networks_default_allowance(
     organizer = olga(emulator)
     await organizer.say("/start")
     (screen,) = await organizer.say("/allowance")
-    assert "Every case" in screen.text
+    assert "📬 The network's default: every case." in screen.text
     answer, _ = await organizer.press(screen, "2 a month")
     assert answer is not None
     services = services_of(bot)
@@ -369,8 +370,8 @@ async def test_themes_and_channels_narrow_the_cases_and_forget_deletes_the_choic
     screen = await choose(anna, "Torture", "Fax")
     await emulator.wait_for(
         lambda: (
-            "Themes: Torture" in _current(anna, screen).text
-            and "You can write by: Email and Post" in _current(anna, screen).text
+            "Themes: torture" in _current(anna, screen).text  # a label, lower case mid-sentence
+            and "You can write by: email and post" in _current(anna, screen).text
         )
     )
     services = services_of(bot)
@@ -498,8 +499,18 @@ async def test_start_and_the_sweep_agree_on_countries_and_channels(
     assert alerts(anna) == ["Third case", "Third case"]
 
 
+EVERY_CASE_MID_SENTENCE = {
+    "en": "every case",
+    "es": "todos los casos",
+    "fr": "tous les dossiers",
+    "ru": "все дела",
+    "de": "alle Fälle",
+    "ar": "كل القضايا",
+}
+
+
 @pytest.mark.parametrize(
-    ("language", "comma"), [(c, ", ") for c in ("en", "es", "fr", "ru")] + [("ar", "، ")]
+    ("language", "comma"), [(c, ", ") for c in ("en", "es", "fr", "ru", "de")] + [("ar", "، ")]
 )
 async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
     bot: UrgentActionApp, emulator: TelegramEmulator, language: str, comma: str
@@ -508,13 +519,20 @@ async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
     anna = Chatter(emulator, someone, someone.id)
     await anna.say("/start")
     (settings,) = await anna.say("/settings")
-    _, (screen,) = await anna.press(settings, "📬", replies=1)
     words = labels(services_of(bot).renderer, language)
+    # The button's label continues its sentence: "📬 Combien de dossiers : tous les dossiers".
+    button = words["settings_button"].format(allowance=EVERY_CASE_MID_SENTENCE[language])
+    assert button in [b["text"] for b in settings.buttons]
+    _, (screen,) = await anna.press(settings, "📬", replies=1)
     for label in (words["death-penalty"], words["torture"], words["digest_off"]):
         await anna.press(screen, label)
     renderer = services_of(bot).renderer
     # Lists read as the language joins them ("A and B", "A وB"); the digest takes the comma.
-    themes = renderer.listed([words["death-penalty"], words["torture"]], language)
+    # Labels inside a sentence are lower case where the language writes them so.
+    themes = renderer.listed(
+        [mid_sentence(words["death-penalty"], language), mid_sentence(words["torture"], language)],
+        language,
+    )
     await emulator.wait_for(
         lambda: (
             themes in _current(anna, screen).text
@@ -525,7 +543,7 @@ async def test_the_allowance_screen_joins_its_lists_as_each_language_does(
     assert lines[2].endswith(themes)
     # The digest joins the allowance with the same comma; no Latin comma in Arabic.
     assert lines[1].startswith(words["every"] + comma)
-    channels = renderer.listed([words[str(c)] for c in Channel], language)
+    channels = renderer.listed([mid_sentence(words[str(c)], language) for c in Channel], language)
     assert lines[3].endswith(channels)
     if language == "ar":
         assert "," not in "".join(lines[1:4])

@@ -128,10 +128,10 @@ async def test_closing_tells_everyone_alerted_and_thanks_those_who_acted(
     await olga.press(ask, "tell everyone")
     (news,) = await emulator.replies(person.chat_id, after=mark_person, count=1, timeout=10)
     await emulator.wait_for(
-        lambda: "Released" in emulator.bot_messages(person.chat_id)[-1].text, timeout=10
+        lambda: "released" in emulator.bot_messages(person.chat_id)[-1].text, timeout=10
     )
     await emulator.wait_for(
-        lambda: "Released" in emulator.bot_messages(other.id)[-1].text, timeout=10
+        lambda: "released" in emulator.bot_messages(other.id)[-1].text, timeout=10
     )
     assert (
         "Thank you: your appeal was part of this" in emulator.bot_messages(person.chat_id)[-1].text
