@@ -35,6 +35,16 @@ def mid_sentence(label: str, language: str) -> str:
     return label[0].lower() + label[1:]
 
 
+def line_start(text: str) -> str:
+    """`text` beginning a line (an address block, a button): its first letter capitalised.
+
+    An official's title is written in the case file as it reads after the name ("ambassadeur",
+    "embajador", "посол": French, Spanish and Russian write titles in lower case there); at the
+    head of a line of an address it takes a capital in every language that has them.
+    """
+    return text[:1].upper() + text[1:]
+
+
 def mid_sentence_all(labels: list[str], language: str) -> list[str]:
     """Each label of a list that continues a sentence ("Thèmes : torture, peine de mort")."""
     return [mid_sentence(label, language) for label in labels]

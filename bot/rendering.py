@@ -34,7 +34,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from bot.casing import mid_sentence
+from bot.casing import line_start, mid_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -275,6 +275,9 @@ class Renderer:
         environment.filters["country"] = bound(self.country_name)
         # A button's label inside a sentence: "Combien de dossiers : tous les dossiers".
         environment.filters["midsentence"] = bound(mid_sentence)
+        # A title at the head of an address line: "Ambassadeur" where the copy line says
+        # "…, ambassadeur, …".
+        environment.filters["linestart"] = line_start
         # In a sentence a language's name keeps CLDR's case ("Язык: русский"); alone on a button
         # it is capitalised (Renderer.language_name).
         environment.globals["name_of_language"] = lambda code: self.language_name(

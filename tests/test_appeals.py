@@ -34,6 +34,7 @@ from bot.appeals import (
     post_file,
     post_file_name,
 )
+from bot.casing import line_start
 from bot.catalogue import load_case
 from bot.domain.cases import CaseText, Channel, PersonAtRisk, Target, TargetRole, UrgentAction
 from bot.rendering import Renderer
@@ -236,7 +237,7 @@ def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
             "Касым-Жомарт Токаев",
             "Президент Республики Казахстан",
             "Его Превосходительство г-н Акылбек Камалдинов",
-            "Посол",
+            "Посол Республики Казахстан в Канаде",
             "Посольство Республики Казахстан в Канаде",
         ),
     }[language]
@@ -248,7 +249,13 @@ def test_post_writes_to_the_president_and_sends_the_embassy_a_copy(
     # The appeal: dated, addressed, saluted as the sheet says, the embassy named on a copy line.
     assert to_president.body.startswith(dated + "\n\n" + "\n".join(president_address) + "\n\n")
     assert president in to_president.body
-    assert f"{copy_line}{his_excellency}, {ambassador}, {embassy}" in to_president.body
+    # The copy line names him with his title, as the language writes it after a name: in
+    # Russian in lower case, the organisation then left to the address ("посол … в Канаде").
+    copied = {
+        "en": f"{his_excellency}, {ambassador}, {embassy}",
+        "ru": f"{his_excellency}, посол Республики Казахстан в Канаде",
+    }[language]
+    assert f"{copy_line}{copied}" in to_president.body
     for ask in case.text(language).asks:
         assert ask in to_president.body
     # The copy: addressed to the embassy, with the appeal itself below, whole.
@@ -306,7 +313,9 @@ def test_the_envelope_label_names_the_official_as_the_letters_address_block_does
         # The letter opens with the date, then the address block: the label repeats it.
         address = letter.body.split("\n\n")[1].splitlines()
         assert lines == address
-        assert letter.recipient.title_in(language) in lines
+        # The title heads its line, capitalised: "président …" after a name, "Président …" on
+        # an address.
+        assert line_start(letter.recipient.title_in(language) or "") in lines
 
 
 # --- Fax -----------------------------------------------------------------------------------

@@ -90,14 +90,16 @@ def test_no_official_keeps_the_original_name_where_the_case_gives_the_languages(
         postal = {line for t in case.targets for line in t.address}
         for letter in appeal.letters:
             for target in case.targets:
-                for given, original in (
-                    (target.names, target.name),
-                    (target.organisations, target.organisation),
+                # A copy line names an official by name and title ("…, ambassadeur de la
+                # République du Kazakhstan au Canada"); the organisation is on their address.
+                for given, original, named in (
+                    (target.names, target.name, True),
+                    (target.organisations, target.organisation, letter.recipient == target),
                 ):
                     local = given.get(language)
                     if original and local and local != original:
                         assert original not in letter.body, (language, channel, original)
-                        assert local in letter.body or channel is Channel.EMAIL
+                        assert local in letter.body or channel is Channel.EMAIL or not named
             if written_in_own_script(case, language):
                 # Apart from the address as the post needs it and the signature, no Latin word.
                 lines = [
@@ -178,3 +180,51 @@ def test_the_arabic_fax_cover_is_signed_as_the_letter_is(
         rows = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", cover)
         assert "أ. ك.، ليون" in rows  # the "From" row, with the Arabic comma
         assert "أ. ك., ليون" not in cover
+
+
+# Each language's copy line, as its letter writers set a title after a name: French, Spanish
+# and Russian in lower case (Russian keeps the head of state's capital, as its official texts
+# do), German with its nouns capitalised, English as an address line, Arabic without case.
+COPY_LINES = {
+    "en": "Copy: His Excellency Akylbek Kamaldinov, Ambassador, Embassy of the Republic of "
+    "Kazakhstan",
+    "fr": "Copie\u00a0: Son Excellence M. Akylbek Kamaldinov, ambassadeur de la République du "
+    "Kazakhstan au Canada",
+    "es": "Copia: Excmo. Sr. Akylbek Kamaldinov, embajador de la República de Kazajistán en "
+    "Canadá",
+    "ru": "Копия: Его Превосходительство г-н Акылбек Камалдинов, посол Республики Казахстан в "
+    "Канаде",
+    "de": "Kopie an: S. E. Herrn Akylbek Kamaldinow, Botschafter der Republik Kasachstan in "
+    "Kanada",
+    "ar": "نسخة إلى: سعادة السيد أكيلبيك كمالدينوف، سفير جمهورية كازاخستان لدى كندا",
+}
+# The president after his name in the copy note of the embassy's letter.
+COPY_NOTES = {
+    "fr": "Kassym-Jomart Tokaïev, président de la République du Kazakhstan",
+    "es": "Kasim-Yomart Tokáyev, presidente de la República de Kazajistán",
+    "ru": "Касым-Жомарт Токаев, Президент Республики Казахстан",
+    "de": "Kassym-Schomart Tokajew, Präsident der Republik Kasachstan",
+}
+# The ambassador's title at the head of its address line, on the letter and the envelope.
+ADDRESS_LINES = {
+    "fr": "Ambassadeur de la République du Kazakhstan au Canada",
+    "es": "Embajador de la República de Kazajistán en Canadá",
+    "ru": "Посол Республики Казахстан в Канаде",
+    "de": "Botschafter der Republik Kasachstan in Kanada",
+}
+
+
+@pytest.mark.parametrize("language", sorted(COPY_LINES))
+def test_titles_are_written_as_each_language_writes_them_after_a_name(
+    case: UrgentAction, renderer: Renderer, language: str
+) -> None:
+    appeal = compose(case, renderer, Channel.POST, language)
+    president, ambassador = appeal.letters
+    assert president.body.rstrip().endswith(COPY_LINES[language])
+    if language in COPY_NOTES:
+        note = ambassador.body.split("----------")[0]  # the note, not the copy below it
+        assert COPY_NOTES[language] in note
+    if language in ADDRESS_LINES:
+        assert f"\n{ADDRESS_LINES[language]}\n" in ambassador.body
+        envelope = post_file(appeal, renderer).decode("utf-8").rsplit('<div class="label">', 1)
+        assert f"\n{ADDRESS_LINES[language]}<br>" in envelope[1]

@@ -6,6 +6,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
+from bot.casing import line_start
 from bot.context import Services
 from bot.db.news import Letter, queue_outcome, totals
 from bot.db.organizers import OrganizerRepository
@@ -61,7 +62,9 @@ async def _tell_outcome(services: Services, case: UrgentAction, outcome: str) ->
     def message_for(language: str, letters: tuple[Letter, ...]) -> OutboundMessage:
         part = [
             (
-                case.targets[index].title_in(language) or case.targets[index].name_in(language),
+                line_start(
+                    case.targets[index].title_in(language) or case.targets[index].name_in(language)
+                ),
                 channel,
             )
             for index, channel in letters

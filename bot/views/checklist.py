@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.casing import line_start
 from bot.domain.cases import Channel, Target, TargetRole, UrgentAction
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -13,7 +14,7 @@ from bot.views.callbacks import encode
 def target_label(target: Target, language: str, renderer: Renderer) -> str:
     """How a target is named on a button: its title (or name), marked when it is a copy."""
     key = "target_copy" if target.role is TargetRole.COPY else "target_to"
-    name = target.title_in(language) or target.name_in(language)
+    name = line_start(target.title_in(language) or target.name_in(language))
     return renderer.button(language, key, name=name)
 
 
