@@ -33,8 +33,7 @@ def entries(language: str) -> list[tuple[str, tuple[str, ...], list[str]]]:
 
 def test_arabic_labels_of_what_people_did_cannot_read_as_orders() -> None:
     # «تحركوا» alone is both "they acted" and "act!" (so are «أوقفوا», «خططوا», «غادروا» and
-    # «انضموا»): a label
-    # says «من تحركوا» ("those who acted") or «عدد من تحركوا».
+    # «انضموا»): a label says «من تحركوا» ("those who acted") or «عدد من تحركوا».
     ambiguous = re.compile(r"^(?:تحر[ّ]?كوا|أوقفوا|خط[ّ]?طوا|غادروا|انضم[ّ]?وا)")
     for key, forms, files in entries("ar"):
         if not any(f.startswith(COUNTS) for f in files):
