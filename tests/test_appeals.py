@@ -767,7 +767,8 @@ def test_german_letters_are_written_as_german_business_letters(
         for english in ("I am", "I urge", "Dear", "Yours", "Copy:", "Respectfully", " to "):
             assert english not in letter.body, (english, seed)
         copy = appeal.letters[1]
-        assert "\nExzellenz,\n\nnachstehend erhalten Sie" in copy.body
+        # An ambassador is greeted by his office, as German letters do.
+        assert "\nSehr geehrter Herr Botschafter,\n\nnachstehend erhalten Sie" in copy.body
         assert "---------- Kopie meines Appells ----------" in copy.body
         assert re.search(r"\nKopie an: [^\n]*, Botschafter", letter.body)
     assert len(openings) == 5

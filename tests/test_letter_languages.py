@@ -4,6 +4,7 @@ script, sign-offs that repeat the salutation, signatures joined by the letter's 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from bot.appeals import (
     post_file,
 )
 from bot.catalogue import load_case
-from bot.domain.cases import Channel, UrgentAction
+from bot.domain.cases import Channel, Target, TargetRole, UrgentAction
 from bot.rendering import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +143,7 @@ def test_the_french_sign_off_repeats_the_salutation(
         to_president, to_embassy = compose(case, renderer, Channel.POST, "fr", f"p{n}").letters
         for letter, addressed in (
             (to_president, "Monsieur le Président"),
-            (to_embassy, "Excellence"),
+            (to_embassy, "Monsieur l’Ambassadeur"),  # his title: ambassadeur
         ):
             # The letter's own text, up to the room left to sign by hand.
             paragraphs = letter.body.split("\n\n\n")[0].split("\n\n")
@@ -228,3 +229,52 @@ def test_titles_are_written_as_each_language_writes_them_after_a_name(
         assert f"\n{ADDRESS_LINES[language]}\n" in ambassador.body
         envelope = post_file(appeal, renderer).decode("utf-8").rsplit('<div class="label">', 1)
         assert f"\n{ADDRESS_LINES[language]}<br>" in envelope[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"),
+    [
+        ("fr", "Monsieur l’Ambassadeur,"),
+        ("de", "Sehr geehrter Herr Botschafter,"),
+        ("es", "Señor embajador:"),
+        ("ru", "Ваше Превосходительство!"),
+    ],
+)
+def test_the_embassys_copy_greets_the_ambassador_as_the_language_does(
+    case: UrgentAction, renderer: Renderer, language: str, greeting: str
+) -> None:
+    for seed in ("person-1", "person-2", "person-3"):
+        _, to_embassy = compose(case, renderer, Channel.POST, language, seed=seed).letters
+        note = to_embassy.body.split("----------")[0]
+        assert f"\n{greeting}\n" in note
+        if language == "fr":
+            # French protocol repeats the greeting, with the high regard an ambassador is owed,
+            # not the very high one of a head of state.
+            assert re.search(r"Monsieur l’Ambassadeur, [^.]* de ma haute considération\.", note)
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "title", "greeting"),
+    [
+        ("fr", "Son Excellence Mme Jeanne Exemple", "ambassadrice de Norvège",
+         "Madame l’Ambassadrice,"),
+        ("fr", "Son Excellence Mme Jeanne Exemple", "ambassadeur de Norvège",
+         "Madame l’Ambassadrice,"),
+        ("de", "I. E. Frau Jeanne Exemple", "Botschafterin Norwegens",
+         "Sehr geehrte Frau Botschafterin,"),
+        ("es", "Excma. Sra. Jeanne Exemple", "embajadora de Noruega", "Señora embajadora:"),
+    ],
+)  # fmt: skip
+def test_an_ambassador_without_a_salutation_is_greeted_by_her_office(
+    case: UrgentAction, renderer: Renderer, language: str, name: str, title: str, greeting: str
+) -> None:
+    envoy = Target(
+        TargetRole.TO,
+        "Her Excellency Jeanne Example",
+        names={"en": "Her Excellency Jeanne Example", language: name},
+        title="Ambassador of Norway",
+        titles={"en": "Ambassador of Norway", language: title},
+        emails=("embassy@example.no",),
+    )
+    (letter,) = compose(replace(case, targets=(envoy,)), renderer, Channel.EMAIL, language).letters
+    assert letter.body.startswith(greeting + "\n")
