@@ -44,7 +44,10 @@ async def test_a_letter_too_long_for_a_message_is_sent_whole_as_a_file(
         for n in range(6)
     ]
     texts = {
-        language: replace(written, asks=(*written.asks, *asks))
+        # The card says each ask again to the reader: the same six there.
+        language: replace(
+            written, asks=(*written.asks, *asks), card_asks=(*written.card_asks, *asks)
+        )
         for language, written in case.texts.items()
     }
     await services.cases.save(replace(case, texts=texts), services.clock())
