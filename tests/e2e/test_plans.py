@@ -125,7 +125,7 @@ async def test_tonight_after_ten_waits_for_the_morning_in_the_persons_zone(
     # 17:30 UTC is 23:30 in Almaty: "tonight" is the night, so the reminder comes at 08:00.
     clock.advance(datetime(2022, 5, 20, 17, 30, tzinfo=UTC) - clock())
     answer, _ = await irina.press(card, "🌙 Сегодня вечером")
-    assert answer == "🗓 Записано: я напомню вам 21 мая 2022\u202fг., 08:00, и только тогда."
+    assert answer == "🗓 Записано: я напомню вам 21 мая 2022\u202fг., 08:00 — один раз."
     subscriber = await services.subscribers.get(irina.chat_id)
     assert subscriber is not None
     (planned,) = await services.reminders.pending(subscriber.id)

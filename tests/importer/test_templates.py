@@ -23,7 +23,7 @@ def test_every_kind_of_note_has_its_own_phrase(language: str, kind: NoteKind) ->
     line = review.split("• ", 1)[1]
     # Each kind says something of its own; "problem" is the catalogue's message itself. The
     # field is named in the organizer's words, never as the file's path.
-    named = {"en": "Official 1: fax: ", "ru": "Должностное лицо 1: факс: "}[language]
+    named = {"en": "Official 1: fax: ", "ru": "Адресат 1: факс: "}[language]
     assert line.startswith(named) or kind is NoteKind.UPDATE
     assert "targets[0]" not in line
     assert ("the catalogue’s words" in line) == (kind is NoteKind.PROBLEM)
