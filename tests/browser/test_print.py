@@ -47,8 +47,8 @@ async def printed_pages(browser: Browser, html: bytes, name: str) -> list[str]:
         ("en", ("Dear Mr President", "Your Excellency"), None),
         ("en", ("Dear Mr President", "Your Excellency"), LONGEST_LINE),
         ("ru", ("Уважаемый господин Президент", "Ваше Превосходительство"), LONGEST_LINE),
-        ("fr", ("Monsieur le Président", "Excellence"), LONGEST_LINE),
-        ("es", ("Señor Presidente", "Excelencia"), LONGEST_LINE),
+        ("fr", ("Monsieur le Président", "Monsieur l’Ambassadeur"), LONGEST_LINE),
+        ("es", ("Señor Presidente", "Señor embajador"), LONGEST_LINE),
     ],
 )
 async def test_each_printed_letter_keeps_its_signature_on_its_own_page(
