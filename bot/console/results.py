@@ -12,6 +12,7 @@ from bot.console.web import SESSION, render, services_of
 from bot.db.console import subscribers_by_language
 from bot.db.offers import case_offers
 from bot.db.results import Day, Funnel, funnel, timeline
+from bot.db.shares import ShareRepository
 from bot.operations.results import results_csv
 
 # The chart's drawing area, in SVG units; the page scales it to its width.
@@ -87,6 +88,7 @@ async def case_results(request: web.Request) -> web.StreamResponse:
         case=case,
         funnel=numbers,
         offers=await case_offers(services.db, case.slug),
+        shares=await ShareRepository(services.db).counts(case.slug),
         bars=day_bars(shown, label),
         days=shown,
         width=WIDTH,
