@@ -22,6 +22,7 @@ from bot.handlers import (
     plans,
     preferences,
     privacy,
+    reminder_plans,
     reminders,
     repeats,
     sharing,
@@ -48,6 +49,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(sharing.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
+    app.add_handlers(reminder_plans.HANDLERS)
     app.add_handlers(network.HANDLERS)
     app.add_handlers(editing.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)

@@ -338,6 +338,11 @@ async def results(update: Update, context: BotContext) -> None:
                 button(language, "org_chart"), callback_data=encode("ochart", case.slug)
             )
         )
+    row.append(
+        InlineKeyboardButton(
+            button(language, "org_reminder_plan"), callback_data=encode("orp", case.slug)
+        )
+    )
     await send(
         chat,
         Screen(
