@@ -50,6 +50,11 @@ async def test_the_network_default_and_the_cases_own_plan_replan_the_reminders_t
     shown = await edited(olga, shown)
     assert "✓ 🌐 2 days and 15 hours before the deadline" in [b["text"] for b in shown.buttons]
     assert await steps_of(bot, person) == ["172800", "54000"]
+    # Someone the case reaches from now on is planned by it too.
+    someone = emulator.create_person("Boris")
+    boris = Chatter(emulator, someone, someone.id)
+    await boris.say("/start", replies=2)
+    assert await steps_of(bot, boris) == ["172800", "54000"]
 
     # The case takes a plan of its own: the network's default no longer moves it.
     await olga.press(shown, "📌 15 hours before the deadline")
