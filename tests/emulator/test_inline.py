@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 import pytest
 
 from bot.emulator import TelegramEmulator
@@ -202,3 +203,42 @@ async def test_a_start_link_sends_start_with_its_payload(inline: TelegramEmulato
     )
     with pytest.raises(ValueError, match="not a link"):
         await inline.open_link(person, "https://t.me/OtherBot?start=x")
+
+
+async def test_the_demo_shares_through_the_control_api(
+    api: Api, inline: TelegramEmulator, http: aiohttp.ClientSession
+) -> None:
+    person = await started(inline)
+    chooser = {"query": "case", "allow_group_chats": True}
+    share = {"text": "📣 Ask a friend", "switch_inline_query_chosen_chat": chooser}
+    sent = await api(
+        "sendMessage", chat_id=person, text="Thanks", reply_markup={"inline_keyboard": [[share]]}
+    )
+    friend = inline.create_person("Boris")
+    group = await inline.create_group("Friends", members=[person, friend.id])
+    body = {
+        "user_id": person,
+        "chat_id": person,
+        "message_id": sent.result["message_id"],
+        "label": "📣 Ask a friend",
+        "to_chat_id": group.id,
+    }
+
+    inline.bot.updates.clear()  # the group's my_chat_member
+
+    async def bot() -> None:
+        # The bot long-polls and answers the inline query the chooser sent.
+        (update,) = (await api("getUpdates", timeout=5)).result
+        results = [article(reply_markup={"inline_keyboard": [[LINK]]})]
+        query_id = update["inline_query"]["id"]
+        await api("answerInlineQuery", inline_query_id=query_id, results=results)
+
+    answering = asyncio.create_task(bot())
+    async with http.post(f"{inline.api_url}/_emulator/share", json=body) as response:
+        shared = await response.json()
+    await answering
+    assert shared["sent"] is True
+    message = shared["message"]
+    assert message["chat"]["id"] == group.id
+    assert message["via_bot"]["username"] == "UrgentActionBot"
+    assert message["from"]["id"] == person
