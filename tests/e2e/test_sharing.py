@@ -136,6 +136,12 @@ async def test_a_russian_speaker_shares_the_card_in_russian_and_a_subscriber_cou
     await emulator.open_link(dmitri.id, shared.buttons[0]["url"])
     await emulator.wait_for(lambda: len(emulator.bot_messages(dmitri.chat_id)) >= 8)
     assert await shares.counts(SLUG) == ShareCounts(joined=0, acted=1)
+    # A Russian-speaking organizer reads the counts in Russian.
+    organizer = emulator.create_person("Ольга", user_id=ORGANIZER_ID, language_code="ru")
+    olga = Chatter(emulator, organizer, organizer.id)
+    (listing,) = await olga.say("/cases")
+    _, (results,) = await olga.press(listing, "Итоги", replies=1)
+    assert "📣 По приглашению друзей: подписались — 0, откликнулись — 1." in results.text
 
 
 async def test_typing_the_bots_name_in_a_chat_lists_the_active_cases(
