@@ -161,13 +161,16 @@ def answer_of(
     next_offset = params.get("next_offset") or ""
     if not isinstance(next_offset, str) or len(next_offset.encode()) > NEXT_OFFSET_BYTES:
         raise bad_request("NEXT_OFFSET_INVALID")
-    cache_time = params.get("cache_time", 300)
+    try:
+        cache_time = int(params.get("cache_time", 300))
+    except (TypeError, ValueError):
+        raise bad_request("can't parse cache_time as Integer") from None
     return InlineAnswer(
         query_id=pending.id,
         query=pending.query,
         chat_id=pending.chat_id,
         results=results,
-        cache_time=int(cache_time),
+        cache_time=cache_time,
         is_personal=str(params.get("is_personal", "")).lower() in ("true", "1"),
         next_offset=next_offset,
         button=button,
