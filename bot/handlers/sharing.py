@@ -68,7 +68,7 @@ async def answer(update: Update, context: BotContext) -> None:
         found = [c for c in active if c.slug == wanted]
         cases = found or [c for c in active if wanted in _searchable(c, language)]
     else:
-        cases = active
+        cases = active[::-1]  # the newest first
     results = [
         _result(
             case,
