@@ -2,7 +2,8 @@
 
 A newcomer's path: subscribe, open the appeal, download the letter, mark it sent; a case passed
 on to a friend through a group; a group that subscribes and sends its members to a private
-chat; and an organizer's broadcast reaching a second person. Screenshots are kept in test-artifacts/browser/ for a human to look at.
+chat; and an organizer's broadcast reaching a second person. Screenshots are kept in
+test-artifacts/browser/ for a human to look at.
 """
 
 from __future__ import annotations
