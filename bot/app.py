@@ -34,6 +34,7 @@ from bot.handlers import (
     register_handlers,
     reminders,
     retention,
+    sharing,
 )
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates, TapsFirst
@@ -93,6 +94,7 @@ def build_application(
         services.personal_data_exporters["reminders"] = reminders_of(services)
         services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
         services.personal_data_exporters["plans"] = plans.exporter(services)
+        services.personal_data_exporters["came_through_shares"] = sharing.exporter(services)
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
@@ -195,7 +197,8 @@ async def set_commands(app: UrgentActionApp, renderer: Renderer) -> None:
 
 
 POLL_TIMEOUT = timedelta(seconds=10)
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# inline_query: "Ask a friend" shares a case through inline mode (bot/handlers/sharing.py).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "inline_query"]
 
 
 @asynccontextmanager

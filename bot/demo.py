@@ -175,6 +175,8 @@ async def demo(
         clock: Clock = TimeLapse(real(), time_lapse, real) if time_lapse else real
         emulator = TelegramEmulator()
         emulator.create_bot(DEMO_TOKEN, "UrgentActionBot")
+        # Inline mode on, as BotFather's /setinline sets it: "Ask a friend" shares a case.
+        emulator.bot.inline_placeholder = "Case or name"
         state = _PageState(clock, time_lapse)
         try:
             url = await emulator.start(port=port, extra_routes=_page_routes(state))

@@ -51,7 +51,10 @@ class TapsFirst(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Handle the update once a place of its kind is free."""
-        tap = isinstance(update, Update) and update.callback_query is not None
+        # An inline query ("Ask a friend") waits for its answer as a tap does.
+        tap = isinstance(update, Update) and (
+            update.callback_query is not None or update.inline_query is not None
+        )
         async with self._taps if tap else self._messages:
             await coroutine
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.db.plans import PlanCounts
+from bot.db.shares import ShareCounts
 from bot.domain.reminder_costs import StepCost
 from bot.rendering import Renderer
 
@@ -33,6 +34,7 @@ def results(language: str, *, urgent: bool = False) -> list[str]:
         last_day=None,
         earlier=False,
         plans=PlanCounts(),
+        shares=ShareCounts(),
         costs=[],
     ).splitlines()
 
@@ -80,6 +82,7 @@ def test_the_day_lines_put_the_colon_as_each_language_writes_it() -> None:
             last_day=SimpleNamespace(day=date(2026, 5, 20), active=9),
             earlier=False,
             plans=PlanCounts(planned=4, done=2, passed_on=1),
+            shares=ShareCounts(joined=2, acted=1),
             costs=[
                 StepCost("604800", 5, 1, 1, 0, 1, 0),
                 StepCost("54000", 3),
@@ -111,6 +114,7 @@ def test_the_reminder_steps_put_the_colon_as_each_language_writes_it() -> None:
             last_day=None,
             earlier=False,
             plans=PlanCounts(planned=4, done=2, passed_on=1),
+            shares=ShareCounts(joined=2, acted=1),
             costs=[
                 StepCost("604800", 5, 1, 1, 0, 1, 0),
                 StepCost("54000", 3),
@@ -118,6 +122,7 @@ def test_the_reminder_steps_put_the_colon_as_each_language_writes_it() -> None:
             ],
         ).splitlines()
 
+    assert "📣 Through friends' shares: joined 2, acted 1." in lines("en")
     assert "7 days before the deadline: 5 · 1 · 1 · 0 · 1 · 0" in lines("en")
     assert "15 hours before the deadline: 3 · 0 · 0 · 0 · 0 · 0" in lines("en")
     assert "At the time they chose: 2 · 0 · 0 · 0 · 0 · 0" in lines("en")

@@ -9,9 +9,15 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.console.web import SESSION, render, services_of
+from bot.context import Services
 from bot.db.console import subscribers_by_language
 from bot.db.offers import case_offers
+from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Day, Funnel, funnel, timeline
+from bot.db.shares import ShareRepository
+from bot.domain.cases import UrgentAction
+from bot.domain.reminders import PRESET_PLANS
+from bot.operations.reminder_plans import choose_case_plan, choose_network_plan, plans_of
 from bot.operations.results import results_csv
 
 # The chart's drawing area, in SVG units; the page scales it to its width.
@@ -87,11 +93,61 @@ async def case_results(request: web.Request) -> web.StreamResponse:
         case=case,
         funnel=numbers,
         offers=await case_offers(services.db, case.slug),
+        shares=await ShareRepository(services.db).counts(case.slug),
+        costs=await reminder_costs(services.db, case.slug),
+        plans=await _plans(services, case, language),
         bars=day_bars(shown, label),
         days=shown,
         width=WIDTH,
         height=HEIGHT,
     )
+
+
+@dataclass(frozen=True)
+class _PlanForm:
+    """The reminder plans' form: the choices in words, and the ones in force."""
+
+    title: str
+    choices: list[tuple[str, str]]
+    case: str | None
+    network: str | None
+    network_label: str
+
+
+async def _plans(services: Services, case: UrgentAction, language: str) -> _PlanForm:
+    renderer = services.renderer
+    chosen = await plans_of(services, case)
+    choices = [
+        (str(n), renderer.render(language, "reminder_plan.txt", offsets=offsets))
+        for n, offsets in enumerate(PRESET_PLANS)
+    ]
+    return _PlanForm(
+        title=renderer.button(language, "org_reminder_plan"),
+        choices=choices,
+        case=chosen.case_preset(),
+        network=chosen.network_preset(),
+        network_label=renderer.button(language, "org_plan_network"),
+    )
+
+
+async def save_reminder_plans(request: web.Request) -> web.StreamResponse:
+    """The case's plan and the network's default, as the chat's ⏰ Reminder plan sets them."""
+    services = services_of(request)
+    case = await services.cases.get(request.match_info["slug"])
+    if case is None:
+        raise web.HTTPNotFound
+    form = await request.post()
+    user = request[SESSION].user_id
+    chosen = await plans_of(services, case)
+    wanted_case, wanted_network = str(form.get("case", "")), str(form.get("network", ""))
+    try:
+        if wanted_network and wanted_network != chosen.network_preset():
+            await choose_network_plan(services, user, wanted_network)
+        if wanted_case and wanted_case != chosen.case_preset():
+            await choose_case_plan(services, user, case, wanted_case)
+    except ValueError:
+        raise web.HTTPBadRequest from None
+    raise web.HTTPSeeOther(str(request.app.router["console.results"].url_for(slug=case.slug)))
 
 
 async def case_csv(request: web.Request) -> web.StreamResponse:

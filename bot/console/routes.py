@@ -41,6 +41,9 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_get("/results", results.network_results, name="console.network")
     app.router.add_get("/cases/{slug}/results", results.case_results, name="console.results")
     app.router.add_get("/cases/{slug}/results.csv", results.case_csv, name="console.csv")
+    app.router.add_post(
+        "/cases/{slug}/reminders", results.save_reminder_plans, name="console.reminder_plans"
+    )
     app.router.add_get("/cases/{slug}/preview", preview.preview_page, name="console.preview")
     app.router.add_get(
         "/cases/{slug}/print/{channel:fax|post}", preview.printable, name="console.printable"

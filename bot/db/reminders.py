@@ -20,6 +20,7 @@ from bot.domain.allowance import DueReminder as DayReminder
 from bot.domain.allowance import one_reminder_a_day
 from bot.domain.cases import UrgentAction
 from bot.domain.reminders import (
+    DEFAULT_PLAN,
     PLAN_STEP,
     SNOOZE_STEP,
     Decision,
@@ -28,8 +29,12 @@ from bot.domain.reminders import (
     Step,
     decide,
     keep_latest,
+    read_plan,
     steps,
 )
+
+# The network_settings key of the network's default reminder plan (bot.db.reminder_plans).
+NETWORK_REMINDER_PLAN = "reminder_plan"
 
 # Rows settled per transaction (about a fifth of a second each), so a sweep of 100,000 reminders
 # never holds the one writer long enough to keep a reply to a tap waiting.
@@ -75,9 +80,10 @@ async def plan(
         (default_timezone, case.slug, *extra),
     )
     timezones = [str(row[0]) for row in await cursor.fetchall()]
+    default = await network_plan(conn)
     planned = 0
     for zone in timezones:
-        for step in steps(case, zone, now):
+        for step in steps(case, zone, now, default):
             cursor = await conn.execute(
                 "INSERT INTO reminders (case_slug, subscriber_id, step, due_at)"  # noqa: S608
                 " SELECT a.case_slug, s.id, ?, ? FROM case_alerts a"
@@ -98,6 +104,15 @@ async def plan(
     return planned
 
 
+async def network_plan(conn: Connection) -> tuple[timedelta, ...]:
+    """The network's default reminder plan: the organizers' choice, else DEFAULT_PLAN."""
+    cursor = await conn.execute(
+        "SELECT value FROM network_settings WHERE key = ?", (NETWORK_REMINDER_PLAN,)
+    )
+    row = await cursor.fetchone()
+    return read_plan(str(row[0])) if row is not None else DEFAULT_PLAN
+
+
 async def plan_people(
     conn: Connection,
     case: UrgentAction,
@@ -108,9 +123,10 @@ async def plan_people(
     zone), in the caller's transaction; return the rows."""
     by_zone: dict[str, list[Step]] = {}
     rows: list[tuple[str, int, str, str]] = []
+    default = await network_plan(conn)
     for subscriber_id, zone in people:
         if zone not in by_zone:
-            by_zone[zone] = steps(case, zone, now)
+            by_zone[zone] = steps(case, zone, now, default)
         rows.extend(
             (case.slug, subscriber_id, step.key, timestamp(step.due)) for step in by_zone[zone]
         )

@@ -21,6 +21,14 @@ from bot.domain.cases import CaseStatus, UrgentAction
 # Seven days before, two days before, and the morning of the deadline (15 hours before a
 # deadline at the end of its day is 09:00 on the day).
 DEFAULT_PLAN = (timedelta(days=7), timedelta(days=2), timedelta(hours=15))
+# The plans organizers choose from, for the network's default and for a case: the default, two
+# lighter ones, and none (bot/operations/reminder_plans.py; bench/plans.py weighs them).
+PRESET_PLANS: tuple[tuple[timedelta, ...], ...] = (
+    DEFAULT_PLAN,
+    (timedelta(days=2), timedelta(hours=15)),
+    (timedelta(hours=15),),
+    (),
+)
 DAY_STARTS = time(8, 0)
 NIGHT_STARTS = time(22, 0)
 # The latest moment before the night: a reminder that cannot wait for the morning comes then.
@@ -51,9 +59,21 @@ class Step:
     due: datetime
 
 
-def plan_of(case: UrgentAction) -> tuple[timedelta, ...]:
-    """The offsets before the deadline the case reminds at: its own, or the default plan."""
-    return case.reminder_offsets if case.reminder_offsets is not None else DEFAULT_PLAN
+def plan_of(
+    case: UrgentAction, default: tuple[timedelta, ...] = DEFAULT_PLAN
+) -> tuple[timedelta, ...]:
+    """The offsets before the deadline the case reminds at: its own, or the network's default."""
+    return case.reminder_offsets if case.reminder_offsets is not None else default
+
+
+def stored_plan(offsets: tuple[timedelta, ...]) -> str:
+    """A plan as the network's settings keep it: seconds before the deadline, comma-separated."""
+    return ",".join(str(int(offset.total_seconds())) for offset in offsets)
+
+
+def read_plan(value: str) -> tuple[timedelta, ...]:
+    """The inverse of `stored_plan` ("" is the plan without reminders)."""
+    return tuple(timedelta(seconds=int(part)) for part in value.split(",") if part)
 
 
 def step_key(offset: timedelta, deadline: datetime) -> str:
@@ -62,13 +82,19 @@ def step_key(offset: timedelta, deadline: datetime) -> str:
     return f"{seconds}s@{deadline.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
 
 
-def steps(case: UrgentAction, timezone: str, now: datetime) -> list[Step]:
-    """The plan's steps still ahead for a person in `timezone`, in the order they come."""
+def steps(
+    case: UrgentAction,
+    timezone: str,
+    now: datetime,
+    default: tuple[timedelta, ...] = DEFAULT_PLAN,
+) -> list[Step]:
+    """The plan's steps still ahead for a person in `timezone`, in the order they come; a case
+    without a plan of its own follows `default`, the network's."""
     deadline = case.deadline_moment()
     if deadline is None or deadline <= now:
         return []
     found = []
-    for offset in plan_of(case):
+    for offset in plan_of(case, default):
         due = daytime(deadline - offset, timezone, deadline)
         if due is not None and due > now:
             found.append(Step(step_key(offset, deadline), due))

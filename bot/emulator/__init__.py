@@ -7,7 +7,8 @@ Where things live:
     state.py    people, chats, recorded messages, files, counters
     updates.py  the update queue, long polls and webhook delivery
     world.py    the simulated world both sides act on, and its clock
-    people.py   what simulated people do: write, tap, block, run groups
+    people.py   what simulated people do: write, tap, block, run groups, use inline mode
+    inline.py   inline mode: answerInlineQuery's checks, chosen-chat buttons, t.me start links
     methods.py  the Bot API methods, each with its parameters named as in the spec
     server.py   TelegramEmulator: the HTTP server, parameter decoding, injected faults
     control.py  the /_emulator/ routes: the people's side over HTTP

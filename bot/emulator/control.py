@@ -39,6 +39,7 @@ def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None
         ("POST", "/_emulator/send", routes.send),
         ("POST", "/_emulator/upload", routes.upload),
         ("POST", "/_emulator/tap", routes.tap),
+        ("POST", "/_emulator/share", routes.share),
         ("POST", "/_emulator/block", routes.block),
         ("POST", "/_emulator/deactivate", routes.deactivate),
         ("GET", "/_emulator/chats", routes.chats),
@@ -240,6 +241,22 @@ class _Routes:
                 "url": answer.url,
             }
         )
+
+    async def share(self, request: web.Request) -> web.Response:
+        """A switch_inline_query_chosen_chat button pressed, the chat `to_chat_id` picked, and
+        the bot's first result sent there (`switch_to_chosen_chat`, `send_inline_result`)."""
+        body = await _body(request)
+        user_id = int(body["user_id"])
+        answer = await self.emulator.switch_to_chosen_chat(
+            user_id,
+            (int(body["chat_id"]), int(body["message_id"])),
+            str(body["label"]),
+            int(body["to_chat_id"]),
+        )
+        if not answer.results:
+            return web.json_response({"sent": False})
+        sent = await self.emulator.send_inline_result(user_id, answer, answer.results[0].id)
+        return web.json_response({"sent": True, "message": self.emulator.message_view(sent)})
 
     async def block(self, request: web.Request) -> web.Response:
         body = await _body(request)

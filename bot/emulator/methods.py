@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.emulator import errors, html
+from bot.emulator import errors, html, inline
 from bot.emulator.errors import ApiError, bad_request
 from bot.emulator.limits import Scope
 from bot.emulator.people import SimulatedPeople, member_json
@@ -279,6 +279,14 @@ class BotApi:
                 ),
                 self.answer_callback_query,
             ),
+            Method(
+                "answerInlineQuery",
+                Signature(
+                    required=("inline_query_id", "results"),
+                    optional=("cache_time", "is_personal", "next_offset", "button"),
+                ),
+                self.answer_inline_query,
+            ),
             Method("getChat", Signature(required=("chat_id",)), self.get_chat),
             Method(
                 "getChatMember",
@@ -337,7 +345,7 @@ class BotApi:
             **bot.as_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": not bot.privacy_mode,
-            "supports_inline_queries": False,
+            "supports_inline_queries": bot.inline_placeholder is not None,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -746,6 +754,72 @@ class BotApi:
         )
         return True
 
+    # ---- inline mode -------------------------------------------------------------------------
+
+    async def answer_inline_query(self, bot: BotAccount, params: Params) -> Any:
+        """answerInlineQuery: once, in time, with results a client can show and send."""
+        pending = self.world.inline_queries.get(str(params["inline_query_id"]))
+        if pending is None or pending.answer.done():
+            raise bad_request(errors.QUERY_TOO_OLD)
+        if self.world.clock() - pending.created > self.limits.callback_timeout:
+            del self.world.inline_queries[pending.id]
+            raise bad_request(errors.QUERY_TOO_OLD)
+        given = _json(params, "results")
+        if not isinstance(given, list):
+            raise bad_request("can't parse inline query results JSON object")
+        if len(given) > inline.MAX_RESULTS:
+            raise bad_request("RESULTS_TOO_MUCH")
+        results = [self._inline_result(result) for result in given]
+        ids = [result.id for result in results]
+        if len(set(ids)) != len(ids):
+            raise bad_request("RESULT_ID_DUPLICATE")
+        button = inline.check_button(_json(params, "button"))
+        answer = inline.answer_of(pending, results, params, button)
+        del self.world.inline_queries[pending.id]
+        pending.answer.set_result(answer)
+        self.world.event("inline_answer", user_id=pending.user_id, results=len(results))
+        return True
+
+    def _inline_result(self, result: Any) -> inline.InlineResult:
+        """One InlineQueryResult, checked; the emulator models articles."""
+        if not isinstance(result, dict):
+            raise bad_request("can't parse InlineQueryResult JSON object")
+        kind = result.get("type")
+        if kind not in inline.RESULT_TYPES:
+            raise bad_request("RESULT_TYPE_INVALID")
+        if kind != "article":
+            raise bad_request(f"inline results of type {kind} are not supported by the emulator")
+        result_id = result.get("id")
+        if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= 64:
+            raise bad_request("RESULT_ID_INVALID")
+        title = result.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise bad_request("RESULT_TITLE_EMPTY")
+        content = result.get("input_message_content")
+        if not isinstance(content, dict) or "message_text" not in content:
+            raise bad_request("inline results without message_text are not supported")
+        text, entities, source = self._formatted(
+            content, "message_text", "entities", self.limits.text_length, errors.TEXT_TOO_LONG
+        )
+        if not text:
+            raise bad_request("MESSAGE_EMPTY")
+        markup = self._markup(result, inline_only=True)
+        for row in (markup or {}).get("inline_keyboard", []):
+            for one in row:
+                # A message a person sends cannot open a Web App or ask for payment.
+                if "web_app" in one or "pay" in one or "callback_game" in one:
+                    raise bad_request("BUTTON_TYPE_INVALID")
+        description = result.get("description")
+        return inline.InlineResult(
+            id=result_id,
+            title=title,
+            description=description if isinstance(description, str) else None,
+            text=text,
+            entities=entities,
+            html=source,
+            markup=markup,
+        )
+
     # ---- chats -------------------------------------------------------------------------------
 
     async def get_chat(self, bot: BotAccount, params: Params) -> Any:
@@ -950,7 +1024,15 @@ class BotApi:
                 f"inline keyboard button must have exactly one of {', '.join(kinds)}"
             )
         kind = kinds[0]
-        value = button[kind]
+        # Keep what a client shows: the label, the action, the style.
+        kept = {"text": text, kind: self._button_action(kind, button[kind])}
+        for extra in ("style", "icon_custom_emoji_id"):
+            if extra in button:
+                kept[extra] = button[extra]
+        return kept
+
+    def _button_action(self, kind: str, value: Any) -> Any:
+        """A button's one action, checked as the service checks it."""
         if kind == "callback_data":
             size = len(value.encode()) if isinstance(value, str) else 0
             if not 1 <= size <= self.limits.callback_data_bytes:
@@ -961,12 +1043,9 @@ class BotApi:
                 raise bad_request(errors.BUTTON_URL_INVALID)
         elif kind == "web_app":
             value = self._web_app(value)
-        # Keep what a client shows: the label, the action, the style.
-        kept = {"text": text, kind: value}
-        for extra in ("style", "icon_custom_emoji_id"):
-            if extra in button:
-                kept[extra] = button[extra]
-        return kept
+        elif kind.startswith("switch_inline_query"):
+            value = inline.check_switch(kind, value)
+        return value
 
     def _reply_to(self, chat: Chat, params: Params) -> int | None:
         reply = _json(params, "reply_parameters")

@@ -11,8 +11,9 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.emulator import html
+from bot.emulator import html, inline
 from bot.emulator.html import utf16_length
+from bot.emulator.inline import InlineAnswer
 from bot.emulator.state import (
     ADMINISTRATOR,
     CREATOR,
@@ -491,6 +492,100 @@ class SimulatedPeople(World):
         if data is None:
             raise ValueError(f"button {label!r} is a link, not a callback button")
         return await self.tap(user_id, found, str(data), timeout=timeout)
+
+    # ---- inline mode ---------------------------------------------------------------------------
+
+    async def type_inline(
+        self, user_id: int, query: str = "", *, chat_id: int | None = None, timeout: float = 5.0
+    ) -> InlineAnswer:
+        """The person types "@bot <query>" in a chat (their own chat with the bot by default);
+        return the bot's answer. ValueError when inline mode is off, as the client shows
+        nothing then; TimeoutError when the bot does not answer in time."""
+        chat, person = self._speaker(user_id, chat_id)
+        if self.bot.inline_placeholder is None:
+            raise ValueError(f"@{self.bot.username} has no inline mode (BotFather /setinline)")
+        if len(query) > inline.QUERY_LENGTH:
+            raise ValueError("a client sends at most 256 characters of an inline query")
+        query_id = inline.new_query_id()
+        answer: asyncio.Future[InlineAnswer] = asyncio.get_running_loop().create_future()
+        self.inline_queries[query_id] = inline.PendingInlineQuery(
+            query_id, user_id, chat.id, query, self.clock(), answer
+        )
+        own = chat.person is not None
+        self.push_update(
+            "inline_query",
+            {
+                "id": query_id,
+                "from": person.as_user(),
+                "query": query,
+                "offset": "",
+                "chat_type": inline.chat_type_seen(chat.type, own_chat=own),
+            },
+        )
+        self.event("inline_query", chat_id=chat.id, user_id=user_id, query=query)
+        try:
+            async with asyncio.timeout(timeout):
+                return await asyncio.shield(answer)
+        finally:
+            self.inline_queries.pop(query_id, None)
+
+    async def switch_to_chosen_chat(
+        self, user_id: int, message: MessageRef, label: str, chat_id: int, *, timeout: float = 5.0
+    ) -> InlineAnswer:
+        """The person presses a switch_inline_query_chosen_chat button, picks the chat
+        `chat_id` from the client's chooser, and the client types "@bot <query>" there."""
+        found = self._message(message)
+        chosen = found.button(label).get("switch_inline_query_chosen_chat")
+        if chosen is None:
+            raise ValueError(f"button {label!r} does not switch to a chosen chat")
+        target = self.chat(chat_id)
+        if target.person is not None and target.person.id == user_id:
+            kind = "bot" if chosen.get("allow_bot_chats") else ""
+            if not kind:
+                raise ValueError("this button does not offer the chat with the bot")
+        elif not inline.allowed_in(chosen, target.type):
+            raise ValueError(f"this button does not offer {target.type} chats")
+        return await self.type_inline(
+            user_id, str(chosen.get("query", "")), chat_id=chat_id, timeout=timeout
+        )
+
+    async def send_inline_result(
+        self, user_id: int, answer: InlineAnswer, result_id: str
+    ) -> RecordedMessage:
+        """The person picks a result: its message appears in the chat, from them "via @bot";
+        with inline feedback on, the bot hears which result was chosen."""
+        result = next((r for r in answer.results if r.id == result_id), None)
+        if result is None:
+            raise ValueError(f"the answer has no result {result_id!r}")
+        chat, person = self._speaker(user_id, answer.chat_id)
+        message = self.record(
+            chat,
+            from_bot=False,
+            user_id=person.id,
+            text=result.text,
+            entities=result.entities,
+            html=result.html,
+            markup=result.markup,
+        )
+        message.via_bot = True
+        self._deliver(chat, message)
+        if self.bot.inline_feedback:
+            chosen: dict[str, Any] = {
+                "result_id": result.id,
+                "from": person.as_user(),
+                "query": answer.query,
+            }
+            if result.markup:
+                chosen["inline_message_id"] = f"{chat.id}_{message.message_id}"
+            self.push_update("chosen_inline_result", chosen)
+        await asyncio.sleep(0)
+        return message
+
+    async def open_link(self, user_id: int, url: str) -> RecordedMessage:
+        """The person opens a t.me/<bot>?start=<payload> link and presses Start: the client
+        sends "/start <payload>" in their chat with the bot."""
+        payload = inline.start_link_payload(url, self.bot.username)
+        return await self.send_text(user_id, f"/start {payload}".rstrip())
 
     # ---- reading back ------------------------------------------------------------------------
 

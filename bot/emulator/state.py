@@ -139,6 +139,7 @@ class RecordedMessage:
     service: dict[str, Any] | None = None  # new_chat_members, migrate_to_chat_id and the like
     forward_origin: dict[str, Any] | None = None  # a forwarded message: where it came from
     sender_chat_id: int | None = None  # sent on behalf of a chat: an anonymous admin's group
+    via_bot: bool = False  # sent by a person through the bot's inline mode
 
     @property
     def edited(self) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.emulator.inline import PendingInlineQuery
 from bot.emulator.limits import EmulatorLimits, FloodGate
 from bot.emulator.state import (
     ADMINISTRATOR,
@@ -50,6 +51,10 @@ class BotAccount:
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # setChatMenuButton: a chat's own button by chat id, the bot's default under 0.
     menu_buttons: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Inline mode (BotFather's /setinline): the placeholder a client shows after @bot; None
+    # while inline mode is off. chosen_inline_result updates need /setinlinefeedback too.
+    inline_placeholder: str | None = None
+    inline_feedback: bool = False
     _user: dict[str, Any] | None = field(default=None, repr=False)
 
     def as_user(self) -> dict[str, Any]:
@@ -114,6 +119,7 @@ class World:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.queries: dict[str, PendingQuery] = {}
+        self.inline_queries: dict[str, PendingInlineQuery] = {}
         self.events: deque[dict[str, Any]] = deque(maxlen=self.limits.events_kept)
         self.last_event = 0
         self._waiters: list[asyncio.Future[None]] = []
@@ -305,6 +311,8 @@ class World:
                 payload["reply_to_message"] = self.message_json(replied, with_reply=False)
         if message.forward_origin is not None:
             payload["forward_origin"] = message.forward_origin
+        if message.via_bot:
+            payload["via_bot"] = self.bot.as_user()
         if message.edit_date is not None:
             payload["edit_date"] = message.edit_date
         if message.protected:

@@ -22,8 +22,10 @@ from bot.handlers import (
     plans,
     preferences,
     privacy,
+    reminder_plans,
     reminders,
     repeats,
+    sharing,
     subscription,
 )
 
@@ -43,8 +45,11 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(privacy.HANDLERS)
     app.add_handlers(reminders.HANDLERS)
     app.add_handlers(plans.HANDLERS)
+    # Inline queries: "Ask a friend" and anyone typing @bot in a chat.
+    app.add_handlers(sharing.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
+    app.add_handlers(reminder_plans.HANDLERS)
     app.add_handlers(network.HANDLERS)
     app.add_handlers(editing.HANDLERS)
     app.add_handlers(broadcast.HANDLERS)

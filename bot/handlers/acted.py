@@ -7,6 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel
+from bot.handlers import sharing
 from bot.handlers.cases import case_of
 from bot.handlers.common import edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
@@ -92,7 +93,8 @@ async def record(update: Update, context: BotContext) -> None:
                 case=case,
                 acted=await services.actions.count_people(case.slug),
                 link=deep_link(context.bot.username, case.slug),
-            )
+            ),
+            reply_markup=sharing.ask_friend(context, language, case),
         )
 
 

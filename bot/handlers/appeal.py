@@ -44,7 +44,7 @@ from bot.context import BotContext
 from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.domain.countries import country_name
 from bot.domain.subscribers import Subscriber
-from bot.handlers import broadcast
+from bot.handlers import broadcast, sharing
 from bot.handlers.cases import case_of
 from bot.handlers.common import edit_text, language_of, send, text
 from bot.handlers.flows import flow, keep_flow
@@ -727,7 +727,8 @@ async def sent(update: Update, context: BotContext) -> None:
                 case=case,
                 acted=await services.actions.count_people(case.slug),
                 link=deep_link(context.bot.username, case.slug),
-            )
+            ),
+            reply_markup=sharing.ask_friend(context, language, case),
         )
 
 

@@ -21,6 +21,7 @@ from bot.db.organizers import OrganizerRepository
 from bot.db.plans import PlanRepository
 from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Funnel, funnel, timeline
+from bot.db.shares import ShareRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.publishing import why_it_reaches_nobody
 from bot.handlers import allowance, menus
@@ -337,6 +338,11 @@ async def results(update: Update, context: BotContext) -> None:
                 button(language, "org_chart"), callback_data=encode("ochart", case.slug)
             )
         )
+    row.append(
+        InlineKeyboardButton(
+            button(language, "org_reminder_plan"), callback_data=encode("orp", case.slug)
+        )
+    )
     await send(
         chat,
         Screen(
@@ -349,6 +355,7 @@ async def results(update: Update, context: BotContext) -> None:
                 funnel=numbers,
                 offers=await case_offers(services.db, case.slug),
                 plans=await PlanRepository(services.db).counts(case.slug),
+                shares=await ShareRepository(services.db).counts(case.slug),
                 costs=await reminder_costs(services.db, case.slug),
                 urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],

@@ -11,8 +11,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.shares import read_share
 from bot.domain.subscribers import ChatType, Subscriber, SubscriberStatus
-from bot.handlers import allowance
+from bot.handlers import allowance, sharing
 from bot.handlers.common import edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard
 from bot.views import Screen
@@ -47,10 +48,14 @@ async def start(update: Update, context: BotContext) -> None:
         )
     )
     if payload is not None:
-        case = await services.cases.get(payload) if _is_slug(payload) else None
+        share = read_share(payload)
+        slug = share.slug if share is not None else payload
+        case = await services.cases.get(slug) if _is_slug(slug) else None
         if case is None or case.status is CaseStatus.DRAFT:
             await message.reply_text(text(context, subscriber.language, "unknown_case.html"))
         else:
+            if share is not None and not subscriber.is_group:
+                await sharing.arrived(services, case, subscriber, newly=newly)
             await show_card(update, context, subscriber, case)
             return
     await allowance.show_first_cases(update, context, subscriber, active, newly, show_card)

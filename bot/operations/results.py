@@ -10,6 +10,7 @@ from bot.context import Services
 from bot.db.plans import PlanRepository
 from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Day, funnel, timeline
+from bot.db.shares import ShareRepository
 from bot.domain.cases import UrgentAction
 
 DAILY_MEASURES: tuple[tuple[str, Callable[[Day], int]], ...] = (
@@ -36,6 +37,9 @@ async def results_csv(services: Services, case: UrgentAction) -> bytes:
     writer.writerow([case.slug, "planned", "", plans.planned])
     writer.writerow([case.slug, "planned_and_acted", "", plans.done])
     writer.writerow([case.slug, "passed_on", "", plans.passed_on])
+    shares = await ShareRepository(services.db).counts(case.slug)
+    writer.writerow([case.slug, "joined_through_shares", "", shares.joined])
+    writer.writerow([case.slug, "acted_through_shares", "", shares.acted])
     # Per reminder step (seconds before the deadline, "snooze" or "plan"): what followed it.
     for cost in await reminder_costs(services.db, case.slug):
         for measure in ("sent", "acted", "stopped", "blocked", "fewer", "muted"):

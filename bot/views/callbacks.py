@@ -61,6 +61,9 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "oed": (SLUG,),  # the case as its file, to edit and send back
     "ocsv": (SLUG,),  # the case's results as CSV
     "ochart": (SLUG,),  # the case's results as a chart
+    "orp": (SLUG,),  # the reminder plans: the case's and the network's default
+    "orc": (SLUG, r"net|\d"),  # the case's plan: a preset, or the network's default
+    "orn": (SLUG, r"\d"),  # the network's default plan: a preset (shown from this case)
     "oir": (),  # read the sheet received in parts since /import
     "oim": (SLUG, r"publish|now|draft|close|drop"),  # what to do with the sheet just imported
     "oba": (r"all|lang|case|acted|notacted|news", r"[a-z0-9-]{0,32}"),  # a broadcast's audience

@@ -1,8 +1,9 @@
 """The demo in a real browser: headless Chromium (Debian's) driven by Playwright.
 
-A newcomer's path: subscribe, open the appeal, download the letter, mark it sent; a group that
-subscribes and sends its members to a private chat; and an organizer's broadcast reaching a
-second person. Screenshots are kept in test-artifacts/browser/ for a human to look at.
+A newcomer's path: subscribe, open the appeal, download the letter, mark it sent; a case passed
+on to a friend through a group; a group that subscribes and sends its members to a private
+chat; and an organizer's broadcast reaching a second person. Screenshots are kept in
+test-artifacts/browser/ for a human to look at.
 """
 
 from __future__ import annotations
@@ -272,3 +273,32 @@ async def test_an_organizer_uploads_a_sheet_and_sees_the_results_chart(
     width = await chart.evaluate("img => img.complete ? img.naturalWidth : 0")
     assert width > 300  # the PNG itself, drawn
     await shot(page, "11-results-chart")
+
+
+async def test_a_case_passed_on_to_a_friend_in_a_group_opens_the_bot_for_them(page: Page) -> None:
+    messages = page.locator("#messages")
+    await page.click(f"#person-{ANNA}")
+    await say(page, "/start")
+    await expect(messages).to_contain_text("Zhanbolat Mamay", timeout=REPLY)
+    await page.get_by_role("button", name="✅ I've acted").last.click()
+    await page.get_by_role("button", name="President of Kazakhstan · fax").last.click()
+    await expect(messages).to_contain_text("1 person has acted", timeout=REPLY)
+    await page.fill("#new-group input[name=title]", "Friends")
+    await page.click("#new-group button")
+    await expect(page.locator("#title")).to_contain_text("Friends")
+    await page.click(f"#chat-{ANNA}")
+    await page.get_by_role("button", name="📣 Ask a friend").last.click()
+    # The card lands in the group, from Anna via the bot, with the button that starts the bot.
+    await expect(page.locator("#title")).to_contain_text("Friends", timeout=REPLY)
+    await expect(messages).to_contain_text("Anna via @UrgentActionBot", timeout=REPLY)
+    await expect(messages).to_contain_text("Writing an appeal takes a few minutes")
+    await shot(page, "10-shared-card")
+    await page.click(f"#person-{AIGUL}")
+    await page.click("#chats >> text=Friends")
+    await page.get_by_role("button", name="Write your appeal (private chat)").last.click()
+    await expect(page.locator("#title")).to_contain_text("private chat")
+    await expect(messages).to_contain_text("/start s_kz-zhanbolat-mamay_", timeout=REPLY)
+    await expect(page.get_by_role("button", name="✍️ Написать обращение").last).to_be_visible(
+        timeout=REPLY
+    )
+    await shot(page, "11-friend-started")

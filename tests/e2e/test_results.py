@@ -106,7 +106,7 @@ async def test_a_case_never_published_has_no_chart_to_draw(
     await emulator.tap(olga.id, listing, "ors:never-published")
     (results,) = await emulator.replies(olga.chat_id, after=mark, count=1)
     assert "Subscribers" not in results.text
-    assert [b["text"] for b in results.buttons] == ["⬇️ CSV"]
+    assert [b["text"] for b in results.buttons] == ["⬇️ CSV", "⏰ Reminder plan"]
     mark = emulator.last_id(olga.chat_id)
     answer = await emulator.tap(olga.id, results, "ochart:never-published", forge=True)
     assert answer is not None
