@@ -27,6 +27,7 @@ from bot.console.signin import (
 )
 from bot.context import Services
 from bot.db.console import ConsoleLinkRepository
+from bot.domain.cases import CaseStatus
 from bot.handlers.rights import is_organizer_id
 from bot.rendering import TEMPLATES_DIR
 
@@ -232,7 +233,8 @@ async def index(request: web.Request) -> web.StreamResponse:
         return render(request, "signin.html")
     services = _services(request)
     cases = await services.cases.all()
-    return render(request, "home.html", cases=cases)
+    drafts = sum(1 for case in cases if case.status is CaseStatus.DRAFT)
+    return render(request, "home.html", cases=cases, drafts=drafts)
 
 
 async def signin(request: web.Request) -> web.StreamResponse:
