@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.db.console import SHEET_CHARACTERS, SHEET_KEPT_AFTER_PUBLISHING, CaseSheetRepository
 from bot.domain.cases import CaseStatus
+from bot.domain.subscribers import ChatType
 from tests import test_console_web
 from tests.conftest import ORGANIZER_ID, MovableClock
 from tests.test_console_web import IMPORTED, SEED, SHEET, Browser
@@ -103,3 +104,34 @@ async def test_a_sheet_goes_a_while_after_its_case_is_published_and_a_drafts_sta
     await sheets.forget_old(clock())
     assert await sheets.get(SEED) is None  # the seed case was published long before
     assert await sheets.get(IMPORTED) is not None  # a draft's sheet stays while it is one
+
+
+async def test_every_language_side_by_side_marks_what_is_missing_and_who_gets_which(
+    browser: Browser,
+) -> None:
+    services = browser.services
+    now = services.clock()
+    for chat_id, language in ((601, "fr"), (602, "fr"), (603, "de")):
+        await services.subscribers.subscribe(chat_id, ChatType.PRIVATE, language, now)
+    case = await services.cases.get(SEED)
+    assert case is not None
+    original = case.texts[case.original_language]
+    french = dataclasses.replace(original, title="Un titre en français", background="")
+    # A draft may lack texts that publishing needs (bot.catalogue.checks.gaps); no German yet.
+    texts = {code: t for code, t in case.texts.items() if code != "de"} | {"fr": french}
+    draft = dataclasses.replace(case, status=CaseStatus.DRAFT, texts=texts)
+    await services.cases.save(draft, services.clock())
+    await browser.sign_in()
+    status, page = await browser.get(f"/console/cases/{SEED}/languages")
+    assert status == 200
+    fr = page[page.index('id="lang-fr"') : page.index("</section>", page.index('id="lang-fr"'))]
+    assert "incomplete: 1 field missing" in fr
+    assert "2 subscribers read the bot in French and get the case in French." in fr
+    assert "Un titre en français" in fr and original.title in fr  # beside the original
+    assert fr.count('<strong class="error">missing</strong>') == 1
+    assert original.background in fr
+    de = page[page.index('id="lang-de"') : page.index("</section>", page.index('id="lang-de"'))]
+    assert "no text yet" in de
+    assert "1 subscriber reads the bot in German and gets the case in English." in de
+    assert "?add=de#text-de" in de
+    assert 'id="lang-en"' not in page  # the original is the reference, not a section
