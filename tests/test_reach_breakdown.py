@@ -80,7 +80,9 @@ async def test_past_its_deadline_a_case_reaches_nobody_and_everyone_is_told_why(
     closed = dataclasses.replace(
         case, key_dates=load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml").key_dates
     )
-    assert closed.deadline_moment() is not None and closed.deadline_moment() < deadline
+    moment = closed.deadline_moment()
+    assert moment is not None
+    assert moment < deadline
     now = await preview_reach(db, [closed], case.slug, T0, "UTC")
     assert (now.people, now.groups) == (0, 0)
     rest = await reach_breakdown(db, [closed], case.slug, T0, "UTC")
@@ -112,7 +114,7 @@ def test_the_reasons_read_as_a_person_would_say_them() -> None:
         "other_language": 1,
     }
     template = renderer.template("en", "reach_reasons.txt")
-    lines = [line for line in str(template.module.lines(rest)).split("\n") if line]
+    lines = [line for line in str(vars(template.module)["lines"](rest)).split("\n") if line]
     assert lines == [
         "2 later: their allowance is full for now, and the case reaches them at their next turn",
         "1 later, in their weekly digest",
