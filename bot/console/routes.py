@@ -8,6 +8,7 @@ from bot.console import broadcasting, closing, inbox, languages, preview, publis
 from bot.console.web import (
     SITE,
     ConsoleSite,
+    choose_language,
     guard,
     index,
     link,
@@ -26,6 +27,7 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_get("/link/{secret}", link, name="console.link")
     app.router.add_post("/signout", signout, name="console.signout")
     app.router.add_get("/static/{name}", static, name="console.static")
+    app.router.add_post("/language", choose_language, name="console.language")
     app.router.add_get("/inbox", inbox.inbox_page, name="console.inbox")
     app.router.add_get("/import", inbox.import_page, name="console.import_form")
     app.router.add_post("/import", inbox.import_sheet, name="console.import_sheet")

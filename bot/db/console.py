@@ -177,6 +177,31 @@ async def _forget_old(conn: Connection, now: datetime) -> None:
     )
 
 
+class ConsoleLanguageRepository:
+    """The language each organizer chose for the console's own pages."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> str | None:
+        """The language the organizer chose, or None (the console follows their app's)."""
+        async with self._db.read() as conn:
+            row = await conn.fetchone(
+                "SELECT language FROM console_languages WHERE user_id = ?", (user_id,)
+            )
+        return None if row is None else str(row["language"])
+
+    async def choose(self, user_id: int, language: str, now: datetime) -> None:
+        """Keep `language` as the organizer's console language."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO console_languages (user_id, language, chosen_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE"
+                " SET language = excluded.language, chosen_at = excluded.chosen_at",
+                (user_id, language, timestamp(now)),
+            )
+
+
 async def subscribers_by_language(db: Database) -> dict[str, int]:
     """How many subscribers receive alerts, by the language they read the bot in (counts)."""
     async with db.read() as conn:

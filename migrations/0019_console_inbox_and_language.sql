@@ -7,3 +7,11 @@
 
 ALTER TABLE case_sheets ADD COLUMN source TEXT NOT NULL DEFAULT 'console';
 ALTER TABLE case_sheets ADD COLUMN cut INTEGER NOT NULL DEFAULT 0;
+
+-- The language an organizer chose for the console's own pages; without a row, the console
+-- speaks the language of their Telegram app, as the launch data gives it.
+CREATE TABLE console_languages (
+    user_id    INTEGER PRIMARY KEY,     -- the organizer's Telegram user id
+    language   TEXT NOT NULL,           -- a language the bot speaks
+    chosen_at  TEXT NOT NULL
+);
