@@ -1,8 +1,17 @@
-"""The console's own language, switched in the page and kept for the organizer; and the
-preview's writer country, picked from every country the bot knows, named in that language."""
+"""The console's own language, switched in the page and kept for the organizer; the preview's
+writer country, picked from every country the bot knows, named in that language; and the
+results page's plans and reminder costs, as the chat shows them."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+from bot.db.plans import PlanCounts, PlanRepository
+from bot.domain.plans import PlanChoice
+from bot.domain.reminder_costs import StepCost
+from bot.domain.subscribers import ChatType
+from bot.rendering import Renderer
 from tests import test_console_web
 from tests.test_console_web import ORIGIN, SEED, Browser
 
@@ -64,3 +73,46 @@ async def test_the_writer_country_is_picked_from_every_country_by_its_name(
     await browser.post("/console/language", {"csrf": await browser.csrf(), "language": "fr"})
     _, page = await browser.get(f"/console/cases/{SEED}/preview?country=DE")
     assert '<option value="DE" selected>Allemagne</option>' in page
+
+
+async def test_the_results_page_shows_the_plans_and_each_reminder_steps_costs(
+    browser: Browser,
+) -> None:
+    services = browser.services
+    now = services.clock()
+    await services.subscribers.subscribe(801, ChatType.PRIVATE, "en", now)
+    subscriber = await services.subscribers.get(801)
+    assert subscriber is not None
+    plans = PlanRepository(services.db)
+    await plans.plan(SEED, subscriber.id, PlanChoice.TOMORROW, now + timedelta(days=1), now)
+    await browser.sign_in()
+    _, page = await browser.get(f"/console/cases/{SEED}/results")
+    assert "Planned a time to write: 1, of whom acted: 0. Passed it on: 0." in page
+
+
+def test_each_reminder_step_is_a_row_with_what_followed_it() -> None:
+    page = Renderer().render(
+        "en",
+        "console/results_reminders.html",
+        plans=PlanCounts(),
+        costs=[StepCost("604800", 5, 1, 1, 0, 1, 0), StepCost("54000", 3), StepCost("plan", 2)],
+    )
+    rows = [
+        re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    ]
+    assert rows == [
+        [
+            "Reminder",
+            "Sent",
+            "Acted after it",
+            "Stopped the bot",
+            "Blocked it",
+            "Asked for fewer cases",
+            "Asked for no more reminders about this case",
+        ],
+        ["7 days before the deadline:", "5", "1", "1", "0", "1", "0"],
+        ["15 hours before the deadline:", "3", "0", "0", "0", "0", "0"],
+        ["At the time they chose:", "2", "0", "0", "0", "0", "0"],
+    ]
+    assert "Plans to write" not in page  # nobody planned

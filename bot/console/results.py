@@ -11,6 +11,8 @@ from aiohttp import web
 from bot.console.web import SESSION, render, services_of
 from bot.db.console import subscribers_by_language
 from bot.db.offers import case_offers
+from bot.db.plans import PlanRepository
+from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Day, Funnel, funnel, timeline
 from bot.operations.results import results_csv
 
@@ -87,6 +89,9 @@ async def case_results(request: web.Request) -> web.StreamResponse:
         case=case,
         funnel=numbers,
         offers=await case_offers(services.db, case.slug),
+        # As the chat's results show them (bot.handlers.organizer).
+        plans=await PlanRepository(services.db).counts(case.slug),
+        costs=await reminder_costs(services.db, case.slug),
         bars=day_bars(shown, label),
         days=shown,
         width=WIDTH,
