@@ -62,3 +62,14 @@ async def test_past_the_deadline_the_page_warns_and_says_why_for_everyone(
     assert "Nobody would get this alert now." in page
     assert "The deadline for appeals has passed" in page
     assert await reasons(browser) == ["2 not: the deadline for appeals has passed"]
+
+
+async def test_with_nobody_subscribed_the_warning_says_so(browser: Browser) -> None:
+    await as_draft(browser)
+    await browser.sign_in()
+    _, page = await browser.get(f"/console/cases/{SEED}/publish")
+    assert "Nobody would get this alert now." in page
+    assert (
+        "Nobody receives alerts yet: no one has subscribed, or everyone has paused them." in page
+    )
+    assert await reasons(browser) == []

@@ -666,6 +666,7 @@ class ReachBreakdown:
     # case has no texts in their language: they get the original).
     other_language: int
     exact: bool = True
+    considered: int = 0  # the active chats looked at (scaled to the network when sampled)
 
 
 async def reach_breakdown(
@@ -733,6 +734,7 @@ async def reach_breakdown(
         paused=paused,
         other_language=counts["language"] * every,
         exact=every == 1,
+        considered=active,
     )
 
 
