@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -628,20 +628,7 @@ async def _simulate(
 ) -> tuple[int, int]:
     """The sweep's choice for every active subscriber, as if all were looked at now."""
     people = groups = 0
-    after = 0
-    while True:
-        async with db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND id > ?"  # noqa: S608
-                " ORDER BY id LIMIT ?",
-                (after, OFFER_BATCH),
-            )
-            rows = await _readers(
-                conn, list(await cursor.fetchall()), now, default, default_timezone
-            )
-        if not rows:
-            return people, groups
-        after = rows[-1].reader.id
+    async for rows in _active_readers(db, now, default, default_timezone):
         by_id = {r.reader.id: r for r in rows}
         regular, digested, standing = _decide(rows, standing, now)
         for offer in regular.offers + digested.offers:
@@ -650,6 +637,29 @@ async def _simulate(
                     groups += 1
                 else:
                     people += 1
+    return people, groups
+
+
+async def _active_readers(
+    db: Database, now: datetime, default: Allowance, default_timezone: str, every: int = 1
+) -> AsyncIterator[list[_Row]]:
+    """Every active subscriber (or every `every`-th by id: an even sample), a batch at a time,
+    as the choice sees them; one short read per batch."""
+    after = 0
+    while True:
+        async with db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND id > ?"  # noqa: S608
+                " AND id % ? = 0 ORDER BY id LIMIT ?",
+                (after, every, OFFER_BATCH),
+            )
+            rows = await _readers(
+                conn, list(await cursor.fetchall()), now, default, default_timezone
+            )
+        if not rows:
+            return
+        after = rows[-1].reader.id
+        yield rows
 
 
 @dataclass(frozen=True)
@@ -703,20 +713,7 @@ async def reach_breakdown(
         ]
     counts = {"allowance": 0, "digest": 0, "language": 0}
     refused: dict[NotOffered, int] = {}
-    after = 0
-    while True:
-        async with db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND id > ?"  # noqa: S608
-                " AND id % ? = 0 ORDER BY id LIMIT ?",
-                (after, every, OFFER_BATCH),
-            )
-            rows = await _readers(
-                conn, list(await cursor.fetchall()), now, default, default_timezone
-            )
-        if not rows:
-            break
-        after = rows[-1].reader.id
+    async for rows in _active_readers(db, now, default, default_timezone, every):
         regular, digested, standing = _decide(rows, standing, now)
         offered = {o.reader_id for o in regular.offers + digested.offers if o.slug == case_slug}
         for r in rows:
