@@ -14,6 +14,7 @@ from tests.browser.test_console import (
     PHONE,
     REPLY,
     SHEET,
+    fill_french,
     launch,
     offline,
     running_demo,  # noqa: F401
@@ -56,17 +57,7 @@ async def test_a_pasted_sheet_waits_in_the_inbox_and_its_languages_and_reach_are
     await expect(page.locator("#lang-fr")).to_contain_text("no text yet")
     # A French text, then the two side by side.
     await page.get_by_role("link", name="Add a text in French").click()
-    french = {
-        "title": "Une enseignante détenue pour un message sur les salaires",
-        "summary": "Samia Ben Salah, syndicaliste et enseignante à Sfax, est détenue.",
-        "facts": "Samia Ben Salah est détenue depuis le 2 juin pour un message sur les salaires.",
-        "background": "Samia Ben Salah enseigne les mathématiques à Sfax depuis vingt ans.",
-    }
-    for key, value in french.items():
-        await page.locator(f'[name="f:text.fr.{key}"]').fill(value)
-    asks = page.locator('[name^="f:text.fr.asks"]')
-    for i in range(await asks.count()):
-        await asks.nth(i).fill(f"demande {i + 1} : libérer Samia Ben Salah")
+    await fill_french(page)
     await page.get_by_role("button", name="Save").click()
     await expect(page.locator(".saved")).to_be_visible()
     await page.get_by_role("link", name="Every language, side by side").click()
