@@ -1,5 +1,6 @@
-"""The console's inbox: importing a sheet (pasted or uploaded), and each case as a form beside
-the sheet it came from, with what was read, guessed or missing at each field."""
+"""The console's inbox: the drafts waiting to be checked, importing a sheet (pasted or uploaded),
+and each case as a form beside the sheet it came from, with what was read, guessed or missing at
+each field."""
 
 from __future__ import annotations
 
@@ -17,8 +18,14 @@ from bot.db.cases import SlugTakenError
 from bot.db.console import CaseSheetRepository, subscribers_by_language
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.importer import isolation
-from bot.importer.report import Note, NoteKind
-from bot.operations.cases import EditRefused, edit_case, read_sheet, store_imported
+from bot.importer.report import NoteKind
+from bot.operations.cases import (
+    EditRefused,
+    edit_case,
+    read_sheet,
+    store_imported,
+    stored_note,
+)
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024  # as in the chat: a sheet is a few pages
 # What the importer did not read from a labelled line: the organizer should check it.
@@ -40,6 +47,19 @@ _GUESSED = frozenset(
 
 def _actor(request: web.Request) -> int:
     return request[SESSION].user_id
+
+
+async def inbox_page(request: web.Request) -> web.StreamResponse:
+    """Every draft, the latest imported first: its title (or "untitled"), where its sheet came
+    from, when, and how many fields are still to complete; each opens its review page."""
+    services = services_of(request)
+    entries = await CaseSheetRepository(services.db).inbox(services.clock())
+    drafts = []
+    for entry in entries:
+        case = await services.cases.get(entry.slug)
+        if case is not None:
+            drafts.append({"entry": entry, "case": case, "gaps": len(gaps(case))})
+    return render(request, "inbox.html", drafts=drafts)
 
 
 async def import_page(request: web.Request) -> web.StreamResponse:
@@ -145,7 +165,7 @@ async def _page(
             "field": f,
             "state": _state(f, notes) if sheet is not None else None,
             # As the importer made them, so the phrases can say where each points.
-            "notes": [_note(n) for n in notes if _about(n, f)],
+            "notes": [stored_note(n) for n in notes if _about(n, f)],
             "problems": refused.at(f.path) if refused is not None else [],
         }
         for f in fields
@@ -230,13 +250,3 @@ def _grouped(rows: list[dict[str, Any]]) -> list[tuple[tuple[str, Any], list[dic
             groups.append((group, []))
         groups[-1][1].append(row)
     return groups
-
-
-def _note(stored: dict[str, Any]) -> Note:
-    """An importer's note as the case's sheet keeps it (bot.operations.cases.store_imported)."""
-    values = stored.get("values")
-    return Note(
-        kind=NoteKind(str(stored.get("kind"))),
-        field=str(stored.get("field") or ""),
-        values={str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {},
-    )

@@ -17,6 +17,7 @@ from bot.appeals.compose import (
 from bot.appeals.files import email_message_parts, fax_file, post_file
 from bot.console.web import SESSION, render, services_of, site_of
 from bot.domain.cases import Channel, UrgentAction
+from bot.domain.countries import countries_by_name
 from bot.views.cards import case_card
 from bot.views.reminders import reminder_screen
 
@@ -92,6 +93,8 @@ async def preview_page(request: web.Request) -> web.StreamResponse:
         channel=str(channel),
         channels=[str(c) for c in Channel],
         country=country or "",
+        # Every country the bot knows, by its name in the organizer's language.
+        countries=countries_by_name(request[SESSION].language),
         languages=available_languages(case, renderer),
         card=card.text,
         card_buttons=[b.text for row in card.markup.inline_keyboard for b in row]

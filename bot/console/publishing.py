@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.console.web import SESSION, render, services_of, site_of
-from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
+from bot.operations.publishing import PublishRefusedError, foresee, publish_case
 
 
 async def publish_page(request: web.Request) -> web.StreamResponse:
@@ -14,13 +14,14 @@ async def publish_page(request: web.Request) -> web.StreamResponse:
     case = await services.cases.get(request.match_info["slug"])
     if case is None:
         raise web.HTTPNotFound
-    reach = await reach_of(services, case)
+    foreseen = await foresee(services, case)
     moment = case.deadline_moment()
     return render(
         request,
         "publish.html",
         case=case,
-        reach=reach,
+        reach=foreseen.now,
+        rest=foreseen.rest,
         deadline_passed=moment is not None and moment <= services.clock(),
         refused=None,
     )
@@ -37,13 +38,14 @@ async def publish(request: web.Request) -> web.StreamResponse:
             services, request[SESSION].user_id, case, site_of(request).bot_username()
         )
     except PublishRefusedError as refused:
-        reach = await reach_of(services, case)
+        foreseen = await foresee(services, case)
         return render(
             request,
             "publish.html",
             status=409,
             case=case,
-            reach=reach,
+            reach=foreseen.now,
+            rest=foreseen.rest,
             deadline_passed=False,
             refused=refused,
         )

@@ -12,6 +12,7 @@ from bot.console.web import SESSION, render, services_of
 from bot.context import Services
 from bot.db.console import subscribers_by_language
 from bot.db.offers import case_offers
+from bot.db.plans import PlanRepository
 from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Day, Funnel, funnel, timeline
 from bot.db.shares import ShareRepository
@@ -94,8 +95,10 @@ async def case_results(request: web.Request) -> web.StreamResponse:
         funnel=numbers,
         offers=await case_offers(services.db, case.slug),
         shares=await ShareRepository(services.db).counts(case.slug),
+        # As the chat's results show them (bot.handlers.organizer).
+        plans=await PlanRepository(services.db).counts(case.slug),
         costs=await reminder_costs(services.db, case.slug),
-        plans=await _plans(services, case, language),
+        plan_form=await _plans(services, case, language),
         bars=day_bars(shown, label),
         days=shown,
         width=WIDTH,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.console import broadcasting, closing, inbox, preview, publishing, results
+from bot.console import broadcasting, closing, inbox, languages, preview, publishing, results
 from bot.console.web import (
     SITE,
     ConsoleSite,
+    choose_language,
     guard,
     index,
     link,
@@ -26,10 +27,15 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_get("/link/{secret}", link, name="console.link")
     app.router.add_post("/signout", signout, name="console.signout")
     app.router.add_get("/static/{name}", static, name="console.static")
+    app.router.add_post("/language", choose_language, name="console.language")
+    app.router.add_get("/inbox", inbox.inbox_page, name="console.inbox")
     app.router.add_get("/import", inbox.import_page, name="console.import_form")
     app.router.add_post("/import", inbox.import_sheet, name="console.import_sheet")
     app.router.add_get("/cases/{slug}", inbox.case_page, name="console.case")
     app.router.add_post("/cases/{slug}", inbox.save_case, name="console.save_case")
+    app.router.add_get(
+        "/cases/{slug}/languages", languages.languages_page, name="console.languages"
+    )
     app.router.add_get("/cases/{slug}/publish", publishing.publish_page, name="console.reach")
     app.router.add_post("/cases/{slug}/publish", publishing.publish, name="console.publish")
     app.router.add_get("/cases/{slug}/close", closing.close_page, name="console.close_form")

@@ -26,7 +26,8 @@ from bot.console.signin import (
     link_hash,
 )
 from bot.context import Services
-from bot.db.console import ConsoleLinkRepository
+from bot.db.console import ConsoleLanguageRepository, ConsoleLinkRepository
+from bot.domain.cases import CaseStatus
 from bot.handlers.rights import is_organizer_id
 from bot.rendering import TEMPLATES_DIR
 
@@ -207,12 +208,15 @@ def _same_origin(request: web.Request, site: ConsoleSite) -> bool:
     return origin == site.origin
 
 
-def _signed_in(request: web.Request, user_id: int, language: str) -> web.StreamResponse:
-    """Start a session for an organizer and send them to the console's first page."""
+def _signed_in(
+    request: web.Request, user_id: int, language: str, location: str | None = None
+) -> web.StreamResponse:
+    """Start a session for an organizer and send them to the console's first page (or to
+    `location`, a page of the console)."""
     site = _site(request)
     services = _services(request)
     value = Sessions(services.settings.token.reveal()).issue(user_id, language, services.clock())
-    response = web.Response(status=303, headers={"Location": site.path})
+    response = web.Response(status=303, headers={"Location": location or site.path})
     response.set_cookie(
         COOKIE,
         value,
@@ -232,7 +236,17 @@ async def index(request: web.Request) -> web.StreamResponse:
         return render(request, "signin.html")
     services = _services(request)
     cases = await services.cases.all()
-    return render(request, "home.html", cases=cases)
+    drafts = sum(1 for case in cases if case.status is CaseStatus.DRAFT)
+    return render(
+        request,
+        "home.html",
+        cases=cases,
+        drafts=drafts,
+        # Each language by its own name, as /settings lists them.
+        console_languages=[
+            (c, services.renderer.language_name(c)) for c in services.renderer.languages
+        ],
+    )
 
 
 async def signin(request: web.Request) -> web.StreamResponse:
@@ -246,7 +260,8 @@ async def signin(request: web.Request) -> web.StreamResponse:
     except LaunchDataRefusedError as error:
         log.info("console sign-in refused: %s", error)
         return render(request, "refused.html", status=403)
-    language = services.renderer.language_for(user.language_code)
+    chosen = await ConsoleLanguageRepository(services.db).get(user.id)
+    language = chosen or services.renderer.language_for(user.language_code)
     request[LANGUAGE] = language
     if not await is_organizer_id(services, user.id):
         log.info("console sign-in refused to user %s: not an organizer", user.id)
@@ -263,8 +278,28 @@ async def link(request: web.Request) -> web.StreamResponse:
         log.info("console sign-in link refused (unknown, used or expired)")
         return render(request, "refused.html", status=403)
     subscriber = await services.subscribers.get(user_id)
-    language = subscriber.language if subscriber is not None else "en"
+    chosen = await ConsoleLanguageRepository(services.db).get(user_id)
+    language = chosen or (subscriber.language if subscriber is not None else "en")
     return _signed_in(request, user_id, language)
+
+
+async def choose_language(request: web.Request) -> web.StreamResponse:
+    """Speak another language in the console, for this organizer from now on; back to the
+    page they were on."""
+    services = _services(request)
+    form = await request.post()
+    language = str(form.get("language", ""))
+    session = request[SESSION]
+    if language not in services.renderer.languages:
+        raise web.HTTPBadRequest(text="Unknown language.")
+    await ConsoleLanguageRepository(services.db).choose(
+        session.user_id, language, services.clock()
+    )
+    back = str(form.get("back", ""))
+    path = _site(request).path
+    # Only a page of the console itself: never an address elsewhere.
+    location = back if back.startswith(path) and "//" not in back and "\\" not in back else None
+    return _signed_in(request, session.user_id, language, location)
 
 
 async def signout(request: web.Request) -> web.StreamResponse:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -628,20 +628,7 @@ async def _simulate(
 ) -> tuple[int, int]:
     """The sweep's choice for every active subscriber, as if all were looked at now."""
     people = groups = 0
-    after = 0
-    while True:
-        async with db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND id > ?"  # noqa: S608
-                " ORDER BY id LIMIT ?",
-                (after, OFFER_BATCH),
-            )
-            rows = await _readers(
-                conn, list(await cursor.fetchall()), now, default, default_timezone
-            )
-        if not rows:
-            return people, groups
-        after = rows[-1].reader.id
+    async for rows in _active_readers(db, now, default, default_timezone):
         by_id = {r.reader.id: r for r in rows}
         regular, digested, standing = _decide(rows, standing, now)
         for offer in regular.offers + digested.offers:
@@ -650,6 +637,102 @@ async def _simulate(
                     groups += 1
                 else:
                     people += 1
+    return people, groups
+
+
+async def _active_readers(
+    db: Database, now: datetime, default: Allowance, default_timezone: str, every: int = 1
+) -> AsyncIterator[list[_Row]]:
+    """Every active subscriber (or every `every`-th by id: an even sample), a batch at a time,
+    as the choice sees them; one short read per batch."""
+    after = 0
+    while True:
+        async with db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM subscribers WHERE status = 'active' AND id > ?"  # noqa: S608
+                " AND id % ? = 0 ORDER BY id LIMIT ?",
+                (after, every, OFFER_BATCH),
+            )
+            rows = await _readers(
+                conn, list(await cursor.fetchall()), now, default, default_timezone
+            )
+        if not rows:
+            return
+        after = rows[-1].reader.id
+        yield rows
+
+
+@dataclass(frozen=True)
+class ReachBreakdown:
+    """Everyone publishing a case concerns, by what happens to them: it reaches them now, later
+    (at their allowance's next slot, or in their weekly digest), or not, and why. Counts of
+    chats (people and groups together); `exact` False when counted on an even sample."""
+
+    later_allowance: int  # the case fits them; their allowance lets it through at their next slot
+    later_digest: int  # the case fits them; it is listed in their weekly digest
+    refused: Mapping[NotOffered, int]  # country, theme, channel, closed (deadline), done
+    paused: int  # subscribed, but they stopped the alerts
+    # Of those it reaches now or later, how many get it in another language than theirs (the
+    # case has no texts in their language: they get the original).
+    other_language: int
+    exact: bool = True
+    considered: int = 0  # the active chats looked at (scaled to the network when sampled)
+
+
+async def reach_breakdown(
+    db: Database,
+    cases: Sequence[UrgentAction],
+    case_slug: str,
+    now: datetime,
+    default_timezone: str,
+    *,
+    sample: int = PREVIEW_SAMPLE,
+) -> ReachBreakdown:
+    """Why publishing `case_slug` among the open `cases` (itself included) reaches whom it
+    reaches and not the others, by the sweep's own rules (`Reader.refusal`, the choice of
+    `_decide`). Nothing is written. Above `sample` active subscribers, the choice runs for an
+    even sample of them, as `preview_reach` does, and the counts are scaled up."""
+    standing = await open_cases(db, cases, now)
+    case = next((c for c in cases if c.slug == case_slug), None)
+    target = next((c for c in standing if c.slug == case_slug), None)
+    assert case is not None, case_slug
+    assert target is not None, case_slug
+    async with db.read() as conn:
+        default = await network_allowance(conn)
+        cursor = await conn.execute(
+            "SELECT count(CASE WHEN status = 'active' THEN 1 END),"
+            " count(CASE WHEN status = 'stopped' THEN 1 END) FROM subscribers"
+        )
+        row = await cursor.fetchone()
+    assert row is not None
+    active, paused = int(row[0]), int(row[1])
+    every = max(1, -(-active // sample)) if sample > 0 else 1
+    if every > 1:
+        standing = [
+            replace(c, reached=c.reached // every, appeals=c.appeals // every) for c in standing
+        ]
+    counts = {"allowance": 0, "digest": 0, "language": 0}
+    refused: dict[NotOffered, int] = {}
+    async for rows in _active_readers(db, now, default, default_timezone, every):
+        regular, digested, standing = _decide(rows, standing, now)
+        offered = {o.reader_id for o in regular.offers + digested.offers if o.slug == case_slug}
+        for r in rows:
+            reason = None if r.reader.id in offered else r.reader.refusal(target, now)
+            if reason is not None:
+                refused[reason] = refused.get(reason, 0) + 1
+                continue
+            if r.reader.id not in offered:
+                counts["digest" if r.digest and not target.urgent else "allowance"] += 1
+            counts["language"] += r.language not in case.texts
+    return ReachBreakdown(
+        later_allowance=counts["allowance"] * every,
+        later_digest=counts["digest"] * every,
+        refused={reason: refused[reason] * every for reason in NotOffered if reason in refused},
+        paused=paused,
+        other_language=counts["language"] * every,
+        exact=every == 1,
+        considered=active,
+    )
 
 
 async def reach_at_publish(

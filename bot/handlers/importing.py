@@ -7,7 +7,9 @@ confirmation), keep it as a draft, or discard it. A follow-up updates the case i
 one that asks for no further action leads to the organizers' own closing buttons.
 
 Until a button decides, the sheet's text waits in the organizer's drafts, so a restart of the bot
-loses none of it; no case is stored before.
+loses none of it; no case is stored before. The text as read (bounded: bot.db.console.bounded)
+and the importer's notes wait with the decision, and are kept beside the case for the console's
+inbox once it is stored; a discarded or forgotten draft takes them with it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from telegram.ext import (
 from bot.catalogue import case_from_mapping, case_to_mapping
 from bot.context import BotContext
 from bot.db.cases import SlugTakenError
+from bot.db.console import bounded
 from bot.db.drafts import Draft, DraftGoneError, DraftKind
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.contacts import ContactChange, contact_changes
@@ -45,7 +48,7 @@ from bot.importer.build import Imported
 from bot.importer.listing import ListedCase
 from bot.importer.report import ImportReport
 from bot.logs import pseudonym
-from bot.operations.cases import read_sheet, store_imported
+from bot.operations.cases import read_sheet, store_imported, stored_note
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
 from bot.views.cards import case_card
@@ -72,9 +75,10 @@ _MIME_TYPES = ("text/plain", "application/pdf")
 class PendingImport:
     """A sheet being received (`chunks`), or read on `read_on` and awaiting a decision.
 
-    Once read, the sheet's text goes: what the importer made of it is kept instead (the case's
+    Once read, the parts go: what the importer made of them is kept instead (the case's
     stored form, its slug, and the slug of the case it updates), so a decision stores the case
-    that was reviewed without reading the sheet again.
+    that was reviewed without reading the sheet again; with the sheet's text as read (`read`,
+    bounded) and the importer's `notes`, which the console's inbox shows beside the case.
     """
 
     chunks: tuple[str, ...] = ()
@@ -82,6 +86,8 @@ class PendingImport:
     slug: str = ""
     case: dict[str, Any] | None = None
     update_of: str | None = None
+    read: str = ""
+    notes: tuple[dict[str, Any], ...] = ()
 
     @property
     def sheet(self) -> str:
@@ -95,13 +101,17 @@ class PendingImport:
             return None
         body = stored.body
         chunks, read_on, case = body.get("chunks"), body.get("read_on"), body.get("case")
-        update_of = body.get("update_of")
+        update_of, read, notes = body.get("update_of"), body.get("read"), body.get("notes")
         return cls(
             chunks=tuple(str(c) for c in chunks) if isinstance(chunks, list) else (),
             read_on=date.fromisoformat(read_on) if isinstance(read_on, str) else None,
             slug=str(body.get("slug") or ""),
             case=case if isinstance(case, dict) else None,
             update_of=update_of if isinstance(update_of, str) else None,
+            read=read if isinstance(read, str) else "",
+            notes=tuple(n for n in notes if isinstance(n, dict))
+            if isinstance(notes, list)
+            else (),
         )
 
     def body(self) -> dict[str, Any]:
@@ -112,6 +122,8 @@ class PendingImport:
             "slug": self.slug,
             "case": self.case,
             "update_of": self.update_of,
+            "read": self.read,
+            "notes": list(self.notes),
         }
 
 
@@ -133,7 +145,8 @@ async def _decided(context: BotContext, pending: PendingImport) -> Imported:
     mapping = pending.case or {"slug": pending.slug}
     case = case_from_mapping(mapping, source="import") if pending.case is not None else None
     update_of = await context.services.cases.get(pending.update_of) if pending.update_of else None
-    return Imported(dict(mapping), case, ImportReport(), update_of)
+    notes = [stored_note(n) for n in pending.notes]
+    return Imported(dict(mapping), case, ImportReport(notes=notes), update_of)
 
 
 def looks_like_a_sheet(typed: str) -> bool:
@@ -295,6 +308,8 @@ async def _read(
             slug=imported.slug,
             case=case_to_mapping(imported.case) if imported.case is not None else None,
             update_of=imported.update_of.slug if imported.update_of is not None else None,
+            read=bounded(outcome.text or "\n".join(chunks))[0],
+            notes=tuple(dataclasses.asdict(note) for note in imported.report.notes),
         ),
     )
     log.info(
@@ -493,7 +508,8 @@ async def _store(
         imported,
         case,
         draft=draft,
-        sheet=pending.sheet or None if pending is not None else None,
+        sheet=(pending.read or pending.sheet or None) if pending is not None else None,
+        source="chat",
     )
 
 

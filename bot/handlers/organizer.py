@@ -28,7 +28,7 @@ from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
-from bot.operations.publishing import PublishRefusedError, publish_case, reach_of
+from bot.operations.publishing import PublishRefusedError, foresee, publish_case
 from bot.operations.results import results_csv as case_results_csv
 from bot.views import Screen
 from bot.views.callbacks import encode, pattern
@@ -170,16 +170,17 @@ async def preview(update: Update, context: BotContext) -> None:
 async def reach_preview(context: BotContext, language: str, case: UrgentAction) -> str:
     """Whom publishing `case` now would reach, within their allowances (the others at their
     next slot), as the organizers' preview says it: the count the offer sweep would make."""
-    reach = await reach_of(context.services, case)
+    foreseen = await foresee(context.services, case)
     return text(
         context,
         language,
         "org_preview.html",
         case=case,
-        people=reach.people,
-        groups=reach.groups,
-        estimate=not reach.exact,
+        people=foreseen.now.people,
+        groups=foreseen.now.groups,
+        estimate=not foreseen.now.exact,
         nobody=why_it_reaches_nobody(case, context.services.clock()),
+        rest=foreseen.rest,
     )
 
 

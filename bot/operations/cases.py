@@ -19,6 +19,7 @@ from bot.domain.contacts import contact_changes
 from bot.importer import isolation
 from bot.importer.build import Imported
 from bot.importer.cli import deadline_labels
+from bot.importer.report import Note, NoteKind
 from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,12 @@ async def store_imported(
     *,
     draft: Draft | None = None,
     sheet: str | None = None,
+    source: str = "console",
 ) -> bool:
     """Store an imported case (a follow-up saved over its case), finishing the chat's `draft`
-    if there is one, and keep its `sheet` for the console; audited. Whether the case is new.
+    if there is one, and keep its `sheet` (and the importer's notes) for the console's inbox,
+    saying which door (`source`: "chat" or "console") it came in by; audited. Whether the case
+    is new.
 
     DraftGoneError or SlugTakenError as `CaseRepository.store_import` raises them, with
     nothing stored.
@@ -67,7 +71,9 @@ async def store_imported(
     added = await services.cases.store_import(case, now, draft, update=update)
     if sheet is not None:
         notes = [dataclasses.asdict(note) for note in imported.report.notes]
-        await CaseSheetRepository(services.db).keep(case.slug, sheet, notes, actor, now)
+        await CaseSheetRepository(services.db).keep(
+            case.slug, sheet, notes, actor, now, source=source
+        )
     changed = (
         [
             {"official": c.official, "field": c.field, "before": c.before, "after": c.after}
@@ -90,6 +96,16 @@ async def store_imported(
     )
     log.info("imported case %s stored as %s by %s", case.slug, case.status, pseudonym(actor))
     return added
+
+
+def stored_note(stored: Mapping[str, Any]) -> Note:
+    """An importer's note as a draft or a case's sheet keeps it (`dataclasses.asdict`)."""
+    values = stored.get("values")
+    return Note(
+        kind=NoteKind(str(stored.get("kind"))),
+        field=str(stored.get("field") or ""),
+        values={str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {},
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.catalogue import gaps
 from bot.context import Services
-from bot.db.offers import Reach, preview_reach
+from bot.db.offers import Reach, ReachBreakdown, preview_reach, reach_breakdown
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.publishing import NoReach, why_it_reaches_nobody
@@ -38,16 +38,29 @@ class Published:
     nobody: NoReach | None = None
 
 
-async def reach_of(services: Services, case: UrgentAction) -> Reach:
-    """Whom publishing `case` now would reach, within their allowances (the others at their
-    next slot): the count the offer sweep would make. Nothing is written."""
+@dataclass(frozen=True)
+class Foreseen:
+    """What publishing a case would do, before it is done: whom it reaches now (`now`), and
+    everyone else by what happens to them (`rest`: later, or not and why)."""
+
+    now: Reach
+    rest: ReachBreakdown
+
+    @property
+    def nobody_now(self) -> bool:
+        """Whether it would alert nobody at once: the warning both doors show."""
+        return self.now.people + self.now.groups == 0
+
+
+async def foresee(services: Services, case: UrgentAction) -> Foreseen:
+    """Whom publishing `case` reaches now, later, and not and why: what the console's publish
+    page and the chat's confirmation both show, by the offer sweep's own rules."""
     opening = [c for c in await services.cases.active() if c.slug != case.slug]
-    return await preview_reach(
-        services.db,
-        [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)],
-        case.slug,
-        services.clock(),
-        services.settings.default_timezone,
+    cases = [*opening, dataclasses.replace(case, status=CaseStatus.ACTIVE)]
+    now, timezone = services.clock(), services.settings.default_timezone
+    return Foreseen(
+        await preview_reach(services.db, cases, case.slug, now, timezone),
+        await reach_breakdown(services.db, cases, case.slug, now, timezone),
     )
 
 

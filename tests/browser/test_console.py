@@ -119,6 +119,22 @@ async def test_the_console_at_each_width_theme_and_direction(
     await context.close()
 
 
+async def fill_french(page: Page) -> int:
+    """Fill the French fields of the imported sheet's case; how many fields were filled."""
+    french = {
+        "title": "Une enseignante détenue pour un message sur les salaires",
+        "summary": "Samia Ben Salah, syndicaliste et enseignante à Sfax, est détenue.",
+        "facts": "Samia Ben Salah est détenue depuis le 2 juin pour un message sur les salaires.",
+        "background": "Samia Ben Salah enseigne les mathématiques à Sfax depuis vingt ans.",
+    }
+    for key, value in french.items():
+        await page.locator(f'[name="f:text.fr.{key}"]').fill(value)
+    asks = page.locator('[name^="f:text.fr.asks"]')
+    for i in range(await asks.count()):
+        await asks.nth(i).fill(f"demande {i + 1} : libérer Samia Ben Salah")
+    return len(french) + await asks.count()
+
+
 SHEET = (ROOT / "tests" / "fixtures" / "sheets" / "console-tunisia-no-title.txt").read_text(
     encoding="utf-8"
 )
@@ -164,19 +180,7 @@ async def test_an_organizer_takes_a_sheet_from_paste_to_published_in_two_languag
     # A French text beside the English one.
     await console.get_by_role("link", name="Add a text in French").click()
     steps += 1
-    french = {
-        "title": "Une enseignante détenue pour un message sur les salaires",
-        "summary": "Samia Ben Salah, syndicaliste et enseignante à Sfax, est détenue.",
-        "facts": "Samia Ben Salah est détenue depuis le 2 juin pour un message sur les salaires.",
-        "background": "Samia Ben Salah enseigne les mathématiques à Sfax depuis vingt ans.",
-    }
-    for key, value in french.items():
-        await console.locator(f'[name="f:text.fr.{key}"]').fill(value)
-        steps += 1
-    asks = console.locator('[name^="f:text.fr.asks"]')
-    for i in range(await asks.count()):
-        await asks.nth(i).fill(f"demande {i + 1} : libérer Samia Ben Salah")
-        steps += 1
+    steps += await fill_french(console)
     await console.get_by_role("button", name="Save").click()
     steps += 1
     await expect(console.locator(".saved")).to_be_visible()

@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.console import CaseSheetRepository
 from bot.db.drafts import DraftKind
 from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus
@@ -84,6 +85,12 @@ async def test_an_organizer_imports_a_pdf_and_publishes_it_through_the_preview(
     published = await services.cases.get("mx-ana-ruiz")
     assert published is not None
     assert published.status is CaseStatus.ACTIVE
+    # The PDF's text, as read, is kept beside the case for the console's inbox.
+    sheet = await CaseSheetRepository(services.db).get("mx-ana-ruiz")
+    assert sheet is not None
+    assert (sheet.source, sheet.imported_by) == ("chat", ORGANIZER_ID)
+    assert "take immediate measures to protect Ana Ruiz" in " ".join(sheet.sheet.split())
+    assert any(note["kind"] == "year_inferred" for note in sheet.notes)
     # The import is on the organizers' record.
     audit = await OrganizerRepository(services.db).log()
     assert any(action == "case_imported" for _, _, action, _ in audit)
@@ -110,6 +117,11 @@ async def test_a_sheet_pasted_in_parts_after_import_is_kept_as_a_draft(
     stored = await services_of(bot).cases.get("eg-karim-adel")
     assert stored is not None
     assert (stored.status, stored.reference) == (CaseStatus.DRAFT, "UA 41/23")
+    # The parts, read as one sheet, wait beside the draft for the console's inbox.
+    kept = await CaseSheetRepository(services_of(bot).db).get("eg-karim-adel")
+    assert kept is not None
+    assert kept.source == "chat"
+    assert kept.sheet.split() == sheet.split()
     (listing,) = await olga.say("/cases")
     assert "Journalist held for reporting on prices" in listing.text
     # The buttons of a sheet already decided on are gone; an old tap does nothing more.
