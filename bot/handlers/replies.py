@@ -43,9 +43,9 @@ from bot.domain.reply_files import (
     clean_image,
 )
 from bot.handlers.cases import case_of
-from bot.handlers.common import decoded_tap, language_of, subscriber_of, text
+from bot.handlers.common import decoded_tap, edit_markup, language_of, subscriber_of, text
 from bot.handlers.flows import end_flow, flow, keep_flow
-from bot.handlers.reminders import drop_buttons, local_moment
+from bot.handlers.reminders import local_moment
 from bot.handlers.rights import Right, guard
 from bot.views.callbacks import encode, pattern
 from bot.views.replies import official_name, question_screen
@@ -134,8 +134,8 @@ async def answer(update: Update, context: BotContext) -> None:
             text(context, language, "reply_answered.txt", answer=str(choice), when=when),
             show_alert=True,
         )
-    await drop_buttons(query, "rpy")
-    await drop_buttons(query, "rpa")
+    # The question is answered: its buttons leave the message.
+    await edit_markup(query, None)
 
 
 async def watch_upload(update: Update, context: BotContext) -> None:

@@ -15,10 +15,13 @@ from bot.views.checklist import target_label
 
 
 def official_line(target: Target, language: str) -> str:
-    """An official as the question names them: title and name, as the person's letters do."""
+    """An official as the question names them: title, name and organisation, as the person's
+    letters name them."""
     title = target.title_in(language)
     name = target.name_in(language)
-    return f"{title} — {name}" if title and title != name else name
+    line = f"{title} — {name}" if title and title != name else name
+    organisation = target.organisation_in(language)
+    return f"{line} ({organisation})" if organisation else line
 
 
 def official_name(case: UrgentAction, index: int, language: str, renderer: Renderer) -> str:
