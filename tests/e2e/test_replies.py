@@ -19,6 +19,7 @@ from PIL import Image
 
 from bot.config import Settings
 from bot.context import UrgentActionApp
+from bot.db.flows import FlowRepository
 from bot.db.replies import ReplyRepository
 from bot.domain.cases import CaseStatus
 from bot.domain.replies import ReplyCounts
@@ -223,3 +224,48 @@ async def test_no_is_counted_and_nobody_is_asked_at_night(
     answer, _ = await person.press(question, "✖️ No")
     assert answer is not None and answer.startswith("Thank you for telling us.")
     assert await replies_of(bot).counts(SEED.slug) == [ReplyCounts(0, asked=1, no=1)]
+
+
+async def test_a_pdf_is_passed_on_as_it_is_and_stickers_videos_and_big_files_are_refused(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock
+) -> None:
+    olga = await organizer(emulator)
+    someone = emulator.create_person("Irina", language_code="ru")
+    irina = Chatter(emulator, someone, someone.id)
+    await write_to_the_president(irina, "Уже сделано", "Президент Республики Казахстан")
+    clock.advance(timedelta(days=14))
+    question = await ask(bot, irina, QUESTION_RU, 1)
+    _, (invite,) = await irina.press(question, "Да, ответ пришёл", replies=1)
+    assert "Прежде чем отправить, закройте свой адрес" in invite.text
+    waiting = "Я жду ответ властей: пришлите его фото или файл PDF либо изображение."
+    for kind in ("sticker", "video"):
+        mark = emulator.last_id(irina.chat_id)
+        if kind == "sticker":
+            await emulator.send_sticker(irina.id)
+        else:
+            await emulator.send_video(irina.id, b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+        (refused,) = await emulator.replies(irina.chat_id, after=mark)
+        assert refused.text.startswith(waiting), kind
+    mark = emulator.last_id(irina.chat_id)
+    await emulator.send_document(irina.id, "answer.pdf", b"%PDF-1.7\n" + b"0" * (11 << 20))
+    (too_big,) = await emulator.replies(irina.chat_id, after=mark)
+    assert too_big.text.startswith("Этот файл больше 10 МБ.")
+    assert await replies_of(bot).replies(SEED.slug) == []
+
+    pdf = b"%PDF-1.7\n1 0 obj\n<< /Author (Irina) >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+    mark = emulator.last_id(irina.chat_id)
+    await emulator.send_document(irina.id, "ответ.pdf", pdf)
+    (thanks,) = await emulator.replies(irina.chat_id, after=mark)
+    assert "Спасибо: организаторы этого дела увидят ответ." in thanks.text
+    await emulator.wait_for(
+        lambda: any("Open the reply" in str(m.buttons) for m in emulator.bot_messages(olga.id)),
+        timeout=10,
+    )
+    (notice,) = [m for m in emulator.bot_messages(olga.id) if "Open the reply" in str(m.buttons)]
+    _, (shown,) = await olga.press(notice, "Open the reply", replies=1)
+    assert shown.document is not None
+    assert (shown.document.data, shown.document.file_name) == (pdf, "ответ.pdf")
+    # The wait is over: a later photo is not taken for a reply.
+    steps = await FlowRepository(services_of(bot).db).of_person(irina.id, clock())
+    assert "reply_upload" not in steps
+    assert await replies_of(bot).counts(SEED.slug) == [ReplyCounts(0, asked=1, yes=1, files=1)]
