@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.console import broadcasting, closing, inbox, preview, publishing, results
+from bot.console import broadcasting, closing, inbox, preview, publishing, replies, results
 from bot.console.web import (
     SITE,
     ConsoleSite,
@@ -41,6 +41,10 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_get("/results", results.network_results, name="console.network")
     app.router.add_get("/cases/{slug}/results", results.case_results, name="console.results")
     app.router.add_get("/cases/{slug}/results.csv", results.case_csv, name="console.csv")
+    app.router.add_get("/cases/{slug}/replies", replies.replies_page, name="console.replies")
+    app.router.add_get(
+        "/cases/{slug}/replies/{id:\\d{1,12}}", replies.reply_file, name="console.reply"
+    )
     app.router.add_get("/cases/{slug}/preview", preview.preview_page, name="console.preview")
     app.router.add_get(
         "/cases/{slug}/print/{channel:fax|post}", preview.printable, name="console.printable"
