@@ -66,8 +66,13 @@ def repository(services: Services) -> ReplyRepository:
 
 
 def schedule_sweeps(app: UrgentActionApp) -> None:
-    """Look for questions due now (what fell due while the bot was down) and every hour."""
-    sweeps.every(app, sweep, REPLY_CHECK, JOB_NAME)
+    """Look for questions due now (what fell due while the bot was down), then every hour, or
+    sixty times less often than reminders where they are checked more often than a minute (the
+    demo, whose clock may run a day in 24 seconds)."""
+    services = app.bot_data.services
+    assert services is not None
+    every = min(REPLY_CHECK, services.settings.reminder_check * 60)
+    sweeps.every(app, sweep, every, JOB_NAME)
 
 
 async def sweep(context: BotContext) -> None:
