@@ -10,6 +10,7 @@ each reply from the case's results.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -198,7 +199,9 @@ async def _reply_file(message: Message) -> ReplyFile:
         if (largest.file_size or 0) > MAX_BYTES:
             raise ReplyFileError(Refusal.TOO_BIG)
         data = bytes(await (await largest.get_file()).download_as_bytearray())
-        return clean_image(data, "reply.jpg")
+        # Decoding and encoding a photo takes a noticeable fraction of a second: in a thread,
+        # the bot keeps answering everyone else.
+        return await asyncio.to_thread(clean_image, data, "reply.jpg")
     document = message.document
     if document is None:
         raise ReplyFileError(Refusal.WRONG_TYPE)
@@ -209,7 +212,9 @@ async def _reply_file(message: Message) -> ReplyFile:
         raise ReplyFileError(Refusal.TOO_BIG)
     data = bytes(await (await document.get_file()).download_as_bytearray())
     name = document.file_name or "reply"
-    return clean_image(data, name) if kind == "image" else checked_pdf(data, name)
+    if kind == "image":
+        return await asyncio.to_thread(clean_image, data, name)
+    return checked_pdf(data, name)
 
 
 async def organizer_ids(services: Services) -> list[int]:
