@@ -134,8 +134,8 @@ class ReplyRepository:
                     for r in rows
                     if str(r["case_slug"]) in cases and may_ask_now(now, str(r["timezone"]))
                 ]
-                questions = await _with_targets(conn, questions)
-                for question in questions:
+                going = []
+                for question in await _with_targets(conn, questions):
                     cursor = await conn.execute(
                         "INSERT INTO reply_asks (case_slug, subscriber_id, targets, asked_at)"
                         " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -147,8 +147,9 @@ class ReplyRepository:
                         ),
                     )
                     if cursor.rowcount > 0:
-                        await _queue(conn, question, cases, message_for, now)
-                        asked += 1
+                        going.append(question)
+                await _queue(conn, going, cases, message_for, now)
+                asked += len(going)
 
     async def _ask_again(
         self, now: datetime, cases: Mapping[str, UrgentAction], message_for: MessageFor
@@ -189,7 +190,7 @@ class ReplyRepository:
                         str(r["case_slug"]),
                         tuple(int(t) for t in json.loads(r["targets"])),
                     )
-                    await _queue(conn, question, cases, message_for, now)
+                    await _queue(conn, [question], cases, message_for, now)
                     asked += 1
 
     async def answer(
@@ -397,11 +398,17 @@ async def _with_targets(conn: Connection, questions: list[Question]) -> list[Que
 
 async def _queue(
     conn: Connection,
-    question: Question,
+    questions: Sequence[Question],
     cases: Mapping[str, UrgentAction],
     message_for: MessageFor,
     now: datetime,
 ) -> None:
-    message = message_for(cases[question.case_slug], question.language, question.targets)
-    recipient = Recipient(question.chat_id, question.subscriber_id)
-    await enqueue(conn, message, [recipient], kind=Kind.NOTICE, now=now)
+    """Queue the questions, one message for all who read the same words: the same case,
+    language and officials."""
+    alike: dict[tuple[str, str, tuple[int, ...]], list[Recipient]] = {}
+    for q in questions:
+        key = (q.case_slug, q.language, q.targets)
+        alike.setdefault(key, []).append(Recipient(q.chat_id, q.subscriber_id))
+    for (slug, language, targets), recipients in alike.items():
+        message = message_for(cases[slug], language, targets)
+        await enqueue(conn, message, recipients, kind=Kind.NOTICE, now=now)
