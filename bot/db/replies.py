@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.connection import Connection, Database, Row
+from bot.db.dialect import Dialect
 from bot.db.outbox import enqueue, timestamp
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.cases import UrgentAction
@@ -35,16 +36,21 @@ SWEEP_LOCK = "urgent-action-bot:reply-asks"
 _NEW = (
     "SELECT s.id, s.chat_id, s.language, coalesce(s.timezone, ?) AS timezone,"
     " x.case_slug, min(x.acted_at) AS first_acted"
-    " FROM actions x JOIN subscribers s ON s.actor = x.actor"
+    # People in the order of their ids (from where the last batch ended), each one's appeals by
+    # its index: a batch reads only as far as its LIMIT, never the whole table again (SQLite
+    # keeps a CROSS JOIN's order, and groups in that order without sorting).
+    " FROM subscribers s CROSS JOIN actions x ON x.actor = s.actor"
     " JOIN cases c ON c.slug = x.case_slug"
     " WHERE s.status = 'active' AND s.chat_type = 'private' AND x.acted_at >= ?"
-    " AND (s.id > ? OR (s.id = ? AND x.case_slug > ?))"
+    " AND s.id >= ? AND (s.id > ? OR x.case_slug > ?)"
     " AND NOT EXISTS (SELECT 1 FROM reply_asks r WHERE r.case_slug = x.case_slug"
     "   AND r.subscriber_id = s.id)"
-    " GROUP BY s.id, s.chat_id, s.language, s.timezone, x.case_slug, c.status"
-    " HAVING min(x.acted_at) <= ? OR c.status = 'closed'"
+    " GROUP BY s.id, x.case_slug"
+    " HAVING min(x.acted_at) <= ? OR max(c.status) = 'closed'"
     " ORDER BY s.id, x.case_slug LIMIT ?"
 )
+# PostgreSQL spells an inner join JOIN only, and its planner picks the order itself.
+_NEW_POSTGRESQL = _NEW.replace(" CROSS JOIN ", " JOIN ")
 _AGAIN = (
     "SELECT r.id, r.case_slug, r.targets, r.times, s.id AS subscriber_id, s.chat_id,"
     " s.language, coalesce(s.timezone, ?) AS timezone"
@@ -108,7 +114,7 @@ class ReplyRepository:
         while True:
             async with self._db.bulk() as conn:
                 rows = await conn.fetchall(
-                    _NEW,
+                    _NEW_POSTGRESQL if conn.dialect is Dialect.POSTGRESQL else _NEW,
                     (
                         self.default_timezone,
                         timestamp(now - HORIZON),
