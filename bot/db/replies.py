@@ -244,15 +244,6 @@ class ReplyRepository:
             )
         return datetime.fromisoformat(row["ask_again_at"]) if row and row["ask_again_at"] else None
 
-    async def asked_about(self, case_slug: str, subscriber_id: int) -> tuple[int, ...]:
-        """The officials the person was asked about on the case; empty if never asked."""
-        async with self._db.read() as conn:
-            row = await conn.fetchone(
-                "SELECT targets FROM reply_asks WHERE case_slug = ? AND subscriber_id = ?",
-                (case_slug, subscriber_id),
-            )
-        return tuple(int(t) for t in json.loads(row["targets"])) if row else ()
-
     async def keep(
         self, case_slug: str, subscriber_id: int, target: int, file: ReplyFile, now: datetime
     ) -> int:

@@ -185,9 +185,7 @@ async def watch_upload(update: Update, context: BotContext) -> None:
     reply_id = await repository(services).keep(case.slug, subscriber.id, target, reply, now)
     await end_flow(context, WAITING)
     official = official_name(case, target, language, services.renderer)
-    await message.reply_text(
-        text(context, language, "reply_received.html", official=official, kind=reply.kind)
-    )
+    await message.reply_text(text(context, language, "reply_received.html", official=official))
     await tell_organizers(services, case, target, reply_id)
     raise ApplicationHandlerStop
 
