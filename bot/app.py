@@ -36,6 +36,7 @@ from bot.handlers import (
     retention,
     sharing,
 )
+from bot.handlers import replies as authorities_replies
 from bot.handlers.errors import TapAnswers
 from bot.inbound import ReadableUpdates, TapsFirst
 from bot.rendering import Renderer, base_language
@@ -95,12 +96,14 @@ def build_application(
         services.personal_data_exporters["cases_chosen"] = allowance.exporter(services)
         services.personal_data_exporters["plans"] = plans.exporter(services)
         services.personal_data_exporters["came_through_shares"] = sharing.exporter(services)
+        services.personal_data_exporters["replies"] = authorities_replies.exporter(services)
         await broadcast.follow_unfinished(app)
         await organizer.finish_publishing(app)
         reminders.schedule_sweeps(app)
         broadcast.schedule_sweeps(app)
         allowance.schedule_sweeps(app)
         flows.schedule_sweeps(app)
+        authorities_replies.schedule_sweeps(app)
         retention.schedule_purges(app)
         if (runner := await console.start(app)) is not None:
             held.push_async_callback(runner.cleanup)

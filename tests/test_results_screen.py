@@ -11,6 +11,7 @@ import pytest
 from bot.db.plans import PlanCounts
 from bot.db.shares import ShareCounts
 from bot.domain.reminder_costs import StepCost
+from bot.domain.replies import ReplyCounts
 from bot.rendering import Renderer
 
 RENDERER = Renderer()
@@ -130,3 +131,17 @@ def test_the_reminder_steps_put_the_colon_as_each_language_writes_it() -> None:
     assert "За 15 часов до срока: 3 · 0 · 0 · 0 · 0 · 0" in lines("ru")
     assert "15 horas antes del plazo: 3 · 0 · 0 · 0 · 0 · 0" in lines("es")
     assert "قبل 7 أيام من انتهاء المهلة: 5 · 1 · 1 · 0 · 1 · 0" in lines("ar")
+
+
+def test_replies_from_the_authorities_are_counted_per_official_in_each_language() -> None:
+    def reply_lines(language: str, official: str) -> list[str]:
+        counts = ReplyCounts(0, asked=1200, yes=3, no=5, later=2, files=2)
+        # The part of the results screen (org_results.html includes it) for replies.
+        lines = RENDERER.render(language, "org_replies.html", replies=[(official, counts)])
+        return [line for line in lines.splitlines() if line.startswith(official)]
+
+    assert reply_lines("en", "President of Kazakhstan") == [
+        "President of Kazakhstan: 1,200 · 3 · 5 · 2 · 2"
+    ]
+    assert reply_lines("fr", "Président") == ["Président\u00a0: 1\u202f200 · 3 · 5 · 2 · 2"]
+    assert RENDERER.render("en", "org_replies.html", replies=[]) == ""

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.console import broadcasting, closing, inbox, languages, preview, publishing, results
+from bot.console import (
+    broadcasting,
+    closing,
+    inbox,
+    languages,
+    preview,
+    publishing,
+    replies,
+    results,
+)
 from bot.console.web import (
     SITE,
     ConsoleSite,
@@ -49,6 +58,10 @@ def console_application(site: ConsoleSite) -> web.Application:
     app.router.add_get("/cases/{slug}/results.csv", results.case_csv, name="console.csv")
     app.router.add_post(
         "/cases/{slug}/reminders", results.save_reminder_plans, name="console.reminder_plans"
+    )
+    app.router.add_get("/cases/{slug}/replies", replies.replies_page, name="console.replies")
+    app.router.add_get(
+        "/cases/{slug}/replies/{id:\\d{1,12}}", replies.reply_file, name="console.reply"
     )
     app.router.add_get("/cases/{slug}/preview", preview.preview_page, name="console.preview")
     app.router.add_get(

@@ -212,14 +212,22 @@ class _Routes:
         if file is None:
             raise ValueError("no file in the upload")
         filename, mime, data = file
-        message = await self.emulator.send_document(
-            int(fields["user_id"]),
-            filename,
-            data,
-            mime_type=mime if mime and mime != "application/octet-stream" else None,
-            caption=fields.get("caption") or None,
-            chat_id=_optional_int(fields.get("chat_id")),
-        )
+        user_id, chat_id = int(fields["user_id"]), _optional_int(fields.get("chat_id"))
+        caption = fields.get("caption") or None
+        if fields.get("as") == "photo":
+            # A picture sent as Telegram's apps send one by default: a photo, not a file.
+            message = await self.emulator.send_photo(
+                user_id, data, filename=filename, caption=caption, chat_id=chat_id
+            )
+        else:
+            message = await self.emulator.send_document(
+                user_id,
+                filename,
+                data,
+                mime_type=mime if mime and mime != "application/octet-stream" else None,
+                caption=caption,
+                chat_id=chat_id,
+            )
         return web.json_response(self.emulator.message_view(message))
 
     async def tap(self, request: web.Request) -> web.Response:

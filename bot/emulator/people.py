@@ -421,6 +421,51 @@ class SimulatedPeople(World):
             user_id, filename, data, "image/jpeg", caption, chat_id, "photo"
         )
 
+    async def send_sticker(
+        self, user_id: int, emoji: str = "👍", *, chat_id: int | None = None
+    ) -> RecordedMessage:
+        """The person sends a sticker (a 512×512 WebP, as most stickers are)."""
+        webp = b"RIFF\x00\x00\x00\x00WEBP"
+        stored = self.store_file("sticker.webp", "image/webp", webp, "sticker")
+        sticker = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+            "file_size": stored.size,
+        }
+        return await self._send_media(user_id, chat_id, {"sticker": sticker})
+
+    async def send_video(
+        self, user_id: int, data: bytes, *, duration: int = 5, chat_id: int | None = None
+    ) -> RecordedMessage:
+        """The person sends a video (an MP4)."""
+        stored = self.store_file("video.mp4", "video/mp4", data, "video")
+        video = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "width": 640,
+            "height": 360,
+            "duration": duration,
+            "mime_type": "video/mp4",
+            "file_size": stored.size,
+        }
+        return await self._send_media(user_id, chat_id, {"video": video})
+
+    async def _send_media(
+        self, user_id: int, chat_id: int | None, media: dict[str, Any]
+    ) -> RecordedMessage:
+        chat, person = self._speaker(user_id, chat_id)
+        message = self.record(chat, from_bot=False, user_id=person.id)
+        message.media = media
+        self._deliver(chat, message)
+        await asyncio.sleep(0)
+        return message
+
     async def edit_text(self, user_id: int, message: MessageRef, text: str) -> RecordedMessage:
         """The person edits a message of theirs (the bot gets an edited_message update)."""
         found = self._message(message)

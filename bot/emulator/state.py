@@ -67,7 +67,7 @@ class StoredFile:
     file_name: str
     mime_type: str
     data: bytes
-    kind: str  # "document" or "photo"
+    kind: str  # "document", "photo", or a person's "sticker" or "video"
 
     @property
     def size(self) -> int:
@@ -138,6 +138,7 @@ class RecordedMessage:
     protected: bool = False  # protect_content
     service: dict[str, Any] | None = None  # new_chat_members, migrate_to_chat_id and the like
     forward_origin: dict[str, Any] | None = None  # a forwarded message: where it came from
+    media: dict[str, Any] | None = None  # a person's sticker or video, as the Message holds it
     sender_chat_id: int | None = None  # sent on behalf of a chat: an anonymous admin's group
     via_bot: bool = False  # sent by a person through the bot's inline mode
 

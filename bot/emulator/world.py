@@ -332,6 +332,8 @@ class World:
                 payload["entities"] = message.entities
         if message.service:
             payload.update(message.service)
+        if message.media:
+            payload.update(message.media)
         if message.reply_markup:
             payload["reply_markup"] = message.reply_markup
         return payload

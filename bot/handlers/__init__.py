@@ -25,6 +25,7 @@ from bot.handlers import (
     reminder_plans,
     reminders,
     repeats,
+    replies,
     sharing,
     subscription,
 )
@@ -47,6 +48,7 @@ def register_handlers(app: UrgentActionApp) -> None:
     app.add_handlers(plans.HANDLERS)
     # Inline queries: "Ask a friend" and anyone typing @bot in a chat.
     app.add_handlers(sharing.HANDLERS)
+    app.add_handlers(replies.HANDLERS)
     # Organizers' commands and buttons check the role themselves, at every use.
     app.add_handlers(organizer.HANDLERS)
     app.add_handlers(reminder_plans.HANDLERS)
@@ -61,9 +63,12 @@ def register_handlers(app: UrgentActionApp) -> None:
     # Ahead even of that: while the time-zone screen waits for a typed place, the person's text
     # is the zone; a command or a tap ends the wait and goes on to its own handler.
     app.add_handler(preferences.ZONE_TYPING, group=-2)
+    # Ahead of that: while a "Yes, they replied" waits for the reply, the person's next photo
+    # or file is it (an organizer's PDF too, not a sheet to import); a command ends the wait.
+    app.add_handler(replies.UPLOAD, group=-3)
     # First of all: an update that arrives again (a webhook's retry, two processes) goes no
     # further than this.
-    app.add_handler(repeats.REPEATS, group=-3)
+    app.add_handler(repeats.REPEATS, group=-4)
     # Text typed in a private chat: what an appeal in progress waits for (a signature, a
     # sentence); after the commands, so a command is never taken for a signature.
     app.add_handler(appeal.TEXT)

@@ -26,6 +26,7 @@ from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.publishing import why_it_reaches_nobody
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
+from bot.handlers.replies import reply_buttons, reply_lines
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
 from bot.operations.publishing import PublishRefusedError, foresee, publish_case
@@ -358,13 +359,14 @@ async def results(update: Update, context: BotContext) -> None:
                 plans=await PlanRepository(services.db).counts(case.slug),
                 shares=await ShareRepository(services.db).counts(case.slug),
                 costs=await reminder_costs(services.db, case.slug),
+                replies=await reply_lines(services, case, language),
                 urgent=case.urgent,
                 funnel_days=funnel_days[-SHOWN_DAYS:],
                 subscriber_days=subscriber_days[-SHOWN_DAYS:],
                 last_day=days[-1] if days else None,
                 earlier=max(len(funnel_days), len(subscriber_days)) > SHOWN_DAYS,
             ),
-            InlineKeyboardMarkup([row]),
+            InlineKeyboardMarkup([row, *await reply_buttons(services, case, language)]),
         ),
     )
 

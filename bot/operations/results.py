@@ -9,6 +9,7 @@ from collections.abc import Callable
 from bot.context import Services
 from bot.db.plans import PlanRepository
 from bot.db.reminder_costs import reminder_costs
+from bot.db.replies import ReplyRepository
 from bot.db.results import Day, funnel, timeline
 from bot.db.shares import ShareRepository
 from bot.domain.cases import UrgentAction
@@ -44,6 +45,13 @@ async def results_csv(services: Services, case: UrgentAction) -> bytes:
     for cost in await reminder_costs(services.db, case.slug):
         for measure in ("sent", "acted", "stopped", "blocked", "fewer", "muted"):
             writer.writerow([case.slug, f"reminder_{measure}", cost.step, getattr(cost, measure)])
+    # Per official (index in the case's targets): "Did anyone reply?" asked and answered.
+    for counts in await ReplyRepository(services.db, services.settings.default_timezone).counts(
+        case.slug
+    ):
+        for measure in ("asked", "yes", "no", "later", "files"):
+            key = str(counts.target)
+            writer.writerow([case.slug, f"reply_{measure}", key, getattr(counts, measure)])
     for channel, count in numbers.by_channel.items():
         writer.writerow([case.slug, "acted_by_channel", channel, count])
     # Days are UTC; "left" and "active" carry the caveats of bot.db.results.timeline.

@@ -42,6 +42,8 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "sent": (SLUG, CHANNEL),  # the same, from before letters named the country
     "nn": (SLUG,),  # not now (cards sent before "When will you write?")
     "wp": (SLUG, r"tn|tm|we|no"),  # when will you write: tonight, tomorrow, weekend, can't
+    "rpy": (SLUG, r"\d{1,2}"),  # "Did anyone reply?": yes, official n did
+    "rpa": (SLUG, r"no|later"),  # "Did anyone reply?": no, or not yet
     "sub": (),  # subscribe again (undo /stop)
     "lang": (LANGUAGE,),  # preferred language
     "ctry": (r"[A-Z]{2}|all",),  # which countries' cases
@@ -70,6 +72,7 @@ SHAPES: dict[str, tuple[str, ...]] = {
     "obs": (r"now|1h|tomorrow|drop",),  # send the broadcast draft (or drop it)
     "obx": (r"\d{1,12}",),  # cancel broadcast n
     "unsub": (),  # a broadcast's unsubscribe button
+    "ory": (r"\d{1,12}",),  # open reply n from the authorities
     "oal": (r"every|3-week|1-week|2-month",),  # the network's default allowance
 }
 

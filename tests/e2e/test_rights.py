@@ -50,6 +50,7 @@ ORGANIZER_INPUTS = {
     "/allowance": "/allowance",
     "oal": "oal:1-week",
     "/console": "/console",
+    "ory": "ory:1",
 }
 # The person's own buttons, forged in a group.
 PERSON_TAPS = {
@@ -71,6 +72,8 @@ PERSON_TAPS = {
     "sz": f"sz:{SLUG}:off",
     "nn": f"nn:{SLUG}",
     "wp": f"wp:{SLUG}:tm",
+    "rpy": f"rpy:{SLUG}:0",
+    "rpa": f"rpa:{SLUG}:no",
 }
 PERSON_COMMANDS = ("/mydata", "/forget")
 # What speaks for a whole group, tapped by a member who is not an admin.

@@ -183,6 +183,31 @@ async def test_an_upload_and_the_file_link(
         assert await response.read() == b"%PDF-1.4"
 
 
+async def test_a_picture_uploaded_as_a_photo_reaches_the_bot_as_one(
+    control: Control, http: aiohttp.ClientSession
+) -> None:
+    anna = await control.post("/people", {"first_name": "Anna"})
+    form = aiohttp.FormData()
+    form.add_field("user_id", str(anna["id"]))
+    form.add_field("as", "photo")
+    form.add_field("file", PNG, filename="reply.png", content_type="image/png")
+    async with http.post(f"{control.root}/upload", data=form) as response:
+        message = await response.json()
+    assert "document" not in message
+    (size,) = message["photo"]
+    assert (size["width"], size["height"]) == (1, 1)
+    async with http.get(f"{control.root}/files/{size['file_id']}") as response:
+        assert await response.read() == PNG
+
+
+# The smallest PNG: one white pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4"
+    "0000000049454e44ae426082"
+)
+
+
 async def test_mistakes_are_answered_with_a_reason(control: Control) -> None:
     assert "no person" in (await control.post("/send", {"user_id": 5, "text": "x"}, 404))["error"]
     anna = await control.post("/people", {"first_name": "Anna"})

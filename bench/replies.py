@@ -1,0 +1,156 @@
+""" "Did anyone reply?" at scale: the sweep that asks everyone who acted two weeks ago, and the
+cleaning of one reply's photo.
+
+    python -m bench.replies                    # 100,000 people, 3 runs
+    python -m bench.replies --people 20000 --repeats 1
+
+Each run takes a fresh SQLite file with N subscribers who each recorded an appeal at the same
+moment, then sweeps: thirteen days on (nothing is due: what an hourly sweep costs on an
+ordinary day), fourteen days on (every question is due: rows written and messages queued in
+batches of 500, each one transaction), and again at once (nothing is asked twice). Then a
+12-megapixel phone photo with its EXIF is cleaned five times. Reported: wall and CPU seconds,
+the questions queued, and the photo's median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PIL import ExifTags, Image
+
+from bot import eventloop
+from bot.catalogue import load_case
+from bot.db.cases import CaseRepository
+from bot.db.connection import Database
+from bot.db.migrations import migrate
+from bot.db.replies import ReplyRepository
+from bot.delivery.messages import OutboundMessage
+from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.reply_files import clean_image
+from bot.rendering import Renderer
+from bot.views.replies import question_screen
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
+
+
+async def one_run(people: int, photo: tuple[int, int] = (4000, 3000)) -> dict[str, float]:
+    """Sweep the questions of `people` who acted, and clean a `photo`-sized picture; return
+    the measurements."""
+    case = dataclasses.replace(
+        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), status=CaseStatus.ACTIVE
+    )
+    renderer = Renderer()
+    with tempfile.TemporaryDirectory() as folder:
+        db = await Database.open(Path(folder) / "bench.sqlite3")
+        await migrate(db)
+        await CaseRepository(db).seed([(case, "bench")], ACTED)
+        async with db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO subscribers (chat_id, chat_type, actor, language, status,"
+                " subscribed_at, updated_at) VALUES (?, 'private', ?, ?, 'active', ?, ?)",
+                [
+                    (100_000 + n, f"actor-{n}", "ru" if n % 3 == 0 else "en", ACTED.isoformat(),
+                     ACTED.isoformat())
+                    for n in range(people)
+                ],
+            )  # fmt: skip
+            await conn.executemany(
+                "INSERT INTO actions (case_slug, actor, channel, target, acted_at)"
+                " VALUES (?, ?, 'email', 0, ?)",
+                [(case.slug, f"actor-{n}", ACTED.isoformat()) for n in range(people)],
+            )
+        cases = {case.slug: case}
+
+        def message_for(
+            found: UrgentAction, language: str, targets: Sequence[int]
+        ) -> OutboundMessage:
+            screen = question_screen(found, language, targets, renderer)
+            markup = screen.markup.to_dict() if screen.markup else None
+            return OutboundMessage.text(screen.text, reply_markup=markup)
+
+        replies = ReplyRepository(db, "UTC")
+        wall, cpu = time.perf_counter(), time.process_time()
+        early = await replies.ask_due(ACTED + timedelta(days=13), cases, message_for)
+        idle_wall, idle_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        due = ACTED + timedelta(days=14)
+        wall, cpu = time.perf_counter(), time.process_time()
+        asked = await replies.ask_due(due, cases, message_for)
+        sweep_wall, sweep_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall = time.perf_counter()
+        again = await replies.ask_due(due, cases, message_for)
+        again_wall = time.perf_counter() - wall
+        async with db.read() as conn:
+            row = await conn.fetchone("SELECT count(*) FROM outbox_payloads")
+        payloads = int(row[0]) if row else 0
+        await db.close()
+    return {
+        "people": people,
+        "nothing_due_s": idle_wall,
+        "nothing_due_cpu_s": idle_cpu,
+        "asked_early": early,
+        "sweep_s": sweep_wall,
+        "sweep_cpu_s": sweep_cpu,
+        "asked_per_s": asked / sweep_wall if sweep_wall else 0.0,
+        "asked": asked,
+        "asked_twice": again,
+        "payloads": payloads,
+        "second_sweep_s": again_wall,
+        "photo_12mp_clean_s": photo_seconds(photo),
+    }
+
+
+def photo_seconds(size: tuple[int, int], times: int = 5) -> float:
+    """The median time to clean a JPEG with EXIF (12 megapixels: a phone's photo of a letter)."""
+    picture = Image.effect_noise(size, 40).convert("RGB")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone"
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    data = out.getvalue()
+    runs = []
+    for _ in range(times):
+        started = time.perf_counter()
+        clean_image(data)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, each run in a fresh process; print the medians."""
+    parser = argparse.ArgumentParser(prog="python -m bench.replies", description=__doc__)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(eventloop.run(one_run(args.people))))
+        return 0
+    runs = []
+    for _ in range(args.repeats):
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.replies", "--one", "--people", str(args.people)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(out.stdout))
+    print(f"{args.people} people, {args.repeats} runs, medians:")
+    for key in runs[0]:
+        print(f"  {key:24} {statistics.median(float(r[key]) for r in runs):12.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
