@@ -68,6 +68,7 @@ class ReplyTracker(BaseRateLimiter[None]):
         longest_wait: float = 120.0,
         chat_backlog: float = CHAT_BACKLOG,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if reply_rate <= 0 or reply_burst < 1:
             raise ValueError("replies need a positive rate and a burst of at least one")
@@ -78,6 +79,9 @@ class ReplyTracker(BaseRateLimiter[None]):
         self._chat_backlog = chat_backlog
         self.throttled = 0  # replies not sent to chats that flood
         self._monotonic = monotonic
+        # Waits counted on `monotonic` (a chat's moment, the queue, a 429's retry_after); the
+        # database's share of the shared rate is counted on its own clock, and waited for real.
+        self._sleep = sleep
         self._level = reply_burst  # may go below zero: the depth of the queue
         self._stamp = monotonic()
         # PostgreSQL: the bot's send rate shared by its processes (`OutboxRepository.
@@ -118,14 +122,14 @@ class ReplyTracker(BaseRateLimiter[None]):
             raise ChatThrottledError("a chat asks faster than any person; a reply was not sent")
         # Looked at and taken in one step: no other reply can take the same moment.
         moment = self._limiter.reserve_chat(chat)
-        await asyncio.sleep(max(0.0, moment - self._monotonic()))
+        await self._sleep(max(0.0, moment - self._monotonic()))
         if self.shared is not None:
             # The other processes' replies and sends count too. Their share is taken first,
             # so this process's own queue is the last gate before the call: the database's
             # answers may come late and together, the messages still leave at the queue's pace.
             await asyncio.sleep(await self._share())
         while True:
-            await asyncio.sleep(self.reserve())
+            await self._sleep(self.reserve())
             # A pause after a 429, or the last second already full of the process's messages.
             paused = max(self._limiter.paused_for(), self._limiter.window_wait())
             if paused <= 0:
@@ -133,7 +137,7 @@ class ReplyTracker(BaseRateLimiter[None]):
             # Telegram said wait: this place is given back and a new one taken after the
             # pause, so the queue resumes at its pace rather than all at once.
             self._give_back()
-            await asyncio.sleep(paused)
+            await self._sleep(paused)
 
     async def _share(self) -> float:
         """The wait for this message's share of the shared rate; none when the database cannot
@@ -183,7 +187,7 @@ class ReplyTracker(BaseRateLimiter[None]):
                     "every send waits" if everyone else "this chat alone waits",
                 )
                 if chat is None:
-                    await asyncio.sleep(seconds)
+                    await self._sleep(seconds)
             except ChatMigrated as error:
                 if moved or target is None:
                     raise
