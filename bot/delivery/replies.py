@@ -79,8 +79,10 @@ class ReplyTracker(BaseRateLimiter[None]):
         self._chat_backlog = chat_backlog
         self.throttled = 0  # replies not sent to chats that flood
         self._monotonic = monotonic
-        # Waits counted on `monotonic` (a chat's moment, the queue, a 429's retry_after); the
-        # database's share of the shared rate is counted on its own clock, and waited for real.
+        # A chat's own waits (its moment, a 429's retry_after): the ones a person's replies meet.
+        # The whole bot's queue and window are waited for in real time even in tests, where
+        # `sleep` passes faster: messages in flight while the clock jumped would otherwise reach
+        # Telegram bunched into one second. The database's share is on its own clock, real too.
         self._sleep = sleep
         self._level = reply_burst  # may go below zero: the depth of the queue
         self._stamp = monotonic()
@@ -129,7 +131,7 @@ class ReplyTracker(BaseRateLimiter[None]):
             # answers may come late and together, the messages still leave at the queue's pace.
             await asyncio.sleep(await self._share())
         while True:
-            await self._sleep(self.reserve())
+            await asyncio.sleep(self.reserve())
             # A pause after a 429, or the last second already full of the process's messages.
             paused = max(self._limiter.paused_for(), self._limiter.window_wait())
             if paused <= 0:
@@ -137,7 +139,7 @@ class ReplyTracker(BaseRateLimiter[None]):
             # Telegram said wait: this place is given back and a new one taken after the
             # pause, so the queue resumes at its pace rather than all at once.
             self._give_back()
-            await self._sleep(paused)
+            await asyncio.sleep(paused)
 
     async def _share(self) -> float:
         """The wait for this message's share of the shared rate; none when the database cannot
