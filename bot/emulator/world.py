@@ -93,8 +93,9 @@ class PendingQuery:
 
 
 # How much faster than real time a wait on the emulator's clock passes (`World.sleep`): a
-# second of a bot's pacing costs a test 50 ms.
-SLEEP_SPEEDUP = 20.0
+# second of a bot's pacing costs a test a tenth of a second, time enough on a busy machine for
+# the messages sent before the wait to reach the emulator before its clock jumps past them.
+SLEEP_SPEEDUP = 10.0
 
 
 class World:
