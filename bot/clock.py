@@ -21,8 +21,9 @@ class Pace:
     """The seconds the bot's send pacing counts and waits out (Telegram's flood limits).
 
     In production, the process's monotonic clock and real waits. Tests give the bot the
-    emulator's clock, whose waits pass at once, so a reply paced a second later does not cost a
-    second of the suite while the emulator still holds the bot to the limits on that clock.
+    emulator's clock, whose waits pass ten times faster, so a reply paced a second later does
+    not cost a second of the suite while the emulator still holds the bot to the limits on
+    that clock.
     """
 
     monotonic: Callable[[], float] = time.monotonic

@@ -122,7 +122,7 @@ async def emulator(
     """A running emulator with the bot registered.
 
     A bot started against it (`running_bot`) paces its sends on the emulator's clock, whose
-    waits pass at once: a reply a second after the last costs the suite no second, and the
+    waits pass ten times faster: a reply a second after the last costs the suite a tenth, and the
     emulator still refuses one sent too soon. A test marked `real_pace` keeps real seconds
     (the flood tests, which race a flooder's replies against another person's).
     """

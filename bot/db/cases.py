@@ -37,13 +37,16 @@ async def _insert(conn: Connection, case: UrgentAction, source: str, now: dateti
 
 
 _STORED = "SELECT * FROM cases WHERE slug = ?"
-_STORED_LOCKED = _STORED + " FOR SHARE"
+_STORED_LOCKED = _STORED + " FOR UPDATE"
 
 
 async def stored_case(conn: Connection, slug: str) -> UrgentAction | None:
     """The case as stored now, read in the caller's transaction, which then holds its row until
-    it ends (PostgreSQL: FOR SHARE; SQLite's writer holds the whole file): an edit or import of
-    the case waits, and whatever the transaction plans from it stays true to the case."""
+    it ends (PostgreSQL: FOR UPDATE; SQLite's writer holds the whole file): an edit or import
+    of the case waits, and whatever the transaction plans from it stays true to the case.
+
+    FOR UPDATE, not FOR SHARE: the caller goes on to update the row (alerts.record counts the
+    case's alerts), and two holders of a shared lock that both update would deadlock."""
     sql = _STORED_LOCKED if conn.dialect is Dialect.POSTGRESQL else _STORED
     row = await conn.fetchone(sql, (slug,))
     return _case(row) if row is not None else None
