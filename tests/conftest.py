@@ -184,20 +184,6 @@ def nothing_refused_nobody_apologised(request: pytest.FixtureRequest) -> Iterato
         assert not apologies.failures, f"the bot apologised: {apologies.failures}"
 
 
-# Seconds between edits of a broadcast's status message in tests (the bot's: 3): a test waits
-# for the final report a few tenths of a second after the last send, not three seconds.
-PROGRESS_EVERY = 0.25
-
-
-@pytest.fixture(autouse=True)
-def quick_broadcast_reports(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A bot in an end-to-end test edits a broadcast's status message every PROGRESS_EVERY."""
-    if "emulator" in request.fixturenames and request.node.get_closest_marker("real_pace") is None:
-        monkeypatch.setattr("bot.handlers.broadcast.PROGRESS_EVERY", PROGRESS_EVERY)
-
-
 @pytest.fixture
 def clock() -> MovableClock:
     """The bot's clock: 20 May 2022, 09:00 UTC, 23 days before the seed case's deadline."""

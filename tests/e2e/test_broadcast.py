@@ -335,10 +335,6 @@ def reached(emulator: TelegramEmulator, chats: list[int], text: str = NEWS_TEXT)
     return sum(len(received(emulator, chat_id, text)) for chat_id in chats)
 
 
-# The status message at the bot's own pace (every 3 s): one edited within moments of a cancel
-# can be final before the answers to the sends in flight are recorded (their rows are marked
-# cancelled at once and recorded as sent when the answer comes), and then reports too few sent.
-@pytest.mark.real_pace
 async def test_cancelling_a_running_broadcast_stops_it_and_the_report_says_so(
     emulator: TelegramEmulator, settings: Settings, clock: MovableClock
 ) -> None:
