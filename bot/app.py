@@ -14,7 +14,7 @@ from telegram.ext import ApplicationBuilder, Defaults, JobQueue
 
 from bot import polling
 from bot.catalogue import load_catalogue
-from bot.clock import Clock, system_clock
+from bot.clock import REAL_PACE, Clock, Pace, system_clock
 from bot.config import Settings
 from bot.console import serving as console
 from bot.context import CONTEXT_TYPES, BotContext, Services, UrgentActionApp
@@ -48,17 +48,22 @@ REPLY_CONNECTIONS = 256
 
 
 def build_application(
-    settings: Settings, *, clock: Clock = system_clock, renderer: Renderer | None = None
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    renderer: Renderer | None = None,
+    pace: Pace = REAL_PACE,
 ) -> UrgentActionApp:
-    """Build the bot: settings in, a ready Application out (not yet started)."""
+    """Build the bot: settings in, a ready Application out (not yet started). `pace`: the
+    seconds its flood limits count and wait (tests give it the emulator's)."""
     renderer = renderer or Renderer(languages=settings.languages)
     # PTB 22 gives a 429's retry_after as a timedelta once opted in, and otherwise warns each
     # time it builds one; the bot reads either form (bot/delivery/replies.py).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     # One limiter for the whole bot: the engine's sends and the handlers' replies share it.
     config = DeliveryConfig.from_settings(settings)
-    limiter = SendLimiter(config.rate, chats=config.chats)
-    replies = ReplyTracker(limiter)
+    limiter = SendLimiter(config.rate, chats=config.chats, monotonic=pace.monotonic)
+    replies = ReplyTracker(limiter, monotonic=pace.monotonic, sleep=pace.sleep)
     held = AsyncExitStack()  # what the running bot holds: the polling lock, the console's server
 
     async def post_init(app: UrgentActionApp) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from bot import eventloop
 from bot.app import build_application, running
+from bot.clock import REAL_PACE, Pace
 from bot.config import Secret, Settings
 from bot.context import Services, UrgentActionApp
 from bot.db.connection import Database, is_postgresql
@@ -110,14 +111,31 @@ def limits() -> EmulatorLimits:
     return EmulatorLimits()
 
 
+# The pace of the bots started against each running emulator (by its api_url): its own clock.
+_PACES: dict[str, Pace] = {}
+
+
 @pytest.fixture
-async def emulator(limits: EmulatorLimits) -> AsyncIterator[TelegramEmulator]:
-    """A running emulator with the bot registered."""
+async def emulator(
+    limits: EmulatorLimits, request: pytest.FixtureRequest
+) -> AsyncIterator[TelegramEmulator]:
+    """A running emulator with the bot registered.
+
+    A bot started against it (`running_bot`) paces its sends on the emulator's clock, whose
+    waits pass ten times faster: a reply a second after the last costs the suite a tenth, and the
+    emulator still refuses one sent too soon. A test marked `real_pace` keeps real seconds
+    (the flood tests, which race a flooder's replies against another person's).
+    """
     emu = TelegramEmulator(limits)
     emu.create_bot(TOKEN, "UrgentActionBot")
     await emu.start()
-    yield emu
-    await emu.stop()
+    if request.node.get_closest_marker("real_pace") is None:
+        _PACES[emu.api_url] = Pace(monotonic=emu.clock, sleep=emu.sleep)
+    try:
+        yield emu
+    finally:
+        _PACES.pop(emu.api_url, None)
+        await emu.stop()
 
 
 class _Apologies(logging.Handler):
@@ -189,7 +207,7 @@ def settings(emulator: TelegramEmulator, tmp_path: Path, database: Path | Secret
 async def running_bot(settings: Settings, clock: MovableClock) -> AsyncIterator[UrgentActionApp]:
     """The real bot polling the emulator until the block ends; a test that opens it again over
     the same settings restarts the bot over the same database."""
-    app = build_application(settings, clock=clock)
+    app = build_application(settings, clock=clock, pace=_PACES.get(settings.api_url, REAL_PACE))
     async with running(app, poll_timeout=timedelta(seconds=1)):
         yield app
 

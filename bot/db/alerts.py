@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.db.cases import stored_case
 from bot.db.connection import Database
 from bot.db.reminders import plan
 from bot.domain.cases import UrgentAction
@@ -31,23 +32,29 @@ class AlertRepository:
 
     async def record(self, case: UrgentAction, subscriber_id: int, now: datetime) -> bool:
         """Record the alert and plan its reminders; return False when this subscriber already
-        had it, or is gone (a /forget handled between their /start and this record)."""
+        had it, or is gone (a /forget handled between their /start and this record).
+
+        The reminders follow the case as stored, not `case`: an organizer's import or edit may
+        have moved its deadline since the caller read it (issue 22.9).
+        """
         async with self._db.transaction() as conn:
-            # Only for a subscriber and a case still there: taps are handled concurrently, and
-            # an insert naming a row deleted meanwhile fails its foreign key.
+            stored = await stored_case(conn, case.slug)
+            if stored is None:
+                return False
+            # Only for a subscriber still there: taps are handled concurrently, and an insert
+            # naming a row deleted meanwhile fails its foreign key.
             cursor = await conn.execute(
                 "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at)"
                 " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM subscribers WHERE id = ?)"
-                " AND EXISTS (SELECT 1 FROM cases WHERE slug = ?)"
                 " ON CONFLICT DO NOTHING",
-                (case.slug, subscriber_id, now.isoformat(), subscriber_id, case.slug),
+                (case.slug, subscriber_id, now.isoformat(), subscriber_id),
             )
             if cursor.rowcount <= 0:
                 return False
             await conn.execute(
                 "UPDATE cases SET offered = offered + 1 WHERE slug = ?", (case.slug,)
             )
-            await plan(conn, case, now, self._default_timezone, subscriber_id)
+            await plan(conn, stored, now, self._default_timezone, subscriber_id)
             return True
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.catalogue import case_from_mapping, case_to_mapping
 from bot.db.connection import Connection, Database, Row
+from bot.db.dialect import Dialect
 from bot.db.drafts import Draft, take
 from bot.db.reminders import replan
 from bot.domain.cases import CaseStatus, UrgentAction
@@ -33,6 +34,22 @@ async def _insert(conn: Connection, case: UrgentAction, source: str, now: dateti
         ),
     )
     return bool(cursor.rowcount)
+
+
+_STORED = "SELECT * FROM cases WHERE slug = ?"
+_STORED_LOCKED = _STORED + " FOR UPDATE"
+
+
+async def stored_case(conn: Connection, slug: str) -> UrgentAction | None:
+    """The case as stored now, read in the caller's transaction, which then holds its row until
+    it ends (PostgreSQL: FOR UPDATE; SQLite's writer holds the whole file): an edit or import
+    of the case waits, and whatever the transaction plans from it stays true to the case.
+
+    FOR UPDATE, not FOR SHARE: the caller goes on to update the row (alerts.record counts the
+    case's alerts), and two holders of a shared lock that both update would deadlock."""
+    sql = _STORED_LOCKED if conn.dialect is Dialect.POSTGRESQL else _STORED
+    row = await conn.fetchone(sql, (slug,))
+    return _case(row) if row is not None else None
 
 
 class SlugTakenError(Exception):

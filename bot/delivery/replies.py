@@ -68,6 +68,7 @@ class ReplyTracker(BaseRateLimiter[None]):
         longest_wait: float = 120.0,
         chat_backlog: float = CHAT_BACKLOG,
         monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if reply_rate <= 0 or reply_burst < 1:
             raise ValueError("replies need a positive rate and a burst of at least one")
@@ -78,6 +79,11 @@ class ReplyTracker(BaseRateLimiter[None]):
         self._chat_backlog = chat_backlog
         self.throttled = 0  # replies not sent to chats that flood
         self._monotonic = monotonic
+        # A chat's own waits (its moment, a 429's retry_after): the ones a person's replies meet.
+        # The whole bot's queue and window are waited for in real time even in tests, where
+        # `sleep` passes faster: messages in flight while the clock jumped would otherwise reach
+        # Telegram bunched into one second. The database's share is on its own clock, real too.
+        self._sleep = sleep
         self._level = reply_burst  # may go below zero: the depth of the queue
         self._stamp = monotonic()
         # PostgreSQL: the bot's send rate shared by its processes (`OutboxRepository.
@@ -118,7 +124,7 @@ class ReplyTracker(BaseRateLimiter[None]):
             raise ChatThrottledError("a chat asks faster than any person; a reply was not sent")
         # Looked at and taken in one step: no other reply can take the same moment.
         moment = self._limiter.reserve_chat(chat)
-        await asyncio.sleep(max(0.0, moment - self._monotonic()))
+        await self._sleep(max(0.0, moment - self._monotonic()))
         if self.shared is not None:
             # The other processes' replies and sends count too. Their share is taken first,
             # so this process's own queue is the last gate before the call: the database's
@@ -183,7 +189,7 @@ class ReplyTracker(BaseRateLimiter[None]):
                     "every send waits" if everyone else "this chat alone waits",
                 )
                 if chat is None:
-                    await asyncio.sleep(seconds)
+                    await self._sleep(seconds)
             except ChatMigrated as error:
                 if moved or target is None:
                     raise

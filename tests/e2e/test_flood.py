@@ -5,7 +5,9 @@ A flooding chat is answered at its own chat's pace: a person a few at once then 
 group 20 a minute; replies booked further ahead are not sent, and no apology goes instead. A
 429 for one chat holds that chat alone. Another person's /help meanwhile goes at once: the
 tests read the order in which Telegram received the bot's messages and count the pauses, not
-the clock.
+the clock. They race a flooder's replies against another person's in real seconds
+(`real_pace`): on the emulator's clock, whose waits pass at once, the flooder's paced replies
+would all have gone before the other person's message is even read.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from bot.context import UrgentActionApp
 from bot.delivery.limits import SendLimiter
 from bot.delivery.replies import ReplyTracker
 from bot.emulator import TelegramEmulator
 from bot.handlers.errors import TapAnswers
 from tests.conftest import Chatter, services_of
+
+pytestmark = pytest.mark.real_pace
 
 HELP = "✊ Urgent Actions"
 
