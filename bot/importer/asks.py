@@ -24,8 +24,23 @@ _GERUND = re.compile(r"^[A-Za-z]+ing\b")
 _NOT_GERUNDS = frozenset({"bring", "ring", "sing"})
 
 
+# German points finishing "..., in denen Sie": "die Behörden auffordern, das Urteil nicht zu
+# vollstrecken", "den Minister darum bitten, ...": whom the reader asks, before the ask.
+_INSTRUCTION_DE = re.compile(
+    r"^(?:(?:die|den|das|ihn|sie)\s+(?:[\w.-]{1,40}\s+){0,5}?)?"
+    r"(?:auffordern|dazu auffordern|darum bitten|bitten|dr[äa]ngen|ersuchen|appellieren)"
+    r"\s*,\s*(?P<ask>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# A German ask the letters can weave in ends in an infinitive with "zu": "freizulassen",
+# "zu schützen" (the letters say "Ich bitte Sie, A und B.").
+_ZU_INFINITIVE = re.compile(r"(?:\bzu\s+\w{1,40}|\w{1,30}zu\w{1,30})en\W{0,2}$")
+
+
 def letter_ready(ask: str, language: str) -> tuple[str, bool]:
     """The ask as the letters can use it, and whether it is ready (False: flag it)."""
+    if language == "de":
+        return _letter_ready_de(ask.strip())
     if language != "en":
         return ask, True
     found = _INSTRUCTION.match(ask.strip())
@@ -36,3 +51,11 @@ def letter_ready(ask: str, language: str) -> tuple[str, bool]:
         return ready, True
     first = ask.strip().split(" ", 1)[0].lower()
     return ask, not (_GERUND.match(ask.strip()) and first not in _NOT_GERUNDS)
+
+
+def _letter_ready_de(ask: str) -> tuple[str, bool]:
+    """A German ask without "die Behörden auffordern, ...", ready when it is an infinitive
+    with "zu"; "verlangen, dass ..." or "sich besorgt zeigen, dass ..." is flagged."""
+    found = _INSTRUCTION_DE.match(ask)
+    rest = found["ask"] if found else ask
+    return rest, bool(_ZU_INFINITIVE.search(rest))

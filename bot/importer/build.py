@@ -55,6 +55,7 @@ from bot.importer.people import (
     people_introduced,
     people_listed,
     people_named_again,
+    without_article,
 )
 from bot.importer.report import ImportReport, Note, NoteKind
 from bot.importer.themes import read_themes
@@ -498,12 +499,7 @@ def _description(summary: str, name: str, story: str, language: str = "en") -> s
         if before is None:
             return None
         found = before["words"]
-    found = re.sub(
-        r"^(?:an?|the|der|die|das|ein(?:e|er)?|el|la|le|los|las|les|une?|una)\s+(?=\S)",
-        "",
-        found.strip(),
-        flags=re.IGNORECASE,
-    )
+    found = without_article(found)
     first = found.split(" ", 1)[0]
     if first.lower() in proper_words(story) or language in NOUNS_CAPITALISED:
         return found  # "Journalistin": a German noun keeps its capital

@@ -137,7 +137,12 @@ ASK_INTRO = re.compile(
     r"|^handlungsbedarf\b.*$|^.*\bmit (?:den )?folgenden forderungen\s*:?$"
     r"|^(?:amnesty (?:international )?fordert|forderungen)\s*:?$"
     r"|^(?:vraag|roep) (?:de |het )?.{0,60}\b(?:om|op)\s*:$|^(?:chiediamo|chiedete|chiedi)\b.*:$"
-    r"|^(?:pe[çc]a|pe[çc]am|exija|exijam)\b.*:$",
+    r"|^(?:pe[çc]a|pe[çc]am|exija|exijam)\b.*:$"
+    # Older German and Dutch sheets end the instruction with the clause the points finish:
+    # "Schreiben Sie bitte Telefaxe, E-Mails oder Luftpostbriefe, in denen Sie", "Schrijf een
+    # brief waarin u"; Italian "Cosa chiediamo", Dutch "Wat vragen we?".
+    r"|^.{0,200}\b(?:in denen sie|worin sie|waarin u|waarin je)\s*:?$"
+    r"|^(?:cosa chiediamo|le nostre richieste|wat vragen we|onze eisen)\s*[:?]?$",
     re.IGNORECASE,
 )
 # Asks written as one sentence, with no colon and no bullets: "Please write immediately to the

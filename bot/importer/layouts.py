@@ -281,6 +281,10 @@ def _concern(line: str, sheet: Sheet, *, top: bool, index: bool, issued: bool) -
     # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
     # Arbitrary detention": the dates of the earlier sheets are not the concern.
     concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
+    # A sentence going on to a link ("... de la AU 234/18. Más información: https://...") is
+    # no header.
+    if re.match(r"^\s*[.;]", concern) or re.search(r"https?:|www\.", concern):
+        return
     if top and not index and len(concern.split()) >= 2 and not issued:
         sheet.title = sheet.title or concern.strip(" :-")
         sheet.concern = sheet.concern or concern.strip(" :-")
@@ -447,6 +451,11 @@ def _title_and_country(heading: list[str], sheet: Sheet) -> None:
         if further := re.match(r"^(?:further information|follow-up|update)\b\s*:?\s*", line, re.I):
             sheet.follow_up = True
             line = line[further.end() :]
+            if line and not _is_caps(line) and further.group().rstrip().endswith(":"):
+                # "Update: Activist vrijgelaten": the follow-up's own title, in ordinary case.
+                if _a_heading_line(line):
+                    words.append(line)
+                continue
             if not line or not _is_caps(line):
                 continue
         if sheet.country is None and country_code(line):
@@ -501,8 +510,10 @@ def _short_heading(lines: list[str], i: int, sheet: Sheet) -> int:
         return i  # no sheet's heading above: a letter's addressee, a page's first line
     title: str | None = None
     start = k
-    while k < len(lines) and k < start + 3 and _a_heading_line(lines[k]):
-        line = lines[k].strip()
+    while k < len(lines) and k < start + 3 and _a_heading_line(_labelled_update(lines[k])):
+        line = _labelled_update(lines[k]).strip()
+        if line != lines[k].strip():
+            sheet.follow_up = True
         if sheet.country is None and country_code(line):
             sheet.country = line
         elif title is None and not _is_caps(line):
@@ -514,6 +525,15 @@ def _short_heading(lines: list[str], i: int, sheet: Sheet) -> int:
         return i
     sheet.title = title
     return k
+
+
+def _labelled_update(line: str) -> str:
+    """A heading without the word that makes it a follow-up's: "Update: Activist vrijgelaten"
+    -> "Activist vrijgelaten"; any other line as it is."""
+    label, colon, rest = line.partition(":")
+    if colon and rest.strip() and labels.FOLLOW_UP.fullmatch(label.strip()):
+        return rest.strip()
+    return line
 
 
 def _a_heading_line(line: str) -> bool:
@@ -657,6 +677,7 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         i = _country_heading(lines, i, sheet)
     if sheet.title is None:
         i = _short_heading(lines, i, sheet)
+    i = _country_line(lines, i, sheet)
     take_action = _find(lines, labels.TAKE_ACTION, i)
     additional = _find(lines, labels.ADDITIONAL, i)
     ask_intro = _find(lines, labels.ASK_INTRO, i)
@@ -674,6 +695,18 @@ def _international(lines: list[str], sheet: Sheet) -> None:
         sheet.additional = paragraphs(
             lines[additional + 1 : _first(take_action, after=additional)]
         )
+
+
+def _country_line(lines: list[str], i: int, sheet: Sheet) -> int:
+    """A line holding only the country, under the heading ("Nicaragua"): the country, and the
+    story starts after it."""
+    k = i
+    while k < len(lines) and not lines[k]:
+        k += 1
+    if k < len(lines) and len(lines[k]) <= 40 and country_code(lines[k].strip()):
+        sheet.country = sheet.country or lines[k].strip()
+        return k + 1
+    return i
 
 
 def _page_title(line: str, sheet: Sheet) -> None:

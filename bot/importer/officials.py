@@ -322,6 +322,11 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         # judiciaire", then "Gholamreza Pirzadeh".
         title, name = rest[0], rest[1]
         rest = rest[2:]
+    elif _capitals_over_a_name(rest):
+        # German sections write the office in capitals over the name: "RELIGIÖSER FÜHRER",
+        # then "Ayatollah Ali Khamenei".
+        title, name = rest[0], rest[1]
+        rest = rest[2:]
     while rest:
         line = rest[0]
         if CONTACT.match(line):
@@ -346,6 +351,20 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         title_last = title is not None and title.endswith(line)
         rest.pop(0)
     return name, title, organisation, rest
+
+
+def _capitals_over_a_name(lines: list[str]) -> bool:
+    """A first line in capitals (not an organisation) over a name in mixed case."""
+    if len(lines) < 2 or not lines[0].isupper() or lines[1].isupper():
+        return False
+    first, second = lines[0], lines[1]
+    return (
+        not any(c.isdigit() for c in first)
+        and not ORGANISATION.search(first)
+        and looks_like_a_name(second)
+        and not CONTACT.match(second)
+        and not ORGANISATION.search(second)
+    )
 
 
 # A title going on over the next line, in lower case: "of the Islamic Republic of Pakistan".

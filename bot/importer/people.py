@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.importer.labels import SAMPLE_LETTER
 from bot.importer.normalise import country_code
+from bot.importer.words import alternatives
 
 # A word of a person's name: capitalised ("Abdulhadi", "Al-Khawaja", "'Ali"), or an Arabic
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
@@ -50,6 +51,8 @@ _WHAT = (
     r"|mensenrechtenverdedigers?|mensenrechtenactivist(?:en)?|journalisten?|advocaa?t(?:en)?"
     r"|giornalist[ai]|attivist[ai]|difensor[ei]|difensora|avvocat[oaie]|sindacalist[ai]"
     r"|jornalistas?|ativistas?|defensor(?:a|as|es)?|advogad[oa]s?|l[íi]deres?"
+    # And each language's data file's words.
+    rf"|{alternatives('people_words')}"
 )
 # Words between the noun and the name: "defensoras de los derechos humanos", "of conscience".
 _FILLER = (
@@ -69,7 +72,9 @@ _AFTER = re.compile(
 )
 # The older mailings' list of people: "Ali Hassan (m), aged 34, journalist".
 LISTED = re.compile(
-    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*\((?:m|f|h)\)(?:,\s*(?:aged\s+\d+,?\s*)?"
+    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*\((?:m|f|h|w)\)(?:,\s*"
+    # The age, in each language: "aged 34", "27 Jahre", "34 años", "34 ans".
+    r"(?:(?i:aged\s+\d+|\d+\s+(?:jahre(?:\s+alt)?|a[ñn]os|ans|anni|jaar|anos)),?\s*)?"
     r"(?P<what>[^,.;]{3,60}))?"
 )
 _AFTER_BARE = re.compile(
@@ -163,7 +168,21 @@ def names_in_line(line: str) -> list[str]:
     parts = re.split(r"\s*(?:[,;]|\band\b|\by\b|\bet\b|\bund\b)\s*", match["value"])
     names = [re.sub(r"\s*\((?:m|f|h)\)\s*$", "", p.strip()) for p in parts]
     # "and 11 others", "unnamed": not a name.
-    return [n for n in names if n and n[:1].isupper() and not any(c.isdigit() for c in n)]
+    found = [n for n in names if n and n[:1].isupper() and not any(c.isdigit() for c in n)]
+    if found or not _A_GROUP.match(match["value"].strip()):
+        return found
+    # "Nombre: seis defensores de la comunidad de San Pedro", "Names: 16 refugees": a group at
+    # risk is the case's people, described as the sheet describes it.
+    group = match["value"].strip().rstrip(".;,")
+    return [group[:1].upper() + group[1:]]
+
+
+# A group written where a name goes: a number, or words in lower case, then more words;
+# "unnamed" or "and others" alone is no one.
+_A_GROUP = re.compile(
+    r"^(?!(?i:unnamed|unknown|sin nombre|inconnu|unbekannt|and others|y otros|et autres)\b)"
+    r"(?:\d{1,5}|[a-zà-ÿ][\w'’-]{1,30})(?:\s+[\w'’-]{1,40}){1,14}$"
+)
 
 
 # Past the complexity limit on purpose: each way a story names someone (before, after, listed,
@@ -399,12 +418,25 @@ def _clean(name: str) -> str:
 
 def _description(what: str) -> str | None:
     text = " ".join(what.split()).strip(" ,")
-    text = re.sub(r"^(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?|der|die)\s+", "", text, flags=re.I)
+    text = without_article(text)
     if re.fullmatch(r"(?:dr|prof)\.?", text, re.IGNORECASE) or not text:
         return None
     if re.fullmatch(r"\d{1,2},?", text):
         return None
     return text
+
+
+# An article before what a person is, in the languages read: "the", "lo", "het", "l'".
+_ARTICLE_FIRST = re.compile(
+    r"^(?:(?:an?|the|une?|el|la|las|los|un[ao]?|ein(?:e|er)?|der|die|das|den|lo|il|gli|le|les"
+    r"|de|het|een|os|as|o)\s+(?=\S)|l['’](?=\w))",
+    re.IGNORECASE,
+)
+
+
+def without_article(text: str) -> str:
+    """What a person is, without the article before it: "lo studente" -> "studente"."""
+    return _ARTICLE_FIRST.sub("", text.strip(), count=1)
 
 
 def _plain(text: str) -> str:

@@ -16,7 +16,18 @@ from functools import cache
 from pathlib import Path
 
 DIRECTORY = Path(__file__).resolve().parent / "languages"
-KINDS = ("urgent_action", "write_to", "copy_to", "deadline", "no_further_action", "salutation")
+KINDS = (
+    "urgent_action",
+    "write_to",
+    "copy_to",
+    "deadline",
+    "no_further_action",
+    "salutation",
+    "released",
+    "not_released",
+    "sentenced",
+    "people_words",
+)
 
 
 @dataclass(frozen=True)

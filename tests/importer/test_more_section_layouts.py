@@ -1,0 +1,112 @@
+"""More sections' layouts and years, written for these tests in the layouts those sections
+publish: a German mailing of 2004 (offices in capitals over the names, points after "..., in
+denen Sie", "nicht nach dem ..."), an Austrian page (the officials after "Schreiben Sie bis ...
+an:", the asks after them), a Dutch closing update, an Italian page ("Cosa chiediamo") and a
+Spanish closing follow-up about a group."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
+from bot.importer.asks import letter_ready
+from bot.importer.build import Imported
+from bot.importer.report import NoteKind
+from tests.importer.conftest import import_fixture
+
+
+def read(name: str) -> tuple[Imported, UrgentAction]:
+    imported = import_fixture(name)
+    assert imported.case is not None, imported.problems
+    return imported, imported.case
+
+
+def deadline(case: UrgentAction) -> date | None:
+    return next((d.on for d in case.key_dates if d.deadline), None)
+
+
+def test_a_german_mailing_of_2004_reads_offices_in_capitals_points_and_its_deadline() -> None:
+    imported, case = read("de-empfohlene-aktionen-iran-2004.txt")
+    leader, judiciary, embassy = case.targets
+    # "RELIGIÖSER FÜHRER" over "Ayatollah Ali Khamenei": the office, then the name.
+    assert (leader.name, leader.title) == ("Ayatollah Ali Khamenei", "RELIGIÖSER FÜHRER")
+    assert (judiciary.name, judiciary.title) == (
+        "Ayatollah Mahmoud Hashemi Shahroudi",
+        "LEITER DER JUSTIZ",
+    )
+    assert embassy.role is TargetRole.COPY
+    # "BITTE SCHICKEN SIE IHRE APPELLE SOFORT UND NICHT NACH DEM 27. JULI 2004."
+    assert deadline(case) == date(2004, 7, 27)
+    # "Reza Hosseini (m), 27 Jahre, Student": the age is not what he is.
+    assert [(p.name, p.description.get("de")) for p in case.people] == [
+        ("Reza Hosseini", "Student")
+    ]
+    # The points after "..., in denen Sie": the first made ready for "Ich bitte Sie, ...", the
+    # second flagged, since no rule makes "verlangen, dass ..." an infinitive with "zu".
+    asks = case.text("de").asks
+    assert asks[0] == "das Todesurteil gegen Reza Hosseini nicht zu vollstrecken"
+    assert asks[1].startswith("verlangen, dass")
+    flagged = [n.field for n in imported.report.notes if n.kind is NoteKind.ASK_NOT_READY]
+    assert flagged == ["text.de.asks[1]"]
+
+
+def test_german_asks_are_infinitives_with_zu_or_flagged() -> None:
+    assert letter_ready("die Behörden auffordern, Ana Ruiz freizulassen", "de") == (
+        "Ana Ruiz freizulassen",
+        True,
+    )
+    assert letter_ready("sie vor Folter zu schützen", "de") == ("sie vor Folter zu schützen", True)
+    assert letter_ready("Bitte lassen Sie Ana Ruiz frei.", "de")[1] is False
+    assert letter_ready("sich besorgt darüber zeigen, dass sie gefoltert wurde", "de")[1] is False
+
+
+def test_an_austrian_page_reads_the_officials_after_schreiben_sie_bis_and_the_asks_after() -> None:
+    _, case = read("at-schreiben-sie-bis-iran-2019.txt")
+    judiciary, embassy = case.targets
+    assert (judiciary.name, judiciary.title) == ("Ebrahim Raisi", "Oberste Justizautorität")
+    assert dict(judiciary.salutations) == {"en": "Your Excellency", "de": "Exzellenz"}
+    assert embassy.role is TargetRole.COPY
+    # A Vienna number written for dialling from Austria.
+    assert embassy.fax == "+431713573394"
+    assert deadline(case) == date(2019, 5, 15)
+    assert len(case.text("de").asks) == 2
+
+
+def test_a_dutch_update_closes_the_case_as_released_with_its_own_title() -> None:
+    imported, case = read("nl-update-vrijgelaten-nicaragua-2021.txt")
+    assert case.reference == "UA 087/20"
+    text = case.text("nl")
+    # "Update: Activist vrijgelaten", then "Nicaragua" on a line of its own.
+    assert text.title == "Activist vrijgelaten"
+    assert text.summary.startswith("De milieuactivist Carlos Mejía")
+    assert case.country_code == "NI"
+    assert [(p.name, p.description.get("nl")) for p in case.people] == [
+        ("Carlos Mejía", "milieuactivist")
+    ]
+    # "Er is geen verdere actie nodig", and "vrijgelaten": closed as released.
+    closes = [n for n in imported.report.notes if n.kind is NoteKind.CLOSES]
+    assert [n.values.get("outcome") for n in closes] == ["released"]
+
+
+def test_an_italian_page_reads_the_person_in_the_text_and_the_asks_under_cosa_chiediamo() -> None:
+    _, case = read("it-cosa-chiediamo-egitto-2022.txt")
+    assert [(p.name, p.description.get("it")) for p in case.people] == [
+        ("Karim Fathy Mansour", "studente")
+    ]
+    asks = case.text("it").asks
+    assert len(asks) == 1 and "rilasciare immediatamente" in asks[0]
+    # "Firmate entro il 21 aprile" on a sheet of March 2022.
+    assert deadline(case) == date(2022, 4, 21)
+
+
+def test_a_spanish_closing_about_a_group_names_the_group_as_the_sheet_describes_it() -> None:
+    imported = import_fixture("es-grupo-liberado-guatemala-2019.txt")
+    # "Nombre: seis defensores de la comunidad de San Pedro": the group is the case's people.
+    people = imported.mapping["people"]
+    assert [p["name"] for p in people] == ["Seis defensores de la comunidad de San Pedro"]
+    closes = [n for n in imported.report.notes if n.kind is NoteKind.CLOSES]
+    assert [n.values.get("outcome") for n in closes] == ["released"]
+    # "... de la AU 234/18. Más información: https://...": a link is no topic.
+    assert "themes" not in imported.mapping or not imported.mapping["themes"]
+    assert not any(n.kind is NoteKind.THEME_UNKNOWN for n in imported.report.notes)
+    assert imported.mapping["status"] in (str(CaseStatus.DRAFT), str(CaseStatus.CLOSED))
