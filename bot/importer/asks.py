@@ -15,7 +15,7 @@ import re
 # to", "Requesting that the authorities": whom the reader asks, before what is asked.
 _INSTRUCTION = re.compile(
     r"^(?:calling (?:on|upon)|urging|asking|requesting|pressing|encouraging|demanding of)\s+"
-    r"(?:(?!to\b)[\w'’.-]+\s+){0,8}?to\s+(?P<ask>\S.*)$"
+    r"(?!that\b)(?:(?!to\b)[\w'’.-]+\s+){0,8}?to\s+(?P<ask>\S.*)$"
     r"|^(?:calling (?:on|upon)|urging|asking|requesting|demanding)\s+(?:that\s+)(?P<that>\S.*)$",
     re.IGNORECASE | re.DOTALL,
 )

@@ -64,6 +64,8 @@ _ISSUED = re.compile(
     r"(?:\b(?:date|fecha|datum)|تاريخ الإصدار)\s*:?\s*(?P<date>.*)$", re.IGNORECASE
 )
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
+_OPENS_ON_REFERENCE = re.compile(r"^(?:UA|AU|EA)\s*:?\s*\d{1,4}/\d{2,4}\s+\S", re.IGNORECASE)
+_DATE_AT_END = re.compile(r"\s\d{1,2}\.?\s+[^\W\d]{3,12}\.?\s+\d{4}\s*$")
 _TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
 _IN_PASSING = re.compile(
     r"\b(?:urgent action|action urgente|acci[óo]n urgente)\s+(?P<number>\d{1,4}[./]\d{2})\b",
@@ -245,8 +247,16 @@ def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken
     reference = find_reference(line)
     index = _INDEX.search(line)
     issued = _ISSUED.search(line)
+    # The older mailings open on it: "UA 123/03 Fear of torture/incommunicado detention 14 April
+    # 2003" (the date unlabelled at the end).
+    opens = top and _OPENS_ON_REFERENCE.match(line) is not None and len(line) < 160
     if not reference or not (
-        index or issued or reference.first or reference.follow_up or (top and len(line) < 60)
+        index
+        or issued
+        or reference.first
+        or reference.follow_up
+        or (top and len(line) < 60)
+        or opens
     ):
         return None
     sheet.reference = sheet.reference or reference.reference
@@ -255,6 +265,9 @@ def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken
         _index_and_country(line, index, sheet)
     if issued and one_date(issued["date"]):
         sheet.issued = sheet.issued or issued["date"].strip()
+    if opens and not issued and (at_end := _DATE_AT_END.search(line)) and one_date(at_end[0]):
+        sheet.issued = sheet.issued or at_end[0].strip()
+        line = line[: at_end.start()]
     _concern(line, sheet, top=top, index=index is not None, issued=issued is not None)
     if title := _TITLE_COUNTRY.search(line):
         sheet.country = sheet.country or title["country"].strip()

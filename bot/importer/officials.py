@@ -50,7 +50,12 @@ ORGANISATION = re.compile(
     r"|commission|council|agency|government of|national|supreme|federal|state|royal court"
     r"|embajada|ministerio|fiscal[íi]a|secretar[íi]a|oficina|presidencia|procuradur[íi]a"
     r"|ambassade|minist[èe]re|cabinet|bureau|pr[ée]sidence|botschaft|ministerium"
-    r"|bundesministerium|generalstaatsanwaltschaft|staatsanwaltschaft)\b"
+    r"|bundesministerium|generalstaatsanwaltschaft|staatsanwaltschaft"
+    # Bodies a copy goes to: "Centro de Derechos Humanos ...", "Comité ...", "Stichting ...".
+    r"|cent(?:ro|re|er)|association|asociaci[óo]n|associa[çc][ãa]o|associazione|fundaci[óo]n"
+    r"|foundation|fondation|stiftung|stichting|vereniging|verein|comit[ée]|committee|comitato"
+    r"|organi[sz]ation|organizaci[óo]n|organisatie|sindicato|syndicat|gewerkschaft|colectivo"
+    r"|collectif|red de|network of|observatorio|observatoire|instituto|institut)\b"
     r"|\b(?:embassy|ministry|office|department|court|commission)\s+of\b"
     r"|\b(?:office|ministry|secretariat|commission)$",
     re.IGNORECASE,

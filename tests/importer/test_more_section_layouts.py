@@ -110,3 +110,29 @@ def test_a_spanish_closing_about_a_group_names_the_group_as_the_sheet_describes_
     assert "themes" not in imported.mapping or not imported.mapping["themes"]
     assert not any(n.kind is NoteKind.THEME_UNKNOWN for n in imported.report.notes)
     assert imported.mapping["status"] in (str(CaseStatus.DRAFT), str(CaseStatus.CLOSED))
+
+
+def test_a_2003_mailing_reads_its_opening_line_asks_and_a_body_among_the_copies() -> None:
+    imported, case = read("is-recommended-action-mexico-2003.txt")
+    # "UA 123/03 Fear of torture/incommunicado detention 14 April 2003": the reference, the
+    # concern as the title, the date at the end as the sheet's date; the story starts after.
+    assert (case.reference, case.issued) == ("UA 123/03", date(2003, 4, 14))
+    text = case.text("en")
+    assert text.title == "Fear of torture/incommunicado detention"
+    assert text.summary.startswith("Community leader Julián Peralta Nava")
+    assert [p.name for p in case.people] == ["Julián Peralta Nava", "Mateo Solís Cruz"]
+    # "urging that they be given access to lawyers and their families": one ask, whole.
+    assert text.asks[1:] == (
+        "reveal their whereabouts immediately",
+        "ensure that they be given access to lawyers and their families",
+    )
+    governor, attorney, centre = case.targets
+    assert (governor.title, attorney.title) == ("Governor of Guerrero State", "Attorney General")
+    # A human rights centre among the copies is a body, not a person.
+    assert (centre.role, centre.name, centre.organisation) == (
+        TargetRole.COPY,
+        "",
+        "Centro de Derechos Humanos de la Montaña",
+    )
+    assert deadline(case) == date(2003, 5, 26)
+    assert "issued" not in {n.field for n in imported.report.notes}
