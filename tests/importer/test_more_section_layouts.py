@@ -136,3 +136,23 @@ def test_a_2003_mailing_reads_its_opening_line_asks_and_a_body_among_the_copies(
     )
     assert deadline(case) == date(2003, 5, 26)
     assert "issued" not in {n.field for n in imported.report.notes}
+
+
+def test_a_swiss_french_page_reads_destinataire_copie_a_and_ecrivez_jusqu_au() -> None:
+    _, case = read("ch-fr-destinataire-iran-2021.txt")
+    judiciary, embassy = case.targets
+    assert (judiciary.role, judiciary.name, judiciary.title) == (
+        TargetRole.TO,
+        "Gholamhossein Mohseni Ejei",
+        "Responsable du pouvoir judiciaire",
+    )
+    assert judiciary.salutation_in("fr") == "Monsieur"
+    assert (embassy.role, embassy.organisation) == (
+        TargetRole.COPY,
+        "Ambassade de la République islamique d'Iran",
+    )
+    # A Berne number written for dialling from Switzerland.
+    assert embassy.fax == "+41313515652"
+    assert deadline(case) == date(2021, 4, 30)
+    asks = case.text("fr").asks
+    assert len(asks) == 1 and asks[0].startswith("libérer Nasrin Talebi")
