@@ -28,6 +28,7 @@ from bot.importer.labels import (
     SAMPLE_LETTER,
     WRITE_TO,
 )
+from bot.importer.words import alternatives
 
 # Words that make a line of an address block an official's title, or an organisation.
 TITLE_WORDS = re.compile(
@@ -41,7 +42,9 @@ TITLE_WORDS = re.compile(
     r"|innenminister(?:in)?|justizminister(?:in)?|bundespr[äa]sident|defensor del pueblo"
     r"|responsable|chef|cheffe|leiter(?:in)?|oberste[rn]?|titular|comandante|commandant"
     r"|oberhaupt|aanklager|ambassadeur|procuratore|ambasciatore|ministro|governador"
-    r"|procurador(?:a)?|embaixador(?:a)?|presidente)\b",
+    r"|procurador(?:a)?|embaixador(?:a)?|presidente"
+    # And each language's data file's words.
+    rf"|{alternatives('official_titles')})\b",
     re.IGNORECASE,
 )
 ORGANISATION = re.compile(
@@ -55,7 +58,8 @@ ORGANISATION = re.compile(
     r"|cent(?:ro|re|er)|association|asociaci[óo]n|associa[çc][ãa]o|associazione|fundaci[óo]n"
     r"|foundation|fondation|stiftung|stichting|vereniging|verein|comit[ée]|committee|comitato"
     r"|organi[sz]ation|organizaci[óo]n|organisatie|sindicato|syndicat|gewerkschaft|colectivo"
-    r"|collectif|red de|network of|observatorio|observatoire|instituto|institut)\b"
+    r"|collectif|red de|network of|observatorio|observatoire|instituto|institut"
+    rf"|{alternatives('organisations')})\b"
     r"|\b(?:embassy|ministry|office|department|court|commission)\s+of\b"
     r"|\b(?:office|ministry|secretariat|commission)$",
     re.IGNORECASE,
