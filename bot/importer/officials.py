@@ -103,17 +103,26 @@ class TargetBlock:
     contacts: int = 0  # how many contact lines it had, social accounts included
 
 
-# Past the complexity limit on purpose: one pass over the lines with a branch per kind of line
-# (heading, copy, salutation, contact, address), all sharing the block being read.
-def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:  # noqa: C901
+def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:
     """Officials' blocks from the lines where a layout keeps them."""
-    blocks: list[TargetBlock] = []
-    current: TargetBlock | None = None
-    after_contact = False
-    last_kind = ""
+    pieces, one_liners = _pieces_of(lines)
+    reader = _BlocksReader(role)
+    i = 0
+    while i < len(pieces):
+        if i in one_liners:
+            reader.after_contact = True
+        following = pieces[i + 1] if i + 1 < len(pieces) else None
+        i += 1
+        if reader.read(pieces[i - 1], following):
+            i += 1  # the contact's value was the next piece
+    return [b for b in reader.blocks if b.contacts or len(b.lines) >= 2]
+
+
+def _pieces_of(lines: list[str]) -> tuple[list[str], set[int]]:
+    """The lines as pieces, a web page's one-line block (name, organisation and address on one
+    line) cut where each part starts; and the index of each such block's first piece, since it
+    is an official of its own."""
     pieces: list[str] = []
-    # A web page's one-line block (name, organisation and address on one line) is an official
-    # of its own: the index of its first piece.
     one_liners: set[int] = set()
     for line in lines:
         bracketed = BRACKETED.match(line.strip())
@@ -122,51 +131,72 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         if len(parts) > 1 and not CONTACT.match(written):
             one_liners.add(len(pieces))
         pieces.extend(parts)
-    i = 0
-    while i < len(pieces):
-        line = pieces[i]
-        if i in one_liners:
-            after_contact = True
-        i += 1
+    return pieces, one_liners
+
+
+@dataclass
+class _BlocksReader:
+    """One pass over the pieces: a rule per kind of line (heading, copy, salutation, contact,
+    address), all sharing the block being read."""
+
+    role: TargetRole
+    blocks: list[TargetBlock] = field(default_factory=list)
+    current: TargetBlock | None = None
+    after_contact: bool = False
+    last_kind: str = ""
+
+    def read(self, line: str, following: str | None) -> bool:
+        """Read one piece; whether it took `following` as its value too."""
         if not line or BOILERPLATE.match(line) or WRITE_TO.match(_plain(line)):
-            continue
+            return False
         if COPY.match(_plain(line)) and len(line) < 120:
-            role, current = TargetRole.COPY, None
-            continue
-        if DEAR.match(line) and current is not None and line.rstrip()[-1:] in ",:!":
-            if current.salutation is None:
-                current.salutation = salutation_of(line)
-            continue
+            self.role, self.current = TargetRole.COPY, None
+            return False
+        if DEAR.match(line) and self.current is not None and line.rstrip()[-1:] in ",:!":
+            if self.current.salutation is None:
+                self.current.salutation = salutation_of(line)
+            return False
         match = CONTACT.match(line)
-        if match is None and after_contact and current is not None and _more_contact(line):
-            # A contact line's value going on over the next line: a second handle, address or
-            # number ("1 2127791697 (via the mission to the UN)" under "Fax: ...").
-            text = line.strip()
-            if _NUMBER_ONLY.match(text):
-                kind = last_kind if last_kind in ("fax", "phone") else "phone"
-            else:
-                kind = "social" if text.startswith("@") else "email"
-            _contact(current, kind, text)
-            continue
-        if match is None:
-            if _not_an_address(line):
-                continue
-            if current is None or after_contact:
-                current = TargetBlock(role)
-                blocks.append(current)
-                after_contact = False
-            current.lines.append(line)
-            continue
-        if current is None:
-            current = TargetBlock(role)
-            blocks.append(current)
+        if match is not None:
+            return self._contact_line(match, following)
+        if self.after_contact and self.current is not None and _more_contact(line):
+            self._contact_going_on(self.current, line.strip())
+        elif not _not_an_address(line):
+            self._address_line(line)
+        return False
+
+    def _block(self) -> TargetBlock:
+        if self.current is None:
+            self.current = TargetBlock(self.role)
+            self.blocks.append(self.current)
+        return self.current
+
+    def _contact_line(self, match: re.Match[str], following: str | None) -> bool:
+        block = self._block()
         value = match["value"].strip()
-        if not value and i < len(pieces) and pieces[i] and not CONTACT.match(pieces[i]):
-            value, i = pieces[i], i + 1
-        last_kind = _kind(match)
-        _contact(current, last_kind, value)
-        after_contact = True
-    return [b for b in blocks if b.contacts or len(b.lines) >= 2]
+        took = not value and bool(following) and not CONTACT.match(following or "")
+        if took:
+            value = following or ""
+        self.last_kind = _kind(match)
+        _contact(block, self.last_kind, value)
+        self.after_contact = True
+        return took
+
+    def _contact_going_on(self, block: TargetBlock, text: str) -> None:
+        """A contact line's value going on over the next line: a second handle, address or
+        number ("1 2127791697 (via the mission to the UN)" under "Fax: ...")."""
+        if _NUMBER_ONLY.match(text):
+            kind = self.last_kind if self.last_kind in ("fax", "phone") else "phone"
+        else:
+            kind = "social" if text.startswith("@") else "email"
+        _contact(block, kind, text)
+
+    def _address_line(self, line: str) -> None:
+        """A line of name, title or address: after a contact line, the next official's."""
+        if self.current is None or self.after_contact:
+            self.current = None
+            self.after_contact = False
+        self._block().lines.append(line)
 
 
 _HANDLE = re.compile(r"^@\w{2,30}$")
