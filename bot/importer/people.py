@@ -185,45 +185,84 @@ _A_GROUP = re.compile(
 )
 
 
-# Past the complexity limit on purpose: each way a story names someone (before, after, listed,
-# together, in a heading) is one branch over the same paragraph and the same list found.
-def people_in(  # noqa: C901
-    story: Iterable[str], *, not_people: Iterable[str] = ()
-) -> list[FoundPerson]:
+def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:
     """Everyone the paragraphs of a story name as at risk, in the order they are named."""
     excluded = {_key(n) for n in not_people}
     found: list[FoundPerson] = []
     for paragraph in story:
         text = _plain(paragraph)
-        hits: list[tuple[int, str, str | None]] = []
-        for match in _BEFORE.finditer(text):
-            if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
-                continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
-            what = _description(match["what"])
-            for name in _split_names(match["names"]):
-                hits.append((match.start("names") + match["names"].find(name), name, what))
-        for match in _CONCERN.finditer(text):
-            if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
-                continue
-            what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
-            if match["after"] and not _OFFICIAL.search(match["after"]):
-                what = _description(match["after"])
-            for name in _split_names(match["names"]):
-                hits.append((match.start("names") + match["names"].find(name), name, what))
-        if (headed := _HEADED.search(text.strip())) and country_code(headed["country"]):
-            hits.append((headed.start("name"), headed["name"], None))
-        for match in _TOGETHER.finditer(text):
-            hits.append((match.start("first"), match["first"], None))
-            hits.append((match.start("second"), match["second"], None))
-        for pattern in (_AFTER, _AFTER_BARE, LISTED):
-            for match in pattern.finditer(text):
-                what = match["what"]
-                if what and _OFFICIAL.search(what):
-                    continue  # "Hamada al-Sawi, the Public Prosecutor, ordered"
-                hits.append((match.start(), match["name"], _description(what) if what else None))
+        hits = [hit for rule in _NAMING_RULES for hit in rule(text)]
         for _, name, what in sorted(hits, key=lambda hit: hit[0]):
             _add(found, _clean(name), what, excluded)
     return found
+
+
+# A person named in a paragraph: where, the name, and what the paragraph says they are.
+_Hit = tuple[int, str, str | None]
+
+
+def _named_after_what(text: str) -> list[_Hit]:
+    """ "prisoner of conscience Abdulhadi Al-Khawaja", "las defensoras A, B y C"."""
+    hits = []
+    for match in _BEFORE.finditer(text):
+        if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
+            continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
+        what = _description(match["what"])
+        for name in _split_names(match["names"]):
+            hits.append((match.start("names") + match["names"].find(name), name, what))
+    return hits
+
+
+def _named_in_concern(text: str) -> list[_Hit]:
+    """ "concern for the safety of A and B, ...", with what follows them."""
+    hits = []
+    for match in _CONCERN.finditer(text):
+        if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
+            continue
+        what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
+        if match["after"] and not _OFFICIAL.search(match["after"]):
+            what = _description(match["after"])
+        for name in _split_names(match["names"]):
+            hits.append((match.start("names") + match["names"].find(name), name, what))
+    return hits
+
+
+def _named_in_a_heading(text: str) -> list[_Hit]:
+    headed = _HEADED.search(text.strip())
+    if headed and country_code(headed["country"]):
+        return [(headed.start("name"), headed["name"], None)]
+    return []
+
+
+def _named_together(text: str) -> list[_Hit]:
+    """ "X et son mari Y": both."""
+    hits: list[_Hit] = []
+    for match in _TOGETHER.finditer(text):
+        hits.append((match.start("first"), match["first"], None))
+        hits.append((match.start("second"), match["second"], None))
+    return hits
+
+
+def _named_then_what(text: str) -> list[_Hit]:
+    """ "Salah al-Khawaja, an opposition activist, was", "Ali Hassan (m), aged 34, ..."."""
+    hits = []
+    for pattern in (_AFTER, _AFTER_BARE, LISTED):
+        for match in pattern.finditer(text):
+            what = match["what"]
+            if what and _OFFICIAL.search(what):
+                continue  # "Hamada al-Sawi, the Public Prosecutor, ordered"
+            hits.append((match.start(), match["name"], _description(what) if what else None))
+    return hits
+
+
+# Each way a story names someone, one small rule each.
+_NAMING_RULES = (
+    _named_after_what,
+    _named_in_concern,
+    _named_in_a_heading,
+    _named_together,
+    _named_then_what,
+)
 
 
 def people_asked_for(
