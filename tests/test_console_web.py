@@ -434,3 +434,18 @@ async def test_closing_asks_the_outcome_and_goes_through_the_chats_own_operation
         "case_closed",
         {"case": SEED, "outcome": "released", "told": 0},
     )
+
+
+async def test_publishing_an_incomplete_draft_names_what_is_missing_in_an_organizers_words(
+    browser: Browser,
+) -> None:
+    await browser.sign_in()
+    await browser.post("/console/import", {"csrf": await browser.csrf(), "sheet": SHEET})
+    status, page = await browser.post(
+        f"/console/cases/{IMPORTED}/publish", {"csrf": await browser.csrf()}
+    )
+    assert status == 409
+    assert "Still to complete: Title." in page
+    assert "text.en.title" not in page.split("<form", 1)[0]
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None and case.status == "draft"

@@ -57,7 +57,7 @@ from bot.importer.people import (
     people_named_again,
     without_article,
 )
-from bot.importer.report import ImportReport, Note, NoteKind
+from bot.importer.report import ImportReport, Note, NoteKind, gap_notes
 from bot.importer.themes import read_themes
 
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
@@ -87,6 +87,11 @@ class Imported:
     def gaps(self) -> tuple[str, ...]:
         """What the draft still lacks before it can be published."""
         return gaps(self.case) if self.case is not None else ()
+
+    @property
+    def gap_notes(self) -> tuple[Note, ...]:
+        """The gaps, as the organizer's words name them."""
+        return gap_notes(self.gaps)
 
 
 def import_sheet(
