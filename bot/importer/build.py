@@ -49,6 +49,7 @@ from bot.importer.normalise import (
 from bot.importer.officials import TargetBlock, address_block
 from bot.importer.people import (
     FoundPerson,
+    group_at_risk,
     joined,
     people_asked_for,
     people_in,
@@ -358,6 +359,10 @@ class _Reader:
             named = [(p.name, None) for p in found]
             for i, someone in enumerate(found):
                 note(NoteKind.GUESSED, f"people[{i}].name", value=someone.name)
+        if not named and (group := group_at_risk(summary)):
+            # No one named: a group the story opens on ("Six men", "the members of ...").
+            named = [(group, None)]
+            note(NoteKind.GUESSED, "people[0].name", value=group)
         if not named:
             note(NoteKind.MISSING, "people")
             return []

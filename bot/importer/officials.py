@@ -447,8 +447,11 @@ def looks_like_a_name(line: str) -> bool:
     particles = re.compile(
         r"^(?:bin|ibn|bint|al|el|de|del|la|van|von|der|da|dos|y|[a-z]{1,2}-.+)$"
     )
+    # "S. E. Herrn Roberto Jaguaribe Gomes de Mattos": the honorific is not the name's length.
+    honorific = HONORIFIC.match(line)
+    counted = line[honorific.end() :].split() if honorific else words
     return (
-        1 <= len(words) <= 7
+        1 <= len(counted) <= 7
         and not any(ch.isdigit() for ch in line)
         and (
             bool(HONORIFIC.match(line))

@@ -265,6 +265,31 @@ _NAMING_RULES = (
 )
 
 
+# A group at risk opening a story, named where a name would be: "Six men", "Die rund 300
+# Mitglieder der indigenen Gemeinde Tekoha Guasu", "Members of the Xinka community". At most
+# three words (a count, "the", "rund 300") before the group's word; the group ends where the
+# sentence goes on (a comma, a place, a verb).
+_GROUP = re.compile(
+    rf"^(?P<group>(?:[\w*-]{{1,20}}\s+){{0,3}}?(?i:{alternatives('group_words')})"
+    r"(?:\s+(?!(?i:im|in|at|en|aus|from|who|which|que|qui|die|dat|che|in|on|near|bei|nahe)\b)"
+    r"(?!(?i:are|were|have|has|had|is|was|will|sind|waren|wurden|werden|sollen|haben|hat|ist"
+    r"|fueron|han|son|están|ont|sont|étaient|zijn|waren|worden|hebben|sono|hanno|foram|são"
+    r"|estão|têm)\b)[\w'’*-]{1,40}){0,8}?)(?=\s*[,.;:(]|\s+(?i:im|in|at|en|aus|from|who"
+    r"|which|que|qui|die|dat|che|on|near|bei|nahe|are|were|have|has|had|is|was|will|sind"
+    r"|waren|wurden|werden|sollen|haben|hat|ist|fueron|han|son|están|ont|sont|étaient|zijn"
+    r"|worden|hebben|sono|hanno|foram|são|estão|têm)\b)"
+)
+
+
+def group_at_risk(summary: str) -> str | None:
+    """The group a story opens on, as the sheet describes it; None when it opens otherwise."""
+    found = _GROUP.match(summary.strip())
+    if found is None:
+        return None
+    group = found["group"].strip()
+    return group[:1].upper() + group[1:] if len(group.split()) >= 2 else None
+
+
 def people_asked_for(
     asks: Iterable[str], story: Iterable[str], *, not_people: Iterable[str] = ()
 ) -> list[FoundPerson]:

@@ -40,6 +40,7 @@ KINDS = (
     "closing",
     "official_titles",
     "organisations",
+    "group_words",
 )
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.asks import letter_ready
 from bot.importer.build import Imported
+from bot.importer.people import group_at_risk
 from bot.importer.report import NoteKind
 from tests.importer.conftest import import_fixture
 
@@ -156,3 +157,33 @@ def test_a_swiss_french_page_reads_destinataire_copie_a_and_ecrivez_jusqu_au() -
     assert deadline(case) == date(2021, 4, 30)
     asks = case.text("fr").asks
     assert len(asks) == 1 and asks[0].startswith("libérer Nasrin Talebi")
+
+
+def test_a_community_at_risk_is_the_cases_people_as_the_sheet_describes_it() -> None:
+    imported, case = read("de-gemeinde-brasilien-2023.txt")
+    # No one is named: the group the story opens on is the case's people.
+    assert [p.name for p in case.people] == [
+        "Die rund 300 Mitglieder der indigenen Gemeinde Tekoha Guasu"
+    ]
+    guessed = [n.field for n in imported.report.notes if n.kind is NoteKind.GUESSED]
+    assert "people[0].name" in guessed
+    president, minister, embassy = case.targets
+    # Salutations in three languages at once, each kept by its language.
+    assert dict(president.salutations) == {
+        "en": "Dear President",
+        "pt": "Excelentíssimo Senhor Presidente",
+        "de": "Sehr geehrter Herr Präsident",
+    }
+    assert (minister.name, minister.title) == ("Sônia Guajajara", "MINISTERIN FÜR INDIGENE VÖLKER")
+    # "S. E. Herrn" before a name of six words: still a name.
+    assert embassy.name == "S. E. Herrn Roberto Jaguaribe Gomes de Mattos"
+    # "Nach dem 29. Januar keine Appelle mehr" on a sheet of 18 December 2023: next January.
+    assert deadline(case) == date(2024, 1, 29)
+
+
+def test_a_group_is_read_only_where_the_story_opens_on_it() -> None:
+
+    assert group_at_risk("Six men were sentenced to death after an unfair trial.") == "Six men"
+    assert group_at_risk("Zes mannen zijn op 3 mei gearresteerd.") == "Zes mannen"
+    assert group_at_risk("On 3 May the police arrested six men in Minsk.") is None
+    assert group_at_risk("Blogger Tran Minh Khoa was released.") is None
