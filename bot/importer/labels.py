@@ -87,6 +87,10 @@ WRITE_TO = re.compile(
     r"|^schrijf\b.*\b(?:naar|aan)\b.*:$"
     r"|^(?:scrivete|scrivi|inviate appelli|appell[oi]) (?:a|al|alla|ai|alle)\s*:?$"
     r"|^(?:escreva|escrevam|envie apelos|apelos) (?:a|ao|à|para)\s*:?$"
+    # The International Secretariat's sheets in Italian and Portuguese: "INVIATE APPELLI PRIMA
+    # DEL 4 SETTEMBRE 2012 A:", "ENVIE APELOS ANTES DE 4 DE SETEMBRO DE 2012 PARA:".
+    r"|^inviate (?:i vostri |gli )?appelli\b.*\b(?:a|al|alla|ai|alle)\s*:$"
+    r"|^envie (?:os seus |seus )?apelos\b.*\b(?:a|ao|à|para)\s*:$"
     rf"|^(?:{alternatives('write_to')})\s*:?$"
     r"|^contact(?:s| information| details)?\s*:?$"
     r"|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
@@ -137,7 +141,9 @@ ASK_INTRO = re.compile(
     # "Schreiben Sie bitte Telefaxe, E-Mails oder Luftpostbriefe, in denen Sie", "Schrijf een
     # brief waarin u"; Italian "Cosa chiediamo", Dutch "Wat vragen we?".
     r"|^.{0,200}\b(?:in denen sie|worin sie|waarin u|waarin je)\s*:?$"
-    r"|^(?:cosa chiediamo|le nostre richieste|wat vragen we|onze eisen)\s*[:?]?$",
+    r"|^(?:cosa chiediamo|le nostre richieste|wat vragen we|onze eisen)\s*[:?]?$"
+    r"|^(?:scrivete|scrivi) (?:immediatamente|subito)\b.*:$"
+    r"|^escrevam? (?:imediatamente|j[áa])\b.*:$",
     re.IGNORECASE,
 )
 # Asks written as one sentence, with no colon and no bullets: "Please write immediately to the

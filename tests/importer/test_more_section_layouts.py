@@ -187,3 +187,20 @@ def test_a_group_is_read_only_where_the_story_opens_on_it() -> None:
     assert group_at_risk("Zes mannen zijn op 3 mei gearresteerd.") == "Zes mannen"
     assert group_at_risk("On 3 May the police arrested six men in Minsk.") is None
     assert group_at_risk("Blogger Tran Minh Khoa was released.") is None
+
+
+def test_an_italian_translation_of_an_international_mailing_reads_whole() -> None:
+    _, case = read("it-inviate-appelli-iran-2012.txt")
+    assert (case.reference, case.issued) == ("UA 212/12", date(2012, 7, 24))
+    assert [p.name for p in case.people] == ["Hiwa Mahmoudi"]
+    # "SCRIVETE IMMEDIATAMENTE in ...:" with its points.
+    assert len(case.text("it").asks) == 2
+    # "INVIATE APPELLI PRIMA DEL 4 SETTEMBRE 2012 A:" gives the deadline and the officials.
+    assert deadline(case) == date(2012, 9, 4)
+    judiciary, leader, embassy = case.targets
+    assert (judiciary.name, judiciary.title) == (
+        "Ayatollah Sadegh Larijani",
+        "Capo del potere giudiziario",
+    )
+    assert leader.salutation_in("it") == "Your Excellency"
+    assert embassy.role is TargetRole.COPY
