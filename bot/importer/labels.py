@@ -143,6 +143,8 @@ ASK_INTRO = re.compile(
     r"|^.{0,200}\b(?:in denen sie|worin sie|waarin u|waarin je)\s*:?$"
     r"|^(?:cosa chiediamo|le nostre richieste|wat vragen we|onze eisen)\s*[:?]?$"
     r"|^(?:scrivete|scrivi) (?:immediatamente|subito)\b.*:$"
+    # A heading of its own before the asks, in each language's data file ("O que pedimos:").
+    rf"|^(?:{alternatives('ask_heading')})\s*[:?]?$"
     r"|^escrevam? (?:imediatamente|j[áa])\b.*:$",
     re.IGNORECASE,
 )

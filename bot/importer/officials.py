@@ -281,7 +281,7 @@ _OPENINGS = {
     "es": r"se[ñn]or[a]?|estimad[oa]|excelent[íi]sim[oa]|excelencia",
     "it": r"egregi[oa]|gentile|eccellenza|illustrissim[oa]|signor[a]?",
     "nl": r"geachte|excellentie|hooggeachte",
-    "pt": r"excelent[íi]ssim[oa]|prezad[oa]|senhor[a]?|vossa excel[êe]ncia",
+    "pt": r"excelent[íi]ssim[oa]|exm[oa]\.?|prezad[oa]|senhor[a]?|vossa excel[êe]ncia",
     "ru": r"уважаем\w*|ваше превосходительство",
     "ar": r"معالي|سيادة|فخامة|سعادة|حضرة|صاحب",
 }

@@ -58,7 +58,8 @@ _WHAT = (
 _FILLER = (
     r"(?:\s+(?:de|des|del|los|las|la|of|the|for|human|rights|derechos|humanos|droits|humains"
     r"|l'homme|de l'homme|für|menschenrechte|environmental|indigenous|ind[íi]genas?|forense"
-    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?)){0,8}"
+    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?"
+    rf"|{alternatives('people_filler')})){{0,8}}"
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
 _BEFORE = re.compile(

@@ -41,6 +41,8 @@ KINDS = (
     "official_titles",
     "organisations",
     "group_words",
+    "ask_heading",
+    "people_filler",
 )
 
 

@@ -204,3 +204,20 @@ def test_an_italian_translation_of_an_international_mailing_reads_whole() -> Non
     )
     assert leader.salutation_in("it") == "Your Excellency"
     assert embassy.role is TargetRole.COPY
+
+
+def test_a_portuguese_page_reads_its_asks_heading_person_and_two_salutations() -> None:
+    _, case = read("pt-o-que-pedimos-honduras-2019.txt")
+    # "A defensora dos direitos das mulheres Dalia Sofía Medina recebeu ...".
+    assert [(p.name, p.description.get("pt")) for p in case.people] == [
+        ("Dalia Sofía Medina", "defensora dos direitos das mulheres")
+    ]
+    # "O que pedimos:" over its points.
+    assert len(case.text("pt").asks) == 2
+    (prosecutor, embassy) = case.targets
+    assert dict(prosecutor.salutations) == {
+        "es": "Señor Fiscal General",
+        "pt": "Exmo. Senhor Procurador-Geral",
+    }
+    assert embassy.role is TargetRole.COPY
+    assert deadline(case) == date(2019, 7, 15)
