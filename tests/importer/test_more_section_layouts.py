@@ -221,3 +221,24 @@ def test_a_portuguese_page_reads_its_asks_heading_person_and_two_salutations() -
     }
     assert embassy.role is TargetRole.COPY
     assert deadline(case) == date(2019, 7, 15)
+
+
+def test_french_and_spanish_asks_are_made_ready_for_the_letters_or_flagged() -> None:
+    # French letters say "Je vous demande de ...": the ask is the infinitive.
+    assert letter_ready("demandez aux autorités de libérer Ana Ruiz", "fr") == (
+        "libérer Ana Ruiz",
+        True,
+    )
+    assert letter_ready("de garantir sa sécurité", "fr") == ("garantir sa sécurité", True)
+    assert letter_ready("Libérez Ana Ruiz", "fr")[1] is False
+    # Spanish letters say "Le insto a ...": an infinitive, or "que" and a verb that asks.
+    assert letter_ready("instando a las autoridades a proteger a Ana Ruiz", "es") == (
+        "proteger a Ana Ruiz",
+        True,
+    )
+    assert letter_ready("pidiéndoles que investiguen las amenazas", "es") == (
+        "que investiguen las amenazas",
+        True,
+    )
+    assert letter_ready("Liberen a Ana Ruiz", "es") == ("que liberen a Ana Ruiz", True)
+    assert letter_ready("Libertad inmediata para Ana Ruiz", "es")[1] is False
