@@ -242,3 +242,22 @@ def test_french_and_spanish_asks_are_made_ready_for_the_letters_or_flagged() -> 
     )
     assert letter_ready("Liberen a Ana Ruiz", "es") == ("que liberen a Ana Ruiz", True)
     assert letter_ready("Libertad inmediata para Ana Ruiz", "es")[1] is False
+
+
+def test_a_german_closing_follow_up_reads_its_title_under_the_country_and_its_outcome() -> None:
+    imported, case = read("de-weitere-informationen-burundi-2010.txt")
+    assert case.reference == "UA 287/2009"
+    # "BURUNDI" in capitals, then the heading in ordinary case: the title.
+    assert case.text("de").title == "Menschenrechtsverteidiger freigelassen"
+    assert case.text("de").summary.startswith("Der Menschenrechtsverteidiger")
+    assert [p.name for p in case.people] == ["Pierre-Claver Ndayishimiye"]
+    # "Keine weiteren Appelle erforderlich" and "aus der Haft entlassen": closed as released.
+    closes = [n for n in imported.report.notes if n.kind is NoteKind.CLOSES]
+    assert [n.values.get("outcome") for n in closes] == ["released"]
+    follow_up = [n for n in imported.report.notes if n.kind is NoteKind.FOLLOW_UP]
+    assert follow_up
+
+
+def test_the_2004_mailings_concern_line_under_the_country_is_its_title() -> None:
+    _, case = read("de-empfohlene-aktionen-iran-2004.txt")
+    assert case.text("de").title == "Todesurteil / Folter"

@@ -76,13 +76,15 @@ def country_heading(lines: list[str], i: int, sheet: Sheet) -> int:
     return k + 1
 
 
-def short_heading(lines: list[str], i: int, sheet: Sheet) -> int:
+def short_heading(lines: list[str], i: int, sheet: Sheet, *, after_country: bool = False) -> int:
     """A heading in ordinary case on lines of its own, the country in capitals above or below
     it (German sections: "Gewerkschafter in Haft" / "VIETNAM"). Where the story starts."""
     k = i
     while k < len(lines) and (not lines[k] or labels.URGENT_ACTION.match(lines[k].strip())):
         k += 1
-    if not any(labels.URGENT_ACTION.match(line.strip()) for line in lines[:k]):
+    if not after_country and not any(
+        labels.URGENT_ACTION.match(line.strip()) for line in lines[:k]
+    ):
         return i  # no sheet's heading above: a letter's addressee, a page's first line
     title: str | None = None
     start = k

@@ -31,7 +31,10 @@ def section(lines: list[str], sheet: Sheet) -> None:
     if sheet.title is None:
         i = country_heading(lines, i, sheet)
     if sheet.title is None:
-        i = short_heading(lines, i, sheet)
+        # Under the country in capitals ("BURUNDI"), a heading in ordinary case is the title.
+        i = short_heading(
+            lines, i, sheet, after_country=bool(heading) and sheet.country is not None
+        )
     ask_intro = find(lines, labels.ASK_INTRO, i)
     write_to = find(lines, labels.WRITE_TO, i)
     additional = find(lines, labels.ADDITIONAL, i)
