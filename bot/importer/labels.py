@@ -139,9 +139,8 @@ ASK_INTRO = re.compile(
     r"|^(?:pe[çc]a|pe[çc]am|exija|exijam)\b.*:$"
     # Older German and Dutch sheets end the instruction with the clause the points finish:
     # "Schreiben Sie bitte Telefaxe, E-Mails oder Luftpostbriefe, in denen Sie", "Schrijf een
-    # brief waarin u"; Italian "Cosa chiediamo", Dutch "Wat vragen we?".
+    # brief waarin u".
     r"|^.{0,200}\b(?:in denen sie|worin sie|waarin u|waarin je)\s*:?$"
-    r"|^(?:cosa chiediamo|le nostre richieste|wat vragen we|onze eisen)\s*[:?]?$"
     r"|^(?:scrivete|scrivi) (?:immediatamente|subito)\b.*:$"
     # A heading of its own before the asks, in each language's data file ("O que pedimos:").
     rf"|^(?:{alternatives('ask_heading')})\s*[:?]?$"
