@@ -469,3 +469,18 @@ async def test_the_form_offers_the_cards_asks_and_the_card_then_shows_them(
     assert "<b>What we ask the authorities:</b>\n• ask number 1 of the authorities" in card.text
     form = await form_of(browser, f"/console/cases/{IMPORTED}")
     assert form[f"f:text.en.card_asks[{asks - 1}]"] == told[-1]
+
+
+async def test_publishing_an_incomplete_draft_names_what_is_missing_in_an_organizers_words(
+    browser: Browser,
+) -> None:
+    await browser.sign_in()
+    await browser.post("/console/import", {"csrf": await browser.csrf(), "sheet": SHEET})
+    status, page = await browser.post(
+        f"/console/cases/{IMPORTED}/publish", {"csrf": await browser.csrf()}
+    )
+    assert status == 409
+    assert "Still to complete: Title." in page
+    assert "text.en.title" not in page.split("<form", 1)[0]
+    case = await browser.services.cases.get(IMPORTED)
+    assert case is not None and case.status == "draft"

@@ -28,6 +28,7 @@ from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.replies import reply_buttons, reply_lines
 from bot.handlers.rights import Right, guard, is_organizer
+from bot.importer.report import gap_notes
 from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
 from bot.operations.publishing import PublishRefusedError, foresee, publish_case
 from bot.operations.results import results_csv as case_results_csv
@@ -142,7 +143,8 @@ async def preview(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if missing := gaps(case):
         await query.answer(
-            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+            text(context, language, "case_incomplete.txt", gaps=gap_notes(missing)),
+            show_alert=True,
         )
         return
     await query.answer()
@@ -204,7 +206,7 @@ async def publish(update: Update, context: BotContext) -> None:
         if refused.reason == "closed":
             answer = text(context, language, "case_closed.txt")
         else:
-            answer = text(context, language, "case_incomplete.txt", gaps=refused.gaps)
+            answer = text(context, language, "case_incomplete.txt", gaps=refused.gap_notes)
         await query.answer(answer, show_alert=True)
         return
     await query.answer()
@@ -322,7 +324,8 @@ async def results(update: Update, context: BotContext) -> None:
     language = await language_of(update, context)
     if missing := gaps(case):
         await query.answer(
-            text(context, language, "case_incomplete.txt", gaps=missing), show_alert=True
+            text(context, language, "case_incomplete.txt", gaps=gap_notes(missing)),
+            show_alert=True,
         )
         return
     await query.answer()

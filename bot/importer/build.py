@@ -49,14 +49,16 @@ from bot.importer.normalise import (
 from bot.importer.officials import TargetBlock, address_block
 from bot.importer.people import (
     FoundPerson,
+    group_at_risk,
     joined,
     people_asked_for,
     people_in,
     people_introduced,
     people_listed,
     people_named_again,
+    without_article,
 )
-from bot.importer.report import ImportReport, Note, NoteKind
+from bot.importer.report import ImportReport, Note, NoteKind, gap_notes
 from bot.importer.themes import read_themes
 
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
@@ -86,6 +88,11 @@ class Imported:
     def gaps(self) -> tuple[str, ...]:
         """What the draft still lacks before it can be published."""
         return gaps(self.case) if self.case is not None else ()
+
+    @property
+    def gap_notes(self) -> tuple[Note, ...]:
+        """The gaps, as the organizer's words name them."""
+        return gap_notes(self.gaps)
 
 
 def import_sheet(
@@ -370,6 +377,10 @@ class _Reader:
             named = [(p.name, None) for p in found]
             for i, someone in enumerate(found):
                 note(NoteKind.GUESSED, f"people[{i}].name", value=someone.name)
+        if not named and (group := group_at_risk(summary)):
+            # No one named: a group the story opens on ("Six men", "the members of ...").
+            named = [(group, None)]
+            note(NoteKind.GUESSED, "people[0].name", value=group)
         if not named:
             note(NoteKind.MISSING, "people")
             return []
@@ -516,12 +527,7 @@ def _description(summary: str, name: str, story: str, language: str = "en") -> s
         if before is None:
             return None
         found = before["words"]
-    found = re.sub(
-        r"^(?:an?|the|der|die|das|ein(?:e|er)?|el|la|le|los|las|les|une?|una)\s+(?=\S)",
-        "",
-        found.strip(),
-        flags=re.IGNORECASE,
-    )
+    found = without_article(found)
     first = found.split(" ", 1)[0]
     if first.lower() in proper_words(story) or language in NOUNS_CAPITALISED:
         return found  # "Journalistin": a German noun keeps its capital

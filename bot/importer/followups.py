@@ -17,6 +17,7 @@ from bot.domain.cases import CaseStatus, UrgentAction
 from bot.importer.labels import NO_FURTHER_ACTION
 from bot.importer.layouts import Sheet
 from bot.importer.report import ImportReport, NoteKind
+from bot.importer.words import alternatives
 
 
 def known_case(
@@ -172,13 +173,10 @@ def _keep_translations(
     return target
 
 
-_RELEASED = re.compile(r"\b(?:released|lib[ée]r[ée]e?s?|liberad[oa]s?|freigelassen)\b", re.I)
-_NOT_RELEASED = re.compile(
-    r"\bnot (?:been )?released\b|\bpas (?:été )?lib[ée]r|\bno (?:ha sido )?liberad"
-    r"|nicht freigelassen",
-    re.I,
-)
-_SENTENCED = re.compile(r"\b(?:sentenced|condamn[ée]e?s?|condenad[oa]s?|verurteilt)\b", re.I)
+# A closing follow-up's outcome, in each language's words (`bot/importer/languages/`).
+_RELEASED = re.compile(rf"\b(?:{alternatives('released')})\b", re.IGNORECASE)
+_NOT_RELEASED = re.compile(rf"\b(?:{alternatives('not_released')})", re.IGNORECASE)
+_SENTENCED = re.compile(rf"\b(?:{alternatives('sentenced')})\b", re.IGNORECASE)
 
 
 def _outcome(text: str) -> str:

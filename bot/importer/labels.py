@@ -16,16 +16,11 @@ from bot.importer.words import alternatives
 # The label of a contact line ("Fax: ...", "Correo-e: ...", "Formule d'appel : ..."), by what
 # the value is. Social accounts are read so that they are not taken for address lines.
 CONTACT_LABELS: dict[str, str] = {
-    "fax": r"fax|t[ée]l[ée]copie(?:ur)?|telefax|(?:ال)?فاكس",
-    "phone": r"tel\.?|t[ée]l\.?|t[ée]l[ée]phone|telephone|phone|mobile|tel[ée]fono|telefon|handy"
-    r"|(?:ال)?هاتف|(?:ال)?تليفون",
-    "email": r"e-?mail|courriel|correo(?:-e| electr[óo]nico)?|mail|(?:ال)?بريد ال[إا]لكتروني",
-    "salutation": r"salutation|formule d'appel|tratamiento|(?:korrekte |bevorzugte )?anrede|saludo"
-    r"|aanhef|aanspreekvorm|formula di saluto|saluto|appellativo|tratamento|sauda[çc][ãa]o"
-    rf"|{alternatives('salutation')}"
-    r"|(?:صيغة )?المخاطبة|التحية",
-    "social": r"twitter|x|facebook|instagram|website|web|site web|sitio web|internet|telegram"
-    r"|bluesky|threads|تويتر|إكس|فيسبوك|الموقع ال[إا]لكتروني",
+    "fax": alternatives("fax_label"),
+    "phone": alternatives("phone_label"),
+    "email": alternatives("email_label"),
+    "salutation": alternatives("salutation"),
+    "social": alternatives("social_label"),
 }
 _ANY_LABEL = "|".join(f"(?P<{kind}>{words})" for kind, words in CONTACT_LABELS.items())
 CONTACT = re.compile(rf"^(?:{_ANY_LABEL})\s*:\s*(?P<value>.*)$", re.IGNORECASE)
@@ -92,6 +87,10 @@ WRITE_TO = re.compile(
     r"|^schrijf\b.*\b(?:naar|aan)\b.*:$"
     r"|^(?:scrivete|scrivi|inviate appelli|appell[oi]) (?:a|al|alla|ai|alle)\s*:?$"
     r"|^(?:escreva|escrevam|envie apelos|apelos) (?:a|ao|à|para)\s*:?$"
+    # The International Secretariat's sheets in Italian and Portuguese: "INVIATE APPELLI PRIMA
+    # DEL 4 SETTEMBRE 2012 A:", "ENVIE APELOS ANTES DE 4 DE SETEMBRO DE 2012 PARA:".
+    r"|^inviate (?:i vostri |gli )?appelli\b.*\b(?:a|al|alla|ai|alle)\s*:$"
+    r"|^envie (?:os seus |seus )?apelos\b.*\b(?:a|ao|à|para)\s*:$"
     rf"|^(?:{alternatives('write_to')})\s*:?$"
     r"|^contact(?:s| information| details)?\s*:?$"
     r"|^(?:please\s+)?contact\b.*\b(?:officials?|authorities)\b.*:$"
@@ -137,7 +136,15 @@ ASK_INTRO = re.compile(
     r"|^handlungsbedarf\b.*$|^.*\bmit (?:den )?folgenden forderungen\s*:?$"
     r"|^(?:amnesty (?:international )?fordert|forderungen)\s*:?$"
     r"|^(?:vraag|roep) (?:de |het )?.{0,60}\b(?:om|op)\s*:$|^(?:chiediamo|chiedete|chiedi)\b.*:$"
-    r"|^(?:pe[çc]a|pe[çc]am|exija|exijam)\b.*:$",
+    r"|^(?:pe[çc]a|pe[çc]am|exija|exijam)\b.*:$"
+    # Older German and Dutch sheets end the instruction with the clause the points finish:
+    # "Schreiben Sie bitte Telefaxe, E-Mails oder Luftpostbriefe, in denen Sie", "Schrijf een
+    # brief waarin u".
+    r"|^.{0,200}\b(?:in denen sie|worin sie|waarin u|waarin je)\s*:?$"
+    r"|^(?:scrivete|scrivi) (?:immediatamente|subito)\b.*:$"
+    # A heading of its own before the asks, in each language's data file ("O que pedimos:").
+    rf"|^(?:{alternatives('ask_heading')})\s*[:?]?$"
+    r"|^escrevam? (?:imediatamente|j[áa])\b.*:$",
     re.IGNORECASE,
 )
 # Asks written as one sentence, with no colon and no bullets: "Please write immediately to the
@@ -161,30 +168,11 @@ ASK_SENTENCE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # A heading that starts the action part: "TAKE ACTION", "Actúa:", "Agissez", "Handeln Sie".
-TAKE_ACTION = re.compile(
-    r"^(?:take action|urgent action letter|act now|actúa|actuad|act[úu]en|agissez|agir"
-    r"|passez [àa] l'action"
-    r"|handeln sie|werden sie aktiv)\b|^(?:اتخذوا إجراء|اتخذ إجراء|تحركوا)",
-    re.IGNORECASE,
-)
-ADDITIONAL = re.compile(
-    r"^(?:additional information|background information|informations? compl[ée]mentaires?"
-    r"|informaci[óo]n adicional|informaci[óo]n complementaria|hintergrundinformationen?"
-    r"|hintergrund|zus[äa]tzliche informationen?|معلومات إضافية|معلومات أساسية)\s*:?$",
-    re.IGNORECASE,
-)
-URGENT_ACTION = re.compile(
-    r"^(?:urgent action(?: appeal)?|action urgente|acci[óo]n urgente|eilaktion|azione urgente"
-    rf"|a[çc][ãa]o urgente|تحرك عاجل|{alternatives('urgent_action')})$",
-    re.IGNORECASE,
-)
+TAKE_ACTION = re.compile(rf"^(?:{alternatives('take_action')})\b", re.IGNORECASE)
+ADDITIONAL = re.compile(rf"^(?:{alternatives('additional')})\s*:?$", re.IGNORECASE)
+URGENT_ACTION = re.compile(rf"^(?:{alternatives('urgent_action')})$", re.IGNORECASE)
 # "SAMPLE LETTER", "MODEL LETTER", "Lettre type", "Carta modelo", "Musterbrief".
-SAMPLE_LETTER = re.compile(
-    r"^(?:sample|model|suggested) letter\s*:?|^lettre[- ](?:type|mod[èe]le)\s*:?"
-    r"|^mod[èe]le de lettre\s*:?|^carta modelo\s*:?|^modelo de carta\s*:?|^musterbrief\s*:?"
-    r"|^(?:ال)?رسالة (?:ال)?نموذجية\s*:?|^نموذج رسالة\s*:?",
-    re.IGNORECASE,
-)
+SAMPLE_LETTER = re.compile(rf"^(?:{alternatives('sample_letter')})\s*:?", re.IGNORECASE)
 # A letter's opening: "Dear Counselor,", "Monsieur le Ministre,", "Señor Fiscal General:",
 # "Sehr geehrter Herr Minister,".
 DEAR = re.compile(
@@ -196,10 +184,9 @@ DEAR = re.compile(
     re.IGNORECASE,
 )
 CLOSING = re.compile(
-    r"^(?:yours\s+(?:sincerely|faithfully|truly)|sincerely|kind regards|respectfully"
-    r"|veuillez agr[ée]er\b.*|je vous prie d'agr[ée]er\b.*|respectueusement|cordialement"
-    r"|atentamente|le saluda atentamente|reciba un cordial saludo"
-    r"|mit freundlichen gr[üu](?:ß|ss)en|hochachtungsvoll"
+    rf"^(?:{alternatives('closing')}"
+    # Closings that go on with words of their own.
+    r"|veuillez agr[ée]er\b.*|je vous prie d'agr[ée]er\b.*"
     r"|و?تفضلوا بقبول\b.*|مع (?:خالص|فائق) (?:التحية|الاحترام)\b.*)\s*[,.،]?$",
     re.IGNORECASE,
 )
@@ -234,12 +221,7 @@ BOILERPLATE = re.compile(
 )
 # A labelled line of topics: "Issues: Death Penalty, Torture", a page's "Tags: Iran, Death
 # Penalty", "Thèmes : peine de mort", "Temas: defensoras", "Themen: Folter".
-THEMES = re.compile(
-    r"^(?:issues?|topics?|themes?|tags?|categor(?:y|ies)|th[èe]mes?|th[ée]matiques?|sujets?"
-    r"|cat[ée]gories?|temas?|tem[áa]ticas?|categor[íi]as?|etiquetas?|themen|thema"
-    r"|schlagw[öo]rter|kategorien?)\s*:\s*(?P<value>.+)$",
-    re.IGNORECASE,
-)
+THEMES = re.compile(rf"^(?:{alternatives('themes_label')})\s*:\s*(?P<value>.+)$", re.IGNORECASE)
 PREFERRED_LANGUAGE = re.compile(
     r"^(?:preferred languages? to address (?:the )?targets?|langues? pr[ée]f[ée]r[ée]es?"
     r"(?: pour (?:s'adresser|écrire))?.*?|idiomas? preferidos?.*?|bevorzugte sprachen?.*?"
@@ -260,15 +242,7 @@ PREVIOUS = re.compile(
 )
 # Words that make a sheet a follow-up of an earlier one.
 FOLLOW_UP = re.compile(
-    r"\b(?:further information|urgent action update|ua update|update|follow-?up|fi on"
-    r"|(?:second|third|fourth|fifth|sixth) ua|informations? compl[ée]mentaires? sur"
-    r"|action compl[ée]mentaire|compl[ée]ment d'information|(?:deuxi[èe]me|troisi[èe]me) au"
-    r"|m[áa]s informaci[óo]n|informaci[óo]n complementaria sobre|actualizaci[óo]n"
-    r"|(?:segunda|tercera|cuarta) au|weitere informationen zu|folge-?ua"
-    r"|(?:zweite|dritte|vierte) (?:urgent action|ua)|aktualisierung|update zu"
-    r"|vervolg op|(?:tweede|derde) (?:urgent action|ua)|aggiornamento|seconda azione"
-    r"|(?:segunda|terceira) a[çc][ãa]o|atualiza[çc][ãa]o"
-    r"|التحرك العاجل (?:الثاني|الثالث|الرابع|الخامس)|تحرك عاجل إضافي|معلومات إضافية بشأن)\b",
+    rf"\b(?:{alternatives('follow_up')})\b",
     re.IGNORECASE,
 )
 # "No further action is requested" and its translations: a follow-up that closes the case.

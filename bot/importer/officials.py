@@ -28,6 +28,7 @@ from bot.importer.labels import (
     SAMPLE_LETTER,
     WRITE_TO,
 )
+from bot.importer.words import alternatives
 
 # Words that make a line of an address block an official's title, or an organisation.
 TITLE_WORDS = re.compile(
@@ -41,7 +42,9 @@ TITLE_WORDS = re.compile(
     r"|innenminister(?:in)?|justizminister(?:in)?|bundespr[äa]sident|defensor del pueblo"
     r"|responsable|chef|cheffe|leiter(?:in)?|oberste[rn]?|titular|comandante|commandant"
     r"|oberhaupt|aanklager|ambassadeur|procuratore|ambasciatore|ministro|governador"
-    r"|procurador(?:a)?|embaixador(?:a)?|presidente)\b",
+    r"|procurador(?:a)?|embaixador(?:a)?|presidente"
+    # And each language's data file's words.
+    rf"|{alternatives('official_titles')})\b",
     re.IGNORECASE,
 )
 ORGANISATION = re.compile(
@@ -50,7 +53,13 @@ ORGANISATION = re.compile(
     r"|commission|council|agency|government of|national|supreme|federal|state|royal court"
     r"|embajada|ministerio|fiscal[íi]a|secretar[íi]a|oficina|presidencia|procuradur[íi]a"
     r"|ambassade|minist[èe]re|cabinet|bureau|pr[ée]sidence|botschaft|ministerium"
-    r"|bundesministerium|generalstaatsanwaltschaft|staatsanwaltschaft)\b"
+    r"|bundesministerium|generalstaatsanwaltschaft|staatsanwaltschaft"
+    # Bodies a copy goes to: "Centro de Derechos Humanos ...", "Comité ...", "Stichting ...".
+    r"|cent(?:ro|re|er)|association|asociaci[óo]n|associa[çc][ãa]o|associazione|fundaci[óo]n"
+    r"|foundation|fondation|stiftung|stichting|vereniging|verein|comit[ée]|committee|comitato"
+    r"|organi[sz]ation|organizaci[óo]n|organisatie|sindicato|syndicat|gewerkschaft|colectivo"
+    r"|collectif|red de|network of|observatorio|observatoire|instituto|institut"
+    rf"|{alternatives('organisations')})\b"
     r"|\b(?:embassy|ministry|office|department|court|commission)\s+of\b"
     r"|\b(?:office|ministry|secretariat|commission)$",
     re.IGNORECASE,
@@ -94,17 +103,26 @@ class TargetBlock:
     contacts: int = 0  # how many contact lines it had, social accounts included
 
 
-# Past the complexity limit on purpose: one pass over the lines with a branch per kind of line
-# (heading, copy, salutation, contact, address), all sharing the block being read.
-def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:  # noqa: C901
+def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[TargetBlock]:
     """Officials' blocks from the lines where a layout keeps them."""
-    blocks: list[TargetBlock] = []
-    current: TargetBlock | None = None
-    after_contact = False
-    last_kind = ""
+    pieces, one_liners = _pieces_of(lines)
+    reader = _BlocksReader(role)
+    i = 0
+    while i < len(pieces):
+        if i in one_liners:
+            reader.after_contact = True
+        following = pieces[i + 1] if i + 1 < len(pieces) else None
+        i += 1
+        if reader.read(pieces[i - 1], following):
+            i += 1  # the contact's value was the next piece
+    return [b for b in reader.blocks if b.contacts or len(b.lines) >= 2]
+
+
+def _pieces_of(lines: list[str]) -> tuple[list[str], set[int]]:
+    """The lines as pieces, a web page's one-line block (name, organisation and address on one
+    line) cut where each part starts; and the index of each such block's first piece, since it
+    is an official of its own."""
     pieces: list[str] = []
-    # A web page's one-line block (name, organisation and address on one line) is an official
-    # of its own: the index of its first piece.
     one_liners: set[int] = set()
     for line in lines:
         bracketed = BRACKETED.match(line.strip())
@@ -113,51 +131,72 @@ def read_targets(lines: list[str], role: TargetRole = TargetRole.TO) -> list[Tar
         if len(parts) > 1 and not CONTACT.match(written):
             one_liners.add(len(pieces))
         pieces.extend(parts)
-    i = 0
-    while i < len(pieces):
-        line = pieces[i]
-        if i in one_liners:
-            after_contact = True
-        i += 1
+    return pieces, one_liners
+
+
+@dataclass
+class _BlocksReader:
+    """One pass over the pieces: a rule per kind of line (heading, copy, salutation, contact,
+    address), all sharing the block being read."""
+
+    role: TargetRole
+    blocks: list[TargetBlock] = field(default_factory=list)
+    current: TargetBlock | None = None
+    after_contact: bool = False
+    last_kind: str = ""
+
+    def read(self, line: str, following: str | None) -> bool:
+        """Read one piece; whether it took `following` as its value too."""
         if not line or BOILERPLATE.match(line) or WRITE_TO.match(_plain(line)):
-            continue
+            return False
         if COPY.match(_plain(line)) and len(line) < 120:
-            role, current = TargetRole.COPY, None
-            continue
-        if DEAR.match(line) and current is not None and line.rstrip()[-1:] in ",:!":
-            if current.salutation is None:
-                current.salutation = salutation_of(line)
-            continue
+            self.role, self.current = TargetRole.COPY, None
+            return False
+        if DEAR.match(line) and self.current is not None and line.rstrip()[-1:] in ",:!":
+            if self.current.salutation is None:
+                self.current.salutation = salutation_of(line)
+            return False
         match = CONTACT.match(line)
-        if match is None and after_contact and current is not None and _more_contact(line):
-            # A contact line's value going on over the next line: a second handle, address or
-            # number ("1 2127791697 (via the mission to the UN)" under "Fax: ...").
-            text = line.strip()
-            if _NUMBER_ONLY.match(text):
-                kind = last_kind if last_kind in ("fax", "phone") else "phone"
-            else:
-                kind = "social" if text.startswith("@") else "email"
-            _contact(current, kind, text)
-            continue
-        if match is None:
-            if _not_an_address(line):
-                continue
-            if current is None or after_contact:
-                current = TargetBlock(role)
-                blocks.append(current)
-                after_contact = False
-            current.lines.append(line)
-            continue
-        if current is None:
-            current = TargetBlock(role)
-            blocks.append(current)
+        if match is not None:
+            return self._contact_line(match, following)
+        if self.after_contact and self.current is not None and _more_contact(line):
+            self._contact_going_on(self.current, line.strip())
+        elif not _not_an_address(line):
+            self._address_line(line)
+        return False
+
+    def _block(self) -> TargetBlock:
+        if self.current is None:
+            self.current = TargetBlock(self.role)
+            self.blocks.append(self.current)
+        return self.current
+
+    def _contact_line(self, match: re.Match[str], following: str | None) -> bool:
+        block = self._block()
         value = match["value"].strip()
-        if not value and i < len(pieces) and pieces[i] and not CONTACT.match(pieces[i]):
-            value, i = pieces[i], i + 1
-        last_kind = _kind(match)
-        _contact(current, last_kind, value)
-        after_contact = True
-    return [b for b in blocks if b.contacts or len(b.lines) >= 2]
+        took = not value and bool(following) and not CONTACT.match(following or "")
+        if took:
+            value = following or ""
+        self.last_kind = _kind(match)
+        _contact(block, self.last_kind, value)
+        self.after_contact = True
+        return took
+
+    def _contact_going_on(self, block: TargetBlock, text: str) -> None:
+        """A contact line's value going on over the next line: a second handle, address or
+        number ("1 2127791697 (via the mission to the UN)" under "Fax: ...")."""
+        if _NUMBER_ONLY.match(text):
+            kind = self.last_kind if self.last_kind in ("fax", "phone") else "phone"
+        else:
+            kind = "social" if text.startswith("@") else "email"
+        _contact(block, kind, text)
+
+    def _address_line(self, line: str) -> None:
+        """A line of name, title or address: after a contact line, the next official's."""
+        if self.current is None or self.after_contact:
+            self.current = None
+            self.after_contact = False
+        self._block().lines.append(line)
 
 
 _HANDLE = re.compile(r"^@\w{2,30}$")
@@ -242,7 +281,7 @@ _OPENINGS = {
     "es": r"se[ñn]or[a]?|estimad[oa]|excelent[íi]sim[oa]|excelencia",
     "it": r"egregi[oa]|gentile|eccellenza|illustrissim[oa]|signor[a]?",
     "nl": r"geachte|excellentie|hooggeachte",
-    "pt": r"excelent[íi]ssim[oa]|prezad[oa]|senhor[a]?|vossa excel[êe]ncia",
+    "pt": r"excelent[íi]ssim[oa]|exm[oa]\.?|prezad[oa]|senhor[a]?|vossa excel[êe]ncia",
     "ru": r"уважаем\w*|ваше превосходительство",
     "ar": r"معالي|سيادة|فخامة|سعادة|حضرة|صاحب",
 }
@@ -322,6 +361,11 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         # judiciaire", then "Gholamreza Pirzadeh".
         title, name = rest[0], rest[1]
         rest = rest[2:]
+    elif _capitals_over_a_name(rest):
+        # German sections write the office in capitals over the name: "RELIGIÖSER FÜHRER",
+        # then "Ayatollah Ali Khamenei".
+        title, name = rest[0], rest[1]
+        rest = rest[2:]
     while rest:
         line = rest[0]
         if CONTACT.match(line):
@@ -346,6 +390,20 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         title_last = title is not None and title.endswith(line)
         rest.pop(0)
     return name, title, organisation, rest
+
+
+def _capitals_over_a_name(lines: list[str]) -> bool:
+    """A first line in capitals (not an organisation) over a name in mixed case."""
+    if len(lines) < 2 or not lines[0].isupper() or lines[1].isupper():
+        return False
+    first, second = lines[0], lines[1]
+    return (
+        not any(c.isdigit() for c in first)
+        and not ORGANISATION.search(first)
+        and looks_like_a_name(second)
+        and not CONTACT.match(second)
+        and not ORGANISATION.search(second)
+    )
 
 
 # A title going on over the next line, in lower case: "of the Islamic Republic of Pakistan".
@@ -389,8 +447,11 @@ def looks_like_a_name(line: str) -> bool:
     particles = re.compile(
         r"^(?:bin|ibn|bint|al|el|de|del|la|van|von|der|da|dos|y|[a-z]{1,2}-.+)$"
     )
+    # "S. E. Herrn Roberto Jaguaribe Gomes de Mattos": the honorific is not the name's length.
+    honorific = HONORIFIC.match(line)
+    counted = line[honorific.end() :].split() if honorific else words
     return (
-        1 <= len(words) <= 7
+        1 <= len(counted) <= 7
         and not any(ch.isdigit() for ch in line)
         and (
             bool(HONORIFIC.match(line))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.importer.labels import SAMPLE_LETTER
 from bot.importer.normalise import country_code
+from bot.importer.words import alternatives
 
 # A word of a person's name: capitalised ("Abdulhadi", "Al-Khawaja", "'Ali"), or an Arabic
 # article joined to the next word ("al-'Ekri", "el-Baqer"), or a particle between two words.
@@ -50,12 +51,15 @@ _WHAT = (
     r"|mensenrechtenverdedigers?|mensenrechtenactivist(?:en)?|journalisten?|advocaa?t(?:en)?"
     r"|giornalist[ai]|attivist[ai]|difensor[ei]|difensora|avvocat[oaie]|sindacalist[ai]"
     r"|jornalistas?|ativistas?|defensor(?:a|as|es)?|advogad[oa]s?|l[íi]deres?"
+    # And each language's data file's words.
+    rf"|{alternatives('people_words')}"
 )
 # Words between the noun and the name: "defensoras de los derechos humanos", "of conscience".
 _FILLER = (
     r"(?:\s+(?:de|des|del|los|las|la|of|the|for|human|rights|derechos|humanos|droits|humains"
     r"|l'homme|de l'homme|für|menschenrechte|environmental|indigenous|ind[íi]genas?|forense"
-    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?)){0,8}"
+    r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?"
+    rf"|{alternatives('people_filler')})){{0,8}}"
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
 _BEFORE = re.compile(
@@ -69,7 +73,9 @@ _AFTER = re.compile(
 )
 # The older mailings' list of people: "Ali Hassan (m), aged 34, journalist".
 LISTED = re.compile(
-    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*\((?:m|f|h)\)(?:,\s*(?:aged\s+\d+,?\s*)?"
+    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME})\s*\((?:m|f|h|w)\)(?:,\s*"
+    # The age, in each language: "aged 34", "27 Jahre", "34 años", "34 ans".
+    r"(?:(?i:aged\s+\d+|\d+\s+(?:jahre(?:\s+alt)?|a[ñn]os|ans|anni|jaar|anos)),?\s*)?"
     r"(?P<what>[^,.;]{3,60}))?"
 )
 _AFTER_BARE = re.compile(
@@ -163,48 +169,126 @@ def names_in_line(line: str) -> list[str]:
     parts = re.split(r"\s*(?:[,;]|\band\b|\by\b|\bet\b|\bund\b)\s*", match["value"])
     names = [re.sub(r"\s*\((?:m|f|h)\)\s*$", "", p.strip()) for p in parts]
     # "and 11 others", "unnamed": not a name.
-    return [n for n in names if n and n[:1].isupper() and not any(c.isdigit() for c in n)]
+    found = [n for n in names if n and n[:1].isupper() and not any(c.isdigit() for c in n)]
+    if found or not _A_GROUP.match(match["value"].strip()):
+        return found
+    # "Nombre: seis defensores de la comunidad de San Pedro", "Names: 16 refugees": a group at
+    # risk is the case's people, described as the sheet describes it.
+    group = match["value"].strip().rstrip(".;,")
+    return [group[:1].upper() + group[1:]]
 
 
-# Past the complexity limit on purpose: each way a story names someone (before, after, listed,
-# together, in a heading) is one branch over the same paragraph and the same list found.
-def people_in(  # noqa: C901
-    story: Iterable[str], *, not_people: Iterable[str] = ()
-) -> list[FoundPerson]:
+# A group written where a name goes: a number, or words in lower case, then more words;
+# "unnamed" or "and others" alone is no one.
+_A_GROUP = re.compile(
+    r"^(?!(?i:unnamed|unknown|sin nombre|inconnu|unbekannt|and others|y otros|et autres)\b)"
+    r"(?:\d{1,5}|[a-zà-ÿ][\w'’-]{1,30})(?:\s+[\w'’-]{1,40}){1,14}$"
+)
+
+
+def people_in(story: Iterable[str], *, not_people: Iterable[str] = ()) -> list[FoundPerson]:
     """Everyone the paragraphs of a story name as at risk, in the order they are named."""
     excluded = {_key(n) for n in not_people}
     found: list[FoundPerson] = []
     for paragraph in story:
         text = _plain(paragraph)
-        hits: list[tuple[int, str, str | None]] = []
-        for match in _BEFORE.finditer(text):
-            if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
-                continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
-            what = _description(match["what"])
-            for name in _split_names(match["names"]):
-                hits.append((match.start("names") + match["names"].find(name), name, what))
-        for match in _CONCERN.finditer(text):
-            if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
-                continue
-            what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
-            if match["after"] and not _OFFICIAL.search(match["after"]):
-                what = _description(match["after"])
-            for name in _split_names(match["names"]):
-                hits.append((match.start("names") + match["names"].find(name), name, what))
-        if (headed := _HEADED.search(text.strip())) and country_code(headed["country"]):
-            hits.append((headed.start("name"), headed["name"], None))
-        for match in _TOGETHER.finditer(text):
-            hits.append((match.start("first"), match["first"], None))
-            hits.append((match.start("second"), match["second"], None))
-        for pattern in (_AFTER, _AFTER_BARE, LISTED):
-            for match in pattern.finditer(text):
-                what = match["what"]
-                if what and _OFFICIAL.search(what):
-                    continue  # "Hamada al-Sawi, the Public Prosecutor, ordered"
-                hits.append((match.start(), match["name"], _description(what) if what else None))
+        hits = [hit for rule in _NAMING_RULES for hit in rule(text)]
         for _, name, what in sorted(hits, key=lambda hit: hit[0]):
             _add(found, _clean(name), what, excluded)
     return found
+
+
+# A person named in a paragraph: where, the name, and what the paragraph says they are.
+_Hit = tuple[int, str, str | None]
+
+
+def _named_after_what(text: str) -> list[_Hit]:
+    """ "prisoner of conscience Abdulhadi Al-Khawaja", "las defensoras A, B y C"."""
+    hits = []
+    for match in _BEFORE.finditer(text):
+        if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
+            continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
+        what = _description(match["what"])
+        for name in _split_names(match["names"]):
+            hits.append((match.start("names") + match["names"].find(name), name, what))
+    return hits
+
+
+def _named_in_concern(text: str) -> list[_Hit]:
+    """ "concern for the safety of A and B, ...", with what follows them."""
+    hits = []
+    for match in _CONCERN.finditer(text):
+        if _SOMEONES.search(text[max(0, match.start("names") - 20) : match.start("names")]):
+            continue
+        what = _description(match["what"]) if _WHAT_WORD.search(match["what"]) else None
+        if match["after"] and not _OFFICIAL.search(match["after"]):
+            what = _description(match["after"])
+        for name in _split_names(match["names"]):
+            hits.append((match.start("names") + match["names"].find(name), name, what))
+    return hits
+
+
+def _named_in_a_heading(text: str) -> list[_Hit]:
+    headed = _HEADED.search(text.strip())
+    if headed and country_code(headed["country"]):
+        return [(headed.start("name"), headed["name"], None)]
+    return []
+
+
+def _named_together(text: str) -> list[_Hit]:
+    """ "X et son mari Y": both."""
+    hits: list[_Hit] = []
+    for match in _TOGETHER.finditer(text):
+        hits.append((match.start("first"), match["first"], None))
+        hits.append((match.start("second"), match["second"], None))
+    return hits
+
+
+def _named_then_what(text: str) -> list[_Hit]:
+    """ "Salah al-Khawaja, an opposition activist, was", "Ali Hassan (m), aged 34, ..."."""
+    hits = []
+    for pattern in (_AFTER, _AFTER_BARE, LISTED):
+        for match in pattern.finditer(text):
+            what = match["what"]
+            if what and _OFFICIAL.search(what):
+                continue  # "Hamada al-Sawi, the Public Prosecutor, ordered"
+            hits.append((match.start(), match["name"], _description(what) if what else None))
+    return hits
+
+
+# Each way a story names someone, one small rule each.
+_NAMING_RULES = (
+    _named_after_what,
+    _named_in_concern,
+    _named_in_a_heading,
+    _named_together,
+    _named_then_what,
+)
+
+
+# A group at risk opening a story, named where a name would be: "Six men", "Die rund 300
+# Mitglieder der indigenen Gemeinde Tekoha Guasu", "Members of the Xinka community". At most
+# three words (a count, "the", "rund 300") before the group's word; the group ends where the
+# sentence goes on (a comma, a place, a verb).
+_GROUP = re.compile(
+    rf"^(?P<group>(?:[\w*-]{{1,20}}\s+){{0,3}}?(?i:{alternatives('group_words')})"
+    r"(?:\s+(?!(?i:im|in|at|en|aus|from|who|which|que|qui|die|dat|che|in|on|near|bei|nahe)\b)"
+    r"(?!(?i:are|were|have|has|had|is|was|will|sind|waren|wurden|werden|sollen|haben|hat|ist"
+    r"|fueron|han|son|están|ont|sont|étaient|zijn|waren|worden|hebben|sono|hanno|foram|são"
+    r"|estão|têm)\b)[\w'’*-]{1,40}){0,8}?)(?=\s*[,.;:(]|\s+(?i:im|in|at|en|aus|from|who"
+    r"|which|que|qui|die|dat|che|on|near|bei|nahe|are|were|have|has|had|is|was|will|sind"
+    r"|waren|wurden|werden|sollen|haben|hat|ist|fueron|han|son|están|ont|sont|étaient|zijn"
+    r"|worden|hebben|sono|hanno|foram|são|estão|têm)\b)"
+)
+
+
+def group_at_risk(summary: str) -> str | None:
+    """The group a story opens on, as the sheet describes it; None when it opens otherwise."""
+    found = _GROUP.match(summary.strip())
+    if found is None:
+        return None
+    group = found["group"].strip()
+    return group[:1].upper() + group[1:] if len(group.split()) >= 2 else None
 
 
 def people_asked_for(
@@ -399,12 +483,25 @@ def _clean(name: str) -> str:
 
 def _description(what: str) -> str | None:
     text = " ".join(what.split()).strip(" ,")
-    text = re.sub(r"^(?:an?|the|une?|el|la|un[ao]?|ein(?:e|er)?|der|die)\s+", "", text, flags=re.I)
+    text = without_article(text)
     if re.fullmatch(r"(?:dr|prof)\.?", text, re.IGNORECASE) or not text:
         return None
     if re.fullmatch(r"\d{1,2},?", text):
         return None
     return text
+
+
+# An article before what a person is, in the languages read: "the", "lo", "het", "l'".
+_ARTICLE_FIRST = re.compile(
+    r"^(?:(?:an?|the|une?|el|la|las|los|un[ao]?|ein(?:e|er)?|der|die|das|den|lo|il|gli|le|les"
+    r"|de|het|een|os|as|o)\s+(?=\S)|l['’](?=\w))",
+    re.IGNORECASE,
+)
+
+
+def without_article(text: str) -> str:
+    """What a person is, without the article before it: "lo studente" -> "studente"."""
+    return _ARTICLE_FIRST.sub("", text.strip(), count=1)
 
 
 def _plain(text: str) -> str:

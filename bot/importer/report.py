@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,7 @@ _PLACES = (
     (r"people\[(\d+)\]\.pronoun", "person_pronoun"),
     (r"people\[(\d+)\]\.description", "person_description"),
     (r"targets", "officials"),
+    (r"targets\[(\d+)\]", "official_contact"),
     (r"targets\[(\d+)\]\.name", "official_name"),
     (r"targets\[(\d+)\]\.title", "official_title"),
     (r"targets\[(\d+)\]\.salutation", "official_salutation"),
@@ -80,6 +81,7 @@ _PLACES = (
     (r"key_dates", "key_dates"),
     (r"key_dates\.deadline", "deadline"),
     (r"key_dates\.label", "deadline_label"),
+    (r"text", "text_length"),
     (r"text\.(\w+)", "text"),
     (r"text\.(\w+)\.title", "title"),
     (r"text\.(\w+)\.summary", "summary"),
@@ -99,6 +101,16 @@ def place_of(field: str) -> tuple[str, int, str]:
             languages = [g for g in groups if not g.isdigit()]
             return what, numbers[0] if numbers else 0, languages[0] if languages else ""
     return "", 0, ""
+
+
+def gap_notes(fields: Iterable[str]) -> tuple[Note, ...]:
+    """What a draft still lacks before publishing (`bot.catalogue.gaps`), as notes the organizer's
+    words name ("Official 2: name", not "targets[1].name"); one for each thing named."""
+    notes: dict[tuple[str, int, str], Note] = {}
+    for field in fields:
+        note = Note(NoteKind.MISSING, field)
+        notes.setdefault(note.place if note.place[0] else ("", 0, field), note)
+    return tuple(notes.values())
 
 
 @dataclass

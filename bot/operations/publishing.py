@@ -13,6 +13,7 @@ from bot.db.organizers import OrganizerRepository
 from bot.domain.cases import CaseStatus, UrgentAction
 from bot.domain.publishing import NoReach, why_it_reaches_nobody
 from bot.handlers import allowance
+from bot.importer.report import Note, gap_notes
 from bot.logs import pseudonym
 from bot.views.cards import card_problems
 
@@ -26,6 +27,11 @@ class PublishRefusedError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.gaps = missing
+
+    @property
+    def gap_notes(self) -> tuple[Note, ...]:
+        """The gaps, as the organizer's words name them ("Official 2: name")."""
+        return gap_notes(self.gaps)
 
 
 @dataclass(frozen=True)

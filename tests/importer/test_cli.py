@@ -81,7 +81,7 @@ def test_a_sheet_that_does_not_make_a_whole_case_is_written_as_a_draft_that_load
     out = capsys.readouterr().out
     assert "UA reference: a follow-up of UA 41/23, but no known case matches it" in out
     assert "Asks: not found on the sheet" in out
-    assert "Before it is published, complete: text.en.asks and targets" in out
+    assert "Before it is published, complete: Asks and Officials to write to" in out
     written = tmp_path / "eg-karim-adel.toml"
     assert "# - Asks: not found on the sheet" in written.read_text(encoding="utf-8")
     case = load_case(written)  # what `python -m bot check` reads

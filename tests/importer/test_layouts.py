@@ -429,9 +429,10 @@ def test_a_spanish_model_letter_sheet_with_copies_after_the_letter() -> None:
     assert fiscal.language == "es"
     # "Y copia a:" after "Atentamente,": the embassy is a copy target.
     assert (ambassador.role, ambassador.name) == (TargetRole.COPY, "Luis Ortega Pineda")
+    # The letter's "que ponga ..." after "Le pido": letter-ready as "Le insto a que ponga ...".
     assert case.texts["es"].asks == (
-        "ponga en libertad a Elena Ríos Morales de inmediato",
-        "retire los cargos presentados contra ella por su trabajo periodístico",
+        "que ponga en libertad a Elena Ríos Morales de inmediato",
+        "que retire los cargos presentados contra ella por su trabajo periodístico",
     )
     assert case.deadline is not None
     assert case.deadline.on == date(2023, 6, 29)  # NO MÁS TARDE DEL: 29 de junio de 2023

@@ -1,0 +1,261 @@
+"""The labelled lines any layout may hold, each read by a small rule of its own and taken out of
+the story: the reference, index and date, the deadline, topics, people's names, the older
+mailings' list of people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.importer import labels
+from bot.importer.layouts.sheet import STEP, Sheet, Taken, is_caps, plain_line, squeeze
+from bot.importer.normalise import PRONOUNS, country_code, one_date
+from bot.importer.people import LISTED, names_in_line
+from bot.importer.references import find_reference
+
+_INDEX = re.compile(
+    r"(?:index|[íi]ndice|ai-index|index ai|رقم الوثيقة)\s*:?\s*"
+    r"(?P<index>[A-Z]{3}\s*\d{2}/\d{3,5}/\d{4})",
+    re.IGNORECASE,
+)
+
+
+REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
+
+
+_ISSUED = re.compile(
+    r"(?:\b(?:date|fecha|datum)|تاريخ الإصدار)\s*:?\s*(?P<date>.*)$", re.IGNORECASE
+)
+
+
+# "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
+_OPENS_ON_REFERENCE = re.compile(r"^(?:UA|AU|EA)\s*:?\s*\d{1,4}/\d{2,4}\s+\S", re.IGNORECASE)
+
+
+_DATE_AT_END = re.compile(r"\s\d{1,2}\.?\s+[^\W\d]{3,12}\.?\s+\d{4}\s*$")
+
+
+TITLE_COUNTRY = re.compile(r"\((?P<country>[^():]+):\s*(?:UA|AU)\b[^)]*\)")
+
+
+_IN_PASSING = re.compile(
+    r"\b(?:urgent action|action urgente|acci[óo]n urgente)\s+(?P<number>\d{1,4}[./]\d{2})\b",
+    re.IGNORECASE,
+)
+
+
+_GENDER = re.compile(r"^(?:gender|genre|g[ée]nero|geschlecht)\b.*$", re.IGNORECASE)
+
+
+def meta(lines: list[str], sheet: Sheet) -> list[str]:
+    """Take the labelled lines (reference, deadline, language, names) out; return the rest."""
+    rest: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        taken, skip = _take(plain_line(line), following, sheet, top=i < 8)
+        if not taken:
+            rest.append(line)
+    if sheet.reference is None:
+        # Named in passing only: "the actions you took on Urgent Action 132.19", "(UA 17/08)".
+        for line in lines:
+            found = find_reference(line) or _IN_PASSING.search(line)
+            if isinstance(found, re.Match):
+                sheet.reference = f"UA {found['number']}"
+            elif found is not None:
+                sheet.reference = found.reference
+            if sheet.reference:
+                break
+    return squeeze(rest)
+
+
+def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, bool]:
+    """Whether `line` is a labelled line (read into `sheet`), and whether its value was on the
+    following line: the first of the rules that knows the line says."""
+    for rule in _RULES:
+        taken = rule(line, following, sheet, top)
+        if taken is not None:
+            return taken
+    return False, False
+
+
+def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "UA: 166/14 Index: MDE 11/034/2014 Bahrain Date: 29 August 2014", "UA 88/05 Fear of
+    torture", "Further information on UA 79/11"."""
+    reference = find_reference(line)
+    index = _INDEX.search(line)
+    issued = _ISSUED.search(line)
+    # The older mailings open on it: "UA 123/03 Fear of torture/incommunicado detention 14 April
+    # 2003" (the date unlabelled at the end).
+    opens = top and _OPENS_ON_REFERENCE.match(line) is not None and len(line) < 160
+    if not reference or not (
+        index
+        or issued
+        or reference.first
+        or reference.follow_up
+        or (top and len(line) < 60)
+        or opens
+    ):
+        return None
+    sheet.reference = sheet.reference or reference.reference
+    sheet.follow_up = sheet.follow_up or reference.follow_up
+    if index:
+        _index_and_country(line, index, sheet)
+    if issued and one_date(issued["date"]):
+        sheet.issued = sheet.issued or issued["date"].strip()
+    if opens and not issued and (at_end := _DATE_AT_END.search(line)) and one_date(at_end[0]):
+        sheet.issued = sheet.issued or at_end[0].strip()
+        line = line[: at_end.start()]
+    _concern(line, sheet, top=top, index=index is not None, issued=issued is not None)
+    if title := TITLE_COUNTRY.search(line):
+        sheet.country = sheet.country or title["country"].strip()
+        return False, False  # a web page's title: the heading, read again there
+    if len(line) > 120:
+        # A web page runs the header into the story and the deadline: both are read too.
+        _deadline_line(line, following, sheet, top)
+        return False, False
+    return True, False
+
+
+def _index_and_country(line: str, index: re.Match[str], sheet: Sheet) -> None:
+    sheet.index = sheet.index or " ".join(index["index"].split())
+    after = re.split(r"\b(?:date|fecha|datum)\b", line[index.end() :], flags=re.I)
+    for chunk in re.split(r"[|]", after[0]) + re.split(r"[|]", after[-1]):
+        if sheet.country is None and country_code(chunk.strip(" :|")):
+            sheet.country = chunk.strip(" :|")
+
+
+def _concern(line: str, sheet: Sheet, *, top: bool, index: bool, issued: bool) -> None:
+    """The older mailings' header after the reference: "UA 88/05 Fear of torture"."""
+    ends = REFERENCE_END.search(line)
+    concern = line[ends.end() :] if ends else ""
+    # "Further Information on UA 24/09 (2 February 2009) and follow-up (9 February 2009) –
+    # Arbitrary detention": the dates of the earlier sheets are not the concern.
+    concern = re.sub(r"^(?:\s*\([^)]{0,40}\)|\s*and follow-ups?\b)+\s*[–—-]?", "", concern)
+    # A sentence going on to a link ("... de la AU 234/18. Más información: https://...") is
+    # no header.
+    if re.match(r"^\s*[.;]", concern) or re.search(r"https?:|www\.", concern):
+        return
+    if top and not index and len(concern.split()) >= 2 and not issued:
+        sheet.title = sheet.title or concern.strip(" :-")
+        sheet.concern = sheet.concern or concern.strip(" :-")
+
+
+def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "PLEASE SEND APPEALS BEFORE 10 OCTOBER 2014 TO:", "Deadline: 12 June"."""
+    match = labels.DEADLINE.search(line) or labels.DEADLINE_LINE.match(line)
+    if not (match and one_date(match["date"])):
+        return None
+    if sheet.deadline is None:
+        sheet.deadline = match["date"].strip()
+        words = line[: match.start("date")]
+        if len(line) > 120 or any(c.isdigit() for c in line[: match.start()]):
+            # "Fr. 0.85 (courrier B)  Délai d'envoi: ...", or a sentence of the story: the
+            # label starts at its words.
+            words = line[match.start() : match.start("date")]
+        sheet.deadline_words = words.strip(" :")
+    # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
+    # and a sentence of the story stays in the story.
+    keep = labels.WRITE_TO.match(line) or STEP.match(line) or len(line) > 120
+    return not keep, False
+
+
+def _themes_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    if (topics := labels.THEMES.match(line)) and len(line) < 200:
+        sheet.themes.append(topics["value"].strip())
+        return True, False
+    return None
+
+
+def _furniture(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    return (True, False) if labels.BOILERPLATE.match(line) or _GENDER.match(line) else None
+
+
+def _index_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """ "PUBLIC AI Index: ASA 33/021/2005" at the top."""
+    if top and (index := _INDEX.search(line)):
+        sheet.index = sheet.index or " ".join(index["index"].split())
+        return True, False
+    return None
+
+
+def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """The older mailings' list: "PAKISTAN Imran Qureshi (m), aged 31, journalist"."""
+    if not top:
+        return None
+    country, _, rest = line.partition(" ")
+    if is_caps(country) and country_code(country) and LISTED.match(rest):
+        sheet.country = sheet.country or country
+        line = rest
+    if listed := LISTED.match(line):
+        sheet.people.append((listed["name"], None))
+        if listed["what"]:
+            sheet.described[listed["name"]] = listed["what"].strip()
+        return True, False
+    return None
+
+
+def _names_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    if names := names_in_line(line):
+        sheet.people = sheet.people or [(name, None) for name in names if name]
+        return True, False
+    return None
+
+
+def _date_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """A web page's date under its title."""
+    mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
+    if mention and mention.year:
+        sheet.issued = line.strip()
+        return True, False
+    return None
+
+
+def _labelled_value(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
+    """The preferred language, names and pronouns, the link to the previous sheet: the value
+    on the label's line or on the next."""
+    for pattern in (labels.PREFERRED_LANGUAGE, labels.NAME_PRONOUN, labels.PREVIOUS):
+        if match := pattern.match(line):
+            value = match["value"].strip() or following.strip()
+            if pattern is labels.PREFERRED_LANGUAGE:
+                sheet.languages = [
+                    v.strip()
+                    for v in re.split(r",|/|\b(?:and|or|y|o|et|ou|und|oder)\b", value)
+                    if v.strip()
+                ]
+            elif pattern is labels.NAME_PRONOUN:
+                sheet.people = _names_and_pronouns(value)
+            else:
+                sheet.previous = value if value.lower().startswith("http") else None
+            return True, not match["value"].strip()
+    return None
+
+
+_RULES: tuple[Callable[[str, str, Sheet, bool], Taken], ...] = (
+    _reference_line,
+    _deadline_line,
+    _themes_line,
+    _furniture,
+    _index_line,
+    _listed_line,
+    _names_line,
+    _date_line,
+    _labelled_value,
+)
+
+
+def _names_and_pronouns(value: str) -> list[tuple[str, str | None]]:
+    """ "Ana Ruiz (she/her), Luis Ortega (he/him)" as names with their first pronoun."""
+    people = []
+    for match in re.finditer(r"([^,;()]+?)\s*(?:\(([^)]*)\))?\s*(?:[,;]|$|\band\b)", value):
+        name = match[1].strip()
+        if not name:
+            continue
+        written = match[2].split("/")[0].strip().lower() if match[2] else None
+        pronoun = PRONOUNS.get(written, written) if written else None
+        people.append((name, pronoun or None))
+    return people
