@@ -26,12 +26,19 @@ async def acted(person: Chatter, card: RecordedMessage, acted_label: str, *targe
         await person.press(checklist, label, replies=1 if number == 0 else 0)
 
 
-async def news_for(emulator: TelegramEmulator, person: Chatter, word: str) -> str:
-    """The outcome message once it has reached the person."""
-    await emulator.wait_for(
-        lambda: word in emulator.bot_messages(person.chat_id)[-1].text, timeout=10
-    )
-    return emulator.bot_messages(person.chat_id)[-1].text
+async def news_for(emulator: TelegramEmulator, person: Chatter, after: int, word: str) -> str:
+    """The outcome message once it has reached the person: the first after message `after`
+    with `word` in it (the card itself may hold the word too)."""
+
+    def news() -> list[RecordedMessage]:
+        return [
+            m
+            for m in emulator.bot_messages(person.chat_id)
+            if m.message_id > after and word in m.text
+        ]
+
+    await emulator.wait_for(lambda: bool(news()), timeout=10)
+    return news()[0].text
 
 
 async def test_closing_tells_each_person_their_own_part_beside_everyones(
@@ -51,6 +58,7 @@ async def test_closing_tells_each_person_their_own_part_beside_everyones(
     await irina.press(checklist, email, replies=1)
     boris, _ = await subscribed(emulator, "Boris", "en")
 
+    marks = {p.chat_id: emulator.last_id(p.chat_id) for p in (anna, irina, boris)}
     olga = organizer(emulator)
     (listing,) = await olga.say("/cases")
     _, (choose,) = await olga.press(listing, "Close", replies=1)
@@ -60,7 +68,7 @@ async def test_closing_tells_each_person_their_own_part_beside_everyones(
     )
     await olga.press(emulator.bot_messages(olga.chat_id)[-1], "tell everyone")
 
-    anna_news = await news_for(emulator, anna, "released")
+    anna_news = await news_for(emulator, anna, marks[anna.chat_id], "released")
     assert "Zhanbolat Mamay: released." in anna_news
     assert (
         "Your letters:\n• President of Kazakhstan — by email\n• President of Kazakhstan — by post"
@@ -69,14 +77,14 @@ async def test_closing_tells_each_person_their_own_part_beside_everyones(
     assert "2 people wrote, 3 letters in all." in anna_news
     assert "Thank you: your appeal was part of this." in anna_news
 
-    irina_news = await news_for(emulator, irina, "освобожд")
+    irina_news = await news_for(emulator, irina, marks[irina.chat_id], "освобожд")
     assert "Ваши письма:" in irina_news
     assert "— по электронной почте" in irina_news
     assert "обычной почтой" not in irina_news
     assert "Написали 2 человека, всего 3 письма." in irina_news
 
     # Alerted, not acted: the short version, with no part and no thanks for a letter.
-    boris_news = await news_for(emulator, boris, "released")
+    boris_news = await news_for(emulator, boris, marks[boris.chat_id], "released")
     assert "Your letters" not in boris_news
     assert "Thank you" not in boris_news
     assert "The case is closed; no more appeals are needed." in boris_news
