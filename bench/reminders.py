@@ -13,19 +13,15 @@ queued, and the process's peak RSS.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import json
 import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import eventloop
+from bench import fresh
 from bot.catalogue import load_case
 from bot.db.cases import CaseRepository
 from bot.db.connection import Database
@@ -105,27 +101,7 @@ async def one_run(people: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, each run in a fresh process; print the medians."""
-    parser = argparse.ArgumentParser(prog="python -m bench.reminders", description=__doc__)
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.one:
-        print(json.dumps(eventloop.run(one_run(args.people))))
-        return 0
-    runs = []
-    for _ in range(args.repeats):
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.reminders", "--one", "--people", str(args.people)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        runs.append(json.loads(out.stdout))
-    print(f"{args.people} people, {args.repeats} runs, medians:")
-    for key in runs[0]:
-        print(f"  {key:24} {statistics.median(float(r[key]) for r in runs):12.2f}")
-    return 0
+    return fresh.main("bench.reminders", __doc__, one_run, argv)
 
 
 if __name__ == "__main__":
