@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from bot.db.alerts import Audience
 from bot.db.connection import Connection, Database, Row
+from bot.db.network_settings import network_setting, set_network_setting
 from bot.db.outbox import add_payload, enqueue, timestamp
 from bot.db.pacing import Pacing
 from bot.db.reminders import plan_people
@@ -143,12 +144,7 @@ class ChoiceRepository:
     ) -> None:
         """Set the network's default allowance (an organizer's decision)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO network_settings (key, value, updated_by, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                (NETWORK_ALLOWANCE, str(allowance), user_id, timestamp(now)),
-            )
+            await set_network_setting(conn, NETWORK_ALLOWANCE, str(allowance), user_id, now)
 
     async def of_subscriber(self, subscriber_id: int) -> Choice:
         """The choice of the subscriber with this id (the defaults when there is none)."""
@@ -187,11 +183,8 @@ class ChoiceRepository:
 
 async def network_allowance(conn: Connection) -> Allowance:
     """The network's default allowance on an open connection; every case until organizers say."""
-    cursor = await conn.execute(
-        "SELECT value FROM network_settings WHERE key = ?", (NETWORK_ALLOWANCE,)
-    )
-    row = await cursor.fetchone()
-    return Allowance(row[0]) if row is not None else Allowance.EVERY
+    value = await network_setting(conn, NETWORK_ALLOWANCE)
+    return Allowance(value) if value is not None else Allowance.EVERY
 
 
 def _choice(row: Row) -> Choice:
@@ -316,11 +309,10 @@ def _advance(state: _State, standing: Sequence[OpenCase], default: Allowance) ->
 
 
 async def _load_state(conn: Connection) -> _State:
-    cursor = await conn.execute("SELECT value FROM network_settings WHERE key = ?", (OFFER_STATE,))
-    row = await cursor.fetchone()
-    if row is None:
+    stored = await network_setting(conn, OFFER_STATE)
+    if stored is None:
         return _State()
-    value = json.loads(row[0])
+    value = json.loads(stored)
     return _State(
         int(value["generation"]),
         value["default"],
@@ -332,12 +324,7 @@ async def _save_state(conn: Connection, state: _State, now: datetime) -> None:
     value = json.dumps(
         {"generation": state.generation, "default": state.default, "cases": state.cases}
     )
-    await conn.execute(
-        "INSERT INTO network_settings (key, value, updated_by, updated_at)"
-        " VALUES (?, ?, 0, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-        " updated_at = excluded.updated_at",
-        (OFFER_STATE, value, timestamp(now)),
-    )
+    await set_network_setting(conn, OFFER_STATE, value, 0, now)
 
 
 @dataclass(frozen=True)

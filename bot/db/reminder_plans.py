@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.db.connection import Database
-from bot.db.outbox import timestamp
+from bot.db.network_settings import set_network_setting
 from bot.db.reminders import NETWORK_REMINDER_PLAN, network_plan, replan
 from bot.domain.cases import UrgentAction
 from bot.domain.reminders import stored_plan
@@ -37,11 +37,8 @@ class ReminderPlanRepository:
     ) -> None:
         """Set the default plan and plan anew the active cases `following` it."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO network_settings (key, value, updated_by, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                (NETWORK_REMINDER_PLAN, stored_plan(offsets), user_id, timestamp(now)),
+            await set_network_setting(
+                conn, NETWORK_REMINDER_PLAN, stored_plan(offsets), user_id, now
             )
             for case in following:
                 await replan(conn, case, now, self._default_timezone)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.db.connection import Connection, Database
 from bot.db.dialect import Dialect
+from bot.db.network_settings import network_setting
 from bot.db.outbox import enqueue, timestamp
 from bot.delivery.messages import Kind, OutboundMessage, Recipient
 from bot.domain.allowance import DueReminder as DayReminder
@@ -106,11 +107,8 @@ async def plan(
 
 async def network_plan(conn: Connection) -> tuple[timedelta, ...]:
     """The network's default reminder plan: the organizers' choice, else DEFAULT_PLAN."""
-    cursor = await conn.execute(
-        "SELECT value FROM network_settings WHERE key = ?", (NETWORK_REMINDER_PLAN,)
-    )
-    row = await cursor.fetchone()
-    return read_plan(str(row[0])) if row is not None else DEFAULT_PLAN
+    value = await network_setting(conn, NETWORK_REMINDER_PLAN)
+    return read_plan(value) if value is not None else DEFAULT_PLAN
 
 
 async def plan_people(
