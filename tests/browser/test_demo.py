@@ -164,12 +164,19 @@ async def test_an_arabic_reader_gets_a_right_to_left_chat_and_letter(
     await expect(messages).to_contain_text("الموعد النهائي", timeout=REPLY)
     await expect(messages).to_contain_text("جانبولات ماماي")
     # The card runs right to left, as Telegram draws a paragraph that starts in Arabic.
-    card = messages.locator(".msg", has_text="تمديد احتجاز ناشط").last
-    assert await card.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
-    title = card.locator("b", has_text="تمديد احتجاز ناشط").first
-    box, bubble = await title.bounding_box(), await card.bounding_box()
-    assert box is not None and bubble is not None
-    assert box["x"] + box["width"] > bubble["x"] + bubble["width"] - 40, "not set on the right"
+    # Read in one pass of the page's own script: the chat is redrawn as messages arrive, and a
+    # bubble read between two redraws would be a detached one, with no style or place.
+    await page.wait_for_function(
+        """title => {
+            const card = [...document.querySelectorAll("#messages .msg")]
+                .filter(m => m.textContent.includes(title)).pop();
+            if (!card || getComputedStyle(card).unicodeBidi !== "plaintext") return false;
+            const bold = [...card.querySelectorAll("b")].find(b => b.textContent.includes(title));
+            return bold.getBoundingClientRect().right > card.getBoundingClientRect().right - 40;
+        }""",
+        arg="تمديد احتجاز ناشط",
+        timeout=REPLY,
+    )
     # A command in Arabic text is still a tap, its slash where a reader expects it.
     await expect(messages.locator("a", has_text="/privacy").first).to_be_visible()
     await shot(page, "ar-1-card")
