@@ -277,8 +277,14 @@ async def test_an_organizer_uploads_a_sheet_and_sees_the_results_chart(
     await page.get_by_role("button", name="📈 Chart").last.click(timeout=REPLY)
     chart = messages.locator("img.photo").last
     await expect(chart).to_be_visible(timeout=REPLY)
-    width = await chart.evaluate("img => img.complete ? img.naturalWidth : 0")
-    assert width > 300  # the PNG itself, drawn
+    # The PNG itself, drawn (read in the page: the chat redraws as messages arrive).
+    await page.wait_for_function(
+        """() => {
+            const img = [...document.querySelectorAll("#messages img.photo")].pop();
+            return img !== undefined && img.complete && img.naturalWidth > 300;
+        }""",
+        timeout=REPLY,
+    )
     await shot(page, "11-results-chart")
 
 
