@@ -4,14 +4,24 @@ caches and memory do not help the next), printing the median of each figure."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import subprocess
 import sys
 from collections.abc import Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot import eventloop
+from bot.catalogue import load_case
+from bot.db.cases import CaseRepository
+from bot.db.connection import Database
+from bot.db.migrations import migrate
+from bot.domain.cases import CaseStatus, UrgentAction
+
+ROOT = Path(__file__).resolve().parent.parent
 
 OneRun = Callable[[int], Coroutine[Any, Any, dict[str, float]]]
 
@@ -39,3 +49,25 @@ def main(module: str, description: str | None, one_run: OneRun, argv: list[str] 
     for key in runs[0]:
         print(f"  {key:24} {statistics.median(float(r[key]) for r in runs):12.2f}")
     return 0
+
+
+async def seeded(path: Path, people: int, at: datetime) -> tuple[Database, UrgentAction]:
+    """A fresh SQLite file at `path` with the shipped case active and `people` private chats
+    subscribed at `at`, one in three reading Russian, the others English."""
+    case = dataclasses.replace(
+        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), status=CaseStatus.ACTIVE
+    )
+    db = await Database.open(path)
+    await migrate(db)
+    await CaseRepository(db).seed([(case, "bench")], at)
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO subscribers (chat_id, chat_type, actor, language, status,"
+            " subscribed_at, updated_at) VALUES (?, 'private', ?, ?, 'active', ?, ?)",
+            [
+                (100_000 + n, f"actor-{n}", "ru" if n % 3 == 0 else "en", at.isoformat(),
+                 at.isoformat())
+                for n in range(people)
+            ],
+        )  # fmt: skip
+    return db, case

@@ -13,7 +13,6 @@ queued, and the process's peak RSS.
 
 from __future__ import annotations
 
-import dataclasses
 import resource
 import sys
 import tempfile
@@ -22,47 +21,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import fresh
-from bot.catalogue import load_case
-from bot.db.cases import CaseRepository
-from bot.db.connection import Database
-from bot.db.migrations import migrate
 from bot.db.offers import sweep_offers
 from bot.db.reminders import ReminderRepository
 from bot.delivery.messages import OutboundMessage
-from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.cases import UrgentAction
 from bot.domain.reminders import steps
 from bot.rendering import Renderer
 from bot.views.reminders import reminder_screen
 
-ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
 
 
 async def one_run(people: int) -> dict[str, float]:
     """Plan and sweep the reminders of `people` subscribers; return the measurements."""
-    case = dataclasses.replace(
-        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), status=CaseStatus.ACTIVE
-    )
     renderer = Renderer()
     with tempfile.TemporaryDirectory() as folder:
-        db = await Database.open(Path(folder) / "bench.sqlite3")
-        await migrate(db)
-        await CaseRepository(db).seed([(case, "bench")], PUBLISHED)
-        async with db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO subscribers (chat_id, chat_type, actor, language, status,"
-                " subscribed_at, updated_at) VALUES (?, 'private', ?, ?, 'active', ?, ?)",
-                [
-                    (
-                        100_000 + n,
-                        f"actor-{n}",
-                        "ru" if n % 3 == 0 else "en",
-                        PUBLISHED.isoformat(),
-                        PUBLISHED.isoformat(),
-                    )
-                    for n in range(people)
-                ],
-            )
+        db, case = await fresh.seeded(Path(folder) / "bench.sqlite3", people, PUBLISHED)
 
         wall, cpu = time.perf_counter(), time.process_time()
         await sweep_offers(db, [case], lambda *_: OutboundMessage.text("alert"), PUBLISHED, "UTC")

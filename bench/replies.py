@@ -14,7 +14,6 @@ the questions queued, and the photo's median.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import statistics
 import sys
@@ -27,42 +26,23 @@ from pathlib import Path
 from PIL import ExifTags, Image
 
 from bench import fresh
-from bot.catalogue import load_case
-from bot.db.cases import CaseRepository
-from bot.db.connection import Database
-from bot.db.migrations import migrate
 from bot.db.replies import ReplyRepository
 from bot.delivery.messages import OutboundMessage
-from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.cases import UrgentAction
 from bot.domain.reply_files import clean_image
 from bot.rendering import Renderer
 from bot.views.replies import question_screen
 
-ROOT = Path(__file__).resolve().parent.parent
 ACTED = datetime(2022, 5, 20, 9, 0, tzinfo=UTC)
 
 
 async def one_run(people: int, photo: tuple[int, int] = (4000, 3000)) -> dict[str, float]:
     """Sweep the questions of `people` who acted, and clean a `photo`-sized picture; return
     the measurements."""
-    case = dataclasses.replace(
-        load_case(ROOT / "actions" / "kz-zhanbolat-mamay.toml"), status=CaseStatus.ACTIVE
-    )
     renderer = Renderer()
     with tempfile.TemporaryDirectory() as folder:
-        db = await Database.open(Path(folder) / "bench.sqlite3")
-        await migrate(db)
-        await CaseRepository(db).seed([(case, "bench")], ACTED)
+        db, case = await fresh.seeded(Path(folder) / "bench.sqlite3", people, ACTED)
         async with db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO subscribers (chat_id, chat_type, actor, language, status,"
-                " subscribed_at, updated_at) VALUES (?, 'private', ?, ?, 'active', ?, ?)",
-                [
-                    (100_000 + n, f"actor-{n}", "ru" if n % 3 == 0 else "en", ACTED.isoformat(),
-                     ACTED.isoformat())
-                    for n in range(people)
-                ],
-            )  # fmt: skip
             await conn.executemany(
                 "INSERT INTO actions (case_slug, actor, channel, target, acted_at)"
                 " VALUES (?, ?, 'email', 0, ?)",
