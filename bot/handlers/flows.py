@@ -44,6 +44,12 @@ async def flow(context: BotContext, key: str) -> Any | None:
     return (await _steps(context, user_id)).get(key)
 
 
+async def steps_of(context: BotContext) -> dict[str, Any]:
+    """Every unfinished step of the update's person, by name (/mydata shows them)."""
+    user_id = _person_id(context)
+    return dict(await _steps(context, user_id)) if user_id is not None else {}
+
+
 async def keep_flow(context: BotContext, key: str, value: Any | None) -> None:
     """Keep what the person's step `key` holds (JSON-able) until it ends (None: it ends now)."""
     if value is None:

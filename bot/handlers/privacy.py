@@ -42,11 +42,14 @@ async def my_data(update: Update, context: BotContext) -> None:
     drafts = await services.drafts.of_person(user.id, services.clock())
     # An organizer's record of what they did, which outlives /forget (the network's audit).
     work = await OrganizerRepository(services.db).of_organizer(user.id)
-    if subscriber is None and not drafts and not any(work.values()):
+    # A step the person left unfinished (a signature or a letter's words half typed).
+    steps = await flows.steps_of(context)
+    if subscriber is None and not drafts and not steps and not any(work.values()):
         await message.reply_text(text(context, language, "no_data.html"))
         return
     data = await _subscriber_data(context, subscriber) if subscriber is not None else {}
     data["drafts"] = [_draft_data(draft) for draft in drafts]
+    data["unfinished_steps"] = steps
     if any(work.values()):
         data["organizer"] = work
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()

@@ -13,6 +13,7 @@ from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import Chatter, services_of
 from tests.e2e.test_broadcast import NEWS, compose, organizer
+from tests.e2e.test_journey import write_appeal
 from tests.importer.conftest import SHEETS
 
 SLUG = "kz-zhanbolat-mamay"
@@ -57,6 +58,27 @@ async def test_mydata_sends_everything_kept_as_a_file(
     assert data["reminders"] == {"pending": [], "stopped_for_cases": []}
     # Nothing from the person's Telegram profile is kept.
     assert "Anna" not in json.dumps(data)
+
+
+async def test_mydata_lists_a_letter_being_written_until_it_is_sent(
+    bot: UrgentActionApp, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    personal = await write_appeal(person, card, "Email", "My full name", "Anna Petrova")
+    # Half-way: the typed name is kept for the letter, and /mydata says so.
+    (file,) = await person.say("/mydata")
+    assert file.document is not None
+    steps = json.loads(file.document.data)["unfinished_steps"]
+    assert steps["appeal"]["signer"]["full_name"] == "Anna Petrova"
+    assert steps["appeal"]["slug"] == SLUG
+    _, (_, draft) = await person.press(personal, "Skip", replies=2)
+    await person.press(draft, "I've sent it", replies=2)
+    # Sent: what was typed for it is gone.
+    (file,) = await person.say("/mydata")
+    assert file.document is not None
+    data = json.loads(file.document.data)
+    assert data["unfinished_steps"] == {}
+    assert "Anna Petrova" not in json.dumps(data)
 
 
 async def test_forget_deletes_the_person_and_keeps_the_anonymous_count(
