@@ -654,15 +654,15 @@ def multilingual(case: UrgentAction) -> UrgentAction:
 
 
 @pytest.mark.parametrize(
-    ("language", "salutation", "asks", "title", "dated"),
+    ("language", "salutation", "asks", "title", "dated", "courtesy"),
     [
         ("fr", "Monsieur le Président,",
          "de libérer immédiatement Zhanbolat Mamay et d’abandonner",
-         "Président de la République du Kazakhstan", "Le 25 novembre 2026"),
+         "Président de la République du Kazakhstan", "Le 25 novembre 2026", "Monsieur "),
         ("es", "Señor Presidente:", "a poner en libertad de inmediato a Zhanbolat Mamay y a poner",
-         "Presidente de la República de Kazajistán", "25 de noviembre de 2026"),
+         "Presidente de la República de Kazajistán", "25 de noviembre de 2026", ""),
         ("ar", "فخامة الرئيس،", "الإفراج عن جانبولات ماماي فورًا، ووضع حد",
-         "رئيس جمهورية كازاخستان", "25 نوفمبر 2026"),
+         "رئيس جمهورية كازاخستان", "25 نوفمبر 2026", ""),
     ],
 )  # fmt: skip
 def test_letters_in_french_spanish_and_arabic_are_whole_texts_in_that_language(
@@ -673,11 +673,13 @@ def test_letters_in_french_spanish_and_arabic_are_whole_texts_in_that_language(
     asks: str,
     title: str,
     dated: str,
+    courtesy: str,
 ) -> None:
     to_president, to_embassy = compose(multilingual, renderer, Channel.POST, language).letters
     body = to_president.body
     president = multilingual.recipients[0].name_in(language)
-    assert body.startswith(f"{dated}\n\n{president}\n{title}\n")
+    # French puts "Monsieur" before the name of a man it greets "Monsieur le Président".
+    assert body.startswith(f"{dated}\n\n{courtesy}{president}\n{title}\n")
     assert salutation in body
     assert asks in body
     assert ANNA.signature in body
@@ -753,8 +755,9 @@ def test_german_letters_are_written_as_german_business_letters(
         letter = appeal.letters[0]
         paragraphs = letter.body.split("\n\n")
         assert paragraphs[0] == "25.11.2026"
+        # "Herrn" before the name of a man greeted "Sehr geehrter Herr ...".
         assert paragraphs[1].splitlines()[:2] == [
-            "Kassym-Schomart Tokajew",
+            "Herrn Kassym-Schomart Tokajew",
             "Präsident der Republik Kasachstan",
         ]
         assert paragraphs[2] == letter.subject
@@ -780,6 +783,49 @@ def test_german_letters_are_written_as_german_business_letters(
     # By email there is no date line: the mail app dates it.
     (email_letter,) = compose(case, renderer, Channel.EMAIL, "de", country=None).letters
     assert email_letter.body.startswith("Sehr geehrter Herr Präsident,\n\n")
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "salutation", "first_line"),
+    [
+        ("de", "Aigerim Sultanova", "Sehr geehrte Frau Generalstaatsanwältin",
+         "Frau Aigerim Sultanova"),
+        ("de", "Aigerim Sultanova", "Sehr geehrte Damen und Herren", "Aigerim Sultanova"),
+        ("de", "Dr. Frank Herrmann", "Sehr geehrter Herr Dr. Herrmann", "Herrn Dr. Frank Herrmann"),
+        ("de", "Herrmann Schulz", "Sehr geehrter Herr Minister", "Herrn Herrmann Schulz"),
+        ("de", "S. E. Herrn Erlan Abdrakhmanov", "Exzellenz", "S. E. Herrn Erlan Abdrakhmanov"),
+        ("fr", "Aigerim Sultanova", "Madame la Procureure générale", "Madame Aigerim Sultanova"),
+        ("fr", "Aigerim Sultanova", "Madame, Monsieur", "Aigerim Sultanova"),
+        ("fr", "Erlan Abdrakhmanov", "Monsieur le Ministre", "Monsieur Erlan Abdrakhmanov"),
+        ("fr", "Son Excellence M. Erlan Abdrakhmanov", "Monsieur l’Ambassadeur",
+         "Son Excellence M. Erlan Abdrakhmanov"),
+        ("en", "Aigerim Sultanova", "Dear Prosecutor General", "Aigerim Sultanova"),
+    ],
+)  # fmt: skip
+def test_the_address_block_puts_the_courtesy_title_its_language_uses_before_the_name(
+    case: UrgentAction,
+    renderer: Renderer,
+    language: str,
+    name: str,
+    salutation: str,
+    first_line: str,
+) -> None:
+    """German (DIN 5008: "Herrn", "Frau") and French ("Monsieur", "Madame") name the official
+    so on the address block and the envelope when the salutation says which; a name that
+    already carries a title, or a salutation that does not say, gets none."""
+    official = replace(case.recipients[0], name=name, names={}, salutations={language: salutation})
+    alone = replace(case, targets=(official,))
+    (letter,) = compose(alone, renderer, Channel.POST, language).letters
+    block = letter.body.split("\n\n")[1].splitlines()
+    assert block[0] == first_line
+    assert f"\n\n{salutation}," in letter.body
+    assert letter.address == tuple(block)
+    label = re.findall(
+        r'<div class="label">(.*?)</div>',
+        post_file(compose(alone, renderer, Channel.POST, language), renderer).decode("utf-8"),
+        flags=re.S,
+    )[0]
+    assert label.split("<br>")[0].strip() == first_line
 
 
 # --- The facts -----------------------------------------------------------------------------

@@ -117,6 +117,8 @@ class Letter:
     copy_of: Target | None = None  # set on the copy sent to a `copy` target: whom it copies
     writer_country: str | None = None  # ISO alpha-2 of where the writer lives, if they said
     signature: str = ""  # the signature as the letter writes it; the signer's own when empty
+    # The address block's lines as the letter gives them (the envelope label repeats them).
+    address: tuple[str, ...] = ()
 
     @property
     def is_copy(self) -> bool:
@@ -266,12 +268,17 @@ def compose_appeal(
     subject = renderer.render(language, "letters/subject.txt", **context)
 
     def letter(to: Target, cc: tuple[Target, ...], copy_of: Letter | None = None) -> Letter:
+        salutation = _salutation(case, to, language)
+        address = renderer.render(
+            language, "letters/address.txt", recipient=to, salutation=salutation
+        )
         body = renderer.render(
             language,
             "letters/letter.txt",
             **context,
             recipient=to,
-            salutation=_salutation(case, to, language),
+            salutation=salutation,
+            address=address,
             cc=cc,
             copy_of=copy_of.recipient if copy_of else None,
             original=copy_of.body if copy_of else None,
@@ -289,6 +296,7 @@ def compose_appeal(
             cc=cc,
             copy_of=copy_of.recipient if copy_of else None,
             writer_country=writer_country,
+            address=tuple(address.splitlines()),
         )
 
     letters: list[Letter] = []
