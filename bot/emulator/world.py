@@ -34,6 +34,11 @@ from bot.emulator.state import (
 )
 from bot.emulator.updates import UpdateQueue, WebhookSender
 
+# How long a simulated person waits for the bot before a test gives up, by default. Tests wait
+# for what happens, not for how fast (benchmarks measure that): on a machine loaded several
+# times over, a sheet read in a child process or a sweep's turn can take seconds.
+PATIENCE = 20.0
+
 _TOKEN = re.compile(r"^(\d{1,20}):[A-Za-z0-9_-]{1,100}$")
 
 
@@ -413,7 +418,7 @@ class World:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = PATIENCE) -> None:
         """Wait until `condition()` holds; TimeoutError after `timeout` seconds.
 
         The condition is checked again whenever the world changes (a message, an edit, an

@@ -23,6 +23,7 @@ from bot.delivery.messages import OutboundMessage, Status
 from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType, SubscriberStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
+from bot.emulator.world import PATIENCE
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
 
 SLUG = "kz-zhanbolat-mamay"
@@ -118,7 +119,7 @@ def numbers(report: str) -> dict[str, int]:
     return {key: int(value) for key, value in re.findall(r"(\w+): (\d+)", report.lower())}
 
 
-async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
+async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = PATIENCE) -> None:
     """Wait until an asynchronous condition (about the database) holds."""
     for _ in range(int(timeout / 0.05)):
         if await condition():
