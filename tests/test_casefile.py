@@ -96,6 +96,7 @@ def test_every_field_a_case_holds_survives_its_file_written_and_read_again() -> 
         titles={"en": "Minister of Justice", "ru": "Министр юстиции"},
         names={"en": example.targets[0].name, "ru": "Кари Министр"},
         organisations={"en": "Ministry of Justice", "ru": "Министерство юстиции"},
+        addressees={"ru": "Министру юстиции К. Министру"},
         language="ru",
         languages=("ru", "en"),
     )

@@ -478,6 +478,21 @@ def test_an_official_written_to_must_be_reachable(tmp_path: Path) -> None:
     assert problem.message == "an official written to needs emails, a fax or an address"
 
 
+def test_an_addressee_is_given_only_where_a_language_asks_for_it(tmp_path: Path) -> None:
+    """Russian writes the addressee in the dative: the line is given for Russian alone, with
+    no English one (English needs none), and opens the Russian letter's address block."""
+    line = 'addressee.ru = "Министру юстиции Норвегии К. Примеру"\n'
+    text = edit(
+        GOOD, 'emails = ["minister@example.org"]\n', f'emails = ["minister@example.org"]\n{line}'
+    )
+    case = load_case(write(tmp_path, "no-example", text))
+    assert case.recipients[0].addressee_in("ru") == "Министру юстиции Норвегии К. Примеру"
+    assert case.recipients[0].addressee_in("en") is None
+    empty = edit(text, line, 'addressee.ru = ""\n')
+    problem = the_problem(problems_of(tmp_path, empty), "targets[0].addressee.ru")
+    assert problem.message == "is empty"
+
+
 def test_a_copy_needs_no_channel(tmp_path: Path) -> None:
     text = edit(GOOD, 'emails = ["embassy@example.org"]\n', "")
     case = load_case(write(tmp_path, "no-example", text))

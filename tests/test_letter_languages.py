@@ -98,9 +98,16 @@ def test_no_official_keeps_the_original_name_where_the_case_gives_the_languages(
                     (target.organisations, target.organisation, letter.recipient == target),
                 ):
                     local = given.get(language)
+                    # Russian's address block names the official in the dative instead.
+                    addressee = target.addressee_in(language) or local or ""
                     if original and local and local != original:
                         assert original not in letter.body, (language, channel, original)
-                        assert local in letter.body or channel is Channel.EMAIL or not named
+                        assert (
+                            local in letter.body
+                            or (named and addressee in letter.body)
+                            or channel is Channel.EMAIL
+                            or not named
+                        )
             if written_in_own_script(case, language):
                 # Apart from the address as the post needs it and the signature, no Latin word.
                 lines = [
@@ -118,7 +125,8 @@ def test_fax_covers_and_envelopes_name_the_official_in_the_letters_language(
     appeal = compose(case, renderer, Channel.POST, "ru")
     page = post_file(appeal, renderer).decode("utf-8")
     labels = re.findall(r'<div class="label">(.*?)</div>', page, flags=re.S)
-    assert "Касым-Жомарт Токаев<br>" in labels[0]
+    # Russian: the addressee in the dative, title first, as the case gives it.
+    assert "Президенту Республики Казахстан К.-Ж. К. Токаеву<br>" in labels[0]
     assert "Посольство Республики Казахстан в Канаде<br>" in labels[1]
     assert "Government House<br>" in labels[0]  # the address stays as the post needs it
     assert "Kassym" not in page and "Embassy of" not in page
@@ -210,7 +218,8 @@ COPY_NOTES = {
 ADDRESS_LINES = {
     "fr": "Ambassadeur de la République du Kazakhstan au Canada",
     "es": "Embajador de la República de Kazajistán en Canadá",
-    "ru": "Посол Республики Казахстан в Канаде",
+    # Russian: the addressee's line the case gives, in the dative.
+    "ru": "Его Превосходительству г-ну Акылбеку Камалдинову, послу Республики Казахстан в Канаде",
     "de": "Botschafter der Republik Kasachstan in Kanada",
 }
 

@@ -113,6 +113,7 @@ def _target_out(target: Target, original: str) -> dict[str, Any]:
             "fax": target.fax,
             "phone": target.phone,
             "salutation": _localized_out(salutations, original),
+            "addressee": dict(target.addressees) or None,
             "language": list(target.languages) if target.languages else target.language,
             "for_country": (
                 target.for_countries[0]

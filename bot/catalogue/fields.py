@@ -81,7 +81,7 @@ PERSON_FIELDS = ("name", "pronoun", "description")
 TEXT_FIELDS = ("title", "summary", "facts", "background", "asks", "card_asks")
 TARGET_FIELDS = (
     "role", "name", "title", "organisation", "address", "emails", "fax", "phone", "salutation",
-    "language", "for_country",
+    "addressee", "language", "for_country",
 )  # fmt: skip
 KEY_DATE_FIELDS = ("date", "time", "timezone", "label", "deadline")
 REMINDER_FIELDS = ("before_deadline",)

@@ -214,6 +214,9 @@ class Reader(ValueReader):
             fax = self.phone(item, "fax", where)
             phone = self.phone(item, "phone", where)
             salutations = self.localized(item, "salutation", where, original, required=False)
+            addressees = self.localized(
+                item, "addressee", where, original, required=False, needs_original=False
+            )
             # One language, or the list of those the official reads, the preferred first.
             if isinstance(item.get("language"), list):
                 reads = self.strings(item, "language", where)
@@ -248,6 +251,7 @@ class Reader(ValueReader):
                         titles=titles if len(titles) > 1 else {},
                         names=names if names and len(names) > 1 else {},
                         organisations=organisations if len(organisations) > 1 else {},
+                        addressees=addressees,
                         for_countries=for_countries,
                     )
                 )

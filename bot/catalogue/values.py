@@ -141,11 +141,19 @@ class ValueReader:
         return tables
 
     def localized(
-        self, data: Mapping[str, Any], key: str, where: str, original: str, *, required: bool
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        original: str,
+        *,
+        required: bool,
+        needs_original: bool = True,
     ) -> dict[str, str]:
         """A text in several languages: a table of language = text, or a string in the original.
 
-        The original language must be among them: it is what the bot falls back to.
+        The original language must be among them, as what the bot falls back to, unless
+        `needs_original` is false (a form only some languages' grammar asks for).
         """
         path = path_of(where, key)
         if key not in data:
@@ -179,7 +187,7 @@ class ValueReader:
                 self.problem(inner, "is empty")
             elif self.within(reflow(text), key, inner):
                 texts[str(language)] = reflow(text)
-        if texts and original not in texts:
+        if texts and original not in texts and needs_original:
             self.problem(path, f"has no {original} text (the case's original language)")
         return texts
 

@@ -76,6 +76,11 @@ class Target:
     # not among them: it stays as the post of the official's country needs it.
     names: Mapping[str, str] = field(default_factory=dict)
     organisations: Mapping[str, str] = field(default_factory=dict)
+    # How a language names the official at the head of a letter, where its grammar asks for
+    # more than the name and title: Russian writes the addressee in the dative ("Президенту
+    # Республики Казахстан К.-Ж. К. Токаеву"). It stands in the address block for the name and
+    # the title; copy lines keep the name.
+    addressees: Mapping[str, str] = field(default_factory=dict)
 
     def title_in(self, language: str) -> str | None:
         """The official's title in `language` where the case gives it, else as written."""
@@ -103,6 +108,10 @@ class Target:
         if not self.for_countries:
             return True
         return writer_country is not None and writer_country in self.for_countries
+
+    def addressee_in(self, language: str) -> str | None:
+        """The address block's opening line in `language`, where the case gives one."""
+        return self.addressees.get(language)
 
     def salutation_in(self, language: str) -> str | None:
         """The salutation for a letter in `language`, if the case gives one."""

@@ -15,7 +15,8 @@ def english_facts(case: UrgentAction) -> UrgentAction:
     """The case without what a sheet cannot carry, so that the rest compares field by field.
 
     Left out, each on purpose:
-    - the Russian translation: texts, names, descriptions, the salutation, the dates' labels;
+    - the Russian translation: texts, names, descriptions, the salutation, the addressee in the
+      dative, the dates' labels;
     - the status: an import is a draft until an organizer publishes it;
     - the key dates' labels: the shipped ones are an editor's words. Their dates, times,
       timezones and which one is the deadline are compared;
@@ -43,6 +44,7 @@ def english_facts(case: UrgentAction) -> UrgentAction:
                 titles={},
                 names={},
                 organisations={},
+                addressees={},
                 language=None,
                 languages=(),
                 for_countries=(),
