@@ -130,6 +130,11 @@ def test_fax_covers_and_envelopes_name_the_official_in_the_letters_language(
     assert "Посольство Республики Казахстан в Канаде<br>" in labels[1]
     assert "Government House<br>" in labels[0]  # the address stays as the post needs it
     assert "Kassym" not in page and "Embassy of" not in page
+    # "Кому" asks for the dative: the cover names him as the address block does.
+    (president, _) = compose(case, renderer, Channel.FAX, "ru").letters
+    cover = fax_file(president, renderer).decode("utf-8")
+    to = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", cover)[0]
+    assert to == "Президенту Республики Казахстан К.-Ж. К. Токаеву"
     for letter in compose(case, renderer, Channel.FAX, "ar").letters:
         cover = fax_file(letter, renderer).decode("utf-8")
         to = re.findall(r"<tr><th>[^<]+</th><td>(.*?)</td></tr>", cover)[0]
