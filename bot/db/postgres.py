@@ -54,6 +54,9 @@ _UNREACHABLE = (
     asyncpg.AdminShutdownError,
     asyncpg.QueryCanceledError,  # statement_timeout
     asyncpg.TooManyConnectionsError,
+    # A pooled connection the server's going away left in the middle of a statement: "cannot
+    # switch to state ..; another operation is in progress" at its next use.
+    asyncpg.InternalClientError,
 )
 _COUNT = re.compile(r"(\d+)$")
 
@@ -259,7 +262,7 @@ class PostgresDatabase(Database):
     @asynccontextmanager
     async def exclusive(self, name: str, *, wait: bool) -> AsyncIterator[bool]:
         key = lock_key(name, self.schema)
-        async with self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw:
+        async with self.watched(), self._pool.acquire(timeout=CONNECT_TIMEOUT) as raw:
             if wait:
                 # Another process may hold it for a long piece of work: no time limit here.
                 await raw.execute("SET statement_timeout = 0")

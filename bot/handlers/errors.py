@@ -86,7 +86,18 @@ async def on_error(update: object, context: BotContext) -> None:
         # A job's failure, not a person's: named as what it is.
         job = context.job
         what = f"the background job {job.name!r}" if job is not None else "a background task"
-        log.error("%s failed", what, exc_info=context.error)
+        error = context.error
+        if error is not None and context.services.db.unreachable(error):
+            # An outage, not a defect: one line, and the job runs again at its next turn.
+            log.error(
+                "%s failed: the database is out of reach (%s: %s); it runs again at its next"
+                " turn",
+                what,
+                type(error).__name__,
+                error,
+            )
+            return
+        log.error("%s failed", what, exc_info=error)
         return
     await _answer_failure(update, context)
     # The update goes no further: PTB would hand it to the handlers of the next groups, and a

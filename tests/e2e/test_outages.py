@@ -83,3 +83,6 @@ async def test_a_failed_background_job_is_named_as_a_job(
             await asyncio.sleep(0.02)
     assert f"the background job {reminders.JOB_NAME!r} failed" in caplog.text
     assert "handling an update failed" not in caplog.text
+    # An outage is one line for the operator, not a traceback: the job runs again.
+    assert "the database is out of reach (ConnectionRefusedError" in caplog.text
+    assert "Traceback" not in caplog.text

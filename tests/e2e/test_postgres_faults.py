@@ -124,6 +124,11 @@ async def test_a_process_whose_polling_right_was_taken_meanwhile_stops_polling(
     async with running_bot(on_server, clock) as app:
         asked: list[bool] = []
         monkeypatch.setattr(app, "stop_running", lambda: asked.append(True))
+        # The check runs here, after the rival: on its schedule (every 2 s) it could take the
+        # right back first while the restart and the rival's start take their time.
+        assert app.job_queue is not None
+        (job,) = app.job_queue.get_jobs_by_name(POLLING_JOB)
+        job.enabled = False
         await server.restart("fast")
         # Another process starts while this one's connection is gone, and takes the right.
         rival = await Database.open(server.url)
