@@ -161,7 +161,18 @@ def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
     # and a sentence of the story stays in the story.
     keep = labels.WRITE_TO.match(line) or STEP.match(line) or len(line) > 120
-    return not keep, False
+    return not (keep or _HEADING_AFTER_DATE.match(_after_date(match["date"]))), False
+
+
+# A list of current actions gives each one's deadline before its heading: "Aktuelle Eilaktion
+# bis zum 7. Dezember 2017, Kolumbien: Indigene in Gefahr". What follows the date is still the
+# heading (the country and the title), so the line stays for the heading's rule.
+_HEADING_AFTER_DATE = re.compile(r"^\s*[,–—-]\s*[^\W\d][^:]{1,40}:\s*\w")
+
+
+def _after_date(text: str) -> str:
+    mention = one_date(text)
+    return text[mention.end :] if mention else ""
 
 
 def _themes_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:

@@ -1,0 +1,28 @@
+"""Rules read from real sheets that were kept outside the project, each tested here on a sheet
+written for these tests in the same layout: a German group's list of current actions ("Aktuelle
+Eilaktion bis zum ..., Land: Titel"), ..."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.cases import UrgentAction
+from tests.importer.conftest import import_fixture
+
+
+def read(name: str) -> UrgentAction:
+    imported = import_fixture(name)
+    assert imported.case is not None, imported.problems
+    return imported.case
+
+
+def deadline(case: UrgentAction) -> date | None:
+    return next((d.on for d in case.key_dates if d.deadline), None)
+
+
+def test_a_list_of_current_actions_gives_the_first_ones_deadline_and_country() -> None:
+    case = read("de-eilaktionen-liste-2021.txt")
+    # "Aktuelle Eilaktion bis zum 12. März 2021, Peru: ...": the date is the deadline, and
+    # what follows it is still the heading that names the country.
+    assert deadline(case) == date(2021, 3, 12)
+    assert case.country_code == "PE"
