@@ -30,6 +30,7 @@ from bot.importer.asks import letter_ready
 from bot.importer.dates import APPOSITIVE, NOUNS_CAPITALISED, KeyDates
 from bot.importer.extract import clean_lines
 from bot.importer.layouts import Sheet, parse_sheet
+from bot.importer.layouts.headings import headed_country
 from bot.importer.normalise import (
     country_code,
     emails_in,
@@ -310,6 +311,10 @@ class _Reader:
             name = recase_words(written) if written == written.upper() else written
             if code:
                 return english_name(code) or name, code
+        if self.sheet.story and (headed := headed_country(self.sheet.story[0])):
+            code = country_code(headed)
+            self.report.note(NoteKind.GUESSED, "country", value=headed)
+            return english_name(code) if code else headed, code
         # The story, else the officials' blocks ("Embassy of the Arab Republic of Egypt"): in
         # English and the sheet's language first, then in the other languages sheets use.
         blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]

@@ -1,6 +1,7 @@
 """Rules read from real sheets that were kept outside the project, each tested here on a sheet
 written for these tests in the same layout: a German group's list of current actions ("Aktuelle
-Eilaktion bis zum ..., Land: Titel"), ..."""
+Eilaktion bis zum ..., Land: Titel"), a Dutch group's page of letters opening on "Land: titel"
+with no sheet's label above, ..."""
 
 from __future__ import annotations
 
@@ -26,3 +27,9 @@ def test_a_list_of_current_actions_gives_the_first_ones_deadline_and_country() -
     # what follows it is still the heading that names the country.
     assert deadline(case) == date(2021, 3, 12)
     assert case.country_code == "PE"
+
+
+def test_a_heading_opening_the_story_names_the_country_the_story_names_less_often() -> None:
+    case = read("nl-schrijfactie-kenia-2023.txt")
+    # "Kenia: advocate opgepakt ...": the story and its English letter name Sudan three times.
+    assert case.country_code == "KE"
