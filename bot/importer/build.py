@@ -393,7 +393,9 @@ class _Reader:
         for i, (name, written_pronoun) in enumerate(named):
             person: dict[str, Any] = {"name": name}
             pronoun = written_pronoun
-            if pronoun is None and len(named) == 1 and self.language == "en":
+            # A group ("Community of Restinga") is no "he" or "she".
+            a_group = group_at_risk(f"{name}.") is not None
+            if pronoun is None and len(named) == 1 and self.language == "en" and not a_group:
                 pronoun = _pronoun(" ".join(sheet.story + sheet.additional))
                 if pronoun:
                     note(NoteKind.GUESSED, f"people[{i}].pronoun", value=pronoun)

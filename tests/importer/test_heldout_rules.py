@@ -1,7 +1,8 @@
 """Rules read from real sheets that were kept outside the project, each tested here on a sheet
 written for these tests in the same layout: a German group's list of current actions ("Aktuelle
 Eilaktion bis zum ..., Land: Titel"), a Dutch group's page of letters opening on "Land: titel"
-with no sheet's label above, ..."""
+with no sheet's label above, an older mailing copied onto a blog under its own lines, naming a
+group where a name would be ("KENYA Community of Mathare North"), ..."""
 
 from __future__ import annotations
 
@@ -32,4 +33,14 @@ def test_a_list_of_current_actions_gives_the_first_ones_deadline_and_country() -
 def test_a_heading_opening_the_story_names_the_country_the_story_names_less_often() -> None:
     case = read("nl-schrijfactie-kenia-2023.txt")
     # "Kenia: advocate opgepakt ...": the story and its English letter name Sudan three times.
+    assert case.country_code == "KE"
+
+
+def test_a_mailing_under_a_blogs_lines_reads_its_header_and_the_group_it_lists() -> None:
+    case = read("ua-mailing-on-a-blog-2011.txt")
+    # "UA 48/11 Risk of forced eviction" opens the sheet though the blog's lines stand above.
+    assert case.text("en").title == "Risk of forced eviction"
+    # "KENYA Community of Mathare North": the group, as the sheet describes it, with no
+    # pronoun guessed from a "He" in the story.
+    assert [(p.name, p.pronoun) for p in case.people] == [("Community of Mathare North", None)]
     assert case.country_code == "KE"

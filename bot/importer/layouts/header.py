@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.importer import labels
 from bot.importer.layouts.sheet import STEP, Sheet, Taken, is_caps, plain_line, squeeze
 from bot.importer.normalise import PRONOUNS, country_code, one_date
-from bot.importer.people import LISTED, names_in_line
+from bot.importer.people import LISTED, group_at_risk, names_in_line
 from bot.importer.references import find_reference
 
 _INDEX = re.compile(
@@ -52,12 +52,20 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
     """Take the labelled lines (reference, deadline, language, names) out; return the rest."""
     rest: list[str] = []
     skip = False
+    # The header is the sheet's top, or the lines from where an older mailing opens on its
+    # reference ("UA 165/09 Forced eviction") when a blog or a mail archive put its own lines
+    # above the sheet.
+    opening = next(
+        (k for k, line in enumerate(lines[:40]) if _OPENS_ON_REFERENCE.match(line.strip())),
+        0,
+    )
     for i, line in enumerate(lines):
         if skip:
             skip = False
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        taken, skip = _take(plain_line(line), following, sheet, top=i < 8)
+        top = i < 8 or opening <= i < opening + 8
+        taken, skip = _take(plain_line(line), following, sheet, top=top)
         if not taken:
             rest.append(line)
     if sheet.reference is None:
@@ -207,6 +215,22 @@ def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
         if listed["what"]:
             sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
+    return _listed_group(line, sheet)
+
+
+def _listed_group(line: str, sheet: Sheet) -> Taken:
+    """The older mailings' list naming a group where a name would be: "BRAZIL Over 200
+    homeless families", "BRAZIL Community of Restinga": the group, as the sheet describes it."""
+    words = line.split()
+    for k in range(min(3, len(words) - 1), 0, -1):
+        country, rest = " ".join(words[:k]), " ".join(words[k:])
+        if not (is_caps(country) and country_code(country)) or is_caps(rest):
+            continue
+        if group_at_risk(f"{rest}.") == rest[:1].upper() + rest[1:]:
+            sheet.country = sheet.country or country
+            sheet.people.append((rest, None))
+            return True, False
+        return None
     return None
 
 
