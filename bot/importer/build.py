@@ -25,7 +25,7 @@ from bot.catalogue import (
 from bot.catalogue.fields import TEXT_LIMITS
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
-from bot.importer import followups, sections
+from bot.importer import followups, pages, sections
 from bot.importer.asks import letter_ready
 from bot.importer.dates import APPOSITIVE, NOUNS_CAPITALISED, KeyDates
 from bot.importer.extract import clean_lines
@@ -112,8 +112,11 @@ def import_sheet(
     international form are read as dialled from `dialled_from`; `today` gives the year when
     nothing in the sheet does.
     """
-    sheet = parse_sheet(clean_lines(text))
+    lines, other_cases = pages.first_case(clean_lines(text))
+    sheet = parse_sheet(lines)
     report = ImportReport(layout=sheet.layout)
+    if other_cases:
+        report.note(NoteKind.MORE_CASES, "reference", value=", ".join(other_cases))
     if dialled_from == SHEET_REGION:
         # Not told otherwise: a section's sheet writes numbers as dialled from its country.
         words = language_of(" ".join([*sheet.story, *sheet.letter, *sheet.asks]))

@@ -2,13 +2,17 @@
 written for these tests in the same layout: a German group's list of current actions ("Aktuelle
 Eilaktion bis zum ..., Land: Titel"), a Dutch group's page of letters opening on "Land: titel"
 with no sheet's label above, an older mailing copied onto a blog under its own lines, naming a
-group where a name would be ("KENYA Community of Mathare North"), ..."""
+group where a name would be ("KENYA Community of Mathare North"), and a German section's page of
+model letters, one case after another ("UA-101/2016 Willkürliche Haft - Usbekistan. Appelle bis
+...", the letter's blanks, the addressee, the person the letter is about, a rule of "XXXX", the
+next case)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.cases import UrgentAction
+from bot.domain.cases import TargetRole, UrgentAction
+from bot.importer.report import NoteKind
 from tests.importer.conftest import import_fixture
 
 
@@ -44,3 +48,30 @@ def test_a_mailing_under_a_blogs_lines_reads_its_header_and_the_group_it_lists()
     # pronoun guessed from a "He" in the story.
     assert [(p.name, p.pronoun) for p in case.people] == [("Community of Mathare North", None)]
     assert case.country_code == "KE"
+
+
+def test_a_page_of_model_letters_reads_its_first_case_and_names_the_others() -> None:
+    imported = import_fixture("de-musterbriefe-2016.txt")
+    case = imported.case
+    assert case is not None, imported.problems
+    # The header: the reference, the concern, the country after the dash, the deadline.
+    assert case.reference == "UA 101/2016"
+    assert (case.country_code, case.text("de").title) == ("UZ", "Willkürliche Haft")
+    assert deadline(case) == date(2016, 4, 14)
+    assert case.issued is None  # "Appelle bis 14. April 2016" is no date of issue
+    # The addressee at the letter's head, with its opening; the name alone under the address
+    # is whom the letter is about; the section's name and the letter's blanks are no part of it.
+    [target] = case.targets
+    assert (target.name, target.role, target.salutation) == (
+        "Ulugbek Karimov",
+        TargetRole.TO,
+        "Exzellenz",
+    )
+    assert "Dilnoza Rakhimova" not in target.address
+    assert [p.name for p in case.people] == ["Dilnoza Rakhimova"]
+    # "Ich fordere Sie höflich auf, ...": the letter's ask, as letters use it.
+    assert list(case.text("de").asks) == ["Dilnoza Rakhimova unverzüglich freizulassen"]
+    # The next case, after the rule, is named for the organizer, and not read into this one.
+    more = [n for n in imported.report.notes if n.kind is NoteKind.MORE_CASES]
+    assert [n.values["value"] for n in more] == ["UA-088-2/2016"]
+    assert "Lukashenka" not in str(imported.mapping)

@@ -21,7 +21,9 @@ _INDEX = re.compile(
 )
 
 
-REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
+REFERENCE_END = re.compile(
+    r"\b(?:UA|AU)\s*[:-]?\s*\d{1,4}(?:-\d{1,2})?[/.]\d{2,4}(?:-\d{1,2})?\b", re.IGNORECASE
+)
 
 
 _ISSUED = re.compile(
@@ -30,7 +32,10 @@ _ISSUED = re.compile(
 
 
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
-_OPENS_ON_REFERENCE = re.compile(r"^(?:UA|AU|EA)\s*:?\s*\d{1,4}/\d{2,4}\s+\S", re.IGNORECASE)
+# "UA 123/03 Fear of torture", and a German section's "UA-313/2014 Verschwindenlassen".
+_OPENS_ON_REFERENCE = re.compile(
+    r"^(?:UA|AU|EA)\s*[:-]?\s*\d{1,4}(?:-\d{1,2})?/\d{2,4}(?:-\d{1,2})?\s+\S", re.IGNORECASE
+)
 
 
 _DATE_AT_END = re.compile(r"\s\d{1,2}\.?\s+[^\W\d]{3,12}\.?\s+\d{4}\s*$")
@@ -115,7 +120,8 @@ def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken
         _index_and_country(line, index, sheet)
     if issued and one_date(issued["date"]):
         sheet.issued = sheet.issued or issued["date"].strip()
-    if opens and not issued and (at_end := _DATE_AT_END.search(line)) and one_date(at_end[0]):
+    dated = opens and not issued and not labels.DEADLINE.search(line)  # "Appelle bis ..."
+    if dated and (at_end := _DATE_AT_END.search(line)) and one_date(at_end[0]):
         sheet.issued = sheet.issued or at_end[0].strip()
         line = line[: at_end.start()]
     _concern(line, sheet, top=top, index=index is not None, issued=issued is not None)
@@ -126,6 +132,8 @@ def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken
         # A web page runs the header into the story and the deadline: both are read too.
         _deadline_line(line, following, sheet, top)
         return False, False
+    if opens:
+        _deadline_line(line, following, sheet, top)  # "... Appelle bis 27. Januar 2015"
     return True, False
 
 
@@ -149,8 +157,22 @@ def _concern(line: str, sheet: Sheet, *, top: bool, index: bool, issued: bool) -
     if re.match(r"^\s*[.;]", concern) or re.search(r"https?:|www\.", concern):
         return
     if top and not index and len(concern.split()) >= 2 and not issued:
+        # A section's page of letters: "UA-313/2014 Verschwindenlassen - Syrien. Appelle bis
+        # 27. Januar 2015": the concern, the country after a dash, then the deadline.
+        if deadline := labels.DEADLINE.search(concern):
+            concern = concern[: deadline.start()]
+        if (dashed := _COUNTRY_AFTER_DASH.match(concern.strip())) and country_code(
+            dashed["country"]
+        ):
+            sheet.country = sheet.country or dashed["country"]
+            concern = dashed["concern"]
         sheet.title = sheet.title or concern.strip(" :-")
         sheet.concern = sheet.concern or concern.strip(" :-")
+
+
+_COUNTRY_AFTER_DASH = re.compile(
+    r"^(?P<concern>.{3,80}?)\s+[–—-]\s+(?P<country>[^.–—-]{3,40})\.?$"
+)
 
 
 def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
