@@ -59,6 +59,10 @@ _FILLER = (
     r"(?:\s+(?:de|des|del|los|las|la|of|the|for|human|rights|derechos|humanos|droits|humains"
     r"|l'homme|de l'homme|für|menschenrechte|environmental|indigenous|ind[íi]genas?|forense"
     r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?"
+    # Where the person is from, as the noun's adjective: "la defensora guatemalteca Norma
+    # Cruz", "l'avocate iranienne ...", "l'attivista egiziano ...".
+    r"|[a-zà-ÿ]{2,}(?:tec[oa]|an[oa]s?|enses?|eñ[oa]|es[oa]|in[oa]|ian[oa]|ienne|ien|aise|ais"
+    r"|es[ei]|iaca|iaco)"
     rf"|{alternatives('people_filler')})){{0,8}}"
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
@@ -208,6 +212,8 @@ def _named_after_what(text: str) -> list[_Hit]:
     for match in _BEFORE.finditer(text):
         if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
             continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
+        if match["what"].isupper() and not match["names"].isupper():
+            continue  # a heading in capitals run into the story: "... PERIODISTA EN HONDURAS La"
         what = _description(match["what"])
         for name in _split_names(match["names"]):
             hits.append((match.start("names") + match["names"].find(name), name, what))

@@ -5,7 +5,8 @@ with no sheet's label above, an older mailing copied onto a blog under its own l
 group where a name would be ("KENYA Community of Mathare North"), and a German section's page of
 model letters, one case after another ("UA-101/2016 Willkürliche Haft - Usbekistan. Appelle bis
 ...", the letter's blanks, the addressee, the person the letter is about, a rule of "XXXX", the
-next case)."""
+next case), and a Spanish sheet naming its person after what she is and where she is from
+("La periodista hondureña Marta Ríos Zelaya")."""
 
 from __future__ import annotations
 
@@ -75,3 +76,10 @@ def test_a_page_of_model_letters_reads_its_first_case_and_names_the_others() -> 
     more = [n for n in imported.report.notes if n.kind is NoteKind.MORE_CASES]
     assert [n.values["value"] for n in more] == ["UA-088-2/2016"]
     assert "Lukashenka" not in str(imported.mapping)
+
+
+def test_a_person_is_read_after_what_they_are_and_where_they_are_from() -> None:
+    case = read("es-accion-urgente-periodista-2012.txt")
+    # Not "EN HONDURAS La": the heading in capitals run into the story names no one.
+    assert [p.name for p in case.people] == ["Marta Ríos Zelaya"]
+    assert case.people[0].description.get("es") == "periodista hondureña"
