@@ -6,7 +6,8 @@ group where a name would be ("KENYA Community of Mathare North"), and a German s
 model letters, one case after another ("UA-101/2016 Willkürliche Haft - Usbekistan. Appelle bis
 ...", the letter's blanks, the addressee, the person the letter is about, a rule of "XXXX", the
 next case), and a Spanish sheet naming its person after what she is and where she is from
-("La periodista hondureña Marta Ríos Zelaya")."""
+("La periodista hondureña Marta Ríos Zelaya"), and a group's post naming the officials in its
+prose, each with an e-mail address in brackets."""
 
 from __future__ import annotations
 
@@ -83,3 +84,18 @@ def test_a_person_is_read_after_what_they_are_and_where_they_are_from() -> None:
     # Not "EN HONDURAS La": the heading in capitals run into the story names no one.
     assert [p.name for p in case.people] == ["Marta Ríos Zelaya"]
     assert case.people[0].description.get("es") == "periodista hondureña"
+
+
+def test_officials_named_in_prose_with_their_address_in_brackets_are_written_to() -> None:
+    case = read("en-group-post-evictions-2014.txt")
+    assert [(t.name, t.title, list(t.emails), t.role) for t in case.targets] == [
+        (
+            "Joseph Karanja",
+            "Minister of the Interior",
+            ["minister@interior.example.ke"],
+            TargetRole.TO,
+        ),
+        ("Ann Wambui", "Governor of Nairobi", ["governor@nairobi.example.ke"], TargetRole.TO),
+    ]
+    # An official is no person at risk.
+    assert not {"Joseph Karanja", "Ann Wambui"} & {p.name for p in case.people}

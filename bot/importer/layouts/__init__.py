@@ -35,6 +35,7 @@ from bot.importer import labels
 from bot.importer.layouts.asks import asks_in_a_sentence
 from bot.importer.layouts.header import meta
 from bot.importer.layouts.international import international
+from bot.importer.layouts.prose import officials_in_prose
 from bot.importer.layouts.section import appeals, section
 from bot.importer.layouts.sheet import (
     APPEALS,
@@ -58,6 +59,9 @@ def parse_sheet(lines: list[str]) -> Sheet:
     sheet = Sheet(_layout(plain))
     body = meta(lines, sheet)
     READERS[sheet.layout](body, sheet)
+    if not sheet.targets:
+        # No official's block: officials the prose names with their address in brackets.
+        sheet.targets = officials_in_prose([*sheet.story, *sheet.letter, *sheet.additional])
     if not sheet.asks:
         asks_in_a_sentence(sheet)
     return sheet
