@@ -7,7 +7,8 @@ model letters, one case after another ("UA-101/2016 Willkürliche Haft - Usbekis
 ...", the letter's blanks, the addressee, the person the letter is about, a rule of "XXXX", the
 next case), and a Spanish sheet naming its person after what she is and where she is from
 ("La periodista hondureña Marta Ríos Zelaya"), and a group's post naming the officials in its
-prose, each with an e-mail address in brackets."""
+prose, each with an e-mail address in brackets, and a closing that names the territory ("in the
+West Bank") and no country."""
 
 from __future__ import annotations
 
@@ -99,3 +100,8 @@ def test_officials_named_in_prose_with_their_address_in_brackets_are_written_to(
     ]
     # An official is no person at risk.
     assert not {"Joseph Karanja", "Ann Wambui"} & {p.name for p in case.people}
+
+
+def test_a_closing_that_names_a_territory_gives_its_country() -> None:
+    case = read("en-fi-west-bank-2009.txt")
+    assert case.country_code == "PS"
