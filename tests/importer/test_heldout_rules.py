@@ -8,7 +8,9 @@ model letters, one case after another ("UA-101/2016 Willkürliche Haft - Usbekis
 next case), and a Spanish sheet naming its person after what she is and where she is from
 ("La periodista hondureña Marta Ríos Zelaya"), and a group's post naming the officials in its
 prose, each with an e-mail address in brackets, and a closing that names the territory ("in the
-West Bank") and no country."""
+West Bank") and no country; and a Dutch group's letter whose addressee and embassy stand side by
+side, run together line by line ("Minister ... Embassy of ...", "Hanoi, Viet Nam 2585 EC Den
+Haag"), with both openings on one line."""
 
 from __future__ import annotations
 
@@ -105,3 +107,17 @@ def test_officials_named_in_prose_with_their_address_in_brackets_are_written_to(
 def test_a_closing_that_names_a_territory_gives_its_country() -> None:
     case = read("en-fi-west-bank-2009.txt")
     assert case.country_code == "PS"
+
+
+def test_an_addressee_and_an_embassy_side_by_side_are_read_as_two_officials() -> None:
+    case = read("nl-brief-naast-elkaar-2024.txt")
+    to, copy = case.targets
+    assert (to.role, copy.role) == (TargetRole.TO, TargetRole.COPY)
+    assert "Nguyen Van Binh" in (to.name or "")
+    assert to.organisation == "Ministry of Public Security"
+    assert list(to.address) == ["44 Yet Kieu Street, Hoan Kiem District", "Hanoi, Viet Nam"]
+    assert "Pham Thi Lan" in (copy.name or "")
+    assert copy.organisation == "Embassy of the Socialist Republic of Viet Nam"
+    assert list(copy.address) == ["Nassauplein 12", "2585 EC Den Haag"]
+    # "Dear Minister, Your Excellency (aanspreektitel ambassadeur),": one opening each.
+    assert (to.salutation, copy.salutation) == ("Dear Minister", "Your Excellency")

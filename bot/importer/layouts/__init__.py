@@ -33,6 +33,7 @@ from collections.abc import Callable
 
 from bot.importer import labels
 from bot.importer.layouts.asks import asks_in_a_sentence
+from bot.importer.layouts.columns import unfold_columns
 from bot.importer.layouts.header import meta
 from bot.importer.layouts.international import international
 from bot.importer.layouts.prose import officials_in_prose
@@ -55,6 +56,7 @@ __all__ = ["CONTACT", "INTERNATIONAL", "SECTION", "Sheet", "TargetBlock", "parse
 
 def parse_sheet(lines: list[str]) -> Sheet:
     """Read cleaned lines (`bot.importer.extract.clean_lines`) into a sheet's parts."""
+    lines = unfold_columns(lines)
     plain = [plain_line(line) for line in lines]
     sheet = Sheet(_layout(plain))
     body = meta(lines, sheet)
