@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.cases import TargetRole, UrgentAction
+from bot.importer.people import group_at_risk
 from bot.importer.report import NoteKind
 from tests.importer.conftest import import_fixture
 
@@ -121,3 +122,8 @@ def test_an_addressee_and_an_embassy_side_by_side_are_read_as_two_officials() ->
     assert list(copy.address) == ["Nassauplein 12", "2585 EC Den Haag"]
     # "Dear Minister, Your Excellency (aanspreektitel ambassadeur),": one opening each.
     assert (to.salutation, copy.salutation) == ("Dear Minister", "Your Excellency")
+
+
+def test_german_groups_of_persons_and_communities_are_groups_at_risk() -> None:
+    assert group_at_risk("Rund 40 Personen aus dem Dorf sind in Haft.") == "Rund 40 Personen"
+    assert group_at_risk("Die Gemeinschaft der Wayuu ist bedroht.") == "Die Gemeinschaft der Wayuu"
