@@ -127,3 +127,9 @@ def test_an_addressee_and_an_embassy_side_by_side_are_read_as_two_officials() ->
 def test_german_groups_of_persons_and_communities_are_groups_at_risk() -> None:
     assert group_at_risk("Rund 40 Personen aus dem Dorf sind in Haft.") == "Rund 40 Personen"
     assert group_at_risk("Die Gemeinschaft der Wayuu ist bedroht.") == "Die Gemeinschaft der Wayuu"
+
+
+def test_a_name_alone_above_the_opening_is_the_subject_only_if_the_letter_names_it() -> None:
+    case = read("en-letter-name-alone-2018.txt")
+    # "Carlos Mendoza Vela" under the address, whom the letter never names: no one at risk.
+    assert [p.name for p in case.people] == ["Ana Ruiz"]

@@ -98,7 +98,9 @@ def _subject_line(lines: list[str], end: int) -> int | None:
         return None
     if TITLE_WORDS.search(line) or ORGANISATION.search(line) or country_code(line):
         return None
-    return k
+    # Whom the letter is about, its text names; an official's one-line block it does not.
+    letter = " ".join(lines[end + 1 :])
+    return k if line in letter else None
 
 
 def _letters_asks(body: list[str], letter: list[str]) -> list[str]:
