@@ -82,8 +82,13 @@ LISTED = re.compile(
     r"(?:(?i:aged\s+\d+|\d+\s+(?:jahre(?:\s+alt)?|a[ñn]os|ans|anni|jaar|anos)),?\s*)?"
     r"(?P<what>[^,.;]{3,60}))?"
 )
+# "Ana Ruiz, lawyer, ..." opening a sentence, or after Spanish's and French's "a"/"à" before a
+# person ("han seguido a Diego Cadenas Gordillo, destacado defensor de los derechos humanos.").
 _AFTER_BARE = re.compile(
-    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
+    rf"(?:^|(?<=[.;:]\s)|(?<=\s[aà]\s))(?P<name>{NAME}),\s+"
+    r"(?:(?i:destacad[oa]|conocid[oa]|reconocid[oa]|prominent|well-known|renowned|noted"
+    r"|c[ée]l[èe]bre|bekannte[rn]?|not[oa])\s+)?"
+    rf"(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=[,.]|\s+(?:who"
     r"|was|is|has|had|were|will|remains|faces|qui|est|fue|es|ha|wurde|ist|hat)\b)",
 )
 # How a model letter names the person it is about: "regarding the arrest of human rights

@@ -133,3 +133,9 @@ def test_a_name_alone_above_the_opening_is_the_subject_only_if_the_letter_names_
     case = read("en-letter-name-alone-2018.txt")
     # "Carlos Mendoza Vela" under the address, whom the letter never names: no one at risk.
     assert [p.name for p in case.people] == ["Ana Ruiz"]
+
+
+def test_a_person_is_read_before_what_they_are_after_spanish_a() -> None:
+    case = read("es-seguimiento-defensora-2010.txt")
+    # "... han seguido y fotografiado a Lucía Ixcoy Tum, conocida defensora de ...".
+    assert [p.name for p in case.people] == ["Lucía Ixcoy Tum"]
