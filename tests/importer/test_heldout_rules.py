@@ -38,6 +38,12 @@ def test_a_list_of_current_actions_gives_the_first_ones_deadline_and_country() -
     # what follows it is still the heading that names the country.
     assert deadline(case) == date(2021, 3, 12)
     assert case.country_code == "PE"
+    # The heading is the title; the story starts under it, not with the page's own lines, and
+    # ends where the next action is listed.
+    assert case.text("de").title == "Umweltschützer bedroht"
+    assert case.text("de").summary.startswith("Am 2. Februar erhielt")
+    assert [p.name for p in case.people] == ["Tomás Quispe Huamán"]
+    assert date(2021, 2, 28) not in {d.on for d in case.key_dates}
 
 
 def test_a_heading_opening_the_story_names_the_country_the_story_names_less_often() -> None:

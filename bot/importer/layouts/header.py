@@ -205,6 +205,16 @@ def _after_date(text: str) -> str:
     return text[mention.end :] if mention else ""
 
 
+def dated_heading(line: str) -> str | None:
+    """The heading after a deadline on one line ("Aktuelle Eilaktion bis zum 7. Dezember 2017,
+    Kolumbien: Indigene in Gefahr" gives "Kolumbien: Indigene in Gefahr"), or None."""
+    match = labels.DEADLINE.search(line)
+    if match is None or not one_date(match["date"]):
+        return None
+    after = _after_date(match["date"])
+    return after.strip(" ,–—-") if _HEADING_AFTER_DATE.match(after) else None
+
+
 def _themes_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if (topics := labels.THEMES.match(line)) and len(line) < 200:
         sheet.themes.append(topics["value"].strip())
