@@ -211,6 +211,9 @@ BOILERPLATE = re.compile(
     r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b"
     # A letter form's headings between the addressee and the letter: "INHALT" (the content).
     r"|inhalt$|contenu$|contenido$"
+    # A photo's caption and credit: "Amnesty-Kundgebung vor dem Bundestag (23. November 2022)
+    # © Amnesty International, Foto: ...".
+    r"|.{0,300}©\s*\w[^©]{0,80}$"
     # A model letter's blanks for the writer: "ABSENDER (INKL. EIGENER ANSCHRIFT)", "DATUM",
     # "UNTERSCHRIFT".
     r"|absender\b.{0,40}$|datum$|unterschrift$"

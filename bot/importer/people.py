@@ -284,18 +284,22 @@ _NAMING_RULES = (
 _GROUP = re.compile(
     rf"^(?P<group>(?:[\w*-]{{1,20}}\s+){{0,3}}?(?i:{alternatives('group_words')})"
     r"(?:\s+(?!(?i:im|in|at|en|aus|from|who|which|que|qui|die|dat|che|in|on|near|bei|nahe)\b)"
-    r"(?!(?i:are|were|have|has|had|is|was|will|sind|waren|wurden|werden|sollen|haben|hat|ist"
+    r"(?!(?i:are|were|have|has|had|is|was|will|sind|waren|wurden|werden|sollen|haben|hat|ist|droht"
     r"|fueron|han|son|están|ont|sont|étaient|zijn|waren|worden|hebben|sono|hanno|foram|são"
     r"|estão|têm)\b)[\w'’*-]{1,40}){0,8}?)(?=\s*[,.;:(]|\s+(?i:im|in|at|en|aus|from|who"
     r"|which|que|qui|die|dat|che|on|near|bei|nahe|are|were|have|has|had|is|was|will|sind"
-    r"|waren|wurden|werden|sollen|haben|hat|ist|fueron|han|son|están|ont|sont|étaient|zijn"
-    r"|worden|hebben|sono|hanno|foram|são|estão|têm)\b)"
+    r"|waren|wurden|werden|sollen|haben|hat|ist|droht|fueron|han|son|están|ont|sont|étaient"
+    r"|zijn|worden|hebben|sono|hanno|foram|são|estão|têm)\b)"
 )
+
+
+# A news agency's dateline before the story: "06. Februar 2023-Amnesty international- ".
+_DATELINE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]+\s+\d{4}\s*[-–—]\s*[^-–—]{3,40}[-–—]\s*")
 
 
 def group_at_risk(summary: str) -> str | None:
     """The group a story opens on, as the sheet describes it; None when it opens otherwise."""
-    found = _GROUP.match(summary.strip())
+    found = _GROUP.match(_DATELINE.sub("", summary.strip()))
     if found is None:
         return None
     group = found["group"].strip()

@@ -10,7 +10,8 @@ next case), and a Spanish sheet naming its person after what she is and where sh
 prose, each with an e-mail address in brackets, and a closing that names the territory ("in the
 West Bank") and no country; and a Dutch group's letter whose addressee and embassy stand side by
 side, run together line by line ("Minister ... Embassy of ...", "Hanoi, Viet Nam 2585 EC Den
-Haag"), with both openings on one line."""
+Haag"), with both openings on one line; a German UA text under a photo's caption and a news
+dateline ("14. März 2022-Amnesty International- Mindestens neun Aktivisten droht ...")."""
 
 from __future__ import annotations
 
@@ -145,3 +146,11 @@ def test_a_person_is_read_before_what_they_are_after_spanish_a() -> None:
     case = read("es-seguimiento-defensora-2010.txt")
     # "... han seguido y fotografiado a Lucía Ixcoy Tum, conocida defensora de ...".
     assert [p.name for p in case.people] == ["Lucía Ixcoy Tum"]
+
+
+def test_a_photo_caption_is_no_summary_and_a_group_after_a_dateline_is_the_people() -> None:
+    case = read("de-ua-text-mit-bild-2022.txt")
+    summary = case.text("de").summary
+    assert "©" not in summary and "Mahnwache" not in summary
+    # "14. März 2022-Amnesty International- Mindestens neun Aktivisten droht ...".
+    assert [p.name for p in case.people] == ["Mindestens neun Aktivisten"]
