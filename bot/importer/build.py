@@ -25,11 +25,12 @@ from bot.catalogue import (
 from bot.catalogue.fields import TEXT_LIMITS
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.domain.phones import display
-from bot.importer import followups, sections
+from bot.importer import followups, pages, sections
 from bot.importer.asks import letter_ready
 from bot.importer.dates import APPOSITIVE, NOUNS_CAPITALISED, KeyDates
 from bot.importer.extract import clean_lines
 from bot.importer.layouts import Sheet, parse_sheet
+from bot.importer.layouts.headings import headed_country
 from bot.importer.normalise import (
     country_code,
     emails_in,
@@ -111,8 +112,11 @@ def import_sheet(
     international form are read as dialled from `dialled_from`; `today` gives the year when
     nothing in the sheet does.
     """
-    sheet = parse_sheet(clean_lines(text))
+    lines, other_cases = pages.first_case(clean_lines(text))
+    sheet = parse_sheet(lines)
     report = ImportReport(layout=sheet.layout)
+    if other_cases:
+        report.note(NoteKind.MORE_CASES, "reference", value=", ".join(other_cases))
     if dialled_from == SHEET_REGION:
         # Not told otherwise: a section's sheet writes numbers as dialled from its country.
         words = language_of(" ".join([*sheet.story, *sheet.letter, *sheet.asks]))
@@ -310,6 +314,10 @@ class _Reader:
             name = recase_words(written) if written == written.upper() else written
             if code:
                 return english_name(code) or name, code
+        if self.sheet.story and (headed := headed_country(self.sheet.story[0])):
+            code = country_code(headed)
+            self.report.note(NoteKind.GUESSED, "country", value=headed)
+            return english_name(code) if code else headed, code
         # The story, else the officials' blocks ("Embassy of the Arab Republic of Egypt"): in
         # English and the sheet's language first, then in the other languages sheets use.
         blocks = [b for b in self.sheet.targets if b.role is TargetRole.TO]
@@ -388,7 +396,9 @@ class _Reader:
         for i, (name, written_pronoun) in enumerate(named):
             person: dict[str, Any] = {"name": name}
             pronoun = written_pronoun
-            if pronoun is None and len(named) == 1 and self.language == "en":
+            # A group ("Community of Restinga") is no "he" or "she".
+            a_group = group_at_risk(f"{name}.") is not None
+            if pronoun is None and len(named) == 1 and self.language == "en" and not a_group:
                 pronoun = _pronoun(" ".join(sheet.story + sheet.additional))
                 if pronoun:
                     note(NoteKind.GUESSED, f"people[{i}].pronoun", value=pronoun)

@@ -280,6 +280,9 @@ CODES: dict[str, str] = {
     "ivory coast": "CI",
     "state of palestine": "PS",
     "occupied palestinian territories": "PS",
+    # The territories by their own names: "held as a hostage in the Gaza Strip".
+    "gaza strip": "PS",
+    "west bank": "PS",
     "iran (islamic republic of)": "IR",
     "islamic republic of iran": "IR",
     "syrian arab republic": "SY",

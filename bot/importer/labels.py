@@ -172,7 +172,10 @@ TAKE_ACTION = re.compile(rf"^(?:{alternatives('take_action')})\b", re.IGNORECASE
 ADDITIONAL = re.compile(rf"^(?:{alternatives('additional')})\s*:?$", re.IGNORECASE)
 URGENT_ACTION = re.compile(rf"^(?:{alternatives('urgent_action')})$", re.IGNORECASE)
 # "SAMPLE LETTER", "MODEL LETTER", "Lettre type", "Carta modelo", "Musterbrief".
-SAMPLE_LETTER = re.compile(rf"^(?:{alternatives('sample_letter')})\s*:?", re.IGNORECASE)
+# A whole word, or its plural: "Musterbriefe" is a heading, not "Musterbrief" and a letter "e".
+SAMPLE_LETTER = re.compile(
+    rf"^(?:{alternatives('sample_letter')})(?:e|en|s|es)?(?!\w)\s*:?", re.IGNORECASE
+)
 # A letter's opening: "Dear Counselor,", "Monsieur le Ministre,", "Señor Fiscal General:",
 # "Sehr geehrter Herr Minister,".
 DEAR = re.compile(
@@ -208,6 +211,12 @@ BOILERPLATE = re.compile(
     r"|port(?:o)?\s*:|(?:fr|chf|eur|€)\.?\s*\d+[.,]\d{2}\b"
     # A letter form's headings between the addressee and the letter: "INHALT" (the content).
     r"|inhalt$|contenu$|contenido$"
+    # A photo's caption and credit: "Amnesty-Kundgebung vor dem Bundestag (23. November 2022)
+    # © Amnesty International, Foto: ...".
+    r"|.{0,300}©\s*\w[^©]{0,80}$"
+    # A model letter's blanks for the writer: "ABSENDER (INKL. EIGENER ANSCHRIFT)", "DATUM",
+    # "UNTERSCHRIFT".
+    r"|absender\b.{0,40}$|datum$|unterschrift$"
     # A web page's furniture: donation banners, navigation, cookie and newsletter notices.
     r"|(?:donate|spenden sie|jetzt spenden|spenden|faire un don|doneer"
     r"|doe een gift|fai una donazione|doe agora)"
@@ -216,7 +225,11 @@ BOILERPLATE = re.compile(
     r"|(?:main )?menu$|men[üu]$|search$|suche$|rechercher$|buscar$|home$|accueil$|startseite$"
     r"|inicio$|toutes les (?:infos|actions)$|all (?:news|actions)$|alle (?:aktionen|news)$"
     r"|(?:we use )?cookies?\b.*$|newsletter\b.{0,80}$"
-    r"|(?:subscribe|abonnieren|abonnez-vous)\b.{0,80}$)",
+    r"|(?:subscribe|abonnieren|abonnez-vous)\b.{0,80}$"
+    # A section's name at the head of its pages: "Sektion der Bundesrepublik Deutschland".
+    r"|(?:amnesty international[\s,–-]*)?(?:sektion der bundesrepublik deutschland"
+    r"|(?:österreichische|schweizer) sektion|section (?:suisse|fran[çc]aise"
+    r"|belge(?: francophone)?)|secci[óo]n espa[ñn]ola|sezione italiana|sec[çc][ãa]o portuguesa)$)",
     re.IGNORECASE,
 )
 # A labelled line of topics: "Issues: Death Penalty, Torture", a page's "Tags: Iran, Death

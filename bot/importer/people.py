@@ -59,6 +59,10 @@ _FILLER = (
     r"(?:\s+(?:de|des|del|los|las|la|of|the|for|human|rights|derechos|humanos|droits|humains"
     r"|l'homme|de l'homme|für|menschenrechte|environmental|indigenous|ind[íi]genas?|forense"
     r"|independiente|independent|and|et|y|und|opposition|political|pol[íi]tic[oa]s?"
+    # Where the person is from, as the noun's adjective: "la defensora guatemalteca Norma
+    # Cruz", "l'avocate iranienne ...", "l'attivista egiziano ...".
+    r"|[a-zà-ÿ]{2,}(?:tec[oa]|an[oa]s?|enses?|eñ[oa]|es[oa]|in[oa]|ian[oa]|ienne|ien|aise|ais"
+    r"|es[ei]|iaca|iaco)"
     rf"|{alternatives('people_filler')})){{0,8}}"
 )
 _TITLE = r"(?:(?i:dr|prof)\.?\s+)"
@@ -78,8 +82,13 @@ LISTED = re.compile(
     r"(?:(?i:aged\s+\d+|\d+\s+(?:jahre(?:\s+alt)?|a[ñn]os|ans|anni|jaar|anos)),?\s*)?"
     r"(?P<what>[^,.;]{3,60}))?"
 )
+# "Ana Ruiz, lawyer, ..." opening a sentence, or after Spanish's and French's "a"/"à" before a
+# person ("han seguido a Diego Cadenas Gordillo, destacado defensor de los derechos humanos.").
 _AFTER_BARE = re.compile(
-    rf"(?:^|(?<=[.;:]\s))(?P<name>{NAME}),\s+(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=,|\s+(?:who"
+    rf"(?:^|(?<=[.;:]\s)|(?<=\s[aà]\s))(?P<name>{NAME}),\s+"
+    r"(?:(?i:destacad[oa]|conocid[oa]|reconocid[oa]|prominent|well-known|renowned|noted"
+    r"|c[ée]l[èe]bre|bekannte[rn]?|not[oa])\s+)?"
+    rf"(?P<what>(?i:{_WHAT})[^,.;]{{0,90}}?)(?=[,.]|\s+(?:who"
     r"|was|is|has|had|were|will|remains|faces|qui|est|fue|es|ha|wurde|ist|hat)\b)",
 )
 # How a model letter names the person it is about: "regarding the arrest of human rights
@@ -208,6 +217,8 @@ def _named_after_what(text: str) -> list[_Hit]:
     for match in _BEFORE.finditer(text):
         if _SOMEONES.search(text[max(0, match.start() - 20) : match.start()]):
             continue  # "his lawyer Ahmed Saleh": someone beside the person at risk
+        if match["what"].isupper() and not match["names"].isupper():
+            continue  # a heading in capitals run into the story: "... PERIODISTA EN HONDURAS La"
         what = _description(match["what"])
         for name in _split_names(match["names"]):
             hits.append((match.start("names") + match["names"].find(name), name, what))
@@ -273,18 +284,22 @@ _NAMING_RULES = (
 _GROUP = re.compile(
     rf"^(?P<group>(?:[\w*-]{{1,20}}\s+){{0,3}}?(?i:{alternatives('group_words')})"
     r"(?:\s+(?!(?i:im|in|at|en|aus|from|who|which|que|qui|die|dat|che|in|on|near|bei|nahe)\b)"
-    r"(?!(?i:are|were|have|has|had|is|was|will|sind|waren|wurden|werden|sollen|haben|hat|ist"
+    r"(?!(?i:are|were|have|has|had|is|was|will|sind|waren|wurden|werden|sollen|haben|hat|ist|droht"
     r"|fueron|han|son|están|ont|sont|étaient|zijn|waren|worden|hebben|sono|hanno|foram|são"
     r"|estão|têm)\b)[\w'’*-]{1,40}){0,8}?)(?=\s*[,.;:(]|\s+(?i:im|in|at|en|aus|from|who"
     r"|which|que|qui|die|dat|che|on|near|bei|nahe|are|were|have|has|had|is|was|will|sind"
-    r"|waren|wurden|werden|sollen|haben|hat|ist|fueron|han|son|están|ont|sont|étaient|zijn"
-    r"|worden|hebben|sono|hanno|foram|são|estão|têm)\b)"
+    r"|waren|wurden|werden|sollen|haben|hat|ist|droht|fueron|han|son|están|ont|sont|étaient"
+    r"|zijn|worden|hebben|sono|hanno|foram|são|estão|têm)\b)"
 )
+
+
+# A news agency's dateline before the story: "06. Februar 2023-Amnesty international- ".
+_DATELINE = re.compile(r"^\d{1,2}\.?\s+[^\W\d]+\s+\d{4}\s*[-–—]\s*[^-–—]{3,40}[-–—]\s*")
 
 
 def group_at_risk(summary: str) -> str | None:
     """The group a story opens on, as the sheet describes it; None when it opens otherwise."""
-    found = _GROUP.match(summary.strip())
+    found = _GROUP.match(_DATELINE.sub("", summary.strip()))
     if found is None:
         return None
     group = found["group"].strip()

@@ -35,6 +35,7 @@ class NoteKind(enum.StrEnum):
     THEMES_INFERRED = "themes_inferred"  # no labelled topics: themes the sheet's words name
     THEME_UNKNOWN = "theme_unknown"  # a labelled topic that is none of the bot's themes
     ASK_NOT_READY = "ask_not_ready"  # an ask a letter cannot use as written ("Expressing ...")
+    MORE_CASES = "more_cases"  # the page holds more cases after the one read
     PROBLEM = "problem"  # the case file does not load: the catalogue's own message
 
 

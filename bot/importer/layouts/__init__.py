@@ -33,8 +33,10 @@ from collections.abc import Callable
 
 from bot.importer import labels
 from bot.importer.layouts.asks import asks_in_a_sentence
+from bot.importer.layouts.columns import unfold_columns
 from bot.importer.layouts.header import meta
 from bot.importer.layouts.international import international
+from bot.importer.layouts.prose import officials_in_prose
 from bot.importer.layouts.section import appeals, section
 from bot.importer.layouts.sheet import (
     APPEALS,
@@ -54,10 +56,14 @@ __all__ = ["CONTACT", "INTERNATIONAL", "SECTION", "Sheet", "TargetBlock", "parse
 
 def parse_sheet(lines: list[str]) -> Sheet:
     """Read cleaned lines (`bot.importer.extract.clean_lines`) into a sheet's parts."""
+    lines = unfold_columns(lines)
     plain = [plain_line(line) for line in lines]
     sheet = Sheet(_layout(plain))
     body = meta(lines, sheet)
     READERS[sheet.layout](body, sheet)
+    if not sheet.targets:
+        # No official's block: officials the prose names with their address in brackets.
+        sheet.targets = officials_in_prose([*sheet.story, *sheet.letter, *sheet.additional])
     if not sheet.asks:
         asks_in_a_sentence(sheet)
     return sheet

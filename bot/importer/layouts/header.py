@@ -11,7 +11,7 @@ from collections.abc import Callable
 from bot.importer import labels
 from bot.importer.layouts.sheet import STEP, Sheet, Taken, is_caps, plain_line, squeeze
 from bot.importer.normalise import PRONOUNS, country_code, one_date
-from bot.importer.people import LISTED, names_in_line
+from bot.importer.people import LISTED, group_at_risk, names_in_line
 from bot.importer.references import find_reference
 
 _INDEX = re.compile(
@@ -21,7 +21,9 @@ _INDEX = re.compile(
 )
 
 
-REFERENCE_END = re.compile(r"\b(?:UA|AU)\s*:?\s*\d{1,4}[/.]\d{2,4}\b", re.IGNORECASE)
+REFERENCE_END = re.compile(
+    r"\b(?:UA|AU)\s*[:-]?\s*\d{1,4}(?:-\d{1,2})?[/.]\d{2,4}(?:-\d{1,2})?\b", re.IGNORECASE
+)
 
 
 _ISSUED = re.compile(
@@ -30,7 +32,10 @@ _ISSUED = re.compile(
 
 
 # "(Egypt: UA 132.19)" in a web page's title, "Amnesty Int: Bahrain: URGENT ACTION: ...".
-_OPENS_ON_REFERENCE = re.compile(r"^(?:UA|AU|EA)\s*:?\s*\d{1,4}/\d{2,4}\s+\S", re.IGNORECASE)
+# "UA 123/03 Fear of torture", and a German section's "UA-313/2014 Verschwindenlassen".
+_OPENS_ON_REFERENCE = re.compile(
+    r"^(?:UA|AU|EA)\s*[:-]?\s*\d{1,4}(?:-\d{1,2})?/\d{2,4}(?:-\d{1,2})?\s+\S", re.IGNORECASE
+)
 
 
 _DATE_AT_END = re.compile(r"\s\d{1,2}\.?\s+[^\W\d]{3,12}\.?\s+\d{4}\s*$")
@@ -52,12 +57,20 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
     """Take the labelled lines (reference, deadline, language, names) out; return the rest."""
     rest: list[str] = []
     skip = False
+    # The header is the sheet's top, or the lines from where an older mailing opens on its
+    # reference ("UA 165/09 Forced eviction") when a blog or a mail archive put its own lines
+    # above the sheet.
+    opening = next(
+        (k for k, line in enumerate(lines[:40]) if _OPENS_ON_REFERENCE.match(line.strip())),
+        0,
+    )
     for i, line in enumerate(lines):
         if skip:
             skip = False
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        taken, skip = _take(plain_line(line), following, sheet, top=i < 8)
+        top = i < 8 or opening <= i < opening + 8
+        taken, skip = _take(plain_line(line), following, sheet, top=top)
         if not taken:
             rest.append(line)
     if sheet.reference is None:
@@ -107,7 +120,8 @@ def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken
         _index_and_country(line, index, sheet)
     if issued and one_date(issued["date"]):
         sheet.issued = sheet.issued or issued["date"].strip()
-    if opens and not issued and (at_end := _DATE_AT_END.search(line)) and one_date(at_end[0]):
+    dated = opens and not issued and not labels.DEADLINE.search(line)  # "Appelle bis ..."
+    if dated and (at_end := _DATE_AT_END.search(line)) and one_date(at_end[0]):
         sheet.issued = sheet.issued or at_end[0].strip()
         line = line[: at_end.start()]
     _concern(line, sheet, top=top, index=index is not None, issued=issued is not None)
@@ -118,6 +132,8 @@ def _reference_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken
         # A web page runs the header into the story and the deadline: both are read too.
         _deadline_line(line, following, sheet, top)
         return False, False
+    if opens:
+        _deadline_line(line, following, sheet, top)  # "... Appelle bis 27. Januar 2015"
     return True, False
 
 
@@ -141,8 +157,22 @@ def _concern(line: str, sheet: Sheet, *, top: bool, index: bool, issued: bool) -
     if re.match(r"^\s*[.;]", concern) or re.search(r"https?:|www\.", concern):
         return
     if top and not index and len(concern.split()) >= 2 and not issued:
+        # A section's page of letters: "UA-313/2014 Verschwindenlassen - Syrien. Appelle bis
+        # 27. Januar 2015": the concern, the country after a dash, then the deadline.
+        if deadline := labels.DEADLINE.search(concern):
+            concern = concern[: deadline.start()]
+        if (dashed := _COUNTRY_AFTER_DASH.match(concern.strip())) and country_code(
+            dashed["country"]
+        ):
+            sheet.country = sheet.country or dashed["country"]
+            concern = dashed["concern"]
         sheet.title = sheet.title or concern.strip(" :-")
         sheet.concern = sheet.concern or concern.strip(" :-")
+
+
+_COUNTRY_AFTER_DASH = re.compile(
+    r"^(?P<concern>.{3,80}?)\s+[–—-]\s+(?P<country>[^.–—-]{3,40})\.?$"
+)
 
 
 def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
@@ -161,7 +191,28 @@ def _deadline_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     # "PLEASE SEND APPEALS BEFORE ... TO:" also opens the officials; a step stays a step,
     # and a sentence of the story stays in the story.
     keep = labels.WRITE_TO.match(line) or STEP.match(line) or len(line) > 120
-    return not keep, False
+    return not (keep or _HEADING_AFTER_DATE.match(_after_date(match["date"]))), False
+
+
+# A list of current actions gives each one's deadline before its heading: "Aktuelle Eilaktion
+# bis zum 7. Dezember 2017, Kolumbien: Indigene in Gefahr". What follows the date is still the
+# heading (the country and the title), so the line stays for the heading's rule.
+_HEADING_AFTER_DATE = re.compile(r"^\s*[,–—-]\s*[^\W\d][^:]{1,40}:\s*\w")
+
+
+def _after_date(text: str) -> str:
+    mention = one_date(text)
+    return text[mention.end :] if mention else ""
+
+
+def dated_heading(line: str) -> str | None:
+    """The heading after a deadline on one line ("Aktuelle Eilaktion bis zum 7. Dezember 2017,
+    Kolumbien: Indigene in Gefahr" gives "Kolumbien: Indigene in Gefahr"), or None."""
+    match = labels.DEADLINE.search(line)
+    if match is None or not one_date(match["date"]):
+        return None
+    after = _after_date(match["date"])
+    return after.strip(" ,–—-") if _HEADING_AFTER_DATE.match(after) else None
 
 
 def _themes_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
@@ -196,6 +247,22 @@ def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
         if listed["what"]:
             sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
+    return _listed_group(line, sheet)
+
+
+def _listed_group(line: str, sheet: Sheet) -> Taken:
+    """The older mailings' list naming a group where a name would be: "BRAZIL Over 200
+    homeless families", "BRAZIL Community of Restinga": the group, as the sheet describes it."""
+    words = line.split()
+    for k in range(min(3, len(words) - 1), 0, -1):
+        country, rest = " ".join(words[:k]), " ".join(words[k:])
+        if not (is_caps(country) and country_code(country)) or is_caps(rest):
+            continue
+        if group_at_risk(f"{rest}.") == rest[:1].upper() + rest[1:]:
+            sheet.country = sheet.country or country
+            sheet.people.append((rest, None))
+            return True, False
+        return None
     return None
 
 

@@ -60,6 +60,19 @@ def title_and_country(heading: list[str], sheet: Sheet) -> None:
 _COUNTRY_HEADING = re.compile(r"^(?P<country>[^:.]{3,40}):\s*(?P<title>[^:]{3,120}?)$")
 
 
+def headed_country(paragraph: str) -> str | None:
+    """The country a story's opening heading names, as written: a group's page of letters
+    opens on "Jordanië: wiskundeleraar krijgt 5 jaar cel" with no sheet's label above it, and
+    the country named there outweighs the others its story names more often."""
+    found = _COUNTRY_HEADING.match(paragraph.strip())
+    # One line, which may end on a full stop; a sentence going on is a story's.
+    if found is None or re.search(r"[.!?]\s", found["title"]):
+        return None
+    if not country_code(found["country"]):
+        return None
+    return found["country"].strip()
+
+
 def country_heading(lines: list[str], i: int, sheet: Sheet) -> int:
     """A heading in ordinary case (or in a script without capitals) after the sheet's label:
     "Acción urgente" / "Honduras: amenazan a una defensora del río", "مصر: احتجاز صحفية". Where

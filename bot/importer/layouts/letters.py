@@ -11,10 +11,14 @@ from bot.importer import labels
 from bot.importer.extract import BULLET
 from bot.importer.layouts.asks import asks, split_asks
 from bot.importer.layouts.sheet import Sheet, find, is_caps, paragraphs, plain_line
+from bot.importer.normalise import country_code
 from bot.importer.officials import (
+    ORGANISATION,
+    TITLE_WORDS,
     read_targets,
     salutation_of,
 )
+from bot.importer.people import NAME
 
 _URGE = re.compile(
     r"\b(?:I|we)\s+(?:therefore\s+|also\s+)?(?:urge|call on|ask|request)\s+you(?:\s+to)?"
@@ -22,7 +26,7 @@ _URGE = re.compile(
     r"(?P<fr>.*)$|\b(?:le|les) (?:insto|pido|exhorto|ruego)\s+(?:a\s+)?(?:que\s+)?(?P<es>.*)$"
     r"|\b(?:fordere|bitte) ich sie (?:dringend |eindringlich )?(?:auf,?\s+)?(?P<de>.*)$"
     r"|\bich (?:fordere|bitte) sie (?:(?:dringend|eindringlich|au(?:ß|ss)erdem|auch|daher"
-    r"|deshalb|hiermit|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$"
+    r"|deshalb|hiermit|h[öo]flich|nachdr[üu]cklich)\s+)*(?:auf,?\s+)?(?P<de2>.*)$"
     # "وأحثكم على الإفراج عن ...", "أدعوكم إلى ...", "أطالبكم بـ...".
     r"|(?:^|\s)و?(?:أحثكم|أدعوكم|أطالبكم|أناشدكم|أحث السلطات|أدعو السلطات)\s+(?:على|إلى)?\s*"
     r"(?P<ar>.*)$",
@@ -40,8 +44,21 @@ def targets_and_letter(lines: list[str], sheet: Sheet) -> None:
     opening = letter_opening(lines)
     end = opening if opening is not None else len(lines)
     # The sample letter may write its addressee again at its head: not another official.
+    if (subject := _subject_line(lines, end)) is not None:
+        # "Salaheddin al-Tabbaa" alone between the addressee and "Exzellenz,": whom the letter
+        # is about, not a line of the address.
+        if not sheet.people:
+            sheet.people.append((lines[subject].strip(), None))
+        lines = lines[:subject] + lines[subject + 1 :]
+        opening = opening - 1 if opening is not None else None
+        end -= 1
     heading = find(lines[:end], labels.SAMPLE_LETTER)
-    sheet.targets = read_targets(lines[: heading if heading is not None else end])
+    if heading is not None and not any(lines[:heading]):
+        # Nothing above the heading ("Musterbriefe" over each letter): the addressee written
+        # at the letter's head is the official.
+        sheet.targets = read_targets(lines[heading + 1 : end])
+    else:
+        sheet.targets = read_targets(lines[: heading if heading is not None else end])
     if opening is None:
         return
     first_line = re.sub(r"^.*?\b(?:sample|model) letter\s*:?\s*", "", lines[opening], flags=re.I)
@@ -66,6 +83,24 @@ def targets_and_letter(lines: list[str], sheet: Sheet) -> None:
         sheet.letter_asks = _letters_asks(body, sheet.letter)
     else:
         sheet.asks = _letters_asks(body, sheet.letter)
+
+
+def _subject_line(lines: list[str], end: int) -> int | None:
+    """A model letter's subject line: a person's name alone, a blank line above it, just before
+    the letter's opening and after the addressee's block."""
+    k = end - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    if k < 2 or lines[k - 1].strip() or not any(line.strip() for line in lines[: k - 1]):
+        return None
+    line = lines[k].strip()
+    if not re.fullmatch(NAME, line) or not 2 <= len(line.split()) <= 5:
+        return None
+    if TITLE_WORDS.search(line) or ORGANISATION.search(line) or country_code(line):
+        return None
+    # Whom the letter is about, its text names; an official's one-line block it does not.
+    letter = " ".join(lines[end + 1 :])
+    return k if line in letter else None
 
 
 def _letters_asks(body: list[str], letter: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ import re
 
 from bot.importer import labels
 from bot.importer.layouts.asks import asks
+from bot.importer.layouts.header import dated_heading
 from bot.importer.layouts.headings import (
     capitals_heading,
     country_heading,
@@ -18,6 +19,7 @@ from bot.importer.layouts.headings import (
 )
 from bot.importer.layouts.letters import letter_opening, targets_and_letter
 from bot.importer.layouts.sheet import CONTACT, Sheet, find, first, paragraphs
+from bot.importer.normalise import country_code
 from bot.importer.officials import (
     ORGANISATION,
     TITLE_WORDS,
@@ -30,6 +32,9 @@ def section(lines: list[str], sheet: Sheet) -> None:
     title_and_country(heading, sheet)
     if sheet.title is None:
         i = country_heading(lines, i, sheet)
+    if sheet.title is None:
+        i, case_end = _listed_action(lines, i, sheet)
+        lines = lines[:case_end]  # the next action listed is another case
     if sheet.title is None:
         # Under the country in capitals ("BURUNDI"), a heading in ordinary case is the title.
         i = short_heading(
@@ -52,6 +57,24 @@ def section(lines: list[str], sheet: Sheet) -> None:
     if additional is not None:
         end = first(write_to, ask_intro, after=additional)
         sheet.additional = paragraphs(lines[additional + 1 : end])
+
+
+def _listed_action(lines: list[str], i: int, sheet: Sheet) -> tuple[int, int]:
+    """A group's list of current actions: the first one's line gives its deadline and heading
+    ("Aktuelle Eilaktion bis zum 7. Dezember 2017, Kolumbien: Indigene in Gefahr"); its story
+    starts under it, and ends where the next action is listed. The page's own lines above are
+    no part of the case. Where the story starts and ends (`i` and the end where no list)."""
+    for k in range(i, min(len(lines), i + 15)):
+        if (heading := dated_heading(lines[k])) is None:
+            continue
+        country, _, title = heading.partition(":")
+        if not country_code(country.strip()):
+            break
+        sheet.country = sheet.country or country.strip()
+        sheet.title = title.strip() or None
+        end = next((n for n in range(k + 1, len(lines)) if dated_heading(lines[n])), len(lines))
+        return k + 1, end
+    return i, len(lines)
 
 
 def headed_letter(
