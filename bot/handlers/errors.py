@@ -90,8 +90,7 @@ async def on_error(update: object, context: BotContext) -> None:
         if error is not None and context.services.db.unreachable(error):
             # An outage, not a defect: one line, and the job runs again at its next turn.
             log.error(
-                "%s failed: the database is out of reach (%s: %s); it runs again at its next"
-                " turn",
+                "%s failed: the database is out of reach (%s: %s); it runs again at its next turn",
                 what,
                 type(error).__name__,
                 error,
