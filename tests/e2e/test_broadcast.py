@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -24,6 +24,7 @@ from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType, SubscriberStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
+from tests.waiting import eventually
 
 SLUG = "kz-zhanbolat-mamay"
 NEWS = '<b>Hearing moved</b> to 3 June: <a href="https://amnesty.org/kz">read more</a>'
@@ -116,15 +117,6 @@ def received(
 def numbers(report: str) -> dict[str, int]:
     """The counts in a status message: sent, blocked, failed, left, cancelled."""
     return {key: int(value) for key, value in re.findall(r"(\w+): (\d+)", report.lower())}
-
-
-async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:
-    """Wait until an asynchronous condition (about the database) holds."""
-    for _ in range(int(timeout / 0.05)):
-        if await condition():
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError("the bot did not get there in time")
 
 
 async def settled(app: UrgentActionApp) -> None:

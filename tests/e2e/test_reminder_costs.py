@@ -18,9 +18,9 @@ from bot.db.reminder_costs import reminder_costs
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
-from tests.e2e.test_broadcast import eventually
 from tests.e2e.test_offers import choose
 from tests.reminders.test_plan import SEED
+from tests.waiting import eventually
 
 RUSSIAN_ORGANIZER_ID = ORGANIZER_ID + 1
 SEVEN_DAYS_BEFORE = datetime(2022, 6, 5, 18, 0, tzinfo=UTC)  # the deadline: 12 June, 17:59
