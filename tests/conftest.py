@@ -28,6 +28,7 @@ from bot.context import Services, UrgentActionApp
 from bot.db.connection import Database, is_postgresql
 from bot.db.migrations import migrate
 from bot.emulator import EmulatorLimits, Person, RecordedMessage, TelegramEmulator
+from bot.emulator.world import PATIENCE
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token-ABCDEFGHIJKLMNOPQRSTUV"
@@ -247,7 +248,7 @@ class Chatter:
         return self.person.id
 
     async def say(
-        self, text: str, *, replies: int = 1, timeout: float = 5.0
+        self, text: str, *, replies: int = 1, timeout: float = PATIENCE
     ) -> list[RecordedMessage]:
         """Send `text` and wait for `replies` messages from the bot."""
         self.emulator.elapse(HUMAN_PACE)
@@ -258,7 +259,7 @@ class Chatter:
         )
 
     async def press(
-        self, message: RecordedMessage, label: str, *, replies: int = 0, timeout: float = 5.0
+        self, message: RecordedMessage, label: str, *, replies: int = 0, timeout: float = PATIENCE
     ) -> tuple[str | None, list[RecordedMessage]]:
         """Tap the button labelled `label`; return the answer's text and `replies` new messages."""
         self.emulator.elapse(HUMAN_PACE)

@@ -15,10 +15,9 @@ from collections.abc import Awaitable, Callable
 
 from bot.context import UrgentActionApp
 from bot.emulator import TelegramEmulator
+from bot.emulator.world import PATIENCE
 
-# Long enough for a reply behind a whole sweep on a loaded machine; a wait that succeeds ends
-# as soon as its condition holds, so only a failing test waits this long.
-PATIENCE = 30.0
+__all__ = ["PATIENCE", "eventually", "handled"]
 
 
 async def handled(

@@ -29,7 +29,7 @@ from bot.emulator.state import (
     Person,
     RecordedMessage,
 )
-from bot.emulator.world import PendingQuery, World
+from bot.emulator.world import PATIENCE, PendingQuery, World
 
 # What the service marks up in a person's text by itself.
 _AUTO_ENTITIES = re.compile(
@@ -489,7 +489,7 @@ class SimulatedPeople(World):
         callback_data: str,
         *,
         forge: bool = False,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE,
     ) -> CallbackAnswer | None:
         """The person taps a button; return the bot's answer, or None if none came in time.
 
@@ -529,7 +529,7 @@ class SimulatedPeople(World):
             return None
 
     async def press(
-        self, user_id: int, message: MessageRef, label: str, *, timeout: float = 5.0
+        self, user_id: int, message: MessageRef, label: str, *, timeout: float = PATIENCE
     ) -> CallbackAnswer | None:
         """Tap the button whose text contains `label`."""
         found = self._message(message)
@@ -541,7 +541,12 @@ class SimulatedPeople(World):
     # ---- inline mode ---------------------------------------------------------------------------
 
     async def type_inline(
-        self, user_id: int, query: str = "", *, chat_id: int | None = None, timeout: float = 5.0
+        self,
+        user_id: int,
+        query: str = "",
+        *,
+        chat_id: int | None = None,
+        timeout: float = PATIENCE,
     ) -> InlineAnswer:
         """The person types "@bot <query>" in a chat (their own chat with the bot by default);
         return the bot's answer. ValueError when inline mode is off, as the client shows
@@ -575,7 +580,13 @@ class SimulatedPeople(World):
             self.inline_queries.pop(query_id, None)
 
     async def switch_to_chosen_chat(
-        self, user_id: int, message: MessageRef, label: str, chat_id: int, *, timeout: float = 5.0
+        self,
+        user_id: int,
+        message: MessageRef,
+        label: str,
+        chat_id: int,
+        *,
+        timeout: float = PATIENCE,
     ) -> InlineAnswer:
         """The person presses a switch_inline_query_chosen_chat button, picks the chat
         `chat_id` from the client's chooser, and the client types "@bot <query>" there."""
@@ -669,7 +680,7 @@ class SimulatedPeople(World):
         chat_id: int,
         count: int = 1,
         *,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE,
         after: int = 0,
         predicate: Callable[[RecordedMessage], bool] | None = None,
         from_bot: bool = True,
@@ -696,7 +707,7 @@ class SimulatedPeople(World):
         return matching()
 
     async def replies(
-        self, chat_id: int, *, after: int, count: int = 1, timeout: float = 5.0
+        self, chat_id: int, *, after: int, count: int = 1, timeout: float = PATIENCE
     ) -> list[RecordedMessage]:
         """Wait for `count` bot messages in the chat after message `after`; return them all."""
         return await self.wait_for_messages(chat_id, count, timeout=timeout, after=after)

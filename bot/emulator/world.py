@@ -101,6 +101,11 @@ class PendingQuery:
 # second of a bot's pacing costs a test a tenth of a second, time enough on a busy machine for
 # the messages sent before the wait to reach the emulator before its clock jumps past them.
 SLEEP_SPEEDUP = 10.0
+# How long a simulated person waits for the bot unless told (a reply, an answer, a change): a
+# bound for when the bot never does it, not a time the bot is held to. A bot on a machine
+# loaded several times over may take seconds for a reply that comes after a whole sweep, and
+# a wait that is met ends at once.
+PATIENCE = 30.0
 
 
 class World:
@@ -413,7 +418,7 @@ class World:
                 if not waiter.done():
                     waiter.set_result(None)
 
-    async def wait_for(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    async def wait_for(self, condition: Callable[[], bool], timeout: float = PATIENCE) -> None:
         """Wait until `condition()` holds; TimeoutError after `timeout` seconds.
 
         The condition is checked again whenever the world changes (a message, an edit, an

@@ -306,7 +306,7 @@ async def test_a_broadcast_scheduled_in_an_hour_waits_for_its_time_or_its_cancel
     assert not received(emulator, anna.chat_id)
     clock.advance(timedelta(minutes=1))
     services_of(bot).wake_delivery()
-    await emulator.wait_for(lambda: bool(received(emulator, anna.chat_id)), timeout=5)
+    await emulator.wait_for(lambda: bool(received(emulator, anna.chat_id)))
     assert numbers(await finished(emulator, status))["sent"] == 1
     await settled(bot)
     assert not received(emulator, anna.chat_id, "Second update")
@@ -336,7 +336,7 @@ async def test_cancelling_a_running_broadcast_stops_it_and_the_report_says_so(
         _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
         assert "It goes to <b>40</b> chats" in (confirm.html or "")
         status = await send(olga, confirm)
-        await emulator.wait_for(lambda: reached(emulator, chats) >= 8, timeout=10)
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 8)
         answer, _ = await olga.press(status, "Cancel the broadcast")
         at_cancel = reached(emulator, chats)
         assert answer is not None
@@ -464,7 +464,7 @@ async def test_only_organizers_can_broadcast_even_with_forged_buttons(
     assert emulator.bot_messages(person.chat_id, after=mark) == []
     clock.advance(timedelta(hours=1))
     services_of(bot).wake_delivery()
-    await emulator.wait_for(lambda: bool(received(emulator, person.chat_id)), timeout=5)
+    await emulator.wait_for(lambda: bool(received(emulator, person.chat_id)))
     await finished(emulator, status)
     assert len(received(emulator, person.chat_id)) == 1
 
@@ -479,7 +479,7 @@ async def test_broadcasts_survive_a_restart_without_duplicates_and_keep_reportin
         scheduled = await send(olga, confirm, "In 1 hour")
         _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
         running_status = await send(olga, confirm)
-        await emulator.wait_for(lambda: reached(emulator, chats) >= 8, timeout=10)
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 8)
     # The bot is down half-way.
     at_stop = reached(emulator, chats)
     edits_at_stop = running_status.edits

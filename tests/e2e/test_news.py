@@ -37,7 +37,7 @@ async def news_for(emulator: TelegramEmulator, person: Chatter, after: int, word
             if m.message_id > after and word in m.text
         ]
 
-    await emulator.wait_for(lambda: bool(news()), timeout=10)
+    await emulator.wait_for(lambda: bool(news()))
     return news()[0].text
 
 

@@ -126,7 +126,7 @@ async def test_closing_tells_everyone_alerted_and_thanks_those_who_acted(
     ask = emulator.bot_messages(olga.chat_id)[-1]
     mark_person = emulator.last_id(person.chat_id)
     await olga.press(ask, "tell everyone")
-    (news,) = await emulator.replies(person.chat_id, after=mark_person, count=1, timeout=10)
+    (news,) = await emulator.replies(person.chat_id, after=mark_person, count=1)
     await emulator.wait_for(
         lambda: "released" in emulator.bot_messages(person.chat_id)[-1].text, timeout=10
     )

@@ -78,7 +78,7 @@ async def test_results_show_what_followed_each_reminder_step(
 
     # Seven days before: everyone gets the reminder, and then each does something else.
     clock.advance(SEVEN_DAYS_BEFORE - clock())
-    await emulator.wait_for(lambda: all(reminders_of(p) for p in people.values()), timeout=10)
+    await emulator.wait_for(lambda: all(reminders_of(p) for p in people.values()))
     _, (checklist,) = await anna.press(last_reminder(anna), "I've acted", replies=1)
     await anna.press(checklist, "President of Kazakhstan · email", replies=1)
     await boris.say("/stop")
