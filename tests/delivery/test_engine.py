@@ -443,21 +443,31 @@ async def test_a_person_is_answered_within_a_second_while_a_broadcast_drains(
         )
     services.wake_delivery()
     under_way = emulator.stats.delivered + 50
-    await emulator.wait_for(lambda: emulator.stats.delivered >= under_way, timeout=10)
+    await emulator.wait_for(lambda: emulator.stats.delivered >= under_way)
+    broadcast_to = {r.chat_id for r in audience}
+
+    def broadcast_sent() -> int:
+        return sum(emulator.chat(chat_id).bot_sent for chat_id in broadcast_to)
+
     waits = []
     # Two people, each at a person's pace: a person's own chat takes a reply a second after a
-    # short burst, as Telegram's limit for one chat does.
+    # short burst, as Telegram's limit for one chat does. A wait is counted in the broadcast's
+    # messages that went out meanwhile, not in seconds, which on a loaded machine are the
+    # machine's: a reply queued behind the broadcast would see thousands go first.
     for someone, screen in ((person, card), (other, other_card)):
-        started = time.monotonic()
+        before = broadcast_sent()
         (answer,) = await someone.say("/help")
-        waits.append(time.monotonic() - started)
+        waits.append(broadcast_sent() - before)
         assert answer.text.startswith("✊ Urgent Actions")
-        started = time.monotonic()
+        before = broadcast_sent()
         _, (page,) = await someone.press(screen, "Background", replies=1)
-        waits.append(time.monotonic() - started)
+        waits.append(broadcast_sent() - before)
         assert "background (1/2)" in page.text
-    # Telegram shows a spinner until the answer: a person waits at most a second.
-    assert max(waits) < 1.0, waits
+    # Telegram shows a spinner until the answer: a person waits at most a second, in which
+    # the broadcast goes on at the bot's rate (and a burst).
+    assert services.delivery is not None
+    limiter = services.delivery.limiter
+    assert max(waits) <= limiter.rate + limiter.burst, waits
     # The broadcast was still draining, and the bot kept within the service's limits.
     assert emulator.stats.delivered < len(audience)
     assert emulator.stats.too_many_requests == 0
