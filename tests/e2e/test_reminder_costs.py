@@ -94,9 +94,7 @@ async def test_results_show_what_followed_each_reminder_step(
     await eventually(ellen_left)
     # Two days before: only Chen and Dana are still reminded; Dana asks for no more.
     clock.advance(TWO_DAYS_BEFORE - clock())
-    await emulator.wait_for(
-        lambda: len(reminders_of(dana)) == len(reminders_of(chen)) == 2, timeout=10
-    )
+    await emulator.wait_for(lambda: len(reminders_of(dana)) == len(reminders_of(chen)) == 2)
     await dana.press(last_reminder(dana), "Stop reminding me")
 
     for user_id, language, label, expected in (
