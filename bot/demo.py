@@ -166,13 +166,15 @@ async def demo(
     time_lapse: float | None = None,
     actions_dir: Path = SHIPPED_ACTIONS,
     data_dir: Path | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[Demo]:
     """Start the emulator with the web chat, and the bot against it, on a fresh database;
-    PortBusyError if the web chat's port is taken."""
+    PortBusyError if the web chat's port is taken. `clock`: the demo's time, the real one
+    unless given (a test's, kept away from a midnight the rehearsal's days would cross)."""
     with contextlib.ExitStack() as stack:
         folder = data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        real: Clock = lambda: datetime.now(UTC)  # noqa: E731
-        clock: Clock = TimeLapse(real(), time_lapse, real) if time_lapse else real
+        real: Clock = clock or (lambda: datetime.now(UTC))
+        clock = TimeLapse(real(), time_lapse, real) if time_lapse else real
         emulator = TelegramEmulator()
         emulator.create_bot(DEMO_TOKEN, "UrgentActionBot")
         # Inline mode on, as BotFather's /setinline sets it: "Ask a friend" shares a case.

@@ -51,9 +51,13 @@ WHOLE_BOT_REFUSALS = 3
 REFUSAL_SPAN = 2.0
 # Telegram counts the whole bot's 30 a second in any one second. Besides its rate, a process
 # keeps the messages it actually posted (engine and replies together) to this share of its
-# rate in any one second: 28 at the default 25, two under Telegram's 30 for messages that
-# arrive bunched after a busy moment of the event loop.
+# rate in any one second: 28 at the default 25, two under Telegram's 30. A message holds its
+# place from when it is posted until a second after Telegram answered it: Telegram counts it
+# when it arrives, at some moment in between, and messages held up after posting (a busy
+# event loop, a slow network) arrive bunched.
 WINDOW_SHARE = 1.12
+# A message posted this long ago with no answer yet is taken as gone (no call lasts as long).
+_LONGEST_FLIGHT = 120.0
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,8 @@ class SendLimiter:
         self._held: dict[int, float] = {}  # chat -> end of the wait a 429 for it asked for
         self._refusals: deque[tuple[float, int]] = deque()  # (when, chat) of recent 429s
         self.window_cap = max(1, math.floor(rate * WINDOW_SHARE))
-        self._posted: deque[float] = deque()  # when the messages of the last second went
+        self._flying: deque[float] = deque()  # when the messages not answered yet were posted
+        self._posted: deque[float] = deque()  # when those of the last second were answered
         self._notes = 0
 
     def pause(self, seconds: float) -> None:
@@ -135,13 +140,20 @@ class SendLimiter:
         return self._window_wait(self._monotonic(), 1.0)
 
     def _window_wait(self, now: float, needed: float) -> float:
-        posted = self._posted
+        posted, flying = self._posted, self._flying
         while posted and posted[0] <= now - 1.0:
             posted.popleft()
-        excess = len(posted) + min(math.ceil(needed), self.window_cap) - self.window_cap
+        while flying and flying[0] <= now - _LONGEST_FLIGHT:
+            flying.popleft()
+        held = len(posted) + len(flying)
+        excess = held + min(math.ceil(needed), self.window_cap) - self.window_cap
         if excess <= 0:
             return 0.0
-        return posted[excess - 1] + 1.0 - now
+        if excess <= len(posted):
+            return posted[excess - 1] + 1.0 - now
+        # A message still on its way leaves the window a second after its answer, at the
+        # soonest a second from now.
+        return 1.0
 
     def chat_wait(self, chat_id: int) -> float:
         """Seconds until `chat_id` may receive another message."""
@@ -194,7 +206,7 @@ class SendLimiter:
         # A direct reply is never delayed, so the bucket may go below zero: the engine then
         # waits until the replies are paid for, keeping the sum within the rate.
         self._level -= 1.0
-        self._posted.append(now)
+        self._flying.append(now)
         noted = now
         if reserved is not None:
             # A group's window holds its reserved moment, found again by `answered`; a person's
@@ -216,8 +228,12 @@ class SendLimiter:
         and the first of a bunch can reach it some milliseconds after it was sent. Counted from
         the sending, the 21st message of a window could arrive inside it and meet a 429, which
         holds every send. A person's line of replies moves back by as long as the answer
-        took, for the same reason.
+        took, for the same reason. The whole bot's second counts from here too.
         """
+        if self._flying:
+            # Which message it was does not matter: each one posted and not answered counts.
+            self._flying.popleft()
+            self._posted.append(self._monotonic())
         if chat_id > 0:
             line = self._private.get(chat_id)
             late = self._monotonic() - noted

@@ -12,14 +12,16 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bot.demo import DEMO_ORGANIZER, Demo, demo
 from tests.browser.conftest import ARTIFACTS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, MovableClock
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +37,28 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def away_from_midnight() -> MovableClock:
+    """The demo's clock: now, or just after midnight in Almaty, where the rehearsed case's dates
+    are, when that midnight is minutes away: crossed between the rehearsal and the card, it made
+    the card say 9 days left."""
+    now = datetime.now(UTC)
+    local = now.astimezone(ZoneInfo("Asia/Almaty"))
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
+    if midnight - local < timedelta(minutes=15):
+        now = midnight.astimezone(UTC) + timedelta(seconds=1)
+    return MovableClock(start=now)
+
+
 @pytest.fixture
 async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Demo]:
     # As `python -m bot demo` does: PTB gives retry_after as a timedelta, without a warning.
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
-    async with demo(port=free_port(), actions_dir=ROOT / "actions", data_dir=tmp_path) as started:
+    async with demo(
+        port=free_port(),
+        actions_dir=ROOT / "actions",
+        data_dir=tmp_path,
+        clock=away_from_midnight(),
+    ) as started:
         yield started
 
 

@@ -172,7 +172,7 @@ async def groups_of(emulator: TelegramEmulator, count: int, members: Iterable[in
 
 
 async def test_a_broadcast_reaches_everyone_once_at_the_configured_rate(
-    db: Database, emulator: TelegramEmulator, arrivals: Arrivals
+    db: Database, emulator: TelegramEmulator, arrivals: Arrivals, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     people = [p.id for p in emulator.create_people(600)]
     chats = people + await groups_of(emulator, 3, people[:2])
@@ -181,13 +181,33 @@ async def test_a_broadcast_reaches_everyone_once_at_the_configured_rate(
     )
     started = time.monotonic()
     async with sending(db, emulator) as (engine, _):
+        napped = naps(engine, monkeypatch)
         await engine.wait_drained(30)
         progress = await engine.outbox.progress(1)
     assert progress == Progress(sent=len(chats))
     assert all(texts(emulator, chat) == ["Free Zhanbolat"] for chat in chats)
     assert emulator.stats.too_many_requests == 0
+    # Never faster than the rate, however the machine goes.
     rate = len(chats) / (arrivals.all()[-1] - started)
-    assert 0.7 * ENGINE_RATE <= rate <= 1.1 * ENGINE_RATE, rate
+    assert rate <= 1.1 * ENGINE_RATE, rate
+    # Never slower than it either, by the engine's own doing: it waited only as long as the
+    # rate asks for the messages it sent (less when the machine was the slower of the two). The
+    # seconds between the first and the last arrival hold the machine's too: under a CI run's
+    # load they made 104 a second of a rate of 150.
+    assert sum(napped) <= len(chats) / ENGINE_RATE, sum(napped)
+
+
+def naps(engine: DeliveryEngine, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits the engine takes for its rate from now on, in seconds, as it asks for them."""
+    napped: list[float] = []
+    nap = engine._nap
+
+    async def noted(seconds: float) -> None:
+        napped.append(seconds)
+        await nap(seconds)
+
+    monkeypatch.setattr(engine, "_nap", noted)
+    return napped
 
 
 async def test_a_person_gets_one_message_a_second_and_a_group_twenty_a_window(
@@ -423,21 +443,31 @@ async def test_a_person_is_answered_within_a_second_while_a_broadcast_drains(
         )
     services.wake_delivery()
     under_way = emulator.stats.delivered + 50
-    await emulator.wait_for(lambda: emulator.stats.delivered >= under_way, timeout=10)
+    await emulator.wait_for(lambda: emulator.stats.delivered >= under_way)
+    broadcast_to = {r.chat_id for r in audience}
+
+    def broadcast_sent() -> int:
+        return sum(emulator.chat(chat_id).bot_sent for chat_id in broadcast_to)
+
     waits = []
     # Two people, each at a person's pace: a person's own chat takes a reply a second after a
-    # short burst, as Telegram's limit for one chat does.
+    # short burst, as Telegram's limit for one chat does. A wait is counted in the broadcast's
+    # messages that went out meanwhile, not in seconds, which on a loaded machine are the
+    # machine's: a reply queued behind the broadcast would see thousands go first.
     for someone, screen in ((person, card), (other, other_card)):
-        started = time.monotonic()
+        before = broadcast_sent()
         (answer,) = await someone.say("/help")
-        waits.append(time.monotonic() - started)
+        waits.append(broadcast_sent() - before)
         assert answer.text.startswith("✊ Urgent Actions")
-        started = time.monotonic()
+        before = broadcast_sent()
         _, (page,) = await someone.press(screen, "Background", replies=1)
-        waits.append(time.monotonic() - started)
+        waits.append(broadcast_sent() - before)
         assert "background (1/2)" in page.text
-    # Telegram shows a spinner until the answer: a person waits at most a second.
-    assert max(waits) < 1.0, waits
+    # Telegram shows a spinner until the answer: a person waits at most a second, in which
+    # the broadcast goes on at the bot's rate (and a burst).
+    assert services.delivery is not None
+    limiter = services.delivery.limiter
+    assert max(waits) <= limiter.rate + limiter.burst, waits
     # The broadcast was still draining, and the bot kept within the service's limits.
     assert emulator.stats.delivered < len(audience)
     assert emulator.stats.too_many_requests == 0

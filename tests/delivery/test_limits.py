@@ -26,7 +26,7 @@ def test_the_whole_bot_rate_spaces_sends_after_the_burst() -> None:
     # Over ten simulated seconds, send whenever the limiter allows.
     while ticks.now < 110.0:
         if limiter.wait() == 0:
-            limiter.note(1000 + sent)
+            limiter.answered(1000 + sent, limiter.note(1000 + sent))  # answered at once
             sent += 1
         else:
             ticks.now += limiter.wait()
@@ -177,14 +177,37 @@ def test_no_second_holds_more_than_the_windows_share_of_messages() -> None:
     assert limiter.window_cap == 28  # Telegram's 30 in any second, less two for bunching
     # Replies are never refused by the bucket, but the last second's count holds them.
     for chat in range(1, 15):
-        limiter.note(chat)
+        limiter.answered(chat, limiter.note(chat))  # Telegram answers at once
     ticks.now += 0.5
     for chat in range(15, 29):
-        limiter.note(chat)
+        limiter.answered(chat, limiter.note(chat))
     assert limiter.window_wait() == pytest.approx(0.5)
     assert limiter.wait() >= 0.5
     ticks.now += 0.5  # the first fourteen leave the window
     assert limiter.window_wait() == 0
     for chat in range(29, 43):
-        limiter.note(chat)
+        limiter.answered(chat, limiter.note(chat))
     assert limiter.window_wait() == pytest.approx(0.5)
+
+
+def test_a_message_holds_its_place_in_the_second_until_a_second_after_its_answer() -> None:
+    """Telegram counts a message when it arrives, which may be long after it was posted (a
+    busy event loop, a slow network): until it is answered, it may still arrive with the next
+    second's messages."""
+    ticks = Ticks()
+    limiter = SendLimiter(25.0, monotonic=ticks)
+    posted = [(chat, limiter.note(chat)) for chat in range(1, 29)]
+    ticks.now += 1.5  # none of them answered yet
+    assert limiter.window_wait() == pytest.approx(1.0)
+    for chat, noted in posted[:14]:
+        limiter.answered(chat, noted)  # arrived just now, with the next ones if they went
+    assert limiter.window_wait() == pytest.approx(1.0)
+    ticks.now += 0.5
+    for chat, noted in posted[14:]:
+        limiter.answered(chat, noted)
+    assert limiter.window_wait() == pytest.approx(0.5)  # when the first fourteen leave
+    ticks.now += 0.5
+    assert limiter.window_wait() == 0
+    for chat in range(29, 43):
+        limiter.note(chat)
+    assert limiter.window_wait() == pytest.approx(0.5)  # fourteen on their way, fourteen left

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -23,8 +23,8 @@ from bot.delivery.messages import OutboundMessage, Status
 from bot.domain.cases import CaseStatus
 from bot.domain.subscribers import ChatType, SubscriberStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
-from bot.emulator.world import PATIENCE
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
+from tests.waiting import eventually
 
 SLUG = "kz-zhanbolat-mamay"
 NEWS = '<b>Hearing moved</b> to 3 June: <a href="https://amnesty.org/kz">read more</a>'
@@ -117,15 +117,6 @@ def received(
 def numbers(report: str) -> dict[str, int]:
     """The counts in a status message: sent, blocked, failed, left, cancelled."""
     return {key: int(value) for key, value in re.findall(r"(\w+): (\d+)", report.lower())}
-
-
-async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = PATIENCE) -> None:
-    """Wait until an asynchronous condition (about the database) holds."""
-    for _ in range(int(timeout / 0.05)):
-        if await condition():
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError("the bot did not get there in time")
 
 
 async def settled(app: UrgentActionApp) -> None:
@@ -315,7 +306,7 @@ async def test_a_broadcast_scheduled_in_an_hour_waits_for_its_time_or_its_cancel
     assert not received(emulator, anna.chat_id)
     clock.advance(timedelta(minutes=1))
     services_of(bot).wake_delivery()
-    await emulator.wait_for(lambda: bool(received(emulator, anna.chat_id)), timeout=5)
+    await emulator.wait_for(lambda: bool(received(emulator, anna.chat_id)))
     assert numbers(await finished(emulator, status))["sent"] == 1
     await settled(bot)
     assert not received(emulator, anna.chat_id, "Second update")
@@ -345,7 +336,7 @@ async def test_cancelling_a_running_broadcast_stops_it_and_the_report_says_so(
         _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
         assert "It goes to <b>40</b> chats" in (confirm.html or "")
         status = await send(olga, confirm)
-        await emulator.wait_for(lambda: reached(emulator, chats) >= 8, timeout=10)
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 8)
         answer, _ = await olga.press(status, "Cancel the broadcast")
         at_cancel = reached(emulator, chats)
         assert answer is not None
@@ -473,7 +464,7 @@ async def test_only_organizers_can_broadcast_even_with_forged_buttons(
     assert emulator.bot_messages(person.chat_id, after=mark) == []
     clock.advance(timedelta(hours=1))
     services_of(bot).wake_delivery()
-    await emulator.wait_for(lambda: bool(received(emulator, person.chat_id)), timeout=5)
+    await emulator.wait_for(lambda: bool(received(emulator, person.chat_id)))
     await finished(emulator, status)
     assert len(received(emulator, person.chat_id)) == 1
 
@@ -488,7 +479,7 @@ async def test_broadcasts_survive_a_restart_without_duplicates_and_keep_reportin
         scheduled = await send(olga, confirm, "In 1 hour")
         _, confirm = await choose(olga, await compose(olga, NEWS), "Everyone subscribed")
         running_status = await send(olga, confirm)
-        await emulator.wait_for(lambda: reached(emulator, chats) >= 8, timeout=10)
+        await emulator.wait_for(lambda: reached(emulator, chats) >= 8)
     # The bot is down half-way.
     at_stop = reached(emulator, chats)
     edits_at_stop = running_status.edits

@@ -148,7 +148,7 @@ async def test_a_sheet_imported_completed_and_published_in_the_console_reaches_a
         status, url, page = await browser.post("/cases/tn-samia-ben-salah/publish", {"csrf": csrf})
         assert url.endswith("?published=1")
         assert "Published: 1 alert is on the way now" in page
-        (alert,) = await emulator.replies(person.id, after=mark, count=1, timeout=10)
+        (alert,) = await emulator.replies(person.id, after=mark, count=1)
         assert "Teacher held for a post about pay" in alert.text
         assert "Samia Ben Salah" in alert.text
 
@@ -193,7 +193,7 @@ async def test_a_broadcast_from_the_console_with_its_count_and_a_cancelled_one(
         form = {"csrf": csrf, "text": words, "audience": "all", "when": "now"}
         status, url, _ = await browser.post("/broadcasts", form)
         assert status == 200 and url.endswith("/console/broadcasts")
-        (message,) = await emulator.replies(person.id, after=mark, count=1, timeout=10)
+        (message,) = await emulator.replies(person.id, after=mark, count=1)
         assert message.text == words  # the organizer's text, shown as text
         form = {"csrf": csrf, "text": "Later", "audience": "all", "when": "1h"}
         _, _, page = await browser.post("/broadcasts", form)

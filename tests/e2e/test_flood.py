@@ -171,7 +171,7 @@ async def test_a_429_for_a_group_holds_that_group_and_bob_is_answered_during_it(
         # Bob was answered while the group was still held: its reply had not gone yet.
         assert limiter.chat_wait(group) > 0
         assert not [m for m in emulator.bot_messages(group) if m.text.startswith(HELP)]
-        (late,) = await emulator.wait_for_messages(group, 1, timeout=10)
+        (late,) = await emulator.wait_for_messages(group, 1)
     order = bot_messages_in_order(emulator)
     last_to = {chat: n for n, chat in enumerate(order)}
     assert last_to[person.chat_id] < last_to[group]

@@ -3,7 +3,6 @@ database until it ends or the person asks to be forgotten, and nothing about the
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from bot.emulator import TelegramEmulator
 from bot.handlers import flows
 from tests.conftest import Chatter, MovableClock, services_of
 from tests.e2e.test_journey import open_card, write_appeal
+from tests.waiting import eventually
 
 
 async def steps_of(bot: UrgentActionApp, user_id: int) -> dict[str, Any]:
@@ -23,11 +23,11 @@ async def steps_of(bot: UrgentActionApp, user_id: int) -> dict[str, Any]:
 
 async def soon(bot: UrgentActionApp, user_id: int, *, held: bool) -> None:
     """Wait until the person has steps held (or none): they are written after the reply."""
-    for _ in range(100):
-        if bool(await steps_of(bot, user_id)) is held:
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError("the person's steps did not change")
+
+    async def changed() -> bool:
+        return bool(await steps_of(bot, user_id)) is held
+
+    await eventually(changed)
 
 
 def in_memory(bot: UrgentActionApp) -> tuple[dict[int, object], dict[int, object]]:

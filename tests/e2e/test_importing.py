@@ -80,7 +80,7 @@ async def test_an_organizer_imports_a_pdf_and_publishes_it_through_the_preview(
     assert await services.cases.get("mx-ana-ruiz") is None
     mark = emulator.last_id(subscriber.chat_id)
     await olga.press(confirm, "Publish now")
-    (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1, timeout=10)
+    (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1)
     assert "Indigenous defender threatened after protest" in alert.text
     published = await services.cases.get("mx-ana-ruiz")
     assert published is not None
@@ -315,7 +315,7 @@ async def test_a_sheet_sent_as_a_file_is_published_after_a_restart(
         assert "alerts 1 person" in confirm.text
         mark = emulator.last_id(subscriber.chat_id)
         await olga.press(confirm, "Publish now")
-        (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1, timeout=10)
+        (alert,) = await emulator.replies(subscriber.chat_id, after=mark, count=1)
         assert "Indigenous defender threatened after protest" in alert.text
         published = await services_of(app).cases.get("mx-ana-ruiz")
         assert published is not None

@@ -5,7 +5,6 @@ against the Urgent Action sheet."""
 
 from __future__ import annotations
 
-import asyncio
 import email
 import email.policy
 from email.message import EmailMessage
@@ -16,6 +15,7 @@ from bot.context import UrgentActionApp
 from bot.domain.phones import display
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import Chatter, services_of
+from tests.waiting import eventually
 
 SLUG = "kz-zhanbolat-mamay"
 
@@ -294,11 +294,7 @@ async def test_a_person_who_blocks_the_bot_is_marked_inactive(
         subscriber = await services.subscribers.get(person.chat_id)
         return subscriber is not None and subscriber.status == "blocked"
 
-    for _ in range(50):
-        if await inactive():
-            break
-        await asyncio.sleep(0.05)
-    assert await inactive()
+    await eventually(inactive)
 
 
 async def test_an_upgraded_group_keeps_its_subscription(
@@ -309,10 +305,11 @@ async def test_an_upgraded_group_keeps_its_subscription(
     await Chatter(emulator, admin, group.id).say("/start", replies=2)
     new_id = await emulator.upgrade_to_supergroup(group.id)
     services = services_of(bot)
-    for _ in range(50):
-        if await services.subscribers.get(new_id) is not None:
-            break
-        await asyncio.sleep(0.05)
+
+    async def moved_over() -> bool:
+        return await services.subscribers.get(new_id) is not None
+
+    await eventually(moved_over)
     moved = await services.subscribers.get(new_id)
     assert moved is not None
     assert moved.is_active

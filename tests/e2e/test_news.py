@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import UrgentActionApp
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import Chatter
-from tests.e2e.test_organizer import organizer
+from tests.e2e.test_organizer import news_for, organizer
 
 
 async def subscribed(
@@ -24,21 +24,6 @@ async def acted(person: Chatter, card: RecordedMessage, acted_label: str, *targe
     for number, label in enumerate(targets):
         # The first appeal recorded brings a thank-you; the others edit the checklist.
         await person.press(checklist, label, replies=1 if number == 0 else 0)
-
-
-async def news_for(emulator: TelegramEmulator, person: Chatter, after: int, word: str) -> str:
-    """The outcome message once it has reached the person: the first after message `after`
-    with `word` in it (the card itself may hold the word too)."""
-
-    def news() -> list[RecordedMessage]:
-        return [
-            m
-            for m in emulator.bot_messages(person.chat_id)
-            if m.message_id > after and word in m.text
-        ]
-
-    await emulator.wait_for(lambda: bool(news()), timeout=10)
-    return news()[0].text
 
 
 async def test_closing_tells_each_person_their_own_part_beside_everyones(

@@ -96,7 +96,6 @@ async def test_tomorrow_brings_one_reminder_tomorrow_evening_instead_of_the_plan
             "Write the appeal" in str(m.buttons) and m.message_id != card.message_id
             for m in person.emulator.bot_messages(person.chat_id)
         ),
-        timeout=10,
     )
     assert await services.reminders.pending(subscriber.id) == []
     counts = await PlanRepository(services.db).counts(SEED.slug)
@@ -148,7 +147,7 @@ async def test_i_cannot_hands_the_case_back_and_the_allowance_offers_another(
     (card,) = [m for m in emulator.bot_messages(pablo.chat_id) if "First case" in m.text]
     answer, _ = await pablo.press(card, "🙅 No puedo encargarme de este caso")
     assert answer is not None and "otra persona" in answer
-    await emulator.wait_for(lambda: alerts(pablo) == ["First case", "Second case"], timeout=10)
+    await emulator.wait_for(lambda: alerts(pablo) == ["First case", "Second case"])
     subscriber = await services.subscribers.get(pablo.chat_id)
     assert subscriber is not None
     pending = await services.reminders.pending(subscriber.id)

@@ -18,9 +18,9 @@ from bot.db.reminder_costs import reminder_costs
 from bot.domain.cases import CaseStatus
 from bot.emulator import RecordedMessage, TelegramEmulator
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, running_bot, services_of
-from tests.e2e.test_broadcast import eventually
 from tests.e2e.test_offers import choose
 from tests.reminders.test_plan import SEED
+from tests.waiting import eventually
 
 RUSSIAN_ORGANIZER_ID = ORGANIZER_ID + 1
 SEVEN_DAYS_BEFORE = datetime(2022, 6, 5, 18, 0, tzinfo=UTC)  # the deadline: 12 June, 17:59
@@ -78,7 +78,7 @@ async def test_results_show_what_followed_each_reminder_step(
 
     # Seven days before: everyone gets the reminder, and then each does something else.
     clock.advance(SEVEN_DAYS_BEFORE - clock())
-    await emulator.wait_for(lambda: all(reminders_of(p) for p in people.values()), timeout=10)
+    await emulator.wait_for(lambda: all(reminders_of(p) for p in people.values()))
     _, (checklist,) = await anna.press(last_reminder(anna), "I've acted", replies=1)
     await anna.press(checklist, "President of Kazakhstan · email", replies=1)
     await boris.say("/stop")
@@ -94,9 +94,7 @@ async def test_results_show_what_followed_each_reminder_step(
     await eventually(ellen_left)
     # Two days before: only Chen and Dana are still reminded; Dana asks for no more.
     clock.advance(TWO_DAYS_BEFORE - clock())
-    await emulator.wait_for(
-        lambda: len(reminders_of(dana)) == len(reminders_of(chen)) == 2, timeout=10
-    )
+    await emulator.wait_for(lambda: len(reminders_of(dana)) == len(reminders_of(chen)) == 2)
     await dana.press(last_reminder(dana), "Stop reminding me")
 
     for user_id, language, label, expected in (

@@ -16,6 +16,7 @@ from bot.emulator import RecordedMessage, TelegramEmulator
 from bot.handlers import reminders as reminders_handlers
 from tests.conftest import Chatter, MovableClock, run_job, services_of
 from tests.reminders.test_plan import SEED
+from tests.waiting import PATIENCE
 
 REMINDER = "last day to help Zhanbolat Mamay"
 
@@ -61,19 +62,21 @@ async def not_now_on_an_older_card(person: Chatter, card: RecordedMessage) -> Re
 async def test_each_reminder_arrives_exactly_once_across_a_restart(
     emulator: TelegramEmulator, settings: Settings, tmp_path: Path
 ) -> None:
-    # The deadline is 25 seconds ahead; reminders 18 and 8 seconds before it.
+    # The deadline is at 21:00 the same day; reminders 10 and 5 hours before it. Hours, not
+    # seconds: the clock runs in real time between its moves, and a loaded machine may take
+    # seconds to start the bot.
     clock = MovableClock(start=datetime(2022, 5, 20, 9, 0, 35, tzinfo=UTC))
     deadline = dataclasses.replace(
         next(d for d in SEED.key_dates if d.deadline),
         on=clock().date(),
-        time=time(9, 1),
+        time=time(21, 0),
         timezone="UTC",
     )
     case = dataclasses.replace(
         SEED,
         status=CaseStatus.ACTIVE,
         key_dates=(deadline,),
-        reminder_offsets=(timedelta(seconds=18), timedelta(seconds=8)),
+        reminder_offsets=(timedelta(hours=10), timedelta(hours=5)),
     )
     empty = tmp_path / "actions"
     empty.mkdir()
@@ -93,8 +96,8 @@ async def test_each_reminder_arrives_exactly_once_across_a_restart(
             (await services_of(first_run).subscribers.get(anna.id)).id  # type: ignore[union-attr]
         )
         assert [p.due for p in pending] == [
-            datetime(2022, 5, 20, 9, 0, 42, tzinfo=UTC),
-            datetime(2022, 5, 20, 9, 0, 52, tzinfo=UTC),
+            datetime(2022, 5, 20, 11, 0, tzinfo=UTC),
+            datetime(2022, 5, 20, 16, 0, tzinfo=UTC),
         ]
         await run_job(first_run, reminders_handlers.JOB_NAME)
         assert not reminded()  # nothing is due yet
@@ -108,7 +111,7 @@ async def test_each_reminder_arrives_exactly_once_across_a_restart(
         # What fell due while the bot was down comes at start; the next one on time, not before.
         await emulator.wait_for(lambda: len(reminded()) == 1)
         await run_job(second_run, reminders_handlers.JOB_NAME)
-        await delivery.wait_drained(timeout=5)
+        await delivery.wait_drained(timeout=PATIENCE)
         assert len(reminded()) == 1
         clock.advance(pending[1].due - clock() + timedelta(seconds=1))
         await run_job(second_run, reminders_handlers.JOB_NAME)
@@ -116,7 +119,7 @@ async def test_each_reminder_arrives_exactly_once_across_a_restart(
         # More sweeps: nothing more comes.
         for _ in range(3):
             await run_job(second_run, reminders_handlers.JOB_NAME)
-        await delivery.wait_drained(timeout=5)
+        await delivery.wait_drained(timeout=PATIENCE)
     reminders = reminded()
     assert len(reminders) == 2
     labels = [button["text"] for button in reminders[0].buttons]

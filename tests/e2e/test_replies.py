@@ -78,7 +78,7 @@ async def sweep(bot: UrgentActionApp) -> None:
 async def ask(bot: UrgentActionApp, someone: Chatter, words: str, count: int) -> RecordedMessage:
     """Run the sweep and wait until the person has `count` questions; the last of them."""
     await run_job(bot, "replies")
-    await someone.emulator.wait_for(lambda: len(questions(someone, words)) >= count, timeout=10)
+    await someone.emulator.wait_for(lambda: len(questions(someone, words)) >= count)
     return questions(someone, words)[-1]
 
 
@@ -139,7 +139,6 @@ async def test_yes_a_photo_reaches_the_organizers_without_where_it_was_taken(
         lambda: any(
             "A subscriber sent a reply" in m.text for m in emulator.bot_messages(olga.chat_id)
         ),
-        timeout=10,
     )
     (notice,) = [
         m for m in emulator.bot_messages(olga.chat_id) if "A subscriber sent a reply" in m.text
@@ -259,7 +258,6 @@ async def test_a_pdf_is_passed_on_as_it_is_and_stickers_videos_and_big_files_are
     assert "Спасибо: организаторы этого дела увидят ответ." in thanks.text
     await emulator.wait_for(
         lambda: any("Open the reply" in str(m.buttons) for m in emulator.bot_messages(olga.id)),
-        timeout=10,
     )
     (notice,) = [m for m in emulator.bot_messages(olga.id) if "Open the reply" in str(m.buttons)]
     _, (shown,) = await olga.press(notice, "Open the reply", replies=1)

@@ -3,7 +3,6 @@ whatever message the tap came from, and a refused update changes nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 
@@ -18,6 +17,7 @@ from bot.emulator import Chat, RecordedMessage, TelegramEmulator
 from bot.handlers.rights import Right, right_of
 from bot.views.callbacks import SHAPES
 from tests.conftest import ORGANIZER_ID, Chatter, services_of
+from tests.waiting import PATIENCE, handled
 
 SLUG = "kz-zhanbolat-mamay"
 NOT_A_BUTTON = "This button no longer works. Send /start to see the open cases."
@@ -132,16 +132,14 @@ async def database(bot: UrgentActionApp) -> list[str]:
     return held
 
 
-async def settled(bot: UrgentActionApp) -> list[str]:
-    """The database once the bot has finished writing (a reply goes out before its record)."""
-    last = await database(bot)
-    for _ in range(100):
-        await asyncio.sleep(0.05)
-        now = await database(bot)
-        if now == last:
-            return now
-        last = now
-    raise TimeoutError("the bot kept writing")
+async def settled(bot: UrgentActionApp, emulator: TelegramEmulator) -> list[str]:
+    """The database once the bot has finished writing: every update handled to the end (a
+    reply goes out before its record) and the delivery engine's results recorded."""
+    await handled(bot, emulator)
+    delivery = services_of(bot).delivery
+    assert delivery is not None
+    await delivery.wait_drained(timeout=PATIENCE)
+    return await database(bot)
 
 
 def refusals(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -177,7 +175,7 @@ async def test_anyone_but_an_organizer_is_refused_at_every_organizer_entry_point
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.handlers.rights")
     welcome, _ = await person.say("/start", replies=2)
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     sent = ORGANIZER_INPUTS[entry]
     if entry.startswith("/"):
         (reply,) = await person.say(sent)
@@ -192,7 +190,7 @@ async def test_anyone_but_an_organizer_is_refused_at_every_organizer_entry_point
         assert answer is not None
         assert answer.text == NOT_A_BUTTON
         await emulator.wait_for(lambda: bool(refusals(caplog)))
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
     (line,) = refusals(caplog)
     assert str(person.id) not in line  # what was refused, never who
     assert "in a private chat" in line
@@ -205,11 +203,11 @@ async def test_an_organizers_forged_tap_in_a_group_is_refused(
     olga = emulator.create_person("Olga", user_id=ORGANIZER_ID)
     group = await emulator.create_group("Team", members=[olga.id], admins=[olga.id])
     (welcome, _) = await Chatter(emulator, olga, group.id).say("/start@UrgentActionBot", replies=2)
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     answer = await emulator.tap(olga.id, welcome, f"ocl:{SLUG}:released:quiet", forge=True)
     assert answer is not None
     assert answer.text == PRIVATE_ONLY
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
 
 
 async def subscribed_group(emulator: TelegramEmulator) -> tuple[Chat, Chatter, Chatter]:
@@ -237,13 +235,13 @@ async def test_a_member_cannot_delete_a_groups_subscription_with_the_forget_butt
     caplog.set_level(logging.INFO, logger="bot.handlers.rights")
     group, _, erik = await subscribed_group(emulator)
     card = newest(emulator, group.id)
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     answer = await emulator.tap(erik.id, card, "fg:yes", forge=True)
     assert answer is not None
     assert answer.text == PRIVATE_ONLY
     assert await services_of(bot).subscribers.get(group.id) is not None
     assert newest(emulator, group.id).edits == 0
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
     (line,) = refusals(caplog)
     assert line == "refused tap 'fg' in a supergroup chat: needs person"
 
@@ -253,7 +251,7 @@ async def test_the_persons_own_buttons_and_commands_are_refused_in_a_group(
 ) -> None:
     group, admin, erik = await subscribed_group(emulator)
     card = newest(emulator, group.id)
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     # Not even the admin: letters, checklists and /forget belong to a person's own chat.
     for tapper in (erik, admin):
         for data in PERSON_TAPS.values():
@@ -263,7 +261,7 @@ async def test_the_persons_own_buttons_and_commands_are_refused_in_a_group(
         for command in PERSON_COMMANDS:
             (reply,) = await tapper.say(f"{command}@UrgentActionBot")
             assert reply.text == PRIVATE_ONLY, command
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
 
 
 async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admin(
@@ -271,7 +269,7 @@ async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admi
 ) -> None:
     group, _, erik = await subscribed_group(emulator)
     card = newest(emulator, group.id)
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     for data in ADMIN_TAPS.values():
         answer = await emulator.tap(erik.id, card, data, forge=True)
         assert answer is not None, data
@@ -279,7 +277,7 @@ async def test_what_speaks_for_a_group_is_refused_to_a_member_who_is_not_an_admi
     for command in ADMIN_COMMANDS:
         (reply,) = await erik.say(f"{command}@UrgentActionBot")
         assert reply.text.startswith("Only an admin of this group can"), command
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
     subscriber = await services_of(bot).subscribers.get(group.id)
     assert subscriber is not None
     assert subscriber.is_active
@@ -320,12 +318,12 @@ async def test_an_admin_writing_as_the_group_speaks_for_it_but_is_no_organizer(
     assert changed.language == "ru"
 
     # Organizer commands get the ordinary help, as anyone who is no organizer does.
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     for command in ("/broadcast@UrgentActionBot", "/organizers@UrgentActionBot add 555"):
         (refused,) = await as_group(command)
         assert "/start" in refused.text, command
         assert "/broadcast" not in refused.text, command
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
 
     # A member who is no admin is still refused the group's settings.
     (refused,) = await Chatter(emulator, erik, group.id).say("/settings@UrgentActionBot")

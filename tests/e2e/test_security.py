@@ -3,7 +3,6 @@ forwarded commands, typed signatures in the log, channels in groups, forged coun
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
@@ -16,7 +15,8 @@ from bot.emulator.people import text_entities
 from tests.conftest import ORGANIZER_ID, Chatter, services_of
 from tests.e2e.test_broadcast import choose
 from tests.e2e.test_journey import open_card
-from tests.e2e.test_rights import database, settled, subscribed_group
+from tests.e2e.test_rights import settled, subscribed_group
+from tests.waiting import handled
 
 SLUG = "kz-zhanbolat-mamay"
 
@@ -70,7 +70,7 @@ async def test_a_forwarded_command_is_not_run_as_the_forwarders(
     await emulator.forward(olga.id, bait)
     (answer,) = await emulator.replies(olga.id, after=mark, count=1)
     assert "is now an organizer" not in answer.text
-    await asyncio.sleep(0.2)
+    await handled(bot, emulator)
     assert not await OrganizerRepository(services_of(bot).db).is_added(mallory.id)
     # Typed, the same command still works.
     (done,) = await organizer.say(f"/organizers add {mallory.id}")
@@ -135,7 +135,7 @@ async def test_a_command_from_a_channel_in_a_group_gets_no_answer_there(
         if stand_in == 777000:
             payload["is_automatic_forward"] = True
         emulator.bot.updates.push("message", payload)
-    await asyncio.sleep(1.0)
+    await handled(bot, emulator)
     assert [m.text for m in emulator.bot_messages(group.id) if m.message_id > mark] == []
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     subscriber = await services_of(bot).subscribers.get(group.id)
@@ -147,11 +147,11 @@ async def test_a_forged_country_code_is_not_saved(
 ) -> None:
     await person.say("/start", replies=2)
     (screen,) = await person.say("/settings")
-    before = await settled(bot)
+    before = await settled(bot, emulator)
     answer = await emulator.tap(person.id, screen, "ctry:ZZ", forge=True)
     assert answer is not None
     assert answer.text == "This button no longer works. Send /start to see the open cases."
-    assert await database(bot) == before
+    assert await settled(bot, emulator) == before
     saved = await emulator.tap(person.id, screen, "ctry:KZ", forge=True)
     assert saved is not None and saved.text != answer.text
 

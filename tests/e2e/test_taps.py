@@ -15,6 +15,7 @@ from bot.logs import pseudonym
 from tests.conftest import Chatter, services_of
 from tests.e2e.test_journey import open_card, write_appeal
 from tests.e2e.test_reminders import not_now_on_an_older_card
+from tests.waiting import PATIENCE, handled
 
 SLUG = "kz-zhanbolat-mamay"
 
@@ -56,7 +57,7 @@ async def test_snooze_tapped_twice_is_answered_twice_without_an_error(
     assert first is not None
     assert second is not None
     assert first.text == second.text == "⏰ I'll remind you on 21 May 2022, 09:00."
-    await asyncio.sleep(0.3)  # anything the second tap set off has happened
+    await handled(bot, emulator)  # anything the second tap set off has happened
     assert answers(emulator, choice) == 2
     assert errors(caplog) == []
 
@@ -94,7 +95,7 @@ async def test_taps_on_the_email_file_are_answered_once_each_without_an_error(
     assert page is not None
     (shown,) = await emulator.replies(person.chat_id, after=mark)
     assert shown.text
-    await asyncio.sleep(0.3)
+    await handled(bot, emulator)
     assert answers(emulator, draft) == 4
     assert draft.document is not None  # the file is still the file
     assert emulator.messages(person.chat_id)[draft.message_id - 1].edits == 0
@@ -135,9 +136,10 @@ async def test_a_person_who_blocked_the_bot_mid_flow_is_marked_inactive_without_
             await asyncio.sleep(0.05)
 
     # Telegram's notice of the block may mark the person before the reply meets the 403.
-    await asyncio.wait_for(marked(), 5)
-    await asyncio.wait_for(refused(), 5)
-    await asyncio.sleep(0.3)
+    await asyncio.wait_for(marked(), PATIENCE)
+    await asyncio.wait_for(refused(), PATIENCE)
+    # The tap's handler logs the refusal in its error handler, after the 403.
+    await handled(bot, emulator)
     assert errors(caplog) == []
     (line,) = [
         r.getMessage()
@@ -164,6 +166,7 @@ async def test_a_tap_whose_handler_fails_after_answering_is_not_answered_again(
     assert answer is None  # the handler's own answer, before it failed
     (apology,) = await emulator.replies(person.chat_id, after=mark)
     assert "something went wrong" in apology.text
+    await handled(bot, emulator)  # the error handler has finished: no answer after the apology
     assert emulator.stats.requests["answerCallbackQuery"] == asked + 1
     assert answers(emulator, card) == 1
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []

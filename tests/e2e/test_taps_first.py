@@ -28,7 +28,7 @@ async def test_a_tap_is_answered_before_the_replies_queued_ahead_of_it(
     for someone in crowd:
         await emulator.send_text(someone.id, "/help")
     # The crowd's replies are under way, most of them still queued.
-    await emulator.wait_for(lambda: emulator.stats.delivered >= 10, timeout=10)
+    await emulator.wait_for(lambda: emulator.stats.delivered >= 10)
     mark = emulator.last_event
     before = emulator.stats.delivered
     emulator.elapse(1.5)
