@@ -61,7 +61,7 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
     # reference ("UA 165/09 Forced eviction") when a blog or a mail archive put its own lines
     # above the sheet.
     opening = next(
-        (k for k, line in enumerate(lines[:40]) if _OPENS_ON_REFERENCE.match(line.strip())),
+        (k for k, line in enumerate(lines[:80]) if _opens_a_mailing(line.strip())),
         0,
     )
     for i, line in enumerate(lines):
@@ -84,6 +84,17 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
             if sheet.reference:
                 break
     return squeeze(rest)
+
+
+def _opens_a_mailing(line: str) -> bool:
+    """Where an older mailing starts under a blog's or a team's own lines: on its reference
+    ("UA 165/09 Forced eviction"), or on the follow-up's ("Further information on UA 97/10
+    (28 April 2010) ..."), the list of people coming right after."""
+    if _OPENS_ON_REFERENCE.match(line):
+        return True
+    label = labels.FOLLOW_UP.match(line)
+    found = find_reference(line) if label else None
+    return found is not None and found.follow_up and len(line) < 200
 
 
 def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, bool]:
@@ -242,12 +253,27 @@ def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if is_caps(country) and country_code(country) and LISTED.match(rest):
         sheet.country = sheet.country or country
         line = rest
+    elif region := _COUNTRY_AND_REGION.match(line):
+        # "USA-Ohio Kevin Keith (m)", "USA (Texas) David Lee Powell": the country and the state.
+        if not (is_caps(region["country"]) and country_code(region["country"])):
+            return None
+        sheet.country = sheet.country or region["country"]
+        if not LISTED.match(region["rest"]):
+            return None  # the story runs on from the name: read there
+        line = region["rest"]
     if listed := LISTED.match(line):
         sheet.people.append((listed["name"], None))
         if listed["what"]:
             sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
     return _listed_group(line, sheet)
+
+
+# A country in capitals with the state or region the case is in, before the list of people.
+_COUNTRY_AND_REGION = re.compile(
+    r"^(?P<country>[A-Z][A-Z.]{1,30})(?:\s*\((?P<region>[A-Z][^()]{1,30})\)|-(?P<state>[A-Z][a-z]+"
+    r"(?:\s[A-Z][a-z]+)??))\s+(?P<rest>[A-Z].*)$"
+)
 
 
 def _listed_group(line: str, sheet: Sheet) -> Taken:

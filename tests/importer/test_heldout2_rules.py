@@ -1,0 +1,29 @@
+"""Rules read from a second set of real sheets kept outside the project, each tested here on a
+sheet written for these tests in the same layout: an AIUSA team's note (a new addressee, signed
+by the team) standing above the follow-up it updates, whose header names the country with its
+state ("USA-Illinois Jordan Mills (m)"), and a follow-up whose country, state and name run into
+the story on one line ("USA (Oklahoma) Samuel Ortiz Boyd Samuel Ortiz Boyd was executed ...")."""
+
+from __future__ import annotations
+
+from bot.domain.cases import UrgentAction
+from tests.importer.conftest import import_fixture
+
+
+def read(name: str) -> UrgentAction:
+    imported = import_fixture(name)
+    assert imported.case is not None, imported.problems
+    return imported.case
+
+
+def test_a_follow_up_under_a_teams_note_reads_its_header_and_the_state_after_the_country() -> None:
+    case = read("us-team-note-over-follow-up-2012.txt")
+    # "USA-Illinois Jordan Mills (m)" far below the note: the country is the USA, not the
+    # Jordan a first name spells, and the young man is the case's person.
+    assert case.country_code == "US"
+    assert [p.name for p in case.people] == ["Jordan Mills"]
+
+
+def test_a_country_and_state_running_into_the_story_still_name_the_country() -> None:
+    case = read("us-follow-up-run-on-2013.txt")
+    assert case.country_code == "US"
