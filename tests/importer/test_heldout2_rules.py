@@ -27,3 +27,11 @@ def test_a_follow_up_under_a_teams_note_reads_its_header_and_the_state_after_the
 def test_a_country_and_state_running_into_the_story_still_name_the_country() -> None:
     case = read("us-follow-up-run-on-2013.txt")
     assert case.country_code == "US"
+
+
+def test_a_teams_signed_note_ends_the_officials_at_its_sign_off() -> None:
+    case = read("us-team-note-over-follow-up-2012.txt")
+    # "In solidarity," / "Individuals at Risk Team" and the mailing below are no official.
+    assert [(t.name, t.salutation) for t in case.targets] == [
+        ("Maria L. Hollis", "Dear District Attorney")
+    ]
