@@ -35,3 +35,10 @@ def test_a_teams_signed_note_ends_the_officials_at_its_sign_off() -> None:
     assert [(t.name, t.salutation) for t in case.targets] == [
         ("Maria L. Hollis", "Dear District Attorney")
     ]
+
+
+def test_a_group_listed_in_the_header_keeps_where_it_is() -> None:
+    case = read("ua-mailing-group-and-place-2010.txt")
+    # "MOROCCO trade unionists in Morocco": the group as the sheet describes it.
+    assert [p.name for p in case.people] == ["Trade unionists in Morocco"]
+    assert case.country_code == "MA"

@@ -276,6 +276,10 @@ _COUNTRY_AND_REGION = re.compile(
 )
 
 
+# Where a group listed in the header is: "in Tunisia", "aus Kolumbien", "en Chiapas".
+_WHERE = re.compile(r"\s+(?:in|im|en|aus|from|near|bei|nahe|à|di|del?)\s+[A-ZÀ-Ý][\w'’ -]{1,40}")
+
+
 def _listed_group(line: str, sheet: Sheet) -> Taken:
     """The older mailings' list naming a group where a name would be: "BRAZIL Over 200
     homeless families", "BRAZIL Community of Restinga": the group, as the sheet describes it."""
@@ -284,9 +288,12 @@ def _listed_group(line: str, sheet: Sheet) -> Taken:
         country, rest = " ".join(words[:k]), " ".join(words[k:])
         if not (is_caps(country) and country_code(country)) or is_caps(rest):
             continue
-        if group_at_risk(f"{rest}.") == rest[:1].upper() + rest[1:]:
+        group = group_at_risk(f"{rest}.") or ""
+        after = rest[len(group) :] if rest.lower().startswith(group.lower()) else ""
+        # The group, and where it is: "TUNISIA human rights activists in Tunisia".
+        if group and (not after or _WHERE.fullmatch(after)):
             sheet.country = sheet.country or country
-            sheet.people.append((rest, None))
+            sheet.people.append((rest[:1].upper() + rest[1:], None))
             return True, False
         return None
     return None
