@@ -267,9 +267,21 @@ def _named_then_what(text: str) -> list[_Hit]:
     return hits
 
 
+# A name opening what the sentence says of the person's danger, in each language's words:
+# "Afsaneh Nouroozi è a rischio immediato", "Ana Ruiz corre peligro", "Tomás Quispe droht".
+_AT_RISK = re.compile(
+    rf"(?:^|(?<=[.;:!?]\s))(?P<name>{NAME})\s+(?i:{alternatives('at_risk')})(?![\w])"
+)
+
+
+def _named_at_risk(text: str) -> list[_Hit]:
+    return [(match.start("name"), match["name"], None) for match in _AT_RISK.finditer(text)]
+
+
 # Each way a story names someone, one small rule each.
 _NAMING_RULES = (
     _named_after_what,
+    _named_at_risk,
     _named_in_concern,
     _named_in_a_heading,
     _named_together,

@@ -43,6 +43,7 @@ KINDS = (
     "group_words",
     "ask_heading",
     "people_filler",
+    "at_risk",
 )
 
 

@@ -42,3 +42,10 @@ def test_a_group_listed_in_the_header_keeps_where_it_is() -> None:
     # "MOROCCO trade unionists in Morocco": the group as the sheet describes it.
     assert [p.name for p in case.people] == ["Trade unionists in Morocco"]
     assert case.country_code == "MA"
+
+
+def test_a_person_named_only_in_italian_prose_is_read_from_what_the_sentence_says() -> None:
+    case = read("it-appello-in-prosa-2004.txt")
+    # "Leila Rahmani è a rischio imminente di esecuzione": the sheet names her nowhere else.
+    assert [p.name for p in case.people] == ["Leila Rahmani"]
+    assert case.country_code == "IR"
