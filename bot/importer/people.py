@@ -274,6 +274,26 @@ _AT_RISK = re.compile(
 )
 
 
+# A name with the person's age after it, as a sheet's list gives them where no "(m)" or "(f)"
+# follows: "Mohamed Kohail, de 22 años, ciudadano canadiense", "Ana Ruiz, aged 34, lawyer".
+_AGED = re.compile(
+    rf"(?P<name>{NAME}),\s+(?i:(?:de\s+)?\d{{1,3}}\s+(?:años|anos|ans|jahre|anni|jaar)"
+    r"|de\s+\d{1,3}(?=,)|aged\s+\d{1,3}|âgée?\s+de\s+\d{1,3}\s+ans)\b"
+)
+
+
+def _named_with_age(text: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for match in _AGED.finditer(text):
+        words = match["name"].split()
+        # The header's country in capitals, or what the person is ("Teacher Paul Nkwenti"),
+        # before the first name: not part of it.
+        while len(words) > 2 and (words[0].isupper() or re.fullmatch(_WHAT, words[0].lower())):
+            words = words[1:]
+        hits.append((match.end("name") - len(" ".join(words)), " ".join(words), None))
+    return hits
+
+
 def _named_at_risk(text: str) -> list[_Hit]:
     return [(match.start("name"), match["name"], None) for match in _AT_RISK.finditer(text)]
 
@@ -286,6 +306,7 @@ _NAMING_RULES = (
     _named_in_a_heading,
     _named_together,
     _named_then_what,
+    _named_with_age,  # last: where another rule reads the same name, it says what they are
 )
 
 

@@ -49,3 +49,10 @@ def test_a_person_named_only_in_italian_prose_is_read_from_what_the_sentence_say
     # "Leila Rahmani è a rischio imminente di esecuzione": the sheet names her nowhere else.
     assert [p.name for p in case.people] == ["Leila Rahmani"]
     assert case.country_code == "IR"
+
+
+def test_people_listed_with_their_age_and_no_gender_mark_are_read_on_a_run_on_line() -> None:
+    case = read("es-mas-informacion-en-una-linea-2006.txt")
+    # "YEMEN Hassan al-Maqtari, de 19 años, estudiante Faris al-Maqtari, de 17, ...":
+    # a forum ran the Spanish follow-up onto one line; each name comes with the age after it.
+    assert [p.name for p in case.people] == ["Hassan al-Maqtari", "Faris al-Maqtari"]
