@@ -56,3 +56,11 @@ def test_people_listed_with_their_age_and_no_gender_mark_are_read_on_a_run_on_li
     # "YEMEN Hassan al-Maqtari, de 19 años, estudiante Faris al-Maqtari, de 17, ...":
     # a forum ran the Spanish follow-up onto one line; each name comes with the age after it.
     assert [p.name for p in case.people] == ["Hassan al-Maqtari", "Faris al-Maqtari"]
+
+
+def test_the_mailings_masthead_and_date_are_no_summary() -> None:
+    case = read("ua-mailing-group-and-place-2010.txt")
+    # "- From Amnesty International USA", its links and rules, and "1 June 2010" above the
+    # reference: the story starts with what happened.
+    assert case.text("en").summary.startswith("A draft law before parliament")
+    assert case.text("en").title == "Legal concern"

@@ -69,7 +69,8 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
             skip = False
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        top = i < 8 or opening <= i < opening + 8
+        # The mailing's date stands just above where it opens ("30 January 2009").
+        top = i < 8 or opening - 3 <= i < opening + 8
         taken, skip = _take(plain_line(line), following, sheet, top=top)
         if not taken:
             rest.append(line)
@@ -308,9 +309,10 @@ def _names_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
 
 def _date_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     """A web page's date under its title."""
-    mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
+    mention = one_date(line) if top and len(line) < 30 else None
     if mention and mention.year:
-        sheet.issued = line.strip()
+        # A blog's date of posting above the mailing's own: the first is kept, neither is story.
+        sheet.issued = sheet.issued or line.strip()
         return True, False
     return None
 
