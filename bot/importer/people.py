@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from bot.importer.labels import SAMPLE_LETTER
 from bot.importer.normalise import country_code
@@ -507,9 +508,15 @@ def _add(found: list[FoundPerson], name: str, what: str | None, excluded: set[st
 
 
 def _same(a: str, b: str) -> bool:
-    """Two spellings of one name: one holds the other, or they share two words."""
+    """Two spellings of one name: one holds the other, or they share two words and start
+    alike. Brothers share their father's and family's names ("Hassan Ali al-Maqtari", "Faris
+    Ali al-Maqtari"): a different first name is another person."""
     wa, wb = set(a.split()), set(b.split())
-    return a == b or wa <= wb or wb <= wa or len(wa & wb) >= 2
+    if a == b or wa <= wb or wb <= wa:
+        return True
+    first_a, first_b = a.split(maxsplit=1)[0], b.split(maxsplit=1)[0]
+    alike = SequenceMatcher(None, first_a, first_b).ratio() >= 0.75  # "mohamed", "mohammed"
+    return len(wa & wb) >= 2 and alike
 
 
 def _key(name: str) -> str:

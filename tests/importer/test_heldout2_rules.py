@@ -64,3 +64,8 @@ def test_the_mailings_masthead_and_date_are_no_summary() -> None:
     # reference: the story starts with what happened.
     assert case.text("en").summary.startswith("A draft law before parliament")
     assert case.text("en").title == "Legal concern"
+
+
+def test_brothers_sharing_their_fathers_and_family_names_are_two_people() -> None:
+    case = read("ua-brothers-2006.txt")
+    assert [p.name for p in case.people] == ["Hassan Ali al-Maqtari", "Faris Ali al-Maqtari"]
