@@ -44,6 +44,7 @@ KINDS = (
     "ask_heading",
     "people_filler",
     "at_risk",
+    "greeting",
 )
 
 

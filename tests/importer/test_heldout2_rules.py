@@ -69,3 +69,10 @@ def test_the_mailings_masthead_and_date_are_no_summary() -> None:
 def test_brothers_sharing_their_fathers_and_family_names_are_two_people() -> None:
     case = read("ua-brothers-2006.txt")
     assert [p.name for p in case.people] == ["Hassan Ali al-Maqtari", "Faris Ali al-Maqtari"]
+
+
+def test_a_teams_greeting_and_a_posts_dated_heading_are_neither_summary_nor_title() -> None:
+    case = read("us-team-note-over-follow-up-2012.txt")
+    # "URGENT ACTION 3-5-12" is the post's date; "Dear friends," greets the readers.
+    assert case.text("en").title == "Legal concern/Juvenile"
+    assert case.text("en").summary.startswith("The county named a new District Attorney")
