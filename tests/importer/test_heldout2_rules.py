@@ -76,3 +76,10 @@ def test_a_teams_greeting_and_a_posts_dated_heading_are_neither_summary_nor_titl
     # "URGENT ACTION 3-5-12" is the post's date; "Dear friends," greets the readers.
     assert case.text("en").title == "Legal concern/Juvenile"
     assert case.text("en").summary.startswith("The county named a new District Attorney")
+
+
+def test_a_closing_above_the_addressee_is_no_part_of_the_officials_block() -> None:
+    case = read("nl-voorbeeldbrief-groet-2021.txt")
+    # "Vriendelijke groet," ends the Dutch text; the block under it is the minister's.
+    [minister] = case.targets
+    assert (minister.name, minister.title) == ("Mehmet Arslan", "Minister of Justice")
