@@ -1,8 +1,12 @@
 """Rules read from a second set of real sheets kept outside the project, each tested here on a
-sheet written for these tests in the same layout: an AIUSA team's note (a new addressee, signed
-by the team) standing above the follow-up it updates, whose header names the country with its
-state ("USA-Illinois Jordan Mills (m)"), and a follow-up whose country, state and name run into
-the story on one line ("USA (Oklahoma) Samuel Ortiz Boyd Samuel Ortiz Boyd was executed ...")."""
+sheet written for these tests in the same layout: an AIUSA team's note (a greeting, a new
+addressee, signed by the team) standing above the follow-up it updates, whose header names the
+country with its state ("USA-Illinois Jordan Mills (m)"); a follow-up whose country, state and
+name run into the story on one line ("USA (Oklahoma) Samuel Ortiz Boyd Samuel Ortiz Boyd was
+executed ..."); an older mailing listing a group and where it is ("MOROCCO trade unionists in
+Morocco") under Amnesty USA's masthead; an Italian appeal naming its person only in its prose;
+a Spanish follow-up run onto one line, its people listed with their ages; brothers sharing
+their father's and family's names; and a Dutch page whose text closes above the addressee."""
 
 from __future__ import annotations
 
