@@ -193,6 +193,8 @@ CLOSING = re.compile(
     r"|و?تفضلوا بقبول\b.*|مع (?:خالص|فائق) (?:التحية|الاحترام)\b.*)\s*[,.،]?$",
     re.IGNORECASE,
 )
+# A note's greeting to its readers ("Dear friends,", "Liebe Freundinnen und Freunde,").
+GREETING = re.compile(rf"^(?:{alternatives('greeting')})\s*[,:!]?$", re.IGNORECASE)
 # What the sheet asks readers to do, not where to write: never an address line.
 INSTRUCTION = re.compile(
     r"^(?:\d+[.)]\s+)?(?:write a letter|click here|please take action|take action|sign|share"
@@ -226,6 +228,16 @@ BOILERPLATE = re.compile(
     r"|inicio$|toutes les (?:infos|actions)$|all (?:news|actions)$|alle (?:aktionen|news)$"
     r"|(?:we use )?cookies?\b.*$|newsletter\b.{0,80}$"
     r"|(?:subscribe|abonnieren|abonnez-vous)\b.{0,80}$"
+    # A blog's post heading with the day's date only: "Urgent Action 1-20-11".
+    r"|urgent action\s+\d{1,2}[-/]\d{1,2}[-/]\d{2,4}$"
+    # Amnesty USA's mailing of a sheet, above the sheet: "- From Amnesty International USA",
+    # "To learn about recent Urgent Action successes and updates, go to", its links, "For a
+    # print-friendly version of this Urgent Action (PDF):", "Or take action online at:".
+    r"|[-•–]?\s*from amnesty international usa$"
+    r"|to (?:learn about recent urgent action successes|read the current urgent action"
+    r" newsletter)\b.{0,60}$|for a print-friendly version of this urgent action\b.{0,12}$"
+    r"|or take action online at:?$|https?://(?:www\.|takeaction\.)?amnestyusa\.org/\S*(?:\s+-+)?$"
+    r"|-{5,}$|note: please write on behalf of .{0,200}$"
     # A section's name at the head of its pages: "Sektion der Bundesrepublik Deutschland".
     r"|(?:amnesty international[\s,–-]*)?(?:sektion der bundesrepublik deutschland"
     r"|(?:österreichische|schweizer) sektion|section (?:suisse|fran[çc]aise"

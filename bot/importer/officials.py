@@ -19,6 +19,7 @@ from bot.importer.labels import (
     ADDITIONAL,
     BOILERPLATE,
     BRACKETED,
+    CLOSING,
     CONTACT,
     CONTACT_LABELS,
     COPY,
@@ -268,6 +269,8 @@ def _not_an_address(line: str) -> bool:
         return True
     if line.startswith("[") or ADDITIONAL.match(line) or _SECTION_HEADING.match(line):
         return True  # "[Sections to add when relevant]", "BACKGROUND INFORMATION (400 WORDS"
+    if CLOSING.match(line):
+        return True  # "Vriendelijke groet," closing the text above the addressee
     words = line.split()
     lower = sum(1 for w in words if w[:1].islower())
     return len(words) >= 9 and lower >= len(words) / 2 and not any(c.isdigit() for c in line)

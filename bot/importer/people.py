@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from bot.importer.labels import SAMPLE_LETTER
 from bot.importer.normalise import country_code
@@ -267,13 +268,46 @@ def _named_then_what(text: str) -> list[_Hit]:
     return hits
 
 
+# A name opening what the sentence says of the person's danger, in each language's words:
+# "Afsaneh Nouroozi è a rischio immediato", "Ana Ruiz corre peligro", "Tomás Quispe droht".
+_AT_RISK = re.compile(
+    rf"(?:^|(?<=[.;:!?]\s))(?P<name>{NAME})\s+(?i:{alternatives('at_risk')})(?![\w])"
+)
+
+
+# A name with the person's age after it, as a sheet's list gives them where no "(m)" or "(f)"
+# follows: "Mohamed Kohail, de 22 años, ciudadano canadiense", "Ana Ruiz, aged 34, lawyer".
+_AGED = re.compile(
+    rf"(?P<name>{NAME}),\s+(?i:(?:de\s+)?\d{{1,3}}\s+(?:años|anos|ans|jahre|anni|jaar)"
+    r"|de\s+\d{1,3}(?=,)|aged\s+\d{1,3}|âgée?\s+de\s+\d{1,3}\s+ans)\b"
+)
+
+
+def _named_with_age(text: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for match in _AGED.finditer(text):
+        words = match["name"].split()
+        # The header's country in capitals, or what the person is ("Teacher Paul Nkwenti"),
+        # before the first name: not part of it.
+        while len(words) > 2 and (words[0].isupper() or re.fullmatch(_WHAT, words[0].lower())):
+            words = words[1:]
+        hits.append((match.end("name") - len(" ".join(words)), " ".join(words), None))
+    return hits
+
+
+def _named_at_risk(text: str) -> list[_Hit]:
+    return [(match.start("name"), match["name"], None) for match in _AT_RISK.finditer(text)]
+
+
 # Each way a story names someone, one small rule each.
 _NAMING_RULES = (
     _named_after_what,
+    _named_at_risk,
     _named_in_concern,
     _named_in_a_heading,
     _named_together,
     _named_then_what,
+    _named_with_age,  # last: where another rule reads the same name, it says what they are
 )
 
 
@@ -474,9 +508,15 @@ def _add(found: list[FoundPerson], name: str, what: str | None, excluded: set[st
 
 
 def _same(a: str, b: str) -> bool:
-    """Two spellings of one name: one holds the other, or they share two words."""
+    """Two spellings of one name: one holds the other, or they share two words and start
+    alike. Brothers share their father's and family's names ("Hassan Ali al-Maqtari", "Faris
+    Ali al-Maqtari"): a different first name is another person."""
     wa, wb = set(a.split()), set(b.split())
-    return a == b or wa <= wb or wb <= wa or len(wa & wb) >= 2
+    if a == b or wa <= wb or wb <= wa:
+        return True
+    first_a, first_b = a.split(maxsplit=1)[0], b.split(maxsplit=1)[0]
+    alike = SequenceMatcher(None, first_a, first_b).ratio() >= 0.75  # "mohamed", "mohammed"
+    return len(wa & wb) >= 2 and alike
 
 
 def _key(name: str) -> str:

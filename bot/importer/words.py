@@ -43,6 +43,8 @@ KINDS = (
     "group_words",
     "ask_heading",
     "people_filler",
+    "at_risk",
+    "greeting",
 )
 
 

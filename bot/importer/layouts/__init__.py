@@ -61,6 +61,8 @@ def parse_sheet(lines: list[str]) -> Sheet:
     sheet = Sheet(_layout(plain))
     body = meta(lines, sheet)
     READERS[sheet.layout](body, sheet)
+    while sheet.story and labels.GREETING.match(sheet.story[0].strip()):
+        sheet.story.pop(0)  # "Dear friends,": a note to the readers opens, not the story
     if not sheet.targets:
         # No official's block: officials the prose names with their address in brackets.
         sheet.targets = officials_in_prose([*sheet.story, *sheet.letter, *sheet.additional])

@@ -61,7 +61,7 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
     # reference ("UA 165/09 Forced eviction") when a blog or a mail archive put its own lines
     # above the sheet.
     opening = next(
-        (k for k, line in enumerate(lines[:40]) if _OPENS_ON_REFERENCE.match(line.strip())),
+        (k for k, line in enumerate(lines[:80]) if _opens_a_mailing(line.strip())),
         0,
     )
     for i, line in enumerate(lines):
@@ -69,7 +69,8 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
             skip = False
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        top = i < 8 or opening <= i < opening + 8
+        # The mailing's date stands just above where it opens ("30 January 2009").
+        top = i < 8 or opening - 3 <= i < opening + 8
         taken, skip = _take(plain_line(line), following, sheet, top=top)
         if not taken:
             rest.append(line)
@@ -84,6 +85,17 @@ def meta(lines: list[str], sheet: Sheet) -> list[str]:
             if sheet.reference:
                 break
     return squeeze(rest)
+
+
+def _opens_a_mailing(line: str) -> bool:
+    """Where an older mailing starts under a blog's or a team's own lines: on its reference
+    ("UA 165/09 Forced eviction"), or on the follow-up's ("Further information on UA 97/10
+    (28 April 2010) ..."), the list of people coming right after."""
+    if _OPENS_ON_REFERENCE.match(line):
+        return True
+    label = labels.FOLLOW_UP.match(line)
+    found = find_reference(line) if label else None
+    return found is not None and found.follow_up and len(line) < 200
 
 
 def _take(line: str, following: str, sheet: Sheet, *, top: bool) -> tuple[bool, bool]:
@@ -242,12 +254,31 @@ def _listed_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     if is_caps(country) and country_code(country) and LISTED.match(rest):
         sheet.country = sheet.country or country
         line = rest
+    elif region := _COUNTRY_AND_REGION.match(line):
+        # "USA-Ohio Kevin Keith (m)", "USA (Texas) David Lee Powell": the country and the state.
+        if not (is_caps(region["country"]) and country_code(region["country"])):
+            return None
+        sheet.country = sheet.country or region["country"]
+        if not LISTED.match(region["rest"]):
+            return None  # the story runs on from the name: read there
+        line = region["rest"]
     if listed := LISTED.match(line):
         sheet.people.append((listed["name"], None))
         if listed["what"]:
             sheet.described[listed["name"]] = listed["what"].strip()
         return True, False
     return _listed_group(line, sheet)
+
+
+# A country in capitals with the state or region the case is in, before the list of people.
+_COUNTRY_AND_REGION = re.compile(
+    r"^(?P<country>[A-Z][A-Z.]{1,30})(?:\s*\((?P<region>[A-Z][^()]{1,30})\)|-(?P<state>[A-Z][a-z]+"
+    r"(?:\s[A-Z][a-z]+)??))\s+(?P<rest>[A-Z].*)$"
+)
+
+
+# Where a group listed in the header is: "in Tunisia", "aus Kolumbien", "en Chiapas".
+_WHERE = re.compile(r"\s+(?:in|im|en|aus|from|near|bei|nahe|à|di|del?)\s+[A-ZÀ-Ý][\w'’ -]{1,40}")
 
 
 def _listed_group(line: str, sheet: Sheet) -> Taken:
@@ -258,9 +289,12 @@ def _listed_group(line: str, sheet: Sheet) -> Taken:
         country, rest = " ".join(words[:k]), " ".join(words[k:])
         if not (is_caps(country) and country_code(country)) or is_caps(rest):
             continue
-        if group_at_risk(f"{rest}.") == rest[:1].upper() + rest[1:]:
+        group = group_at_risk(f"{rest}.") or ""
+        after = rest[len(group) :] if rest.lower().startswith(group.lower()) else ""
+        # The group, and where it is: "TUNISIA human rights activists in Tunisia".
+        if group and (not after or _WHERE.fullmatch(after)):
             sheet.country = sheet.country or country
-            sheet.people.append((rest, None))
+            sheet.people.append((rest[:1].upper() + rest[1:], None))
             return True, False
         return None
     return None
@@ -275,9 +309,10 @@ def _names_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
 
 def _date_line(line: str, following: str, sheet: Sheet, top: bool) -> Taken:
     """A web page's date under its title."""
-    mention = one_date(line) if top and sheet.issued is None and len(line) < 30 else None
+    mention = one_date(line) if top and len(line) < 30 else None
     if mention and mention.year:
-        sheet.issued = line.strip()
+        # A blog's date of posting above the mailing's own: the first is kept, neither is story.
+        sheet.issued = sheet.issued or line.strip()
         return True, False
     return None
 

@@ -43,6 +43,10 @@ def targets_and_letter(lines: list[str], sheet: Sheet) -> None:
     official written to who has none, its asks the case's where the sheet lists none."""
     opening = letter_opening(lines)
     end = opening if opening is not None else len(lines)
+    if opening is None and (signed := find(lines, labels.CLOSING)) is not None:
+        # No letter below: a team's note signed off ("In solidarity," / "Individuals at Risk
+        # Team") after its new addressee; what follows the signature is no official's block.
+        end = signed
     # The sample letter may write its addressee again at its head: not another official.
     if (subject := _subject_line(lines, end)) is not None:
         # "Salaheddin al-Tabbaa" alone between the addressee and "Exzellenz,": whom the letter
