@@ -14,13 +14,11 @@ from bot.importer.people import NAME
 _NAMED_WITH_EMAIL = re.compile(
     rf"(?P<name>{NAME})\s*\(\s*(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*\)"
 )
-# The honorific before a name: "Dottor Valerio Lombardi", "Dr. ...", "Herrn ...".
-_HONORIFIC = re.compile(
-    r"^(?:dott(?:or|oressa)?|dr|mr|mrs|ms|sr|sra|herrn?|frau|m|mme|mgr)\.?\s+", re.IGNORECASE
-)
-_HONORIFIC_AT_END = re.compile(
-    r"\b(?:dott(?:or|oressa)?|dr|mr|mrs|ms|sr|sra|herrn?|frau|m|mme|mgr)\.?$", re.IGNORECASE
-)
+# The honorific before a name: "Dottor Valerio Lombardi", "Dr. ...", "Herrn ...", at the
+# name's start or at the end of the words before it.
+_HONORIFICS = r"(?:dott(?:or|oressa)?|dr|mr|mrs|ms|sr|sra|herrn?|frau|m|mme|mgr)\.?"
+_HONORIFIC = re.compile(rf"^{_HONORIFICS}\s+", re.IGNORECASE)
+_HONORIFIC_AT_END = re.compile(rf"\b{_HONORIFICS}$", re.IGNORECASE)
 # The word before an office: "al Prefetto di Milano", "to the Minister of Justice".
 _TO = re.compile(
     r"\b(?:al|alla|allo|ai|alle|to(?: the)?|au|aux|à(?: la)?|a(?: la)?|an(?: den| die)?)\s+"
