@@ -58,6 +58,8 @@ REFUSAL_SPAN = 2.0
 WINDOW_SHARE = 1.12
 # A message posted this long ago with no answer yet is taken as gone (no call lasts as long).
 _LONGEST_FLIGHT = 120.0
+# A person's chat keeps its last answers: more than it could receive in as many seconds.
+_ARRIVALS_KEPT = 32
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,10 @@ class SendLimiter:
         self._stamp = monotonic()
         self._paused_until = 0.0
         self._private: dict[int, float] = {}  # chat -> when it may receive again
+        # A person's chat -> when its last messages were answered (each had arrived by then),
+        # and when those not answered yet were posted.
+        self._arrived: dict[int, deque[float]] = {}
+        self._on_way: dict[int, deque[float]] = {}
         self._groups: dict[int, deque[float]] = {}  # chat -> times of its recent messages
         self._held: dict[int, float] = {}  # chat -> end of the wait a 429 for it asked for
         self._refusals: deque[tuple[float, int]] = deque()  # (when, chat) of recent 429s
@@ -178,11 +184,37 @@ class SendLimiter:
         self._group(chat_id).append(at)
         return at
 
+    def arrival_wait(self, chat_id: int) -> float:
+        """Seconds until one more message may go to a person, counted from when the earlier
+        ones may have arrived rather than from their moments.
+
+        Telegram counts a message when it arrives: after it was posted and before it was
+        answered, so the bot takes each answered one as arrived at its answer and each one on
+        its way as arriving with the new one. A person's chat takes `private_burst` at once
+        and then one an `private_interval`: a new message may go when no stretch of time ending
+        now would hold more than that. The fourth of a burst whose first was answered late thus
+        goes a second after that answer, not a second after the first's moment.
+        """
+        if chat_id <= 0:
+            return 0.0
+        now = self._monotonic()
+        interval, burst = self.chats.private_interval, self.chats.private_burst
+        on_way = self._on_way.get(chat_id)
+        while on_way and on_way[0] <= now - _LONGEST_FLIGHT:
+            on_way.popleft()
+        flying = len(on_way) if on_way else 0
+        if flying >= burst:
+            return interval / 4  # a whole burst on its way: an answer must come first
+        wait = 0.0
+        for rank, answered in enumerate(reversed(self._arrived.get(chat_id, ())), start=1):
+            wait = max(wait, answered + (flying + rank + 1 - burst) * interval - now)
+        return wait
+
     def _next_free(self, chat_id: int, now: float) -> float:
         """The moment `chat_id` may receive again (now or earlier when it may at once)."""
         held = self._held.get(chat_id, 0.0)
         if chat_id > 0:
-            return max(held, self._private.get(chat_id, 0.0))
+            return max(held, self._private.get(chat_id, 0.0), now + self.arrival_wait(chat_id))
         times = self._groups.get(chat_id)
         if times is None or len(times) < self.chats.group_messages:
             return held
@@ -208,9 +240,10 @@ class SendLimiter:
         self._level -= 1.0
         self._flying.append(now)
         noted = now
+        if chat_id > 0:
+            self._on_way.setdefault(chat_id, deque()).append(now)
         if reserved is not None:
-            # A group's window holds its reserved moment, found again by `answered`; a person's
-            # line moves by how long the answer took from now, when the message is posted.
+            # A group's window holds its reserved moment, found again by `answered`.
             noted = reserved if chat_id < 0 else now
         elif chat_id > 0:
             self._private[chat_id] = now + self.chats.private_interval
@@ -227,18 +260,21 @@ class SendLimiter:
         A group's window counts from here: Telegram counts a message when it reaches the group,
         and the first of a bunch can reach it some milliseconds after it was sent. Counted from
         the sending, the 21st message of a window could arrive inside it and meet a 429, which
-        holds every send. A person's line of replies moves back by as long as the answer
-        took, for the same reason. The whole bot's second counts from here too.
+        holds every send. A person's chat counts its messages as arrived here, for the same
+        reason (`arrival_wait`). The whole bot's second counts from here too.
         """
         if self._flying:
             # Which message it was does not matter: each one posted and not answered counts.
             self._flying.popleft()
             self._posted.append(self._monotonic())
         if chat_id > 0:
-            line = self._private.get(chat_id)
-            late = self._monotonic() - noted
-            if line is not None and line > noted and late > 0:
-                self._private[chat_id] = line + late
+            on_way = self._on_way.get(chat_id)
+            if on_way:
+                on_way.popleft()
+            arrived = self._arrived.get(chat_id)
+            if arrived is None:
+                arrived = self._arrived[chat_id] = deque(maxlen=_ARRIVALS_KEPT)
+            arrived.append(self._monotonic())
             return
         times = self._groups.get(chat_id)
         if times is not None and noted in times:
@@ -251,6 +287,13 @@ class SendLimiter:
     def _prune(self, now: float) -> None:
         self._private = {chat: until for chat, until in self._private.items() if until > now}
         self._held = {chat: until for chat, until in self._held.items() if until > now}
+        recent = now - _ARRIVALS_KEPT * self.chats.private_interval
+        self._on_way = {chat: times for chat, times in self._on_way.items() if times}
+        self._arrived = {
+            chat: times
+            for chat, times in self._arrived.items()
+            if chat in self._on_way or times[-1] > recent
+        }
         window = self.chats.group_window
         self._groups = {
             chat: times for chat, times in self._groups.items() if max(times) + window > now

@@ -124,7 +124,14 @@ class ReplyTracker(BaseRateLimiter[None]):
             raise ChatThrottledError("a chat asks faster than any person; a reply was not sent")
         # Looked at and taken in one step: no other reply can take the same moment.
         moment = self._limiter.reserve_chat(chat)
-        await self._sleep(max(0.0, moment - self._monotonic()))
+
+        def behind() -> float:
+            """Seconds until the chat's moment, and until the earlier replies to it may have
+            arrived far enough back (one answered late may have arrived just then)."""
+            return max(moment - self._monotonic(), self._limiter.arrival_wait(chat))
+
+        while (wait := behind()) > 0:
+            await self._sleep(wait)
         if self.shared is not None:
             # The other processes' replies and sends count too. Their share is taken first,
             # so this process's own queue is the last gate before the call: the database's
@@ -134,12 +141,16 @@ class ReplyTracker(BaseRateLimiter[None]):
             await asyncio.sleep(self.reserve())
             # A pause after a 429, or the last second already full of the process's messages.
             paused = max(self._limiter.paused_for(), self._limiter.window_wait())
-            if paused <= 0:
+            late = behind()
+            if paused <= 0 and late <= 0:
                 return moment
             # Telegram said wait: this place is given back and a new one taken after the
             # pause, so the queue resumes at its pace rather than all at once.
             self._give_back()
-            await asyncio.sleep(paused)
+            if paused > 0:
+                await asyncio.sleep(paused)
+            else:
+                await self._sleep(late)
 
     async def _share(self) -> float:
         """The wait for this message's share of the shared rate; none when the database cannot

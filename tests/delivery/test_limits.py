@@ -144,6 +144,30 @@ def test_a_persons_replies_come_a_few_at_once_then_one_a_second() -> None:
     assert limiter.reserve_chat(7) == 130.0  # a person who slowed down is answered at once
 
 
+def test_a_persons_messages_count_as_arrived_when_answered() -> None:
+    """Telegram counts a message when it arrives, somewhere between its posting and its
+    answer: the fourth of a burst must come a second after the first arrived, and the first
+    answered late may have arrived just then."""
+    ticks = Ticks()
+    limiter = SendLimiter(1000.0, monotonic=ticks)
+    moments = [limiter.reserve_chat(7) for _ in range(4)]
+    assert moments == pytest.approx([100.0, 100.0, 100.0, 101.0])
+    noted = [limiter.note(7, moment) for moment in moments[:3]]
+    assert limiter.arrival_wait(7) > 0  # a whole burst on its way: an answer comes first
+    assert limiter.arrival_wait(8) == 0  # another person's chat is their own
+    ticks.now += 0.3  # answered late: they may all have arrived just now
+    for moment in noted:
+        limiter.answered(7, moment)
+    assert limiter.arrival_wait(7) == pytest.approx(1.0)  # the fourth goes at 101.3, not 101
+    assert limiter.chat_wait(7) == pytest.approx(3.7)  # the engine waits for the line to end
+    ticks.now += 1.0
+    assert limiter.arrival_wait(7) == 0
+    limiter.note(7, moments[3])  # on its way: the fifth goes a second after it
+    assert limiter.arrival_wait(7) == pytest.approx(1.0)
+    ticks.now += 100.0  # a person who slowed down is answered at once again
+    assert limiter.arrival_wait(7) == 0
+
+
 def test_a_429_for_one_chat_holds_that_chat_only() -> None:
     ticks = Ticks()
     limiter = SendLimiter(25.0, monotonic=ticks)
