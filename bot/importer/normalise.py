@@ -182,7 +182,10 @@ def english_name(code: str) -> str | None:
 
 # How stories name a country's people and authorities ("the Egyptian authorities").
 DEMONYMS = {
-    "afghan": "AF", "algerian": "DZ", "angolan": "AO", "argentine": "AR", "armenian": "AM",
+    "afghan": "AF", "algerian": "DZ", "american": "US", "angolan": "AO", "argentine": "AR",
+    "armenian": "AM", "australian": "AU", "british": "GB", "canadian": "CA", "french": "FR",
+    "german": "DE", "greek": "GR", "italian": "IT", "japanese": "JP", "spanish": "ES",
+    "sri lankan": "LK", "south sudanese": "SS",
     "azerbaijani": "AZ", "bahraini": "BH", "bangladeshi": "BD", "belarusian": "BY",
     "bolivian": "BO", "brazilian": "BR", "burundian": "BI", "cambodian": "KH",
     "cameroonian": "CM", "chadian": "TD", "chilean": "CL", "chinese": "CN", "colombian": "CO",
@@ -203,12 +206,49 @@ DEMONYMS = {
 }  # fmt: skip
 
 
+# A country's government or authorities, named by its adjective: the state an appeal is
+# addressed to ("the Canadian government must not deport him", "las autoridades mexicanas").
+_GOVERNING = re.compile(
+    r"\b(?P<before>(?:sri |south )?[^\W\d_]+)\s+(?:government|authorities|Regierung|Behörden)\b"
+    r"|\b(?:gouvernement|autorités|gobierno|autoridades)\s+(?P<after>[^\W\d_]+)\b",
+    re.IGNORECASE,
+)
+# Each time a story names a country's government or authorities counts as this many mentions
+# of the country: a person "from Ivory Coast" twice does not outweigh "the Canadian government"
+# twice, and the country the story is about, named again and again, still outweighs a foreign
+# government named once.
+_GOVERNING_WEIGHT = 2
+
+
+def governing_countries(text: str) -> list[tuple[int, str]]:
+    """Where `text` names a country's government or authorities by its adjective, and the
+    country's code: "the Egyptian authorities", "die ägyptischen Behörden"."""
+    found = []
+    for match in _GOVERNING.finditer(text):
+        word = (match.group("before") or match.group("after")).lower()
+        # German inflects the adjective ("ägyptischen"), French and Spanish agree it.
+        last = word.split()[-1]
+        forms = (
+            word,
+            last,
+            last.removesuffix("en"),
+            last.removesuffix("e"),
+            last.removesuffix("s"),
+        )
+        for form in forms:
+            if form in DEMONYMS:
+                found.append((match.start(), DEMONYMS[form]))
+                break
+    return found
+
+
 def find_country(text: str, languages: tuple[str, ...] | None = None) -> tuple[str, str] | None:
     """The country `text` names most (the name as written, and its code), the first named on a
     tie; None if it names none. A passing mention ("a worker from Ivory Coast") does not
-    outweigh the country the story is about. Names are CLDR's in `languages` (English and the
-    sheets' languages when not given): another language's name for a country can be a common
-    word ("Indien", India in German, is "if" in Dutch)."""
+    outweigh the country the story is about, and naming a country's government or authorities
+    ("the Canadian government") counts for more than naming the country. Names are CLDR's in
+    `languages` (English and the sheets' languages when not given): another language's name for
+    a country can be a common word ("Indien", India in German, is "if" in Dutch)."""
     if _arabic(text):
         # Arabic has no capitals and joins "و" and "ب" to the next word: a name is counted
         # where it stands as a word, or after one of those letters.
@@ -251,6 +291,10 @@ def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
             min(first, start),
             written if first <= start else text[start : found[0].end()],
         )
+    if counts:
+        for start, code in governing_countries(text):
+            many, first, written = counts.get(code, (0, len(plain), ""))
+            counts[code] = (many + _GOVERNING_WEIGHT, min(first, start), written)
     if not counts:
         # Only the people's or authorities' adjective: "the Egyptian authorities".
         words = re.findall(r"[^\W\d_]+", text.lower())
@@ -261,7 +305,7 @@ def _country_in(text: str, names: dict[str, str]) -> tuple[str, str] | None:
         english = english_name(most)
         return (english, most) if english else None
     code = max(counts, key=lambda c: (counts[c][0], -counts[c][1]))
-    return counts[code][2], code
+    return counts[code][2] or english_name(code) or code, code
 
 
 # Words frequent in one of the languages sheets come in, and rare in the others.

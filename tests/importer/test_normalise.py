@@ -184,3 +184,27 @@ def test_a_country_whose_name_is_a_common_word_is_read_only_as_a_name() -> None:
     assert find_country("Une militante de La Réunion a été arrêtée.") == ("La Réunion", "RE")
     assert find_country("Elle s'est rendue à la réunion du comité au Tchad.") == ("Tchad", "TD")
     assert find_country("ÎLE DE LA RÉUNION : une militante arrêtée") is not None
+
+
+def test_the_government_addressed_outweighs_where_the_person_comes_from() -> None:
+    # A deportation: the person comes from one country, the appeal goes to another's government.
+    story = (
+        "An immigrant worker from Ivory Coast is at risk of deportation. The Canadian government"
+        " has set a new date; if returned to Ivory Coast he would be at risk, and the Canadian"
+        " government must not deport him."
+    )
+    assert find_country(story) == ("Canada", "CA")
+    # The country the story is about, named again and again, outweighs a foreign government
+    # named once.
+    story = (
+        "In Kazakhstan, a journalist was detained. Kazakhstan's courts extended his custody"
+        " after the Chinese government complained; Kazakhstan has not released him."
+    )
+    assert find_country(story) == ("Kazakhstan", "KZ")
+    # In the sheets' other languages, the adjective inflected as each language does.
+    french = "Deux militants du Mexique ; les autorités égyptiennes les détiennent."
+    assert find_country(french) == ("Egypt", "EG")
+    assert find_country("Ein Aktivist aus Mexiko: die ägyptischen Behörden halten ihn fest.") == (
+        "Egypt",
+        "EG",
+    )
