@@ -382,7 +382,12 @@ def address_block(lines: list[str]) -> tuple[str | None, str | None, str | None,
         elif title is not None and title_last and _TITLE_GOES_ON.match(line):
             title = f"{title} {line}"  # "Prime Minister" / "of the Islamic Republic of Pakistan"
         elif title is None and TITLE_WORDS.search(line) and not HONORIFIC.match(line):
-            if name is None and (split := split_title_and_name(line)):
+            named_below = len(rest) > 1 and looks_like_a_name(rest[1])
+            if name is None and not named_below and (named := name_before_title(line)):
+                # No name on the next line ("Pennsylvania Acting Attorney General" over
+                # "William H. Ryan Jr"): the name is on this one, before the title.
+                name, title = named
+            elif name is None and (split := split_title_and_name(line)):
                 title, name = split
             else:
                 title = line
@@ -415,6 +420,25 @@ _TITLE_GOES_ON = re.compile(r"^(?:of|for|de|del|de la|du|des|von|der|des)\s+\S",
 _ORGANISATION_AT_END = re.compile(
     r"\b(?:office|ministry|secretariat|commission|department|embassy)$", re.IGNORECASE
 )
+
+
+# The style Commonwealth ministers are written to with: "The Honourable", "The Hon.", "Rt Hon".
+_STYLE = re.compile(r"^(?:the\s+)?(?:right\s+|rt\.?\s+)?hon(?:ou?rable|\.)?\s+", re.IGNORECASE)
+
+
+def name_before_title(line: str) -> tuple[str, str] | None:
+    """A line that runs the name into the title, as (name, title): "The Honourable Sean Fraser
+    Minister of Immigration, Refugees and Citizenship" -> ("Sean Fraser", "Minister of ...");
+    None when the line does not start with a name (the title comes first: see
+    `split_title_and_name`)."""
+    rest = _STYLE.sub("", line)
+    title = TITLE_WORDS.search(rest)
+    if title is None or title.start() == 0:
+        return None
+    name = rest[: title.start()].strip(" ,")
+    if not 2 <= len(name.split()) <= 5 or not looks_like_a_name(name):
+        return None
+    return name, rest[title.start() :].strip()
 
 
 def split_title_and_name(line: str) -> tuple[str, str] | None:

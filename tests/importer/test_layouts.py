@@ -635,6 +635,23 @@ def test_an_officials_title_going_on_over_the_next_line_stays_the_title() -> Non
     assert address == ["44000 Islamabad - Pakistan"]
 
 
+def test_a_one_line_block_that_runs_the_name_into_the_title_gives_the_name() -> None:
+    # A web page flattens the block to one line, after a minister's style.
+    name, title, _, _ = address_block(
+        [
+            "The Honourable Marc Tremblay Minister of Public Safety Ottawa, Ontario K1A 0P8",
+            "Email: minister@example.ca",
+        ]
+    )
+    assert name == "Marc Tremblay"
+    assert title is not None and title.startswith("Minister of Public Safety")
+    # An office with its place before the title word, over the name: the name is the next line.
+    name, title, _, _ = address_block(
+        ["Ohio Acting Attorney General", "Maria Lopez Jr", "30 East Broad Street"]
+    )
+    assert (name, title) == ("Maria Lopez Jr", "Ohio Acting Attorney General")
+
+
 def test_a_german_sheet_keeps_its_nouns_capitals_in_title_description_and_deadline() -> None:
     """German nouns take a capital: "HAFT" in a heading is "Haft", a description read from the
     summary stays "Umweltschützerin". The bot speaks German, so the deadline takes the German
