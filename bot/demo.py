@@ -175,7 +175,9 @@ async def demo(
         folder = data_dir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         real: Clock = clock or (lambda: datetime.now(UTC))
         clock = TimeLapse(real(), time_lapse, real) if time_lapse else real
-        emulator = TelegramEmulator()
+        # The emulator's time is the bot's (message dates, a Mini App's launch signed "now"),
+        # as Telegram's and a bot's are the same real time.
+        emulator = TelegramEmulator(wall_clock=lambda: clock().timestamp())
         emulator.create_bot(DEMO_TOKEN, "UrgentActionBot")
         # Inline mode on, as BotFather's /setinline sets it: "Ask a friend" shares a case.
         emulator.bot.inline_placeholder = "Case or name"

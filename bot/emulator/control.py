@@ -362,8 +362,9 @@ class _Routes:
         if url not in self.emulator.web_apps_of(person.id):
             raise ValueError("the bot gave this person no Mini App at that address")
         scheme = "dark" if body.get("scheme") == "dark" else "light"
-        token = self.emulator.bot.token
-        return web.json_response({"url": launch_url(token, person.as_user(), url, scheme=scheme)})
+        token, now = self.emulator.bot.token, int(self.emulator.wall_clock())
+        launch = launch_url(token, person.as_user(), url, scheme=scheme, auth_date=now)
+        return web.json_response({"url": launch})
 
 
 def _person(emulator: TelegramEmulator, user_id: int) -> dict[str, Any]:

@@ -67,11 +67,19 @@ def init_data(token: str, user: dict[str, Any], *, auth_date: int | None = None)
     return urlencode(fields, quote_via=quote)
 
 
-def launch_url(token: str, user: dict[str, Any], url: str, *, scheme: str = "light") -> str:
-    """The address Telegram opens for a Mini App: `url`, launch data in its fragment."""
+def launch_url(
+    token: str,
+    user: dict[str, Any],
+    url: str,
+    *,
+    scheme: str = "light",
+    auth_date: int | None = None,
+) -> str:
+    """The address Telegram opens for a Mini App: `url`, launch data in its fragment, signed at
+    `auth_date` (Unix time; now when not given)."""
     fragment = urlencode(
         {
-            "tgWebAppData": init_data(token, user),
+            "tgWebAppData": init_data(token, user, auth_date=auth_date),
             "tgWebAppVersion": WEB_APP_VERSION,
             "tgWebAppPlatform": "weba",
             "tgWebAppThemeParams": json.dumps(THEMES[scheme], separators=(",", ":")),

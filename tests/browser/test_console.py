@@ -15,12 +15,13 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, ex
 
 from bot.db.organizers import OrganizerRepository
 from bot.demo import DEMO_ORGANIZER, Demo, demo
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, in_daytime
 from tests.conftest import ROOT
+from tests.waiting import PATIENCE
 
 pytestmark = pytest.mark.browser
 
-REPLY = 15_000
+REPLY = int(PATIENCE * 1000)
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 860}
 
@@ -34,7 +35,9 @@ def free_port() -> int:
 @pytest.fixture
 async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Demo]:
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
-    async with demo(port=free_port(), actions_dir=ROOT / "actions", data_dir=tmp_path) as started:
+    async with demo(
+        port=free_port(), actions_dir=ROOT / "actions", data_dir=tmp_path, clock=in_daytime()
+    ) as started:
         yield started
 
 
@@ -97,7 +100,7 @@ async def test_the_console_at_each_width_theme_and_direction(
         assert services is not None
         await OrganizerRepository(services.db).add(person.id, DEMO_ORGANIZER, services.clock())
         await running_demo.emulator.send_text(person.id, "/console")
-        await running_demo.emulator.replies(person.id, after=0, count=1, timeout=15)
+        await running_demo.emulator.replies(person.id, after=0, count=1, timeout=PATIENCE)
         user_id = person.id
     context = await browser.new_context(viewport=PHONE if width == "phone" else DESKTOP)
     await offline(context)

@@ -12,21 +12,21 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bot.demo import DEMO_ORGANIZER, Demo, demo
-from tests.browser.conftest import ARTIFACTS
-from tests.conftest import ROOT, MovableClock
+from tests.browser.conftest import ARTIFACTS, in_daytime
+from tests.conftest import ROOT
+from tests.waiting import PATIENCE
 
 pytestmark = pytest.mark.browser
 
-# How long (ms) the bot's answer may take to show (a reply may wait out a 429 first).
-REPLY = 15_000
+# How long (ms) the bot's answer may take to show on a loaded machine (a reply may wait out a
+# 429 first); a wait that is met ends at once.
+REPLY = int(PATIENCE * 1000)
 ANNA, AIGUL = 100001, 100002
 LAYLA = 100004  # after Camille; Olga the organizer has an id of her own
 
@@ -37,18 +37,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def away_from_midnight() -> MovableClock:
-    """The demo's clock: now, or just after midnight in Almaty, where the rehearsed case's dates
-    are, when that midnight is minutes away: crossed between the rehearsal and the card, it made
-    the card say 9 days left."""
-    now = datetime.now(UTC)
-    local = now.astimezone(ZoneInfo("Asia/Almaty"))
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(), local.tzinfo)
-    if midnight - local < timedelta(minutes=15):
-        now = midnight.astimezone(UTC) + timedelta(seconds=1)
-    return MovableClock(start=now)
-
-
 @pytest.fixture
 async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Demo]:
     # As `python -m bot demo` does: PTB gives retry_after as a timedelta, without a warning.
@@ -57,7 +45,7 @@ async def running_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Async
         port=free_port(),
         actions_dir=ROOT / "actions",
         data_dir=tmp_path,
-        clock=away_from_midnight(),
+        clock=in_daytime(),
     ) as started:
         yield started
 
