@@ -112,7 +112,7 @@ async def case_page(request: web.Request) -> web.StreamResponse:
     adding = request.query.get("add", "")
     if adding in services_of(request).renderer.languages:
         mapping = with_translation(mapping, adding)
-    published = request.query.get("published", "")
+    published, at_morning = (request.query.get(key, "") for key in ("published", "at_morning"))
     return await _page(
         request,
         case,
@@ -120,6 +120,7 @@ async def case_page(request: web.Request) -> web.StreamResponse:
         refused=None,
         saved="saved" in request.query,
         published=int(published) if published.isdigit() else None,
+        at_morning=int(at_morning) if at_morning.isdigit() else 0,
     )
 
 
@@ -152,6 +153,7 @@ async def _page(
     saved: bool,
     status: int = 200,
     published: int | None = None,
+    at_morning: int = 0,
 ) -> web.StreamResponse:
     services = services_of(request)
     renderer = services.renderer
@@ -184,6 +186,7 @@ async def _page(
         sheet=sheet,
         saved=saved,
         published=published,
+        at_morning=at_morning,
         refused=refused,
         elsewhere=elsewhere,
         labels=renderer.labels(language, "console/labels.txt"),

@@ -50,4 +50,7 @@ async def publish(request: web.Request) -> web.StreamResponse:
             refused=refused,
         )
     url = request.app.router["console.case"].url_for(slug=case.slug)
-    raise web.HTTPSeeOther(str(url.with_query(published=str(done.alerts))))
+    query = {"published": str(done.alerts)}
+    if done.at_morning:
+        query["at_morning"] = str(done.at_morning)
+    raise web.HTTPSeeOther(str(url.with_query(query)))

@@ -79,6 +79,8 @@ class OfferReport:
 
     offered: int = 0
     by_case: dict[str, int] = field(default_factory=dict)
+    # Of those, the alerts that wait for the person's morning: it is night where they live.
+    at_morning: dict[str, int] = field(default_factory=dict)
     looked_at: int = 0  # the subscribers it read: everyone after a new case, else few
 
 
@@ -824,6 +826,8 @@ async def _sweep(  # noqa: C901
                 if not row.in_group:
                     people.setdefault(case.slug, []).append((row.reader.id, row.timezone))
                 report.by_case[case.slug] = report.by_case.get(case.slug, 0) + 1
+                if when > now:
+                    report.at_morning[case.slug] = report.at_morning.get(case.slug, 0) + 1
             await conn.executemany(
                 "INSERT INTO case_alerts (case_slug, subscriber_id, alerted_at, counted)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",

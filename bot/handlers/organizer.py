@@ -218,6 +218,7 @@ async def publish(update: Update, context: BotContext) -> None:
             "org_published.html",
             case=case,
             count=published.alerts,
+            at_morning=published.at_morning,
             nobody=published.nobody,
         ),
     )

@@ -36,12 +36,14 @@ class PublishRefusedError(Exception):
 
 @dataclass(frozen=True)
 class Published:
-    """A case published: the case as stored, how many alerts were queued at once, and why it
-    reaches nobody where it cannot, else None."""
+    """A case published: the case as stored, how many alerts were queued at once (and of those,
+    how many wait for the morning where the person lives), and why it reaches nobody where it
+    cannot, else None."""
 
     case: UrgentAction
     alerts: int
     nobody: NoReach | None = None
+    at_morning: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,11 @@ async def publish_case(
     await services.cases.save(active, now)
     # Offered within each person's allowance: those on "every case" get it now, the rest at
     # their next slot (bot.handlers.allowance).
-    count = (await allowance.offer_now(services, bot_username)).by_case.get(case.slug, 0)
+    offered = await allowance.offer_now(services, bot_username)
+    count, at_morning = offered.by_case.get(case.slug, 0), offered.at_morning.get(case.slug, 0)
     await OrganizerRepository(services.db).record(
         actor, "case_published", {"case": case.slug, "alerts": count}, now
     )
     services.wake_delivery()
     log.info("case %s published by %s: %d alerts queued", case.slug, pseudonym(actor), count)
-    return Published(active, count, nobody)
+    return Published(active, count, nobody, at_morning)

@@ -148,9 +148,18 @@ async def test_a_sheet_imported_completed_and_published_in_the_console_reaches_a
         status, url, page = await browser.post("/cases/tn-samia-ben-salah/publish", {"csrf": csrf})
         assert url.endswith("?published=1")
         assert "Published: 1 alert is on the way now" in page
+        assert "for the morning" not in page  # 09:00 where Anna lives
         (alert,) = await emulator.replies(person.id, after=mark, count=1)
         assert "Teacher held for a post about pay" in alert.text
         assert "Samia Ben Salah" in alert.text
+
+        # Published at night where some live, the page says that those alerts wait.
+        _, later = await browser.get("/cases/tn-samia-ben-salah?published=3&at_morning=2")
+        assert (
+            "Published: 3 alerts are on the way now; others follow within people's allowances."
+            " 2 of them wait for the morning: it is night where they go, and alerts arrive"
+            " between 08:00 and 22:00 local time."
+        ) in html.unescape(later)
 
         # The results, as counts and a chart; the CSV is the chat's.
         _, results = await browser.get("/cases/tn-samia-ben-salah/results")

@@ -10,6 +10,7 @@ from bot.context import UrgentActionApp
 from bot.domain.cases import CaseStatus
 from bot.emulator import TelegramEmulator
 from tests.conftest import ORGANIZER_ID, Chatter, MovableClock, services_of
+from tests.waiting import handled
 
 SLUG = "kz-zhanbolat-mamay"
 ALREADY = "This case is already published: its alerts have gone out."
@@ -63,6 +64,26 @@ async def test_a_case_past_its_deadline_says_it_reaches_nobody_before_and_after_
     assert "Its deadline has passed, so it alerts nobody." in confirm.text
     case = await services_of(bot).cases.get(SLUG)
     assert case is not None and case.status is CaseStatus.ACTIVE
+
+
+async def test_a_case_published_at_night_says_its_alert_waits_for_the_morning(
+    bot: UrgentActionApp, emulator: TelegramEmulator, clock: MovableClock, person: Chatter
+) -> None:
+    await as_draft(bot)
+    await person.say("/start")
+    clock.advance(timedelta(hours=14))  # 23:00 UTC: night where Anna lives (the default zone)
+    mark = emulator.last_id(person.chat_id)
+    olga = organizer(emulator)
+    (listing,) = await olga.say("/cases")
+    _, (_, confirm) = await olga.press(listing, "Preview", replies=2)
+    await olga.press(confirm, "Publish now")
+    await emulator.wait_for(lambda: "Published." in confirm.text)
+    assert (
+        "1 alert is on the way, within Telegram's limits. 1 of them waits for the morning:"
+        " it is night where it goes, and alerts arrive between 08:00 and 22:00 local time."
+    ) in confirm.text
+    await handled(bot, emulator)
+    assert emulator.last_id(person.chat_id) == mark  # nothing reaches Anna at night
 
 
 async def test_an_old_publish_now_on_a_published_case_says_it_is_already_published(
