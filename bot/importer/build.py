@@ -302,7 +302,7 @@ class _Reader:
         words = {w.lower() for n in names for w in n.split() if len(w) > 3}
         naming = [p for p in letter if words & {w.lower().strip(".,’'s") for w in p.split()}]
         found = (naming or letter or self.sheet.story[:1] or [""])[0]
-        facts = _within(found, FACTS_LIMIT)
+        facts = _within(without_asks(found, self.sheet.asks, names), FACTS_LIMIT)
         if facts:
             self.report.note(NoteKind.GUESSED, f"text.{self.language}.facts", value=facts)
         return facts or None
@@ -421,7 +421,12 @@ class _Reader:
     def target(self, block: TargetBlock, index: int, country: str | None) -> dict[str, Any]:
         where, note = f"targets[{index}]", self.report.note
         name, title, organisation, address = address_block(block.lines)
-        if name is None:
+        if name is None and organisation and block.role is TargetRole.COPY:
+            # "Embassy of Kazakhstan" and its address, no ambassador named: the copy goes to the
+            # embassy itself, and its letter is headed with the embassy's name.
+            name, organisation = organisation, None
+            note(NoteKind.GUESSED, f"{where}.name", value=name)
+        elif name is None:
             note(NoteKind.MISSING, f"{where}.name")
         elif title is None:
             note(NoteKind.MISSING, f"{where}.title")
@@ -495,6 +500,38 @@ class _Reader:
         url = _DOCUMENT_URL.format(region=region.lower(), number=number, serial=serial, year=year)
         self.report.note(NoteKind.GUESSED, "source_url", value=url)
         return url
+
+
+# Of an ask's words, the share a sentence holds when it restates the ask; less when the
+# sentence speaks to the official ("I urge you to release him": a pronoun for the name).
+_RESTATED = 0.7
+_RESTATED_TO_YOU = 0.5
+_TO_YOU = re.compile(r"(?i:\b(?:you|vous|usted|ustedes|le insto|le pido)\b)|\b(?:Sie|Ihnen)\b")
+
+
+def without_asks(paragraph: str, asks: Sequence[str], names: Sequence[str]) -> str:
+    """The paragraph without the sentences that restate an ask: a model letter's paragraph
+    often tells what happened and then asks ("I urge you to release ..."), and the letter
+    states the asks after the facts, so the facts leave them out.
+
+    A sentence restates an ask when it holds the ask's first word (its verb: "release",
+    "libérer") and most of its other words. The people's names count for neither: the story
+    names them as the asks do."""
+    named = {w.lower() for name in names for w in name.split()}
+
+    def words(text: str) -> list[str]:
+        found = re.findall(r"[^\W\d_]+", text.lower())
+        return [w for w in found if len(w) > 3 and w not in named]
+
+    asked = [(w[0], set(w)) for ask in asks if len(w := words(ask)) >= 3]
+
+    def restates(sentence: str) -> bool:
+        share = _RESTATED_TO_YOU if _TO_YOU.search(sentence) else _RESTATED
+        said = set(words(sentence))
+        return any(verb in said and len(ask & said) >= share * len(ask) for verb, ask in asked)
+
+    kept = [s for s in re.split(r"(?<=[.!?])\s+", paragraph) if not restates(s)]
+    return " ".join(kept)
 
 
 def _within(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.catalogue.checks import gaps
 from bot.domain.cases import CaseStatus, TargetRole, UrgentAction
 from bot.importer.asks import letter_ready
 from bot.importer.build import Imported
@@ -130,11 +131,14 @@ def test_a_2003_mailing_reads_its_opening_line_asks_and_a_body_among_the_copies(
     governor, attorney, centre = case.targets
     assert (governor.title, attorney.title) == ("Governor of Guerrero State", "Attorney General")
     # A human rights centre among the copies is a body, not a person.
+    # A copy to a body with no person named: the body is whom it goes to (not a gap that
+    # would hold publishing until someone typed a name).
     assert (centre.role, centre.name, centre.organisation) == (
         TargetRole.COPY,
-        "",
         "Centro de Derechos Humanos de la Montaña",
+        None,
     )
+    assert not [gap for gap in gaps(case) if gap.startswith("targets")]
     assert deadline(case) == date(2003, 5, 26)
     assert "issued" not in {n.field for n in imported.report.notes}
 
@@ -148,7 +152,7 @@ def test_a_swiss_french_page_reads_destinataire_copie_a_and_ecrivez_jusqu_au() -
         "Responsable du pouvoir judiciaire",
     )
     assert judiciary.salutation_in("fr") == "Monsieur"
-    assert (embassy.role, embassy.organisation) == (
+    assert (embassy.role, embassy.name) == (
         TargetRole.COPY,
         "Ambassade de la République islamique d'Iran",
     )

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.catalogue import gaps
-from bot.importer.build import import_sheet
+from bot.importer.build import import_sheet, without_asks
 from bot.importer.extract import BULLET, SheetError, clean_lines, read_sheet
 from bot.importer.normalise import (
     country_code,
@@ -207,4 +207,27 @@ def test_the_government_addressed_outweighs_where_the_person_comes_from() -> Non
     assert find_country("Ein Aktivist aus Mexiko: die ägyptischen Behörden halten ihn fest.") == (
         "Egypt",
         "EG",
+    )
+
+
+def test_the_facts_leave_out_the_model_letters_own_asks() -> None:
+    # The letter states the asks after the facts: the facts do not say them first.
+    paragraph = (
+        "I am writing to you about the arrest of Ana Ruiz, a journalist held since 3 May."
+        " I urge you to release her immediately and unconditionally."
+    )
+    asks = ["release Ana Ruiz immediately and unconditionally"]
+    assert without_asks(paragraph, asks, ["Ana Ruiz"]) == (
+        "I am writing to you about the arrest of Ana Ruiz, a journalist held since 3 May."
+    )
+    # A sentence that tells the story in the asks' words is kept: it does not ask.
+    story = "I am writing you regarding the arrest of human rights researcher Patrick Zaki."
+    assert without_asks(story, ["release Patrick Zaki, a human rights researcher"], []) == story
+    french = (
+        "Je vous écris au sujet de Nasrin Talebi, condamnée à dix ans de prison. Je vous prie"
+        " instamment de libérer Nasrin Talebi immédiatement et sans condition."
+    )
+    asks = ["libérer Nasrin Talebi immédiatement et sans condition"]
+    assert without_asks(french, asks, ["Nasrin Talebi"]) == (
+        "Je vous écris au sujet de Nasrin Talebi, condamnée à dix ans de prison."
     )
