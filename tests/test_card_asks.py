@@ -12,7 +12,7 @@ import pytest
 
 from bot.appeals.compose import Signer, compose_appeal
 from bot.catalogue import CatalogueError, case_from_mapping, case_to_mapping, load_case
-from bot.domain.cases import Channel, UrgentAction
+from bot.domain.cases import CaseStatus, Channel, UrgentAction
 from bot.rendering import Renderer
 from bot.views.cards import case_card
 from bot.views.reminders import reminder_screen
@@ -117,3 +117,24 @@ def test_card_asks_are_one_for_each_ask_and_survive_the_database(tmp_path: Path)
         load_case(path)
     [problem] = [p for p in caught.value.problems if p.field == "text.en.card_asks"]
     assert "has 1 asks, the letters' asks have 2" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("language", "outcome", "said"),
+    [
+        ("en", "released", "This case is closed.</b> Released."),
+        ("fr", "executed", "Ce dossier est clos.</b> Exécuté."),
+        ("ru", "sentenced", "Осуждён."),
+        ("de", "nfa", "abgeschlossen.</b> Keine weiteren Aktionen nötig."),
+    ],
+)
+def test_a_closed_cases_card_says_its_outcome_in_the_readers_words(
+    language: str, outcome: str, said: str
+) -> None:
+    """Not the case file's key ("released"): the word, agreeing with the person (he)."""
+    case = dataclasses.replace(load_case(SEED), status=CaseStatus.CLOSED, outcome=outcome)
+    card = case_card(
+        case, language=language, renderer=RENDERER, now=NOW, acted=0, bot_username="bot"
+    )
+    assert said in card.text
+    assert not card.text.endswith(f" {outcome}")  # as the card said before

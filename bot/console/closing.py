@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.console.web import SESSION, render, services_of
-from bot.domain.cases import CaseStatus, UrgentAction
-from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
+from bot.domain.cases import OUTCOMES, CaseStatus, UrgentAction
+from bot.operations.closing import CloseRefusedError, close_case
 
 
 async def _case(request: web.Request) -> UrgentAction:

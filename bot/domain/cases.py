@@ -52,6 +52,11 @@ class PersonAtRisk:
         return self.names.get(language, self.name)
 
 
+# What became of the people at risk, as a closed case says (button labels outcome_*): freed,
+# sentenced, executed despite the appeals, or no further action asked for.
+OUTCOMES = ("released", "sentenced", "executed", "nfa")
+
+
 @dataclass(frozen=True)
 class Target:
     """An official to write to (role `to`) or to copy (role `copy`)."""
@@ -175,7 +180,7 @@ class UrgentAction:
     reference: str | None = None  # the UA reference, e.g. "UA 41/22"
     issued: date | None = None
     timezone: str = "UTC"  # where the key dates are local to, e.g. "Asia/Almaty"
-    outcome: str | None = None  # for closed cases: released, sentenced, ...
+    outcome: str | None = None  # for closed cases: one of OUTCOMES
     source_url: str | None = None
     # Reminders before the deadline; None means the bot's default plan.
     reminder_offsets: tuple[timedelta, ...] | None = None

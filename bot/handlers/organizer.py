@@ -22,14 +22,14 @@ from bot.db.plans import PlanRepository
 from bot.db.reminder_costs import reminder_costs
 from bot.db.results import Funnel, funnel, timeline
 from bot.db.shares import ShareRepository
-from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.cases import OUTCOMES, CaseStatus, UrgentAction
 from bot.domain.publishing import why_it_reaches_nobody
 from bot.handlers import allowance, menus
 from bot.handlers.common import decoded_tap, edit_text, language_of, send, text
 from bot.handlers.replies import reply_buttons, reply_lines
 from bot.handlers.rights import Right, guard, is_organizer
 from bot.importer.report import gap_notes
-from bot.operations.closing import OUTCOMES, CloseRefusedError, close_case
+from bot.operations.closing import CloseRefusedError, close_case
 from bot.operations.publishing import PublishRefusedError, foresee, publish_case
 from bot.operations.results import results_csv as case_results_csv
 from bot.views import Screen

@@ -177,9 +177,14 @@ def _keep_translations(
 _RELEASED = re.compile(rf"\b(?:{alternatives('released')})\b", re.IGNORECASE)
 _NOT_RELEASED = re.compile(rf"\b(?:{alternatives('not_released')})", re.IGNORECASE)
 _SENTENCED = re.compile(rf"\b(?:{alternatives('sentenced')})\b", re.IGNORECASE)
+_EXECUTED = re.compile(rf"(?<!\w)(?:{alternatives('executed')})(?!\w)", re.IGNORECASE)
 
 
 def _outcome(text: str) -> str:
+    # An execution is what the story ends on, whatever else it tells (an earlier release of
+    # another, the sentence handed down before).
+    if _EXECUTED.search(text):
+        return "executed"
     if _RELEASED.search(text) and not _NOT_RELEASED.search(text):
         return "released"
     if _SENTENCED.search(text):

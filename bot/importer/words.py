@@ -27,6 +27,7 @@ KINDS = (
     "released",
     "not_released",
     "sentenced",
+    "executed",
     "people_words",
     "take_action",
     "additional",

@@ -11,13 +11,10 @@ from bot.context import Services
 from bot.db.news import Letter, queue_outcome, totals
 from bot.db.organizers import OrganizerRepository
 from bot.delivery.messages import OutboundMessage
-from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.cases import OUTCOMES, CaseStatus, UrgentAction
 from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
-# What became of the people at risk, as an organizer closes a case (button labels outcome_*).
-OUTCOMES = ("released", "sentenced", "nfa")
-
 
 class CloseRefusedError(Exception):
     """The case is closed already, or the outcome is not one the bot knows."""
@@ -76,6 +73,7 @@ async def _tell_outcome(services: Services, case: UrgentAction, outcome: str) ->
             case=case,
             texts=case.text(language),
             outcome=renderer.button(language, f"outcome_{outcome}", agreement=case.agreement),
+            grave=outcome == "executed",  # no "your appeal was part of this"
             acted=bool(letters),
             part=part,
             totals=done,

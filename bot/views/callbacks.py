@@ -13,7 +13,7 @@ MAX_BYTES = 64
 SLUG = r"[a-z0-9][a-z0-9-]{0,31}"
 CHANNEL = r"email|fax|post"
 LANGUAGE = r"[a-z]{2}(?:_[A-Z]{2})?"  # a language, or one with its region ("pt_BR")
-OUTCOME = r"choose|released|sentenced|nfa"
+OUTCOME = r"choose|released|sentenced|executed|nfa"
 # An IANA zone name as it is ("America/Argentina/ComodRivadavia", the longest, is 32 bytes).
 ZONE = r"[A-Za-z][A-Za-z0-9_+/-]{0,59}"
 APPEAL_KEY = r"[A-Za-z0-9_-]{8}"  # one appeal in progress (bot.handlers.appeal)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.cases import CaseStatus, UrgentAction
+from bot.domain.cases import OUTCOMES, CaseStatus, UrgentAction
 from bot.domain.deadlines import countdown
 from bot.rendering import Renderer
 from bot.views import Screen
@@ -42,6 +42,12 @@ def case_card(
         acted=acted,
         in_group=in_group,
         closed=case.status is CaseStatus.CLOSED,
+        # What became of the people, in the reader's words ("Libérée"), not the file's key.
+        outcome=(
+            renderer.button(language, f"outcome_{case.outcome}", agreement=case.agreement)
+            if case.outcome in OUTCOMES
+            else None
+        ),
     )
     button = renderer.button
     rows: list[list[InlineKeyboardButton]]

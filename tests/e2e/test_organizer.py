@@ -154,6 +154,27 @@ async def test_closing_tells_everyone_alerted_and_thanks_those_who_acted(
     assert news is not None
 
 
+async def test_a_case_closed_as_an_execution_grieves_rather_than_claims_a_part_in_it(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    _, card = await person.say("/start", replies=2)
+    _, (checklist,) = await person.press(card, "I've acted", replies=1)
+    await person.press(checklist, "President of Kazakhstan · email", replies=1)
+    olga = organizer(emulator)
+    (listing,) = await olga.say("/cases")
+    _, (choose,) = await olga.press(listing, "Close", replies=1)
+    _, _ = await olga.press(choose, "Executed")
+    await emulator.wait_for(
+        lambda: "Tell everyone" in emulator.bot_messages(olga.chat_id)[-1].text
+    )
+    mark = emulator.last_id(person.chat_id)
+    await olga.press(emulator.bot_messages(olga.chat_id)[-1], "tell everyone")
+    news = await news_for(emulator, person, mark, "execution was carried out")
+    assert "Zhanbolat Mamay: executed." in news
+    assert "despite appeals from around the world, the execution was carried out" in news
+    assert "your appeal was part of this" not in news
+
+
 async def test_results_show_the_funnel_and_export_csv(
     bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
 ) -> None:

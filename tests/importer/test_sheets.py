@@ -10,9 +10,10 @@ from pypdf import PdfReader, PdfWriter
 
 from bot.catalogue import gaps, load_case
 from bot.domain.cases import CaseStatus, TargetRole
+from bot.importer.build import import_sheet
 from bot.importer.extract import read_sheet
 from bot.importer.report import NoteKind
-from tests.importer.conftest import SHEETS, import_fixture
+from tests.importer.conftest import LABELS, SHEETS, import_fixture
 from tests.test_catalogue import SEED
 
 
@@ -134,6 +135,26 @@ def test_a_follow_up_closing_a_case_updates_it_by_its_ua_reference() -> None:
     assert (NoteKind.CLOSES, "status") in notes
     # What the case already has is not reported missing.
     assert (NoteKind.MISSING, "targets") not in notes
+
+
+def test_a_follow_up_telling_of_an_execution_closes_the_case_as_executed() -> None:
+    first = import_fixture("egypt-adel.txt").case
+    assert first is not None
+    written = (SHEETS / "egypt-adel-released.txt").read_text(encoding="utf-8")
+    told = written.replace("JOURNALIST RELEASED", "JOURNALIST EXECUTED").replace(
+        "was released from Tora prison, after", "was executed in Tora prison, despite"
+    )
+    imported = import_sheet(
+        read_sheet(told.encode(), "egypt-adel-executed.txt"),
+        deadline_label=LABELS,
+        existing=[first],
+        today=date(2024, 1, 15),
+        source="egypt-adel-executed.txt",
+    )
+    case = imported.case
+    assert case is not None, imported.problems
+    # "his release pending investigation" stays in the text: the execution is the outcome.
+    assert (case.status, case.outcome) == (CaseStatus.CLOSED, "executed")
 
 
 def test_a_follow_up_finds_its_case_by_the_link_to_the_previous_sheet() -> None:
