@@ -22,6 +22,12 @@ from bot.importer.report import ImportReport, NoteKind
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
 # A key date's label: the start of the sentence that gives it, in so many words at most.
 LABEL_WORDS = 14
+# A deadline line that moves the deadline: its last date is the one that holds.
+_EXTENDED = re.compile(
+    r"\b(?:extended|postponed|moved|prolong[ée]e?|report[ée]e?|prorrogad[oa]|ampliad[oa]"
+    r"|extendid[oa]|verl[äa]ngert|verschoben)\b",
+    re.IGNORECASE,
+)
 _UNTIL_WORDS = re.compile(r"\b(?:until|by|before)\s*$", re.IGNORECASE)
 _NAME = r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+"
 APPOSITIVE = re.compile(
@@ -75,6 +81,9 @@ class KeyDates:
         """The "until" line's date, else a date the summary gives after "until" or "by"."""
         sheet = self.sheet
         if sheet.deadline and (mention := one_date(sheet.deadline)):
+            if _EXTENDED.search(sheet.deadline):
+                # "Deadline extended from August 8, 2024 to October 3, 2024": the new date.
+                mention = dates_in(sheet.deadline)[-1]
             return self.resolve(mention, year, anchor, "key_dates", after=True), None
         if not sheet.story:
             return None, None

@@ -1,10 +1,10 @@
 """Urgent Action references as sheets write them, in their header, title or footer.
 
 "UA: 166/14", "UA 132.19", "UA 17/08", "THIRD UA 60/16", "Further information on UA: 79/11",
-"First UA: 41/23", "Primera AU 047/24", "AU 57/15", "UA-Nr: UA-045/2019", "UA-074/2019-1" (a
-German section's first follow-up of UA 074/2019): the number, and
-whether the sheet follows an earlier one (an ordinal after the first, "further information",
-"update").
+"First UA: 41/23", "Primera AU 047/24", "AU 57/15", "Second Urgent Action 17.24", "UA-Nr:
+UA-045/2019", "UA-074/2019-1" (a German section's first follow-up of UA 074/2019): the number,
+and whether the sheet follows an earlier one (an ordinal after the first, "further
+information", "update").
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ _LATER = (
 REFERENCE = re.compile(
     rf"(?P<ordinal>\b(?:{_FIRST}|{_LATER})\b)?[\s:]*"
     # Arabic puts the ordinal after: "التحرك العاجل الأول: 52/24", "التحرك العاجل رقم 52/24".
-    rf"\b(?:UA|AU|EA|(?:ال)?تحرك (?:ال)?عاجل(?:\s+(?P<later>{_FIRST}|{_LATER}))?(?:\s+رقم)?)"
+    # AIUSA writes the words out: "Second Urgent Action 17.24".
+    r"\b(?:UA|AU|EA|urgent\s+action|acci[óo]n\s+urgente|action\s+urgente"
+    rf"|(?:ال)?تحرك (?:ال)?عاجل(?:\s+(?P<later>{_FIRST}|{_LATER}))?(?:\s+رقم)?)"
     r"(?:-?Nr\.?)?\s*(?:n[°ºo]\.?\s*|(?:number|num[ée]ro|n[úu]mero)\s*)?[:#]?\s*"
     r"(?:UA-|AU-|-)?"
     r"(?P<number>\d{1,4})\s*(?P<sep>[/.])\s*(?P<year>\d{4}|\d{2})\b(?![./]\d)"

@@ -16,6 +16,7 @@ from bot.logs import pseudonym
 
 log = logging.getLogger(__name__)
 
+
 class CloseRefusedError(Exception):
     """The case is closed already, or the outcome is not one the bot knows."""
 

@@ -6,11 +6,16 @@ name run into the story on one line ("USA (Oklahoma) Samuel Ortiz Boyd Samuel Or
 executed ..."); an older mailing listing a group and where it is ("MOROCCO trade unionists in
 Morocco") under Amnesty USA's masthead; an Italian appeal naming its person only in its prose;
 a Spanish follow-up run onto one line, its people listed with their ages; brothers sharing
-their father's and family's names; and a Dutch page whose text closes above the addressee."""
+their father's and family's names; and a Dutch page whose text closes above the addressee.
+From a third set: AIUSA's closed second UA ("Second Urgent Action 33.24" in words, "Deadline
+extended from ... to ...")."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.domain.cases import UrgentAction
+from bot.importer.report import NoteKind
 from tests.importer.conftest import import_fixture
 
 
@@ -87,3 +92,20 @@ def test_a_closing_above_the_addressee_is_no_part_of_the_officials_block() -> No
     # "Vriendelijke groet," ends the Dutch text; the block under it is the minister's.
     [minister] = case.targets
     assert (minister.name, minister.title) == ("Mehmet Arslan", "Minister of Justice")
+
+
+def test_a_second_urgent_action_written_out_is_a_follow_up_and_its_extended_deadline_holds() -> (
+    None
+):
+    imported = import_fixture("aiusa-second-ua-extended-2024.txt")
+    case = imported.case
+    assert case is not None, imported.problems
+    # "Second Urgent Action 33.24", in words: a follow-up of UA 33.24.
+    assert case.reference == "UA 33.24"
+    assert any(n.kind is NoteKind.FOLLOW_UP for n in imported.report.notes)
+    # "Deadline extended from July 15, 2024 to November 20, 2024": the new date.
+    assert [d.on for d in case.key_dates if d.deadline] == [date(2024, 11, 20)]
+    # "No further action is requested": it closes the case, with no outcome it names (kept as
+    # a draft here: the catalogue holds no case it follows).
+    closes = [n for n in imported.report.notes if n.kind is NoteKind.CLOSES]
+    assert [n.values["outcome"] for n in closes] == ["nfa"]
