@@ -158,6 +158,7 @@ class _Reader:
         sheet, note = self.sheet, self.report.note
         story = " ".join(sheet.story + sheet.additional)
         country, code = self.country(story)
+        shared_salutation(sheet.targets)
         targets = [self.target(block, i, code) for i, block in enumerate(sheet.targets)]
         code, timezone = self.place(code, targets)
         lang = self.language
@@ -500,6 +501,20 @@ class _Reader:
         url = _DOCUMENT_URL.format(region=region.lower(), number=number, serial=serial, year=year)
         self.report.note(NoteKind.GUESSED, "source_url", value=url)
         return url
+
+
+def shared_salutation(blocks: Sequence[TargetBlock]) -> None:
+    """One letter for every official, opening with each one's salutation in turn ("Dear
+    Attorney General of Mexico / Your Excellency,"): each official takes their own, where the
+    parts are as many as the officials written to and the others have none."""
+    written = [b for b in blocks if b.role is TargetRole.TO]
+    if len(written) < 2 or written[0].salutations or written[0].salutation is None:
+        return
+    parts = [p.strip() for p in written[0].salutation.split(" / ")]
+    if len(parts) != len(written) or any(b.salutation for b in written[1:]):
+        return
+    for block, part in zip(written, parts, strict=True):
+        block.salutation = part
 
 
 # Of an ask's words, the share a sentence holds when it restates the ask; less when the

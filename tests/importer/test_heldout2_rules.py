@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.cases import UrgentAction
+from bot.domain.cases import TargetRole, UrgentAction
+from bot.importer.build import shared_salutation
+from bot.importer.officials import TargetBlock
 from bot.importer.report import NoteKind
 from tests.importer.conftest import import_fixture
 
@@ -109,3 +111,19 @@ def test_a_second_urgent_action_written_out_is_a_follow_up_and_its_extended_dead
     # a draft here: the catalogue holds no case it follows).
     closes = [n for n in imported.report.notes if n.kind is NoteKind.CLOSES]
     assert [n.values["outcome"] for n in closes] == ["nfa"]
+
+
+def test_one_letter_opening_with_each_officials_salutation_gives_each_their_own() -> None:
+    prosecutor = TargetBlock(TargetRole.TO, ["Attorney General Ana Ríos"])
+    prosecutor.salutation = "Dear Attorney General / Your Excellency"
+    ambassador = TargetBlock(TargetRole.TO, ["Ambassador Luis Vega"])
+    shared_salutation([prosecutor, ambassador])
+    assert (prosecutor.salutation, ambassador.salutation) == (
+        "Dear Attorney General",
+        "Your Excellency",
+    )
+    # One official: the whole line stays theirs (a salutation may hold a slash of its own).
+    alone = TargetBlock(TargetRole.TO, ["Minister Jana Novak"])
+    alone.salutation = "Dear Minister / Madam"
+    shared_salutation([alone])
+    assert alone.salutation == "Dear Minister / Madam"
