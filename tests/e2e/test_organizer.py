@@ -120,23 +120,36 @@ async def test_organizers_add_and_remove_organizers_in_the_audit_log(
     assert all(entry[1] == ORGANIZER_ID for entry in log)
 
 
-async def test_closing_tells_everyone_alerted_and_thanks_those_who_acted(
-    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
-) -> None:
+async def emailed_the_president(person: Chatter) -> RecordedMessage:
+    """The person starts the bot and records an email to the President; their card."""
     _, card = await person.say("/start", replies=2)
     _, (checklist,) = await person.press(card, "I've acted", replies=1)
     await person.press(checklist, "President of Kazakhstan · email", replies=1)
-    other = emulator.create_person("Boris")
-    bystander = Chatter(emulator, other, other.id)
-    await bystander.say("/start", replies=2)
+    return card
+
+
+async def asked_how_to_close(
+    emulator: TelegramEmulator, outcome: str
+) -> tuple[Chatter, RecordedMessage]:
+    """Olga closes the case with `outcome`; she, and the bot's question: tell everyone, or not."""
     olga = organizer(emulator)
     (listing,) = await olga.say("/cases")
     _, (choose,) = await olga.press(listing, "Close", replies=1)
-    _, _ = await olga.press(choose, "Released")
+    await olga.press(choose, outcome)
     await emulator.wait_for(
         lambda: "Tell everyone" in emulator.bot_messages(olga.chat_id)[-1].text
     )
-    ask = emulator.bot_messages(olga.chat_id)[-1]
+    return olga, emulator.bot_messages(olga.chat_id)[-1]
+
+
+async def test_closing_tells_everyone_alerted_and_thanks_those_who_acted(
+    bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
+) -> None:
+    card = await emailed_the_president(person)
+    other = emulator.create_person("Boris")
+    bystander = Chatter(emulator, other, other.id)
+    await bystander.say("/start", replies=2)
+    olga, ask = await asked_how_to_close(emulator, "Released")
     marks = {chatter.chat_id: emulator.last_id(chatter.chat_id) for chatter in (person, bystander)}
     await olga.press(ask, "tell everyone")
     # The news after each one's card, which may hold the word "released" too.
@@ -157,18 +170,10 @@ async def test_closing_tells_everyone_alerted_and_thanks_those_who_acted(
 async def test_a_case_closed_as_an_execution_grieves_rather_than_claims_a_part_in_it(
     bot: UrgentActionApp, emulator: TelegramEmulator, person: Chatter
 ) -> None:
-    _, card = await person.say("/start", replies=2)
-    _, (checklist,) = await person.press(card, "I've acted", replies=1)
-    await person.press(checklist, "President of Kazakhstan · email", replies=1)
-    olga = organizer(emulator)
-    (listing,) = await olga.say("/cases")
-    _, (choose,) = await olga.press(listing, "Close", replies=1)
-    _, _ = await olga.press(choose, "Executed")
-    await emulator.wait_for(
-        lambda: "Tell everyone" in emulator.bot_messages(olga.chat_id)[-1].text
-    )
+    await emailed_the_president(person)
+    olga, ask = await asked_how_to_close(emulator, "Executed")
     mark = emulator.last_id(person.chat_id)
-    await olga.press(emulator.bot_messages(olga.chat_id)[-1], "tell everyone")
+    await olga.press(ask, "tell everyone")
     news = await news_for(emulator, person, mark, "execution was carried out")
     assert "Zhanbolat Mamay: executed." in news
     assert "despite appeals from around the world, the execution was carried out" in news
