@@ -98,3 +98,40 @@ async def test_the_console_switches_to_arabic_by_keyboard_and_reads_right_to_lef
     await expect(page.locator("main")).to_contain_text("لا توجد مسودة في الانتظار.")
     await shot(page, "console-inbox-phone-light-ar")
     await context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "width", "scheme", "said"),
+    [
+        ("ar", "phone", "dark", "تنبيهان منها ينتظران الصباح"),
+        ("ru", "desktop", "light", "2 из них ждут утра"),
+    ],
+)
+async def test_the_published_notice_says_how_many_alerts_wait_for_the_morning(
+    running_demo: Demo,  # noqa: F811
+    browser: Browser,
+    language: str,
+    width: str,
+    scheme: str,
+    said: str,
+) -> None:
+    """Published at night where some readers live: the notice says how many wait, in the
+    console's language, its plural and its direction."""
+    context = await browser.new_context(viewport=PHONE if width == "phone" else DESKTOP)
+    await offline(context)
+    page = await context.new_page()
+    await page.goto(await launch(running_demo, DEMO_ORGANIZER, scheme))
+    select = page.get_by_label("Language of the console")
+    await expect(select).to_be_visible(timeout=REPLY)
+    await select.select_option(language)
+    await select.press("Tab")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("html")).to_have_attribute("lang", language, timeout=REPLY)
+    case = f"{running_demo.url}/console/cases/kz-zhanbolat-mamay"
+    await page.goto(f"{case}?published=3&at_morning=2")
+    notice = page.locator(".saved")
+    await expect(notice).to_contain_text(said)
+    direction = "rtl" if language == "ar" else "ltr"
+    await expect(page.locator("html")).to_have_attribute("dir", direction)
+    await shot(page, f"console-published-at-night-{width}-{scheme}-{language}")
+    await context.close()
