@@ -517,6 +517,8 @@ def shared_salutation(blocks: Sequence[TargetBlock]) -> None:
         block.salutation = part
 
 
+# Where a paragraph's sentences end.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Of an ask's words, the share a sentence holds when it restates the ask; less when the
 # sentence speaks to the official ("I urge you to release him": a pronoun for the name).
 _RESTATED = 0.7
@@ -545,7 +547,7 @@ def without_asks(paragraph: str, asks: Sequence[str], names: Sequence[str]) -> s
         said = set(words(sentence))
         return any(verb in said and len(ask & said) >= share * len(ask) for verb, ask in asked)
 
-    kept = [s for s in re.split(r"(?<=[.!?])\s+", paragraph) if not restates(s)]
+    kept = [s for s in _SENTENCE_END.split(paragraph) if not restates(s)]
     return " ".join(kept)
 
 
@@ -554,7 +556,7 @@ def _within(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     kept = ""
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    for sentence in _SENTENCE_END.split(text):
         if len(kept) + len(sentence) + 1 > limit:
             break
         kept = f"{kept} {sentence}".strip()

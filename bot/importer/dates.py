@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from bot.importer.layouts import Sheet
-from bot.importer.normalise import DateMention, dates_in, one_date, years_in
+from bot.importer.normalise import DateMention, dates_in, years_in
 from bot.importer.report import ImportReport, NoteKind
 
 # Languages whose nouns are written with a capital: their words are never lower-cased.
@@ -80,10 +80,9 @@ class KeyDates:
     def deadline(self, year: int, anchor: date | None) -> tuple[date | None, DateMention | None]:
         """The "until" line's date, else a date the summary gives after "until" or "by"."""
         sheet = self.sheet
-        if sheet.deadline and (mention := one_date(sheet.deadline)):
-            if _EXTENDED.search(sheet.deadline):
-                # "Deadline extended from August 8, 2024 to October 3, 2024": the new date.
-                mention = dates_in(sheet.deadline)[-1]
+        if sheet.deadline and (written := dates_in(sheet.deadline)):
+            # "Deadline extended from August 8, 2024 to October 3, 2024": the new date.
+            mention = written[-1] if _EXTENDED.search(sheet.deadline) else written[0]
             return self.resolve(mention, year, anchor, "key_dates", after=True), None
         if not sheet.story:
             return None, None
